@@ -1,0 +1,107 @@
+#include "api/api_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "api/handlers.h"
+
+namespace tocsin::api {
+
+ApiService::ApiService(ApiContext& ctx, KeyRing& keys)
+    : ctx_(ctx),
+      keys_(keys),
+      per_key_(ctx.config.key_requests_per_second, ctx.config.key_burst),
+      per_ip_(ctx.config.helper_posts_per_ip_per_second, ctx.config.helper_burst) {}
+
+std::string ApiService::client_ip(const Request& req) const {
+  if (!ctx_.config.trusted_proxy_header.empty()) {
+    if (const auto* h = req.header(people::lower_ascii(ctx_.config.trusted_proxy_header))) {
+      // X-Forwarded-For: the left-most address is the client as our proxy saw it.
+      std::string first = h->substr(0, h->find(','));
+      auto b = first.find_first_not_of(' '), e = first.find_last_not_of(' ');
+      if (b != std::string::npos) return first.substr(b, e - b + 1);
+    }
+  }
+  return req.remote_ip;
+}
+
+namespace {
+
+bool is_helper_post(const Call& c) {
+  // The endpoints Action Network accepts without a key: the person signup helper (and, later, the
+  // record helpers of actions).
+  return c.req.method == "POST" && c.seg.size() == 1 && c.seg[0] == "people";
+}
+
+void route(Call& c) {
+  if (c.seg.empty()) return handlers::entry_point(c);
+  const auto& r = c.seg[0];
+  if (r == "people") return handlers::people(c);
+  if (r == "tags") return handlers::tags(c);
+  if (r == "lists") return handlers::lists(c);
+  if (r == "metadata") return handlers::metadata(c);
+  c.error(404, "no such resource: " + r);
+}
+
+}  // namespace
+
+void ApiService::handle(Request&& req, Respond respond) {
+  Call c{ctx_, std::move(req), {}, {}, nullptr, "anonymous", false, false, std::move(respond)};
+  c.req.remote_ip = client_ip(c.req);
+  c.target = parse_target(c.req.target);
+
+  if (c.req.method == "OPTIONS") {  // CORS preflight: browsers post to the helpers directly
+    Response r;
+    r.status = 204;
+    r.headers = {{"Access-Control-Allow-Origin", "*"},
+                 {"Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS"},
+                 {"Access-Control-Allow-Headers", "Content-Type, OSDI-API-Token"},
+                 {"Access-Control-Max-Age", "86400"}};
+    return c.respond(std::move(r));
+  }
+
+  std::string_view path = c.target.path;
+  if (path == "/api/v2" || path.rfind("/api/v2/", 0) == 0) {
+    path.remove_prefix(std::min<size_t>(path.size(), 8));
+  } else {
+    return c.error(404, "not found; the API lives under /api/v2/");
+  }
+  while (!path.empty()) {
+    auto slash = path.find('/');
+    c.seg.emplace_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  auto truthy = [&](const char* k) {
+    auto v = c.target.param(k);
+    return v && (*v == "true" || *v == "1");
+  };
+  c.background = truthy("background_request") || truthy("background_processing");
+
+  const std::string* token = c.req.header("osdi-api-token");
+  std::optional<std::string> query_token = c.target.param("osdi-api-token");
+  if (!token && query_token) token = &*query_token;
+  Micros now = now_micros();
+  if (token) {
+    auto id = keys_.authenticate(*token);
+    if (!id) return c.error(401, "API Key invalid or not present");
+    c.org = ctx_.directory.find(id->org_id);
+    if (!c.org) {
+      (void)ctx_.directory.refresh(ctx_.store);  // an organization created by the CLI since we started
+      c.org = ctx_.directory.find(id->org_id);
+    }
+    if (!c.org) return c.error(401, "API Key invalid or not present");
+    c.authenticated = true;
+    c.actor = "api_key:" + id->key_id;
+    if (int wait = per_key_.acquire(id->key_id, now))
+      return c.reply(429, error_body("rate limit exceeded; retry later"),
+                     {{"Retry-After", std::to_string(wait)}});
+  } else if (!c.seg.empty()) {
+    if (!is_helper_post(c)) return c.error(401, "API Key invalid or not present");
+    if (int wait = per_ip_.acquire(c.req.remote_ip, now))
+      return c.reply(429, error_body("too many submissions from this address; retry later"),
+                     {{"Retry-After", std::to_string(wait)}});
+  }
+  route(c);
+}
+
+}  // namespace tocsin::api

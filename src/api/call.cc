@@ -1,0 +1,68 @@
+#include "api/call.h"
+
+namespace tocsin::api {
+
+void Call::reply(int status, std::string body, std::vector<std::pair<std::string, std::string>> headers) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  r.headers = std::move(headers);
+  r.headers.emplace_back("Cache-Control", "max-age=0, private, must-revalidate");
+  r.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  respond(std::move(r));
+}
+
+consent::Evidence Call::evidence(std::string method) const {
+  consent::Evidence ev;
+  ev.actor = actor;
+  ev.source = ctx.api_base + "/";
+  for (size_t i = 0; i < seg.size(); ++i) ev.source += (i ? "/" : "") + seg[i];
+  ev.method = std::move(method);
+  ev.ip = req.remote_ip;
+  if (const auto* ua = req.header("user-agent")) ev.user_agent = ua->substr(0, 512);
+  return ev;
+}
+
+bool Call::parse_body(simdjson::dom::parser& parser, simdjson::dom::element& out) {
+  if (const auto* ct = req.header("content-type")) {
+    // Lenient with JSON-ish or missing types (OSDI), but form encodings are not JSON.
+    if (ct->find("multipart/form-data") != std::string::npos ||
+        ct->find("application/x-www-form-urlencoded") != std::string::npos) {
+      error(415, "request body must be JSON (Content-Type: application/json)");
+      return false;
+    }
+  }
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    error(400, "request body must be a JSON object");
+    return false;
+  }
+  if (parser.parse(req.body).get(out)) {
+    error(400, "request body is not valid JSON");
+    return false;
+  }
+  if (!out.is_object()) {
+    error(400, "request body must be a JSON object");
+    return false;
+  }
+  return true;
+}
+
+void commit_write(Call& c, WriteFn apply, bool blind) {
+  people::OrgState* org = c.org;
+  auto call = std::make_shared<Call>(std::move(c));
+  call->ctx.committer.submit([org, apply = std::move(apply), call, blind](store::WriteBatch& b) {
+    auto w = b.for_org(org->org.id);
+    Result<std::string> body = std::string();
+    {
+      std::unique_lock lock(org->mu);
+      body = apply(*org, w, now_micros());
+    }
+    return Deferred([call, body = std::move(body), blind]() mutable {
+      if (!body) return blind ? call->empty_ok() : call->error(body.error());
+      if (blind || call->background) return call->empty_ok();
+      call->reply(200, std::move(body).value());
+    });
+  });
+}
+
+}  // namespace tocsin::api

@@ -1,0 +1,63 @@
+// Call: one authenticated (or blind) API request on its way through the handlers, with what they share.
+#pragma once
+
+#include <simdjson.h>
+
+#include <string>
+#include <vector>
+
+#include "api/http.h"
+#include "api/json_out.h"
+#include "api/query_string.h"
+#include "app/config.h"
+#include "consent/ledger_entry.h"
+#include "people/directory.h"
+#include "store/group_commit.h"
+
+namespace tocsin::api {
+
+// Long-lived parts every handler may use.
+struct ApiContext {
+  const Config& config;
+  store::Store& store;
+  store::GroupCommitter& committer;
+  people::Directory& directory;
+  std::string api_base;  // e.g. "http://127.0.0.1:8080/api/v2"
+};
+
+struct Call {
+  ApiContext& ctx;
+  Request req;
+  Target target;
+  std::vector<std::string> seg;     // path segments after /api/v2
+  people::OrgState* org = nullptr;  // null only for blind helper posts without a target organization
+  std::string actor;                // "api_key:<id>" or "anonymous"
+  bool authenticated = false;
+  bool background = false;  // ?background_request=true or ?background_processing=true
+  Respond respond;
+
+  // Responses in Action Network's style.
+  void reply(int status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {});
+  void error(int status, std::string_view message) { reply(status, error_body(message)); }
+  void error(const Error& e) { error(e.http_status, e.message); }
+  void empty_ok() { reply(200, "{}"); }
+
+  // Evidence describing this request, for ledger entries it causes.
+  consent::Evidence evidence(std::string method) const;
+
+  // Parses the body as a JSON object; on failure answers 400 and returns false.
+  bool parse_body(simdjson::dom::parser& parser, simdjson::dom::element& out);
+};
+
+using Deferred = std::function<void()>;
+
+// A change to one organization, run on the committer thread with the organization's lock held exclusively.
+// Returns the response body, or an error after changing nothing.
+using WriteFn =
+    std::function<Result<std::string>(people::OrgState&, store::WriteBatch::OrgWrites&, Micros now)>;
+
+// Queues `apply` for the group committer and answers once its writes are durable: with the body, or with
+// {} for background requests and blind posts (which never reveal anything, not even an error).
+void commit_write(Call& c, WriteFn apply, bool blind = false);
+
+}  // namespace tocsin::api

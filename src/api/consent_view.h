@@ -1,0 +1,15 @@
+// The consent proof of a contact point as JSON: its current status and every ledger entry about it, each
+// with its evidence and hashes (GET /people/{id}/consent and `tocsin evidence`).
+#pragma once
+
+#include "api/json_out.h"
+#include "core/contact_point.h"
+#include "store/store.h"
+
+namespace tocsin::api {
+
+// Writes one contact-point object into an open array; returns whether every entry verified.
+bool write_contact_proof(JsonOut& j, store::OrgScope& scope, const ContactHasher& hasher, Channel channel,
+                         const std::string& normalized);
+
+}  // namespace tocsin::api

@@ -1,0 +1,321 @@
+// /people: list with filters, read, the signup helper (POST), merge (PUT), a person's taggings and the
+// consent proof (tocsin:consent).
+#include <spdlog/spdlog.h>
+
+#include "api/consent_view.h"
+#include "api/hal.h"
+#include "api/handlers.h"
+#include "api/odata_filter.h"
+#include "api/person_json.h"
+#include "core/contact_point.h"
+#include "people/upsert.h"
+
+namespace tocsin::api::handlers {
+namespace {
+
+using people::OrgState;
+
+std::string person_href(const Call& c, const std::string& id) {
+  return c.ctx.api_base + "/people/" + id;
+}
+
+// ---- filtering -------------------------------------------------------------------------------------
+
+// Field value of a person for a filter clause; nullopt when the field is not filterable (empty result).
+struct PersonMatcher {
+  const OrgState* org;
+  std::vector<FilterClause> clauses;
+
+  static Result<PersonMatcher> make(const OrgState& org, const Filter& f) {
+    PersonMatcher m{&org, f.clauses};
+    for (auto& cl : m.clauses) {
+      if (cl.field == "email") cl.field = "email_address";
+      if (cl.field == "email_address") {
+        auto n = normalize_email(cl.value);
+        if (n) cl.value = n.value();
+      } else if (cl.field == "phone_number") {
+        auto n = normalize_phone(cl.value, org.org.default_region);
+        if (n) cl.value = n.value();
+      } else if (cl.field == "created_date" || cl.field == "modified_date") {
+        auto t = parse_iso8601(cl.value);
+        if (!t) return bad_request("invalid filter: " + cl.field + " needs a date like '2014-03-25'");
+        cl.value = std::to_string(*t);
+      }
+    }
+    return m;
+  }
+
+  static bool compare_num(int64_t a, FilterOp op, int64_t b) {
+    switch (op) {
+      case FilterOp::kEq:
+        return a == b;
+      case FilterOp::kNe:
+        return a != b;
+      case FilterOp::kGt:
+        return a > b;
+      case FilterOp::kGe:
+        return a >= b;
+      case FilterOp::kLt:
+        return a < b;
+      case FilterOp::kLe:
+        return a <= b;
+    }
+    return false;
+  }
+
+  bool clause_holds(const Person& p, const FilterClause& cl) const {
+    const auto& f = cl.field;
+    if (f == "created_date") return compare_num(p.created, cl.op, std::stoll(cl.value));
+    if (f == "modified_date") return compare_num(p.modified, cl.op, std::stoll(cl.value));
+    auto any = [&](auto&& values) {
+      for (const std::string& v : values)
+        if (compare(v, cl.op, cl.value)) return true;
+      return false;
+    };
+    if (f == "given_name") return compare(p.given_name, cl.op, cl.value);
+    if (f == "family_name") return compare(p.family_name, cl.op, cl.value);
+    if (f == "email_address") return p.email && compare(*p.email, cl.op, cl.value);
+    if (f == "phone_number") return p.phone && compare(*p.phone, cl.op, cl.value);
+    if (f == "identifier") {
+      std::vector<std::string> ids = p.identifiers;
+      ids.push_back("action_network:" + p.id);
+      return any(ids);
+    }
+    if (f == "region" || f == "postal_code") {
+      std::vector<std::string> vals;
+      for (const auto& a : p.postal_addresses) vals.push_back(f == "region" ? a.region : a.postal_code);
+      return any(vals);
+    }
+    return false;  // not a filterable field: nothing matches (never an error, never a 500)
+  }
+
+  bool matches(const Person& p) const {
+    for (const auto& cl : clauses)
+      if (!clause_holds(p, cl)) return false;
+    return true;
+  }
+
+  // An equality on an indexed field narrows the scan to at most one person.
+  std::optional<std::vector<const Person*>> indexed() const {
+    for (const auto& cl : clauses) {
+      if (cl.op != FilterOp::kEq) continue;
+      const Person* p = nullptr;
+      if (cl.field == "email_address")
+        p = org->find_by_contact(Channel::kEmail, cl.value);
+      else if (cl.field == "phone_number")
+        p = org->find_by_contact(Channel::kSms, cl.value);
+      else if (cl.field == "identifier") {
+        if (cl.value.rfind("action_network:", 0) == 0) {
+          p = org->find_person(cl.value.substr(15));
+        } else if (auto it = org->person_by_identifier.find(cl.value);
+                   it != org->person_by_identifier.end()) {
+          p = org->find_person(it->second);
+        }
+      } else {
+        continue;
+      }
+      std::vector<const Person*> out;
+      if (p && matches(*p)) out.push_back(p);
+      return out;
+    }
+    return std::nullopt;
+  }
+};
+
+void list_people(Call& c) {
+  auto paging = parse_paging(c.target);
+  std::optional<PersonMatcher> matcher;
+  std::string carried;
+  std::shared_lock lock(c.org->mu);
+  if (auto raw = c.target.param("filter")) {
+    auto f = parse_filter(*raw);
+    if (!f) return c.error(f.error());
+    auto m = PersonMatcher::make(*c.org, f.value());
+    if (!m) return c.error(m.error());
+    matcher = std::move(m).value();
+    carried = "filter=" + percent_encode(*raw);
+  }
+  std::vector<const Person*> page;
+  const size_t from = paging.offset();
+  std::optional<std::vector<const Person*>> narrowed = matcher ? matcher->indexed() : std::nullopt;
+  if (narrowed) {
+    for (size_t i = from; i < narrowed->size() && page.size() < static_cast<size_t>(paging.per_page); ++i)
+      page.push_back((*narrowed)[i]);
+  } else {
+    size_t seen = 0;
+    for (const auto& id : c.org->person_order) {
+      const Person& p = c.org->people.at(id);
+      if (matcher && !matcher->matches(p)) continue;
+      if (seen++ < from) continue;
+      page.push_back(&p);
+      if (page.size() == static_cast<size_t>(paging.per_page)) break;
+    }
+  }
+  CollectionSpec spec;
+  spec.rel = "osdi:people";
+  spec.href = c.ctx.api_base + "/people";
+  spec.paging = paging;
+  spec.items_on_page = page.size();
+  spec.has_next = !page.empty();  // AN: `next` on every non-empty people page, even the last
+  spec.carried_query = carried;
+  JsonOut j;
+  write_collection(
+      j, spec, c.ctx.api_base, [&](size_t i) { return person_href(c, page[i]->id); },
+      [&](size_t i) { write_person(j, *c.org, *page[i], c.ctx.api_base); });
+  lock.unlock();
+  c.reply(200, j.take());
+}
+
+void get_person(Call& c, const std::string& id) {
+  std::shared_lock lock(c.org->mu);
+  const Person* p = c.org->find_person(id);
+  if (!p) return c.error(404, "Couldn't find person with id = " + id);
+  JsonOut j;
+  write_person(j, *c.org, *p, c.ctx.api_base);
+  lock.unlock();
+  c.reply(200, j.take());
+}
+
+void signup_helper(Call& c) {
+  bool blind = !c.authenticated;
+  if (blind) {
+    // Blind posts land in the organization configured for them (default: the installation's first).
+    c.org = c.ctx.config.anonymous_signup_org.empty()
+                ? c.ctx.directory.first()
+                : c.ctx.directory.find(c.ctx.config.anonymous_signup_org);
+    if (!c.org) return c.empty_ok();
+  }
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element body;
+  if (!c.parse_body(parser, body)) return;
+  simdjson::dom::element person;
+  if (body["person"].get(person)) return c.error(400, "person is required");
+  auto in = parse_person(person, c.org->org.default_region, StatusRule::kSubscribeOrUnsubscribe);
+  if (!in) return c.error(in.error());
+  auto tags = parse_string_list(body, "add_tags");
+  if (!tags) return c.error(tags.error());
+  auto ev = c.evidence(blind ? "blind signup helper" : "api signup helper");
+  std::string base = c.ctx.api_base;
+  commit_write(
+      c,
+      [in = std::move(in).value(), tags = std::move(tags).value(), ev, base](
+          OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
+        auto r = people::signup(org, in, tags, ev, w, now);
+        if (!r) return r.error();
+        JsonOut j;
+        write_person(j, org, *r->person, base);
+        return j.take();
+      },
+      blind);
+}
+
+void update_person(Call& c, const std::string& id) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element body;
+  if (!c.parse_body(parser, body)) return;
+  // Clients send the person fields at the top level (AN); a wrapping {"person": {...}} is accepted too.
+  simdjson::dom::element person = body;
+  if (simdjson::dom::element inner; !body["person"].get(inner) && inner.is_object()) person = inner;
+  auto in = parse_person(person, c.org->org.default_region, StatusRule::kSubscribeOrUnsubscribe);
+  if (!in) return c.error(in.error());
+  auto ev = c.evidence("api person update");
+  std::string base = c.ctx.api_base;
+  commit_write(
+      c,
+      [in = std::move(in).value(), ev, base, id](OrgState& org, store::WriteBatch::OrgWrites& w,
+                                                 Micros now) -> Result<std::string> {
+        auto r = people::update(org, id, in, ev, w, now);
+        if (!r) return r.error();
+        JsonOut j;
+        write_person(j, org, *r->person, base);
+        return j.take();
+      },
+      false);
+}
+
+void person_taggings(Call& c, const std::string& id) {
+  auto paging = parse_paging(c.target);
+  std::shared_lock lock(c.org->mu);
+  if (!c.org->find_person(id)) return c.error(404, "Couldn't find person with id = " + id);
+  std::vector<const Tagging*> all;
+  for (const auto& tid : c.org->tagging_order) {
+    auto it = c.org->taggings.find(tid);
+    if (it != c.org->taggings.end() && it->second.person_id == id) all.push_back(&it->second);
+  }
+  std::vector<const Tagging*> page;
+  for (size_t i = paging.offset(); i < all.size() && page.size() < static_cast<size_t>(paging.per_page); ++i)
+    page.push_back(all[i]);
+  CollectionSpec spec{"osdi:taggings", person_href(c, id) + "/taggings",           paging, page.size(),
+                      all.size(),      paging.offset() + page.size() < all.size(), ""};
+  JsonOut j;
+  write_collection(
+      j, spec, c.ctx.api_base,
+      [&](size_t i) { return c.ctx.api_base + "/tags/" + page[i]->tag_id + "/taggings/" + page[i]->id; },
+      [&](size_t i) { write_tagging(j, *page[i], c.ctx.api_base); });
+  lock.unlock();
+  c.reply(200, j.take());
+}
+
+void person_consent(Call& c, const std::string& id) {
+  std::optional<std::string> email, phone;
+  {
+    std::shared_lock lock(c.org->mu);
+    const Person* p = c.org->find_person(id);
+    if (!p) return c.error(404, "Couldn't find person with id = " + id);
+    email = p->email;
+    phone = p->phone;
+  }
+  auto scope = c.ctx.store.scope(c.org->org.id);
+  JsonOut j;
+  j.begin().kv("person_id", id);
+  j.begin_array("contact_points");
+  bool verified = true;
+  if (email) verified &= write_contact_proof(j, scope, *c.org->hasher, Channel::kEmail, *email);
+  if (phone) verified &= write_contact_proof(j, scope, *c.org->hasher, Channel::kSms, *phone);
+  j.end_array();
+  j.kv("chain_verified", verified);
+  j.begin("_links")
+      .link("self", person_href(c, id) + "/consent")
+      .link("osdi:person", person_href(c, id))
+      .end();
+  j.end();
+  c.reply(200, j.take());
+}
+
+}  // namespace
+
+void write_tagging(JsonOut& j, const Tagging& t, const std::string& api_base) {
+  std::string self = api_base + "/tags/" + t.tag_id + "/taggings/" + t.id;
+  j.begin();
+  j.begin_array("identifiers").str("action_network:" + t.id).end_array();
+  j.kv("created_date", format_iso8601(t.created)).kv("modified_date", format_iso8601(t.modified));
+  j.kv("item_type", "osdi:person");
+  j.begin("_links");
+  j.link("self", self)
+      .link("osdi:tag", api_base + "/tags/" + t.tag_id)
+      .link("osdi:person", api_base + "/people/" + t.person_id);
+  write_curies(j, api_base);
+  j.end();
+  j.end();
+}
+
+void people(Call& c) {
+  const auto& s = c.seg;
+  const auto& m = c.req.method;
+  if (s.size() == 1) {
+    if (m == "GET") return list_people(c);
+    if (m == "POST") return signup_helper(c);
+  } else if (s.size() == 2) {
+    if (m == "GET") return get_person(c, s[1]);
+    if (m == "PUT") return update_person(c, s[1]);
+  } else if (s.size() == 3 && s[2] == "taggings" && m == "GET") {
+    return person_taggings(c, s[1]);
+  } else if (s.size() == 3 && s[2] == "consent" && m == "GET") {
+    return person_consent(c, s[1]);
+  } else {
+    return c.error(404, "not found");
+  }
+  c.error(405, "method " + m + " is not allowed here");
+}
+
+}  // namespace tocsin::api::handlers

@@ -1,0 +1,35 @@
+// Person in Action Network's JSON: parsing client input into a validated PersonInput, and writing the HAL
+// representation. Input is checked completely before anything is applied, so a bad field changes nothing.
+#pragma once
+
+#include <simdjson.h>
+
+#include <string>
+#include <vector>
+
+#include "api/json_out.h"
+#include "people/directory.h"
+#include "people/person_input.h"
+
+namespace tocsin::api {
+
+enum class StatusRule {
+  kSubscribeOrUnsubscribe,  // signup helper and PUT
+  kSubscribeOnly,           // record helpers (AN: only "subscribed" is valid there)
+};
+
+// `person` is the object with given_name, email_addresses, ... `region` is the organization's default
+// phone region. Errors are 400s naming the offending field.
+Result<people::PersonInput> parse_person(simdjson::dom::element person, std::string_view region,
+                                         StatusRule rule);
+
+// A list of strings (add_tags and the like); absent is fine, anything but an array of strings is a 400.
+Result<std::vector<std::string>> parse_string_list(simdjson::dom::element parent, const char* key);
+
+// The full HAL person. Caller holds org.mu (shared is enough).
+void write_person(JsonOut& j, const people::OrgState& org, const Person& p, const std::string& api_base);
+
+// The curies every resource carries.
+void write_curies(JsonOut& j, const std::string& api_base);
+
+}  // namespace tocsin::api

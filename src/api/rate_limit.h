@@ -1,0 +1,33 @@
+// Token-bucket rate limits keyed by API key id or client IP. Thread-safe; the table is sharded to keep lock
+// contention off the request path, and idle buckets are forgotten so the table stays bounded.
+#pragma once
+
+#include <array>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "core/clock.h"
+
+namespace tocsin::api {
+
+class RateLimiter {
+ public:
+  RateLimiter(double per_second, double burst) : rate_(per_second), burst_(burst < 1 ? 1 : burst) {}
+  // Takes one token for `key` at time `now`; returns 0 when allowed, else the seconds to wait (>= 1).
+  int acquire(const std::string& key, Micros now);
+
+ private:
+  struct Bucket {
+    double tokens;
+    Micros last;
+  };
+  struct Shard {
+    std::mutex mu;
+    std::unordered_map<std::string, Bucket> buckets;
+  };
+  double rate_, burst_;
+  std::array<Shard, 16> shards_;
+};
+
+}  // namespace tocsin::api

@@ -1,0 +1,56 @@
+#include "app/config.h"
+
+#include <filesystem>
+#include <set>
+
+#include <toml++/toml.h>
+
+namespace tocsin {
+
+Result<Config> load_config(const std::string& data_dir) {
+  Config c;
+  auto path = std::filesystem::path(data_dir) / "tocsin.toml";
+  if (!std::filesystem::exists(path)) return c;
+  toml::table t;
+  try {
+    t = toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    return bad_request(std::string("cannot parse ") + path.string() + ": " + std::string(e.description()));
+  }
+  static const std::set<std::string> kKnown = {"server.listen",
+                                               "server.public_url",
+                                               "server.max_body_bytes",
+                                               "server.io_threads",
+                                               "server.trusted_proxy_header",
+                                               "server.anonymous_signup_org",
+                                               "limits.key_requests_per_second",
+                                               "limits.key_burst",
+                                               "limits.helper_posts_per_ip_per_second",
+                                               "limits.helper_burst"};
+  for (const auto& [section, node] : t) {
+    const auto* tbl = node.as_table();
+    if (!tbl) return bad_request("tocsin.toml: unknown key " + std::string(section.str()));
+    for (const auto& [key, _] : *tbl) {
+      std::string full = std::string(section.str()) + "." + std::string(key.str());
+      if (!kKnown.count(full)) return bad_request("tocsin.toml: unknown key " + full);
+    }
+  }
+  c.listen = t["server"]["listen"].value_or(c.listen);
+  c.public_url = t["server"]["public_url"].value_or(c.public_url);
+  c.max_body_bytes = t["server"]["max_body_bytes"].value_or(static_cast<int64_t>(c.max_body_bytes));
+  c.io_threads = t["server"]["io_threads"].value_or(static_cast<int64_t>(c.io_threads));
+  c.trusted_proxy_header = t["server"]["trusted_proxy_header"].value_or(c.trusted_proxy_header);
+  c.anonymous_signup_org = t["server"]["anonymous_signup_org"].value_or(c.anonymous_signup_org);
+  auto num = [&](const char* key, double def) {
+    auto n = t["limits"][key];
+    if (auto d = n.value<double>()) return *d;
+    return def;
+  };
+  c.key_requests_per_second = num("key_requests_per_second", c.key_requests_per_second);
+  c.key_burst = num("key_burst", c.key_burst);
+  c.helper_posts_per_ip_per_second = num("helper_posts_per_ip_per_second", c.helper_posts_per_ip_per_second);
+  c.helper_burst = num("helper_burst", c.helper_burst);
+  return c;
+}
+
+}  // namespace tocsin

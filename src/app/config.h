@@ -1,0 +1,30 @@
+// Runtime configuration: DIR/tocsin.toml, overridable by command-line flags. Every field has a safe default,
+// so a data directory without a config file serves on loopback with Action Network's limits.
+#pragma once
+
+#include <string>
+
+#include "core/result.h"
+
+namespace tocsin {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string public_url;  // base of every href we emit; default "http://<listen>"
+  size_t max_body_bytes = 1 << 20;
+  size_t io_threads = 2;
+  // Client IP comes from this header only when set (e.g. "X-Forwarded-For" behind a proxy we run).
+  std::string trusted_proxy_header;
+  // Organization that receives blind (keyless) signup-helper posts; default: the oldest organization.
+  std::string anonymous_signup_org;
+
+  double key_requests_per_second = 4;  // Action Network's limit
+  double key_burst = 8;
+  double helper_posts_per_ip_per_second = 10;
+  double helper_burst = 20;
+};
+
+// Reads DIR/tocsin.toml if present. Unknown keys are errors (a typo must not silently weaken a limit).
+Result<Config> load_config(const std::string& data_dir);
+
+}  // namespace tocsin

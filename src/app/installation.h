@@ -1,0 +1,40 @@
+// An installation: a data directory holding the database (tocsin.db), the secret that keys contact-point
+// hashes (contact.key, 0600), and the optional config (tocsin.toml).
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "core/contact_point.h"
+#include "core/org.h"
+#include "store/store.h"
+
+namespace tocsin {
+
+struct Installation {
+  std::string dir;
+  std::unique_ptr<store::Store> store;
+  std::array<unsigned char, 32> contact_key{};
+
+  // Opens an existing data directory (create=false) or creates it (create=true, fails if initialized).
+  static Result<Installation> open(const std::string& dir, bool create);
+
+  ContactHasher hasher() const { return ContactHasher(contact_key); }
+
+  // Creates an organization and a first API key; returns {"org_id": ..., "api_key": ...} as one JSON line.
+  Result<std::string> create_org_with_key(const std::string& name, const std::string& region);
+};
+
+// An exclusive lock on the data directory, held by `serve` and `import`: both keep state in memory that
+// another writer would invalidate (and they would fork the ledger chain).
+class DataDirLock {
+ public:
+  static Result<std::unique_ptr<DataDirLock>> acquire(const std::string& dir, const std::string& purpose);
+  ~DataDirLock();
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace tocsin

@@ -1,0 +1,129 @@
+#include "people/directory.h"
+
+#include <spdlog/spdlog.h>
+
+namespace tocsin::people {
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (auto& ch : out)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  return out;
+}
+
+Status OrgState::load(store::OrgScope scope) {
+  auto snap = scope.load();
+  if (!snap) return snap.error();
+  auto& s = snap.value();
+  for (auto& p : s.people) {
+    person_order.push_back(p.id);
+    for (const auto& id : p.identifiers) person_by_identifier[id] = p.id;
+    std::string id = p.id;
+    people.emplace(std::move(id), std::move(p));
+  }
+  for (const auto& cp : s.contact_points) person_by_contact[cp.hash] = cp.person_id;
+  for (auto& t : s.tags) {
+    tag_order.push_back(t.id);
+    tag_by_key[lower_ascii(t.name)] = t.id;
+    std::string id = t.id;
+    tags.emplace(std::move(id), std::move(t));
+  }
+  for (auto& t : s.taggings) {
+    tagging_order.push_back(t.id);
+    tagging_by_pair[{t.tag_id, t.person_id}] = t.id;
+    std::string id = t.id;
+    taggings.emplace(std::move(id), std::move(t));
+  }
+  lists = std::move(s.lists);
+  list_items = std::move(s.list_items);
+  custom_fields = std::move(s.custom_fields);
+
+  // The projection is rebuilt from the ledger itself: current status is whatever the last entry says.
+  return scope.for_each_ledger_entry([&](const store::StoredLedgerEntry& se) {
+    status[se.entry.contact_hash] = se.entry.new_status;
+    ledger_seq = se.entry.seq;
+    ledger_head = se.entry.hash;
+    return true;
+  });
+}
+
+consent::Status OrgState::status_of(const ContactHash& h) const {
+  auto it = status.find(h);
+  return it == status.end() ? consent::Status::kNone : it->second;
+}
+
+consent::Status OrgState::status_of(Channel c, const std::string& normalized) const {
+  return status_of(hasher->hash(c, normalized));
+}
+
+const Person* OrgState::find_person(const std::string& id) const {
+  auto it = people.find(id);
+  return it == people.end() ? nullptr : &it->second;
+}
+
+const Person* OrgState::find_by_contact(Channel c, const std::string& normalized) const {
+  auto it = person_by_contact.find(hasher->hash(c, normalized));
+  return it == person_by_contact.end() ? nullptr : find_person(it->second);
+}
+
+const Tag* OrgState::find_tag_by_name(const std::string& name) const {
+  auto it = tag_by_key.find(lower_ascii(name));
+  return it == tag_by_key.end() ? nullptr : &tags.at(it->second);
+}
+
+void OrgState::record_status(store::WriteBatch::OrgWrites& w, Channel c, const std::string& normalized,
+                             const std::string& person_id, consent::Status new_status,
+                             const consent::Evidence& ev, Micros now) {
+  consent::LedgerEntry e;
+  e.org_id = org.id;
+  e.seq = ++ledger_seq;
+  e.time = now;
+  e.channel = c;
+  e.contact_hash = hasher->hash(c, normalized);
+  e.contact_ref = normalized;
+  e.person_id = person_id;
+  e.old_status = status_of(e.contact_hash);
+  e.new_status = new_status;
+  e.evidence = ev;
+  e.prev_hash = ledger_head;
+  consent::seal(e);
+  ledger_head = e.hash;
+  status[e.contact_hash] = new_status;
+  w.add(store::op::AppendLedger{std::move(e)});
+}
+
+Status Directory::refresh(store::Store& store) {
+  auto orgs = store.orgs();
+  if (!orgs) return orgs.error();
+  for (auto& o : orgs.value()) {
+    {
+      std::shared_lock lock(mu_);
+      if (orgs_.count(o.id)) continue;
+    }
+    auto state = std::make_unique<OrgState>(o, hasher_);
+    if (auto s = state->load(store.scope(o.id)); !s) return s;
+    spdlog::info("loaded organization {} ({} people, ledger at {})", o.id, state->people.size(),
+                 state->ledger_seq);
+    std::unique_lock lock(mu_);
+    if (first_id_.empty()) first_id_ = o.id;  // orgs() lists in creation order
+    orgs_.emplace(o.id, std::move(state));
+  }
+  return Ok{};
+}
+
+OrgState* Directory::find(const std::string& org_id) const {
+  std::shared_lock lock(mu_);
+  auto it = orgs_.find(org_id);
+  return it == orgs_.end() ? nullptr : it->second.get();
+}
+
+OrgState* Directory::first() const {
+  std::string id;
+  {
+    std::shared_lock lock(mu_);
+    id = first_id_;
+  }
+  return id.empty() ? nullptr : find(id);
+}
+
+}  // namespace tocsin::people

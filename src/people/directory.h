@@ -1,0 +1,104 @@
+// OrgState: one organization's supporters, groupings and consent projection, held in memory.
+//
+// The store is the durable truth; this is the serving copy, loaded at start (OrgState::load) and changed only
+// by the committer thread while it holds `mu` exclusively, in the same step that appends the matching writes
+// to a WriteBatch. Readers take `mu` shared. A write becomes visible to readers when applied, at most one
+// group commit before it is durable; no client is told it succeeded before it is durable.
+#pragma once
+
+#include <cstring>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "consent/ledger_entry.h"
+#include "core/grouping.h"
+#include "core/org.h"
+#include "core/person.h"
+#include "store/store.h"
+
+namespace tocsin::people {
+
+struct ContactHashHasher {
+  size_t operator()(const ContactHash& h) const {
+    size_t v;
+    std::memcpy(&v, h.data(), sizeof v);  // the hash is uniformly distributed already
+    return v;
+  }
+};
+
+template <typename V>
+using ByContact = std::unordered_map<ContactHash, V, ContactHashHasher>;
+
+class OrgState {
+ public:
+  explicit OrgState(Org org, const ContactHasher& hasher) : org(std::move(org)), hasher(&hasher) {}
+
+  // Loads people, groupings and contact points, and rebuilds the consent projection and chain head by
+  // replaying the ledger.
+  Status load(store::OrgScope scope);
+
+  mutable std::shared_mutex mu;
+  Org org;
+  const ContactHasher* hasher;
+
+  // People in creation order (ids) and by id.
+  std::vector<std::string> person_order;
+  std::unordered_map<std::string, Person> people;
+  ByContact<std::string> person_by_contact;  // email and phone hashes (the channel is part of the hash)
+  std::unordered_map<std::string, std::string> person_by_identifier;  // foreign "system:id"
+
+  // Consent projection: the latest ledger status of each contact point, and the chain head.
+  ByContact<consent::Status> status;
+  int64_t ledger_seq = 0;
+  std::string ledger_head = consent::kGenesisHash;
+
+  std::vector<std::string> tag_order;
+  std::unordered_map<std::string, Tag> tags;
+  std::unordered_map<std::string, std::string> tag_by_key;  // lower-cased name -> id
+  std::vector<std::string> tagging_order;  // may hold deleted ids; skip those not in `taggings`
+  std::unordered_map<std::string, Tagging> taggings;
+  std::map<std::pair<std::string, std::string>, std::string> tagging_by_pair;  // (tag, person) -> tagging id
+
+  std::vector<PeopleList> lists;
+  std::vector<ListItem> list_items;
+  std::vector<CustomFieldDef> custom_fields;
+
+  consent::Status status_of(Channel c, const std::string& normalized) const;
+  consent::Status status_of(const ContactHash& h) const;
+  const Person* find_person(const std::string& id) const;
+  const Person* find_by_contact(Channel c, const std::string& normalized) const;
+  const Tag* find_tag_by_name(const std::string& name) const;
+
+  // Appends a sealed ledger entry for a status change of one contact point, updates the projection and
+  // queues the write.
+  void record_status(store::WriteBatch::OrgWrites& w, Channel c, const std::string& normalized,
+                     const std::string& person_id, consent::Status new_status, const consent::Evidence& ev,
+                     Micros now);
+};
+
+std::string lower_ascii(std::string_view s);
+
+// All organizations, by id. Organizations are added (never removed) while serving; OrgState objects have
+// stable addresses.
+class Directory {
+ public:
+  explicit Directory(ContactHasher hasher) : hasher_(hasher) {}
+  // Loads every organization of the store; later calls pick up organizations created since.
+  Status refresh(store::Store& store);
+  OrgState* find(const std::string& org_id) const;
+  // The oldest organization (the one `tocsin init` created), or null.
+  OrgState* first() const;
+  const ContactHasher& hasher() const { return hasher_; }
+
+ private:
+  ContactHasher hasher_;
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, std::unique_ptr<OrgState>> orgs_;
+  std::string first_id_;
+};
+
+}  // namespace tocsin::people

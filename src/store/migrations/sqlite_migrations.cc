@@ -1,0 +1,53 @@
+#include "store/migrations/migrations.h"
+
+namespace tocsin::store {
+
+const std::vector<Migration>& sqlite_migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "organizations, keys, people, contact points, consent ledger, tags, lists", R"SQL(
+CREATE TABLE orgs (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, default_region TEXT NOT NULL,
+  gdpr INTEGER NOT NULL DEFAULT 0, suspended INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id), hash TEXT NOT NULL UNIQUE,
+  created INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+-- rowid order is creation order; the document holds every field (core/person_codec.h).
+CREATE TABLE people (org_id TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, UNIQUE (org_id, id));
+CREATE TABLE contact_points (
+  org_id TEXT NOT NULL, channel INTEGER NOT NULL, hash BLOB NOT NULL, person_id TEXT NOT NULL,
+  PRIMARY KEY (org_id, channel, hash)) WITHOUT ROWID;
+CREATE TABLE ledger (
+  org_id TEXT NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, channel INTEGER NOT NULL,
+  contact_hash BLOB NOT NULL, contact_ref TEXT, ref_digest TEXT NOT NULL, person_id TEXT NOT NULL,
+  old_status INTEGER NOT NULL, new_status INTEGER NOT NULL, actor TEXT NOT NULL, source TEXT NOT NULL,
+  method TEXT NOT NULL, ip TEXT, ip_digest TEXT NOT NULL, user_agent TEXT, ua_digest TEXT NOT NULL,
+  disclosure_hash TEXT NOT NULL, consent_time INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+  PRIMARY KEY (org_id, seq)) WITHOUT ROWID;
+CREATE INDEX ledger_by_contact ON ledger (org_id, contact_hash, seq);
+-- Append-only: only the erasable plaintext columns may ever be blanked (erasure); nothing is deleted.
+CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER ledger_no_update BEFORE UPDATE OF org_id, seq, time, channel, contact_hash, ref_digest, person_id,
+  old_status, new_status, actor, source, method, ip_digest, ua_digest, disclosure_hash, consent_time, prev_hash, hash
+  ON ledger BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TABLE disclosures (hash TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE tags (
+  org_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL,
+  created INTEGER NOT NULL, modified INTEGER NOT NULL, UNIQUE (org_id, id), UNIQUE (org_id, name_key));
+CREATE TABLE taggings (
+  org_id TEXT NOT NULL, id TEXT NOT NULL, tag_id TEXT NOT NULL, person_id TEXT NOT NULL,
+  created INTEGER NOT NULL, modified INTEGER NOT NULL, UNIQUE (org_id, id));
+CREATE TABLE lists (
+  org_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL,
+  created INTEGER NOT NULL, modified INTEGER NOT NULL, UNIQUE (org_id, id));
+CREATE TABLE list_items (
+  org_id TEXT NOT NULL, id TEXT NOT NULL, list_id TEXT NOT NULL, person_id TEXT NOT NULL,
+  created INTEGER NOT NULL, modified INTEGER NOT NULL, UNIQUE (org_id, id));
+CREATE TABLE custom_fields (
+  org_id TEXT NOT NULL, name TEXT NOT NULL, numeric_id INTEGER NOT NULL,
+  created INTEGER NOT NULL, modified INTEGER NOT NULL, PRIMARY KEY (org_id, name)) WITHOUT ROWID;
+)SQL"},
+  };
+  return kMigrations;
+}
+
+}  // namespace tocsin::store

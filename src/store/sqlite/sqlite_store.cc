@@ -1,0 +1,442 @@
+// SQLite implementation of the Store contract (store/store.h).
+//
+// Durability: WAL journal with synchronous=FULL, so a COMMIT returns only after the WAL is fsync'd; the
+// group committer (store/group_commit.h) amortizes that fsync over many client writes.
+// Concurrency: one connection for writes and one for reads, each behind its own mutex; WAL lets the reader
+// proceed while a write transaction is open.
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+
+#include "core/person_codec.h"
+#include "store/migrations/migrations.h"
+#include "store/sqlite/statement.h"
+#include "store/store.h"
+
+namespace tocsin::store {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+
+Status configure(Connection& c) {
+  return c.exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
+}
+
+Status migrate(Connection& c) {
+  if (auto s = c.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                      "description TEXT NOT NULL, applied INTEGER NOT NULL)");
+      !s)
+    return s;
+  for (const auto& m : sqlite_migrations()) {
+    Statement q(c, "SELECT 1 FROM schema_migrations WHERE version = ?");
+    q.bind(1, int64_t{m.version});
+    if (q.step() == SQLITE_ROW) continue;
+    if (auto s = c.exec("BEGIN IMMEDIATE"); !s) return s;
+    if (auto s = c.exec(m.sql); !s) {
+      (void)c.exec("ROLLBACK");
+      return internal_error("migration " + std::to_string(m.version) + " failed: " + s.error().message);
+    }
+    Statement rec(c, "INSERT INTO schema_migrations (version, description, applied) VALUES (?, ?, ?)");
+    rec.bind(1, int64_t{m.version}).bind(2, m.description).bind(3, now_micros());
+    if (!rec.run() || !c.exec("COMMIT")) return internal_error("migration bookkeeping failed");
+    spdlog::info("database migrated to version {}: {}", m.version, m.description);
+  }
+  return Ok{};
+}
+
+std::string_view hash_view(const ContactHash& h) {
+  return {reinterpret_cast<const char*>(h.data()), h.size()};
+}
+
+ContactHash to_contact_hash(std::string_view blob) {
+  ContactHash h{};
+  if (blob.size() == h.size()) std::copy(blob.begin(), blob.end(), h.begin());
+  return h;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& ch : out)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  return out;
+}
+
+constexpr const char* kLedgerColumns =
+    "org_id, seq, time, channel, contact_hash, contact_ref, ref_digest, person_id, old_status, new_status, "
+    "actor, source, method, ip, ip_digest, user_agent, ua_digest, disclosure_hash, consent_time, prev_hash, "
+    "hash";
+
+StoredLedgerEntry read_ledger_row(const Statement& q) {
+  StoredLedgerEntry s;
+  auto& e = s.entry;
+  e.org_id = q.text(0);
+  e.seq = q.integer(1);
+  e.time = q.integer(2);
+  e.channel = static_cast<Channel>(q.integer(3));
+  e.contact_hash = to_contact_hash(q.blob(4));
+  e.contact_ref = q.text(5);
+  s.ref_digest = q.text(6);
+  e.person_id = q.text(7);
+  e.old_status = static_cast<consent::Status>(q.integer(8));
+  e.new_status = static_cast<consent::Status>(q.integer(9));
+  e.evidence.actor = q.text(10);
+  e.evidence.source = q.text(11);
+  e.evidence.method = q.text(12);
+  e.evidence.ip = q.text(13);
+  s.ip_digest = q.text(14);
+  e.evidence.user_agent = q.text(15);
+  s.ua_digest = q.text(16);
+  e.disclosure_hash = q.text(17);
+  e.evidence.consent_time = q.integer(18);
+  e.prev_hash = q.text(19);
+  e.hash = q.text(20);
+  return s;
+}
+
+class SqliteStore final : public Store {
+ public:
+  Status open(const std::string& path) {
+    if (auto s = writer_.open(path); !s) return s;
+    if (auto s = configure(writer_); !s) return s;
+    if (auto s = migrate(writer_); !s) return s;
+    if (auto s = reader_.open(path); !s) return s;
+    if (auto s = configure(reader_); !s) return s;
+    return prepare_writes();
+  }
+
+  Status create_org(const Org& o) override {
+    std::lock_guard lock(write_mu_);
+    Statement q(writer_,
+                "INSERT INTO orgs (id, name, default_region, gdpr, suspended, created) VALUES (?,?,?,?,?,?)");
+    q.bind(1, o.id).bind(2, o.name).bind(3, o.default_region).bind(4, int64_t{o.gdpr_applies});
+    q.bind(5, int64_t{o.suspended}).bind(6, o.created);
+    if (!q.run()) return internal_error("cannot create organization: " + writer_.last_error());
+    return Ok{};
+  }
+
+  Result<std::vector<Org>> orgs() override {
+    std::lock_guard lock(read_mu_);
+    Statement q(reader_,
+                "SELECT id, name, default_region, gdpr, suspended, created FROM orgs ORDER BY created");
+    std::vector<Org> out;
+    while (q.step() == SQLITE_ROW) {
+      Org o;
+      o.id = q.text(0);
+      o.name = q.text(1);
+      o.default_region = q.text(2);
+      o.gdpr_applies = q.integer(3) != 0;
+      o.suspended = q.integer(4) != 0;
+      o.created = q.integer(5);
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+
+  Status put_api_key(const ApiKeyRecord& k) override {
+    std::lock_guard lock(write_mu_);
+    Statement q(writer_, "INSERT INTO api_keys (id, org_id, hash, created, revoked) VALUES (?,?,?,?,?)");
+    q.bind(1, k.id).bind(2, k.org_id).bind(3, k.hash_hex).bind(4, k.created).bind(5, int64_t{k.revoked});
+    if (!q.run()) return internal_error("cannot store API key: " + writer_.last_error());
+    return Ok{};
+  }
+
+  Status revoke_api_key(const std::string& org_id, const std::string& key_id) override {
+    std::lock_guard lock(write_mu_);
+    Statement q(writer_, "UPDATE api_keys SET revoked = 1 WHERE org_id = ? AND id = ?");
+    q.bind(1, org_id).bind(2, key_id);
+    if (!q.run()) return internal_error("cannot revoke API key: " + writer_.last_error());
+    if (sqlite3_changes(writer_.handle()) == 0) return not_found("no such API key for this organization");
+    return Ok{};
+  }
+
+  Result<std::vector<ApiKeyRecord>> api_keys() override {
+    std::lock_guard lock(read_mu_);
+    Statement q(reader_, "SELECT id, org_id, hash, created, revoked FROM api_keys");
+    std::vector<ApiKeyRecord> out;
+    while (q.step() == SQLITE_ROW) {
+      ApiKeyRecord k;
+      k.id = q.text(0);
+      k.org_id = q.text(1);
+      k.hash_hex = q.text(2);
+      k.created = q.integer(3);
+      k.revoked = q.integer(4) != 0;
+      out.push_back(std::move(k));
+    }
+    return out;
+  }
+
+  Status apply(const WriteBatch& batch) override {
+    if (batch.empty()) return Ok{};
+    std::lock_guard lock(write_mu_);
+    if (auto s = writer_.exec("BEGIN IMMEDIATE"); !s) return s;
+    for (const auto& sop : batch.ops()) {
+      if (!std::visit([&](const auto& o) { return write(sop.org_id, o); }, sop.op)) {
+        std::string err = writer_.last_error();
+        (void)writer_.exec("ROLLBACK");
+        return internal_error("write failed: " + err);
+      }
+    }
+    if (auto s = writer_.exec("COMMIT"); !s) {
+      (void)writer_.exec("ROLLBACK");
+      return s;
+    }
+    return Ok{};
+  }
+
+ protected:
+  Result<OrgSnapshot> load_org(const std::string& org_id) override {
+    std::lock_guard lock(read_mu_);
+    (void)reader_.exec("BEGIN");  // one consistent snapshot across the tables
+    OrgSnapshot snap;
+    {
+      Statement q(reader_, "SELECT doc FROM people WHERE org_id = ? ORDER BY rowid");
+      q.bind(1, org_id);
+      while (q.step() == SQLITE_ROW) {
+        auto p = decode_person(q.text(0));
+        if (!p) {
+          (void)reader_.exec("COMMIT");
+          return p.error();
+        }
+        snap.people.push_back(std::move(p).value());
+      }
+    }
+    {
+      Statement q(reader_, "SELECT channel, hash, person_id FROM contact_points WHERE org_id = ?");
+      q.bind(1, org_id);
+      while (q.step() == SQLITE_ROW)
+        snap.contact_points.push_back(
+            {static_cast<Channel>(q.integer(0)), to_contact_hash(q.blob(1)), std::string(q.text(2))});
+    }
+    {
+      Statement q(reader_, "SELECT id, name, created, modified FROM tags WHERE org_id = ? ORDER BY rowid");
+      q.bind(1, org_id);
+      while (q.step() == SQLITE_ROW)
+        snap.tags.push_back({std::string(q.text(0)), std::string(q.text(1)), q.integer(2), q.integer(3)});
+    }
+    {
+      Statement q(
+          reader_,
+          "SELECT id, tag_id, person_id, created, modified FROM taggings WHERE org_id = ? ORDER BY rowid");
+      q.bind(1, org_id);
+      while (q.step() == SQLITE_ROW)
+        snap.taggings.push_back({std::string(q.text(0)), std::string(q.text(1)), std::string(q.text(2)),
+                                 q.integer(3), q.integer(4)});
+    }
+    {
+      Statement q(
+          reader_,
+          "SELECT id, name, description, created, modified FROM lists WHERE org_id = ? ORDER BY rowid");
+      q.bind(1, org_id);
+      while (q.step() == SQLITE_ROW)
+        snap.lists.push_back({std::string(q.text(0)), std::string(q.text(1)), std::string(q.text(2)),
+                              q.integer(3), q.integer(4)});
+    }
+    {
+      Statement q(
+          reader_,
+          "SELECT id, list_id, person_id, created, modified FROM list_items WHERE org_id = ? ORDER BY rowid");
+      q.bind(1, org_id);
+      while (q.step() == SQLITE_ROW)
+        snap.list_items.push_back({std::string(q.text(0)), std::string(q.text(1)), std::string(q.text(2)),
+                                   q.integer(3), q.integer(4)});
+    }
+    {
+      Statement q(reader_,
+                  "SELECT name, numeric_id, created, modified FROM custom_fields WHERE org_id = ? ORDER BY "
+                  "numeric_id");
+      q.bind(1, org_id);
+      while (q.step() == SQLITE_ROW)
+        snap.custom_fields.push_back({std::string(q.text(0)), q.integer(1), q.integer(2), q.integer(3)});
+    }
+    (void)reader_.exec("COMMIT");
+    return snap;
+  }
+
+  Status for_each_ledger_entry(const std::string& org_id,
+                               const std::function<bool(const StoredLedgerEntry&)>& fn) override {
+    std::lock_guard lock(read_mu_);
+    std::string sql = std::string("SELECT ") + kLedgerColumns + " FROM ledger WHERE org_id = ? ORDER BY seq";
+    Statement q(reader_, sql.c_str());
+    q.bind(1, org_id);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+      if (!fn(read_ledger_row(q))) return Ok{};
+    if (rc != SQLITE_DONE) return internal_error("ledger read failed: " + reader_.last_error());
+    return Ok{};
+  }
+
+  Result<std::vector<StoredLedgerEntry>> ledger_for_contact(const std::string& org_id,
+                                                            const ContactHash& hash) override {
+    std::lock_guard lock(read_mu_);
+    std::string sql = std::string("SELECT ") + kLedgerColumns +
+                      " FROM ledger WHERE org_id = ? AND contact_hash = ? ORDER BY seq";
+    Statement q(reader_, sql.c_str());
+    q.bind(1, org_id);
+    auto hv = hash_view(hash);
+    q.bind_blob(2, hv.data(), hv.size());
+    std::vector<StoredLedgerEntry> out;
+    while (q.step() == SQLITE_ROW) out.push_back(read_ledger_row(q));
+    return out;
+  }
+
+  Result<std::string> disclosure_text(const std::string& disclosure_hash) override {
+    std::lock_guard lock(read_mu_);
+    Statement q(reader_, "SELECT text FROM disclosures WHERE hash = ?");
+    q.bind(1, disclosure_hash);
+    if (q.step() != SQLITE_ROW) return not_found("no disclosure text with that hash");
+    return std::string(q.text(0));
+  }
+
+ private:
+  Status prepare_writes() {
+    put_person_ = std::make_unique<Statement>(writer_,
+                                              "INSERT INTO people (org_id, id, doc) VALUES (?,?,?) ON "
+                                              "CONFLICT (org_id, id) DO UPDATE SET doc = excluded.doc");
+    put_contact_ = std::make_unique<Statement>(
+        writer_, "INSERT OR REPLACE INTO contact_points (org_id, channel, hash, person_id) VALUES (?,?,?,?)");
+    del_contact_ = std::make_unique<Statement>(
+        writer_, "DELETE FROM contact_points WHERE org_id = ? AND channel = ? AND hash = ?");
+    std::string ins = std::string("INSERT INTO ledger (") + kLedgerColumns +
+                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    append_ledger_ = std::make_unique<Statement>(writer_, ins.c_str());
+    put_disclosure_ =
+        std::make_unique<Statement>(writer_, "INSERT OR IGNORE INTO disclosures (hash, text) VALUES (?,?)");
+    put_tag_ = std::make_unique<Statement>(
+        writer_,
+        "INSERT INTO tags (org_id, id, name, name_key, created, modified) VALUES (?,?,?,?,?,?) "
+        "ON CONFLICT (org_id, id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, modified "
+        "= excluded.modified");
+    put_tagging_ = std::make_unique<Statement>(writer_,
+                                               "INSERT OR REPLACE INTO taggings (org_id, id, tag_id, "
+                                               "person_id, created, modified) VALUES (?,?,?,?,?,?)");
+    del_tagging_ = std::make_unique<Statement>(writer_, "DELETE FROM taggings WHERE org_id = ? AND id = ?");
+    put_list_ = std::make_unique<Statement>(writer_,
+                                            "INSERT OR REPLACE INTO lists (org_id, id, name, description, "
+                                            "created, modified) VALUES (?,?,?,?,?,?)");
+    put_item_ = std::make_unique<Statement>(writer_,
+                                            "INSERT OR REPLACE INTO list_items (org_id, id, list_id, "
+                                            "person_id, created, modified) VALUES (?,?,?,?,?,?)");
+    put_field_ = std::make_unique<Statement>(
+        writer_,
+        "INSERT INTO custom_fields (org_id, name, numeric_id, created, modified) VALUES (?,?,?,?,?) "
+        "ON CONFLICT (org_id, name) DO UPDATE SET modified = excluded.modified");
+    for (auto* s : {put_person_.get(), put_contact_.get(), del_contact_.get(), append_ledger_.get(),
+                    put_disclosure_.get(), put_tag_.get(), put_tagging_.get(), del_tagging_.get(),
+                    put_list_.get(), put_item_.get(), put_field_.get()})
+      if (!s->prepared()) return internal_error("cannot prepare statement: " + writer_.last_error());
+    return Ok{};
+  }
+
+  bool write(const std::string& org, const op::PutPerson& o) {
+    return put_person_->reset().bind(1, org).bind(2, o.person.id).bind(3, encode_person(o.person)).run();
+  }
+  bool write(const std::string& org, const op::PutContactPoint& o) {
+    auto h = hash_view(o.row.hash);
+    return put_contact_->reset()
+        .bind(1, org)
+        .bind(2, int64_t{static_cast<int>(o.row.channel)})
+        .bind_blob(3, h.data(), h.size())
+        .bind(4, o.row.person_id)
+        .run();
+  }
+  bool write(const std::string& org, const op::DeleteContactPoint& o) {
+    auto h = hash_view(o.hash);
+    return del_contact_->reset()
+        .bind(1, org)
+        .bind(2, int64_t{static_cast<int>(o.channel)})
+        .bind_blob(3, h.data(), h.size())
+        .run();
+  }
+  bool write(const std::string& org, const op::AppendLedger& o) {
+    const auto& e = o.entry;
+    if (!e.evidence.disclosure_text.empty() &&
+        !put_disclosure_->reset().bind(1, e.disclosure_hash).bind(2, e.evidence.disclosure_text).run())
+      return false;
+    auto h = hash_view(e.contact_hash);
+    auto& q = append_ledger_->reset();
+    q.bind(1, org).bind(2, e.seq).bind(3, e.time).bind(4, int64_t{static_cast<int>(e.channel)});
+    q.bind_blob(5, h.data(), h.size()).bind(6, e.contact_ref).bind(7, consent::digest_of(e.contact_ref));
+    q.bind(8, e.person_id).bind(9, int64_t{static_cast<int>(e.old_status)});
+    q.bind(10, int64_t{static_cast<int>(e.new_status)})
+        .bind(11, e.evidence.actor)
+        .bind(12, e.evidence.source);
+    q.bind(13, e.evidence.method).bind(14, e.evidence.ip).bind(15, consent::digest_of(e.evidence.ip));
+    q.bind(16, e.evidence.user_agent).bind(17, consent::digest_of(e.evidence.user_agent));
+    q.bind(18, e.disclosure_hash).bind(19, e.evidence.consent_time).bind(20, e.prev_hash).bind(21, e.hash);
+    return q.run();
+  }
+  bool write(const std::string& org, const op::PutTag& o) {
+    return put_tag_->reset()
+        .bind(1, org)
+        .bind(2, o.tag.id)
+        .bind(3, o.tag.name)
+        .bind(4, lower(o.tag.name))
+        .bind(5, o.tag.created)
+        .bind(6, o.tag.modified)
+        .run();
+  }
+  bool write(const std::string& org, const op::PutTagging& o) {
+    const auto& t = o.tagging;
+    return put_tagging_->reset()
+        .bind(1, org)
+        .bind(2, t.id)
+        .bind(3, t.tag_id)
+        .bind(4, t.person_id)
+        .bind(5, t.created)
+        .bind(6, t.modified)
+        .run();
+  }
+  bool write(const std::string& org, const op::DeleteTagging& o) {
+    return del_tagging_->reset().bind(1, org).bind(2, o.id).run();
+  }
+  bool write(const std::string& org, const op::PutList& o) {
+    const auto& l = o.list;
+    return put_list_->reset()
+        .bind(1, org)
+        .bind(2, l.id)
+        .bind(3, l.name)
+        .bind(4, l.description)
+        .bind(5, l.created)
+        .bind(6, l.modified)
+        .run();
+  }
+  bool write(const std::string& org, const op::PutListItem& o) {
+    const auto& i = o.item;
+    return put_item_->reset()
+        .bind(1, org)
+        .bind(2, i.id)
+        .bind(3, i.list_id)
+        .bind(4, i.person_id)
+        .bind(5, i.created)
+        .bind(6, i.modified)
+        .run();
+  }
+  bool write(const std::string& org, const op::PutCustomField& o) {
+    const auto& f = o.field;
+    return put_field_->reset()
+        .bind(1, org)
+        .bind(2, f.name)
+        .bind(3, f.numeric_id)
+        .bind(4, f.created)
+        .bind(5, f.modified)
+        .run();
+  }
+
+  std::mutex write_mu_, read_mu_;
+  Connection writer_, reader_;
+  std::unique_ptr<Statement> put_person_, put_contact_, del_contact_, append_ledger_, put_disclosure_,
+      put_tag_, put_tagging_, del_tagging_, put_list_, put_item_, put_field_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
+  auto s = std::make_unique<SqliteStore>();
+  if (auto st = s->open(path); !st) return st.error();
+  return std::unique_ptr<Store>(std::move(s));
+}
+
+}  // namespace tocsin::store
