@@ -1,0 +1,196 @@
+// Matching and merging as Action Network documents it (reference §4), and the ledger entries that follow.
+#include <gtest/gtest.h>
+
+#include "people/upsert.h"
+
+namespace tocsin::people {
+namespace {
+
+using consent::Status;
+
+class UpsertTest : public ::testing::Test {
+ protected:
+  UpsertTest() : hasher_(std::array<unsigned char, 32>{1, 2, 3}), org_(Org{"org-1", "Test", "US"}, hasher_) {}
+
+  PersonInput person(std::optional<std::string> email, std::optional<std::string> phone = std::nullopt) {
+    PersonInput in;
+    if (email) in.email.set(*email);
+    if (phone) in.phone.set(*phone);
+    return in;
+  }
+
+  const Person* signup(const PersonInput& in, std::vector<std::string> tags = {}) {
+    auto w = batch_.for_org("org-1");
+    auto r = people::signup(org_, in, tags, ev_, w, ++now_);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? r->person : nullptr;
+  }
+
+  Result<UpsertResult> put(const std::string& id, const PersonInput& in) {
+    auto w = batch_.for_org("org-1");
+    return people::update(org_, id, in, ev_, w, ++now_);
+  }
+
+  size_t ledger_entries() const {
+    size_t n = 0;
+    for (const auto& op : batch_.ops()) n += std::holds_alternative<store::op::AppendLedger>(op.op);
+    return n;
+  }
+
+  ContactHasher hasher_;
+  OrgState org_;
+  store::WriteBatch batch_;
+  consent::Evidence ev_{"api_key:k", "test", "unit test", "127.0.0.1", "gtest", "", 0};
+  Micros now_ = 1000;
+};
+
+TEST_F(UpsertTest, NewPersonIsSubscribedByEmailAndUnsubscribedByPhone) {
+  const Person* p = signup(person("a@x.org", "+12025550143"));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->created, p->modified);
+  EXPECT_EQ(org_.status_of(Channel::kEmail, "a@x.org"), Status::kSubscribed);
+  EXPECT_EQ(consent::status_name(org_.status_of(Channel::kSms, "+12025550143")), "unsubscribed");
+  EXPECT_EQ(ledger_entries(), 1u);  // only the email changed status
+}
+
+TEST_F(UpsertTest, ExplicitUnsubscribedCreatesUnsubscribedWithEvidence) {
+  auto in = person("a@x.org");
+  in.email_status = Status::kUnsubscribed;
+  signup(in);
+  EXPECT_EQ(org_.status_of(Channel::kEmail, "a@x.org"), Status::kUnsubscribed);
+  EXPECT_EQ(ledger_entries(), 1u);
+}
+
+TEST_F(UpsertTest, ExistingStatusUnchangedUnlessGiven) {
+  auto in = person("a@x.org");
+  in.email_status = Status::kUnsubscribed;
+  signup(in);
+  signup(person("a@x.org"));  // no status given: stays unsubscribed
+  EXPECT_EQ(org_.status_of(Channel::kEmail, "a@x.org"), Status::kUnsubscribed);
+  auto again = person("a@x.org");
+  again.email_status = Status::kSubscribed;
+  signup(again);
+  EXPECT_EQ(org_.status_of(Channel::kEmail, "a@x.org"), Status::kSubscribed);
+  EXPECT_EQ(ledger_entries(), 2u);
+}
+
+TEST_F(UpsertTest, SubscribedNeverClearsHardSuppression) {
+  const Person* p = signup(person("a@x.org"));
+  auto w = batch_.for_org("org-1");
+  org_.record_status(w, Channel::kEmail, "a@x.org", p->id, Status::kSpamComplaint, ev_, ++now_);
+  auto in = person("a@x.org");
+  in.email_status = Status::kSubscribed;
+  signup(in);
+  EXPECT_EQ(org_.status_of(Channel::kEmail, "a@x.org"), Status::kSpamComplaint);
+}
+
+TEST_F(UpsertTest, SameEmailNewMobileOverwritesOldMobile) {
+  const Person* p = signup(person("a@x.org", "+12025550143"));
+  std::string id = p->id;
+  const Person* q = signup(person("a@x.org", "+12025550199"));
+  EXPECT_EQ(q->id, id);
+  EXPECT_EQ(*q->phone, "+12025550199");
+  EXPECT_EQ(org_.find_by_contact(Channel::kSms, "+12025550143"), nullptr);
+  EXPECT_EQ(org_.people.size(), 1u);
+}
+
+TEST_F(UpsertTest, SameMobileDifferentEmailMovesNumberToNewPersonWithItsStatus) {
+  auto in = person("a@x.org", "+12025550143");
+  in.phone_status = Status::kSubscribed;
+  std::string first = signup(in)->id;
+  const Person* second = signup(person("b@x.org", "+12025550143"));
+  EXPECT_NE(second->id, first);
+  EXPECT_EQ(*second->phone, "+12025550143");
+  EXPECT_FALSE(org_.find_person(first)->phone.has_value());
+  EXPECT_EQ(org_.status_of(Channel::kSms, "+12025550143"), Status::kSubscribed);  // status copied with the number
+  EXPECT_EQ(org_.people.size(), 2u);
+}
+
+TEST_F(UpsertTest, MobileOnlyRecordMergesWithIncomingEmail) {
+  std::string id = signup(person(std::nullopt, "+12025550143"))->id;
+  const Person* p = signup(person("a@x.org", "+12025550143"));
+  EXPECT_EQ(p->id, id);
+  EXPECT_EQ(*p->email, "a@x.org");
+  EXPECT_EQ(org_.people.size(), 1u);
+}
+
+TEST_F(UpsertTest, NeedsEmailOrPhone) {
+  auto w = batch_.for_org("org-1");
+  auto r = people::signup(org_, PersonInput{}, {}, ev_, w, 1);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().http_status, 400);
+  EXPECT_TRUE(batch_.empty());
+}
+
+TEST_F(UpsertTest, PutNullClearsAndStatusOnlyEntryAppliesToPrimary) {
+  auto in = person("a@x.org");
+  in.given_name.set("Ada");
+  in.custom_fields["volunteer"] = "yes";
+  std::string id = signup(in)->id;
+  PersonInput change;
+  change.given_name.state = Field<std::string>::kNull;
+  change.custom_fields["volunteer"] = std::nullopt;
+  change.email_status = Status::kUnsubscribed;
+  auto r = put(id, change);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->person->given_name, "");
+  EXPECT_TRUE(r->person->custom_fields.empty());
+  EXPECT_EQ(org_.status_of(Channel::kEmail, "a@x.org"), Status::kUnsubscribed);
+}
+
+TEST_F(UpsertTest, PutRejectsAnotherPersonsEmailAndChangesNothing) {
+  signup(person("a@x.org"));
+  std::string id = signup(person("b@x.org"))->id;
+  size_t before = batch_.size();
+  auto r = put(id, person("a@x.org"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().http_status, 400);
+  EXPECT_EQ(batch_.size(), before);
+  EXPECT_EQ(*org_.find_person(id)->email, "b@x.org");
+}
+
+TEST_F(UpsertTest, PutUnknownIdIs404) {
+  auto r = put("no-such-id", person("a@x.org"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().http_status, 404);
+}
+
+TEST_F(UpsertTest, AddTagsIgnoresUnknownNamesAndMatchesCaseInsensitively) {
+  Tag t{"tag-1", "Volunteer", 1, 1};
+  org_.tags.emplace(t.id, t);
+  org_.tag_by_key["volunteer"] = t.id;
+  const Person* p = signup(person("a@x.org"), {"VOLUNTEER", "no such tag"});
+  EXPECT_EQ(org_.taggings.size(), 1u);
+  EXPECT_EQ(org_.taggings.begin()->second.person_id, p->id);
+  signup(person("a@x.org"), {"volunteer"});
+  EXPECT_EQ(org_.taggings.size(), 1u);  // tagging once
+}
+
+TEST_F(UpsertTest, ForeignIdentifierBelongsToOnePerson) {
+  auto in = person("a@x.org");
+  in.identifiers = {"crm:42"};
+  signup(in);
+  auto other = person("b@x.org");
+  other.identifiers = {"crm:42"};
+  auto w = batch_.for_org("org-1");
+  auto r = people::signup(org_, other, {}, ev_, w, 99);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(org_.people.size(), 1u);
+}
+
+TEST_F(UpsertTest, LedgerChainsWithinTheOrganization) {
+  signup(person("a@x.org"));
+  signup(person("b@x.org"));
+  std::vector<const consent::LedgerEntry*> entries;
+  for (const auto& op : batch_.ops())
+    if (auto* a = std::get_if<store::op::AppendLedger>(&op.op)) entries.push_back(&a->entry);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0]->seq, 1);
+  EXPECT_EQ(entries[0]->prev_hash, consent::kGenesisHash);
+  EXPECT_EQ(entries[1]->seq, 2);
+  EXPECT_EQ(entries[1]->prev_hash, entries[0]->hash);
+  EXPECT_EQ(org_.ledger_head, entries[1]->hash);
+}
+
+}  // namespace
+}  // namespace tocsin::people
