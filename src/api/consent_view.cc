@@ -10,7 +10,7 @@ bool write_contact_proof(JsonOut& j, store::OrgScope& scope, const ContactHasher
   auto entries = scope.ledger_for_contact(h);
   bool verified = entries.ok();
   consent::Status current = consent::Status::kNone;
-  j.begin().kv("channel", channel_name(channel));
+  j.kv("channel", channel_name(channel));
   j.kv("address", channel == Channel::kSms ? phone_for_display(normalized) : normalized);
   j.kv("contact_hash", to_hex(h));
   if (entries) {
@@ -42,7 +42,6 @@ bool write_contact_proof(JsonOut& j, store::OrgScope& scope, const ContactHasher
     }
   }
   j.end_array();
-  j.end();
   return verified;
 }
 

@@ -8,7 +8,8 @@
 
 namespace tocsin::api {
 
-// Writes one contact-point object into an open array; returns whether every entry verified.
+// Writes the fields of one contact-point proof into the currently open object (the caller opens and
+// closes it, adding its own fields); returns whether every entry verified.
 bool write_contact_proof(JsonOut& j, store::OrgScope& scope, const ContactHasher& hasher, Channel channel,
                          const std::string& normalized);
 

@@ -29,7 +29,6 @@ void entry_point(Call& c) {
         {"osdi:people", "The collection of people in the system", "people"},
         {"osdi:tags", "The collection of tags in the system", "tags"},
         {"osdi:lists", "The collection of lists in the system", "lists"},
-        {"action_network:metadata", "Metadata about this organization", "metadata"},
     };
     for (const auto& l : links) j.begin(l.rel).kv("title", l.title).kv("href", b + "/" + l.path).end();
   }

@@ -270,8 +270,12 @@ void person_consent(Call& c, const std::string& id) {
   j.begin().kv("person_id", id);
   j.begin_array("contact_points");
   bool verified = true;
-  if (email) verified &= write_contact_proof(j, scope, *c.org->hasher, Channel::kEmail, *email);
-  if (phone) verified &= write_contact_proof(j, scope, *c.org->hasher, Channel::kSms, *phone);
+  for (auto [channel, value] : {std::pair{Channel::kEmail, &email}, std::pair{Channel::kSms, &phone}}) {
+    if (!*value) continue;
+    j.begin();
+    verified &= write_contact_proof(j, scope, *c.org->hasher, channel, **value);
+    j.end();
+  }
   j.end_array();
   j.kv("chain_verified", verified);
   j.begin("_links")

@@ -160,7 +160,7 @@ Result<people::PersonInput> parse_person(element person, std::string_view region
   if (!email) return email.error();
   if (email->value.present()) {
     auto n = normalize_email(email->value.value);
-    if (!n) return bad_request("email_addresses: " + n.error().message);
+    if (!n) return bad_request("email_addresses: invalid email address");
     in.email.set(std::move(n).value());
   } else {
     in.email.state = email->value.state;
@@ -171,7 +171,7 @@ Result<people::PersonInput> parse_person(element person, std::string_view region
   if (!phone) return phone.error();
   if (phone->value.present()) {
     auto n = normalize_phone(phone->value.value, region);
-    if (!n) return bad_request("phone_numbers: " + n.error().message);
+    if (!n) return bad_request("phone_numbers: invalid phone number");
     in.phone.set(std::move(n).value());
   } else {
     in.phone.state = phone->value.state;

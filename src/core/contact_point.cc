@@ -183,8 +183,13 @@ Result<std::string> normalize_phone(std::string_view raw, std::string_view defau
   };
   auto valid = [&](const Candidate& c) { return c.parsed && util->IsValidNumber(c.number); };
   // Full-length for the country; "local only" numbers (no area code) cannot be turned into E.164.
+  // In the North American plan an area code never starts with 0 or 1, whatever the metadata's age.
   auto possible = [&](const Candidate& c) {
-    return c.parsed && util->IsPossibleNumberWithReason(c.number) == PhoneNumberUtil::IS_POSSIBLE;
+    if (!c.parsed || util->IsPossibleNumberWithReason(c.number) != PhoneNumberUtil::IS_POSSIBLE) return false;
+    if (c.number.country_code() != 1) return true;
+    std::string nsn;
+    util->GetNationalSignificantNumber(c.number, &nsn);
+    return !nsn.empty() && nsn[0] >= '2';
   };
   auto e164 = [&](const Candidate& c) -> Result<std::string> {
     std::string out;
