@@ -11,7 +11,7 @@ void write_list(JsonOut& j, const PeopleList& l, const std::string& api_base) {
   j.begin();
   j.begin_array("identifiers").str("action_network:" + l.id).end_array();
   j.kv("created_date", format_iso8601(l.created)).kv("modified_date", format_iso8601(l.modified));
-  j.kv("name", l.name).kv("title", l.name).kv("description", l.description);
+  j.kv("origin_system", "tocsin").kv("name", l.name).kv("title", l.name).kv("description", l.description);
   j.kv("browser_url", self);
   j.begin("_links").link("self", self).link("osdi:items", self + "/items");
   write_curies(j, api_base);
