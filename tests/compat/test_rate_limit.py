@@ -11,6 +11,7 @@ def limited(tmp_path_factory):
     srv = TocsinServer(tmp_path_factory.mktemp("tocsin-ratelimit") / "data")
     srv.init("A")
     srv.create_org("B")
+    srv.second_key_a = srv.create_key(srv.orgs["A"]["org_id"])
     srv.write_config(limits={"key_requests_per_second": 1, "key_burst": 2,
                              "helper_posts_per_ip_per_second": 1, "helper_burst": 2})
     srv.start()
@@ -38,6 +39,8 @@ def test_key_bucket_429_and_other_org_unaffected(limited):
     assert 1 <= retry_after_seconds(r429) <= 5
     assert limited.orgs["A"]["api_key"] not in r429.text
     assert b.get("people").status_code == 200, "another org's key must not share A's bucket"
+    a2 = limited.client(limited.second_key_a["api_key"])
+    assert a2.get("people").status_code == 200, "the bucket is per API key, not per organization"
     time.sleep(retry_after_seconds(r429) + 0.2)
     assert a.get("people").status_code == 200, "bucket must refill"
 
