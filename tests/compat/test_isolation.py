@@ -179,3 +179,29 @@ def test_entry_point_and_counts_do_not_leak(a, b, world):
     assert a.ok("GET", "tags")["total_records"] == len(ta)
     assert b.ok("GET", "tags")["total_records"] == len(tb)
     assert not {an_id(t) for t in ta} & {an_id(t) for t in tb}
+
+
+def test_ledger_sequence_does_not_reveal_b_activity(a, b, world):
+    """Consent entries carry `seq`; it must not count org B's changes."""
+    pa1 = an_id(a.signup(unique_email("seq1")))
+    s1 = a.ok("GET", f"people/{pa1}/consent")["contact_points"][0]["entries"][-1]["seq"]
+    for _ in range(3):
+        b.signup(unique_email("seq-b"))
+    pa2 = an_id(a.signup(unique_email("seq2")))
+    s2 = a.ok("GET", f"people/{pa2}/consent")["contact_points"][0]["entries"][-1]["seq"]
+    assert s2 == s1 + 1, f"A's ledger seq jumped {s1} -> {s2}: it counts another organization's entries"
+
+
+def test_custom_field_ids_do_not_reveal_b_activity(a, b, world):
+    def field_id(client, name):
+        fields = client.ok("GET", "metadata/custom_fields")["action_network:custom_fields"]
+        return {f["name"]: f["numeric_id"] for f in fields}[name]
+
+    x = "seqx_" + uuid.uuid4().hex[:8]
+    a.signup(unique_email("cfx"), person_extra={"custom_fields": {x: "1"}})
+    n = field_id(a, x)
+    b.signup(unique_email("cfb"), person_extra={"custom_fields": {f"bf{i}_{uuid.uuid4().hex[:6]}": "1"
+                                                                  for i in range(5)}})
+    w = "seqw_" + uuid.uuid4().hex[:8]
+    a.signup(unique_email("cfw"), person_extra={"custom_fields": {w: "1"}})
+    assert field_id(a, w) != n + 6, "A's custom field numeric_id counts org B's fields"
