@@ -8,6 +8,7 @@
 #include "api/consent_view.h"
 #include "api/keyring.h"
 #include "app/config.h"
+#include "app/import_commands.h"
 #include "app/installation.h"
 #include "app/serve.h"
 #include "consent/verify.h"
@@ -129,6 +130,7 @@ int main(int argc, char** argv) {
   verify->add_option("--data", dir)->required();
   verify->add_option("--org", org_id);
 
+  add_import_commands(app);
   CLI11_PARSE(app, argc, argv);
 
   if (init->parsed()) {

@@ -1,0 +1,20 @@
+// CSV export of one organization's people (`tocsin export`), in the column layout `tocsin import` reads
+// back: import(export(x)) reproduces the people, their fields and their opt-outs (docs/IMPORT.md).
+#pragma once
+
+#include <cstdio>
+
+#include "core/result.h"
+#include "people/directory.h"
+
+namespace tocsin::importer {
+
+// The fixed leading columns, in order; one column per custom field (org.custom_fields order) follows.
+extern const char* const kExportColumns[17];
+
+// Writes the header and one row per person (creation order) to `out`. Statuses come from the ledger
+// projection; a contact point the ledger holds nothing for gets an empty status cell (never subscribed).
+// Returns the number of people written, or an error if writing fails.
+Result<int64_t> export_csv(const people::OrgState& org, std::FILE* out);
+
+}  // namespace tocsin::importer

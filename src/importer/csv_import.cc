@@ -1,0 +1,668 @@
+#include "importer/csv_import.h"
+
+#include <csv.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <future>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "consent/ledger_entry.h"
+#include "core/clock.h"
+#include "core/contact_point.h"
+#include "core/ids.h"
+#include "people/upsert.h"
+
+namespace tocsin::importer {
+
+namespace {
+
+using Consent = consent::Status;
+
+// Read-only view of the whole file: hashed once for the evidence, then parsed without copying.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile() {
+    if (data_ && size_) ::munmap(const_cast<char*>(data_), size_);
+  }
+
+  Status open(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return bad_request("cannot read " + path + ": " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return bad_request("cannot read " + path + ": not a regular file");
+    }
+    size_ = static_cast<size_t>(st.st_size);
+    if (size_ > 0) {
+      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p == MAP_FAILED) {
+        ::close(fd);
+        size_ = 0;
+        return bad_request("cannot read " + path + ": " + std::strerror(errno));
+      }
+      ::madvise(p, size_, MADV_SEQUENTIAL);
+      data_ = static_cast<const char*>(p);
+    }
+    ::close(fd);
+    return Ok{};
+  }
+  std::string_view view() const { return {data_ ? data_ : "", size_}; }
+
+ private:
+  const char* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+std::string sha256_prefix(std::string_view data, size_t hex_chars) {
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&st, out);
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+  return std::string(hex, hex_chars);
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string canonical_header(std::string_view s) {
+  std::string out;
+  for (char c : trim(s)) {
+    if (c == ' ' || c == '-')
+      c = '_';
+    else if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+    out.push_back(c);
+  }
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+bool is_truthy(std::string_view v) {
+  v = trim(v);
+  return iequals(v, "true") || iequals(v, "yes") || v == "1";
+}
+
+// Opt-outs win: any ledger status other than none/subscribed is kept against an import's subscribe.
+bool is_suppressed(Consent s) {
+  return s != Consent::kNone && s != Consent::kSubscribed;
+}
+
+// Splits on whitespace and commas (languages, identifiers).
+template <typename Fn>
+void for_each_token(std::string_view s, Fn&& fn) {
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (is_space(s[i]) || s[i] == ',')) ++i;
+    size_t j = i;
+    while (j < s.size() && !is_space(s[j]) && s[j] != ',') ++j;
+    if (j > i) fn(s.substr(i, j - i));
+    i = j;
+  }
+}
+
+bool is_iso_date_shape(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+struct ColumnSpec {
+  Column kind = Column::kCustom;
+  std::string custom_name;  // kCustom only
+};
+
+class Importer {
+ public:
+  Importer(store::Store& store, people::OrgState& org, const ImportOptions& opts)
+      : store_(store), org_(org), opts_(opts) {}
+
+  Result<ImportSummary> run() {
+    const auto t0 = std::chrono::steady_clock::now();
+    start_ = t0;
+    summary_.batch = new_uuid();
+    actor_ = "import:" + summary_.batch;
+
+    if (!opts_.consent_date.empty()) {
+      auto t = parse_iso8601(trim(opts_.consent_date));
+      if (!t) return bad_request("--consent-date: not an ISO-8601 date or time: " + opts_.consent_date);
+      file_consent_time_ = *t;
+    }
+    MappedFile file;
+    if (auto s = file.open(opts_.path); !s) return s.error();
+    std::string_view data = file.view();
+    file_label_ = fmt::format("file {}, sha256 {}", std::filesystem::path(opts_.path).filename().string(),
+                              sha256_prefix(data, 16));
+    if (data.substr(0, 3) == "\xEF\xBB\xBF") data.remove_prefix(3);  // UTF-8 byte order mark
+
+    // Strict RFC 4180 quoting, so a stray quote can never swallow the lines after it into one field: the
+    // record is rejected and parsing resumes at the next line with a fresh parser.
+    constexpr unsigned char kCsvOptions = CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL;
+    csv_parser parser;
+    if (csv_init(&parser, kCsvOptions) != 0) return internal_error("cannot initialize the CSV parser");
+    constexpr size_t kChunk = 1 << 20;
+    size_t pos = 0;
+    while (pos < data.size() && !fatal_) {
+      size_t n = std::min(kChunk, data.size() - pos);
+      size_t used = csv_parse(&parser, data.data() + pos, n, &Importer::on_field, &Importer::on_record, this);
+      if (used == n) {
+        pos += n;
+        continue;
+      }
+      if (csv_error(&parser) != CSV_EPARSE) {
+        fatal_ = internal_error(std::string("CSV parser: ") + csv_strerror(csv_error(&parser)));
+        break;
+      }
+      malformed_record();
+      size_t nl = data.find('\n', pos + used);
+      pos = nl == std::string_view::npos ? data.size() : nl + 1;
+      csv_free(&parser);
+      if (csv_init(&parser, kCsvOptions) != 0) return internal_error("cannot initialize the CSV parser");
+    }
+    if (!fatal_ && csv_fini(&parser, &Importer::on_field, &Importer::on_record, this) != 0)
+      malformed_record();
+    csv_free(&parser);
+    if (!fatal_ && !header_done_) fatal_ = bad_request(opts_.path + " is empty: a header row is needed");
+    if (!fatal_) {
+      if (auto s = commit(); !s) fatal_ = s.error();
+    }
+    if (auto s = wait_inflight(); !s && !fatal_) fatal_ = s.error();
+    if (fatal_) return *fatal_;
+
+    summary_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (opts_.on_progress) opts_.on_progress(summary_.rows, summary_.seconds);
+    return summary_;
+  }
+
+ private:
+  // libcsv callbacks: fields of the current record are gathered into one buffer, then handled as a row.
+  static void on_field(void* data, size_t len, void* self_ptr) {
+    auto* self = static_cast<Importer*>(self_ptr);
+    self->spans_.push_back({self->field_buf_.size(), len});
+    if (len) self->field_buf_.append(static_cast<const char*>(data), len);
+  }
+  static void on_record(int, void* self_ptr) {
+    auto* self = static_cast<Importer*>(self_ptr);
+    self->fields_.clear();
+    for (auto [off, len] : self->spans_) self->fields_.emplace_back(self->field_buf_.data() + off, len);
+    if (!self->fatal_) {
+      try {
+        if (self->header_done_)
+          self->row(self->fields_);
+        else
+          self->header(self->fields_);
+      } catch (const std::exception& e) {  // never unwind through the C parser
+        self->fatal_ = internal_error(std::string("import failed: ") + e.what());
+      }
+    }
+    self->spans_.clear();
+    self->field_buf_.clear();
+  }
+
+  // The record being read has broken quoting (a quote inside an unquoted field, text after a closing quote,
+  // or a quoted field left open at the end of the file).
+  void malformed_record() {
+    spans_.clear();
+    field_buf_.clear();
+    if (!header_done_) {
+      fatal_ = bad_request("header: malformed quoting");
+      return;
+    }
+    ++row_no_;
+    ++summary_.rows;
+    reject("malformed quoting (a quote must open and close a field, and be doubled inside it)");
+  }
+
+  void header(const std::vector<std::string_view>& cells) {
+    header_done_ = true;
+    std::unordered_map<std::string, size_t> seen;  // mapped kind or custom name -> column
+    bool contact = false;
+    for (size_t i = 0; i < cells.size(); ++i) {
+      ColumnSpec spec;
+      spec.kind = map_header(cells[i]);
+      if (spec.kind == Column::kCustom) spec.custom_name = std::string(trim(cells[i]));
+      if (spec.kind != Column::kIgnored) {
+        std::string key = spec.kind == Column::kCustom
+                              ? "custom:" + spec.custom_name
+                              : "field:" + std::to_string(static_cast<int>(spec.kind));
+        if (auto [it, inserted] = seen.emplace(key, i); !inserted) {
+          fatal_ = bad_request(fmt::format("header: columns {} and {} (\"{}\", \"{}\") mean the same field",
+                                           it->second + 1, i + 1, trim(cells[it->second]), trim(cells[i])));
+          return;
+        }
+      }
+      contact |= spec.kind == Column::kEmail || spec.kind == Column::kPhone;
+      columns_.push_back(std::move(spec));
+    }
+    if (!contact) fatal_ = bad_request("header: an email or a phone column is needed (see docs/IMPORT.md)");
+    if (fatal_) return;
+    if (!opts_.list_name.empty()) open_list();
+  }
+
+  void open_list() {
+    auto w = batch_.for_org(org_.org.id);
+    for (const auto& l : org_.lists)
+      if (l.name == opts_.list_name) list_id_ = l.id;
+    if (list_id_.empty()) {
+      Micros now = now_micros();
+      PeopleList l{new_uuid(), opts_.list_name, "Report", now, now};
+      list_id_ = l.id;
+      org_.lists.push_back(l);
+      w.add(store::op::PutList{std::move(l)});
+      return;
+    }
+    for (const auto& item : org_.list_items)
+      if (item.list_id == list_id_) listed_.insert(item.person_id);
+  }
+
+  std::optional<Micros> parse_date_cached(std::string_view s) {
+    auto it = date_cache_.find(std::string(s));  // dates repeat: parsing is the slow part
+    if (it != date_cache_.end()) return it->second;
+    if (date_cache_.size() > 65536) date_cache_.clear();
+    auto t = parse_iso8601(s);
+    date_cache_.emplace(std::string(s), t);
+    return t;
+  }
+
+  void reject(std::string_view reason) {
+    ++summary_.errors;
+    if (opts_.on_row_error) opts_.on_row_error(row_no_, reason);
+  }
+
+  // The person signup() will match (same rules), to merge a partial address into their own.
+  const Person* planned_target(const std::optional<ContactHash>& eh, const std::optional<ContactHash>& ph) {
+    auto find = [&](const std::optional<ContactHash>& h) -> const Person* {
+      if (!h) return nullptr;
+      auto it = org_.person_by_contact.find(*h);
+      return it == org_.person_by_contact.end() ? nullptr : org_.find_person(it->second);
+    };
+    const Person* by_email = find(eh);
+    if (by_email) return by_email;
+    const Person* by_phone = find(ph);
+    if (eh) return by_phone && !by_phone->email ? by_phone : nullptr;
+    return by_phone;
+  }
+
+  void row(const std::vector<std::string_view>& f) {
+    ++row_no_;
+    ++summary_.rows;
+    if (opts_.on_progress && (row_no_ & 1023) == 0)
+      opts_.on_progress(summary_.rows,
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+    if (f.size() != columns_.size()) {
+      reject(fmt::format("expected {} columns, found {}", columns_.size(), f.size()));
+      return;
+    }
+
+    people::PersonInput in;
+    std::string_view email_raw, phone_raw, src, date, method, sms, email_status_raw, phone_status_raw;
+    std::string_view line[2], locality, region, postal_code, country;
+    bool has_address = false;
+    for (size_t i = 0; i < f.size(); ++i) {
+      std::string_view v = f[i];
+      if (trim(v).empty()) continue;
+      switch (columns_[i].kind) {
+        case Column::kCustom:
+          in.custom_fields[columns_[i].custom_name] = std::string(v);
+          break;
+        case Column::kIgnored:
+          break;
+        case Column::kEmail:
+          email_raw = v;
+          break;
+        case Column::kPhone:
+          phone_raw = v;
+          break;
+        case Column::kGivenName:
+          in.given_name.set(std::string(trim(v)));
+          break;
+        case Column::kFamilyName:
+          in.family_name.set(std::string(trim(v)));
+          break;
+        case Column::kAddressLine1:
+          line[0] = trim(v), has_address = true;
+          break;
+        case Column::kAddressLine2:
+          line[1] = trim(v), has_address = true;
+          break;
+        case Column::kLocality:
+          locality = trim(v), has_address = true;
+          break;
+        case Column::kRegion:
+          region = trim(v), has_address = true;
+          break;
+        case Column::kPostalCode:
+          postal_code = trim(v), has_address = true;
+          break;
+        case Column::kCountry:
+          country = trim(v), has_address = true;
+          break;
+        case Column::kLanguage: {
+          std::vector<std::string> langs;
+          for_each_token(v, [&](std::string_view t) { langs.emplace_back(t); });
+          in.languages_spoken.set(std::move(langs));
+          break;
+        }
+        case Column::kBirthdate: {
+          auto b = trim(v);
+          if (!is_iso_date_shape(b) || !parse_date_cached(b)) {
+            reject(fmt::format("bad birthdate \"{}\" (expected YYYY-MM-DD)", b.substr(0, 40)));
+            return;
+          }
+          in.birthdate.set(std::string(b));
+          break;
+        }
+        case Column::kIdentifier: {
+          bool bad = false;
+          for_each_token(v, [&](std::string_view t) {
+            auto colon = t.find(':');
+            if (colon == 0 || colon == std::string_view::npos || colon + 1 == t.size())
+              bad = true;
+            else if (t.substr(0, colon) != "action_network")  // derived from the id, never stored
+              in.identifiers.emplace_back(t);
+          });
+          if (bad) {
+            reject(fmt::format("bad identifier \"{}\" (expected system:id)", trim(v).substr(0, 60)));
+            return;
+          }
+          break;
+        }
+        case Column::kConsentSource:
+          src = trim(v);
+          break;
+        case Column::kConsentDate:
+          date = trim(v);
+          break;
+        case Column::kConsentMethod:
+          method = trim(v);
+          break;
+        case Column::kSmsOptIn:
+          sms = v;
+          break;
+        case Column::kEmailStatus:
+          email_status_raw = trim(v);
+          break;
+        case Column::kPhoneStatus:
+          phone_status_raw = trim(v);
+          break;
+      }
+    }
+
+    // Consent basis: each part from the row, else from the file.
+    std::string_view source = src.empty() ? std::string_view(opts_.source) : src;
+    std::string_view consent_method = method.empty() ? std::string_view(opts_.consent_method) : method;
+    Micros consent_time = file_consent_time_;
+    if (!date.empty()) {
+      auto t = parse_date_cached(date);
+      if (!t) {
+        reject(fmt::format("bad consent_date \"{}\"", date.substr(0, 40)));
+        return;
+      }
+      consent_time = *t;
+    }
+    const bool has_date = !date.empty() || !opts_.consent_date.empty();
+    const bool basis = !trim(source).empty() && has_date && !trim(consent_method).empty();
+
+    std::optional<Consent> email_col, phone_col;
+    if (!email_status_raw.empty() && !(email_col = consent::parse_status(email_status_raw))) {
+      reject(fmt::format("unknown email_status \"{}\"", email_status_raw.substr(0, 40)));
+      return;
+    }
+    if (!phone_status_raw.empty() && !(phone_col = consent::parse_status(phone_status_raw))) {
+      reject(fmt::format("unknown phone_status \"{}\"", phone_status_raw.substr(0, 40)));
+      return;
+    }
+
+    if (email_raw.empty() && phone_raw.empty()) {
+      reject("no email address and no phone number");
+      return;
+    }
+    std::optional<ContactHash> eh, ph;
+    if (!email_raw.empty()) {
+      auto e = normalize_email(email_raw);
+      if (!e) return reject(e.error().message);
+      eh = org_.hasher->hash(Channel::kEmail, e.value());
+      in.email.set(std::move(e).value());
+    }
+    if (!phone_raw.empty()) {
+      auto p = normalize_phone(phone_raw, org_.org.default_region);
+      if (!p) return reject(p.error().message);
+      ph = org_.hasher->hash(Channel::kSms, p.value());
+      in.phone.set(std::move(p).value());
+    }
+
+    // Statuses. signup() would subscribe any address new to the person; the import decides explicitly:
+    // subscribe only with a basis and only from none/subscribed; record a file's opt-out; else keep.
+    bool subscribes = false, kept = false, opts_out = false;
+    if (eh) {
+      Consent cur = org_.status_of(*eh);
+      Consent want = cur;
+      if (email_col && *email_col != Consent::kSubscribed) {
+        if (!is_suppressed(cur)) want = *email_col, opts_out = true;
+      } else if (basis) {
+        if (is_suppressed(cur))
+          kept = true;
+        else
+          want = Consent::kSubscribed, subscribes |= cur == Consent::kNone;
+      }
+      in.email_status = want;
+    }
+    if (ph) {
+      Consent cur = org_.status_of(*ph);
+      const bool opt_in = is_truthy(sms) || phone_col == Consent::kSubscribed;
+      if (phone_col && *phone_col != Consent::kSubscribed) {
+        if (!is_suppressed(cur)) in.phone_status = *phone_col, opts_out = true;
+      } else if (basis && opt_in) {
+        if (is_suppressed(cur))
+          kept = true;
+        else
+          in.phone_status = Consent::kSubscribed, subscribes |= cur == Consent::kNone;
+      }
+    }
+
+    if (has_address) {
+      // Cells overlay the matched person's primary address; their other addresses are kept.
+      const Person* target = planned_target(eh, ph);
+      std::vector<PostalAddress> addresses;
+      if (target) addresses = target->postal_addresses;
+      PostalAddress* primary = nullptr;
+      for (auto& a : addresses)
+        if (a.primary && !primary) primary = &a;
+      if (!primary && !addresses.empty()) primary = &addresses.front();
+      if (!primary) primary = &addresses.emplace_back();
+      primary->primary = true;
+      auto& lines = primary->address_lines;
+      for (size_t i = 0; i < 2; ++i) {
+        if (line[i].empty()) continue;
+        if (lines.size() <= i) lines.resize(i + 1);
+        lines[i] = std::string(line[i]);
+      }
+      if (!locality.empty()) primary->locality = std::string(locality);
+      if (!region.empty()) primary->region = std::string(region);
+      if (!postal_code.empty()) primary->postal_code = std::string(postal_code);
+      if (!country.empty()) primary->country = std::string(country);
+      in.postal_addresses.set(std::move(addresses));
+    }
+
+    ev_.actor = actor_;
+    ev_.source = fmt::format("{} ({}, row {})", trim(source).empty() ? "csv import" : trim(source),
+                             file_label_, row_no_);
+    ev_.method = basis ? std::string(trim(consent_method)) : "csv import";
+    ev_.consent_time = basis ? consent_time : 0;
+    ev_.disclosure_text = basis ? opts_.disclosure_text : std::string();
+
+    auto w = batch_.for_org(org_.org.id);
+    Micros now = now_micros();
+    auto r = people::signup(org_, in, kNoTags, ev_, w, now);
+    if (!r) return reject(r.error().message);
+
+    ++summary_.imported;
+    ++(r->created ? summary_.created : summary_.updated);
+    if (!basis) ++summary_.without_consent_basis;
+    summary_.subscribed += subscribes;
+    summary_.kept_suppressed += kept;
+    summary_.opted_out += opts_out;
+    if (!list_id_.empty() && listed_.insert(r->person->id).second) {
+      ListItem item{new_uuid(), list_id_, r->person->id, now, now};
+      org_.list_items.push_back(item);
+      w.add(store::op::PutListItem{std::move(item)});
+    }
+    // Group commit: while the previous batch is still being applied, keep collecting (up to a cap) rather
+    // than wait, so the batch size adapts to the store's speed and the parser never idles.
+    if (++pending_rows_ >= opts_.commit_rows && (pending_rows_ >= 8 * opts_.commit_rows || inflight_done())) {
+      if (auto s = commit(); !s) fatal_ = s.error();
+    }
+  }
+
+  // Hands the batch to a background apply and returns; the previous apply is awaited first, so at most one
+  // batch is in flight and batches land in order. Parsing and matching the next rows overlaps the commit.
+  Status commit() {
+    if (auto s = wait_inflight(); !s) return s;
+    pending_rows_ = 0;
+    if (batch_.empty()) return Ok{};
+    std::swap(batch_, applying_);
+    inflight_last_row_ = row_no_;
+    inflight_ = std::async(std::launch::async, [this] {
+      auto s = store_.apply(applying_);
+      applying_.clear();  // frees the ops on this thread, not the parser's
+      return s;
+    });
+    return Ok{};
+  }
+
+  bool inflight_done() const {
+    return !inflight_.valid() || inflight_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  }
+
+  Status wait_inflight() {
+    if (!inflight_.valid()) return Ok{};
+    auto s = inflight_.get();
+    if (!s)
+      return internal_error(fmt::format("commit failed ({}); rows 1 to {} are stored, later rows are not",
+                                        s.error().message, committed_last_row_));
+    committed_last_row_ = inflight_last_row_;
+    return Ok{};
+  }
+
+  inline static const std::vector<std::string> kNoTags;
+
+  store::Store& store_;
+  people::OrgState& org_;
+  const ImportOptions& opts_;
+  ImportSummary summary_;
+  std::chrono::steady_clock::time_point start_;
+  std::string actor_, file_label_;
+  Micros file_consent_time_ = 0;
+
+  std::string field_buf_;
+  std::vector<std::pair<size_t, size_t>> spans_;
+  std::vector<std::string_view> fields_;
+  bool header_done_ = false;
+  std::vector<ColumnSpec> columns_;
+  int64_t row_no_ = 0;
+  std::optional<Error> fatal_;
+
+  std::unordered_map<std::string, std::optional<Micros>> date_cache_;
+  consent::Evidence ev_;
+  store::WriteBatch batch_, applying_;
+  std::future<Status> inflight_;
+  int64_t inflight_last_row_ = 0, committed_last_row_ = 0;
+  size_t pending_rows_ = 0;
+  std::string list_id_;
+  std::unordered_set<std::string> listed_;
+};
+
+}  // namespace
+
+Column map_header(std::string_view cell) {
+  static const std::unordered_map<std::string, Column> kNames = {
+      {"email", Column::kEmail},
+      {"email_address", Column::kEmail},
+      {"phone", Column::kPhone},
+      {"phone_number", Column::kPhone},
+      {"mobile", Column::kPhone},
+      {"given_name", Column::kGivenName},
+      {"first_name", Column::kGivenName},
+      {"family_name", Column::kFamilyName},
+      {"last_name", Column::kFamilyName},
+      {"address_line1", Column::kAddressLine1},
+      {"address_line_1", Column::kAddressLine1},
+      {"address_line2", Column::kAddressLine2},
+      {"address_line_2", Column::kAddressLine2},
+      {"locality", Column::kLocality},
+      {"city", Column::kLocality},
+      {"region", Column::kRegion},
+      {"state", Column::kRegion},
+      {"postal_code", Column::kPostalCode},
+      {"zip", Column::kPostalCode},
+      {"zip_code", Column::kPostalCode},
+      {"country", Column::kCountry},
+      {"language", Column::kLanguage},
+      {"birthdate", Column::kBirthdate},
+      {"identifier", Column::kIdentifier},
+      {"consent_source", Column::kConsentSource},
+      {"consent_date", Column::kConsentDate},
+      {"consent_method", Column::kConsentMethod},
+      {"sms_opt_in", Column::kSmsOptIn},
+      {"email_status", Column::kEmailStatus},
+      {"phone_status", Column::kPhoneStatus},
+      {"created_date", Column::kIgnored},
+      {"modified_date", Column::kIgnored},
+      {"", Column::kIgnored},
+  };
+  auto it = kNames.find(canonical_header(cell));
+  return it == kNames.end() ? Column::kCustom : it->second;
+}
+
+std::string ImportSummary::to_json() const {
+  double rate = seconds > 0 ? static_cast<double>(rows) / seconds : 0.0;
+  return fmt::format(
+      "{{\"batch\":\"{}\",\"rows\":{},\"imported\":{},\"created\":{},\"updated\":{},\"subscribed\":{},"
+      "\"kept_suppressed\":{},\"without_consent_basis\":{},\"opted_out\":{},\"errors\":{},\"seconds\":{:.3f},"
+      "\"rows_per_second\":{:.0f}}}",
+      batch, rows, imported, created, updated, subscribed, kept_suppressed, without_consent_basis, opted_out,
+      errors, seconds, rate);
+}
+
+Result<ImportSummary> import_csv(store::Store& store, people::OrgState& org, const ImportOptions& opts) {
+  return Importer(store, org, opts).run();
+}
+
+}  // namespace tocsin::importer

@@ -1,0 +1,85 @@
+// CSV import of people (`tocsin import`). The header maps columns to person fields (docs/IMPORT.md); every
+// other column becomes a custom field. A row is subscribed only with a consent basis — source, date and
+// method, from the file-level options or the row's own columns — and never over an opt-out, bounce or
+// complaint already in the ledger. Accepted rows are committed durably in batches, so a later bad row never
+// loses the rows before it, and a crash loses at most the batches not yet committed.
+//
+// Not thread-safe: the caller owns `org` exclusively for the whole import (the CLI holds the data-dir lock).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "people/directory.h"
+#include "store/store.h"
+
+namespace tocsin::importer {
+
+// What a header cell means.
+enum class Column {
+  kCustom,   // any other name: a custom field named as the header cell (trimmed)
+  kIgnored,  // created_date, modified_date (system-managed) and nameless columns
+  kEmail,
+  kPhone,
+  kGivenName,
+  kFamilyName,
+  kAddressLine1,
+  kAddressLine2,
+  kLocality,
+  kRegion,
+  kPostalCode,
+  kCountry,
+  kLanguage,
+  kBirthdate,
+  kIdentifier,
+  kConsentSource,
+  kConsentDate,
+  kConsentMethod,
+  kSmsOptIn,
+  kEmailStatus,
+  kPhoneStatus,
+};
+
+// Case-insensitive; spaces, underscores and hyphens are equivalent ("First Name" = first_name).
+Column map_header(std::string_view header_cell);
+
+struct ImportOptions {
+  std::string path;  // the CSV file
+  // File-level consent basis; a non-empty per-row column overrides each part.
+  std::string source, consent_date, consent_method;
+  std::string disclosure_text;
+  std::string list_name;  // non-empty: add every imported person to this list (created if needed)
+  // Accepted rows per durable commit. Commits run in the background while parsing goes on; while one is still
+  // running, rows keep accumulating (up to 8x this), so the batch size adapts to the store's speed.
+  size_t commit_rows = 20000;
+  // Called for each rejected row: 1-based data row number (header excluded) and the reason.
+  std::function<void(int64_t row, std::string_view reason)> on_row_error;
+  // Called about every 1,000 rows with the rows read so far and the seconds elapsed.
+  std::function<void(int64_t rows, double seconds)> on_progress;
+};
+
+struct ImportSummary {
+  std::string batch;  // uuid; ledger entries carry actor "import:<batch>"
+  int64_t rows = 0;   // data rows read
+  int64_t imported = 0, created = 0, updated = 0;
+  int64_t subscribed = 0;       // rows for which this import recorded a subscription
+  int64_t kept_suppressed = 0;  // rows with a basis whose address stayed unsubscribed/bouncing/complaint
+  int64_t without_consent_basis = 0;
+  int64_t opted_out = 0;  // rows whose email_status/phone_status column recorded an opt-out
+  int64_t errors = 0;
+  double seconds = 0;
+
+  // One JSON line: {"batch": ..., "rows": ..., ..., "rows_per_second": ...}
+  std::string to_json() const;
+};
+
+// Imports `opts.path` into `org`, writing through `store`. Fails (without importing anything) when the file
+// cannot be read, the header is unusable or a file-level option is invalid; fails after partial progress
+// only if a commit fails (every earlier commit stays durable). Row errors do not fail the import.
+Result<ImportSummary> import_csv(store::Store& store, people::OrgState& org, const ImportOptions& opts);
+
+}  // namespace tocsin::importer
