@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# bench/signup: wrk POSTing signup-helper bodies (new and repeat people, keep-alive) against `tocsin serve`,
+# next to nginx answering a static 200 on the same machine in the same run. Results and method: BENCHMARKS.md.
+#
+# Usage: bench/signup/run.sh            (from any directory; idempotent, leaves nothing running)
+# Environment (all optional):
+#   TOCSIN_BIN   use this binary instead of building Release into build-bench/
+#   DURATION     seconds per measured wrk run (default 30)
+#   WARMUP       seconds of warm-up before each measured run (default 5)
+#   CONNS        keep-alive connections for both wrk targets (default 256)
+#   THREADS      wrk threads (default 2)
+#   NEW_PCT      share of signups that create a new person (default 70; the rest repeat a known email)
+#   PHONES       1 (default) adds a second run whose bodies also carry a unique US phone number; 0 skips it
+#   IO_THREADS   tocsin [server] io_threads and nginx worker_processes (default 2)
+#   KEEP         1 keeps the temporary directory (data dir, logs) and prints its path
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+DURATION="${DURATION:-30}"
+WARMUP="${WARMUP:-5}"
+CONNS="${CONNS:-256}"
+THREADS="${THREADS:-2}"
+NEW_PCT="${NEW_PCT:-70}"
+PHONES="${PHONES:-1}"
+IO_THREADS="${IO_THREADS:-2}"
+KEEP="${KEEP:-0}"
+
+for tool in wrk nginx sqlite3 python3 curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: run scripts/install-deps bench" >&2; exit 1; }
+done
+NGINX="$(command -v nginx)"
+
+# ---- 1. the binary ---------------------------------------------------------------------------------------
+if [ -n "${TOCSIN_BIN:-}" ]; then
+  BIN="$TOCSIN_BIN"
+else
+  cmake -S "$ROOT" -B "$ROOT/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$ROOT/build-bench" --target tocsin >/dev/null
+  BIN="$ROOT/build-bench/tocsin"
+fi
+[ -x "$BIN" ] || { echo "no tocsin binary at $BIN" >&2; exit 1; }
+
+WORK="$(mktemp -d /tmp/tocsin-bench-signup.XXXXXX)"   # on the real disk: fsync must hit the device
+TOCSIN_PID=""
+NGINX_PID=""
+cleanup() {
+  [ -n "$TOCSIN_PID" ] && kill "$TOCSIN_PID" 2>/dev/null && wait "$TOCSIN_PID" 2>/dev/null || true
+  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null || true
+  if [ "$KEEP" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+wait_http() {  # URL [header]
+  for _ in $(seq 1 200); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' ${2:+-H "$2"} "$1" || true)
+    [ "$code" = 200 ] && return 0
+    sleep 0.05
+  done
+  echo "no 200 from $1" >&2
+  return 1
+}
+stat_of() { awk -v k="$2" '$1=="signup_stat" && $2==k {print $3}' "$1"; }
+# wrk --latency prints "50%  1.23ms"; convert the unit to milliseconds
+pct_ms() {
+  awk -v p="$2" '$1==p {v=$2; u=v; sub(/[0-9.]+/,"",u); sub(/[a-z]+$/,"",v);
+    if (u=="us") v/=1000; else if (u=="s") v*=1000; printf "%.2f", v}' "$1"
+}
+
+# ---- fsync latency of the disk holding the data dir -------------------------------------------------------
+DD_OUT=$(dd if=/dev/zero of="$WORK/fsync.probe" bs=4k count=1000 oflag=dsync 2>&1 | tail -1)
+DD_SECS=$(echo "$DD_OUT" | awk -F', ' '{split($3,a," "); print a[1]}')
+FSYNC_MS=$(awk -v s="$DD_SECS" 'BEGIN{printf "%.3f", s}')  # 1000 writes: seconds total = ms per write
+rm -f "$WORK/fsync.probe"
+
+# ---- 2. tocsin -------------------------------------------------------------------------------------------
+D="$WORK/data"
+CREDS=$("$BIN" init --data "$D" --org Bench 2>>"$WORK/tocsin.log")
+KEY=$(printf '%s' "$CREDS" | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])')
+cat > "$D/tocsin.toml" <<TOML
+[server]
+io_threads = $IO_THREADS
+[limits]
+key_requests_per_second = 0    # 0 disables the per-key limit
+helper_posts_per_ip_per_second = 0
+TOML
+TPORT=$(free_port)
+start_tocsin() {
+  "$BIN" serve --data "$D" --listen "127.0.0.1:$TPORT" >>"$WORK/tocsin.log" 2>&1 &
+  TOCSIN_PID=$!
+  wait_http "http://127.0.0.1:$TPORT/api/v2/" "OSDI-API-Token: $KEY"
+}
+# SIGKILL: nothing gets flushed on the way out, so what the db holds afterwards was committed before the 200s
+crash_tocsin() {
+  kill -9 "$TOCSIN_PID"; wait "$TOCSIN_PID" 2>/dev/null || true; TOCSIN_PID=""
+}
+start_tocsin
+# the bodies' add_tags names this tag; unknown tags are ignored (as Action Network does), so create it
+curl -sf -o /dev/null -H "OSDI-API-Token: $KEY" -H 'Content-Type: application/json' \
+  "http://127.0.0.1:$TPORT/api/v2/tags" -d '{"name":"volunteer"}'
+
+# ---- 3. nginx (current user, own prefix) -----------------------------------------------------------------
+NPORT=$(free_port)
+N="$WORK/nginx"
+mkdir -p "$N/logs" "$N/tmp"
+cat > "$N/nginx.conf" <<NGX
+daemon off;
+worker_processes $IO_THREADS;
+pid $N/nginx.pid;
+error_log $N/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $N/tmp/body;
+  proxy_temp_path $N/tmp/proxy;
+  fastcgi_temp_path $N/tmp/fastcgi;
+  uwsgi_temp_path $N/tmp/uwsgi;
+  scgi_temp_path $N/tmp/scgi;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$NPORT;
+    location / { return 200 "ok"; }
+  }
+}
+NGX
+"$NGINX" -p "$N" -c "$N/nginx.conf" -e "$N/logs/error.log" &
+NGINX_PID=$!
+wait_http "http://127.0.0.1:$NPORT/"
+
+echo "machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
+echo "fsync latency (dd 4 KiB oflag=dsync x1000 in $WORK): $FSYNC_MS ms per write"
+echo "wrk: $THREADS threads, $CONNS connections, ${WARMUP}s warm-up + ${DURATION}s measured per target"
+echo
+
+# ---- 4. nginx baseline -----------------------------------------------------------------------------------
+wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:$NPORT/" >/dev/null
+wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$NPORT/" >"$WORK/nginx.wrk"
+NGINX_RPS=$(awk '/^Requests\/sec/ {print $2}' "$WORK/nginx.wrk")
+NGINX_P50=$(pct_ms "$WORK/nginx.wrk" 50%)
+NGINX_P99=$(pct_ms "$WORK/nginx.wrk" 99%)
+kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=""   # not competing for CPU below
+
+# ---- 5. signups ------------------------------------------------------------------------------------------
+people_count() { sqlite3 "$D/tocsin.db" "select count(*) from people"; }
+# counts the fsyncs (SQLite WAL commits + checkpoints) of the server while wrk runs, if perf can
+count_syncs_start() {
+  SYNC_PID=""
+  if command -v perf >/dev/null && perf stat -e syscalls:sys_enter_fdatasync true >/dev/null 2>&1; then
+    perf stat -x, -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync -p "$TOCSIN_PID" \
+      -o "$WORK/perf.$1" &
+    SYNC_PID=$!
+    sleep 0.2
+  fi
+}
+count_syncs_stop() {  # sets SYNCS (not in a $(...) subshell: wait must run in the shell that started perf)
+  SYNCS="n/a"
+  if [ -n "$SYNC_PID" ]; then
+    kill -INT "$SYNC_PID"; wait "$SYNC_PID" 2>/dev/null || true
+    SYNCS=$(awk -F, '/sys_enter_f/ {s+=$1} END {print s+0}' "$WORK/perf.$1")
+  fi
+}
+
+run_signups() {  # NAME PHONE_GROUP (0: no phones; warm-up uses the group, the measured run group+1)
+  local name=$1 phones=$2 phones_main=$(( $2 > 0 ? $2 + 1 : 0 ))
+  wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$HERE/signup.lua" "http://127.0.0.1:$TPORT" \
+    -- "$KEY" "w$name" "$phones" "$NEW_PCT" >"$WORK/$name.warm"
+  if [ "$(stat_of "$WORK/$name.warm" non200)" != 0 ]; then
+    echo "warm-up got non-200 answers: $(grep non200_sample "$WORK/$name.warm")" >&2
+    exit 1
+  fi
+  local before; before=$(people_count)
+  count_syncs_start "$name"
+  wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$HERE/signup.lua" "http://127.0.0.1:$TPORT" \
+    -- "$KEY" "m$name" "$phones_main" "$NEW_PCT" >"$WORK/$name.wrk"
+  count_syncs_stop "$name"
+  local syncs=$SYNCS
+  crash_tocsin
+  local after; after=$(people_count)
+  local f="$WORK/$name.wrk"
+  local rps reqs newg nonok p50 p99
+  rps=$(stat_of "$f" rps); reqs=$(stat_of "$f" requests); newg=$(stat_of "$f" new_generated)
+  nonok=$(stat_of "$f" non200)
+  p50=$(pct_ms "$f" 50%); p99=$(pct_ms "$f" 99%)
+  local added=$((after - before))
+  # every new email was sent exactly once as "new"; at most CONNS of them were still in flight at the end
+  local durable="yes"
+  [ "$added" -ge $((newg - CONNS)) ] && [ "$added" -le "$newg" ] || durable="NO"
+  [ "$nonok" = 0 ] || durable="NO (non-200 answers)"
+  local ratio; ratio=$(awk -v a="$rps" -v b="$NGINX_RPS" 'BEGIN{printf "%.3f", a/b}')
+  local avg_group="n/a"
+  [ "$syncs" != "n/a" ] && [ "$syncs" -gt 0 ] && avg_group=$(awk -v r="$reqs" -v s="$syncs" 'BEGIN{printf "%.1f", r/s}')
+  echo "== signups ($name) =="
+  echo "signups/s:            $rps  ($reqs in ${DURATION}s; $newg new people, $(stat_of "$f" repeat_generated) repeats)"
+  echo "latency p50 / p90 / p99 / max: $p50 / $(pct_ms "$f" 90%) / $p99 / $(stat_of "$f" max_ms) ms"
+  echo "non-200 answers:      $nonok $(grep -h non200_sample "$f" | cut -d' ' -f3- || true)"
+  echo "socket errors:        $(stat_of "$f" socket_errors)"
+  echo "people in db:         $after after SIGKILL (+$added during the run; $newg new emails sent, <= $CONNS in flight at the end): durable=$durable"
+  echo "fdatasync+fsync calls: $syncs  (≈ group commits; $avg_group signups per fsync)"
+  echo "ratio tocsin/nginx:   $ratio"
+  echo "goal >= 25000/s with p99 <= 20 ms: $(awk -v r="$rps" -v p="$p99" 'BEGIN{print (r>=25000 && p<=20) ? "met" : "NOT met"}')"
+  echo
+  printf '%s|%s|%s|%s|%s|%s|%s|%s\n' "$name" "$rps" "$p50" "$p99" "$nonok" "$added/$newg" "$syncs" "$ratio" \
+    >>"$WORK/summary"
+  start_tocsin  # restart on the crashed data dir (also proves it recovers)
+}
+
+echo "== nginx static 200 =="
+echo "req/s: $NGINX_RPS   latency p50 / p99: $NGINX_P50 / $NGINX_P99 ms"
+echo
+run_signups email 0
+if [ "$PHONES" = 1 ]; then
+  # a phone must pass libphonenumber validation, else the helper answers 400: check one first
+  probe=$(curl -s -w ' %{http_code}' -H "OSDI-API-Token: $KEY" -H 'Content-Type: application/json' \
+    "http://127.0.0.1:$TPORT/api/v2/people" \
+    -d '{"person":{"email_addresses":[{"address":"probe@bench.example"}],"phone_numbers":[{"number":"+17132000000"}]}}')
+  if [ "${probe##* }" = 200 ]; then
+    run_signups phone 1
+  else
+    echo "phone probe rejected: $probe" >&2
+  fi
+fi
+
+echo "summary (name|signups/s|p50 ms|p99 ms|non-200|people added/new sent|fsyncs|ratio to nginx $NGINX_RPS req/s)"
+cat "$WORK/summary"
