@@ -52,8 +52,9 @@ class ProgressBar {
   void update(int64_t rows, double seconds, bool force = false) {
     if (!on_) return;
     auto now = std::chrono::steady_clock::now();
-    if (!force && now - last_ < std::chrono::milliseconds(100)) return;
+    if (force ? rows == last_rows_ && drawn_ : now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
+    last_rows_ = rows;
     double rate = seconds > 0 ? static_cast<double>(rows) / seconds : 0;
     std::cerr << fmt::format("\r\033[K{}: {} rows, {:.0f} rows/s, {:.1f} s", label_, rows, rate, seconds)
               << std::flush;
@@ -73,6 +74,7 @@ class ProgressBar {
   std::string label_;
   bool on_;
   bool drawn_ = false;
+  int64_t last_rows_ = -1;
   std::chrono::steady_clock::time_point last_{};
 };
 
