@@ -57,7 +57,7 @@ int cmd_evidence(const std::string& dir, const std::string& org_id, const std::s
   if (!entries) return fail(entries.error());
   if (entries->empty()) return fail(not_found("no consent record for " + contact + " in this organization"));
   api::JsonOut j;
-  j.begin().kv("org_id", org_id).k("contact_point");
+  j.begin().kv("org_id", org_id);
   bool verified = api::write_contact_proof(j, scope, hasher, channel, normalized.value());
   j.kv("chain_verified", verified).end();
   std::cout << j.take() << "\n";
