@@ -38,8 +38,10 @@ bool Call::parse_body(simdjson::dom::parser& parser, simdjson::dom::element& out
     return false;
   }
   if (parser.parse(req.body).get(out)) {
-    if (form_encoded) error(415, "request body must be JSON (Content-Type: application/json)");
-    else error(400, "request body is not valid JSON");
+    if (form_encoded)
+      error(415, "request body must be JSON (Content-Type: application/json)");
+    else
+      error(400, "request body is not valid JSON");
     return false;
   }
   if (!out.is_object()) {

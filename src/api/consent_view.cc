@@ -25,7 +25,8 @@ bool write_contact_proof(JsonOut& j, store::OrgScope& scope, const ContactHasher
       verified &= intact;
       j.begin();
       j.kv("seq", e.seq).kv("time", format_iso8601_micros(e.time)).kv("channel", channel_name(e.channel));
-      j.kv("old_status", e.old_status == consent::Status::kNone ? std::string_view("none") : consent::status_name(e.old_status))
+      j.kv("old_status", e.old_status == consent::Status::kNone ? std::string_view("none")
+                                                                : consent::status_name(e.old_status))
           .kv("new_status", consent::status_name(e.new_status));
       j.kv("person_id", e.person_id).kv("actor", e.evidence.actor).kv("source", e.evidence.source);
       j.kv("method", e.evidence.method).kv("ip", e.evidence.ip).kv("user_agent", e.evidence.user_agent);

@@ -102,7 +102,8 @@ TEST_F(UpsertTest, SameMobileDifferentEmailMovesNumberToNewPersonWithItsStatus) 
   EXPECT_NE(second->id, first);
   EXPECT_EQ(*second->phone, "+12025550143");
   EXPECT_FALSE(org_.find_person(first)->phone.has_value());
-  EXPECT_EQ(org_.status_of(Channel::kSms, "+12025550143"), Status::kSubscribed);  // status copied with the number
+  EXPECT_EQ(org_.status_of(Channel::kSms, "+12025550143"),
+            Status::kSubscribed);  // status copied with the number
   EXPECT_EQ(org_.people.size(), 2u);
 }
 
