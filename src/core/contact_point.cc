@@ -1,4 +1,5 @@
 #include "core/contact_point.h"
+#include "core/text.h"
 
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
@@ -20,16 +21,6 @@ namespace {
 bool ensure_sodium() {
   static const bool ready = sodium_init() >= 0;
   return ready;
-}
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 bool is_alpha(char c) {
@@ -131,7 +122,7 @@ const char* channel_name(Channel c) {
 
 // Pragmatic validator for addresses people actually submit, not a full RFC 5322 parser.
 Result<std::string> normalize_email(std::string_view raw) {
-  std::string_view s = trim(raw);
+  std::string_view s = trim_ascii_space(raw);
   if (s.empty() || s.size() > 254) return invalid_email(raw);
   size_t at = s.find('@');
   if (at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos) {
@@ -154,7 +145,7 @@ Result<std::string> normalize_phone(std::string_view raw, std::string_view defau
 
   // Longer than any formatted E.164 number (15 digits) plus generous punctuation.
   constexpr size_t kMaxInput = 32;
-  std::string_view s = trim(raw);
+  std::string_view s = trim_ascii_space(raw);
   if (s.empty() || s.size() > kMaxInput) return invalid_phone(raw);
   size_t digits = 0;
   for (size_t i = 0; i < s.size(); ++i) {

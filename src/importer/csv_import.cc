@@ -23,6 +23,7 @@
 #include "core/clock.h"
 #include "core/contact_point.h"
 #include "core/ids.h"
+#include "core/text.h"
 #include "people/upsert.h"
 
 namespace tocsin::importer {
@@ -81,19 +82,9 @@ std::string sha256_prefix(std::string_view data, size_t hex_chars) {
   return std::string(hex, hex_chars);
 }
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 std::string canonical_header(std::string_view s) {
   std::string out;
-  for (char c : trim(s)) {
+  for (char c : trim_ascii_space(s)) {
     if (c == ' ' || c == '-')
       c = '_';
     else if (c >= 'A' && c <= 'Z')
@@ -115,7 +106,7 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 bool is_truthy(std::string_view v) {
-  v = trim(v);
+  v = trim_ascii_space(v);
   return iequals(v, "true") || iequals(v, "yes") || v == "1";
 }
 
@@ -129,9 +120,9 @@ template <typename Fn>
 void for_each_token(std::string_view s, Fn&& fn) {
   size_t i = 0;
   while (i < s.size()) {
-    while (i < s.size() && (is_space(s[i]) || s[i] == ',')) ++i;
+    while (i < s.size() && (is_ascii_space(s[i]) || s[i] == ',')) ++i;
     size_t j = i;
-    while (j < s.size() && !is_space(s[j]) && s[j] != ',') ++j;
+    while (j < s.size() && !is_ascii_space(s[j]) && s[j] != ',') ++j;
     if (j > i) fn(s.substr(i, j - i));
     i = j;
   }
@@ -161,7 +152,7 @@ class Importer {
     actor_ = "import:" + summary_.batch;
 
     if (!opts_.consent_date.empty()) {
-      auto t = parse_iso8601(trim(opts_.consent_date));
+      auto t = parse_iso8601(trim_ascii_space(opts_.consent_date));
       if (!t) return bad_request("--consent-date: not an ISO-8601 date or time: " + opts_.consent_date);
       file_consent_time_ = *t;
     }
@@ -257,14 +248,15 @@ class Importer {
     for (size_t i = 0; i < cells.size(); ++i) {
       ColumnSpec spec;
       spec.kind = map_header(cells[i]);
-      if (spec.kind == Column::kCustom) spec.custom_name = std::string(trim(cells[i]));
+      if (spec.kind == Column::kCustom) spec.custom_name = std::string(trim_ascii_space(cells[i]));
       if (spec.kind != Column::kIgnored) {
         std::string key = spec.kind == Column::kCustom
                               ? "custom:" + spec.custom_name
                               : "field:" + std::to_string(static_cast<int>(spec.kind));
         if (auto [it, inserted] = seen.emplace(key, i); !inserted) {
           fatal_ = bad_request(fmt::format("header: columns {} and {} (\"{}\", \"{}\") mean the same field",
-                                           it->second + 1, i + 1, trim(cells[it->second]), trim(cells[i])));
+                                           it->second + 1, i + 1, trim_ascii_space(cells[it->second]),
+                                           trim_ascii_space(cells[i])));
           return;
         }
       }
@@ -337,7 +329,7 @@ class Importer {
     bool has_address = false;
     for (size_t i = 0; i < f.size(); ++i) {
       std::string_view v = f[i];
-      if (trim(v).empty()) continue;
+      if (trim_ascii_space(v).empty()) continue;
       switch (columns_[i].kind) {
         case Column::kCustom:
           in.custom_fields[columns_[i].custom_name] = std::string(v);
@@ -351,28 +343,28 @@ class Importer {
           phone_raw = v;
           break;
         case Column::kGivenName:
-          in.given_name.set(std::string(trim(v)));
+          in.given_name.set(std::string(trim_ascii_space(v)));
           break;
         case Column::kFamilyName:
-          in.family_name.set(std::string(trim(v)));
+          in.family_name.set(std::string(trim_ascii_space(v)));
           break;
         case Column::kAddressLine1:
-          line[0] = trim(v), has_address = true;
+          line[0] = trim_ascii_space(v), has_address = true;
           break;
         case Column::kAddressLine2:
-          line[1] = trim(v), has_address = true;
+          line[1] = trim_ascii_space(v), has_address = true;
           break;
         case Column::kLocality:
-          locality = trim(v), has_address = true;
+          locality = trim_ascii_space(v), has_address = true;
           break;
         case Column::kRegion:
-          region = trim(v), has_address = true;
+          region = trim_ascii_space(v), has_address = true;
           break;
         case Column::kPostalCode:
-          postal_code = trim(v), has_address = true;
+          postal_code = trim_ascii_space(v), has_address = true;
           break;
         case Column::kCountry:
-          country = trim(v), has_address = true;
+          country = trim_ascii_space(v), has_address = true;
           break;
         case Column::kLanguage: {
           std::vector<std::string> langs;
@@ -381,7 +373,7 @@ class Importer {
           break;
         }
         case Column::kBirthdate: {
-          auto b = trim(v);
+          auto b = trim_ascii_space(v);
           if (!is_iso_date_shape(b) || !parse_date_cached(b)) {
             reject(fmt::format("bad birthdate \"{}\" (expected YYYY-MM-DD)", b.substr(0, 40)));
             return;
@@ -399,28 +391,29 @@ class Importer {
               in.identifiers.emplace_back(t);
           });
           if (bad) {
-            reject(fmt::format("bad identifier \"{}\" (expected system:id)", trim(v).substr(0, 60)));
+            reject(
+                fmt::format("bad identifier \"{}\" (expected system:id)", trim_ascii_space(v).substr(0, 60)));
             return;
           }
           break;
         }
         case Column::kConsentSource:
-          src = trim(v);
+          src = trim_ascii_space(v);
           break;
         case Column::kConsentDate:
-          date = trim(v);
+          date = trim_ascii_space(v);
           break;
         case Column::kConsentMethod:
-          method = trim(v);
+          method = trim_ascii_space(v);
           break;
         case Column::kSmsOptIn:
           sms = v;
           break;
         case Column::kEmailStatus:
-          email_status_raw = trim(v);
+          email_status_raw = trim_ascii_space(v);
           break;
         case Column::kPhoneStatus:
-          phone_status_raw = trim(v);
+          phone_status_raw = trim_ascii_space(v);
           break;
       }
     }
@@ -438,7 +431,8 @@ class Importer {
       consent_time = *t;
     }
     const bool has_date = !date.empty() || !opts_.consent_date.empty();
-    const bool basis = !trim(source).empty() && has_date && !trim(consent_method).empty();
+    const bool basis =
+        !trim_ascii_space(source).empty() && has_date && !trim_ascii_space(consent_method).empty();
 
     std::optional<Consent> email_col, phone_col;
     if (!email_status_raw.empty() && !(email_col = consent::parse_status(email_status_raw))) {
@@ -522,9 +516,10 @@ class Importer {
     }
 
     ev_.actor = actor_;
-    ev_.source = fmt::format("{} ({}, row {})", trim(source).empty() ? "csv import" : trim(source),
+    ev_.source = fmt::format("{} ({}, row {})",
+                             trim_ascii_space(source).empty() ? "csv import" : trim_ascii_space(source),
                              file_label_, row_no_);
-    ev_.method = basis ? std::string(trim(consent_method)) : "csv import";
+    ev_.method = basis ? std::string(trim_ascii_space(consent_method)) : "csv import";
     ev_.consent_time = basis ? consent_time : 0;
     ev_.disclosure_text = basis ? opts_.disclosure_text : std::string();
 
