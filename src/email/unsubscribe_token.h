@@ -1,0 +1,56 @@
+// Unsubscribe tokens: the per-recipient secret in every List-Unsubscribe URL and footer link
+// (compliance-rules EM-2, RFC 8058).
+//
+// Contract: a token names (organization, person, message) and carries a MAC under one of the installation's
+// token keys, so the unsubscribe endpoint can trust it without a lookup table and nobody can forge or alter
+// one. Keys rotate: the newest key that is not retired signs; every key not retired verifies, so links in
+// mail already sent keep working until their key is retired. Tokens are URL-safe (base64url, no padding,
+// 90 characters). Ids must be UUIDs (every tocsin id is). Thread-safe: the object is immutable.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace tocsin::email {
+
+struct TokenKey {
+  uint16_t id = 0;
+  std::array<unsigned char, 32> secret{};
+  bool retired = false;  // a retired key no longer verifies: links signed with it stop working
+
+  // A new random key.
+  static TokenKey generate(uint16_t id);
+};
+
+struct UnsubscribeClaim {
+  std::string org_id;
+  std::string person_id;
+  std::string message_id;
+};
+
+class UnsubscribeTokens {
+ public:
+  // At least one key must not be retired to issue; verifying works with whatever keys are live.
+  explicit UnsubscribeTokens(std::vector<TokenKey> keys);
+
+  // The token for one recipient of one message; a 400 error if an id is not a UUID or no key is live.
+  Result<std::string> issue(const UnsubscribeClaim& claim) const;
+
+  // The claim a token carries, or 404 (unknown, altered, truncated, or signed with a retired key): the
+  // endpoint answers the same way for all of them so a prober learns nothing.
+  Result<UnsubscribeClaim> verify(std::string_view token) const;
+
+ private:
+  const TokenKey* find(uint16_t id) const;
+  std::vector<TokenKey> keys_;
+  const TokenKey* signer() const { return signer_index_ < keys_.size() ? &keys_[signer_index_] : nullptr; }
+  size_t signer_index_ = SIZE_MAX;  // an index, not a pointer, so copies stay valid
+};
+
+}  // namespace tocsin::email
