@@ -1,6 +1,7 @@
 // SMS-E1: segment arithmetic on known strings.
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 #include "policy/sms_segments.h"
@@ -21,6 +22,11 @@ struct Case {
   int units;
   int segments;
 };
+
+// Names the case instead of dumping its bytes in test listings.
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class SegmentsTest : public ::testing::TestWithParam<Case> {};
 
