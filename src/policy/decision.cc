@@ -69,7 +69,7 @@ constexpr std::array kRows{
         "The recipient's possible locations share no sending window in the coming week."},
     Row{Reason::kTimeZoneUnknown, Kind::kBlock, "time_zone_unknown", "SMS-Q3",
         "The recipient's time zone cannot be determined, so quiet hours cannot be honoured."},
-    Row{Reason::kFrequencyCap, Kind::kDeferUntil, "frequency_cap", "SMS-F1",
+    Row{Reason::kFrequencyCap, Kind::kDeferUntil, "frequency_cap", "SMS-F1; email: organization setting",
         "The recipient already got the maximum number of messages for the period; the message waits."},
     Row{Reason::kStopConfirmation, Kind::kSend, "stop_confirmation", "SMS-R3, SMS-K4",
         "The one confirmation of an opt-out."},

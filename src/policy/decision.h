@@ -78,7 +78,8 @@ struct Decision {
   bool sends() const { return kind == Kind::kSend; }
 
   static Decision send(Reason r = Reason::kOk);
-  // `detail` is appended to the reason's standard sentence (e.g. the count that broke a cap).
+  // A suppress or block decision. `detail` is appended to the reason's standard sentence (e.g. the count
+  // that broke a limit). Reasons whose kind is defer_until go through defer(), which carries the instant.
   static Decision refuse(Reason r, std::string_view detail = {});
   static Decision defer(Reason r, Micros until, std::string_view detail = {});
 };

@@ -74,7 +74,8 @@ NumberClass classify_number(std::string_view number, std::string_view default_re
   auto n = parse(number, default_region);
   if (!n) return NumberClass::kInvalid;
   auto* util = PhoneNumberUtil::GetInstance();
-  i18n::phonenumbers::ShortNumberInfo short_numbers;
+  // Loading the short-number metadata is costly; the object is immutable afterwards (const methods).
+  static const i18n::phonenumbers::ShortNumberInfo short_numbers;
   // Emergency numbers are dialled without a country code: judge the digits as given, in the default region.
   if (short_numbers.IsEmergencyNumber(std::string(number), std::string(default_region)))
     return NumberClass::kEmergency;
