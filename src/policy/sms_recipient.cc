@@ -6,6 +6,7 @@
 #include <unicode/locid.h>
 
 #include <algorithm>
+#include <mutex>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -45,13 +46,32 @@ const std::unordered_map<std::string, std::string>& nanp_table() {
   return table;
 }
 
-const UsPlace* geocoded_place(const PhoneNumber& n) {
+const UsPlace* describe(const PhoneNumber& n) {
   static const i18n::phonenumbers::PhoneNumberOfflineGeocoder geocoder;
   std::string where = geocoder.GetDescriptionForNumber(n, icu::Locale("en"));
   // Either a state name ("Florida") or a city with the state's code ("Tallahassee, FL").
   if (const UsPlace* p = us_place_by_name(where)) return p;
   auto comma = where.rfind(", ");
   return comma == std::string::npos ? nullptr : us_place_by_code(std::string_view(where).substr(comma + 2));
+}
+
+// The geocoder costs tens of microseconds a call; within the NANP a state is a property of the area code
+// (area codes do not cross state lines), so the answer is cached per area code.
+const UsPlace* geocoded_place(const PhoneNumber& n) {
+  if (n.country_code() != 1) return describe(n);
+  std::string national;
+  PhoneNumberUtil::GetInstance()->GetNationalSignificantNumber(n, &national);
+  std::string npa = national.substr(0, 3);
+  static std::mutex mu;
+  static std::unordered_map<std::string, const UsPlace*> by_npa;
+  {
+    std::lock_guard lock(mu);
+    if (auto it = by_npa.find(npa); it != by_npa.end()) return it->second;
+  }
+  const UsPlace* place = describe(n);
+  std::lock_guard lock(mu);
+  by_npa.emplace(npa, place);
+  return place;
 }
 
 void add_zone(Whereabouts& w, std::string_view name) {
@@ -74,15 +94,18 @@ NumberClass classify_number(std::string_view number, std::string_view default_re
   auto n = parse(number, default_region);
   if (!n) return NumberClass::kInvalid;
   auto* util = PhoneNumberUtil::GetInstance();
+  // A valid full-length number is never an emergency or short number, so the ordinary recipient costs one
+  // type lookup (UNKNOWN exactly when the number is not valid; libphonenumber's regex matching is ~20 us).
+  auto type = util->GetNumberType(*n);
+  if (type == PhoneNumberUtil::PREMIUM_RATE) return NumberClass::kPremiumRate;
+  if (type != PhoneNumberUtil::UNKNOWN) return NumberClass::kTextable;
   // Loading the short-number metadata is costly; the object is immutable afterwards (const methods).
   static const i18n::phonenumbers::ShortNumberInfo short_numbers;
   // Emergency numbers are dialled without a country code: judge the digits as given, in the default region.
   if (short_numbers.IsEmergencyNumber(std::string(number), std::string(default_region)))
     return NumberClass::kEmergency;
   if (short_numbers.IsValidShortNumber(*n)) return NumberClass::kShort;
-  if (!util->IsValidNumber(*n)) return NumberClass::kInvalid;
-  if (util->GetNumberType(*n) == PhoneNumberUtil::PREMIUM_RATE) return NumberClass::kPremiumRate;
-  return NumberClass::kTextable;
+  return NumberClass::kInvalid;
 }
 
 std::vector<std::string> nanp_zones(std::string_view e164) {
