@@ -1,0 +1,154 @@
+#include "policy/decision.h"
+
+#include <array>
+#include <cstdlib>
+
+namespace tocsin::policy {
+namespace {
+
+struct Row {
+  Reason reason;
+  Kind kind;
+  std::string_view name;
+  std::string_view source;
+  std::string_view sentence;
+};
+
+// The policy, one line per reason. Order matches the enum (checked at compile time below).
+constexpr std::array kRows{
+    Row{Reason::kOk, Kind::kSend, "ok", "", "All rules pass."},
+    Row{Reason::kOrgUnknown, Kind::kBlock, "org_unknown", "AUP",
+        "The organization has no messaging settings; nothing is sent on its behalf."},
+    Row{Reason::kOrgSuspended, Kind::kBlock, "org_suspended", "AUP",
+        "The organization's messaging is suspended; nothing is sent until the platform lifts the "
+        "suspension."},
+    Row{Reason::kSenderDomainUnverified, Kind::kBlock, "sender_domain_unverified", "EM-1, EM-G1",
+        "The From domain is not verified for this organization."},
+    Row{Reason::kPostalAddressMissing, Kind::kBlock, "postal_address_missing", "EM-3",
+        "The organization has no postal address for the mandatory footer."},
+    Row{Reason::kSenderUnknown, Kind::kBlock, "sender_unknown", "SMS-T1",
+        "The sending number is not one of this organization's senders."},
+    Row{Reason::kSenderUnregistered, Kind::kBlock, "sender_unregistered", "SMS-T1",
+        "The sending number has no approved registration (10DLC campaign or toll-free verification)."},
+    Row{Reason::kLongCodeBulk, Kind::kBlock, "long_code_bulk", "SMS-T1",
+        "Marketing or large blasts cannot go out on a plain long code; use a registered 10DLC, toll-free or "
+        "short code sender."},
+    Row{Reason::kPlatformSuppressed, Kind::kSuppress, "platform_suppressed", "AUP",
+        "The address is on the platform-wide suppression list."},
+    Row{Reason::kErasedContact, Kind::kSuppress, "erased_contact", "GD-6",
+        "The person behind this address asked to be erased; only a keyed-hash suppression remains."},
+    Row{Reason::kOrgSuppressed, Kind::kSuppress, "org_suppressed", "EM-2, SMS-R1, SMS-R4",
+        "The address opted out of this organization's messages."},
+    Row{Reason::kNotSubscribed, Kind::kSuppress, "not_subscribed", "SMS-C1, GD-1",
+        "The address is not subscribed."},
+    Row{Reason::kBouncing, Kind::kSuppress, "bouncing", "EM-B1", "The address is bouncing."},
+    Row{Reason::kPreviousBounce, Kind::kSuppress, "previous_bounce", "EM-B1",
+        "The address bounced before and has not been subscribed again."},
+    Row{Reason::kSpamComplaint, Kind::kSuppress, "spam_complaint", "EM-F1",
+        "The recipient reported a message as spam."},
+    Row{Reason::kPreviousSpamComplaint, Kind::kSuppress, "previous_spam_complaint", "EM-F1",
+        "The recipient reported spam before and has not been subscribed again."},
+    Row{Reason::kInvalidNumber, Kind::kBlock, "invalid_number", "SMS-C1",
+        "The recipient is not a valid phone number."},
+    Row{Reason::kEmergencyNumber, Kind::kBlock, "emergency_number", "AUP",
+        "The recipient is an emergency number."},
+    Row{Reason::kShortNumber, Kind::kBlock, "short_number", "AUP",
+        "The recipient is a short number (service or short code), not a person."},
+    Row{Reason::kPremiumRateNumber, Kind::kBlock, "premium_rate_number", "AUP",
+        "The recipient is a premium-rate number."},
+    Row{Reason::kInvalidText, Kind::kBlock, "invalid_text", "SMS-E1", "The message text is not valid UTF-8."},
+    Row{Reason::kBrandMissing, Kind::kBlock, "brand_missing", "SMS-X1",
+        "The message does not name the organization or program."},
+    Row{Reason::kOptOutInstructionsMissing, Kind::kBlock, "opt_out_instructions_missing", "SMS-O2, CA-3",
+        "The first message to a recipient must say how to opt out (e.g. \"Reply STOP to opt out\")."},
+    Row{Reason::kTooManySegments, Kind::kBlock, "too_many_segments", "SMS-E1",
+        "The message is longer than the organization's segment limit."},
+    Row{Reason::kQuietHours, Kind::kDeferUntil, "quiet_hours", "SMS-Q1, SMS-Q2, SMS-Q3",
+        "It is outside the sending window at the recipient's location; the message waits for the window."},
+    Row{Reason::kNoSendingWindow, Kind::kBlock, "no_sending_window", "SMS-Q2, SMS-Q3",
+        "The recipient's possible locations share no sending window in the coming week."},
+    Row{Reason::kTimeZoneUnknown, Kind::kBlock, "time_zone_unknown", "SMS-Q3",
+        "The recipient's time zone cannot be determined, so quiet hours cannot be honoured."},
+    Row{Reason::kFrequencyCap, Kind::kDeferUntil, "frequency_cap", "SMS-F1; email: organization setting",
+        "The recipient already got the maximum number of messages for the period; the message waits."},
+    Row{Reason::kStopConfirmation, Kind::kSend, "stop_confirmation", "SMS-R3, SMS-K4",
+        "The one confirmation of an opt-out."},
+    Row{Reason::kConfirmationWithoutOptOut, Kind::kBlock, "confirmation_without_opt_out", "SMS-R3",
+        "An opt-out confirmation needs a recorded opt-out of this recipient."},
+    Row{Reason::kConfirmationLate, Kind::kBlock, "confirmation_late", "SMS-R3",
+        "An opt-out confirmation must go out within 5 minutes of the opt-out."},
+    Row{Reason::kConfirmationAlreadySent, Kind::kBlock, "confirmation_already_sent", "SMS-R3",
+        "This opt-out was already confirmed; only one confirmation is allowed."},
+    Row{Reason::kConfirmationMarketing, Kind::kBlock, "confirmation_marketing", "SMS-R3",
+        "An opt-out confirmation may not carry marketing."},
+};
+
+constexpr bool rows_in_enum_order() {
+  for (size_t i = 0; i < kRows.size(); ++i)
+    if (static_cast<size_t>(kRows[i].reason) != i) return false;
+  return true;
+}
+static_assert(rows_in_enum_order(), "kRows must list every Reason in declaration order");
+static_assert(kRows.back().reason == Reason::kConfirmationMarketing, "a Reason is missing from kRows");
+
+const Row& row(Reason r) {
+  return kRows[static_cast<size_t>(r)];
+}
+
+std::string sentence_with(Reason r, std::string_view detail) {
+  std::string s(row(r).sentence);
+  if (!detail.empty()) s.append(" ").append(detail);
+  return s;
+}
+
+}  // namespace
+
+Kind kind_of(Reason r) {
+  return row(r).kind;
+}
+
+std::string_view kind_name(Kind k) {
+  switch (k) {
+    case Kind::kSend:
+      return "send";
+    case Kind::kSuppress:
+      return "suppress";
+    case Kind::kDeferUntil:
+      return "defer_until";
+    case Kind::kBlock:
+      return "block";
+  }
+  std::abort();
+}
+
+std::string_view reason_name(Reason r) {
+  return row(r).name;
+}
+
+std::string_view rule_source(Reason r) {
+  return row(r).source;
+}
+
+const Reason* all_reasons(size_t* count) {
+  static const auto reasons = [] {
+    std::array<Reason, kRows.size()> out{};
+    for (size_t i = 0; i < kRows.size(); ++i) out[i] = kRows[i].reason;
+    return out;
+  }();
+  *count = reasons.size();
+  return reasons.data();
+}
+
+Decision Decision::send(Reason r) {
+  return Decision{Kind::kSend, r, sentence_with(r, {}), std::nullopt};
+}
+
+Decision Decision::refuse(Reason r, std::string_view detail) {
+  return Decision{kind_of(r), r, sentence_with(r, detail), std::nullopt};
+}
+
+Decision Decision::defer(Reason r, Micros until, std::string_view detail) {
+  return Decision{Kind::kDeferUntil, r, sentence_with(r, detail), until};
+}
+
+}  // namespace tocsin::policy

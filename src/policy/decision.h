@@ -1,0 +1,87 @@
+// The gate's answer about one outbound message to one recipient, and the reasons it can give.
+//
+// This file is the policy in one place: every reason code, the kind of decision it leads to, the rule it
+// comes from (ids of /shared/reference/compliance-rules.md, mirrored in docs/POLICY.md) and the sentence a
+// person reads. Reason names are stable snake_case strings: they are stored with delivery states and shown in
+// blast previews, so renaming one is a data migration, not a refactor.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+
+namespace tocsin::policy {
+
+// send: hand over now. suppress: this recipient must not get it (their choice or their address's state).
+// defer_until: not now; ask again at `defer_until` (quiet hours, caps) — never dropped silently.
+// block: the message or its sender is not allowed (fix the message, sender or organization, then retry).
+enum class Kind { kSend, kSuppress, kDeferUntil, kBlock };
+
+enum class Reason {
+  kOk,
+  // organization and sender
+  kOrgUnknown,
+  kOrgSuspended,
+  kSenderDomainUnverified,
+  kPostalAddressMissing,
+  kSenderUnknown,
+  kSenderUnregistered,
+  kLongCodeBulk,
+  // suppression and consent
+  kPlatformSuppressed,
+  kErasedContact,
+  kOrgSuppressed,
+  kNotSubscribed,
+  kBouncing,
+  kPreviousBounce,
+  kSpamComplaint,
+  kPreviousSpamComplaint,
+  // recipient number
+  kInvalidNumber,
+  kEmergencyNumber,
+  kShortNumber,
+  kPremiumRateNumber,
+  // content
+  kInvalidText,
+  kBrandMissing,
+  kOptOutInstructionsMissing,
+  kTooManySegments,
+  // time and volume
+  kQuietHours,
+  kNoSendingWindow,
+  kTimeZoneUnknown,
+  kFrequencyCap,
+  // the one confirmation of an opt-out (SMS-R3)
+  kStopConfirmation,
+  kConfirmationWithoutOptOut,
+  kConfirmationLate,
+  kConfirmationAlreadySent,
+  kConfirmationMarketing,
+};
+
+// The kind of decision a reason leads to (kOk and kStopConfirmation -> kSend).
+Kind kind_of(Reason r);
+std::string_view kind_name(Kind k);      // "send" | "suppress" | "defer_until" | "block"
+std::string_view reason_name(Reason r);  // "org_suspended", ...
+std::string_view rule_source(Reason r);  // "CAN-SPAM EM-3", "SMS-Q1/Q2", ... ("" for kOk)
+// All reasons, in declaration order (for tests and docs).
+const Reason* all_reasons(size_t* count);
+
+struct Decision {
+  Kind kind = Kind::kSend;
+  Reason reason = Reason::kOk;
+  std::string sentence;               // for people: what happened and what to do about it
+  std::optional<Micros> defer_until;  // set exactly when kind == kDeferUntil
+
+  bool sends() const { return kind == Kind::kSend; }
+
+  static Decision send(Reason r = Reason::kOk);
+  // A suppress or block decision. `detail` is appended to the reason's standard sentence (e.g. the count
+  // that broke a limit). Reasons whose kind is defer_until go through defer(), which carries the instant.
+  static Decision refuse(Reason r, std::string_view detail = {});
+  static Decision defer(Reason r, Micros until, std::string_view detail = {});
+};
+
+}  // namespace tocsin::policy

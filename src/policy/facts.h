@@ -1,0 +1,105 @@
+// What the gate needs to know, as narrow interfaces the policy module owns (the consumer declares the
+// interface, like listmonk's manager). Each has an in-memory implementation in this folder; the store-backed
+// ones can come later without touching the gate.
+//
+// Contact points are named by their keyed hash (core/contact_point.h), never by plaintext, so the same
+// facts work for erased people, whose only trace is that hash.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "consent/status.h"
+#include "core/clock.h"
+#include "core/contact_point.h"
+
+namespace tocsin::policy {
+
+// Current subscription status of a contact point in an organization (the ledger's projection).
+// Implementations are safe for concurrent use.
+class ConsentFacts {
+ public:
+  virtual ~ConsentFacts() = default;
+  virtual consent::Status status(const std::string& org_id, const ContactHash& contact) const = 0;
+};
+
+// Why an address is suppressed. Platform-wide and erasure suppressions sit above organizations.
+enum class SuppressionScope { kPlatform, kErased, kOrg };
+
+struct SuppressionHit {
+  SuppressionScope scope;
+  Micros since = 0;  // when the suppression was recorded (an SMS opt-out's revocation time)
+};
+
+// Suppression lookups. Safe for concurrent use.
+class SuppressionFacts {
+ public:
+  virtual ~SuppressionFacts() = default;
+  // The first suppression that applies, in the order platform, erased, org.
+  virtual std::optional<SuppressionHit> find(const std::string& org_id, const ContactHash& contact) const = 0;
+  // Claims the single opt-out confirmation (SMS-R3) of the org suppression of `contact`: true exactly once
+  // per recorded opt-out, false if there is none or it was claimed already.
+  virtual bool claim_confirmation(const std::string& org_id, const ContactHash& contact) = 0;
+  virtual bool confirmation_claimed(const std::string& org_id, const ContactHash& contact) const = 0;
+};
+
+// A cap of `max` messages per rolling `window` to one recipient; max == 0 means no cap.
+struct FrequencyCap {
+  int max = 0;
+  Micros window = 0;
+};
+
+// Messages handed to transports, per (organization, channel, contact). Safe for concurrent use.
+class SendHistory {
+ public:
+  virtual ~SendHistory() = default;
+  // If fewer than cap.max sends fall after now - window, records one at `now` and returns nullopt;
+  // otherwise records nothing and returns the instant the oldest counted send leaves the window (when the
+  // next one may go). The check and the record are one atomic step, so concurrent dispatchers cannot both
+  // take the last slot.
+  virtual std::optional<Micros> try_record(const std::string& org_id, Channel channel,
+                                           const ContactHash& contact, const FrequencyCap& cap,
+                                           Micros now) = 0;
+  // The same answer without recording (for planning).
+  virtual std::optional<Micros> would_exceed(const std::string& org_id, Channel channel,
+                                             const ContactHash& contact, const FrequencyCap& cap,
+                                             Micros now) const = 0;
+  // Whether anything was ever sent to `contact` on `channel` by this organization.
+  virtual bool ever_sent(const std::string& org_id, Channel channel, const ContactHash& contact) const = 0;
+};
+
+// SMS sender types (SMS-T1). Only a plain long code is unregistered by nature.
+enum class SenderType { kLongCode, kTenDlc, kTollFree, kShortCode };
+
+struct SmsSender {
+  SenderType type = SenderType::kLongCode;
+  bool registered = false;  // 10DLC campaign approved / toll-free verified / short code provisioned
+};
+
+// An organization's messaging settings, as the gate needs them.
+struct OrgMessaging {
+  bool suspended = false;
+  std::string postal_address;                               // CAN-SPAM footer (EM-3)
+  std::string brand_name;                                   // must appear in every SMS (SMS-X1)
+  std::set<std::string> verified_email_domains;             // lower-case
+  std::map<std::string, SmsSender> sms_senders;             // by E.164 number or short code
+  FrequencyCap email_cap{};                                 // organization setting; none by default
+  FrequencyCap sms_cap{3, int64_t{24} * 3600 * 1'000'000};  // SMS-F1 platform default
+  int64_t long_code_max_recipients = 50;  // a bigger blast needs a registered sender (SMS-T1)
+  int max_segments = 6;                   // SMS-E1
+};
+
+// Organization settings lookup. Safe for concurrent use.
+class OrgFacts {
+ public:
+  virtual ~OrgFacts() = default;
+  // Null for an unknown organization (the gate blocks). The settings are immutable once published; a
+  // change publishes a new object, so a reader keeps a consistent view without holding a lock.
+  virtual std::shared_ptr<const OrgMessaging> messaging(const std::string& org_id) const = 0;
+};
+
+}  // namespace tocsin::policy

@@ -1,0 +1,197 @@
+// The rules, in the order they are asked. The first rule that does not pass decides; the order puts what
+// the organization must fix (blocks) before what concerns the recipient (suppressions) before what only
+// delays (defers), so a blast preview counts each recipient under the most actionable reason.
+#include "policy/gate.h"
+
+#include <cctype>
+
+#include "people/directory.h"
+#include "policy/quiet_hours.h"
+#include "policy/sms_content.h"
+#include "policy/sms_recipient.h"
+#include "policy/sms_segments.h"
+
+namespace tocsin::policy {
+namespace {
+
+constexpr Micros kConfirmationWindow = int64_t{5} * 60 * 1'000'000;  // SMS-R3: within 5 minutes
+
+std::optional<Decision> org_rule(const OrgMessaging* org) {
+  if (!org) return Decision::refuse(Reason::kOrgUnknown);
+  if (org->suspended) return Decision::refuse(Reason::kOrgSuspended);
+  return std::nullopt;
+}
+
+std::optional<Decision> suppression_rule(const SuppressionFacts& facts, const std::string& org_id,
+                                         const ContactHash& contact) {
+  auto hit = facts.find(org_id, contact);
+  if (!hit) return std::nullopt;
+  switch (hit->scope) {
+    case SuppressionScope::kPlatform:
+      return Decision::refuse(Reason::kPlatformSuppressed);
+    case SuppressionScope::kErased:
+      return Decision::refuse(Reason::kErasedContact);
+    case SuppressionScope::kOrg:
+      return Decision::refuse(Reason::kOrgSuppressed);
+  }
+  return std::nullopt;
+}
+
+std::optional<Decision> status_rule(consent::Status s) {
+  using consent::Status;
+  switch (s) {
+    case Status::kSubscribed:
+      return std::nullopt;
+    case Status::kNone:
+    case Status::kUnsubscribed:
+      return Decision::refuse(Reason::kNotSubscribed);
+    case Status::kBouncing:
+      return Decision::refuse(Reason::kBouncing);
+    case Status::kPreviousBounce:
+      return Decision::refuse(Reason::kPreviousBounce);
+    case Status::kSpamComplaint:
+      return Decision::refuse(Reason::kSpamComplaint);
+    case Status::kPreviousSpamComplaint:
+      return Decision::refuse(Reason::kPreviousSpamComplaint);
+  }
+  return Decision::refuse(Reason::kNotSubscribed);
+}
+
+bool blank(std::string_view s) {
+  for (char c : s)
+    if (!std::isspace(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+std::optional<Decision> number_rule(const std::string& number) {
+  switch (classify_number(number, "US")) {
+    case NumberClass::kTextable:
+      return std::nullopt;
+    case NumberClass::kInvalid:
+      return Decision::refuse(Reason::kInvalidNumber);
+    case NumberClass::kEmergency:
+      return Decision::refuse(Reason::kEmergencyNumber);
+    case NumberClass::kShort:
+      return Decision::refuse(Reason::kShortNumber);
+    case NumberClass::kPremiumRate:
+      return Decision::refuse(Reason::kPremiumRateNumber);
+  }
+  return Decision::refuse(Reason::kInvalidNumber);
+}
+
+std::optional<Decision> sender_rule(const OrgMessaging& org, const OutboundSms& m) {
+  auto it = org.sms_senders.find(m.sender);
+  if (it == org.sms_senders.end()) return Decision::refuse(Reason::kSenderUnknown);
+  const SmsSender& s = it->second;
+  if (s.type == SenderType::kLongCode) {
+    if (m.marketing) return Decision::refuse(Reason::kLongCodeBulk, "This message is marked marketing.");
+    if (m.blast_recipients > org.long_code_max_recipients)
+      return Decision::refuse(Reason::kLongCodeBulk, "The blast has " + std::to_string(m.blast_recipients) +
+                                                         " recipients; the limit is " +
+                                                         std::to_string(org.long_code_max_recipients) + ".");
+    return std::nullopt;
+  }
+  if (!s.registered) return Decision::refuse(Reason::kSenderUnregistered);
+  return std::nullopt;
+}
+
+// Text rules shared by every SMS, the opt-out confirmation included.
+std::optional<Decision> text_rule(const OrgMessaging& org, const OutboundSms& m) {
+  SegmentCount seg = count_segments(m.body);
+  if (!seg.valid_utf8) return Decision::refuse(Reason::kInvalidText);
+  if (!names_brand(m.body, org.brand_name)) return Decision::refuse(Reason::kBrandMissing);
+  if (seg.segments > org.max_segments)
+    return Decision::refuse(Reason::kTooManySegments, "It needs " + std::to_string(seg.segments) +
+                                                          " segments; the limit is " +
+                                                          std::to_string(org.max_segments) + ".");
+  return std::nullopt;
+}
+
+std::optional<Decision> quiet_hours_rule(const Recipient& to, Micros now) {
+  Whereabouts where = locate_recipient(to.address, to.zip);
+  if (where.zones.empty()) return Decision::refuse(Reason::kTimeZoneUnknown);
+  auto open = next_window_open(where, now);
+  if (!open) return Decision::refuse(Reason::kNoSendingWindow);
+  if (*open > now)
+    return Decision::defer(Reason::kQuietHours, *open, "The window opens at " + format_iso8601(*open) + ".");
+  return std::nullopt;
+}
+
+}  // namespace
+
+Decision Gate::cap(const std::string& org_id, Channel channel, const ContactHash& contact,
+                   const FrequencyCap& c, Stage stage, Micros now) const {
+  auto until = stage == Stage::kDispatch ? facts_.sends.try_record(org_id, channel, contact, c, now)
+                                         : facts_.sends.would_exceed(org_id, channel, contact, c, now);
+  if (until)
+    return Decision::defer(Reason::kFrequencyCap, *until,
+                           std::to_string(c.max) + " messages are allowed per " +
+                               std::to_string(c.window / 3'600'000'000) + " h.");
+  return Decision::send();
+}
+
+Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
+  auto org = facts_.orgs.messaging(m.org_id);
+  if (auto d = org_rule(org.get())) return *d;
+  if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact)) return *d;
+  if (auto d = status_rule(facts_.consent.status(m.org_id, m.to.contact))) return *d;
+  if (!org->verified_email_domains.count(people::lower_ascii(m.from_domain)))
+    return Decision::refuse(Reason::kSenderDomainUnverified);
+  if (blank(org->postal_address)) return Decision::refuse(Reason::kPostalAddressMissing);
+  // The organization's cap counts blasts only: a one-off answers something the person just did.
+  if (m.kind != MessageKind::kBlast) return Decision::send();
+  return cap(m.org_id, Channel::kEmail, m.to.contact, org->email_cap, stage, now);
+}
+
+Decision Gate::judge_confirmation(const OutboundSms& m, Stage stage, Micros now) const {
+  if (m.marketing) return Decision::refuse(Reason::kConfirmationMarketing);
+  auto hit = facts_.suppressions.find(m.org_id, m.to.contact);
+  if (!hit || hit->scope != SuppressionScope::kOrg)
+    return Decision::refuse(Reason::kConfirmationWithoutOptOut);
+  if (now - hit->since > kConfirmationWindow) return Decision::refuse(Reason::kConfirmationLate);
+  bool fresh = stage == Stage::kDispatch ? facts_.suppressions.claim_confirmation(m.org_id, m.to.contact)
+                                         : !facts_.suppressions.confirmation_claimed(m.org_id, m.to.contact);
+  if (!fresh) return Decision::refuse(Reason::kConfirmationAlreadySent);
+  return Decision::send(Reason::kStopConfirmation);
+}
+
+Decision Gate::judge(const OutboundSms& m, Stage stage, Micros now) const {
+  auto org = facts_.orgs.messaging(m.org_id);
+  if (auto d = org_rule(org.get())) return *d;
+  if (auto d = number_rule(m.to.address)) return *d;
+  if (auto d = sender_rule(*org, m)) return *d;
+  if (auto d = text_rule(*org, m)) return *d;
+  // The confirmation goes to a number that is suppressed by definition, so it has its own path.
+  if (m.kind == MessageKind::kStopConfirmation) return judge_confirmation(m, stage, now);
+  if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact)) return *d;
+  if (auto d = status_rule(facts_.consent.status(m.org_id, m.to.contact))) return *d;
+  if (!facts_.sends.ever_sent(m.org_id, Channel::kSms, m.to.contact) && !has_opt_out_instructions(m.body))
+    return Decision::refuse(Reason::kOptOutInstructionsMissing);
+  if (m.kind == MessageKind::kReply) return Decision::send();
+  if (auto d = quiet_hours_rule(m.to, now)) return *d;
+  return cap(m.org_id, Channel::kSms, m.to.contact, org->sms_cap, stage, now);
+}
+
+Decision Gate::plan(const OutboundEmail& m) const {
+  return judge(m, Stage::kPlan, clock_());
+}
+
+Decision Gate::plan(const OutboundSms& m) const {
+  return judge(m, Stage::kPlan, clock_());
+}
+
+Dispatch<OutboundEmail> Gate::dispatch(const OutboundEmail& m) {
+  Micros now = clock_();
+  Dispatch<OutboundEmail> out{judge(m, Stage::kDispatch, now), std::nullopt};
+  if (out.decision.sends()) out.cleared = ClearedEmail(m, now);
+  return out;
+}
+
+Dispatch<OutboundSms> Gate::dispatch(const OutboundSms& m) {
+  Micros now = clock_();
+  Dispatch<OutboundSms> out{judge(m, Stage::kDispatch, now), std::nullopt};
+  if (out.decision.sends()) out.cleared = ClearedSms(m, now);
+  return out;
+}
+
+}  // namespace tocsin::policy

@@ -1,0 +1,115 @@
+// policy::Gate — the one gate every outbound message passes (DESIGN invariant 1).
+//
+// The gate judges one message for one recipient against the ordered rules of docs/POLICY.md and answers
+// with a Decision (decision.h). It is asked twice:
+//   plan(...)      when a blast is planned or a one-off is queued: no side effects;
+//   dispatch(...)  right before the hand-over to a transport: the rules are evaluated again with the facts
+//                  of that moment (an opt-out, complaint, suspension or quiet hour that arrived since wins),
+//                  and on "send" the send is recorded (frequency caps) and a Cleared* value is returned.
+// Transports accept only ClearedEmail / ClearedSms, which nothing but the gate can construct, so an
+// unchecked send does not compile.
+//
+// Thread-safe: the gate holds no mutable state of its own; the facts it reads are thread-safe, and the
+// check-and-record steps (frequency cap, opt-out confirmation) are atomic in them.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "core/contact_point.h"
+#include "policy/decision.h"
+#include "policy/facts.h"
+
+namespace tocsin::policy {
+
+// kReply answers a message the recipient just sent (a conversation, HELP): exempt from quiet hours and
+// frequency caps (SMS-F1). kStopConfirmation is the single confirmation of an opt-out (SMS-R3).
+enum class MessageKind { kBlast, kOneOff, kReply, kStopConfirmation };
+
+struct Recipient {
+  std::string address;             // normalized email, or E.164 number
+  ContactHash contact{};           // keyed hash of `address` for its channel (ContactHasher::hash)
+  std::optional<std::string> zip;  // US ZIP of the person's postal address, when known (quiet hours)
+};
+
+struct OutboundEmail {
+  std::string org_id;
+  Recipient to;
+  MessageKind kind = MessageKind::kBlast;
+  std::string from_domain;  // domain of the From address
+};
+
+struct OutboundSms {
+  std::string org_id;
+  Recipient to;
+  MessageKind kind = MessageKind::kBlast;
+  bool marketing = false;        // marketing or fundraising content
+  int64_t blast_recipients = 1;  // size of the blast this message belongs to (1 for one-offs)
+  std::string sender;            // one of the organization's senders (E.164 or short code)
+  std::string body;              // UTF-8, as it will be sent
+};
+
+class Gate;
+
+// A message the gate cleared for hand-over at `cleared_at`. Move-only: a clearance is spent once.
+template <typename Message>
+class Cleared {
+ public:
+  Cleared(Cleared&&) noexcept = default;
+  Cleared& operator=(Cleared&&) noexcept = default;
+  Cleared(const Cleared&) = delete;
+  Cleared& operator=(const Cleared&) = delete;
+
+  const Message& message() const { return message_; }
+  Micros cleared_at() const { return cleared_at_; }
+
+ private:
+  friend class Gate;
+  Cleared(Message m, Micros at) : message_(std::move(m)), cleared_at_(at) {}
+  Message message_;
+  Micros cleared_at_;
+};
+
+using ClearedEmail = Cleared<OutboundEmail>;
+using ClearedSms = Cleared<OutboundSms>;
+
+template <typename Message>
+struct Dispatch {
+  Decision decision;
+  std::optional<Cleared<Message>> cleared;  // set exactly when decision.sends()
+};
+
+class Gate {
+ public:
+  // Every fact source must outlive the gate.
+  struct Facts {
+    const ConsentFacts& consent;
+    SuppressionFacts& suppressions;
+    SendHistory& sends;
+    const OrgFacts& orgs;
+  };
+  using Clock = std::function<Micros()>;
+
+  explicit Gate(Facts facts, Clock clock = now_micros) : facts_(facts), clock_(std::move(clock)) {}
+
+  Decision plan(const OutboundEmail& m) const;
+  Decision plan(const OutboundSms& m) const;
+  Dispatch<OutboundEmail> dispatch(const OutboundEmail& m);
+  Dispatch<OutboundSms> dispatch(const OutboundSms& m);
+
+ private:
+  enum class Stage { kPlan, kDispatch };
+  Decision judge(const OutboundEmail& m, Stage stage, Micros now) const;
+  Decision judge(const OutboundSms& m, Stage stage, Micros now) const;
+  Decision judge_confirmation(const OutboundSms& m, Stage stage, Micros now) const;
+  // The frequency-cap rule; at dispatch it also records the send.
+  Decision cap(const std::string& org_id, Channel channel, const ContactHash& contact,
+               const FrequencyCap& cap, Stage stage, Micros now) const;
+
+  Facts facts_;
+  Clock clock_;
+};
+
+}  // namespace tocsin::policy

@@ -1,0 +1,162 @@
+// The gate's email rules (issue 4): each rule with a passing and a failing case and its reason code.
+#include <type_traits>
+
+#include "policy_gate_fixture.h"
+
+namespace tocsin::policy {
+namespace {
+
+using consent::Status;
+using testing::kHour;
+
+// Only the gate constructs a clearance: not from a message, not by default, not by copying.
+static_assert(!std::is_constructible_v<ClearedEmail, OutboundEmail, Micros>);
+static_assert(!std::is_constructible_v<ClearedEmail, OutboundEmail>);
+static_assert(!std::is_default_constructible_v<ClearedEmail>);
+static_assert(!std::is_copy_constructible_v<ClearedEmail>);
+static_assert(!std::is_copy_assignable_v<ClearedEmail>);
+static_assert(std::is_move_constructible_v<ClearedEmail>);
+static_assert(!std::is_constructible_v<ClearedSms, OutboundSms, Micros>);
+static_assert(!std::is_copy_constructible_v<ClearedSms>);
+
+class EmailGateTest : public testing::GateTest {
+ protected:
+  OutboundEmail email(Status status = Status::kSubscribed, const std::string& address = "ada@example.com") {
+    return OutboundEmail{"org-1", recipient(Channel::kEmail, address, status), MessageKind::kBlast,
+                         "news.example.org"};
+  }
+};
+
+TEST_F(EmailGateTest, SubscribedRecipientIsClearedForSending) {
+  OutboundEmail m = email();
+  EXPECT_EQ(gate_.plan(m).reason, Reason::kOk);
+  auto d = gate_.dispatch(m);
+  EXPECT_EQ(d.decision.kind, Kind::kSend);
+  ASSERT_TRUE(d.cleared);
+  EXPECT_EQ(d.cleared->message().to.address, "ada@example.com");
+  EXPECT_EQ(d.cleared->cleared_at(), now_);
+}
+
+TEST_F(EmailGateTest, RefusalsCarryNoClearance) {
+  auto d = gate_.dispatch(email(Status::kUnsubscribed));
+  EXPECT_EQ(d.decision.kind, Kind::kSuppress);
+  EXPECT_FALSE(d.cleared);
+}
+
+TEST_F(EmailGateTest, UnknownOrganizationIsBlocked) {
+  OutboundEmail m = email();
+  m.org_id = "org-unknown";
+  EXPECT_EQ(gate_.plan(m).reason, Reason::kOrgUnknown);
+  EXPECT_EQ(gate_.plan(m).kind, Kind::kBlock);
+}
+
+TEST_F(EmailGateTest, SuspendedOrganizationIsBlockedUntilLifted) {
+  OutboundEmail m = email();
+  settings_.set_suspended("org-1", true);
+  EXPECT_EQ(gate_.plan(m).reason, Reason::kOrgSuspended);
+  EXPECT_EQ(gate_.plan(m).kind, Kind::kBlock);
+  settings_.set_suspended("org-1", false);
+  EXPECT_EQ(gate_.plan(m).reason, Reason::kOk);
+}
+
+TEST_F(EmailGateTest, EachSubscriptionStatusHasItsReason) {
+  EXPECT_EQ(gate_.plan(email(Status::kSubscribed, "a@example.com")).reason, Reason::kOk);
+  EXPECT_EQ(gate_.plan(email(Status::kNone, "b@example.com")).reason, Reason::kNotSubscribed);
+  EXPECT_EQ(gate_.plan(email(Status::kUnsubscribed, "c@example.com")).reason, Reason::kNotSubscribed);
+  EXPECT_EQ(gate_.plan(email(Status::kBouncing, "d@example.com")).reason, Reason::kBouncing);
+  EXPECT_EQ(gate_.plan(email(Status::kPreviousBounce, "e@example.com")).reason, Reason::kPreviousBounce);
+  EXPECT_EQ(gate_.plan(email(Status::kSpamComplaint, "f@example.com")).reason, Reason::kSpamComplaint);
+  EXPECT_EQ(gate_.plan(email(Status::kPreviousSpamComplaint, "g@example.com")).reason,
+            Reason::kPreviousSpamComplaint);
+  EXPECT_EQ(gate_.plan(email(Status::kSpamComplaint, "f@example.com")).kind, Kind::kSuppress);
+}
+
+TEST_F(EmailGateTest, SuppressionsByScope) {
+  OutboundEmail org_level = email(Status::kSubscribed, "o@example.com");
+  OutboundEmail platform = email(Status::kSubscribed, "p@example.com");
+  OutboundEmail erased = email(Status::kSubscribed, "e@example.com");
+  suppressions_.add_org("org-2", org_level.to.contact, now_);
+  EXPECT_EQ(gate_.plan(org_level).reason, Reason::kOk) << "another organization's opt-out does not apply";
+  suppressions_.add_org("org-1", org_level.to.contact, now_);
+  suppressions_.add_platform(platform.to.contact, now_);
+  suppressions_.add_erased(erased.to.contact, now_);
+  EXPECT_EQ(gate_.plan(org_level).reason, Reason::kOrgSuppressed);
+  EXPECT_EQ(gate_.plan(platform).reason, Reason::kPlatformSuppressed);
+  EXPECT_EQ(gate_.plan(erased).reason, Reason::kErasedContact);
+  EXPECT_EQ(gate_.plan(erased).kind, Kind::kSuppress);
+}
+
+TEST_F(EmailGateTest, ErasureStubBeatsAReimportedSubscription) {
+  // Invariant 5: a later import re-subscribing the address does not make it sendable.
+  OutboundEmail m = email(Status::kSubscribed);
+  suppressions_.add_erased(m.to.contact, now_ - kHour);
+  EXPECT_EQ(gate_.dispatch(m).decision.reason, Reason::kErasedContact);
+}
+
+TEST_F(EmailGateTest, SenderDomainMustBeVerified) {
+  OutboundEmail m = email();
+  m.from_domain = "NEWS.Example.org";
+  EXPECT_EQ(gate_.plan(m).reason, Reason::kOk) << "domains compare case-insensitively";
+  m.from_domain = "spoofed.example.net";
+  EXPECT_EQ(gate_.plan(m).reason, Reason::kSenderDomainUnverified);
+  EXPECT_EQ(gate_.plan(m).kind, Kind::kBlock);
+}
+
+TEST_F(EmailGateTest, PostalAddressMustBePresent) {
+  OutboundEmail m = email();
+  edit_settings([](OrgMessaging& o) { o.postal_address = "  \n"; });
+  EXPECT_EQ(gate_.plan(m).reason, Reason::kPostalAddressMissing);
+  edit_settings([](OrgMessaging& o) { o.postal_address = "PO Box 12, Springfield"; });
+  EXPECT_EQ(gate_.plan(m).reason, Reason::kOk);
+}
+
+TEST_F(EmailGateTest, FrequencyCapDefersBlastsButNotOneOffs) {
+  OutboundEmail m = email();
+  Micros first = now_;
+  EXPECT_TRUE(gate_.dispatch(m).decision.sends());
+  now_ += kHour;
+  EXPECT_TRUE(gate_.dispatch(m).decision.sends());
+  now_ += kHour;
+  EXPECT_EQ(gate_.plan(m).reason, Reason::kFrequencyCap);
+  auto d = gate_.dispatch(m);
+  EXPECT_EQ(d.decision.kind, Kind::kDeferUntil);
+  EXPECT_EQ(d.decision.reason, Reason::kFrequencyCap);
+  EXPECT_EQ(d.decision.defer_until, first + 24 * kHour);
+  EXPECT_FALSE(d.cleared);
+  OutboundEmail confirmation = m;
+  confirmation.kind = MessageKind::kOneOff;
+  EXPECT_TRUE(gate_.dispatch(confirmation).decision.sends()) << "an autoresponse is not a blast";
+  now_ = first + 24 * kHour;
+  EXPECT_TRUE(gate_.dispatch(m).decision.sends());
+}
+
+TEST_F(EmailGateTest, PlanningHasNoSideEffects) {
+  OutboundEmail m = email();
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(gate_.plan(m).sends());
+  EXPECT_TRUE(gate_.dispatch(m).decision.sends()) << "planning did not use up the cap of 2";
+  EXPECT_TRUE(gate_.dispatch(m).decision.sends());
+  EXPECT_FALSE(gate_.dispatch(m).decision.sends());
+}
+
+TEST_F(EmailGateTest, MidBlastOptOutWinsAtDispatch) {
+  OutboundEmail m = email();
+  ASSERT_TRUE(gate_.plan(m).sends());
+  suppressions_.add_org("org-1", m.to.contact, now_);  // the unsubscribe click arrives mid-blast
+  auto d = gate_.dispatch(m);
+  EXPECT_EQ(d.decision.reason, Reason::kOrgSuppressed);
+  EXPECT_FALSE(d.cleared);
+}
+
+TEST_F(EmailGateTest, MidBlastComplaintAndSuspensionWinAtDispatch) {
+  OutboundEmail a = email(Status::kSubscribed, "a@example.com");
+  OutboundEmail b = email(Status::kSubscribed, "b@example.com");
+  ASSERT_TRUE(gate_.plan(a).sends());
+  ASSERT_TRUE(gate_.plan(b).sends());
+  org_.status[a.to.contact] = Status::kSpamComplaint;
+  EXPECT_EQ(gate_.dispatch(a).decision.reason, Reason::kSpamComplaint);
+  settings_.set_suspended("org-1", true);
+  EXPECT_EQ(gate_.dispatch(b).decision.reason, Reason::kOrgSuspended);
+}
+
+}  // namespace
+}  // namespace tocsin::policy
