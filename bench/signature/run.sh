@@ -7,7 +7,8 @@
 # Environment (all optional):
 #   TOCSIN_BIN   binary to run (default: build a Release binary into build-bench/)
 #   DURATION     seconds of the measured run (default 20); WARMUP seconds before it (default 5)
-#   CONNS        keep-alive connections of the signature writer (default 256); READ_CONNS of the reader (64)
+#   CONNS        keep-alive connections of the signature writer (default 256); READ_CONNS of the reader (64;
+#                0 runs the writer alone)
 #   THREADS      wrk threads per wrk process (default 1: the two wrk processes share the 2 cores with tocsin)
 #   NEW_PCT      share of signatures from new people (default 70; the rest repeat a signer: an update)
 #   KEEP         1 keeps the temporary directory and prints its path
@@ -74,12 +75,17 @@ wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$ROOT/bench/signup/signup.lua" "h
 [ "$(stat_of "$WORK/warm.wrk" non200)" = 0 ] || { echo "warm-up non-200: $(grep non200_sample "$WORK/warm.wrk")" >&2; exit 1; }
 before=$(sqlite3 "$D/tocsin.db" "select count(*) from action_records")
 
-wrk -t"$THREADS" -c"$READ_CONNS" -d"${DURATION}s" --latency -H "OSDI-API-Token: $KEY" "$API/petitions/$PID" \
-  >"$WORK/read.wrk" &
-READER=$!
+READER=""
+: >"$WORK/read.wrk"
+if [ "$READ_CONNS" -gt 0 ]; then
+  wrk -t"$THREADS" -c"$READ_CONNS" -d"${DURATION}s" --latency -H "OSDI-API-Token: $KEY" "$API/petitions/$PID" \
+    >"$WORK/read.wrk" &
+  READER=$!
+fi
 wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$ROOT/bench/signup/signup.lua" \
   "http://127.0.0.1:$PORT" -- "$KEY" m 0 "$NEW_PCT" "$SIGS" >"$WORK/write.wrk"
-wait "$READER"
+[ -n "$READER" ] && wait "$READER"
+sleep 1  # the writer's last in-flight requests commit; then the live total must equal the database
 live_total=$(curl -sf -H "OSDI-API-Token: $KEY" "$API/petitions/$PID" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["total_signatures"])')
 kill -9 "$TOCSIN_PID"; wait "$TOCSIN_PID" 2>/dev/null || true; TOCSIN_PID=""
@@ -93,7 +99,7 @@ durable=yes
 [ "$added" -ge $((newg - CONNS)) ] && [ "$added" -le "$newg" ] || durable=NO
 [ "$nonok" = 0 ] || durable="NO (non-200 answers)"
 [ "$live_total" = "$after" ] || durable="$durable; live total $live_total != $after in db"
-read_rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/read.wrk")
+read_rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/read.wrk"); read_rps=${read_rps:-0}
 read_non2xx=$(awk '/Non-2xx/ {print $5}' "$WORK/read.wrk")
 echo "signatures/s:          $rps ($(stat_of "$W" requests) requests; $newg new signers, $(stat_of "$W" repeat_generated) repeats)"
 echo "signature latency p50 / p99 / max: $(pct_ms "$W" 50%) / $(pct_ms "$W" 99%) / $(stat_of "$W" max_ms) ms"
