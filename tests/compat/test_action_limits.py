@@ -11,6 +11,7 @@ def limited(tmp_path_factory):
     srv.init("A")
     srv.write_config(limits={"helper_posts_per_action_per_second": 0.5, "helper_action_burst": 3,
                              "helper_posts_per_phone_per_hour": 1, "helper_phone_burst": 2},
+                     server={"trusted_proxy_header": "X-Forwarded-For"},
                      sections={"privacy": {"age_custom_field": "age"}})
     srv.start()
     yield srv
@@ -61,3 +62,23 @@ def test_configured_age_field(limited):
     r = a.post(f"petitions/{pid}/signatures",
                json={"person": {"email_addresses": [{"address": email}], "custom_fields": {"age": "30"}}})
     assert r.status_code == 200
+
+
+def test_evidence_ip_comes_from_the_trusted_proxy_header(limited):
+    a = limited.client(limited.orgs["A"]["api_key"])
+    pid = an_id(a.ok("POST", "petitions", json={"title": "proxied"}))
+    sig = a.ok("POST", f"petitions/{pid}/signatures",
+               headers={"X-Forwarded-For": "203.0.113.9, 10.0.0.1", "User-Agent": "proxied-browser"},
+               json={"person": {"email_addresses": [{"address": unique_email("px")}]}})
+    proof = a.ok("GET", f"people/{sig['action_network:person_id']}/consent")
+    entry = proof["contact_points"][0]["entries"][-1]
+    assert entry["ip"] == "203.0.113.9" and entry["user_agent"] == "proxied-browser"
+
+
+def test_untrusted_forwarded_header_is_ignored(server, a):
+    """The session server configures no proxy header: a client cannot choose the IP in its evidence."""
+    pid = an_id(a.ok("POST", "petitions", json={"title": "not proxied"}))
+    sig = a.ok("POST", f"petitions/{pid}/signatures", headers={"X-Forwarded-For": "203.0.113.9"},
+               json={"person": {"email_addresses": [{"address": unique_email("npx")}]}})
+    entry = a.ok("GET", f"people/{sig['action_network:person_id']}/consent")["contact_points"][0]["entries"][-1]
+    assert entry["ip"] == "127.0.0.1"

@@ -1,6 +1,8 @@
 """`tocsin actions create` (read-only kinds such as queries and wrappers are created this way) and
 persistence of actions, records and counters across a restart."""
+import datetime
 import json
+import sqlite3
 
 import pytest
 
@@ -71,3 +73,23 @@ def test_actions_records_and_counters_survive_restart(srv):
     # dedup still holds after the reload
     c.ok("POST", f"petitions/{pid}/signatures", json={"person": {"email_addresses": [{"address": email}]}})
     assert c.ok("GET", f"petitions/{pid}")["total_signatures"] == 2
+
+
+def test_gdpr_organization_refuses_under_sixteen(srv):
+    """The GDPR flag has no CLI yet (foundation); it is set in the database before serving."""
+    a = srv.init("A")
+    b = srv.create_org("EU")
+    with sqlite3.connect(srv.db_path) as db:
+        db.execute("UPDATE orgs SET gdpr = 1 WHERE id = ?", (b["org_id"],))
+    srv.write_config()
+    srv.start()
+    fifteen = f"{datetime.date.today().year - 15}-01-01"
+    for org, expect in ((a, 200), (b, 422)):
+        c = srv.client(org["api_key"])
+        pid = an_id(c.ok("POST", "petitions", json={"title": "teens"}))
+        email = unique_email("teen")
+        r = c.post(f"petitions/{pid}/signatures",
+                   json={"person": {"email_addresses": [{"address": email}], "birthdate": fifteen}})
+        assert r.status_code == expect, r.text
+        found = c.ok("GET", "people", params={"filter": f"email_address eq '{email}'"})["_embedded"]["osdi:people"]
+        assert len(found) == (1 if expect == 200 else 0)
