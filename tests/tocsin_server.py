@@ -39,6 +39,10 @@ HIGH_LIMITS = {
     "key_burst": HIGH,
     "helper_posts_per_ip_per_second": HIGH,
     "helper_burst": HIGH,
+    "helper_posts_per_action_per_second": HIGH,
+    "helper_action_burst": HIGH,
+    "helper_posts_per_phone_per_hour": HIGH,
+    "helper_phone_burst": HIGH,
 }
 
 
@@ -125,7 +129,9 @@ class TocsinServer:
         return self.data_dir / "tocsin.db"
 
     # ------------------------------------------------------------- config
-    def write_config(self, port: int | None = None, limits: dict | None = None, server: dict | None = None):
+    def write_config(self, port: int | None = None, limits: dict | None = None, server: dict | None = None,
+                     sections: dict | None = None):
+        """`sections`: further tables, e.g. {"privacy": {"age_custom_field": "age"}}."""
         self.port = port or self.port or free_port()
         lim = dict(HIGH_LIMITS)
         lim.update(limits or {})
@@ -135,6 +141,8 @@ class TocsinServer:
         lines += [f"{k} = {_toml_value(v)}" for k, v in srv.items()]
         lines += ["", "[limits]"]
         lines += [f"{k} = {_toml_value(v)}" for k, v in lim.items()]
+        for name, table in (sections or {}).items():
+            lines += ["", f"[{name}]"] + [f"{k} = {_toml_value(v)}" for k, v in table.items()]
         self.data_dir.mkdir(parents=True, exist_ok=True)
         (self.data_dir / "tocsin.toml").write_text("\n".join(lines) + "\n")
 

@@ -1,10 +1,12 @@
 -- wrk script for bench/signup: POST /api/v2/people (the signup helper) with a mix of new and repeat people.
--- Arguments (after `--`): API_KEY RUN_TAG [phone_group] [new_percent]
+-- Arguments (after `--`): API_KEY RUN_TAG [phone_group] [new_percent] [path]
 --   RUN_TAG     distinguishes runs (warm-up, email run, phone run) so "new" emails are new across runs.
 --   phone_group 0: no phone; k >= 1: include a unique US phone number per person, from area codes reserved
 --               for group k (use a different k per run so "new" phones are new too; up to 8 wrk threads).
 --   new_percent share of requests that create a new person (default 70); the rest repeat an email this
 --               thread already posted (an update of an existing person).
+--   path        where to POST (default /api/v2/people); bench/signature passes a petition's signatures URL,
+--               whose record helper takes the same {"person": ...} body.
 -- Every request counts as one signup. response() counts non-200 answers; done() prints them with the number
 -- of new emails generated, as machine-readable lines "signup_stat KEY VALUE" for run.sh.
 
@@ -17,7 +19,7 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local key, tag, phone_group, new_pct
+local key, tag, phone_group, new_pct, path
 -- globals, so done() can read them from each thread with thread:get()
 n_new, n_repeat, non200, non200_sample = 0, 0, 0, ""
 -- US area codes used for synthetic phone numbers (one per thread and run; exchange 230-529, line 0000-9999).
@@ -29,6 +31,7 @@ function init(args)
   tag = args[2] or "r"
   phone_group = tonumber(args[3] or "0")
   new_pct = tonumber(args[4] or "70")
+  path = args[5] or "/api/v2/people"
   math.randomseed(os.time() * 7919 + tid)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
@@ -62,7 +65,7 @@ function request()
   local body = string.format(
     '{"person":{"given_name":"Given%d","family_name":"Family","email_addresses":[{"address":"%s"}]%s,' ..
     '"postal_addresses":[{"postal_code":"20009"}]},"add_tags":["volunteer"]}', n, email(n), ph)
-  return wrk.format(nil, "/api/v2/people", nil, body)
+  return wrk.format(nil, path, nil, body)
 end
 
 function response(status, headers, body)

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actions/action_type.h"
 #include "api/handlers.h"
 
 namespace tocsin::api {
@@ -27,9 +28,10 @@ std::string ApiService::client_ip(const Request& req) const {
 namespace {
 
 bool is_helper_post(const Call& c) {
-  // The endpoints Action Network accepts without a key: the person signup helper (and, later, the
-  // record helpers of actions).
-  return c.req.method == "POST" && c.seg.size() == 1 && c.seg[0] == "people";
+  // The endpoints Action Network accepts without a key: the person signup helper and the record helpers
+  // of actions.
+  return (c.req.method == "POST" && c.seg.size() == 1 && c.seg[0] == "people") ||
+         handlers::is_record_helper_post(c);
 }
 
 void route(Call& c) {
@@ -39,6 +41,8 @@ void route(Call& c) {
   if (r == "tags") return handlers::tags(c);
   if (r == "lists") return handlers::lists(c);
   if (r == "metadata") return handlers::metadata(c);
+  if (r == "donations") return handlers::donations(c);
+  if (actions::type_by_collection(r)) return handlers::actions(c);
   c.error(404, "no such resource: " + r);
 }
 

@@ -9,6 +9,7 @@
 #include "api/http.h"
 #include "api/json_out.h"
 #include "api/query_string.h"
+#include "api/rate_limit.h"
 #include "app/config.h"
 #include "consent/ledger_entry.h"
 #include "people/directory.h"
@@ -22,7 +23,8 @@ struct ApiContext {
   store::Store& store;
   store::GroupCommitter& committer;
   people::Directory& directory;
-  std::string api_base;  // e.g. "http://127.0.0.1:8080/api/v2"
+  std::string api_base;                   // e.g. "http://127.0.0.1:8080/api/v2"
+  HelperLimits* helper_limits = nullptr;  // abuse limits on keyless record-helper posts (none when null)
 };
 
 struct Call {

@@ -1,4 +1,5 @@
 // The API entry point (answers without a key, private links omitted) and /metadata.
+#include "actions/action_type.h"
 #include "api/handlers.h"
 #include "api/person_json.h"
 
@@ -29,8 +30,14 @@ void entry_point(Call& c) {
         {"osdi:people", "The collection of people in the system", "people"},
         {"osdi:tags", "The collection of tags in the system", "tags"},
         {"osdi:lists", "The collection of lists in the system", "lists"},
+        {"osdi:donations", "The collection of donations in the system", "donations"},
     };
     for (const auto& l : links) j.begin(l.rel).kv("title", l.title).kv("href", b + "/" + l.path).end();
+    for (const auto& t : actions::action_types())
+      j.begin(t.rel)
+          .kv("title", "The collection of " + std::string(t.collection) + " in the system")
+          .kv("href", b + "/" + std::string(t.collection))
+          .end();
   }
   j.end().end();
   c.reply(200, j.take());

@@ -11,6 +11,14 @@ void people(Call& call);    // /people, /people/{id}, /people/{id}/taggings, /pe
 void tags(Call& call);      // /tags, /tags/{id}, /tags/{id}/taggings[/{id}]
 void lists(Call& call);     // /lists, /lists/{id}, /lists/{id}/items[/{id}]
 void metadata(Call& call);  // /metadata, /metadata/custom_fields
+// Every collection of actions/action_type.h: /petitions, /petitions/{id}, /petitions/{id}/signatures[/{id}],
+// /event_campaigns/{id}/events[/...], likewise for the other kinds (api/action_handlers.cc).
+void actions(Call& call);
+void donations(Call& call);  // /donations, /donations/{id}
+// /people/{id}/<record collection>[/{id}] (signatures, attendances, submissions, donations, outreaches).
+void records_of_person(Call& call, const std::string& person_id, const std::string& record_collection);
+// POST /<action collection>/{id}/<record collection>: the keyless record helper posts.
+bool is_record_helper_post(const Call& call);
 
 // Shared representations.
 void write_tagging(JsonOut& j, const Tagging& t, const std::string& api_base);

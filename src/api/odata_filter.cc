@@ -209,8 +209,9 @@ Result<Filter> parse_filter(std::string_view expression) {
   return Parser(expression).parse();
 }
 
-bool compare(std::string_view field_value, FilterOp op, std::string_view clause_value) {
-  const int c = field_value.compare(clause_value);
+namespace {
+// Whether `op` holds for a three-way comparison result c (<0, 0, >0).
+bool holds(int c, FilterOp op) {
   switch (op) {
     case FilterOp::kEq:
       return c == 0;
@@ -226,6 +227,15 @@ bool compare(std::string_view field_value, FilterOp op, std::string_view clause_
       return c <= 0;
   }
   return false;
+}
+}  // namespace
+
+bool compare(std::string_view field_value, FilterOp op, std::string_view clause_value) {
+  return holds(field_value.compare(clause_value), op);
+}
+
+bool compare(int64_t field_value, FilterOp op, int64_t clause_value) {
+  return holds(field_value < clause_value ? -1 : field_value > clause_value ? 1 : 0, op);
 }
 
 }  // namespace tocsin::api

@@ -31,5 +31,7 @@ Result<Filter> parse_filter(std::string_view expression);
 // True when `op` holds between a field's value and the clause's value, comparing as strings
 // (ISO dates compare correctly as strings once both are in the same form).
 bool compare(std::string_view field_value, FilterOp op, std::string_view clause_value);
+// The same for instants and other numbers.
+bool compare(int64_t field_value, FilterOp op, int64_t clause_value);
 
 }  // namespace tocsin::api

@@ -2,6 +2,7 @@
 // consent proof (tocsin:consent).
 #include <spdlog/spdlog.h>
 
+#include "actions/action_type.h"
 #include "api/consent_view.h"
 #include "api/hal.h"
 #include "api/handlers.h"
@@ -45,28 +46,10 @@ struct PersonMatcher {
     return m;
   }
 
-  static bool compare_num(int64_t a, FilterOp op, int64_t b) {
-    switch (op) {
-      case FilterOp::kEq:
-        return a == b;
-      case FilterOp::kNe:
-        return a != b;
-      case FilterOp::kGt:
-        return a > b;
-      case FilterOp::kGe:
-        return a >= b;
-      case FilterOp::kLt:
-        return a < b;
-      case FilterOp::kLe:
-        return a <= b;
-    }
-    return false;
-  }
-
   bool clause_holds(const Person& p, const FilterClause& cl) const {
     const auto& f = cl.field;
-    if (f == "created_date") return compare_num(p.created, cl.op, std::stoll(cl.value));
-    if (f == "modified_date") return compare_num(p.modified, cl.op, std::stoll(cl.value));
+    if (f == "created_date") return compare(p.created, cl.op, int64_t{std::stoll(cl.value)});
+    if (f == "modified_date") return compare(p.modified, cl.op, int64_t{std::stoll(cl.value)});
     auto any = [&](auto&& values) {
       for (const std::string& v : values)
         if (compare(v, cl.op, cl.value)) return true;
@@ -316,6 +299,8 @@ void people(Call& c) {
     return person_taggings(c, s[1]);
   } else if (s.size() == 3 && s[2] == "consent" && m == "GET") {
     return person_consent(c, s[1]);
+  } else if ((s.size() == 3 || s.size() == 4) && actions::type_by_record_collection(s[2])) {
+    return records_of_person(c, s[1], s[2]);  // signatures, attendances, submissions, donations, outreaches
   } else {
     return c.error(404, "not found");
   }

@@ -30,4 +30,15 @@ class RateLimiter {
   std::array<Shard, 16> shards_;
 };
 
+// Abuse limits on keyless record-helper posts beyond the per-IP one: per action (a petition flooded from
+// many addresses) and per destination phone number (SMS pumping: one number signed up again and again).
+struct HelperLimits {
+  HelperLimits(double per_action_per_second, double action_burst, double per_phone_per_hour,
+               double phone_burst)
+      : per_action(per_action_per_second, action_burst),
+        per_phone(per_phone_per_hour / 3600.0, phone_burst) {}
+  RateLimiter per_action;
+  RateLimiter per_phone;
+};
+
 }  // namespace tocsin::api

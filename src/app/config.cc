@@ -26,7 +26,12 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "limits.key_requests_per_second",
                                                "limits.key_burst",
                                                "limits.helper_posts_per_ip_per_second",
-                                               "limits.helper_burst"};
+                                               "limits.helper_burst",
+                                               "limits.helper_posts_per_action_per_second",
+                                               "limits.helper_action_burst",
+                                               "limits.helper_posts_per_phone_per_hour",
+                                               "limits.helper_phone_burst",
+                                               "privacy.age_custom_field"};
   for (const auto& [section, node] : t) {
     const auto* tbl = node.as_table();
     if (!tbl) return bad_request("tocsin.toml: unknown key " + std::string(section.str()));
@@ -50,6 +55,13 @@ Result<Config> load_config(const std::string& data_dir) {
   c.key_burst = num("key_burst", c.key_burst);
   c.helper_posts_per_ip_per_second = num("helper_posts_per_ip_per_second", c.helper_posts_per_ip_per_second);
   c.helper_burst = num("helper_burst", c.helper_burst);
+  c.helper_posts_per_action_per_second =
+      num("helper_posts_per_action_per_second", c.helper_posts_per_action_per_second);
+  c.helper_action_burst = num("helper_action_burst", c.helper_action_burst);
+  c.helper_posts_per_phone_per_hour =
+      num("helper_posts_per_phone_per_hour", c.helper_posts_per_phone_per_hour);
+  c.helper_phone_burst = num("helper_phone_burst", c.helper_phone_burst);
+  c.age_custom_field = t["privacy"]["age_custom_field"].value_or(c.age_custom_field);
   return c;
 }
 

@@ -22,6 +22,15 @@ struct Config {
   double key_burst = 8;
   double helper_posts_per_ip_per_second = 10;
   double helper_burst = 20;
+  // Keyless record-helper posts (api/rate_limit.h HelperLimits); 0 disables a limit.
+  double helper_posts_per_action_per_second = 200;
+  double helper_action_burst = 400;
+  double helper_posts_per_phone_per_hour = 5;
+  double helper_phone_burst = 3;
+
+  // Custom field that carries a supporter's age or birthdate, checked by the record helpers' age gate
+  // (actions/age_gate.h) besides OSDI birthdate; empty: none.
+  std::string age_custom_field;
 };
 
 // Reads DIR/tocsin.toml if present. Unknown keys are errors (a typo must not silently weaken a limit).

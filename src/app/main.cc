@@ -7,6 +7,7 @@
 
 #include "api/consent_view.h"
 #include "api/keyring.h"
+#include "app/action_commands.h"
 #include "app/config.h"
 #include "app/import_commands.h"
 #include "app/installation.h"
@@ -131,6 +132,7 @@ int main(int argc, char** argv) {
   verify->add_option("--org", org_id);
 
   add_import_commands(app);
+  add_action_commands(app);
   CLI11_PARSE(app, argc, argv);
 
   if (init->parsed()) {

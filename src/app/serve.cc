@@ -49,7 +49,10 @@ int serve(Installation& inst, Config config) {
                                             .count());
 
   store::GroupCommitter committer(*inst.store);
-  api::ApiContext ctx{config, *inst.store, committer, directory, config.public_url + "/api/v2"};
+  api::HelperLimits helper_limits(config.helper_posts_per_action_per_second, config.helper_action_burst,
+                                  config.helper_posts_per_phone_per_hour, config.helper_phone_burst);
+  api::ApiContext ctx{config,        *inst.store, committer, directory, config.public_url + "/api/v2",
+                      &helper_limits};
   api::ApiService service(ctx, keys);
   api::HttpServer server(opts, [&service](api::Request&& r, api::Respond respond) {
     service.handle(std::move(r), std::move(respond));

@@ -37,6 +37,8 @@ Status OrgState::load(store::OrgScope scope) {
   lists = std::move(s.lists);
   list_items = std::move(s.list_items);
   custom_fields = std::move(s.custom_fields);
+  for (auto& a : s.actions) actions.put_action(std::move(a));
+  for (auto& r : s.action_records) actions.put_record(std::move(r));
 
   // The projection is rebuilt from the ledger itself: current status is whatever the last entry says.
   return scope.for_each_ledger_entry([&](const store::StoredLedgerEntry& se) {
@@ -124,6 +126,13 @@ OrgState* Directory::first() const {
     id = first_id_;
   }
   return id.empty() ? nullptr : find(id);
+}
+
+std::vector<OrgState*> Directory::all() const {
+  std::shared_lock lock(mu_);
+  std::vector<OrgState*> out;
+  for (const auto& [id, state] : orgs_) out.push_back(state.get());
+  return out;
 }
 
 }  // namespace tocsin::people

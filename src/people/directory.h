@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "actions/action_book.h"
 #include "consent/ledger_entry.h"
 #include "core/grouping.h"
 #include "core/org.h"
@@ -67,6 +68,8 @@ class OrgState {
   std::vector<ListItem> list_items;
   std::vector<CustomFieldDef> custom_fields;
 
+  actions::ActionBook actions;  // petitions, events, forms, ... with their records and live counters
+
   consent::Status status_of(Channel c, const std::string& normalized) const;
   consent::Status status_of(const ContactHash& h) const;
   const Person* find_person(const std::string& id) const;
@@ -92,6 +95,8 @@ class Directory {
   OrgState* find(const std::string& org_id) const;
   // The oldest organization (the one `tocsin init` created), or null.
   OrgState* first() const;
+  // Every organization (for lookups by a globally unique id, e.g. a blind post to an action).
+  std::vector<OrgState*> all() const;
   const ContactHasher& hasher() const { return hasher_; }
 
  private:

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "actions/action.h"
 #include "consent/ledger_entry.h"
 #include "core/grouping.h"
 #include "core/org.h"
@@ -66,11 +67,17 @@ struct PutListItem {
 struct PutCustomField {
   CustomFieldDef field;
 };
+struct PutAction {  // insert or replace by id
+  actions::Action action;
+};
+struct PutActionRecord {  // insert or replace by id
+  actions::ActionRecord record;
+};
 }  // namespace op
 
-using Op =
-    std::variant<op::PutPerson, op::PutContactPoint, op::DeleteContactPoint, op::AppendLedger, op::PutTag,
-                 op::PutTagging, op::DeleteTagging, op::PutList, op::PutListItem, op::PutCustomField>;
+using Op = std::variant<op::PutPerson, op::PutContactPoint, op::DeleteContactPoint, op::AppendLedger,
+                        op::PutTag, op::PutTagging, op::DeleteTagging, op::PutList, op::PutListItem,
+                        op::PutCustomField, op::PutAction, op::PutActionRecord>;
 
 struct ScopedOp {
   std::string org_id;
@@ -111,6 +118,8 @@ struct OrgSnapshot {
   std::vector<PeopleList> lists;
   std::vector<ListItem> list_items;
   std::vector<CustomFieldDef> custom_fields;
+  std::vector<actions::Action> actions;               // in creation order
+  std::vector<actions::ActionRecord> action_records;  // in creation order
 };
 
 class OrgScope;

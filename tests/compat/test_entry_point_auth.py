@@ -9,15 +9,7 @@ from tocsin_server import assert_keys_superset, load_fixture, unique_email
 AEP_LINK_EXCLUSIONS = [
     "$._links.canvasser:brand_logo",  # AN's branding image
     "$._links.docs",  # AN's documentation site
-    # Action pages are separate issues; remove each line once its resource lands:
-    "$._links.osdi:events",
-    "$._links.osdi:petitions",
-    "$._links.osdi:fundraising_pages",
-    "$._links.osdi:donations",
-    "$._links.osdi:forms",
-    "$._links.osdi:advocacy_campaigns",
-    "$._links.action_network:event_campaigns",
-    "$._links.action_network:campaigns",
+    # Separate issues; remove each line once its resource lands:
 ]
 
 ERR_401 = "API Key invalid or not present"

@@ -46,6 +46,17 @@ CREATE TABLE custom_fields (
   org_id TEXT NOT NULL, name TEXT NOT NULL, numeric_id INTEGER NOT NULL,
   created INTEGER NOT NULL, modified INTEGER NOT NULL, PRIMARY KEY (org_id, name)) WITHOUT ROWID;
 )SQL"},
+      {2, "actions (petitions, events, forms, ...) and their records (signatures, attendances, ...)", R"SQL(
+-- One table per concept, not per kind: the kind is data (actions/action_type.h) and the document holds the
+-- fields (actions/action_codec.h). rowid order is creation order.
+CREATE TABLE actions (
+  org_id TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, doc TEXT NOT NULL, UNIQUE (org_id, id));
+CREATE TABLE action_records (
+  org_id TEXT NOT NULL, id TEXT NOT NULL, action_id TEXT NOT NULL, person_id TEXT NOT NULL, doc TEXT NOT NULL,
+  UNIQUE (org_id, id));
+CREATE INDEX action_records_by_action ON action_records (org_id, action_id);
+CREATE INDEX action_records_by_person ON action_records (org_id, person_id);
+)SQL"},
   };
   return kMigrations;
 }

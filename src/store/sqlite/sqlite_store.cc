@@ -8,6 +8,7 @@
 
 #include <mutex>
 
+#include "actions/action_codec.h"
 #include "core/person_codec.h"
 #include "store/migrations/migrations.h"
 #include "store/sqlite/statement.h"
@@ -251,6 +252,18 @@ class SqliteStore final : public Store {
       while (q.step() == SQLITE_ROW)
         snap.custom_fields.push_back({std::string(q.text(0)), q.integer(1), q.integer(2), q.integer(3)});
     }
+    if (auto s = load_docs(org_id, "SELECT doc FROM actions WHERE org_id = ? ORDER BY rowid",
+                           actions::decode_action, snap.actions);
+        !s) {
+      (void)reader_.exec("COMMIT");
+      return s.error();
+    }
+    if (auto s = load_docs(org_id, "SELECT doc FROM action_records WHERE org_id = ? ORDER BY rowid",
+                           actions::decode_record, snap.action_records);
+        !s) {
+      (void)reader_.exec("COMMIT");
+      return s.error();
+    }
     (void)reader_.exec("COMMIT");
     return snap;
   }
@@ -291,6 +304,19 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Reads one JSON document column into `out`, decoding each row.
+  template <typename T, typename Decode>
+  Status load_docs(const std::string& org_id, const char* sql, Decode decode, std::vector<T>& out) {
+    Statement q(reader_, sql);
+    q.bind(1, org_id);
+    while (q.step() == SQLITE_ROW) {
+      auto v = decode(q.text(0));
+      if (!v) return v.error();
+      out.push_back(std::move(v).value());
+    }
+    return Ok{};
+  }
+
   Status prepare_writes() {
     put_person_ = std::make_unique<Statement>(writer_,
                                               "INSERT INTO people (org_id, id, doc) VALUES (?,?,?) ON "
@@ -323,9 +349,18 @@ class SqliteStore final : public Store {
         writer_,
         "INSERT INTO custom_fields (org_id, name, numeric_id, created, modified) VALUES (?,?,?,?,?) "
         "ON CONFLICT (org_id, name) DO UPDATE SET modified = excluded.modified");
-    for (auto* s : {put_person_.get(), put_contact_.get(), del_contact_.get(), append_ledger_.get(),
-                    put_disclosure_.get(), put_tag_.get(), put_tagging_.get(), del_tagging_.get(),
-                    put_list_.get(), put_item_.get(), put_field_.get()})
+    put_action_ =
+        std::make_unique<Statement>(writer_,
+                                    "INSERT INTO actions (org_id, id, kind, doc) VALUES (?,?,?,?) ON "
+                                    "CONFLICT (org_id, id) DO UPDATE SET doc = excluded.doc");
+    put_record_ = std::make_unique<Statement>(
+        writer_,
+        "INSERT INTO action_records (org_id, id, action_id, person_id, doc) VALUES (?,?,?,?,?) ON "
+        "CONFLICT (org_id, id) DO UPDATE SET doc = excluded.doc");
+    for (auto* s :
+         {put_action_.get(), put_record_.get(), put_person_.get(), put_contact_.get(), del_contact_.get(),
+          append_ledger_.get(), put_disclosure_.get(), put_tag_.get(), put_tagging_.get(), del_tagging_.get(),
+          put_list_.get(), put_item_.get(), put_field_.get()})
       if (!s->prepared()) return internal_error("cannot prepare statement: " + writer_.last_error());
     return Ok{};
   }
@@ -425,10 +460,30 @@ class SqliteStore final : public Store {
         .run();
   }
 
+  bool write(const std::string& org, const op::PutAction& o) {
+    const auto& a = o.action;
+    return put_action_->reset()
+        .bind(1, org)
+        .bind(2, a.id)
+        .bind(3, a.kind)
+        .bind(4, actions::encode_action(a))
+        .run();
+  }
+  bool write(const std::string& org, const op::PutActionRecord& o) {
+    const auto& r = o.record;
+    return put_record_->reset()
+        .bind(1, org)
+        .bind(2, r.id)
+        .bind(3, r.action_id)
+        .bind(4, r.person_id)
+        .bind(5, actions::encode_record(r))
+        .run();
+  }
+
   std::mutex write_mu_, read_mu_;
   Connection writer_, reader_;
   std::unique_ptr<Statement> put_person_, put_contact_, del_contact_, append_ledger_, put_disclosure_,
-      put_tag_, put_tagging_, del_tagging_, put_list_, put_item_, put_field_;
+      put_tag_, put_tagging_, del_tagging_, put_list_, put_item_, put_field_, put_action_, put_record_;
 };
 
 }  // namespace

@@ -1,0 +1,73 @@
+#include "actions/action_write.h"
+
+#include <algorithm>
+
+#include "actions/sms_disclosure.h"
+#include "core/ids.h"
+
+namespace tocsin::actions {
+namespace {
+
+Status validate(const people::OrgState& org, const ActionInput& in) {
+  if (in.creator_id && !in.creator_id->empty() && !org.find_person(*in.creator_id))
+    return bad_request("osdi:creator: no such person in this organization");
+  if (in.sms_disclosure && !in.sms_disclosure->empty())
+    if (auto d = parse_sms_disclosure(*in.sms_disclosure); !d) return d.error();
+  for (const auto& id : in.identifiers)
+    if (id.find(':') == std::string::npos || id.rfind("action_network:", 0) == 0)
+      return bad_request("identifiers must look like \"system:id\" and not use action_network:");
+  return Ok{};
+}
+
+// Applies the input onto `a`; bumps the disclosure version when the consent language changes.
+void merge(Action& a, ActionInput& in) {
+  for (auto& [k, v] : in.fields) set_field(a.fields, std::move(k), std::move(v));
+  for (auto& id : in.identifiers)
+    if (std::find(a.identifiers.begin(), a.identifiers.end(), id) == a.identifiers.end())
+      a.identifiers.push_back(std::move(id));
+  if (in.creator_id) a.creator_id = *in.creator_id;
+  bool changed = false;
+  if (in.disclosure && *in.disclosure != a.disclosure) {
+    a.disclosure = *in.disclosure;
+    changed = true;
+  }
+  if (in.sms_disclosure && *in.sms_disclosure != a.sms_disclosure) {
+    a.sms_disclosure = *in.sms_disclosure;
+    changed = true;
+  }
+  if (changed && a.created != 0) ++a.disclosure_version;
+}
+
+}  // namespace
+
+Result<const Action*> create_action(people::OrgState& org, const ActionType& type, ActionInput in,
+                                    const std::string& parent_id, store::WriteBatch::OrgWrites& w,
+                                    Micros now) {
+  if (auto s = validate(org, in); !s) return s.error();
+  Action a;
+  a.id = new_uuid();
+  a.kind = std::string(type.collection);
+  a.parent_id = parent_id;
+  merge(a, in);
+  a.created = a.modified = now;
+  if (!parent_id.empty()) set_field(a.fields, "action_network:event_campaign_id", "\"" + parent_id + "\"");
+  std::string id = a.id;
+  w.add(store::op::PutAction{a});
+  org.actions.put_action(std::move(a));
+  return org.actions.find_action(id);
+}
+
+Result<const Action*> update_action(people::OrgState& org, const ActionType& type, const std::string& id,
+                                    ActionInput in, store::WriteBatch::OrgWrites& w, Micros now) {
+  const Action* found = org.actions.find_action(std::string(type.collection), id);
+  if (!found) return not_found("Couldn't find " + std::string(type.singular) + " with id = " + id);
+  if (auto s = validate(org, in); !s) return s.error();
+  Action a = *found;
+  merge(a, in);
+  a.modified = now;
+  w.add(store::op::PutAction{a});
+  org.actions.put_action(std::move(a));
+  return org.actions.find_action(id);
+}
+
+}  // namespace tocsin::actions

@@ -1,0 +1,51 @@
+#include "actions/age_gate.h"
+
+#include <charconv>
+#include <chrono>
+
+namespace tocsin::actions {
+namespace {
+
+std::optional<int> whole_number(std::string_view s) {
+  int v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v < 0) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+std::optional<int> age_on(std::string_view birthdate, Micros now) {
+  if (birthdate.size() < 10 || birthdate[4] != '-' || birthdate[7] != '-') return std::nullopt;
+  auto y = whole_number(birthdate.substr(0, 4)), m = whole_number(birthdate.substr(5, 2)),
+       d = whole_number(birthdate.substr(8, 2));
+  if (!y || !m || !d) return std::nullopt;
+  using namespace std::chrono;
+  year_month_day born{year{*y}, month{static_cast<unsigned>(*m)}, day{static_cast<unsigned>(*d)}};
+  if (!born.ok()) return std::nullopt;
+  year_month_day today{floor<days>(sys_time<microseconds>(microseconds(now)))};
+  int age = static_cast<int>(today.year()) - *y;
+  if (std::pair{static_cast<unsigned>(today.month()), static_cast<unsigned>(today.day())} <
+      std::pair{static_cast<unsigned>(born.month()), static_cast<unsigned>(born.day())})
+    --age;
+  return age;
+}
+
+Status check_age(const people::PersonInput& in, const std::string& age_field, bool gdpr_applies, Micros now) {
+  const int minimum = gdpr_applies ? 16 : 13;
+  std::optional<int> age;
+  if (in.birthdate.present()) age = age_on(in.birthdate.value, now);
+  if (!age && !age_field.empty()) {
+    auto it = in.custom_fields.find(age_field);
+    if (it != in.custom_fields.end() && it->second) {
+      age = whole_number(*it->second);
+      if (!age) age = age_on(*it->second, now);
+    }
+  }
+  if (age && *age < minimum)
+    return unprocessable("we cannot accept this: people under " + std::to_string(minimum) +
+                         " cannot sign up here, and nothing about them was stored");
+  return Ok{};
+}
+
+}  // namespace tocsin::actions

@@ -1,0 +1,139 @@
+#include "actions/record_write.h"
+
+#include <algorithm>
+
+#include "actions/age_gate.h"
+#include "actions/sms_disclosure.h"
+#include "core/ids.h"
+#include "people/upsert.h"
+
+namespace tocsin::actions {
+namespace {
+
+Result<const Action*> find_target(const people::OrgState& org, const ActionType& type,
+                                  const std::string& id) {
+  const Action* a = org.actions.find_action(std::string(type.collection), id);
+  if (!a) return not_found("Couldn't find " + std::string(type.singular) + " with id = " + id);
+  if (type.record_collection.empty()) return not_found(std::string(type.collection) + " have no records");
+  return a;
+}
+
+void merge(ActionRecord& r, RecordInput& in) {
+  for (auto& [k, v] : in.fields) set_field(r.fields, std::move(k), std::move(v));
+  for (auto& id : in.identifiers)
+    if (std::find(r.identifiers.begin(), r.identifiers.end(), id) == r.identifiers.end())
+      r.identifiers.push_back(std::move(id));
+  if (in.referrer_data) r.referrer_data = *in.referrer_data;
+  r.autoresponse_requested = r.autoresponse_requested || in.autoresponse_requested;
+}
+
+// Creates the person's record, or updates their existing one where the kind deduplicates.
+RecordOutcome put_record(people::OrgState& org, const ActionType& type, const Action& a,
+                         const std::string& person_id, RecordInput& in, store::WriteBatch::OrgWrites& w,
+                         Micros now) {
+  RecordOutcome out;
+  const ActionRecord* existing = type.dedup ? org.actions.record_of(a.id, person_id) : nullptr;
+  ActionRecord r;
+  if (existing) {
+    r = *existing;
+  } else {
+    r.id = new_uuid();
+    r.action_id = a.id;
+    r.person_id = person_id;
+    r.created = now;
+    out.created = true;
+  }
+  merge(r, in);
+  r.modified = now;
+  std::string id = r.id;
+  w.add(store::op::PutActionRecord{r});
+  org.actions.put_record(std::move(r));
+  out.record = org.actions.find_record(id);
+  return out;
+}
+
+}  // namespace
+
+Result<RecordOutcome> record_helper(people::OrgState& org, const ActionType& type,
+                                    const std::string& action_id, const std::string& action_url,
+                                    HelperInput in, consent::Evidence ev, const HelperRules& rules,
+                                    store::WriteBatch::OrgWrites& w, Micros now) {
+  auto found = find_target(org, type, action_id);
+  if (!found) return found.error();
+  const Action& a = *found.value();
+  if (auto s = check_age(in.person, rules.age_field, org.org.gdpr_applies, now); !s) return s.error();
+
+  // The SMS rule, decided before the person is touched.
+  std::vector<std::string> notices;
+  std::optional<SmsDisclosure> sms;
+  if (!a.sms_disclosure.empty())
+    if (auto d = parse_sms_disclosure(a.sms_disclosure)) sms = d.value();
+  const bool opt_in = in.person.phone_status == consent::Status::kSubscribed;
+  if (in.person.phone.present()) {
+    if (opt_in && !sms) {
+      in.person.phone_status.reset();  // a new number stays unsubscribed; a known one keeps its status
+      notices.push_back(
+          "phone number kept unsubscribed: this " + std::string(type.singular) +
+          " shows no SMS disclosure (program, frequency, rates, HELP/STOP, terms and privacy links)");
+    } else if (!opt_in) {
+      notices.push_back("phone number kept unsubscribed: SMS opt-in needs the status \"subscribed\"");
+    }
+  }
+
+  ev.source = action_url + "#disclosure-v" + std::to_string(a.disclosure_version);
+  ev.disclosure_text = a.disclosure;
+  if (sms && in.person.phone_status == consent::Status::kSubscribed)
+    ev.disclosure_text += (ev.disclosure_text.empty() ? "" : "\n") + disclosure_text(*sms);
+
+  // A signature by someone already subscribed is still consent given through this action: it is recorded
+  // as a reaffirmation, so the ledger holds evidence for every helper call, not only for changes.
+  auto before = [&](Channel c, const people::Field<std::string>& v) {
+    return v.present() ? org.status_of(c, v.value) : consent::Status::kNone;
+  };
+  const consent::Status email_before = before(Channel::kEmail, in.person.email);
+  const consent::Status phone_before = before(Channel::kSms, in.person.phone);
+  auto person = people::signup(org, in.person, in.add_tags, ev, w, now);
+  if (!person) return person.error();
+  const Person& p = *person->person;
+  auto reaffirm = [&](Channel c, const std::optional<std::string>& value, consent::Status was) {
+    if (!value || was != consent::Status::kSubscribed ||
+        org.status_of(c, *value) != consent::Status::kSubscribed)
+      return;
+    consent::Evidence again = ev;
+    again.method += " (reaffirmed)";
+    org.record_status(w, c, *value, p.id, consent::Status::kSubscribed, again, now);
+  };
+  if (in.person.email.present()) reaffirm(Channel::kEmail, p.email, email_before);
+  if (in.person.phone.present() && in.person.phone_status == consent::Status::kSubscribed)
+    reaffirm(Channel::kSms, p.phone, phone_before);
+  RecordOutcome out = put_record(org, type, a, p.id, in.record, w, now);
+  out.notices = std::move(notices);
+  return out;
+}
+
+Result<RecordOutcome> record_for_person(people::OrgState& org, const ActionType& type,
+                                        const std::string& action_id, const std::string& person_id,
+                                        RecordInput in, store::WriteBatch::OrgWrites& w, Micros now) {
+  auto found = find_target(org, type, action_id);
+  if (!found) return found.error();
+  if (!org.find_person(person_id)) return bad_request("osdi:person: no such person in this organization");
+  return put_record(org, type, *found.value(), person_id, in, w, now);
+}
+
+Result<const ActionRecord*> update_record(people::OrgState& org, const ActionType& type,
+                                          const std::string& action_id, const std::string& record_id,
+                                          RecordInput in, store::WriteBatch::OrgWrites& w, Micros now) {
+  auto found = find_target(org, type, action_id);
+  if (!found) return found.error();
+  const ActionRecord* existing = org.actions.find_record(record_id);
+  if (!existing || existing->action_id != action_id)
+    return not_found("Couldn't find " + std::string(record_name(type)) + " with id = " + record_id);
+  ActionRecord r = *existing;
+  merge(r, in);
+  r.modified = now;
+  w.add(store::op::PutActionRecord{r});
+  org.actions.put_record(std::move(r));
+  return org.actions.find_record(record_id);
+}
+
+}  // namespace tocsin::actions

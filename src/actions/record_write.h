@@ -1,0 +1,68 @@
+// Recording what people do on an action: the record helper (a person described inline, matched and merged
+// exactly as the signup helper does, with consent-ledger entries whose source is the action), the plain
+// create (an existing person by link) and updates. Runs on the committer thread with OrgState::mu held
+// exclusively; every check runs before anything changes, so an error leaves memory and the batch untouched.
+//
+// Rules kept here (reference §3.3, compliance §1.6, DESIGN "Privacy"):
+//  - one signature/attendance/submission per person per action: a repeat updates it; donations and
+//    outreaches are never deduplicated (ActionType::dedup);
+//  - an SMS opt-in counts only through an action that carries a complete SMS disclosure and only when the
+//    phone's status is explicitly "subscribed"; otherwise the number is kept unsubscribed and the outcome
+//    says why;
+//  - people under 13 (16 where GDPR applies) are refused with 422 and nothing is stored.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actions/action.h"
+#include "actions/action_type.h"
+#include "consent/ledger_entry.h"
+#include "people/directory.h"
+#include "people/person_input.h"
+
+namespace tocsin::actions {
+
+// The record's own part of a request.
+struct RecordInput {
+  RawFields fields;  // documented record fields only
+  std::vector<std::string> identifiers;
+  std::optional<std::string> referrer_data;  // raw JSON object
+  bool autoresponse_requested = false;
+};
+
+struct HelperInput {
+  people::PersonInput person;
+  std::vector<std::string> add_tags;
+  RecordInput record;
+};
+
+struct HelperRules {
+  std::string age_field;  // custom field carrying an age or birthdate; empty: none
+};
+
+struct RecordOutcome {
+  const ActionRecord* record = nullptr;
+  bool created = false;
+  std::vector<std::string> notices;  // e.g. why a phone number was kept unsubscribed
+};
+
+// `ev` carries actor, IP, user agent and method; its source is set here to the action's URL (`action_url`)
+// with the disclosure version, and its disclosure text to what the action showed.
+Result<RecordOutcome> record_helper(people::OrgState& org, const ActionType& type,
+                                    const std::string& action_id, const std::string& action_url,
+                                    HelperInput in, consent::Evidence ev, const HelperRules& rules,
+                                    store::WriteBatch::OrgWrites& w, Micros now);
+
+// Plain create for a person who already exists (no consent change).
+Result<RecordOutcome> record_for_person(people::OrgState& org, const ActionType& type,
+                                        const std::string& action_id, const std::string& person_id,
+                                        RecordInput in, store::WriteBatch::OrgWrites& w, Micros now);
+
+// PUT on a record: the given fields change, nothing else.
+Result<const ActionRecord*> update_record(people::OrgState& org, const ActionType& type,
+                                          const std::string& action_id, const std::string& record_id,
+                                          RecordInput in, store::WriteBatch::OrgWrites& w, Micros now);
+
+}  // namespace tocsin::actions

@@ -1,0 +1,171 @@
+#include "api/action_json.h"
+
+#include "actions/tally.h"
+#include "api/person_json.h"
+
+namespace tocsin::api {
+namespace {
+
+using simdjson::dom::element;
+
+// Copies the documented fields present in `body`, as minified JSON.
+void read_fields(element body, const std::vector<std::string_view>& names, actions::RawFields& out) {
+  for (auto name : names) {
+    element v;
+    if (!body[name].get(v)) out.emplace_back(std::string(name), simdjson::minify(v));
+  }
+}
+
+// identifiers: foreign "system:id" only; our own action_network: ids (clients echo them back) are skipped.
+Result<std::vector<std::string>> read_identifiers(element body) {
+  auto ids = parse_string_list(body, "identifiers");
+  if (!ids) return ids.error();
+  std::vector<std::string> out;
+  for (auto& id : ids.value())
+    if (id.rfind("action_network:", 0) != 0) out.push_back(std::move(id));
+  return out;
+}
+
+void raw(JsonOut& j, std::string_view key, const std::string& json) {
+  j.k(key);
+  j.w().RawValue(json.data(), json.size(), rapidjson::kObjectType);
+}
+
+void write_fields(JsonOut& j, const actions::RawFields& fields) {
+  for (const auto& [k, v] : fields) raw(j, k, v);
+}
+
+void write_identifiers(JsonOut& j, const std::string& id, const std::vector<std::string>& foreign) {
+  j.begin_array("identifiers").str("action_network:" + id);
+  for (const auto& f : foreign) j.str(f);
+  j.end_array();
+}
+
+}  // namespace
+
+std::optional<std::string> linked_id(element body, const char* rel) {
+  std::string_view href;
+  if (body["_links"][rel]["href"].get_string().get(href)) return std::nullopt;
+  while (!href.empty() && href.back() == '/') href.remove_suffix(1);
+  auto slash = href.rfind('/');
+  return std::string(slash == std::string_view::npos ? href : href.substr(slash + 1));
+}
+
+Result<actions::ActionInput> parse_action(element body, const actions::ActionType& type) {
+  actions::ActionInput in;
+  read_fields(body, type.fields, in.fields);
+  auto ids = read_identifiers(body);
+  if (!ids) return ids.error();
+  in.identifiers = std::move(ids).value();
+  if (type.has_creator) in.creator_id = linked_id(body, "osdi:creator");
+  element v;
+  if (!body["tocsin:disclosure"].get(v)) {
+    std::string_view s;
+    if (v.get_string().get(s)) return bad_request("tocsin:disclosure must be a string");
+    in.disclosure = std::string(s);
+  }
+  if (!body["tocsin:sms_disclosure"].get(v))
+    in.sms_disclosure = v.is_null() ? std::string() : simdjson::minify(v);
+  return in;
+}
+
+Result<actions::RecordInput> parse_record(element body, const actions::ActionType& type) {
+  actions::RecordInput in;
+  read_fields(body, type.record_fields, in.fields);
+  if (auto status = actions::string_field(in.fields, "status")) {
+    static const char* kStatuses[] = {"declined", "tentative", "accepted", "needs action"};
+    if (std::find(std::begin(kStatuses), std::end(kStatuses), *status) == std::end(kStatuses))
+      return bad_request("status must be one of declined, tentative, accepted, needs action");
+  }
+  if (const std::string* amount = actions::find_field(in.fields, "amount"))
+    if (!actions::parse_amount_cents(*amount)) return bad_request("amount must be a decimal like \"3.00\"");
+  auto ids = read_identifiers(body);
+  if (!ids) return ids.error();
+  in.identifiers = std::move(ids).value();
+  for (const char* key : {"action_network:referrer_data", "referrer_data"}) {
+    element v;
+    if (body[key].get(v) || v.is_null()) continue;
+    if (!v.is_object()) return bad_request(std::string(key) + " must be an object");
+    in.referrer_data = simdjson::minify(v);
+    break;
+  }
+  element enabled;
+  if (!body["triggers"]["autoresponse"]["enabled"].get(enabled)) {
+    bool b = false;
+    if (enabled.get_bool().get(b)) return bad_request("triggers.autoresponse.enabled must be true or false");
+    in.autoresponse_requested = b;
+  }
+  return in;
+}
+
+std::string action_href(const std::string& api_base, const actions::Action& a) {
+  return api_base + "/" + a.kind + "/" + a.id;
+}
+
+std::string record_href(const std::string& api_base, const actions::ActionType& type,
+                        const actions::ActionRecord& r) {
+  return api_base + "/" + std::string(type.collection) + "/" + r.action_id + "/" +
+         std::string(type.record_collection) + "/" + r.id;
+}
+
+void write_action(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,
+                  const actions::Action& a, const std::string& api_base) {
+  const std::string self = action_href(api_base, a);
+  j.begin();
+  write_identifiers(j, a.id, a.identifiers);
+  if (!actions::find_field(a.fields, "origin_system")) j.kv("origin_system", "tocsin");
+  j.kv("created_date", format_iso8601(a.created)).kv("modified_date", format_iso8601(a.modified));
+  write_fields(j, a.fields);
+  for (const auto& c : type.counters) raw(j, c.name, org.actions.counter_json(c, a));
+  if (!a.disclosure.empty()) j.kv("tocsin:disclosure", a.disclosure);
+  if (!a.sms_disclosure.empty()) raw(j, "tocsin:sms_disclosure", a.sms_disclosure);
+  if (!type.record_collection.empty()) j.kv("tocsin:disclosure_version", a.disclosure_version);
+  const Person* creator = a.creator_id.empty() ? nullptr : org.find_person(a.creator_id);
+  if (creator) {
+    j.begin("_embedded").k("osdi:creator");
+    write_person(j, org, *creator, api_base);
+    j.end();
+  }
+  j.begin("_links").link("self", self);
+  if (!type.record_collection.empty()) {
+    std::string records = self + "/" + std::string(type.record_collection);
+    j.link(type.record_rel, records).link(type.helper_rel, records);
+  }
+  if (!type.child_collection.empty()) j.link("osdi:" + std::string(type.child_collection), self + "/events");
+  if (!a.parent_id.empty())
+    j.link("action_network:event_campaign", api_base + "/event_campaigns/" + a.parent_id);
+  if (creator) {
+    j.link("osdi:creator", api_base + "/people/" + creator->id);
+    if (type.collection == "events") j.link("osdi:organizer", api_base + "/people/" + creator->id);
+  }
+  write_curies(j, api_base);
+  j.end();
+  j.end();
+}
+
+void write_record(JsonOut& j, const actions::ActionType& type, const actions::ActionRecord& r,
+                  const std::string& api_base, const std::vector<std::string>& notices) {
+  const std::string action = api_base + "/" + std::string(type.collection) + "/" + r.action_id;
+  j.begin();
+  write_identifiers(j, r.id, r.identifiers);
+  j.kv("created_date", format_iso8601(r.created)).kv("modified_date", format_iso8601(r.modified));
+  j.kv("action_network:person_id", r.person_id);
+  j.kv("action_network:" + std::string(type.singular) + "_id", r.action_id);
+  write_fields(j, r.fields);
+  if (type.collection == "events" && !actions::find_field(r.fields, "status")) j.kv("status", "accepted");
+  if (!r.referrer_data.empty()) raw(j, "action_network:referrer_data", r.referrer_data);
+  if (r.autoresponse_requested) j.kv("tocsin:autoresponse_requested", true);  // for messaging to honor
+  if (!notices.empty()) {
+    j.begin_array("tocsin:notices");
+    for (const auto& n : notices) j.str(n);
+    j.end_array();
+  }
+  j.begin("_links").link("self", record_href(api_base, type, r));
+  j.link(std::string(type.link_ns) + ":" + std::string(type.singular), action);
+  j.link("osdi:person", api_base + "/people/" + r.person_id);
+  write_curies(j, api_base);
+  j.end();
+  j.end();
+}
+
+}  // namespace tocsin::api

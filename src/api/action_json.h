@@ -1,0 +1,34 @@
+// Actions and their records in Action Network's JSON: parsing a client's body into the domain inputs
+// (actions/action_write.h, actions/record_write.h) and writing the HAL representations, generically over
+// the action type descriptors. Input is checked completely before anything is applied.
+#pragma once
+
+#include <simdjson.h>
+
+#include <string>
+#include <vector>
+
+#include "actions/action_write.h"
+#include "actions/record_write.h"
+#include "api/json_out.h"
+#include "people/directory.h"
+
+namespace tocsin::api {
+
+// The last path segment of _links.<rel>.href (clients send absolute URLs, sometimes of actionnetwork.org).
+std::optional<std::string> linked_id(simdjson::dom::element body, const char* rel);
+
+Result<actions::ActionInput> parse_action(simdjson::dom::element body, const actions::ActionType& type);
+Result<actions::RecordInput> parse_record(simdjson::dom::element body, const actions::ActionType& type);
+
+std::string action_href(const std::string& api_base, const actions::Action& a);
+std::string record_href(const std::string& api_base, const actions::ActionType& type,
+                        const actions::ActionRecord& r);
+
+// Caller holds org.mu (shared is enough).
+void write_action(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,
+                  const actions::Action& a, const std::string& api_base);
+void write_record(JsonOut& j, const actions::ActionType& type, const actions::ActionRecord& r,
+                  const std::string& api_base, const std::vector<std::string>& notices = {});
+
+}  // namespace tocsin::api
