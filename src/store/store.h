@@ -7,6 +7,7 @@
 // group-commit unit. A Store is safe for concurrent use from multiple threads.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -166,7 +167,14 @@ inline OrgScope Store::scope(std::string org_id) {
   return OrgScope(this, std::move(org_id));
 }
 
+struct SqliteOptions {
+  // The WAL is checkpointed from a background thread once it holds this many pages, and after
+  // `checkpoint_period` with frames in it; commits never checkpoint (store/sqlite/checkpointer.h).
+  int checkpoint_pages = 16384;
+  std::chrono::milliseconds checkpoint_period{5000};
+};
+
 // Opens (creating and migrating if needed) the embedded SQLite store at `path`.
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const SqliteOptions& options = {});
 
 }  // namespace tocsin::store

@@ -3,13 +3,15 @@
 // Durability: WAL journal with synchronous=FULL, so a COMMIT returns only after the WAL is fsync'd; the
 // group committer (store/group_commit.h) amortizes that fsync over many client writes.
 // Concurrency: one connection for writes and one for reads, each behind its own mutex; WAL lets the reader
-// proceed while a write transaction is open.
+// proceed while a write transaction is open. Checkpoints run on a third connection and thread
+// (sqlite/checkpointer.h), never inside a commit: the writer has auto-checkpoint off.
 #include <spdlog/spdlog.h>
 
 #include <mutex>
 
 #include "core/person_codec.h"
 #include "store/migrations/migrations.h"
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/statement.h"
 #include "store/store.h"
 
@@ -98,12 +100,22 @@ StoredLedgerEntry read_ledger_row(const Statement& q) {
 
 class SqliteStore final : public Store {
  public:
-  Status open(const std::string& path) {
+  Status open(const std::string& path, const SqliteOptions& options) {
     if (auto s = writer_.open(path); !s) return s;
     if (auto s = configure(writer_); !s) return s;
     if (auto s = migrate(writer_); !s) return s;
     if (auto s = reader_.open(path); !s) return s;
     if (auto s = configure(reader_); !s) return s;
+    if (auto s = checkpointer_.start(path, {options.checkpoint_pages, options.checkpoint_period}); !s)
+      return s;
+    // When the WAL starts over, a file grown past twice the threshold is truncated back to that size.
+    Statement page_size(writer_, "PRAGMA page_size");
+    int64_t page_bytes = page_size.step() == SQLITE_ROW ? page_size.integer(0) : 4096;
+    std::string limit =
+        "PRAGMA journal_size_limit=" + std::to_string(page_bytes * 2 * options.checkpoint_pages);
+    if (auto s = writer_.exec(limit.c_str()); !s) return s;
+    if (auto s = writer_.exec("PRAGMA wal_autocheckpoint=0"); !s) return s;
+    sqlite3_wal_hook(writer_.handle(), &SqliteStore::on_wal_commit, this);
     return prepare_writes();
   }
 
@@ -425,17 +437,24 @@ class SqliteStore final : public Store {
         .run();
   }
 
+  static int on_wal_commit(void* self, sqlite3*, const char*, int pages) {
+    static_cast<SqliteStore*>(self)->checkpointer_.note_wal_pages(pages);
+    return SQLITE_OK;
+  }
+
   std::mutex write_mu_, read_mu_;
   Connection writer_, reader_;
+  // Declared after the connections so it stops (and finishes its last checkpoint) before they close.
+  sqlite::WalCheckpointer checkpointer_;
   std::unique_ptr<Statement> put_person_, put_contact_, del_contact_, append_ledger_, put_disclosure_,
       put_tag_, put_tagging_, del_tagging_, put_list_, put_item_, put_field_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const SqliteOptions& options) {
   auto s = std::make_unique<SqliteStore>();
-  if (auto st = s->open(path); !st) return st.error();
+  if (auto st = s->open(path, options); !st) return st.error();
   return std::unique_ptr<Store>(std::move(s));
 }
 
