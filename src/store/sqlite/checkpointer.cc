@@ -13,9 +13,15 @@ WalCheckpointer::~WalCheckpointer() {
   if (thread_.joinable()) thread_.join();
 }
 
-Status WalCheckpointer::start(const std::string& path, CheckpointOptions options) {
+Status WalCheckpointer::start(const std::string& path, CheckpointOptions options, std::mutex& writer_mu) {
   options_ = options;
+  writer_mu_ = &writer_mu;
   if (auto s = conn_.open(path); !s) return s;
+  // Holding the writer's mutex, wait only briefly for a reader's old snapshot; retry after a period.
+  sqlite3_busy_timeout(conn_.handle(), 100);
+  // Reading the journal mode opens the WAL on this connection (a fresh one would see no WAL and do
+  // nothing); synchronous=FULL makes each checkpoint fsync the database before the WAL can be reused.
+  if (auto s = conn_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL"); !s) return s;
   thread_ = std::thread([this] { loop(); });
   return Ok{};
 }
@@ -54,8 +60,10 @@ void WalCheckpointer::loop() {
 bool WalCheckpointer::checkpoint() {
   int log = 0, copied = 0;
   int rc = sqlite3_wal_checkpoint_v2(conn_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
-  if (rc == SQLITE_OK)
+  if (rc == SQLITE_OK) {
+    std::lock_guard writer(*writer_mu_);
     rc = sqlite3_wal_checkpoint_v2(conn_.handle(), nullptr, SQLITE_CHECKPOINT_RESTART, &log, &copied);
+  }
   std::lock_guard lock(mu_);
   if (rc == SQLITE_OK) {
     ++restarts_;

@@ -3,11 +3,13 @@
 //
 // The writer turns SQLite's auto-checkpoint off and calls note_wal_pages() after each commit (from its WAL
 // hook). When the WAL holds at least `threshold_pages`, or `period` has passed with frames in it, this thread
-// runs a PASSIVE checkpoint (copies what it can without blocking anyone), then a RESTART one: that waits for
-// the writer lock between two group commits, copies the few frames left and lets the next commit start the
-// WAL from its beginning again, so the file stays bounded under a steady stream of writes. Durability is
-// unchanged: commits are already fsync'd in the WAL (synchronous=FULL); a checkpoint fsyncs the database
-// file before it lets the WAL be reused.
+// runs a PASSIVE checkpoint (copies what it can without blocking anyone), then a RESTART one while holding
+// the writer's mutex: it copies the few frames committed meanwhile and lets the next commit start the WAL
+// from its beginning again, so the file stays bounded under a steady stream of writes. The mutex, not
+// SQLite's busy polling, is what lets it in between two group commits: a writer that commits back to back
+// re-takes SQLite's write lock before a polling checkpointer wakes up, and the WAL would grow without end.
+// Durability is unchanged: commits are already fsync'd in the WAL (synchronous=FULL); a checkpoint fsyncs the
+// database file before it lets the WAL be reused.
 //
 // Thread-safe. The destructor stops the thread after one last checkpoint.
 #pragma once
@@ -36,8 +38,9 @@ class WalCheckpointer {
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
-  // Opens a connection to the database at `path` and starts the thread.
-  Status start(const std::string& path, CheckpointOptions options);
+  // Opens a connection to the database at `path` and starts the thread. `writer_mu` is held by the writer
+  // around each write transaction; it must outlive this object.
+  Status start(const std::string& path, CheckpointOptions options, std::mutex& writer_mu);
   // Called by the writer after each commit with the WAL's size in pages.
   void note_wal_pages(int pages);
   // How many RESTART checkpoints have completed (tests and diagnostics).
@@ -49,6 +52,7 @@ class WalCheckpointer {
 
   Connection conn_;
   CheckpointOptions options_;
+  std::mutex* writer_mu_ = nullptr;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   int wal_pages_ = 0;

@@ -106,7 +106,8 @@ class SqliteStore final : public Store {
     if (auto s = migrate(writer_); !s) return s;
     if (auto s = reader_.open(path); !s) return s;
     if (auto s = configure(reader_); !s) return s;
-    if (auto s = checkpointer_.start(path, {options.checkpoint_pages, options.checkpoint_period}); !s)
+    if (auto s = checkpointer_.start(path, {options.checkpoint_pages, options.checkpoint_period}, write_mu_);
+        !s)
       return s;
     // When the WAL starts over, a file grown past twice the threshold is truncated back to that size.
     Statement page_size(writer_, "PRAGMA page_size");
