@@ -70,7 +70,8 @@ bool WalCheckpointer::checkpoint() {
     wal_pages_ = 0;  // the next commit starts the WAL over
     return true;
   }
-  if (rc != SQLITE_BUSY) spdlog::warn("WAL checkpoint failed: {}", conn_.last_error());
+  spdlog::warn("WAL checkpoint {}: {} (rc {}; WAL {} frames, {} copied); retrying in {} ms",
+               rc == SQLITE_BUSY ? "busy" : "failed", conn_.last_error(), rc, log, copied, options_.period.count());
   return false;
 }
 
