@@ -169,7 +169,8 @@ inline OrgScope Store::scope(std::string org_id) {
 
 struct SqliteOptions {
   // The WAL is checkpointed from a background thread once it holds this many pages, and after
-  // `checkpoint_period` with frames in it; commits never checkpoint (store/sqlite/checkpointer.h).
+  // `checkpoint_period` with frames in it (store/sqlite/checkpointer.h). A commit checkpoints only if that
+  // thread has fallen behind to 4 times the threshold, so the WAL stays bounded.
   int checkpoint_pages = 16384;
   std::chrono::milliseconds checkpoint_period{5000};
 };
