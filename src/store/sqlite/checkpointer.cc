@@ -71,7 +71,8 @@ bool WalCheckpointer::checkpoint() {
     return true;
   }
   spdlog::warn("WAL checkpoint {}: {} (rc {}; WAL {} frames, {} copied); retrying in {} ms",
-               rc == SQLITE_BUSY ? "busy" : "failed", conn_.last_error(), rc, log, copied, options_.period.count());
+               rc == SQLITE_BUSY ? "busy" : "failed", conn_.last_error(), rc, log, copied,
+               options_.period.count());
   return false;
 }
 
