@@ -15,6 +15,7 @@ namespace tocsin {
 struct GeoLocation {
   std::optional<double> latitude, longitude;
   std::string accuracy;  // "Approximate", "Rooftop", ... (empty = absent)
+  bool operator==(const GeoLocation&) const = default;
 };
 
 struct PostalAddress {
@@ -22,6 +23,7 @@ struct PostalAddress {
   std::vector<std::string> address_lines;
   std::string locality, region, postal_code, country, language;
   std::optional<GeoLocation> location;
+  bool operator==(const PostalAddress&) const = default;
 };
 
 struct Person {

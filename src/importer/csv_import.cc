@@ -535,7 +535,7 @@ class Importer {
     summary_.kept_suppressed += kept;
     summary_.opted_out += opts_out;
     if (!list_id_.empty() && listed_.insert(r->person->id).second) {
-      ListItem item{new_uuid(), list_id_, r->person->id, now, now};
+      ListItem item{new_time_ordered_uuid(), list_id_, r->person->id, now, now};
       org_.list_items.push_back(item);
       w.add(store::op::PutListItem{std::move(item)});
     }

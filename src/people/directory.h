@@ -34,6 +34,15 @@ struct ContactHashHasher {
 template <typename V>
 using ByContact = std::unordered_map<ContactHash, V, ContactHashHasher>;
 
+// (tag id, person id): hashed rather than ordered, because a signup looks up one pair and never ranges.
+using TagPersonPair = std::pair<std::string, std::string>;
+struct TagPersonPairHasher {
+  size_t operator()(const TagPersonPair& p) const {
+    size_t h = std::hash<std::string>{}(p.first);
+    return h ^ (std::hash<std::string>{}(p.second) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+  }
+};
+
 class OrgState {
  public:
   explicit OrgState(Org org, const ContactHasher& hasher) : org(std::move(org)), hasher(&hasher) {}
@@ -62,7 +71,7 @@ class OrgState {
   std::unordered_map<std::string, std::string> tag_by_key;  // lower-cased name -> id
   std::vector<std::string> tagging_order;  // may hold deleted ids; skip those not in `taggings`
   std::unordered_map<std::string, Tagging> taggings;
-  std::map<std::pair<std::string, std::string>, std::string> tagging_by_pair;  // (tag, person) -> tagging id
+  std::unordered_map<TagPersonPair, std::string, TagPersonPairHasher> tagging_by_pair;  // -> tagging id
 
   std::vector<PeopleList> lists;
   std::vector<ListItem> list_items;

@@ -71,27 +71,34 @@ bool apply_fields(OrgState& org, store::WriteBatch::OrgWrites& w, Person& p, con
   };
   assign(p.given_name, in.given_name);
   assign(p.family_name, in.family_name);
+  // Lists and the birthdate count as changed only if they differ, so a repeat signup that sends the same
+  // address again rewrites nothing.
   if (in.postal_addresses.state != Field<std::vector<PostalAddress>>::kAbsent) {
-    p.postal_addresses =
-        in.postal_addresses.present() ? in.postal_addresses.value : std::vector<PostalAddress>{};
-    if (!p.postal_addresses.empty()) {
+    auto v = in.postal_addresses.present() ? in.postal_addresses.value : std::vector<PostalAddress>{};
+    if (!v.empty()) {
       bool any_primary = false;
-      for (const auto& a : p.postal_addresses) any_primary |= a.primary;
-      if (!any_primary) p.postal_addresses.front().primary = true;
+      for (const auto& a : v) any_primary |= a.primary;
+      if (!any_primary) v.front().primary = true;
     }
-    changed = true;
+    if (p.postal_addresses != v) {
+      p.postal_addresses = std::move(v);
+      changed = true;
+    }
   }
   if (in.languages_spoken.state != Field<std::vector<std::string>>::kAbsent) {
-    p.languages_spoken =
-        in.languages_spoken.present() ? in.languages_spoken.value : std::vector<std::string>{};
-    changed = true;
+    auto v = in.languages_spoken.present() ? in.languages_spoken.value : std::vector<std::string>{};
+    if (p.languages_spoken != v) {
+      p.languages_spoken = std::move(v);
+      changed = true;
+    }
   }
   if (in.birthdate.state != Field<std::string>::kAbsent) {
-    if (in.birthdate.present())
-      p.birthdate = in.birthdate.value;
-    else
-      p.birthdate.reset();
-    changed = true;
+    std::optional<std::string> v;
+    if (in.birthdate.present()) v = in.birthdate.value;
+    if (p.birthdate != v) {
+      p.birthdate = std::move(v);
+      changed = true;
+    }
   }
   for (const auto& [k, v] : in.custom_fields) {
     if (v) {
@@ -124,7 +131,7 @@ tocsin::Status check_identifiers(const OrgState& org, const PersonInput& in, con
 
 Person& create_person(OrgState& org, Micros now) {
   Person p;
-  p.id = new_uuid();
+  p.id = new_time_ordered_uuid();
   p.created = p.modified = now;
   org.person_order.push_back(p.id);
   std::string id = p.id;
@@ -242,7 +249,7 @@ const Tagging& tag_person(OrgState& org, const std::string& tag_id, const std::s
   auto key = std::make_pair(tag_id, person_id);
   if (auto it = org.tagging_by_pair.find(key); it != org.tagging_by_pair.end())
     return org.taggings.at(it->second);
-  Tagging t{new_uuid(), tag_id, person_id, now, now};
+  Tagging t{new_time_ordered_uuid(), tag_id, person_id, now, now};
   org.tagging_by_pair[key] = t.id;
   org.tagging_order.push_back(t.id);
   w.add(store::op::PutTagging{t});

@@ -7,6 +7,7 @@
 // group-commit unit. A Store is safe for concurrent use from multiple threads.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -175,7 +176,15 @@ inline OrgScope Store::scope(std::string org_id) {
   return OrgScope(this, std::move(org_id));
 }
 
+struct SqliteOptions {
+  // The WAL is checkpointed from a background thread once it holds this many pages, and after
+  // `checkpoint_period` with frames in it (store/sqlite/checkpointer.h). A commit checkpoints only if that
+  // thread has fallen behind to 4 times the threshold, so the WAL stays bounded.
+  int checkpoint_pages = 16384;
+  std::chrono::milliseconds checkpoint_period{5000};
+};
+
 // Opens (creating and migrating if needed) the embedded SQLite store at `path`.
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const SqliteOptions& options = {});
 
 }  // namespace tocsin::store

@@ -193,5 +193,50 @@ TEST_F(UpsertTest, LedgerChainsWithinTheOrganization) {
   EXPECT_EQ(org_.ledger_head, entries[1]->hash);
 }
 
+TEST_F(UpsertTest, RepeatSignupThatChangesNothingWritesNothing) {
+  Tag t{"tag-1", "Volunteer", 1, 1};
+  org_.tags.emplace(t.id, t);
+  org_.tag_by_key["volunteer"] = t.id;
+  auto in = person("a@x.org", "+12025550143");
+  in.given_name.set("Ada");
+  PostalAddress home;
+  home.postal_code = "20009";  // no primary flag: the first address becomes primary
+  in.postal_addresses.set({home});
+  in.languages_spoken.set({"en"});
+  in.birthdate.set("1990-01-01");
+  const Person* p = signup(in, {"volunteer"});
+  ASSERT_TRUE(p);
+  const Micros modified = p->modified;
+  const size_t writes = batch_.size();
+
+  EXPECT_EQ(signup(in, {"volunteer"}), p);
+  EXPECT_EQ(batch_.size(), writes);  // no person, contact, ledger or tagging write
+  EXPECT_EQ(p->modified, modified);
+
+  // A different address is a change: the person is written again, still without a ledger entry.
+  home.postal_code = "20010";
+  in.postal_addresses.set({home});
+  signup(in, {"volunteer"});
+  ASSERT_EQ(batch_.size(), writes + 1);
+  EXPECT_TRUE(std::holds_alternative<store::op::PutPerson>(batch_.ops().back().op));
+  EXPECT_GT(p->modified, modified);
+  EXPECT_EQ(p->postal_addresses.at(0).postal_code, "20010");
+  EXPECT_EQ(ledger_entries(), 1u);
+}
+
+TEST_F(UpsertTest, NewPeopleAndTaggingsGetTimeOrderedIds) {
+  Tag t{"tag-1", "Volunteer", 1, 1};
+  org_.tags.emplace(t.id, t);
+  org_.tag_by_key["volunteer"] = t.id;
+  const Person* a = signup(person("a@x.org"), {"volunteer"});
+  const Person* b = signup(person("b@x.org"), {"volunteer"});
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->id[14], '7');
+  EXPECT_LT(a->id, b->id);
+  ASSERT_EQ(org_.tagging_order.size(), 2u);
+  EXPECT_EQ(org_.tagging_order[0][14], '7');
+  EXPECT_LT(org_.tagging_order[0], org_.tagging_order[1]);
+}
+
 }  // namespace
 }  // namespace tocsin::people
