@@ -1,6 +1,7 @@
-// Children are not collected (DESIGN "Privacy"; COPPA, GDPR art. 8): when a record helper is given a
-// birthdate (OSDI `birthdate`) or an age or birthdate in the configured custom field, a person under 13, or
-// under 16 where the organization marks GDPR as applicable, is refused with 422 before anything is stored.
+// Children are not collected (DESIGN "Privacy"; COPPA, GDPR art. 8): when a record helper or the signup
+// helper (POST /people) is given a birthdate (OSDI `birthdate`) or an age or birthdate in the configured
+// custom field, a person under 13, or under 16 where the organization marks GDPR as applicable, is refused
+// with 422 before anything is stored.
 #pragma once
 
 #include <optional>

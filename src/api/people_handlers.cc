@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actions/action_type.h"
+#include "actions/age_gate.h"
 #include "api/consent_view.h"
 #include "api/hal.h"
 #include "api/handlers.h"
@@ -181,8 +182,11 @@ void signup_helper(Call& c) {
   std::string base = c.ctx.api_base;
   commit_write(
       c,
-      [in = std::move(in).value(), tags = std::move(tags).value(), ev, base](
-          OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
+      [in = std::move(in).value(), tags = std::move(tags).value(), ev, base,
+       age_field = c.ctx.config.age_custom_field](OrgState& org, store::WriteBatch::OrgWrites& w,
+                                                  Micros now) -> Result<std::string> {
+        // The same children rule as the record helpers: refused before anything is stored.
+        if (auto s = actions::check_age(in, age_field, org.org.gdpr_applies, now); !s) return s.error();
         auto r = people::signup(org, in, tags, ev, w, now);
         if (!r) return r.error();
         JsonOut j;

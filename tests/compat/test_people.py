@@ -401,3 +401,16 @@ def test_put_cannot_remove_identifiers(a):
     assert r.status_code in (200, 400)
     got = a.person(an_id(p))
     assert set(p["identifiers"]) <= set(got["identifiers"])
+
+
+@pytest.mark.parametrize("birthdate,accepted", [("2016-06-01", False), ("1990-05-05", True)])
+def test_signup_helper_refuses_children_and_stores_nothing(a, birthdate, accepted):
+    email = unique_email("age-signup")
+    r = a.post("people", json={"person": {"email_addresses": [{"address": email}], "birthdate": birthdate}})
+    found = a.ok("GET", "people", params={"filter": f"email_address eq '{email}'"})["_embedded"]["osdi:people"]
+    if accepted:
+        assert r.status_code == 200 and len(found) == 1
+    else:
+        assert r.status_code == 422, r.text
+        assert "13" in r.json()["error"]
+        assert found == []
