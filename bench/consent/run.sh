@@ -18,25 +18,11 @@ DURATION="${DURATION:-20}"
 SAMPLE="${SAMPLE:-50000}"
 KEEP="${KEEP:-0}"
 
-for tool in wrk sqlite3 python3 curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool: run scripts/install-deps bench" >&2; exit 1; }
-done
+. "$ROOT/bench/common.sh"
+bench_require wrk sqlite3 python3 curl
+bench_binary
 
-if [ -n "${TOCSIN_BIN:-}" ]; then
-  BIN="$TOCSIN_BIN"
-else
-  cmake -S "$ROOT" -B "$ROOT/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$ROOT/build-bench" --target tocsin >/dev/null
-  BIN="$ROOT/build-bench/tocsin"
-fi
-
-WORK="$(mktemp -d /tmp/tocsin-bench-consent.XXXXXX)"
-TOCSIN_PID=""
-cleanup() {
-  [ -n "$TOCSIN_PID" ] && kill "$TOCSIN_PID" 2>/dev/null && wait "$TOCSIN_PID" 2>/dev/null || true
-  if [ "$KEEP" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
+bench_workdir consent
 stat_of() { awk -v k="$2" '$1=="consent_stat" && $2==k {print $3}' "$1"; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 

@@ -24,28 +24,11 @@ THREADS="${THREADS:-1}"
 NEW_PCT="${NEW_PCT:-70}"
 KEEP="${KEEP:-0}"
 
-for tool in wrk sqlite3 python3 curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool: run scripts/install-deps bench" >&2; exit 1; }
-done
-if [ -n "${TOCSIN_BIN:-}" ]; then
-  BIN="$TOCSIN_BIN"
-else
-  cmake -S "$ROOT" -B "$ROOT/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$ROOT/build-bench" --target tocsin >/dev/null
-  BIN="$ROOT/build-bench/tocsin"
-fi
+. "$ROOT/bench/common.sh"
+bench_require wrk sqlite3 python3 curl
+bench_binary
 
-WORK="$(mktemp -d /tmp/tocsin-bench-signature.XXXXXX)"
-TOCSIN_PID=""
-cleanup() {
-  [ -n "$TOCSIN_PID" ] && kill "$TOCSIN_PID" 2>/dev/null && wait "$TOCSIN_PID" 2>/dev/null || true
-  if [ "$KEEP" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-pct_ms() {  # wrk --latency "99%  1.23ms" -> milliseconds
-  awk -v p="$2" '$1==p {v=$2; u=v; sub(/[0-9.]+/,"",u); sub(/[a-z]+$/,"",v);
-    if (u=="us") v/=1000; else if (u=="s") v*=1000; printf "%.2f", v}' "$1"
-}
+bench_workdir signature
 stat_of() { awk -v k="$2" '$1=="signup_stat" && $2==k {print $3}' "$1"; }
 
 D="$WORK/data"

@@ -26,30 +26,13 @@ PHONES="${PHONES:-1}"
 IO_THREADS="${IO_THREADS:-2}"
 KEEP="${KEEP:-0}"
 
-for tool in wrk nginx sqlite3 python3 curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool: run scripts/install-deps bench" >&2; exit 1; }
-done
+. "$ROOT/bench/common.sh"
+bench_require wrk nginx sqlite3 python3 curl
 NGINX="$(command -v nginx)"
 
 # ---- 1. the binary ---------------------------------------------------------------------------------------
-if [ -n "${TOCSIN_BIN:-}" ]; then
-  BIN="$TOCSIN_BIN"
-else
-  cmake -S "$ROOT" -B "$ROOT/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$ROOT/build-bench" --target tocsin >/dev/null
-  BIN="$ROOT/build-bench/tocsin"
-fi
-[ -x "$BIN" ] || { echo "no tocsin binary at $BIN" >&2; exit 1; }
-
-WORK="$(mktemp -d /tmp/tocsin-bench-signup.XXXXXX)"   # on the real disk: fsync must hit the device
-TOCSIN_PID=""
-NGINX_PID=""
-cleanup() {
-  [ -n "$TOCSIN_PID" ] && kill "$TOCSIN_PID" 2>/dev/null && wait "$TOCSIN_PID" 2>/dev/null || true
-  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null || true
-  if [ "$KEEP" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
+bench_binary
+bench_workdir signup
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -64,11 +47,6 @@ wait_http() {  # URL [header]
   return 1
 }
 stat_of() { awk -v k="$2" '$1=="signup_stat" && $2==k {print $3}' "$1"; }
-# wrk --latency prints "50%  1.23ms"; convert the unit to milliseconds
-pct_ms() {
-  awk -v p="$2" '$1==p {v=$2; u=v; sub(/[0-9.]+/,"",u); sub(/[a-z]+$/,"",v);
-    if (u=="us") v/=1000; else if (u=="s") v*=1000; printf "%.2f", v}' "$1"
-}
 
 # ---- fsync latency of the disk holding the data dir -------------------------------------------------------
 DD_OUT=$(dd if=/dev/zero of="$WORK/fsync.probe" bs=4k count=1000 oflag=dsync 2>&1 | tail -1)
@@ -127,7 +105,7 @@ http {
 }
 NGX
 "$NGINX" -p "$N" -c "$N/nginx.conf" -e "$N/logs/error.log" &
-NGINX_PID=$!
+NGINX_PID=$!; EXTRA_PIDS="$NGINX_PID"
 wait_http "http://127.0.0.1:$NPORT/"
 
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
@@ -141,7 +119,7 @@ wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$NPORT/
 NGINX_RPS=$(awk '/^Requests\/sec/ {print $2}' "$WORK/nginx.wrk")
 NGINX_P50=$(pct_ms "$WORK/nginx.wrk" 50%)
 NGINX_P99=$(pct_ms "$WORK/nginx.wrk" 99%)
-kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=""   # not competing for CPU below
+kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; EXTRA_PIDS=""   # not competing for CPU below
 
 # ---- 5. signups ------------------------------------------------------------------------------------------
 people_count() { sqlite3 "$D/tocsin.db" "select count(*) from people"; }

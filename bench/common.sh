@@ -1,0 +1,41 @@
+# Shared by the bench/*/run.sh scripts (sourced, not run): tool checks, the binary under test, a work
+# directory on the real disk that is removed (and its server stopped) on exit, and wrk output parsing.
+# Expects ROOT (the repository) to be set by the caller; honours TOCSIN_BIN and KEEP.
+
+bench_require() {  # bench_require TOOL...
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "missing $tool: run scripts/install-deps bench" >&2; exit 1; }
+  done
+}
+
+bench_binary() {  # sets BIN: $TOCSIN_BIN, or a Release build in build-bench/
+  if [ -n "${TOCSIN_BIN:-}" ]; then
+    BIN="$TOCSIN_BIN"
+  else
+    cmake -S "$ROOT" -B "$ROOT/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$ROOT/build-bench" --target tocsin >/dev/null
+    BIN="$ROOT/build-bench/tocsin"
+  fi
+  [ -x "$BIN" ] || { echo "no tocsin binary at $BIN" >&2; exit 1; }
+}
+
+# bench_workdir NAME: sets WORK (under /tmp, the real disk: fsync must hit the device). On exit the server in
+# TOCSIN_PID and any process in EXTRA_PIDS are stopped and WORK is removed unless KEEP=1.
+bench_workdir() {
+  WORK="$(mktemp -d "/tmp/tocsin-bench-$1.XXXXXX")"
+  TOCSIN_PID=""
+  EXTRA_PIDS=""
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  for pid in $TOCSIN_PID $EXTRA_PIDS; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  done
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
+}
+
+# pct_ms FILE PCT: wrk --latency prints "99%  1.23ms"; the value in milliseconds.
+pct_ms() {
+  awk -v p="$2" '$1==p {v=$2; u=v; sub(/[0-9.]+/,"",u); sub(/[a-z]+$/,"",v);
+    if (u=="us") v/=1000; else if (u=="s") v*=1000; printf "%.2f", v}' "$1"
+}
