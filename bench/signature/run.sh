@@ -56,6 +56,7 @@ echo "writer: $CONNS conns, reader: $READ_CONNS conns, $THREADS wrk thread(s) ea
 wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$ROOT/bench/signup/signup.lua" "http://127.0.0.1:$PORT" \
   -- "$KEY" w 0 "$NEW_PCT" "$SIGS" >"$WORK/warm.wrk"
 [ "$(stat_of "$WORK/warm.wrk" non200)" = 0 ] || { echo "warm-up non-200: $(grep non200_sample "$WORK/warm.wrk")" >&2; exit 1; }
+sleep 1  # the warm-up's in-flight requests commit first, or they would be counted as the run's
 before=$(sqlite3 "$D/tocsin.db" "select count(*) from action_records")
 
 READER=""

@@ -149,6 +149,7 @@ run_signups() {  # NAME PHONE_GROUP (0: no phones; warm-up uses the group, the m
     echo "warm-up got non-200 answers: $(grep non200_sample "$WORK/$name.warm")" >&2
     exit 1
   fi
+  sleep 1  # the warm-up's in-flight requests commit first, or they would be counted as the run's
   local before; before=$(people_count)
   count_syncs_start "$name"
   wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$HERE/signup.lua" "http://127.0.0.1:$TPORT" \
