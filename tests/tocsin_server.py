@@ -108,8 +108,8 @@ class TocsinServer:
         self.orgs[org] = out
         return out
 
-    def create_org(self, name: str) -> dict:
-        r = self.cli("org", "create", name, "--data", self.data_dir)
+    def create_org(self, name: str, *flags: str) -> dict:
+        r = self.cli("org", "create", name, "--data", self.data_dir, *flags)
         out = self.json_line(r.stdout)
         assert set(out) >= {"org_id", "api_key"}, out
         self.orgs[name] = out

@@ -47,11 +47,13 @@ Result<Installation> Installation::open(const std::string& dir, bool create) {
   return inst;
 }
 
-Result<std::string> Installation::create_org_with_key(const std::string& name, const std::string& region) {
+Result<std::string> Installation::create_org_with_key(const std::string& name, const std::string& region,
+                                                      bool gdpr_applies) {
   Org o;
   o.id = new_uuid();
   o.name = name;
   o.default_region = region;
+  o.gdpr_applies = gdpr_applies;
   o.created = now_micros();
   if (auto s = store->create_org(o); !s) return s.error();
   auto key = api::issue_api_key(o.id);

@@ -23,7 +23,9 @@ struct Installation {
   ContactHasher hasher() const { return ContactHasher(contact_key); }
 
   // Creates an organization and a first API key; returns {"org_id": ..., "api_key": ...} as one JSON line.
-  Result<std::string> create_org_with_key(const std::string& name, const std::string& region);
+  // `gdpr_applies`: the organization is subject to the GDPR (stricter age limit for supporters, 16 not 13).
+  Result<std::string> create_org_with_key(const std::string& name, const std::string& region,
+                                          bool gdpr_applies = false);
 };
 
 // An exclusive lock on the data directory, held by `serve` and `import`: both keep state in memory that

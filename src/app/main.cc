@@ -92,11 +92,14 @@ int main(int argc, char** argv) {
   CLI::App app{"tocsin: mobilization toolset with provable consent"};
   app.require_subcommand(1);
   std::string dir = "./data", org_name = "Demo Organization", region = "US", org_id, listen, contact, key_id;
+  bool gdpr = false;
+  const char* kGdprHelp = "the organization is subject to the GDPR (supporters under 16 are refused, not 13)";
 
   auto* init = app.add_subcommand("init", "create a data directory with a first organization");
   init->add_option("--data", dir, "data directory")->required();
   init->add_option("--org", org_name, "name of the first organization");
   init->add_option("--region", region, "default phone region (ISO 3166 alpha-2)");
+  init->add_flag("--gdpr", gdpr, kGdprHelp);
 
   auto* org = app.add_subcommand("org", "manage organizations");
   org->require_subcommand(1);
@@ -104,6 +107,7 @@ int main(int argc, char** argv) {
   org_create->add_option("name", org_name)->required();
   org_create->add_option("--data", dir)->required();
   org_create->add_option("--region", region);
+  org_create->add_flag("--gdpr", gdpr, kGdprHelp);
 
   auto* apikey = app.add_subcommand("apikey", "manage API keys");
   apikey->require_subcommand(1);
@@ -138,7 +142,7 @@ int main(int argc, char** argv) {
   if (init->parsed()) {
     auto inst = Installation::open(dir, true);
     if (!inst) return fail(inst.error());
-    auto line = inst->create_org_with_key(org_name, region);
+    auto line = inst->create_org_with_key(org_name, region, gdpr);
     if (!line) return fail(line.error());
     std::cout << line.value() << "\n";
     return 0;
@@ -146,7 +150,7 @@ int main(int argc, char** argv) {
   if (org_create->parsed()) {
     auto inst = open_existing(dir);
     if (!inst) return fail(inst.error());
-    auto line = inst->create_org_with_key(org_name, region);
+    auto line = inst->create_org_with_key(org_name, region, gdpr);
     if (!line) return fail(line.error());
     std::cout << line.value() << "\n";
     return 0;

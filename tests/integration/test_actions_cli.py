@@ -76,11 +76,12 @@ def test_actions_records_and_counters_survive_restart(srv):
 
 
 def test_gdpr_organization_refuses_under_sixteen(srv):
-    """The GDPR flag has no CLI yet (foundation); it is set in the database before serving."""
+    """`org create --gdpr` marks the organization; its supporters must be 16, others' 13."""
     a = srv.init("A")
-    b = srv.create_org("EU")
+    b = srv.create_org("EU", "--gdpr")
     with sqlite3.connect(srv.db_path) as db:
-        db.execute("UPDATE orgs SET gdpr = 1 WHERE id = ?", (b["org_id"],))
+        flags = dict(db.execute("SELECT id, gdpr FROM orgs"))
+    assert flags == {a["org_id"]: 0, b["org_id"]: 1}
     srv.write_config()
     srv.start()
     fifteen = f"{datetime.date.today().year - 15}-01-01"
