@@ -16,15 +16,14 @@ std::optional<int> whole_number(std::string_view s) {
 }  // namespace
 
 std::optional<int> age_on(std::string_view birthdate, Micros now) {
-  if (birthdate.size() < 10 || birthdate[4] != '-' || birthdate[7] != '-') return std::nullopt;
-  auto y = whole_number(birthdate.substr(0, 4)), m = whole_number(birthdate.substr(5, 2)),
-       d = whole_number(birthdate.substr(8, 2));
-  if (!y || !m || !d) return std::nullopt;
+  // The date is the first ten characters ("YYYY-MM-DD", anything after it ignored); parse_iso8601 validates
+  // it (no 2019-02-29) and gives midnight UTC of that day.
+  auto born_at = parse_iso8601(birthdate.substr(0, 10));
+  if (!born_at) return std::nullopt;
   using namespace std::chrono;
-  year_month_day born{year{*y}, month{static_cast<unsigned>(*m)}, day{static_cast<unsigned>(*d)}};
-  if (!born.ok()) return std::nullopt;
+  year_month_day born{floor<days>(sys_time<microseconds>(microseconds(*born_at)))};
   year_month_day today{floor<days>(sys_time<microseconds>(microseconds(now)))};
-  int age = static_cast<int>(today.year()) - *y;
+  int age = static_cast<int>(today.year()) - static_cast<int>(born.year());
   if (std::pair{static_cast<unsigned>(today.month()), static_cast<unsigned>(today.day())} <
       std::pair{static_cast<unsigned>(born.month()), static_cast<unsigned>(born.day())})
     --age;

@@ -2,18 +2,10 @@
 
 #include <simdjson.h>
 
-#include <algorithm>
-#include <cctype>
+#include "core/text.h"
 
 namespace tocsin::actions {
 namespace {
-
-bool contains_nocase(std::string_view hay, std::string_view needle) {
-  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-  });
-  return it != hay.end();
-}
 
 bool is_web_url(std::string_view s) {
   return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0;
@@ -40,7 +32,7 @@ Result<SmsDisclosure> parse_sms_disclosure(std::string_view raw_json) {
       return bad_request(std::string("tocsin:sms_disclosure.") + key + " is required for an SMS opt-in");
     *dst = std::string(v);
   }
-  if (!contains_nocase(d.rates, "Msg & data rates may apply"))
+  if (!contains_ascii_nocase(d.rates, "Msg & data rates may apply"))
     return bad_request("tocsin:sms_disclosure.rates must say \"Msg & data rates may apply\"");
   if (d.help.find("HELP") == std::string::npos)
     return bad_request("tocsin:sms_disclosure.help must tell people to text HELP");

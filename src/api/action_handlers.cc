@@ -82,9 +82,7 @@ void reply_page(Call& c, const std::string& rel, const std::string& href, const 
                 const std::string& carried, const std::function<std::string(const T&)>& href_of,
                 const std::function<void(JsonOut&, const T&)>& write) {
   auto paging = parse_paging(c.target);
-  std::vector<const T*> page;
-  for (size_t i = paging.offset(); i < all.size() && page.size() < static_cast<size_t>(paging.per_page); ++i)
-    page.push_back(all[i]);
+  std::vector<const T*> page = page_of(all, paging);
   CollectionSpec spec{
       rel, href, paging, page.size(), all.size(), paging.offset() + page.size() < all.size(), carried};
   JsonOut j;
@@ -101,6 +99,18 @@ void reply_records(Call& c, const ActionType& type, const std::string& href,
       c, std::string(type.record_rel), href, all, "",
       [&](const ActionRecord& r) { return record_href(base, type, r); },
       [&](JsonOut& j, const ActionRecord& r) { write_record(j, type, r, base); });
+}
+
+// The record `id` if it is among `all` (a person's records, or all donations), else 404.
+void reply_record_in(Call& c, const ActionType& type, const std::vector<const ActionRecord*>& all,
+                     const std::string& id) {
+  for (const auto* r : all)
+    if (r->id == id) {
+      JsonOut j;
+      write_record(j, type, *r, c.ctx.api_base);
+      return c.reply(200, j.take());
+    }
+  c.error(404, "Couldn't find " + std::string(actions::record_name(type)) + " with id = " + id);
 }
 
 // ---- actions -------------------------------------------------------------------------------------------
@@ -351,16 +361,7 @@ void records_of_person(Call& c, const std::string& person_id, const std::string&
     const Action* a = book.find_action(r->action_id);
     if (a && a->kind == type->collection) all.push_back(r);
   }
-  if (c.seg.size() == 4) {
-    for (const auto* r : all)
-      if (r->id == c.seg[3]) {
-        JsonOut j;
-        write_record(j, *type, *r, c.ctx.api_base);
-        return c.reply(200, j.take());
-      }
-    return c.error(404,
-                   "Couldn't find " + std::string(actions::record_name(*type)) + " with id = " + c.seg[3]);
-  }
+  if (c.seg.size() == 4) return reply_record_in(c, *type, all, c.seg[3]);
   reply_records(c, *type, c.ctx.api_base + "/people/" + person_id + "/" + record_collection, all);
 }
 
@@ -373,15 +374,7 @@ void donations(Call& c) {
   std::vector<const ActionRecord*> all;
   for (const auto& aid : book.actions_of_kind(std::string(type.collection)))
     for (const auto& rid : book.records_of_action(aid)) all.push_back(book.find_record(rid));
-  if (c.seg.size() == 2) {
-    for (const auto* r : all)
-      if (r->id == c.seg[1]) {
-        JsonOut j;
-        write_record(j, type, *r, c.ctx.api_base);
-        return c.reply(200, j.take());
-      }
-    return c.error(404, "Couldn't find donation with id = " + c.seg[1]);
-  }
+  if (c.seg.size() == 2) return reply_record_in(c, type, all, c.seg[1]);
   reply_records(c, type, c.ctx.api_base + "/donations", all);
 }
 

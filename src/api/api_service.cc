@@ -15,7 +15,7 @@ ApiService::ApiService(ApiContext& ctx, KeyRing& keys)
 
 std::string ApiService::client_ip(const Request& req) const {
   if (!ctx_.config.trusted_proxy_header.empty()) {
-    if (const auto* h = req.header(people::lower_ascii(ctx_.config.trusted_proxy_header))) {
+    if (const auto* h = req.header(lower_ascii(ctx_.config.trusted_proxy_header))) {
       // X-Forwarded-For: the left-most address is the client as our proxy saw it.
       std::string first = h->substr(0, h->find(','));
       auto b = first.find_first_not_of(' '), e = first.find_last_not_of(' ');

@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api/json_out.h"
 #include "api/query_string.h"
@@ -20,6 +21,15 @@ struct Paging {
 
 // ?page=N&per_page=N; per_page is capped at 25 and nonsense falls back to the defaults.
 Paging parse_paging(const Target& t);
+
+// The items of `all` that fall on the requested page.
+template <typename T>
+std::vector<const T*> page_of(const std::vector<const T*>& all, const Paging& p) {
+  std::vector<const T*> page;
+  for (size_t i = p.offset(); i < all.size() && page.size() < static_cast<size_t>(p.per_page); ++i)
+    page.push_back(all[i]);
+  return page;
+}
 
 struct CollectionSpec {
   std::string rel;   // "osdi:people"

@@ -9,6 +9,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "core/text.h"
+
 namespace tocsin::api {
 
 namespace beast = boost::beast;
@@ -19,12 +21,6 @@ using tcp = net::ip::tcp;
 namespace {
 
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
-
-std::string lower(std::string_view s) {
-  std::string o(s);
-  for (auto& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return o;
-}
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -67,7 +63,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto ep = stream_.socket().remote_endpoint(ep_ec);
     if (!ep_ec) req.remote_ip = ep.address().to_string();
     req.headers.reserve(8);
-    for (const auto& f : msg) req.headers.emplace_back(lower(f.name_string()), std::string(f.value()));
+    for (const auto& f : msg) req.headers.emplace_back(lower_ascii(f.name_string()), std::string(f.value()));
     // The handler may answer from another thread (after a group commit): hop back onto our strand.
     auto self = shared_from_this();
     handler_(std::move(req), [self](Response r) {

@@ -37,14 +37,6 @@ const PeopleList* find_list(const people::OrgState& org, const std::string& id) 
   return nullptr;
 }
 
-template <typename T>
-std::vector<const T*> slice(const std::vector<const T*>& all, const Paging& p) {
-  std::vector<const T*> page;
-  for (size_t i = p.offset(); i < all.size() && page.size() < static_cast<size_t>(p.per_page); ++i)
-    page.push_back(all[i]);
-  return page;
-}
-
 }  // namespace
 
 void lists(Call& c) {
@@ -57,7 +49,7 @@ void lists(Call& c) {
   if (s.size() == 1) {
     std::vector<const PeopleList*> all;
     for (const auto& l : c.org->lists) all.push_back(&l);
-    auto page = slice(all, paging);
+    auto page = page_of(all, paging);
     CollectionSpec spec{"osdi:lists",
                         base + "/lists",
                         paging,
@@ -85,7 +77,7 @@ void lists(Call& c) {
       std::vector<const ListItem*> all;
       for (const auto& i : c.org->list_items)
         if (i.list_id == l->id) all.push_back(&i);
-      auto page = slice(all, paging);
+      auto page = page_of(all, paging);
       std::string href = base + "/lists/" + l->id + "/items";
       CollectionSpec spec{"osdi:items", href, paging, page.size(), std::nullopt, !page.empty(), ""};
       write_collection(

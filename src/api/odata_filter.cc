@@ -9,6 +9,8 @@
 #include <string_view>
 #include <utility>
 
+#include "core/text.h"
+
 namespace tocsin::api {
 namespace {
 
@@ -38,13 +40,6 @@ bool is_control(char c) {
 // control characters end it too.
 bool is_bare_value_char(char c) {
   return !is_space(c) && !is_control(c) && c != '\'' && c != '"' && c != '(' && c != ')';
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
 }
 
 std::optional<FilterOp> op_from(std::string_view lowered) {
@@ -78,7 +73,7 @@ class Parser {
       if (at_end()) return filter;
       const size_t at = pos_;
       const std::string_view word = read_word();
-      const std::string joiner = lower(word);
+      const std::string joiner = lower_ascii(word);
       if (joiner == "and") {
         skip_space();
         if (at_end()) return fail("expected a clause after 'and' at " + std::to_string(pos_));
@@ -106,7 +101,7 @@ class Parser {
     const std::string_view field = read_word();
     if (field.empty())
       return fail("expected a field name at " + std::to_string(at) + ", found " + describe_here());
-    clause.field = lower(field);
+    clause.field = lower_ascii(field);
     if (is_keyword(clause.field))
       return fail("expected a field name at " + std::to_string(at) + ", found keyword '" + clause.field +
                   "'");
@@ -120,7 +115,7 @@ class Parser {
     if (op_word.empty())
       return fail("expected operator after '" + std::string(field) + "' at " + std::to_string(at) +
                   ", found " + describe_here());
-    const std::string op_lower = lower(op_word);
+    const std::string op_lower = lower_ascii(op_word);
     const auto op = op_from(op_lower);
     if (!op)
       return fail("unknown operator '" + std::string(op_word) + "' at " + std::to_string(at) +
@@ -144,7 +139,7 @@ class Parser {
     if (bare.empty())
       return fail("expected a value after '" + op_lower + "' at " + std::to_string(at) + ", found " +
                   describe_here());
-    const std::string bare_lower = lower(bare);
+    const std::string bare_lower = lower_ascii(bare);
     if (bare_lower == "and" || bare_lower == "or" || bare_lower == "not")
       return fail("expected a value after '" + op_lower + "' at " + std::to_string(at) + ", found keyword '" +
                   bare_lower + "'");

@@ -229,9 +229,7 @@ void person_taggings(Call& c, const std::string& id) {
     auto it = c.org->taggings.find(tid);
     if (it != c.org->taggings.end() && it->second.person_id == id) all.push_back(&it->second);
   }
-  std::vector<const Tagging*> page;
-  for (size_t i = paging.offset(); i < all.size() && page.size() < static_cast<size_t>(paging.per_page); ++i)
-    page.push_back(all[i]);
+  std::vector<const Tagging*> page = page_of(all, paging);
   CollectionSpec spec{"osdi:taggings", person_href(c, id) + "/taggings",           paging, page.size(),
                       all.size(),      paging.offset() + page.size() < all.size(), ""};
   JsonOut j;

@@ -43,9 +43,7 @@ void list_tags(Call& c) {
                                          : false;
     if (ok) all.push_back(&t);
   }
-  std::vector<const Tag*> page;
-  for (size_t i = paging.offset(); i < all.size() && page.size() < static_cast<size_t>(paging.per_page); ++i)
-    page.push_back(all[i]);
+  std::vector<const Tag*> page = page_of(all, paging);
   CollectionSpec spec{"osdi:tags", c.ctx.api_base + "/tags",
                       paging,      page.size(),
                       all.size(),  paging.offset() + page.size() < all.size(),
@@ -76,7 +74,7 @@ void create_tag(Call& c) {
         if (!existing) {
           Tag t{new_uuid(), name, now, now};
           org.tag_order.push_back(t.id);
-          org.tag_by_key[people::lower_ascii(name)] = t.id;
+          org.tag_by_key[lower_ascii(name)] = t.id;
           w.add(store::op::PutTag{t});
           existing = &org.tags.emplace(t.id, t).first->second;
         }
@@ -104,9 +102,7 @@ void list_taggings(Call& c, const std::string& tag_id) {
     auto it = c.org->taggings.find(id);
     if (it != c.org->taggings.end() && it->second.tag_id == tag_id) all.push_back(&it->second);
   }
-  std::vector<const Tagging*> page;
-  for (size_t i = paging.offset(); i < all.size() && page.size() < static_cast<size_t>(paging.per_page); ++i)
-    page.push_back(all[i]);
+  std::vector<const Tagging*> page = page_of(all, paging);
   std::string href = c.ctx.api_base + "/tags/" + tag_id + "/taggings";
   CollectionSpec spec{
       "osdi:taggings", href, paging, page.size(), all.size(), paging.offset() + page.size() < all.size(), ""};

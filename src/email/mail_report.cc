@@ -2,7 +2,6 @@
 
 #include <gmime/gmime.h>
 
-#include <algorithm>
 #include <cctype>
 #include <mutex>
 
@@ -10,12 +9,6 @@
 
 namespace tocsin::email {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 void ensure_gmime() {
   static std::once_flag once;
@@ -44,7 +37,7 @@ Fields fields_of(GMimeObject* obj) {
   for (int i = 0; i < n; ++i) {
     GMimeHeader* h = g_mime_header_list_get_header_at(list, i);
     const char* value = g_mime_header_get_value(h);
-    out.emplace(lower(g_mime_header_get_name(h)), std::string(trim_ascii_space(value ? value : "")));
+    out.emplace(lower_ascii(g_mime_header_get_name(h)), std::string(trim_ascii_space(value ? value : "")));
   }
   return out;
 }
@@ -128,7 +121,7 @@ bool read_recipient(const Fields& g, RecipientStatus& rs) {
   rs.original_recipient = strip_address_type(get(g, "original-recipient"));
   if (rs.final_recipient.empty()) rs.final_recipient = rs.original_recipient;
   if (rs.final_recipient.empty()) return false;
-  rs.action = lower(get(g, "action"));
+  rs.action = lower_ascii(get(g, "action"));
   rs.diagnostic_code = get(g, "diagnostic-code");
   rs.status = find_enhanced_code(get(g, "status"));
   if (rs.status.empty()) rs.status = find_enhanced_code(rs.diagnostic_code);
@@ -148,7 +141,7 @@ void read_feedback(GMimePart* part, MailReport& r) {
   auto groups = field_groups(content_of(part));
   if (groups.empty()) return;
   const Fields& g = groups[0];
-  r.feedback_type = lower(get(g, "feedback-type"));
+  r.feedback_type = lower_ascii(get(g, "feedback-type"));
   r.original_rcpt_to = strip_address_type(get(g, "original-rcpt-to"));
   r.original_mail_from = strip_address_type(get(g, "original-mail-from"));
   r.user_agent = get(g, "user-agent");
@@ -193,7 +186,7 @@ std::string_view bounce_class_name(BounceClass c) {
 }
 
 BounceClass classify_status(std::string_view status, std::string_view action) {
-  std::string a = lower(action);
+  std::string a = lower_ascii(action);
   if (a == "delivered" || a == "relayed" || a == "expanded") return BounceClass::kNone;
   if (status.size() < 5 || status[1] != '.') {
     // No usable code: a failed action is permanent, a delayed one transient.

@@ -4,13 +4,6 @@
 
 namespace tocsin::people {
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (auto& ch : out)
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  return out;
-}
-
 Status OrgState::load(store::OrgScope scope) {
   auto snap = scope.load();
   if (!snap) return snap.error();

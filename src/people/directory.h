@@ -19,6 +19,7 @@
 #include "core/grouping.h"
 #include "core/org.h"
 #include "core/person.h"
+#include "core/text.h"
 #include "store/store.h"
 
 namespace tocsin::people {
@@ -91,8 +92,6 @@ class OrgState {
                      const std::string& person_id, consent::Status new_status, const consent::Evidence& ev,
                      Micros now);
 };
-
-std::string lower_ascii(std::string_view s);
 
 // All organizations, by id. Organizations are added (never removed) while serving; OrgState objects have
 // stable addresses.

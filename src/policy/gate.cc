@@ -135,7 +135,7 @@ Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
   if (auto d = org_rule(org.get())) return *d;
   if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact)) return *d;
   if (auto d = status_rule(facts_.consent.status(m.org_id, m.to.contact))) return *d;
-  if (!org->verified_email_domains.count(people::lower_ascii(m.from_domain)))
+  if (!org->verified_email_domains.count(lower_ascii(m.from_domain)))
     return Decision::refuse(Reason::kSenderDomainUnverified);
   if (blank(org->postal_address)) return Decision::refuse(Reason::kPostalAddressMissing);
   // The organization's cap counts blasts only: a one-off answers something the person just did.

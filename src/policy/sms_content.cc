@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "people/directory.h"
+#include "core/text.h"
 
 namespace tocsin::policy {
 namespace {
@@ -26,11 +26,11 @@ bool has_word(const std::string& hay, std::string_view needle) {
 
 bool names_brand(std::string_view text, std::string_view brand) {
   if (brand.empty()) return false;
-  return people::lower_ascii(text).find(people::lower_ascii(brand)) != std::string::npos;
+  return contains_ascii_nocase(text, brand);
 }
 
 bool has_opt_out_instructions(std::string_view text) {
-  std::string lower = people::lower_ascii(text);
+  std::string lower = lower_ascii(text);
   return has_word(lower, "stop") || has_word(lower, "opt out") || has_word(lower, "opt-out") ||
          has_word(lower, "unsubscribe");
 }

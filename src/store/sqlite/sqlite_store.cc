@@ -12,6 +12,7 @@
 
 #include "actions/action_codec.h"
 #include "core/person_codec.h"
+#include "core/text.h"
 #include "store/migrations/migrations.h"
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/statement.h"
@@ -59,13 +60,6 @@ ContactHash to_contact_hash(std::string_view blob) {
   ContactHash h{};
   if (blob.size() == h.size()) std::copy(blob.begin(), blob.end(), h.begin());
   return h;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& ch : out)
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  return out;
 }
 
 constexpr const char* kLedgerColumns =
@@ -431,7 +425,7 @@ class SqliteStore final : public Store {
         .bind(1, org)
         .bind(2, o.tag.id)
         .bind(3, o.tag.name)
-        .bind(4, lower(o.tag.name))
+        .bind(4, lower_ascii(o.tag.name))
         .bind(5, o.tag.created)
         .bind(6, o.tag.modified)
         .run();
