@@ -20,7 +20,8 @@ class GateWiring;
 }
 namespace tocsin::email {
 class UnsubscribeTokens;
-}
+class DeliveryTokens;
+}  // namespace tocsin::email
 
 namespace tocsin::api {
 
@@ -35,6 +36,7 @@ struct ApiContext {
   messaging::GateWiring* gate = nullptr;  // the one send gate and the facts it reads (null in API-only tests)
   const email::UnsubscribeTokens* tokens = nullptr;  // unsubscribe and tracking links
   std::string public_url;                            // e.g. "https://act.example.org" (links in messages)
+  const email::DeliveryTokens* delivery_tokens = nullptr;  // bounce/mailto addresses (email/bounce_address.h)
 };
 
 struct Call {

@@ -24,6 +24,8 @@ bool is_record_helper_post(const Call& call);
 // (a signed token in the path, a gateway's shared secret or signature): /unsubscribe/{token} (one-click
 // unsubscribe), /sms/... (gateway callbacks), /mail/... (bounce and complaint ingest).
 void outside(Call& call);
+void unsubscribe(Call& call);  // /unsubscribe/{token} (api/unsubscribe_handlers.cc)
+void mail(Call& call);         // /mail/inbound (api/mail_handlers.cc)
 
 // Shared representations.
 void write_tagging(JsonOut& j, const Tagging& t, const std::string& api_base);

@@ -5,6 +5,8 @@
 
 #include <toml++/toml.h>
 
+#include "core/text.h"
+
 namespace tocsin {
 
 Result<Config> load_config(const std::string& data_dir) {
@@ -31,7 +33,9 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "limits.helper_action_burst",
                                                "limits.helper_posts_per_phone_per_hour",
                                                "limits.helper_phone_burst",
-                                               "privacy.age_custom_field"};
+                                               "privacy.age_custom_field",
+                                               "mail.domain",
+                                               "mail.ingest_secret"};
   for (const auto& [section, node] : t) {
     const auto* tbl = node.as_table();
     if (!tbl) return bad_request("tocsin.toml: unknown key " + std::string(section.str()));
@@ -62,7 +66,19 @@ Result<Config> load_config(const std::string& data_dir) {
       num("helper_posts_per_phone_per_hour", c.helper_posts_per_phone_per_hour);
   c.helper_phone_burst = num("helper_phone_burst", c.helper_phone_burst);
   c.age_custom_field = t["privacy"]["age_custom_field"].value_or(c.age_custom_field);
+  c.mail_domain = lower_ascii(t["mail"]["domain"].value_or(c.mail_domain));
+  c.ingest_secret = t["mail"]["ingest_secret"].value_or(c.ingest_secret);
   return c;
+}
+
+std::string effective_mail_domain(const Config& c) {
+  if (!c.mail_domain.empty()) return c.mail_domain;
+  std::string_view url = c.public_url.empty() ? std::string_view(c.listen) : std::string_view(c.public_url);
+  if (auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+  url = url.substr(0, url.find_first_of("/?#"));
+  if (auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
+  if (!url.empty() && url.front() == '[') return lower_ascii(url.substr(0, url.find(']') + 1));  // IPv6
+  return lower_ascii(url.substr(0, url.rfind(':')));
 }
 
 }  // namespace tocsin

@@ -31,7 +31,17 @@ struct Config {
   // Custom field that carries a supporter's age or birthdate, checked by the record helpers' age gate
   // (actions/age_gate.h) besides OSDI birthdate; empty: none.
   std::string age_custom_field;
+
+  // [mail] Domain of the addresses bounces, complaints and mailto unsubscribes come back to
+  // (bounce+...@, unsubscribe+...@; email/bounce_address.h); empty: the host of public_url.
+  std::string mail_domain;
+  // [mail] Shared secret of POST /mail/inbound (header X-Tocsin-Ingest-Secret); empty: the endpoint refuses
+  // everything and `tocsin ingest-mail` can only apply directly to a stopped server's data directory.
+  std::string ingest_secret;
 };
+
+// The mail domain in effect: mail_domain, else the host of public_url (else of listen).
+std::string effective_mail_domain(const Config& c);
 
 // Reads DIR/tocsin.toml if present. Unknown keys are errors (a typo must not silently weaken a limit).
 Result<Config> load_config(const std::string& data_dir);

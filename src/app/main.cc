@@ -8,10 +8,11 @@
 #include "api/consent_view.h"
 #include "api/keyring.h"
 #include "app/action_commands.h"
-#include "app/messaging_commands.h"
 #include "app/config.h"
 #include "app/import_commands.h"
 #include "app/installation.h"
+#include "app/mail_commands.h"
+#include "app/messaging_commands.h"
 #include "app/serve.h"
 #include "consent/verify.h"
 #include "core/contact_point.h"
@@ -137,6 +138,7 @@ int main(int argc, char** argv) {
   verify->add_option("--org", org_id);
 
   add_import_commands(app);
+  add_mail_commands(app);
   add_action_commands(app);
   add_messaging_commands(app, *org);
   CLI11_PARSE(app, argc, argv);

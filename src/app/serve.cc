@@ -9,6 +9,7 @@
 #include "api/api_service.h"
 #include "api/http_server.h"
 #include "api/keyring.h"
+#include "email/delivery_token.h"
 #include "email/unsubscribe_token.h"
 #include "messaging/gate_wiring.h"
 #include "people/directory.h"
@@ -90,12 +91,14 @@ int serve(Installation& inst, Config config) {
   }
   int64_t change_seq = last_change.value();
   email::UnsubscribeTokens tokens(inst.token_keys);
+  email::DeliveryTokens delivery_tokens(inst.token_keys);
 
   store::GroupCommitter committer(*inst.store);
   api::HelperLimits helper_limits(config.helper_posts_per_action_per_second, config.helper_action_burst,
                                   config.helper_posts_per_phone_per_hour, config.helper_phone_burst);
   api::ApiContext ctx{config,         *inst.store, committer, directory,        config.public_url + "/api/v2",
                       &helper_limits, &gate,       &tokens,   config.public_url};
+  ctx.delivery_tokens = &delivery_tokens;
   api::ApiService service(ctx, keys);
   api::HttpServer server(opts, [&service](api::Request&& r, api::Respond respond) {
     service.handle(std::move(r), std::move(respond));

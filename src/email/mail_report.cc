@@ -219,6 +219,7 @@ MailReport parse_mail_report(std::string_view raw) {
   Ref<GMimeParser> parser(g_mime_parser_new_with_stream(stream.p));
   Ref<GMimeMessage> msg(g_mime_parser_construct_message(parser.p, nullptr));
   if (!msg.p) return r;
+  r.headers = fields_of(GMIME_OBJECT(msg.p));
   GMimeObject* body = g_mime_message_get_mime_part(msg.p);
   if (!body) return r;
   walk(body, r);

@@ -48,6 +48,10 @@ struct MailReport {
   std::string original_mail_from;
   std::string user_agent;
 
+  // Header fields of the report (or any message) itself, first occurrence, names lower-cased: its To,
+  // Delivered-To and X-Original-To name the address it came to.
+  std::map<std::string, std::string> headers;
+
   // Header fields of the original message (message/rfc822 or text/rfc822-headers part), first occurrence,
   // names lower-cased: lets the caller find the delivery by Message-ID or by its own headers.
   std::map<std::string, std::string> original_headers;

@@ -2,7 +2,6 @@
 
 #include <sodium.h>
 
-#include <cstdlib>
 #include <cstring>
 
 namespace tocsin::email {
@@ -12,34 +11,13 @@ namespace {
 // the UUIDs' binary form), then the first 16 bytes of HMAC-SHA-256 over everything before it. 128 bits of
 // MAC are far beyond guessing over HTTP; the full tag would only lengthen every link.
 constexpr unsigned char kVersion = 1;
-constexpr size_t kUuidBytes = 16, kMacBytes = 16;
+constexpr size_t kMacBytes = 16;
 constexpr size_t kBodyBytes = 1 + 2 + 3 * kUuidBytes;
 constexpr size_t kTokenBytes = kBodyBytes + kMacBytes;
 constexpr int kBase64Variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
 
-bool uuid_to_bytes(std::string_view text, unsigned char* out) {
-  if (text.size() != 36) return false;
-  size_t len = 0;
-  const char* end = nullptr;
-  return sodium_hex2bin(out, kUuidBytes, text.data(), text.size(), "-", &len, &end) == 0 &&
-         len == kUuidBytes && end == text.data() + text.size();
-}
-
-std::string uuid_from_bytes(const unsigned char* in) {
-  char hex[kUuidBytes * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, in, kUuidBytes);
-  std::string s(hex, kUuidBytes * 2);
-  for (size_t pos : {8, 13, 18, 23}) s.insert(pos, 1, '-');
-  return s;
-}
-
 void mac(const TokenKey& key, const unsigned char* body, unsigned char* out) {
-  unsigned char full[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, key.secret.data(), key.secret.size());
-  crypto_auth_hmacsha256_update(&st, body, kBodyBytes);
-  crypto_auth_hmacsha256_final(&st, full);
-  std::memcpy(out, full, kMacBytes);
+  token_mac(key, {std::string_view(reinterpret_cast<const char*>(body), kBodyBytes)}, out, kMacBytes);
 }
 
 Error invalid_token() {
@@ -48,29 +26,10 @@ Error invalid_token() {
 
 }  // namespace
 
-TokenKey TokenKey::generate(uint16_t id) {
-  if (sodium_init() < 0) std::abort();
-  TokenKey k;
-  k.id = id;
-  randombytes_buf(k.secret.data(), k.secret.size());
-  return k;
-}
-
-UnsubscribeTokens::UnsubscribeTokens(std::vector<TokenKey> keys) : keys_(std::move(keys)) {
-  for (size_t i = 0; i < keys_.size(); ++i) {
-    if (!keys_[i].retired && (!signer() || keys_[i].id > signer()->id)) signer_index_ = i;
-  }
-}
-
-const TokenKey* UnsubscribeTokens::find(uint16_t id) const {
-  for (const auto& k : keys_) {
-    if (k.id == id && !k.retired) return &k;
-  }
-  return nullptr;
-}
+UnsubscribeTokens::UnsubscribeTokens(std::vector<TokenKey> keys) : keys_(std::move(keys)) {}
 
 Result<std::string> UnsubscribeTokens::issue(const UnsubscribeClaim& claim) const {
-  const TokenKey* key = signer();
+  const TokenKey* key = keys_.signer();
   if (!key) return bad_request("no live unsubscribe token key");
   unsigned char raw[kTokenBytes];
   raw[0] = kVersion;
@@ -97,7 +56,7 @@ Result<UnsubscribeClaim> UnsubscribeTokens::verify(std::string_view token) const
       len != kTokenBytes || end != token.data() + token.size() || raw[0] != kVersion) {
     return invalid_token();
   }
-  const TokenKey* key = find(static_cast<uint16_t>(raw[1] << 8 | raw[2]));
+  const TokenKey* key = keys_.find(static_cast<uint16_t>(raw[1] << 8 | raw[2]));
   if (!key) return invalid_token();
   unsigned char expected[kMacBytes];
   mac(*key, raw, expected);

@@ -8,25 +8,14 @@
 // 90 characters). Ids must be UUIDs (every tocsin id is). Thread-safe: the object is immutable.
 #pragma once
 
-#include <array>
-#include <cstddef>
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/result.h"
+#include "email/token_keys.h"
 
 namespace tocsin::email {
-
-struct TokenKey {
-  uint16_t id = 0;
-  std::array<unsigned char, 32> secret{};
-  bool retired = false;  // a retired key no longer verifies: links signed with it stop working
-
-  // A new random key.
-  static TokenKey generate(uint16_t id);
-};
 
 struct UnsubscribeClaim {
   std::string org_id;
@@ -47,10 +36,7 @@ class UnsubscribeTokens {
   Result<UnsubscribeClaim> verify(std::string_view token) const;
 
  private:
-  const TokenKey* find(uint16_t id) const;
-  std::vector<TokenKey> keys_;
-  const TokenKey* signer() const { return signer_index_ < keys_.size() ? &keys_[signer_index_] : nullptr; }
-  size_t signer_index_ = SIZE_MAX;  // an index, not a pointer, so copies stay valid
+  TokenKeyRing keys_;
 };
 
 }  // namespace tocsin::email

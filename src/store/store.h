@@ -93,6 +93,33 @@ struct DeliveryRow {
 // What the recipient did with a delivered message (bits of DeliveryRow::events), for statistics.
 enum DeliveryEvent : int { kOpened = 1, kClicked = 2, kUnsubscribed = 4 };
 
+// A change to one delivery after its hand-over (a bounce, a complaint, the recipient's unsubscribe),
+// applied in place so it never overwrites what the dispatcher writes to other columns meanwhile.
+struct DeliveryMark {
+  std::optional<DeliveryState> state;  // unset: keep
+  std::string reason;                  // empty: keep
+  int add_events = 0;                  // DeliveryEvent bits to set
+  Micros updated = 0;
+};
+
+// Counts over one message's deliveries: the complaint rate's numerator and denominator.
+struct DeliveryTally {
+  int64_t handed_over = 0;  // ever handed to the relay (handed_at set)
+  int64_t complained = 0;
+};
+
+// A soft bounce (4.x.x, 5.2.1, 5.2.2) of one delivery to one contact point, kept until the address is
+// marked bouncing (messaging/mail_ingest.h: three spanning 72 h). One row per delivery however many
+// reports it draws.
+struct SoftBounceRow {
+  Channel channel = Channel::kEmail;
+  ContactHash contact{};
+  std::string message_id;
+  int64_t seq = 0;
+  Micros at = 0;
+  std::string status;  // enhanced status code
+};
+
 namespace op {
 struct PutPerson {
   Person person;
@@ -246,6 +273,18 @@ class Store {
                                                       const std::string& message_id, int64_t seq) = 0;
   virtual Status for_each_recent_send(const std::string& org_id, Micros since,
                                       const std::function<void(const DeliveryRow&)>& fn) = 0;
+  // Mail feedback (migration 4).
+  virtual Result<std::optional<DeliveryRow>> delivery_for_person(const std::string& org_id,
+                                                                 const std::string& message_id,
+                                                                 const std::string& person_id) = 0;
+  virtual Status mark_delivery(const std::string& org_id, const std::string& message_id, int64_t seq,
+                               const DeliveryMark& mark) = 0;
+  virtual Result<DeliveryTally> delivery_tally(const std::string& org_id, const std::string& message_id) = 0;
+  virtual Status add_soft_bounce(const std::string& org_id, const SoftBounceRow& row) = 0;
+  virtual Result<std::vector<SoftBounceRow>> soft_bounces(const std::string& org_id, Channel channel,
+                                                          const ContactHash& contact) = 0;
+  virtual Status clear_soft_bounces(const std::string& org_id, Channel channel,
+                                    const ContactHash& contact) = 0;
 };
 
 // The only door to an organization's rows.
@@ -278,6 +317,29 @@ class OrgScope {
   // Deliveries handed over at or after `since` (rebuilds the frequency-cap history at start).
   Status for_each_recent_send(Micros since, const std::function<void(const DeliveryRow&)>& fn) {
     return store_->for_each_recent_send(org_id_, since, fn);
+  }
+
+  // Mail feedback (bounces, complaints, unsubscribes), each in its own durable transaction.
+  // The delivery of one message to one person (the first, if the plan had them twice), or nullopt.
+  Result<std::optional<DeliveryRow>> delivery_for_person(const std::string& message_id,
+                                                         const std::string& person_id) {
+    return store_->delivery_for_person(org_id_, message_id, person_id);
+  }
+  // Updates one delivery in place; a delivery that does not exist is left alone (not an error).
+  Status mark_delivery(const std::string& message_id, int64_t seq, const DeliveryMark& mark) {
+    return store_->mark_delivery(org_id_, message_id, seq, mark);
+  }
+  Result<DeliveryTally> delivery_tally(const std::string& message_id) {
+    return store_->delivery_tally(org_id_, message_id);
+  }
+  // Inserts a soft bounce; a second one for the same delivery and contact is ignored.
+  Status add_soft_bounce(const SoftBounceRow& row) { return store_->add_soft_bounce(org_id_, row); }
+  // One contact point's soft bounces, oldest first.
+  Result<std::vector<SoftBounceRow>> soft_bounces(Channel channel, const ContactHash& contact) {
+    return store_->soft_bounces(org_id_, channel, contact);
+  }
+  Status clear_soft_bounces(Channel channel, const ContactHash& contact) {
+    return store_->clear_soft_bounces(org_id_, channel, contact);
   }
 
  private:

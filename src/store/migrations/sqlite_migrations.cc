@@ -82,6 +82,16 @@ CREATE INDEX deliveries_by_handed ON deliveries (org_id, handed_at) WHERE handed
 CREATE TABLE doc_changes (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, org_id TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL);
 )SQL"},
+      {4, "mail feedback: soft-bounce history, deliveries by person", R"SQL(
+-- Soft bounces (4.x.x, 5.2.1, 5.2.2) per contact point and delivery, until three spanning 72 h make the
+-- address bouncing (messaging/mail_ingest.h); a delivery counts once however many reports it draws.
+CREATE TABLE soft_bounces (
+  org_id TEXT NOT NULL, channel INTEGER NOT NULL, contact_hash BLOB NOT NULL, message_id TEXT NOT NULL,
+  seq INTEGER NOT NULL, at INTEGER NOT NULL, status TEXT NOT NULL,
+  PRIMARY KEY (org_id, channel, contact_hash, message_id, seq)) WITHOUT ROWID;
+-- A one-click unsubscribe names (message, person): this finds the delivery to count it in the statistics.
+CREATE INDEX deliveries_by_person ON deliveries (org_id, message_id, person_id);
+)SQL"},
   };
   return kMigrations;
 }

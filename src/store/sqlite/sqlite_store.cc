@@ -315,6 +315,85 @@ class SqliteStore final : public Store {
     if (rc != SQLITE_DONE) return internal_error("delivery read failed: " + reader_.last_error());
     return Ok{};
   }
+  Result<std::optional<DeliveryRow>> delivery_for_person(const std::string& org_id,
+                                                         const std::string& message_id,
+                                                         const std::string& person_id) override {
+    std::lock_guard lock(read_mu_);
+    std::string sql = std::string("SELECT ") + kDeliveryColumns +
+                      " FROM deliveries INDEXED BY deliveries_by_person WHERE org_id = ? AND message_id = ? "
+                      "AND person_id = ? ORDER BY seq LIMIT 1";
+    Statement q(reader_, sql.c_str());
+    q.bind(1, org_id).bind(2, message_id).bind(3, person_id);
+    if (q.step() != SQLITE_ROW) return std::optional<DeliveryRow>{};
+    return std::optional<DeliveryRow>(read_delivery_row(q));
+  }
+
+  Status mark_delivery(const std::string& org_id, const std::string& message_id, int64_t seq,
+                       const DeliveryMark& m) override {
+    return write_transaction([&] {
+      Statement q(writer_,
+                  "UPDATE deliveries SET state = coalesce(?, state), reason = coalesce(?, reason), "
+                  "events = events | ?, updated = ? WHERE org_id = ? AND message_id = ? AND seq = ?");
+      if (m.state)
+        q.bind(1, int64_t{static_cast<int>(*m.state)});
+      else
+        q.bind_null(1);
+      if (m.reason.empty())
+        q.bind_null(2);
+      else
+        q.bind(2, m.reason);
+      q.bind(3, int64_t{m.add_events}).bind(4, m.updated).bind(5, org_id).bind(6, message_id).bind(7, seq);
+      return q.run();
+    });
+  }
+
+  Result<DeliveryTally> delivery_tally(const std::string& org_id, const std::string& message_id) override {
+    std::lock_guard lock(read_mu_);
+    Statement q(reader_,
+                "SELECT count(*) FILTER (WHERE handed_at > 0), count(*) FILTER (WHERE state = ?) "
+                "FROM deliveries WHERE org_id = ? AND message_id = ?");
+    q.bind(1, int64_t{static_cast<int>(DeliveryState::kComplained)}).bind(2, org_id).bind(3, message_id);
+    if (q.step() != SQLITE_ROW) return internal_error("delivery tally failed: " + reader_.last_error());
+    return DeliveryTally{q.integer(0), q.integer(1)};
+  }
+
+  Status add_soft_bounce(const std::string& org_id, const SoftBounceRow& r) override {
+    return write_transaction([&] {
+      auto h = hash_view(r.contact);
+      Statement q(writer_,
+                  "INSERT OR IGNORE INTO soft_bounces (org_id, channel, contact_hash, message_id, seq, at, "
+                  "status) VALUES (?,?,?,?,?,?,?)");
+      q.bind(1, org_id).bind(2, int64_t{static_cast<int>(r.channel)}).bind_blob(3, h.data(), h.size());
+      q.bind(4, r.message_id).bind(5, r.seq).bind(6, r.at).bind(7, r.status);
+      return q.run();
+    });
+  }
+
+  Result<std::vector<SoftBounceRow>> soft_bounces(const std::string& org_id, Channel channel,
+                                                  const ContactHash& contact) override {
+    std::lock_guard lock(read_mu_);
+    auto h = hash_view(contact);
+    Statement q(reader_,
+                "SELECT message_id, seq, at, status FROM soft_bounces WHERE org_id = ? AND channel = ? AND "
+                "contact_hash = ? ORDER BY at");
+    q.bind(1, org_id).bind(2, int64_t{static_cast<int>(channel)}).bind_blob(3, h.data(), h.size());
+    std::vector<SoftBounceRow> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+      out.push_back(
+          {channel, contact, std::string(q.text(0)), q.integer(1), q.integer(2), std::string(q.text(3))});
+    if (rc != SQLITE_DONE) return internal_error("soft bounce read failed: " + reader_.last_error());
+    return out;
+  }
+
+  Status clear_soft_bounces(const std::string& org_id, Channel channel, const ContactHash& contact) override {
+    return write_transaction([&] {
+      auto h = hash_view(contact);
+      Statement q(writer_, "DELETE FROM soft_bounces WHERE org_id = ? AND channel = ? AND contact_hash = ?");
+      q.bind(1, org_id).bind(2, int64_t{static_cast<int>(channel)}).bind_blob(3, h.data(), h.size());
+      return q.run();
+    });
+  }
 
  private:
   // Runs `body` (statements on writer_) in one durable transaction; rolls back if it returns false.

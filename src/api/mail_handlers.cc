@@ -1,0 +1,49 @@
+// POST /mail/inbound: one raw RFC 5322 message (a bounce, a complaint report, a mail to an unsubscribe
+// address), as `tocsin ingest-mail` forwards it or a mail gateway posts it; messaging/mail_ingest.h does
+// the work. Authenticated by the shared secret `[mail] ingest_secret` in X-Tocsin-Ingest-Secret; the
+// envelope recipient, when the poster knows it, in X-Tocsin-Envelope-Recipient.
+//
+// 200 {"outcome": ...} when the message was applied or deliberately ignored (malformed, not ours);
+// 503 when a write failed, so the poster keeps the message and retries; 401 without the secret.
+// Runs on the HTTP thread and waits for its commits: inbound reports are few next to API traffic.
+#include <sodium.h>
+
+#include "api/handlers.h"
+#include "email/delivery_token.h"
+#include "messaging/mail_ingest.h"
+
+namespace tocsin::api::handlers {
+namespace {
+
+bool secret_matches(const std::string& configured, const std::string* given) {
+  if (configured.empty() || !given || given->size() != configured.size()) return false;
+  return sodium_memcmp(configured.data(), given->data(), configured.size()) == 0;
+}
+
+// The organization whose messages include `message_id` (message ids are UUIDs, unique across them).
+people::OrgState* owner_of(people::Directory& directory, const std::string& message_id) {
+  for (auto* org : directory.all()) {
+    std::shared_lock lock(org->mu);
+    if (org->messaging.message(message_id)) return org;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void mail(Call& c) {
+  if (c.seg.size() != 2 || c.seg[1] != "inbound") return c.error(404, "not found");
+  if (c.req.method != "POST") return c.reply(405, error_body("use POST"), {{"Allow", "POST"}});
+  if (!secret_matches(c.ctx.config.ingest_secret, c.req.header("x-tocsin-ingest-secret")))
+    return c.error(401, "ingest secret invalid or not present");
+  if (!c.ctx.delivery_tokens) return c.error(503, "mail ingest is not available");
+  const std::string* rcpt = c.req.header("x-tocsin-envelope-recipient");
+  messaging::FeedbackContext fc{c.ctx.store, c.ctx.committer, *c.ctx.delivery_tokens,
+                                [&c](const std::string& id) { return owner_of(c.ctx.directory, id); },
+                                now_micros()};
+  auto out = messaging::ingest_mail(fc, c.req.body, rcpt ? std::string_view(*rcpt) : std::string_view());
+  if (!out) return c.error(503, "could not store the report; retry: " + out.error().message);
+  c.reply(200, out->to_json());
+}
+
+}  // namespace tocsin::api::handlers

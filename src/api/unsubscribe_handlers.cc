@@ -1,0 +1,70 @@
+// /unsubscribe/{token}: one-click unsubscribe (RFC 8058; compliance-rules EM-2, EM-U2).
+//
+// GET shows a confirmation page with a button and changes nothing: mail scanners and link previewers fetch
+// every URL in a message. POST (a mail client's `List-Unsubscribe=One-Click`, or the page's button; any
+// body is accepted, the token is the credential) unsubscribes and answers 200 with a short page, never a
+// redirect, after the ledger entry is durable. A token that is forged, altered, of a retired key or of an
+// unknown organization gets the same 404 page, so the endpoint tells a prober nothing.
+#include <mstch/mstch.hpp>
+
+#include "api/handlers.h"
+#include "email/unsubscribe_token.h"
+#include "messaging/unsubscribe.h"
+
+namespace tocsin::api::handlers {
+namespace {
+
+// mstch escapes {{...}} for HTML; the organization's name is the only value from outside.
+constexpr const char* kPage = R"(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{{title}}</title></head>
+<body><main><h1>{{title}}</h1><p>{{text}}</p>
+{{#form}}<form method="post" action="{{action}}"><input type="hidden" name="List-Unsubscribe" value="One-Click">
+<button type="submit">Unsubscribe</button></form>{{/form}}
+</main></body></html>
+)";
+
+void page(Call& c, int status, const std::string& title, const std::string& text,
+          const std::string& action = {}) {
+  mstch::map ctx{{"title", title}, {"text", text}, {"form", !action.empty()}, {"action", action}};
+  c.reply(status, mstch::render(kPage, ctx),
+          {{"Content-Type", "text/html; charset=utf-8"}, {"X-Robots-Tag", "noindex"}});
+}
+
+void invalid(Call& c) {
+  page(c, 404, "Link not valid",
+       "This unsubscribe link is not valid. Use the link in the most recent message you received.");
+}
+
+}  // namespace
+
+void unsubscribe(Call& c) {
+  if (c.seg.size() != 2 || !c.ctx.tokens) return invalid(c);
+  const std::string& token = c.seg[1];
+  auto claim = c.ctx.tokens->verify(token);
+  people::OrgState* org = claim ? c.ctx.directory.find(claim->org_id) : nullptr;
+  if (!org) return invalid(c);
+  std::string org_name = org->org.name;
+
+  if (c.req.method == "GET" || c.req.method == "HEAD") {
+    return page(c, 200, "Unsubscribe from " + org_name,
+                "Select the button to stop receiving email from " + org_name + ".",
+                c.ctx.public_url + "/unsubscribe/" + token);
+  }
+  if (c.req.method != "POST") return c.reply(405, error_body("use GET or POST"), {{"Allow", "GET, POST"}});
+
+  messaging::UnsubscribeRequest req;
+  req.person_id = claim->person_id;
+  req.message_id = claim->message_id;
+  req.evidence = c.evidence("one-click unsubscribe");
+  // The URL without its token: the token is a credential and has no place in the ledger.
+  req.evidence.source = c.ctx.public_url + "/unsubscribe (message " + claim->message_id + ")";
+  auto done =
+      messaging::unsubscribe_recipient(c.ctx.store, c.ctx.committer, *org, std::move(req), now_micros());
+  if (!done)
+    return page(c, 503, "Please try again",
+                "We could not record your request just now. Please try again in a minute.");
+  page(c, 200, "You are unsubscribed", "You will no longer receive email from " + org_name + ".");
+}
+
+}  // namespace tocsin::api::handlers
