@@ -111,6 +111,16 @@ class MailIngestTest : public ::testing::Test {
     return d;
   }
 
+  // A subscribed person and one message handed over to them (delivery seq `seq`).
+  struct Sent {
+    std::string pid, msg;
+  };
+  Sent sent_to(const std::string& email, int64_t seq = 0) {
+    Sent s{add_person(email), add_message()};
+    put({delivery(s.msg, seq, s.pid, email)});
+    return s;
+  }
+
   void put(const std::vector<store::DeliveryRow>& rows) { ASSERT_TRUE(scope().put_deliveries(rows).ok()); }
   store::OrgScope scope() { return store_->scope(org_.id); }
   store::DeliveryRow stored(const std::string& message_id, int64_t seq) {
@@ -151,9 +161,7 @@ class MailIngestTest : public ::testing::Test {
 };
 
 TEST_F(MailIngestTest, HardBounceMakesTheAddressBouncingOnce) {
-  auto pid = add_person("gone@example.net");
-  auto msg = add_message();
-  put({delivery(msg, 0, pid, "gone@example.net")});
+  auto [pid, msg] = sent_to("gone@example.net");
   auto out = ingest(dsn(bounce_to(msg, 0), "gone@example.net", "failed", "5.1.1", "550 5.1.1 user unknown"));
   EXPECT_EQ(out.kind, "hard_bounce");
   EXPECT_TRUE(out.status_changed);
@@ -196,9 +204,7 @@ TEST_F(MailIngestTest, SoftBouncesNeedThreeDeliveriesSpanningSeventyTwoHours) {
 }
 
 TEST_F(MailIngestTest, DelayedNoticeKeepsTheDeliveryState) {
-  auto pid = add_person("slow@example.net");
-  auto msg = add_message();
-  put({delivery(msg, 0, pid, "slow@example.net")});
+  auto [pid, msg] = sent_to("slow@example.net");
   auto out = ingest(dsn(bounce_to(msg, 0), "slow@example.net", "delayed", "4.4.1", "connection timed out"));
   EXPECT_EQ(out.kind, "soft_bounce");
   auto d = stored(msg, 0);
@@ -207,9 +213,7 @@ TEST_F(MailIngestTest, DelayedNoticeKeepsTheDeliveryState) {
 }
 
 TEST_F(MailIngestTest, SenderPolicyRefusalLeavesTheRecipientAlone) {
-  auto pid = add_person("strict@example.net");
-  auto msg = add_message();
-  put({delivery(msg, 0, pid, "strict@example.net")});
+  auto [pid, msg] = sent_to("strict@example.net");
   auto seq = ledger_seq();
   auto out = ingest(dsn(bounce_to(msg, 0), "strict@example.net", "failed", "5.7.26",
                         "550 5.7.26 Unauthenticated email is not accepted (DMARC)"));
@@ -220,9 +224,7 @@ TEST_F(MailIngestTest, SenderPolicyRefusalLeavesTheRecipientAlone) {
 }
 
 TEST_F(MailIngestTest, ComplaintIsRecordedAndCountedOnce) {
-  auto pid = add_person("angry@example.net");
-  auto msg = add_message();
-  put({delivery(msg, 0, pid, "angry@example.net")});
+  auto [pid, msg] = sent_to("angry@example.net");
   auto header = email::delivery_header_value(tokens_, {msg, 0}).value();
   auto out = ingest(arf(header));
   EXPECT_EQ(out.kind, "complaint");
@@ -273,9 +275,7 @@ TEST_F(MailIngestTest, OneComplaintOfASmallBlastIsNotARate) {
 }
 
 TEST_F(MailIngestTest, MailtoUnsubscribeUnsubscribesAndCountsTheEvent) {
-  auto pid = add_person("bye@example.net");
-  auto msg = add_message();
-  put({delivery(msg, 5, pid, "bye@example.net")});
+  auto [pid, msg] = sent_to("bye@example.net", 5);
   auto mailto = email::unsubscribe_mailto(tokens_, "mail.example.org", {msg, 5}).value();
   std::string rcpt = mailto.substr(7, mailto.find('?') - 7);
   std::string raw =
@@ -289,9 +289,7 @@ TEST_F(MailIngestTest, MailtoUnsubscribeUnsubscribesAndCountsTheEvent) {
 }
 
 TEST_F(MailIngestTest, MalformedForgedOrForeignMailChangesNothing) {
-  auto pid = add_person("safe@example.net");
-  auto msg = add_message();
-  put({delivery(msg, 0, pid, "safe@example.net")});
+  auto [pid, msg] = sent_to("safe@example.net");
   auto good = dsn(bounce_to(msg, 0), "safe@example.net", "failed", "5.1.1", "550 5.1.1 unknown");
   std::string forged = bounce_to(msg, 0);
   forged[9] = forged[9] == 'a' ? 'b' : 'a';
@@ -328,9 +326,7 @@ TEST_F(MailIngestTest, GateRefusesTheAddressAsSoonAsTheUnsubscribeReturns) {
     state_->messaging.put_domain(w, d);
     return std::function<void()>{};
   });
-  auto pid = add_person("midblast@example.net");
-  auto msg = add_message();
-  put({delivery(msg, 0, pid, "midblast@example.net")});
+  auto [pid, msg] = sent_to("midblast@example.net");
   GateWiring wiring(*directory_);
   ASSERT_TRUE(wiring.load(*store_).ok());
   policy::OutboundEmail e;
