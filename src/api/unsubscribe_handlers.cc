@@ -57,6 +57,7 @@ void unsubscribe(Call& c) {
   req.person_id = claim->person_id;
   req.message_id = claim->message_id;
   req.evidence = c.evidence("one-click unsubscribe");
+  req.evidence.actor = "recipient";  // the signed link is the credential: no key, no account
   // The URL without its token: the token is a credential and has no place in the ledger.
   req.evidence.source = c.ctx.public_url + "/unsubscribe (message " + claim->message_id + ")";
   auto done =

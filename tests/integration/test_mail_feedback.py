@@ -169,6 +169,7 @@ def test_one_click_post_unsubscribes_durably_without_redirect(blast):
     blast.srv.stop()
     ev = json.dumps(blast.evidence())
     assert "one-click unsubscribe" in ev and blast.message_id in ev and "GoogleOneClick/1.0" in ev
+    assert '"recipient"' in ev
     assert url.rsplit("/", 1)[1] not in ev
     # Durable: a restart still knows.
     blast.srv.start()
