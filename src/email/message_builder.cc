@@ -56,13 +56,25 @@ std::string list_unsubscribe_value(const RenderedEmail& e) {
   return out;
 }
 
-// A UTF-8 text part whose transfer encoding suits 7-bit transport. The caller owns the reference.
+// Adds a mailbox whose display name, when not ASCII, is RFC 2047-encoded as UTF-8 (GMime would otherwise
+// pick the smallest charset that fits, e.g. ISO-8859-1).
+void add_mailbox(GMimeMessage* msg, GMimeAddressType type, const std::string& name, const std::string& addr) {
+  Ref<InternetAddress> mailbox(
+      internet_address_mailbox_new(name.empty() ? nullptr : name.c_str(), addr.c_str()));
+  internet_address_set_charset(mailbox.p, "utf-8");
+  internet_address_list_add(g_mime_message_get_addresses(msg, type), mailbox.p);
+}
+
+// A UTF-8 text part whose transfer encoding suits 7-bit transport. The caller owns the reference. The content
+// goes in as bytes: g_mime_text_part_set_text would re-encode it into the "best" charset (e.g. ISO-8859-1).
 GMimeObject* text_part(const char* subtype, const std::string& content) {
-  GMimeTextPart* part = g_mime_text_part_new_with_subtype(subtype);
-  g_mime_text_part_set_charset(part, "utf-8");
-  g_mime_text_part_set_text(part, content.c_str());
-  g_mime_part_set_content_encoding(GMIME_PART(part), g_mime_part_get_best_content_encoding(
-                                                         GMIME_PART(part), GMIME_ENCODING_CONSTRAINT_7BIT));
+  GMimePart* part = GMIME_PART(g_mime_text_part_new_with_subtype(subtype));
+  g_mime_object_set_content_type_parameter(GMIME_OBJECT(part), "charset", "utf-8");
+  Ref<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(content.data(), content.size()));
+  Ref<GMimeDataWrapper> data(g_mime_data_wrapper_new_with_stream(stream.p, GMIME_CONTENT_ENCODING_DEFAULT));
+  g_mime_part_set_content(part, data.p);
+  g_mime_part_set_content_encoding(
+      part, g_mime_part_get_best_content_encoding(part, GMIME_ENCODING_CONSTRAINT_7BIT));
   return GMIME_OBJECT(part);
 }
 
