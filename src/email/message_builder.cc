@@ -108,13 +108,9 @@ Result<std::string> build_message(const RenderedEmail& e, Micros date) {
   ensure_gmime();
 
   Ref<GMimeMessage> msg(g_mime_message_new(TRUE));
-  g_mime_message_add_mailbox(msg.p, GMIME_ADDRESS_TYPE_FROM,
-                             e.from_name.empty() ? nullptr : e.from_name.c_str(), e.from_address.c_str());
-  g_mime_message_add_mailbox(msg.p, GMIME_ADDRESS_TYPE_TO, e.to_name.empty() ? nullptr : e.to_name.c_str(),
-                             e.to_address.c_str());
-  if (!e.reply_to.empty()) {
-    g_mime_message_add_mailbox(msg.p, GMIME_ADDRESS_TYPE_REPLY_TO, nullptr, e.reply_to.c_str());
-  }
+  add_mailbox(msg.p, GMIME_ADDRESS_TYPE_FROM, e.from_name, e.from_address);
+  add_mailbox(msg.p, GMIME_ADDRESS_TYPE_TO, e.to_name, e.to_address);
+  if (!e.reply_to.empty()) add_mailbox(msg.p, GMIME_ADDRESS_TYPE_REPLY_TO, "", e.reply_to);
   g_mime_message_set_subject(msg.p, e.subject.c_str(), "utf-8");
   GDateTime* when = g_date_time_new_from_unix_utc(date / 1'000'000);
   g_mime_message_set_date(msg.p, when);
