@@ -67,7 +67,14 @@ void ApiService::handle(Request&& req, Respond respond) {
   if (path == "/api/v2" || path.rfind("/api/v2/", 0) == 0) {
     path.remove_prefix(std::min<size_t>(path.size(), 8));
   } else {
-    return c.error(404, "not found; the API lives under /api/v2/");
+    path.remove_prefix(std::min<size_t>(path.size(), 1));
+    while (!path.empty()) {
+      auto slash = path.find('/');
+      c.seg.emplace_back(path.substr(0, slash));
+      if (slash == std::string_view::npos) break;
+      path.remove_prefix(slash + 1);
+    }
+    return handlers::outside(c);
   }
   while (!path.empty()) {
     auto slash = path.find('/');

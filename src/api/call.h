@@ -15,6 +15,13 @@
 #include "people/directory.h"
 #include "store/group_commit.h"
 
+namespace tocsin::messaging {
+class GateWiring;
+}
+namespace tocsin::email {
+class UnsubscribeTokens;
+}
+
 namespace tocsin::api {
 
 // Long-lived parts every handler may use.
@@ -25,6 +32,9 @@ struct ApiContext {
   people::Directory& directory;
   std::string api_base;                   // e.g. "http://127.0.0.1:8080/api/v2"
   HelperLimits* helper_limits = nullptr;  // abuse limits on keyless record-helper posts (none when null)
+  messaging::GateWiring* gate = nullptr;  // the one send gate and the facts it reads (null in API-only tests)
+  const email::UnsubscribeTokens* tokens = nullptr;  // unsubscribe and tracking links
+  std::string public_url;                            // e.g. "https://act.example.org" (links in messages)
 };
 
 struct Call {

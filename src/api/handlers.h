@@ -20,6 +20,11 @@ void records_of_person(Call& call, const std::string& person_id, const std::stri
 // POST /<action collection>/{id}/<record collection>: the keyless record helper posts.
 bool is_record_helper_post(const Call& call);
 
+// Paths outside /api/v2 that people and gateways reach without an API key, each authenticated its own way
+// (a signed token in the path, a gateway's shared secret or signature): /unsubscribe/{token} (one-click
+// unsubscribe), /sms/... (gateway callbacks), /mail/... (bounce and complaint ingest).
+void outside(Call& call);
+
 // Shared representations.
 void write_tagging(JsonOut& j, const Tagging& t, const std::string& api_base);
 

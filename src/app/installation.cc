@@ -16,6 +16,38 @@ namespace tocsin {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// token.keys: one 35-byte record per key — id (2 bytes, big-endian), retired flag (1 byte), secret (32).
+// Created with one fresh key the first time an installation is opened without it (0600, fsync'd).
+Result<std::vector<email::TokenKey>> load_or_create_token_keys(const fs::path& path) {
+  std::vector<email::TokenKey> keys;
+  std::ifstream in(path, std::ios::binary);
+  if (in) {
+    unsigned char rec[35];
+    while (in.read(reinterpret_cast<char*>(rec), sizeof rec)) {
+      email::TokenKey k;
+      k.id = static_cast<uint16_t>(rec[0] << 8 | rec[1]);
+      k.retired = rec[2] != 0;
+      std::copy(rec + 3, rec + 35, k.secret.begin());
+      keys.push_back(k);
+    }
+    if (!keys.empty()) return keys;
+  }
+  keys.push_back(email::TokenKey::generate(1));
+  unsigned char rec[35] = {0, 1, 0};
+  std::copy(keys[0].secret.begin(), keys[0].secret.end(), rec + 3);
+  std::string tmp = path.string() + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) return internal_error("cannot create " + tmp);
+  bool ok = ::write(fd, rec, sizeof rec) == static_cast<ssize_t>(sizeof rec) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) return internal_error("cannot write " + path.string());
+  return keys;
+}
+
+}  // namespace
+
 Result<Installation> Installation::open(const std::string& dir, bool create) {
   if (sodium_init() < 0) return internal_error("libsodium failed to initialize");
   Installation inst;
@@ -41,6 +73,9 @@ Result<Installation> Installation::open(const std::string& dir, bool create) {
     if (!in.read(reinterpret_cast<char*>(inst.contact_key.data()), 32))
       return internal_error("cannot read " + key.string());
   }
+  auto keys = load_or_create_token_keys(fs::path(dir) / "token.keys");
+  if (!keys) return keys.error();
+  inst.token_keys = std::move(keys).value();
   auto store = store::open_sqlite_store(db.string());
   if (!store) return store.error();
   inst.store = std::move(store).value();

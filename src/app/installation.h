@@ -8,6 +8,7 @@
 
 #include "core/contact_point.h"
 #include "core/org.h"
+#include "email/unsubscribe_token.h"
 #include "store/store.h"
 
 namespace tocsin {
@@ -16,6 +17,7 @@ struct Installation {
   std::string dir;
   std::unique_ptr<store::Store> store;
   std::array<unsigned char, 32> contact_key{};
+  std::vector<email::TokenKey> token_keys;  // unsubscribe/tracking link keys (token.keys, 0600)
 
   // Opens an existing data directory (create=false) or creates it (create=true, fails if initialized).
   static Result<Installation> open(const std::string& dir, bool create);

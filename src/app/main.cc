@@ -8,6 +8,7 @@
 #include "api/consent_view.h"
 #include "api/keyring.h"
 #include "app/action_commands.h"
+#include "app/messaging_commands.h"
 #include "app/config.h"
 #include "app/import_commands.h"
 #include "app/installation.h"
@@ -137,6 +138,7 @@ int main(int argc, char** argv) {
 
   add_import_commands(app);
   add_action_commands(app);
+  add_messaging_commands(app, *org);
   CLI11_PARSE(app, argc, argv);
 
   if (init->parsed()) {

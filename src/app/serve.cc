@@ -9,10 +9,40 @@
 #include "api/api_service.h"
 #include "api/http_server.h"
 #include "api/keyring.h"
+#include "email/unsubscribe_token.h"
+#include "messaging/gate_wiring.h"
 #include "people/directory.h"
 #include "store/group_commit.h"
 
 namespace tocsin {
+namespace {
+
+// Applies documents the administrator's CLI changed (suspensions, senders, settings) to the serving state,
+// on the committer thread like every other change of an organization.
+void apply_outside_changes(store::Store& store, people::Directory& directory,
+                           store::GroupCommitter& committer, int64_t& seq) {
+  auto changes = store.doc_changes_since(seq);
+  if (!changes) {
+    spdlog::warn("reading outside changes failed: {}", changes.error().message);
+    return;
+  }
+  if (changes->empty()) return;
+  seq = changes->back().seq;
+  committer.run_sync([&](store::WriteBatch&) {
+    for (const auto& c : changes.value()) {
+      auto* org = directory.find(c.org_id);
+      if (!org) continue;
+      std::unique_lock lock(org->mu);
+      if (auto s = org->messaging.apply_outside_change(c.doc); !s)
+        spdlog::warn("cannot apply {} {} of {}: {}", c.doc.kind, c.doc.id, c.org_id, s.error().message);
+      else
+        spdlog::info("applied {} {} of organization {}", c.doc.kind, c.doc.id, c.org_id);
+    }
+    return std::function<void()>{};
+  });
+}
+
+}  // namespace
 
 int serve(Installation& inst, Config config) {
   auto lock = DataDirLock::acquire(inst.dir, "serving");
@@ -48,11 +78,24 @@ int serve(Installation& inst, Config config) {
                                             std::chrono::steady_clock::now() - started)
                                             .count());
 
+  messaging::GateWiring gate(directory);
+  if (auto s = gate.load(*inst.store); !s) {
+    spdlog::error("cannot load messaging state: {}", s.error().message);
+    return 1;
+  }
+  auto last_change = inst.store->last_doc_change();
+  if (!last_change) {
+    spdlog::error("{}", last_change.error().message);
+    return 1;
+  }
+  int64_t change_seq = last_change.value();
+  email::UnsubscribeTokens tokens(inst.token_keys);
+
   store::GroupCommitter committer(*inst.store);
   api::HelperLimits helper_limits(config.helper_posts_per_action_per_second, config.helper_action_burst,
                                   config.helper_posts_per_phone_per_hour, config.helper_phone_burst);
-  api::ApiContext ctx{config,        *inst.store, committer, directory, config.public_url + "/api/v2",
-                      &helper_limits};
+  api::ApiContext ctx{config,         *inst.store, committer, directory,        config.public_url + "/api/v2",
+                      &helper_limits, &gate,       &tokens,   config.public_url};
   api::ApiService service(ctx, keys);
   api::HttpServer server(opts, [&service](api::Request&& r, api::Respond respond) {
     service.handle(std::move(r), std::move(respond));
@@ -71,6 +114,9 @@ int serve(Installation& inst, Config config) {
       if (auto s = keys.refresh(*inst.store); !s) spdlog::warn("key refresh failed: {}", s.error().message);
       if (auto s = directory.refresh(*inst.store); !s)
         spdlog::warn("organization refresh failed: {}", s.error().message);
+      apply_outside_changes(*inst.store, directory, committer, change_seq);
+      if (auto s = gate.refresh_platform(*inst.store); !s)
+        spdlog::warn("platform suppression refresh failed: {}", s.error().message);
     }
   });
   server.wait();

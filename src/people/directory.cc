@@ -32,6 +32,7 @@ Status OrgState::load(store::OrgScope scope) {
   custom_fields = std::move(s.custom_fields);
   for (auto& a : s.actions) actions.put_action(std::move(a));
   for (auto& r : s.action_records) actions.put_record(std::move(r));
+  if (auto st = messaging.load(org, s.docs, s.suppressions); !st) return st;
 
   // The projection is rebuilt from the ledger itself: current status is whatever the last entry says.
   return scope.for_each_ledger_entry([&](const store::StoredLedgerEntry& se) {

@@ -16,24 +16,18 @@
 
 #include "actions/action_book.h"
 #include "consent/ledger_entry.h"
+#include "core/by_contact.h"
 #include "core/grouping.h"
 #include "core/org.h"
 #include "core/person.h"
 #include "core/text.h"
+#include "messaging/book.h"
 #include "store/store.h"
 
 namespace tocsin::people {
 
-struct ContactHashHasher {
-  size_t operator()(const ContactHash& h) const {
-    size_t v;
-    std::memcpy(&v, h.data(), sizeof v);  // the hash is uniformly distributed already
-    return v;
-  }
-};
-
-template <typename V>
-using ByContact = std::unordered_map<ContactHash, V, ContactHashHasher>;
+using tocsin::ByContact;
+using tocsin::ContactHashHasher;
 
 // (tag id, person id): hashed rather than ordered, because a signup looks up one pair and never ranges.
 using TagPersonPair = std::pair<std::string, std::string>;
@@ -78,7 +72,8 @@ class OrgState {
   std::vector<ListItem> list_items;
   std::vector<CustomFieldDef> custom_fields;
 
-  actions::ActionBook actions;  // petitions, events, forms, ... with their records and live counters
+  actions::ActionBook actions;         // petitions, events, forms, ... with their records and live counters
+  messaging::MessagingBook messaging;  // settings, sending domains, SMS senders, messages, opt-outs
 
   consent::Status status_of(Channel c, const std::string& normalized) const;
   consent::Status status_of(const ContactHash& h) const;

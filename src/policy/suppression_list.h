@@ -10,7 +10,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "people/directory.h"
+#include "core/by_contact.h"
+#include "core/clock.h"
 #include "policy/facts.h"
 
 namespace tocsin::policy {
@@ -34,9 +35,9 @@ class SuppressionList final : public SuppressionFacts {
     bool confirmed = false;
   };
   mutable std::shared_mutex mu_;
-  people::ByContact<Micros> platform_;
-  people::ByContact<Micros> erased_;
-  std::unordered_map<std::string, people::ByContact<OrgEntry>> orgs_;
+  ByContact<Micros> platform_;
+  ByContact<Micros> erased_;
+  std::unordered_map<std::string, ByContact<OrgEntry>> orgs_;
 };
 
 }  // namespace tocsin::policy

@@ -36,6 +36,63 @@ struct StoredLedgerEntry {
   std::string ip_digest, ua_digest, ref_digest;
 };
 
+// An organization's configuration document of one kind (messaging settings, a message, a sending domain, an
+// SMS sender, ...): the messaging module owns the kinds and their JSON (messaging/*_codec.h); the store keeps
+// them opaque, so a new kind needs no schema migration.
+struct OrgDoc {
+  std::string kind;
+  std::string id;
+  std::string doc;
+};
+
+// A suppression of one contact point: per organization (an opt-out such as SMS STOP, with the state of its
+// single confirmation) or platform-wide (org_id empty).
+struct SuppressionRow {
+  std::string org_id;  // empty: platform-wide
+  Channel channel = Channel::kEmail;
+  ContactHash contact{};
+  Micros since = 0;
+  std::string reason;  // e.g. "sms keyword STOP", "hard bounce 5.1.1", "platform: abuse report"
+  bool confirmed = false;
+};
+
+// One recipient of one message: the per-recipient delivery state that makes a blast resumable. `seq` is the
+// recipient's position in the plan; the pair (message_id, seq) is the delivery id.
+enum class DeliveryState : int {
+  kQueued = 0,      // planned, due at next_at
+  kDeferred = 1,    // gate or transport said "not now"; due at next_at
+  kHanding = 2,     // durable mark written just before the hand-over; survives a crash as "unknown"
+  kHandedOver = 3,  // the relay/gateway accepted it
+  kDelivered = 4,   // a receipt confirmed delivery
+  kBounced = 5,
+  kComplained = 6,
+  kFailed = 7,      // permanent transport failure
+  kSuppressed = 8,  // the gate refused this recipient (reason says why)
+  kBlocked = 9,     // the gate refused the message or sender (reason says why)
+  kUnknown = 10,    // the process stopped during the hand-over: not sent again, to never send twice
+  kStopped = 11,    // the blast was stopped before this recipient's turn
+};
+
+struct DeliveryRow {
+  std::string message_id;
+  int64_t seq = 0;
+  std::string person_id;
+  Channel channel = Channel::kEmail;
+  ContactHash contact{};
+  std::string address;  // normalized email or E.164 number
+  DeliveryState state = DeliveryState::kQueued;
+  std::string reason;  // gate reason code or transport reply
+  int attempts = 0;
+  Micros next_at = 0;
+  Micros handed_at = 0;
+  Micros updated = 0;
+  std::string gateway_id;  // id the relay or SMS gateway gave it
+  int events = 0;          // DeliveryEvent bits seen since the hand-over
+};
+
+// What the recipient did with a delivered message (bits of DeliveryRow::events), for statistics.
+enum DeliveryEvent : int { kOpened = 1, kClicked = 2, kUnsubscribed = 4 };
+
 namespace op {
 struct PutPerson {
   Person person;
@@ -74,11 +131,22 @@ struct PutAction {  // insert or replace by id
 struct PutActionRecord {  // insert or replace by id
   actions::ActionRecord record;
 };
+struct PutDoc {  // insert or replace by (kind, id)
+  OrgDoc doc;
+};
+struct PutSuppression {  // insert or replace by (org, channel, contact)
+  SuppressionRow row;
+};
+struct DeleteSuppression {
+  Channel channel;
+  ContactHash contact;
+};
 }  // namespace op
 
-using Op = std::variant<op::PutPerson, op::PutContactPoint, op::DeleteContactPoint, op::AppendLedger,
-                        op::PutTag, op::PutTagging, op::DeleteTagging, op::PutList, op::PutListItem,
-                        op::PutCustomField, op::PutAction, op::PutActionRecord>;
+using Op =
+    std::variant<op::PutPerson, op::PutContactPoint, op::DeleteContactPoint, op::AppendLedger, op::PutTag,
+                 op::PutTagging, op::DeleteTagging, op::PutList, op::PutListItem, op::PutCustomField,
+                 op::PutAction, op::PutActionRecord, op::PutDoc, op::PutSuppression, op::DeleteSuppression>;
 
 struct ScopedOp {
   std::string org_id;
@@ -121,6 +189,8 @@ struct OrgSnapshot {
   std::vector<CustomFieldDef> custom_fields;
   std::vector<actions::Action> actions;               // in creation order
   std::vector<actions::ActionRecord> action_records;  // in creation order
+  std::vector<OrgDoc> docs;                           // in creation order
+  std::vector<SuppressionRow> suppressions;
 };
 
 class OrgScope;
@@ -139,6 +209,26 @@ class Store {
   // Applies every op in order in one durable transaction; all or nothing.
   virtual Status apply(const WriteBatch& batch) = 0;
 
+  // Writes one organization document from outside the serving process (the administrator's CLI) and logs
+  // the change, so a running server applies it (doc_changes_since) within its refresh period.
+  virtual Status put_doc_outside(const std::string& org_id, const OrgDoc& doc) = 0;
+  struct DocChange {
+    int64_t seq;
+    std::string org_id;
+    OrgDoc doc;  // the document as it is now
+  };
+  // One stored document, or nullopt.
+  virtual Result<std::optional<OrgDoc>> org_doc(const std::string& org_id, std::string_view kind,
+                                                const std::string& id) = 0;
+  // Changes logged after `seq`, in order.
+  virtual Result<std::vector<DocChange>> doc_changes_since(int64_t seq) = 0;
+  // The newest change's seq (0 when none): a server starts reading changes after it.
+  virtual Result<int64_t> last_doc_change() = 0;
+
+  // Platform-wide suppressions (above organizations; org_id of the rows is ignored).
+  virtual Status put_platform_suppression(const SuppressionRow& row) = 0;
+  virtual Result<std::vector<SuppressionRow>> platform_suppressions() = 0;
+
   OrgScope scope(std::string org_id);
 
  protected:
@@ -149,6 +239,13 @@ class Store {
   virtual Result<std::vector<StoredLedgerEntry>> ledger_for_contact(const std::string& org_id,
                                                                     const ContactHash& hash) = 0;
   virtual Result<std::string> disclosure_text(const std::string& disclosure_hash) = 0;
+  virtual Status put_deliveries(const std::string& org_id, const std::vector<DeliveryRow>& rows) = 0;
+  virtual Status for_each_delivery(const std::string& org_id, const std::string& message_id,
+                                   const std::function<bool(const DeliveryRow&)>& fn) = 0;
+  virtual Result<std::optional<DeliveryRow>> delivery(const std::string& org_id,
+                                                      const std::string& message_id, int64_t seq) = 0;
+  virtual Status for_each_recent_send(const std::string& org_id, Micros since,
+                                      const std::function<void(const DeliveryRow&)>& fn) = 0;
 };
 
 // The only door to an organization's rows.
@@ -164,6 +261,24 @@ class OrgScope {
     return store_->ledger_for_contact(org_id_, hash);
   }
   Result<std::string> disclosure_text(const std::string& hash) { return store_->disclosure_text(hash); }
+
+  // Delivery state is written outside group commits: a blast writes it in its own transactions (chunks of
+  // a plan, a dispatch round's marks and outcomes), insert-or-replace by (message_id, seq), durable on
+  // return.
+  Status put_deliveries(const std::vector<DeliveryRow>& rows) {
+    return store_->put_deliveries(org_id_, rows);
+  }
+  // One message's deliveries in seq order, until fn returns false.
+  Status for_each_delivery(const std::string& message_id, const std::function<bool(const DeliveryRow&)>& fn) {
+    return store_->for_each_delivery(org_id_, message_id, fn);
+  }
+  Result<std::optional<DeliveryRow>> delivery(const std::string& message_id, int64_t seq) {
+    return store_->delivery(org_id_, message_id, seq);
+  }
+  // Deliveries handed over at or after `since` (rebuilds the frequency-cap history at start).
+  Status for_each_recent_send(Micros since, const std::function<void(const DeliveryRow&)>& fn) {
+    return store_->for_each_recent_send(org_id_, since, fn);
+  }
 
  private:
   friend class Store;

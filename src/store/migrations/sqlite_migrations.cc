@@ -57,6 +57,31 @@ CREATE TABLE action_records (
 CREATE INDEX action_records_by_action ON action_records (org_id, action_id);
 CREATE INDEX action_records_by_person ON action_records (org_id, person_id);
 )SQL"},
+      {3, "messaging: configuration documents, suppressions, per-recipient delivery state", R"SQL(
+-- Messaging settings, messages, sending domains, SMS senders, wrappers: one JSON document each; the kind
+-- is data (messaging/), so a new kind needs no migration. rowid order is creation order.
+CREATE TABLE org_docs (
+  org_id TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, UNIQUE (org_id, kind, id));
+-- Opt-outs and platform-wide blocks by keyed contact hash (org_id '' = platform-wide). The ledger holds the
+-- consent history; this is the suppression index the gate reads, with the single-confirmation state.
+CREATE TABLE suppressions (
+  org_id TEXT NOT NULL, channel INTEGER NOT NULL, contact_hash BLOB NOT NULL, since INTEGER NOT NULL,
+  reason TEXT NOT NULL, confirmed INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (org_id, channel, contact_hash)) WITHOUT ROWID;
+-- One row per (message, recipient), in plan order. The address is kept so a blast can resume without the
+-- people tables; erasure blanks it.
+CREATE TABLE deliveries (
+  org_id TEXT NOT NULL, message_id TEXT NOT NULL, seq INTEGER NOT NULL, person_id TEXT NOT NULL,
+  channel INTEGER NOT NULL, contact_hash BLOB NOT NULL, address TEXT NOT NULL, state INTEGER NOT NULL,
+  reason TEXT NOT NULL, attempts INTEGER NOT NULL, next_at INTEGER NOT NULL, handed_at INTEGER NOT NULL,
+  updated INTEGER NOT NULL, gateway_id TEXT NOT NULL, events INTEGER NOT NULL,
+  PRIMARY KEY (org_id, message_id, seq)) WITHOUT ROWID;
+CREATE INDEX deliveries_by_handed ON deliveries (org_id, handed_at) WHERE handed_at > 0;
+-- Documents changed by another process (the administrator's CLI: suspensions, SMS senders, settings), in
+-- order, so a running server picks them up.
+CREATE TABLE doc_changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, org_id TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL);
+)SQL"},
   };
   return kMigrations;
 }

@@ -27,7 +27,7 @@ using sqlite::Statement;
 Status configure(Connection& c) {
   return c.exec(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
+      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA busy_timeout=10000;");
 }
 
 Status migrate(Connection& c) {
@@ -92,6 +92,29 @@ StoredLedgerEntry read_ledger_row(const Statement& q) {
   e.prev_hash = q.text(19);
   e.hash = q.text(20);
   return s;
+}
+
+constexpr const char* kDeliveryColumns =
+    "org_id, message_id, seq, person_id, channel, contact_hash, address, state, reason, attempts, next_at, "
+    "handed_at, updated, gateway_id, events";
+
+DeliveryRow read_delivery_row(const Statement& q) {
+  DeliveryRow d;
+  d.message_id = q.text(1);
+  d.seq = q.integer(2);
+  d.person_id = q.text(3);
+  d.channel = static_cast<Channel>(q.integer(4));
+  d.contact = to_contact_hash(q.blob(5));
+  d.address = q.text(6);
+  d.state = static_cast<DeliveryState>(q.integer(7));
+  d.reason = q.text(8);
+  d.attempts = static_cast<int>(q.integer(9));
+  d.next_at = q.integer(10);
+  d.handed_at = q.integer(11);
+  d.updated = q.integer(12);
+  d.gateway_id = q.text(13);
+  d.events = static_cast<int>(q.integer(14));
+  return d;
 }
 
 class SqliteStore final : public Store {
@@ -180,14 +203,129 @@ class SqliteStore final : public Store {
 
   Status apply(const WriteBatch& batch) override {
     if (batch.empty()) return Ok{};
+    return write_transaction([&] {
+      for (const auto& sop : batch.ops())
+        if (!std::visit([&](const auto& o) { return write(sop.org_id, o); }, sop.op)) return false;
+      return true;
+    });
+  }
+
+  Status put_doc_outside(const std::string& org_id, const OrgDoc& doc) override {
+    return write_transaction([&] {
+      if (!write(org_id, op::PutDoc{doc})) return false;
+      Statement log(writer_, "INSERT INTO doc_changes (org_id, kind, id) VALUES (?,?,?)");
+      log.bind(1, org_id).bind(2, doc.kind).bind(3, doc.id);
+      return log.run();
+    });
+  }
+
+  Result<std::vector<DocChange>> doc_changes_since(int64_t seq) override {
+    std::lock_guard lock(read_mu_);
+    Statement q(reader_,
+                "SELECT c.seq, c.org_id, c.kind, c.id, d.doc FROM doc_changes c JOIN org_docs d ON "
+                "d.org_id = c.org_id AND d.kind = c.kind AND d.id = c.id WHERE c.seq > ? ORDER BY c.seq");
+    q.bind(1, seq);
+    std::vector<DocChange> out;
+    while (q.step() == SQLITE_ROW)
+      out.push_back({q.integer(0),
+                     std::string(q.text(1)),
+                     {std::string(q.text(2)), std::string(q.text(3)), std::string(q.text(4))}});
+    return out;
+  }
+
+  Result<std::optional<OrgDoc>> org_doc(const std::string& org_id, std::string_view kind,
+                                        const std::string& id) override {
+    std::lock_guard lock(read_mu_);
+    Statement q(reader_, "SELECT doc FROM org_docs WHERE org_id = ? AND kind = ? AND id = ?");
+    q.bind(1, org_id).bind(2, std::string(kind)).bind(3, id);
+    if (q.step() != SQLITE_ROW) return std::optional<OrgDoc>{};
+    return std::optional<OrgDoc>(OrgDoc{std::string(kind), id, std::string(q.text(0))});
+  }
+
+  Result<int64_t> last_doc_change() override {
+    std::lock_guard lock(read_mu_);
+    Statement q(reader_, "SELECT COALESCE(MAX(seq), 0) FROM doc_changes");
+    if (q.step() != SQLITE_ROW) return internal_error("cannot read doc_changes: " + reader_.last_error());
+    return q.integer(0);
+  }
+
+  Status put_platform_suppression(const SuppressionRow& row) override {
+    SuppressionRow r = row;
+    r.org_id.clear();
+    return write_transaction([&] { return write_suppression(r); });
+  }
+
+  Result<std::vector<SuppressionRow>> platform_suppressions() override {
+    std::lock_guard lock(read_mu_);
+    return read_suppressions("");
+  }
+
+  Status put_deliveries(const std::string& org_id, const std::vector<DeliveryRow>& rows) override {
+    if (rows.empty()) return Ok{};
+    return write_transaction([&] {
+      for (const auto& d : rows) {
+        auto h = hash_view(d.contact);
+        auto& q = put_delivery_->reset();
+        q.bind(1, org_id).bind(2, d.message_id).bind(3, d.seq).bind(4, d.person_id);
+        q.bind(5, int64_t{static_cast<int>(d.channel)}).bind_blob(6, h.data(), h.size()).bind(7, d.address);
+        q.bind(8, int64_t{static_cast<int>(d.state)}).bind(9, d.reason).bind(10, int64_t{d.attempts});
+        q.bind(11, d.next_at).bind(12, d.handed_at).bind(13, d.updated).bind(14, d.gateway_id);
+        q.bind(15, int64_t{d.events});
+        if (!q.run()) return false;
+      }
+      return true;
+    });
+  }
+
+  Status for_each_delivery(const std::string& org_id, const std::string& message_id,
+                           const std::function<bool(const DeliveryRow&)>& fn) override {
+    std::lock_guard lock(read_mu_);
+    std::string sql = std::string("SELECT ") + kDeliveryColumns +
+                      " FROM deliveries WHERE org_id = ? AND message_id = ? ORDER BY seq";
+    Statement q(reader_, sql.c_str());
+    q.bind(1, org_id).bind(2, message_id);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+      if (!fn(read_delivery_row(q))) return Ok{};
+    if (rc != SQLITE_DONE) return internal_error("delivery read failed: " + reader_.last_error());
+    return Ok{};
+  }
+
+  Result<std::optional<DeliveryRow>> delivery(const std::string& org_id, const std::string& message_id,
+                                              int64_t seq) override {
+    std::lock_guard lock(read_mu_);
+    std::string sql = std::string("SELECT ") + kDeliveryColumns +
+                      " FROM deliveries WHERE org_id = ? AND message_id = ? AND seq = ?";
+    Statement q(reader_, sql.c_str());
+    q.bind(1, org_id).bind(2, message_id).bind(3, seq);
+    if (q.step() != SQLITE_ROW) return std::optional<DeliveryRow>{};
+    return std::optional<DeliveryRow>(read_delivery_row(q));
+  }
+
+  Status for_each_recent_send(const std::string& org_id, Micros since,
+                              const std::function<void(const DeliveryRow&)>& fn) override {
+    std::lock_guard lock(read_mu_);
+    std::string sql = std::string("SELECT ") + kDeliveryColumns +
+                      " FROM deliveries INDEXED BY deliveries_by_handed WHERE org_id = ? AND handed_at > 0 "
+                      "AND handed_at >= ?";
+    Statement q(reader_, sql.c_str());
+    q.bind(1, org_id).bind(2, since);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) fn(read_delivery_row(q));
+    if (rc != SQLITE_DONE) return internal_error("delivery read failed: " + reader_.last_error());
+    return Ok{};
+  }
+
+ private:
+  // Runs `body` (statements on writer_) in one durable transaction; rolls back if it returns false.
+  template <typename Body>
+  Status write_transaction(Body body) {
     std::lock_guard lock(write_mu_);
     if (auto s = writer_.exec("BEGIN IMMEDIATE"); !s) return s;
-    for (const auto& sop : batch.ops()) {
-      if (!std::visit([&](const auto& o) { return write(sop.org_id, o); }, sop.op)) {
-        std::string err = writer_.last_error();
-        (void)writer_.exec("ROLLBACK");
-        return internal_error("write failed: " + err);
-      }
+    if (!body()) {
+      std::string err = writer_.last_error();
+      (void)writer_.exec("ROLLBACK");
+      return internal_error("write failed: " + err);
     }
     if (auto s = writer_.exec("COMMIT"); !s) {
       (void)writer_.exec("ROLLBACK");
@@ -200,6 +338,7 @@ class SqliteStore final : public Store {
     return Ok{};
   }
 
+ public:
  protected:
   Result<OrgSnapshot> load_org(const std::string& org_id) override {
     std::lock_guard lock(read_mu_);
@@ -277,6 +416,13 @@ class SqliteStore final : public Store {
       (void)reader_.exec("COMMIT");
       return s.error();
     }
+    {
+      Statement q(reader_, "SELECT kind, id, doc FROM org_docs WHERE org_id = ? ORDER BY rowid");
+      q.bind(1, org_id);
+      while (q.step() == SQLITE_ROW)
+        snap.docs.push_back({std::string(q.text(0)), std::string(q.text(1)), std::string(q.text(2))});
+    }
+    snap.suppressions = read_suppressions(org_id);
     (void)reader_.exec("COMMIT");
     return snap;
   }
@@ -334,7 +480,42 @@ class SqliteStore final : public Store {
     return Ok{};
   }
 
+  std::vector<SuppressionRow> read_suppressions(const std::string& org_id) {
+    Statement q(reader_,
+                "SELECT channel, contact_hash, since, reason, confirmed FROM suppressions WHERE org_id = ?");
+    q.bind(1, org_id);
+    std::vector<SuppressionRow> out;
+    while (q.step() == SQLITE_ROW)
+      out.push_back({org_id, static_cast<Channel>(q.integer(0)), to_contact_hash(q.blob(1)), q.integer(2),
+                     std::string(q.text(3)), q.integer(4) != 0});
+    return out;
+  }
+
+  bool write_suppression(const SuppressionRow& r) {
+    auto h = hash_view(r.contact);
+    return put_suppression_->reset()
+        .bind(1, r.org_id)
+        .bind(2, int64_t{static_cast<int>(r.channel)})
+        .bind_blob(3, h.data(), h.size())
+        .bind(4, r.since)
+        .bind(5, r.reason)
+        .bind(6, int64_t{r.confirmed})
+        .run();
+  }
+
   Status prepare_writes() {
+    put_doc_ = std::make_unique<Statement>(writer_,
+                                           "INSERT INTO org_docs (org_id, kind, id, doc) VALUES (?,?,?,?) ON "
+                                           "CONFLICT (org_id, kind, id) DO UPDATE SET doc = excluded.doc");
+    put_suppression_ = std::make_unique<Statement>(
+        writer_,
+        "INSERT OR REPLACE INTO suppressions (org_id, channel, contact_hash, since, reason, confirmed) "
+        "VALUES (?,?,?,?,?,?)");
+    del_suppression_ = std::make_unique<Statement>(
+        writer_, "DELETE FROM suppressions WHERE org_id = ? AND channel = ? AND contact_hash = ?");
+    std::string put_delivery = std::string("INSERT OR REPLACE INTO deliveries (") + kDeliveryColumns +
+                               ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    put_delivery_ = std::make_unique<Statement>(writer_, put_delivery.c_str());
     put_person_ = std::make_unique<Statement>(writer_,
                                               "INSERT INTO people (org_id, id, doc) VALUES (?,?,?) ON "
                                               "CONFLICT (org_id, id) DO UPDATE SET doc = excluded.doc");
@@ -375,7 +556,8 @@ class SqliteStore final : public Store {
         "INSERT INTO action_records (org_id, id, action_id, person_id, doc) VALUES (?,?,?,?,?) ON "
         "CONFLICT (org_id, id) DO UPDATE SET doc = excluded.doc");
     for (auto* s :
-         {put_action_.get(), put_record_.get(), put_person_.get(), put_contact_.get(), del_contact_.get(),
+         {put_doc_.get(), put_suppression_.get(), del_suppression_.get(), put_delivery_.get(),
+          put_action_.get(), put_record_.get(), put_person_.get(), put_contact_.get(), del_contact_.get(),
           append_ledger_.get(), put_disclosure_.get(), put_tag_.get(), put_tagging_.get(), del_tagging_.get(),
           put_list_.get(), put_item_.get(), put_field_.get()})
       if (!s->prepared()) return internal_error("cannot prepare statement: " + writer_.last_error());
@@ -497,6 +679,23 @@ class SqliteStore final : public Store {
         .run();
   }
 
+  bool write(const std::string& org, const op::PutDoc& o) {
+    return put_doc_->reset().bind(1, org).bind(2, o.doc.kind).bind(3, o.doc.id).bind(4, o.doc.doc).run();
+  }
+  bool write(const std::string& org, const op::PutSuppression& o) {
+    SuppressionRow r = o.row;
+    r.org_id = org;
+    return write_suppression(r);
+  }
+  bool write(const std::string& org, const op::DeleteSuppression& o) {
+    auto h = hash_view(o.contact);
+    return del_suppression_->reset()
+        .bind(1, org)
+        .bind(2, int64_t{static_cast<int>(o.channel)})
+        .bind_blob(3, h.data(), h.size())
+        .run();
+  }
+
   static int on_wal_commit(void* self, sqlite3*, const char*, int pages) {
     auto* store = static_cast<SqliteStore*>(self);
     store->wal_pages_ = pages;  // under write_mu_: the hook runs inside COMMIT
@@ -513,7 +712,8 @@ class SqliteStore final : public Store {
   // Declared after the connections so it stops (and finishes its last checkpoint) before they close.
   sqlite::WalCheckpointer checkpointer_;
   std::unique_ptr<Statement> put_person_, put_contact_, del_contact_, append_ledger_, put_disclosure_,
-      put_tag_, put_tagging_, del_tagging_, put_list_, put_item_, put_field_, put_action_, put_record_;
+      put_tag_, put_tagging_, del_tagging_, put_list_, put_item_, put_field_, put_action_, put_record_,
+      put_doc_, put_suppression_, del_suppression_, put_delivery_;
 };
 
 }  // namespace

@@ -1,0 +1,279 @@
+#include "app/messaging_commands.h"
+
+#include <iostream>
+
+#include "api/json_out.h"
+#include "app/installation.h"
+#include "core/contact_point.h"
+#include "email/dkim_key.h"
+#include "messaging/settings.h"
+
+namespace tocsin {
+namespace {
+
+constexpr int64_t kHour = int64_t{3600} * 1'000'000;
+
+struct Args {
+  std::string dir, org_id, reason;
+  // settings
+  std::optional<std::string> postal_address, brand, support, frequency, tracking;
+  std::optional<int> email_cap, sms_cap, max_segments;
+  std::optional<int64_t> email_cap_hours, sms_cap_hours, long_code_max;
+  // senders and domains
+  std::string number, type = "long_code", campaign, domain, selector = "tocsin1", address;
+  bool registered = false;
+  double mps = 1.0;
+  int64_t daily_cap = 0;
+  bool platform = false;
+};
+
+[[noreturn]] void finish(int code) {
+  throw CLI::RuntimeError(code);
+}
+
+[[noreturn]] void fail(const Error& e) {
+  std::cerr << "tocsin: " << e.message << "\n";
+  finish(1);
+}
+
+Installation open_for(const Args& a) {
+  auto inst = Installation::open(a.dir, false);
+  if (!inst) fail(inst.error());
+  auto orgs = inst->store->orgs();
+  if (!orgs) fail(orgs.error());
+  if (!a.org_id.empty()) {
+    bool found = false;
+    for (const auto& o : orgs.value()) found = found || o.id == a.org_id;
+    if (!found) fail(not_found("no organization " + a.org_id));
+  }
+  return std::move(inst).value();
+}
+
+messaging::Settings current_settings(Installation& inst, const std::string& org_id) {
+  auto doc = inst.store->org_doc(org_id, messaging::kSettingsKind, "settings");
+  if (!doc) fail(doc.error());
+  if (!doc.value()) return {};
+  auto s = messaging::decode_settings(doc.value()->doc);
+  if (!s) fail(s.error());
+  return std::move(s).value();
+}
+
+void save_settings(Installation& inst, const std::string& org_id, const messaging::Settings& s) {
+  store::OrgDoc doc{std::string(messaging::kSettingsKind), "settings", messaging::encode_settings(s)};
+  if (auto st = inst.store->put_doc_outside(org_id, doc); !st) fail(st.error());
+}
+
+void print_settings(const messaging::Settings& s) {
+  api::JsonOut j;
+  j.begin()
+      .kv("postal_address", s.postal_address)
+      .kv("brand_name", s.brand_name)
+      .kv("support_contact", s.support_contact)
+      .kv("message_frequency", s.message_frequency)
+      .kv("email_cap", int64_t{s.email_cap.max})
+      .kv("email_cap_hours", s.email_cap.window / kHour)
+      .kv("sms_cap", int64_t{s.sms_cap.max})
+      .kv("sms_cap_hours", s.sms_cap.window / kHour)
+      .kv("long_code_max_recipients", s.long_code_max_recipients)
+      .kv("max_segments", int64_t{s.max_segments})
+      .kv("suspended", s.suspended)
+      .kv("suspended_reason", s.suspended_reason)
+      .kv("bulk_email_paused", s.bulk_email_paused);
+  if (s.tracking) j.kv("tracking", *s.tracking);
+  std::cout << j.end().take() << "\n";
+}
+
+void run_settings(const Args& a) {
+  auto inst = open_for(a);
+  auto s = current_settings(inst, a.org_id);
+  if (a.postal_address) s.postal_address = *a.postal_address;
+  if (a.brand) s.brand_name = *a.brand;
+  if (a.support) s.support_contact = *a.support;
+  if (a.frequency) s.message_frequency = *a.frequency;
+  if (a.email_cap) s.email_cap.max = *a.email_cap;
+  if (a.email_cap_hours) s.email_cap.window = *a.email_cap_hours * kHour;
+  if (a.sms_cap) s.sms_cap.max = *a.sms_cap;
+  if (a.sms_cap_hours) s.sms_cap.window = *a.sms_cap_hours * kHour;
+  if (a.max_segments) s.max_segments = *a.max_segments;
+  if (a.long_code_max) s.long_code_max_recipients = *a.long_code_max;
+  if (a.tracking) {
+    if (*a.tracking != "on" && *a.tracking != "off") fail(bad_request("--tracking must be on or off"));
+    s.tracking = *a.tracking == "on";
+  }
+  if (s.email_cap.max > 0 && s.email_cap.window <= 0)
+    fail(bad_request("--email-cap needs --email-cap-hours"));
+  if (s.sms_cap.max <= 0) fail(bad_request("--sms-cap must be at least 1 (SMS-F1 always caps texts)"));
+  if (s.max_segments < 1 || s.max_segments > 10) fail(bad_request("--max-segments must be 1 to 10"));
+  save_settings(inst, a.org_id, s);
+  print_settings(s);
+  finish(0);
+}
+
+void run_suspend(const Args& a, bool suspend) {
+  auto inst = open_for(a);
+  auto s = current_settings(inst, a.org_id);
+  if (suspend && a.reason.empty()) fail(bad_request("--reason is required: it is shown with every refusal"));
+  s.suspended = suspend;
+  s.suspended_reason = suspend ? a.reason : "";
+  save_settings(inst, a.org_id, s);
+  print_settings(s);
+  finish(0);
+}
+
+void run_sender_add(const Args& a) {
+  auto type = messaging::parse_sender_type(a.type);
+  if (!type) fail(bad_request("--type must be long_code, 10dlc, toll_free or short_code"));
+  messaging::SmsSender s;
+  if (*type == policy::SenderType::kShortCode) {
+    if (a.number.empty() || a.number.size() > 6 ||
+        a.number.find_first_not_of("0123456789") != std::string::npos)
+      fail(bad_request("a short code is 3 to 6 digits"));
+    s.number = a.number;
+  } else {
+    auto n = normalize_phone(a.number, "US");
+    if (!n) fail(n.error());
+    s.number = n.value();
+  }
+  if (a.mps <= 0 || a.mps > 1000) fail(bad_request("--mps must be above 0 and at most 1000"));
+  if (*type == policy::SenderType::kTenDlc && a.registered && a.campaign.empty())
+    fail(bad_request("a registered 10DLC number needs --campaign (its TCR campaign id)"));
+  s.type = *type;
+  s.registered = a.registered || *type == policy::SenderType::kShortCode;
+  s.campaign_id = a.campaign;
+  s.mps = a.mps;
+  s.daily_cap = a.daily_cap;
+  s.created = now_micros();
+  auto inst = open_for(a);
+  // A number belongs to one organization: inbound texts to it are routed by the number alone.
+  auto orgs = inst.store->orgs();
+  if (!orgs) fail(orgs.error());
+  for (const auto& o : orgs.value()) {
+    if (o.id == a.org_id) continue;
+    auto other = inst.store->org_doc(o.id, messaging::kSenderKind, s.number);
+    if (!other) fail(other.error());
+    if (other.value()) fail(bad_request("sender " + s.number + " belongs to another organization"));
+  }
+  store::OrgDoc doc{std::string(messaging::kSenderKind), s.number, messaging::encode_sender(s)};
+  if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail(st.error());
+  api::JsonOut j;
+  j.begin()
+      .kv("number", s.number)
+      .kv("type", messaging::sender_type_name(s.type))
+      .kv("registered", s.registered)
+      .kv("mps", s.mps)
+      .kv("daily_cap", s.daily_cap);
+  std::cout << j.end().take() << "\n";
+  finish(0);
+}
+
+void run_domain_add(const Args& a) {
+  auto email = normalize_email("postmaster@" + a.domain);
+  if (!email) fail(bad_request("not a valid domain: " + a.domain));
+  std::string domain = email->substr(email->find('@') + 1);
+  auto inst = open_for(a);
+  auto existing = inst.store->org_doc(a.org_id, messaging::kDomainKind, domain);
+  if (!existing) fail(existing.error());
+  if (existing.value())
+    fail(bad_request("domain " + domain + " is already registered; its DKIM key is kept"));
+  auto key = email::generate_dkim_rsa_key();
+  if (!key) fail(key.error());
+  messaging::SendingDomain d{domain,       a.selector, key->private_pem, key->public_base64,
+                             now_micros(), 0,          "not checked yet"};
+  store::OrgDoc doc{std::string(messaging::kDomainKind), domain, messaging::encode_domain(d)};
+  if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail(st.error());
+  api::JsonOut j;
+  j.begin()
+      .kv("domain", domain)
+      .kv("selector", d.selector)
+      .kv("dns_name", d.selector + "._domainkey." + domain)
+      .kv("dns_type", "TXT")
+      .kv("dns_value", email::dkim_txt_record(key.value()));
+  std::cout << j.end().take() << "\n";
+  finish(0);
+}
+
+void run_suppress(const Args& a) {
+  if (!a.platform)
+    fail(bad_request("only --platform suppressions are made here (opt-outs go through the ledger)"));
+  if (a.reason.empty()) fail(bad_request("--reason is required"));
+  auto inst = open_for(a);
+  store::SuppressionRow row;
+  auto email = normalize_email(a.address);
+  if (email) {
+    row.channel = Channel::kEmail;
+    row.contact = inst.hasher().hash(Channel::kEmail, email.value());
+  } else {
+    auto phone = normalize_phone(a.address, "US");
+    if (!phone) fail(bad_request("not an email address or phone number: " + a.address));
+    row.channel = Channel::kSms;
+    row.contact = inst.hasher().hash(Channel::kSms, phone.value());
+  }
+  row.since = now_micros();
+  row.reason = "platform: " + a.reason;
+  if (auto st = inst.store->put_platform_suppression(row); !st) fail(st.error());
+  std::cout << "{\"suppressed\": true, \"channel\": \"" << channel_name(row.channel) << "\"}\n";
+  finish(0);
+}
+
+}  // namespace
+
+void add_messaging_commands(CLI::App& app, CLI::App& org_command) {
+  auto a = std::make_shared<Args>();
+  auto* settings = app.add_subcommand("settings", "show or change an organization's messaging settings");
+  settings->add_option("--data", a->dir)->required();
+  settings->add_option("--org", a->org_id)->required();
+  settings->add_option("--postal-address", a->postal_address,
+                       "postal address for the email footer (CAN-SPAM)");
+  settings->add_option("--brand", a->brand, "program name every text carries");
+  settings->add_option("--support", a->support, "support contact for HELP replies");
+  settings->add_option("--frequency", a->frequency, "message frequency disclosed in HELP replies");
+  settings->add_option("--email-cap", a->email_cap, "emails per recipient per window (0 = none)");
+  settings->add_option("--email-cap-hours", a->email_cap_hours);
+  settings->add_option("--sms-cap", a->sms_cap, "texts per recipient per window (default 3)");
+  settings->add_option("--sms-cap-hours", a->sms_cap_hours, "(default 24)");
+  settings->add_option("--max-segments", a->max_segments, "longest text in segments (default 6)");
+  settings->add_option("--long-code-max", a->long_code_max, "largest blast allowed on a plain long code");
+  settings->add_option("--tracking", a->tracking, "open and click tracking: on|off");
+  settings->callback([a] { run_settings(*a); });
+
+  for (bool suspend : {true, false}) {
+    auto* cmd = org_command.add_subcommand(
+        suspend ? "suspend" : "unsuspend",
+        suspend ? "stop every message of an organization (AUP enforcement)" : "lift a suspension");
+    cmd->add_option("--data", a->dir)->required();
+    cmd->add_option("--org", a->org_id)->required();
+    if (suspend) cmd->add_option("--reason", a->reason, "shown with every refusal")->required();
+    cmd->callback([a, suspend] { run_suspend(*a, suspend); });
+  }
+
+  auto* sender = app.add_subcommand("sender", "SMS senders (platform administrator)");
+  sender->require_subcommand(1);
+  auto* sender_add = sender->add_subcommand("add", "assign a number to an organization");
+  sender_add->add_option("--data", a->dir)->required();
+  sender_add->add_option("--org", a->org_id)->required();
+  sender_add->add_option("number", a->number)->required();
+  sender_add->add_option("--type", a->type, "long_code | 10dlc | toll_free | short_code");
+  sender_add->add_flag("--registered", a->registered, "10DLC campaign approved / toll-free verified");
+  sender_add->add_option("--campaign", a->campaign, "10DLC campaign id or toll-free verification reference");
+  sender_add->add_option("--mps", a->mps, "messages per second allowed (default 1)");
+  sender_add->add_option("--daily-cap", a->daily_cap, "messages per day (0 = none)");
+  sender_add->callback([a] { run_sender_add(*a); });
+
+  auto* domain = app.add_subcommand("domain", "sending domains");
+  domain->require_subcommand(1);
+  auto* domain_add = domain->add_subcommand("add", "register a sending domain and make its DKIM key");
+  domain_add->add_option("--data", a->dir)->required();
+  domain_add->add_option("--org", a->org_id)->required();
+  domain_add->add_option("domain", a->domain)->required();
+  domain_add->add_option("--selector", a->selector, "DKIM selector (default tocsin1)");
+  domain_add->callback([a] { run_domain_add(*a); });
+
+  auto* suppress = app.add_subcommand("suppress", "block an address platform-wide");
+  suppress->add_option("--data", a->dir)->required();
+  suppress->add_flag("--platform", a->platform)->required();
+  suppress->add_option("address", a->address)->required();
+  suppress->add_option("--reason", a->reason)->required();
+  suppress->callback([a] { run_suppress(*a); });
+}
+
+}  // namespace tocsin

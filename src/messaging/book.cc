@@ -1,0 +1,95 @@
+#include "messaging/book.h"
+
+namespace tocsin::messaging {
+
+Status MessagingBook::load(const Org& org, const std::vector<store::OrgDoc>& docs,
+                           const std::vector<store::SuppressionRow>& suppressions) {
+  org_name_ = org.name;
+  for (const auto& row : suppressions) {
+    suppressions_.add_org(org.id, row.contact, row.since);
+    if (row.confirmed) (void)suppressions_.claim_confirmation(org.id, row.contact);
+  }
+  for (const auto& d : docs)
+    if (auto st = take(d); !st) return st;
+  publish();
+  return Ok{};
+}
+
+Status MessagingBook::apply_outside_change(const store::OrgDoc& doc) {
+  if (auto st = take(doc); !st) return st;
+  publish();
+  return Ok{};
+}
+
+Status MessagingBook::take(const store::OrgDoc& d) {
+  if (d.kind == kSettingsKind) {
+    auto s = decode_settings(d.doc);
+    if (!s) return s.error();
+    settings_ = std::move(s).value();
+  } else if (d.kind == kDomainKind) {
+    auto s = decode_domain(d.doc);
+    if (!s) return s.error();
+    domains_[d.id] = std::move(s).value();
+  } else if (d.kind == kSenderKind) {
+    auto s = decode_sender(d.doc);
+    if (!s) return s.error();
+    senders_[d.id] = std::move(s).value();
+  } else if (d.kind == kMessageKind) {
+    auto m = decode_message(d.doc);
+    if (!m) return m.error();
+    if (!messages_.count(d.id)) message_order_.push_back(d.id);
+    messages_[d.id] = std::move(m).value();
+  }
+  return Ok{};
+}
+
+const Message* MessagingBook::message(const std::string& id) const {
+  auto it = messages_.find(id);
+  return it == messages_.end() ? nullptr : &it->second;
+}
+
+std::vector<const Message*> MessagingBook::messages() const {
+  std::vector<const Message*> out;
+  out.reserve(message_order_.size());
+  for (const auto& id : message_order_) out.push_back(&messages_.at(id));
+  return out;
+}
+
+void MessagingBook::put_settings(store::WriteBatch::OrgWrites& w, Settings s) {
+  w.add(store::op::PutDoc{{std::string(kSettingsKind), "settings", encode_settings(s)}});
+  settings_ = std::move(s);
+  publish();
+}
+
+void MessagingBook::put_domain(store::WriteBatch::OrgWrites& w, SendingDomain d) {
+  w.add(store::op::PutDoc{{std::string(kDomainKind), d.domain, encode_domain(d)}});
+  domains_[d.domain] = std::move(d);
+  publish();
+}
+
+void MessagingBook::put_sender(store::WriteBatch::OrgWrites& w, SmsSender s) {
+  w.add(store::op::PutDoc{{std::string(kSenderKind), s.number, encode_sender(s)}});
+  senders_[s.number] = std::move(s);
+  publish();
+}
+
+void MessagingBook::put_message(store::WriteBatch::OrgWrites& w, Message m) {
+  w.add(store::op::PutDoc{{std::string(kMessageKind), m.id, encode_message(m)}});
+  if (!messages_.count(m.id)) message_order_.push_back(m.id);
+  std::string id = m.id;
+  messages_[id] = std::move(m);
+}
+
+std::shared_ptr<const policy::OrgMessaging> MessagingBook::gate_view() const {
+  std::lock_guard lock(view_mu_);
+  return view_;
+}
+
+void MessagingBook::publish() {
+  auto view = std::make_shared<policy::OrgMessaging>(to_policy(settings_, domains_, senders_));
+  if (view->brand_name.empty()) view->brand_name = org_name_;
+  std::lock_guard lock(view_mu_);
+  view_ = std::move(view);
+}
+
+}  // namespace tocsin::messaging

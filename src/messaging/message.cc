@@ -1,0 +1,94 @@
+#include "messaging/message.h"
+
+#include <simdjson.h>
+
+#include "api/json_out.h"
+#include "messaging/doc_fields.h"
+
+namespace tocsin::messaging {
+namespace {
+
+constexpr std::string_view kStatusNames[] = {"draft", "scheduled", "sending", "sent", "stopped", "paused"};
+constexpr std::string_view kTargetKinds[] = {"list", "tag", "query"};
+
+}  // namespace
+
+std::string_view status_name(MessageStatus s) {
+  return kStatusNames[static_cast<int>(s)];
+}
+
+std::optional<MessageStatus> parse_message_status(std::string_view s) {
+  for (int i = 0; i < 6; ++i)
+    if (kStatusNames[i] == s) return static_cast<MessageStatus>(i);
+  return std::nullopt;
+}
+
+std::string encode_message(const Message& m) {
+  api::JsonOut o;
+  o.begin()
+      .kv("id", m.id)
+      .kv("channel", channel_name(m.channel))
+      .kv("origin_system", m.origin_system)
+      .kv("name", m.name)
+      .kv("subject", m.subject)
+      .kv("body", m.body)
+      .kv("from", m.from)
+      .kv("from_address", m.from_address)
+      .kv("reply_to", m.reply_to)
+      .kv("wrapper_id", m.wrapper_id)
+      .kv("sms_sender", m.sms_sender)
+      .kv("marketing", m.marketing)
+      .kv("status", status_name(m.status))
+      .kv("status_reason", m.status_reason)
+      .kv("created", m.created)
+      .kv("modified", m.modified)
+      .kv("scheduled_at", m.scheduled_at)
+      .kv("sent_start", m.sent_start)
+      .kv("sent_end", m.sent_end)
+      .kv("total_targeted", m.total_targeted);
+  o.begin_array("identifiers");
+  for (const auto& i : m.identifiers) o.str(i);
+  o.end_array().begin_array("targets");
+  for (const auto& t : m.targets) o.str(std::string(kTargetKinds[static_cast<int>(t.kind)]) + ":" + t.id);
+  o.end_array();
+  return o.end().take();
+}
+
+Result<Message> decode_message(std::string_view doc) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  if (parser.parse(doc.data(), doc.size()).get(e)) return internal_error("corrupt message document");
+  DocFields f(e);
+  Message m;
+  m.id = f.str("id");
+  m.channel = f.str("channel") == "sms" ? Channel::kSms : Channel::kEmail;
+  m.identifiers = f.strings("identifiers");
+  m.origin_system = f.str("origin_system");
+  m.name = f.str("name");
+  m.subject = f.str("subject");
+  m.body = f.str("body");
+  m.from = f.str("from");
+  m.from_address = f.str("from_address");
+  m.reply_to = f.str("reply_to");
+  m.wrapper_id = f.str("wrapper_id");
+  m.sms_sender = f.str("sms_sender");
+  m.marketing = f.boolean("marketing");
+  m.status = parse_message_status(f.str("status")).value_or(MessageStatus::kDraft);
+  m.status_reason = f.str("status_reason");
+  m.created = f.integer("created");
+  m.modified = f.integer("modified");
+  m.scheduled_at = f.integer("scheduled_at");
+  m.sent_start = f.integer("sent_start");
+  m.sent_end = f.integer("sent_end");
+  m.total_targeted = f.integer("total_targeted");
+  for (const auto& t : f.strings("targets")) {
+    auto colon = t.find(':');
+    if (colon == std::string::npos) continue;
+    for (int k = 0; k < 3; ++k)
+      if (kTargetKinds[k] == std::string_view(t).substr(0, colon))
+        m.targets.push_back({static_cast<Target::Kind>(k), t.substr(colon + 1)});
+  }
+  return m;
+}
+
+}  // namespace tocsin::messaging

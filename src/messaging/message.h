@@ -1,0 +1,63 @@
+// A message (Action Network's "mass email"; tocsin also sends texts through the same resource with the
+// namespaced `type: "tocsin:sms"`): its content, targets and life cycle.
+//
+// Life cycle (AN/OSDI statuses): draft -> scheduled -> sending -> sent, or stopped (DELETE .../send);
+// a scheduled message can go back to draft (DELETE .../schedule). Only a draft can be edited, scheduled
+// or sent. `paused` is tocsin's: the organization's bulk email was paused (complaint rate) or the
+// organization was suspended mid-blast; deliveries not yet handed over wait.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/contact_point.h"
+#include "core/result.h"
+
+namespace tocsin::messaging {
+
+inline constexpr std::string_view kMessageKind = "message";
+
+enum class MessageStatus { kDraft, kScheduled, kSending, kSent, kStopped, kPaused };
+std::string_view status_name(MessageStatus s);
+std::optional<MessageStatus> parse_message_status(std::string_view s);
+
+// Who a message goes to: the union of people on these lists, with these tags, or matching these queries.
+struct Target {
+  enum class Kind { kList, kTag, kQuery } kind;
+  std::string id;
+  bool operator==(const Target&) const = default;
+};
+
+struct Message {
+  std::string id;
+  Channel channel = Channel::kEmail;
+  std::vector<std::string> identifiers;
+  std::string origin_system;
+  std::string name;
+  std::string subject;
+  std::string body;          // HTML for email (a plain-text alternative is derived), UTF-8 text for SMS
+  std::string from;          // display name
+  std::string from_address;  // tocsin:from_address; defaults to reply_to
+  std::string reply_to;
+  std::vector<Target> targets;
+  std::string wrapper_id;  // an osdi:wrapper action, or empty
+  // SMS
+  std::string sms_sender;  // one of the organization's senders
+  bool marketing = false;  // marketing or fundraising content (SMS-T1)
+  MessageStatus status = MessageStatus::kDraft;
+  std::string status_reason;  // why paused or stopped
+  Micros created = 0, modified = 0;
+  Micros scheduled_at = 0;  // when scheduled
+  Micros sent_start = 0, sent_end = 0;
+  int64_t total_targeted = 0;  // recipients planned (at send time)
+
+  std::string sender_address() const { return from_address.empty() ? reply_to : from_address; }
+};
+
+std::string encode_message(const Message& m);
+Result<Message> decode_message(std::string_view doc);
+
+}  // namespace tocsin::messaging

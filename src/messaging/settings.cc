@@ -1,0 +1,148 @@
+#include "messaging/settings.h"
+
+#include <simdjson.h>
+
+#include "api/json_out.h"
+#include "messaging/doc_fields.h"
+
+namespace tocsin::messaging {
+
+std::string_view sender_type_name(policy::SenderType t) {
+  switch (t) {
+    case policy::SenderType::kLongCode:
+      return "long_code";
+    case policy::SenderType::kTenDlc:
+      return "10dlc";
+    case policy::SenderType::kTollFree:
+      return "toll_free";
+    case policy::SenderType::kShortCode:
+      return "short_code";
+  }
+  return "long_code";
+}
+
+std::optional<policy::SenderType> parse_sender_type(std::string_view name) {
+  for (auto t : {policy::SenderType::kLongCode, policy::SenderType::kTenDlc, policy::SenderType::kTollFree,
+                 policy::SenderType::kShortCode})
+    if (sender_type_name(t) == name) return t;
+  return std::nullopt;
+}
+
+std::string encode_settings(const Settings& s) {
+  api::JsonOut o;
+  o.begin()
+      .kv("postal_address", s.postal_address)
+      .kv("brand_name", s.brand_name)
+      .kv("support_contact", s.support_contact)
+      .kv("message_frequency", s.message_frequency)
+      .kv("email_cap_max", int64_t{s.email_cap.max})
+      .kv("email_cap_window", s.email_cap.window)
+      .kv("sms_cap_max", int64_t{s.sms_cap.max})
+      .kv("sms_cap_window", s.sms_cap.window)
+      .kv("long_code_max_recipients", s.long_code_max_recipients)
+      .kv("max_segments", int64_t{s.max_segments})
+      .kv("suspended", s.suspended)
+      .kv("suspended_reason", s.suspended_reason)
+      .kv("bulk_email_paused", s.bulk_email_paused)
+      .kv("bulk_email_paused_reason", s.bulk_email_paused_reason);
+  if (s.tracking) o.kv("tracking", *s.tracking);
+  return o.end().take();
+}
+
+Result<Settings> decode_settings(std::string_view doc) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  if (parser.parse(doc.data(), doc.size()).get(e))
+    return internal_error("corrupt messaging settings document");
+  DocFields f(e);
+  Settings s;
+  s.postal_address = f.str("postal_address");
+  s.brand_name = f.str("brand_name");
+  s.support_contact = f.str("support_contact");
+  s.message_frequency = f.str("message_frequency", s.message_frequency);
+  s.email_cap = {static_cast<int>(f.integer("email_cap_max")), f.integer("email_cap_window")};
+  s.sms_cap = {static_cast<int>(f.integer("sms_cap_max", s.sms_cap.max)),
+               f.integer("sms_cap_window", s.sms_cap.window)};
+  s.long_code_max_recipients = f.integer("long_code_max_recipients", s.long_code_max_recipients);
+  s.max_segments = static_cast<int>(f.integer("max_segments", s.max_segments));
+  s.suspended = f.boolean("suspended");
+  s.suspended_reason = f.str("suspended_reason");
+  s.bulk_email_paused = f.boolean("bulk_email_paused");
+  s.bulk_email_paused_reason = f.str("bulk_email_paused_reason");
+  s.tracking = f.optional_boolean("tracking");
+  return s;
+}
+
+std::string encode_domain(const SendingDomain& d) {
+  api::JsonOut o;
+  o.begin()
+      .kv("domain", d.domain)
+      .kv("selector", d.selector)
+      .kv("private_key_pem", d.private_key_pem)
+      .kv("public_key_b64", d.public_key_b64)
+      .kv("created", d.created)
+      .kv("verified_at", d.verified_at)
+      .kv("last_check", d.last_check);
+  return o.end().take();
+}
+
+Result<SendingDomain> decode_domain(std::string_view doc) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  if (parser.parse(doc.data(), doc.size()).get(e)) return internal_error("corrupt sending domain document");
+  DocFields f(e);
+  return SendingDomain{f.str("domain"),         f.str("selector"),    f.str("private_key_pem"),
+                       f.str("public_key_b64"), f.integer("created"), f.integer("verified_at"),
+                       f.str("last_check")};
+}
+
+std::string encode_sender(const SmsSender& s) {
+  api::JsonOut o;
+  o.begin()
+      .kv("number", s.number)
+      .kv("type", sender_type_name(s.type))
+      .kv("registered", s.registered)
+      .kv("campaign_id", s.campaign_id)
+      .kv("mps", s.mps)
+      .kv("daily_cap", s.daily_cap)
+      .kv("created", s.created);
+  return o.end().take();
+}
+
+Result<SmsSender> decode_sender(std::string_view doc) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  if (parser.parse(doc.data(), doc.size()).get(e)) return internal_error("corrupt SMS sender document");
+  DocFields f(e);
+  SmsSender s;
+  s.number = f.str("number");
+  s.type = parse_sender_type(f.str("type")).value_or(policy::SenderType::kLongCode);
+  s.registered = f.boolean("registered");
+  s.campaign_id = f.str("campaign_id");
+  s.mps = f.number("mps", 1.0);
+  s.daily_cap = f.integer("daily_cap");
+  s.created = f.integer("created");
+  return s;
+}
+
+policy::OrgMessaging to_policy(const Settings& s, const std::map<std::string, SendingDomain>& domains,
+                               const std::map<std::string, SmsSender>& senders) {
+  policy::OrgMessaging m;
+  m.suspended = s.suspended;
+  m.postal_address = s.postal_address;
+  m.brand_name = s.brand_name;
+  for (const auto& [name, d] : domains)
+    if (d.verified_at > 0) m.verified_email_domains.insert(name);
+  for (const auto& [number, sender] : senders) m.sms_senders[number] = {sender.type, sender.registered};
+  m.email_cap = s.email_cap;
+  m.sms_cap = s.sms_cap;
+  m.long_code_max_recipients = s.long_code_max_recipients;
+  m.max_segments = s.max_segments;
+  return m;
+}
+
+bool tracking_enabled(const Settings& s, bool gdpr_applies) {
+  return s.tracking.value_or(!gdpr_applies);
+}
+
+}  // namespace tocsin::messaging

@@ -1,0 +1,81 @@
+// An organization's messaging settings and the records a platform administrator or the organization keeps
+// beside them (sending domains, SMS senders), as stored documents (store::OrgDoc) and as the gate sees them.
+//
+// Who may change what: the organization (API, CLI) edits the program fields — postal address, brand,
+// support contact, caps, tracking. Suspension and SMS senders are platform-administrator facts (CLI only):
+// an organization cannot lift its own suspension or assert that it owns a number.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "policy/facts.h"
+
+namespace tocsin::messaging {
+
+inline constexpr std::string_view kSettingsKind = "messaging_settings";
+inline constexpr std::string_view kDomainKind = "sending_domain";
+inline constexpr std::string_view kSenderKind = "sms_sender";
+
+struct Settings {
+  std::string postal_address;   // CAN-SPAM footer (EM-3); required before any email leaves
+  std::string brand_name;       // program name in every text (SMS-X1); defaults to the org name
+  std::string support_contact;  // HELP reply: an email or phone where people get help (SMS-K2)
+  std::string message_frequency = "Msg frequency varies";           // HELP reply and first-message disclosure
+  policy::FrequencyCap email_cap{};                                 // none unless set
+  policy::FrequencyCap sms_cap{3, int64_t{24} * 3600 * 1'000'000};  // SMS-F1 default 3 per rolling 24 h
+  std::optional<bool> tracking;  // opens and clicks; unset = on, except off when GDPR applies
+  int64_t long_code_max_recipients = 50;
+  int max_segments = 6;
+  // Platform-administrator facts.
+  bool suspended = false;
+  std::string suspended_reason;
+  // Set by tocsin itself when a blast's complaint rate passes the limit (EM-C2); lifted by the organization.
+  bool bulk_email_paused = false;
+  std::string bulk_email_paused_reason;
+};
+
+struct SendingDomain {
+  std::string domain;  // lower-case
+  std::string selector;
+  std::string private_key_pem;  // secret: never in responses or logs
+  std::string public_key_b64;   // the p= value of the TXT record to publish
+  Micros created = 0;
+  Micros verified_at = 0;  // 0 until a DNS lookup found the published key
+  std::string last_check;  // the last verification's sentence
+};
+
+struct SmsSender {
+  std::string number;  // E.164 or short code
+  policy::SenderType type = policy::SenderType::kLongCode;
+  bool registered = false;  // 10DLC campaign approved / toll-free verified / short code provisioned
+  std::string campaign_id;  // 10DLC campaign (TCR) or toll-free verification reference
+  double mps = 1.0;         // messages per second the carrier allows on this sender
+  int64_t daily_cap = 0;    // 0 = none
+  Micros created = 0;
+};
+
+std::string encode_settings(const Settings& s);
+Result<Settings> decode_settings(std::string_view doc);
+std::string encode_domain(const SendingDomain& d);
+Result<SendingDomain> decode_domain(std::string_view doc);
+std::string encode_sender(const SmsSender& s);
+Result<SmsSender> decode_sender(std::string_view doc);
+
+std::string_view sender_type_name(
+    policy::SenderType t);  // "long_code" | "10dlc" | "toll_free" | "short_code"
+std::optional<policy::SenderType> parse_sender_type(std::string_view name);
+
+// The gate's view of an organization's settings, domains (verified ones only) and senders.
+policy::OrgMessaging to_policy(const Settings& s, const std::map<std::string, SendingDomain>& domains,
+                               const std::map<std::string, SmsSender>& senders);
+
+// Whether open and click tracking is on for an organization.
+bool tracking_enabled(const Settings& s, bool gdpr_applies);
+
+}  // namespace tocsin::messaging
