@@ -16,6 +16,7 @@
 // accepted, 1 otherwise.
 #include <CLI/CLI.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <iostream>
@@ -111,7 +112,8 @@ int main(int argc, char** argv) {
   sms::Pacer pacer;
   if (mps > 0) pacer.configure(from, sms::SenderLimits{mps, 0, 1});
 
-  std::atomic<int> next{0}, accepted{0}, throttled{0}, temporary{0}, rejected{0}, refused{0};
+  std::atomic<int> next{0}, refused{0};
+  std::array<std::atomic<int>, 4> by_outcome{};  // indexed by SmsHandover::Outcome
   std::mutex out_mu;
   auto started = std::chrono::steady_clock::now();
   auto work = [&] {
@@ -138,20 +140,7 @@ int main(int argc, char** argv) {
       } else {
         if (mps > 0) pacer.acquire(from);
         sms::SmsHandover h = transport->send(*d.cleared, id);
-        switch (h.outcome) {
-          case sms::SmsHandover::Outcome::kAccepted:
-            ++accepted;
-            break;
-          case sms::SmsHandover::Outcome::kThrottled:
-            ++throttled;
-            break;
-          case sms::SmsHandover::Outcome::kTemporary:
-            ++temporary;
-            break;
-          case sms::SmsHandover::Outcome::kRejected:
-            ++rejected;
-            break;
-        }
+        ++by_outcome[static_cast<size_t>(h.outcome)];
         j.begin()
             .kv("delivery_id", id)
             .kv("outcome", sms::outcome_name(h.outcome))
@@ -173,13 +162,13 @@ int main(int argc, char** argv) {
   api::JsonOut s;
   s.begin()
       .kv("sent", count)
-      .kv("accepted", accepted.load())
-      .kv("throttled", throttled.load())
-      .kv("temporary", temporary.load())
-      .kv("rejected", rejected.load())
+      .kv("accepted", by_outcome[0].load())
+      .kv("throttled", by_outcome[1].load())
+      .kv("temporary", by_outcome[2].load())
+      .kv("rejected", by_outcome[3].load())
       .kv("refused", refused.load())
       .kv("seconds", seconds)
       .end();
   std::cout << s.take() << std::endl;
-  return accepted.load() == count ? 0 : 1;
+  return by_outcome[0].load() == count ? 0 : 1;
 }
