@@ -31,6 +31,24 @@ struct Config {
   // Custom field that carries a supporter's age or birthdate, checked by the record helpers' age gate
   // (actions/age_gate.h) besides OSDI birthdate; empty: none.
   std::string age_custom_field;
+
+  // Email delivery: an SMTP relay when smtp_host is set, else .eml files in outbox_dir (default DIR/outbox).
+  struct Email {
+    std::string mail_domain;  // bounce and mailto-unsubscribe addresses; default: public_url's host
+    std::string outbox_dir;
+    std::string smtp_host;
+    int smtp_port = 587;
+    std::string smtp_starttls = "required";  // required | optional | off
+    std::string smtp_username, smtp_password;  // secret: never logged
+    int smtp_connections = 8;
+    double smtp_max_per_second = 0;  // 0 = unpaced
+  } email;
+  // Texts: JSON lines in outbox_file (default DIR/sms-outbox.jsonl), or Kannel's sendsms.
+  struct Sms {
+    std::string gateway = "outbox";  // outbox | kannel
+    std::string outbox_file;
+    std::string kannel_sendsms_url, kannel_username, kannel_password, kannel_dlr_secret;
+  } sms;
 };
 
 // Reads DIR/tocsin.toml if present. Unknown keys are errors (a typo must not silently weaken a limit).

@@ -3,7 +3,8 @@
 // or at the instant a quiet hour or cap ends) or excluded with a reason code, so a preflight and a sent
 // blast can both say exactly who was left out and why (DESIGN invariant "every exclusion explained").
 //
-// Runs under the organization's lock (shared is enough): it reads people, statuses and settings.
+// In two steps, because the gate's consent facts take the organization's lock themselves:
+// snapshot_audience under the organization's lock (shared), then plan_message without it.
 #pragma once
 
 #include <map>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "messaging/message.h"
+#include "messaging/render.h"
 #include "people/directory.h"
 #include "policy/gate.h"
 #include "store/store.h"
@@ -40,7 +42,27 @@ struct Plan {
   std::vector<store::DeliveryRow> rows;  // seq from 0 in audience order; empty when !keep_rows
 };
 
-Result<Plan> plan_message(const people::OrgState& org, const Message& m, const policy::Gate& gate, Micros now,
-                          bool keep_rows);
+// One targeted person as the planner and renderer need them.
+struct Candidate {
+  std::string person_id;
+  std::optional<std::string> address;  // on the message's channel
+  std::optional<std::string> zip;
+  MergeValues values;
+};
+
+struct Audience {
+  std::string org_id, brand;
+  const ContactHasher* hasher = nullptr;
+  std::vector<Candidate> people;
+};
+
+// Call with the organization's lock held (shared).
+Result<Audience> snapshot_audience(const people::OrgState& org, const Message& m);
+// Call without it.
+Plan plan_message(const Audience& audience, const Message& m, const policy::Gate& gate, Micros now,
+                  bool keep_rows);
+
+// The US ZIP of a person's first US postal address, for quiet hours.
+std::optional<std::string> zip_of(const Person& p);
 
 }  // namespace tocsin::messaging
