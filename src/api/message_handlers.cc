@@ -4,8 +4,8 @@
 // message is marked `sending`; the dispatcher (messaging/dispatcher.h) does the rest.
 #include <simdjson.h>
 
-#include "api/handlers.h"
 #include "api/hal.h"
+#include "api/handlers.h"
 #include "core/ids.h"
 #include "messaging/audience.h"
 #include "messaging/dispatcher.h"
@@ -109,9 +109,14 @@ Status read_message(const people::OrgState& org, simdjson::dom::element body, Me
     out = std::string(s);
     return Ok{};
   };
-  for (auto [key, field] : {std::pair{"subject", &m.subject}, {"body", &m.body}, {"from", &m.from},
-                            {"reply_to", &m.reply_to}, {"name", &m.name}, {"origin_system", &m.origin_system},
-                            {"tocsin:from_address", &m.from_address}, {"tocsin:sms_sender", &m.sms_sender}})
+  for (auto [key, field] : {std::pair{"subject", &m.subject},
+                            {"body", &m.body},
+                            {"from", &m.from},
+                            {"reply_to", &m.reply_to},
+                            {"name", &m.name},
+                            {"origin_system", &m.origin_system},
+                            {"tocsin:from_address", &m.from_address},
+                            {"tocsin:sms_sender", &m.sms_sender}})
     if (auto s = str(key, *field); !s) return s;
   std::string type;
   if (auto s = str("type", type); !s) return s;
@@ -127,7 +132,8 @@ Status read_message(const people::OrgState& org, simdjson::dom::element body, Me
   if (!body["tocsin:marketing"].get_bool().get(marketing)) m.marketing = marketing;
   if (m.subject.size() > 998) return bad_request("subject is too long (998 characters at most)");
   if (m.body.size() > 512 * 1024) return bad_request("body is too long (512 KiB at most)");
-  if (!m.reply_to.empty() && !normalize_email(m.reply_to)) return bad_request("reply_to is not an email address");
+  if (!m.reply_to.empty() && !normalize_email(m.reply_to))
+    return bad_request("reply_to is not an email address");
   if (!m.from_address.empty()) {
     auto n = normalize_email(m.from_address);
     if (!n) return bad_request("tocsin:from_address is not an email address");
@@ -187,29 +193,31 @@ void create_or_update(Call& c, const std::string& id) {
   if (!c.parse_body(parser, body)) return;
   auto copy = std::make_shared<std::string>(simdjson::minify(body));
   std::string api_base = c.ctx.api_base;
-  commit_write(c, [api_base, id, copy](people::OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
-    simdjson::dom::parser p;
-    simdjson::dom::element b;
-    if (p.parse(*copy).get(b)) return bad_request("body must be a JSON object");
-    Message m;
-    if (!id.empty()) {
-      const Message* existing = org.messaging.message(id);
-      if (!existing) return not_found("no such message");
-      if (existing->status != MessageStatus::kDraft)
-        return bad_request("only a draft can be edited; this message is " +
-                           std::string(messaging::status_name(existing->status)));
-      m = *existing;
-    } else {
-      m.id = new_uuid();
-      m.created = now;
-    }
-    if (auto s = read_message(org, b, m); !s) return s.error();
-    m.modified = now;
-    org.messaging.put_message(w, m);
-    JsonOut j;
-    write_message(api_base, j, m, nullptr);
-    return j.take();
-  });
+  commit_write(c,
+               [api_base, id, copy](people::OrgState& org, store::WriteBatch::OrgWrites& w,
+                                    Micros now) -> Result<std::string> {
+                 simdjson::dom::parser p;
+                 simdjson::dom::element b;
+                 if (p.parse(*copy).get(b)) return bad_request("body must be a JSON object");
+                 Message m;
+                 if (!id.empty()) {
+                   const Message* existing = org.messaging.message(id);
+                   if (!existing) return not_found("no such message");
+                   if (existing->status != MessageStatus::kDraft)
+                     return bad_request("only a draft can be edited; this message is " +
+                                        std::string(messaging::status_name(existing->status)));
+                   m = *existing;
+                 } else {
+                   m.id = new_uuid();
+                   m.created = now;
+                 }
+                 if (auto s = read_message(org, b, m); !s) return s.error();
+                 m.modified = now;
+                 org.messaging.put_message(w, m);
+                 JsonOut j;
+                 write_message(api_base, j, m, nullptr);
+                 return j.take();
+               });
 }
 
 void schedule(Call& c, const std::string& id, bool cancel) {
@@ -225,24 +233,27 @@ void schedule(Call& c, const std::string& id, bool cancel) {
     if (!at) return c.error(400, "scheduled_start_date must be an ISO 8601 date and time");
     if (*at <= now_micros()) return c.error(400, "scheduled_start_date must be in the future");
   }
-  commit_write(c, [id, at, cancel](people::OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
-    const Message* existing = org.messaging.message(id);
-    if (!existing) return not_found("no such message");
-    Message m = *existing;
-    if (cancel) {
-      if (m.status != MessageStatus::kScheduled) return bad_request("this message is not scheduled");
-      m.status = MessageStatus::kDraft;
-      m.scheduled_at = 0;
-    } else {
-      if (auto s = ready_to_send(m); !s) return s.error();
-      m.status = MessageStatus::kScheduled;
-      m.scheduled_at = *at;
-    }
-    m.modified = now;
-    org.messaging.put_message(w, std::move(m));
-    return std::string(cancel ? "{\"message\":\"Your message has been unscheduled\"}"
-                              : "{\"message\":\"Your message has been scheduled\"}");
-  });
+  commit_write(c,
+               [id, at, cancel](people::OrgState& org, store::WriteBatch::OrgWrites& w,
+                                Micros now) -> Result<std::string> {
+                 const Message* existing = org.messaging.message(id);
+                 if (!existing) return not_found("no such message");
+                 Message m = *existing;
+                 if (cancel) {
+                   if (m.status != MessageStatus::kScheduled)
+                     return bad_request("this message is not scheduled");
+                   m.status = MessageStatus::kDraft;
+                   m.scheduled_at = 0;
+                 } else {
+                   if (auto s = ready_to_send(m); !s) return s.error();
+                   m.status = MessageStatus::kScheduled;
+                   m.scheduled_at = *at;
+                 }
+                 m.modified = now;
+                 org.messaging.put_message(w, std::move(m));
+                 return std::string(cancel ? "{\"message\":\"Your message has been unscheduled\"}"
+                                           : "{\"message\":\"Your message has been scheduled\"}");
+               });
 }
 
 void send(Call& c, const std::string& id) {
@@ -264,22 +275,25 @@ void send(Call& c, const std::string& id) {
   int64_t targeted = plan->summary.targeted;
   auto* dispatcher = c.ctx.dispatcher;
   std::string org_id = c.org->org.id;
-  commit_write(c, [id, rows, targeted, dispatcher, org_id](people::OrgState& org, store::WriteBatch::OrgWrites& w,
-                                                            Micros now) -> Result<std::string> {
-    const Message* existing = org.messaging.message(id);
-    if (!existing || existing->status != MessageStatus::kDraft)
-      return bad_request("this message was sent or scheduled meanwhile");
-    Message next = *existing;
-    next.status = MessageStatus::kSending;
-    next.sent_start = now;
-    next.modified = now;
-    next.total_targeted = targeted;
-    org.messaging.put_message(w, std::move(next));
-    return std::string("{\"message\":\"Your email has been sent.\"}");
-  });
+  commit_write(
+      c,
+      [id, rows, targeted, dispatcher, org_id](people::OrgState& org, store::WriteBatch::OrgWrites& w,
+                                               Micros now) -> Result<std::string> {
+        const Message* existing = org.messaging.message(id);
+        if (!existing || existing->status != MessageStatus::kDraft)
+          return bad_request("this message was sent or scheduled meanwhile");
+        Message next = *existing;
+        next.status = MessageStatus::kSending;
+        next.sent_start = now;
+        next.modified = now;
+        next.total_targeted = targeted;
+        org.messaging.put_message(w, std::move(next));
+        return std::string("{\"message\":\"Your email has been sent.\"}");
+      });
   // The dispatcher starts after the status change is durable: begin() is queued behind the commit.
   c.ctx.committer.submit([dispatcher, org_id, id, rows](store::WriteBatch&) {
-    return std::function<void()>([dispatcher, org_id, id, rows] { dispatcher->begin(org_id, id, std::move(*rows)); });
+    return std::function<void()>(
+        [dispatcher, org_id, id, rows] { dispatcher->begin(org_id, id, std::move(*rows)); });
   });
 }
 
@@ -321,7 +335,10 @@ void preflight(Call& c, const std::string& id) {
   j.end();
   if (!s.blocked_reason.empty()) j.kv("blocked_reason", s.blocked_reason).kv("blocked", s.blocked_sentence);
   if (m.channel == Channel::kSms) j.kv("segments", int64_t{s.sms_segments}).kv("encoding", s.sms_encoding);
-  j.begin("_links").link("self", message_href(c, id) + "/tocsin:preflight").link("osdi:message", message_href(c, id)).end();
+  j.begin("_links")
+      .link("self", message_href(c, id) + "/tocsin:preflight")
+      .link("osdi:message", message_href(c, id))
+      .end();
   c.reply(200, j.end().take());
 }
 
@@ -335,8 +352,13 @@ void list_messages(Call& c) {
   lock.unlock();
   std::vector<std::optional<messaging::DeliveryCounts>> counts;
   for (const auto& m : copies) counts.push_back(counts_of(c, m));
-  CollectionSpec spec{"osdi:messages", c.ctx.api_base + "/messages", paging, copies.size(), all.size(),
-                      paging.offset() + copies.size() < all.size(), ""};
+  CollectionSpec spec{"osdi:messages",
+                      c.ctx.api_base + "/messages",
+                      paging,
+                      copies.size(),
+                      all.size(),
+                      paging.offset() + copies.size() < all.size(),
+                      ""};
   JsonOut j;
   write_collection(
       j, spec, c.ctx.api_base, [&](size_t i) { return message_href(c, copies[i].id); },
@@ -373,7 +395,8 @@ void messages(Call& c) {
     return c.error(405, "use GET or PUT on a message");
   }
   const std::string& helper = s[2];
-  if (helper == "schedule" && (method == "POST" || method == "DELETE")) return schedule(c, id, method == "DELETE");
+  if (helper == "schedule" && (method == "POST" || method == "DELETE"))
+    return schedule(c, id, method == "DELETE");
   if (helper == "send" && method == "POST") return send(c, id);
   if (helper == "send" && method == "DELETE") return stop(c, id);
   if ((helper == "tocsin:preflight" || helper == "preflight") && method == "GET") return preflight(c, id);

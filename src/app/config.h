@@ -38,7 +38,7 @@ struct Config {
     std::string outbox_dir;
     std::string smtp_host;
     int smtp_port = 587;
-    std::string smtp_starttls = "required";  // required | optional | off
+    std::string smtp_starttls = "required";    // required | optional | off
     std::string smtp_username, smtp_password;  // secret: never logged
     int smtp_connections = 8;
     double smtp_max_per_second = 0;  // 0 = unpaced

@@ -295,7 +295,8 @@ void add_messaging_commands(CLI::App& app, CLI::App& org_command) {
   domain_add->add_option("domain", a->domain)->required();
   domain_add->add_option("--selector", a->selector, "DKIM selector (default tocsin1)");
   domain_add->callback([a] { run_domain_add(*a); });
-  auto* domain_verify = domain->add_subcommand("verify", "look up the domain's DKIM record; verified when it matches");
+  auto* domain_verify =
+      domain->add_subcommand("verify", "look up the domain's DKIM record; verified when it matches");
   domain_verify->add_option("--data", a->dir)->required();
   domain_verify->add_option("--org", a->org_id)->required();
   domain_verify->add_option("domain", a->domain)->required();

@@ -9,14 +9,14 @@
 #include "api/api_service.h"
 #include "api/http_server.h"
 #include "api/keyring.h"
-#include "email/unsubscribe_token.h"
 #include "email/outbox_folder.h"
 #include "email/smtp_relay.h"
+#include "email/unsubscribe_token.h"
 #include "messaging/dispatcher.h"
 #include "messaging/gate_wiring.h"
+#include "people/directory.h"
 #include "sms/kannel_driver.h"
 #include "sms/outbox_lines.h"
-#include "people/directory.h"
 #include "store/group_commit.h"
 
 namespace tocsin {
@@ -139,7 +139,8 @@ int serve(Installation& inst, Config config) {
     sms_transport = std::make_unique<sms::KannelDriver>(kc);
     spdlog::info("texts go to Kannel");
   } else {
-    std::string file = config.sms.outbox_file.empty() ? inst.dir + "/sms-outbox.jsonl" : config.sms.outbox_file;
+    std::string file =
+        config.sms.outbox_file.empty() ? inst.dir + "/sms-outbox.jsonl" : config.sms.outbox_file;
     auto lines = sms::OutboxLines::open(file);
     if (!lines) {
       spdlog::error("SMS outbox: {}", lines.error().message);
@@ -153,9 +154,9 @@ int serve(Installation& inst, Config config) {
     auto host = config.public_url.substr(config.public_url.find("://") + 3);
     mail_domain = host.substr(0, host.find_first_of(":/"));
   }
-  messaging::Dispatcher dispatcher({*inst.store, committer, directory, gate, email_transport.get(),
-                                    sms_transport.get(), &tokens},
-                                   {config.public_url, mail_domain});
+  messaging::Dispatcher dispatcher(
+      {*inst.store, committer, directory, gate, email_transport.get(), sms_transport.get(), &tokens},
+      {config.public_url, mail_domain});
   if (auto s = dispatcher.resume(); !s) {
     spdlog::error("cannot resume blasts: {}", s.error().message);
     return 1;
@@ -163,8 +164,9 @@ int serve(Installation& inst, Config config) {
   dispatcher.start();
   api::HelperLimits helper_limits(config.helper_posts_per_action_per_second, config.helper_action_burst,
                                   config.helper_posts_per_phone_per_hour, config.helper_phone_burst);
-  api::ApiContext ctx{config,         *inst.store, committer, directory,        config.public_url + "/api/v2",
-                      &helper_limits, &gate,       &tokens,   config.public_url, &dispatcher};
+  api::ApiContext ctx{
+      config,         *inst.store, committer, directory,         config.public_url + "/api/v2",
+      &helper_limits, &gate,       &tokens,   config.public_url, &dispatcher};
   api::ApiService service(ctx, keys);
   api::HttpServer server(opts, [&service](api::Request&& r, api::Respond respond) {
     service.handle(std::move(r), std::move(respond));

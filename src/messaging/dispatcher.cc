@@ -81,7 +81,8 @@ Result<Plan> Dispatcher::plan_and_store(people::OrgState& org, const Message& m)
   return plan;
 }
 
-void Dispatcher::begin(const std::string& org_id, const std::string& message_id, std::vector<DeliveryRow> rows) {
+void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
+                       std::vector<DeliveryRow> rows) {
   auto* org = deps_.directory.find(org_id);
   if (!org) return;
   auto run = std::make_unique<Run>();
@@ -102,7 +103,8 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
     if (m->channel == Channel::kEmail) {
       auto d = org->messaging.domains().find(domain_of(m->sender_address()));
       if (d != org->messaging.domains().end()) {
-        auto signer = email::DkimSigner::make(d->second.domain, d->second.selector, d->second.private_key_pem);
+        auto signer =
+            email::DkimSigner::make(d->second.domain, d->second.selector, d->second.private_key_pem);
         if (signer)
           run->signer.emplace(std::move(signer).value());
         else
@@ -174,7 +176,8 @@ Result<DeliveryCounts> Dispatcher::counts(const std::string& org_id, const std::
   auto s = deps_.store.scope(org_id).for_each_delivery(message_id, [&](const DeliveryRow& r) {
     ++c.total;
     ++c.by_state[r.state];
-    if (r.state == DeliveryState::kSuppressed || r.state == DeliveryState::kBlocked) ++c.excluded_by_reason[r.reason];
+    if (r.state == DeliveryState::kSuppressed || r.state == DeliveryState::kBlocked)
+      ++c.excluded_by_reason[r.reason];
     if (r.events & store::kOpened) ++c.opened;
     if (r.events & store::kClicked) ++c.clicked;
     if (r.events & store::kUnsubscribed) ++c.unsubscribed;
@@ -354,7 +357,8 @@ bool Dispatcher::round(Run& run) {
     policy::Recipient to{r.address, r.contact, zips[i]};
     policy::Decision d;
     if (m.channel == Channel::kEmail) {
-      auto out = gate.dispatch(policy::OutboundEmail{run.org_id, to, policy::MessageKind::kBlast, from_domain});
+      auto out =
+          gate.dispatch(policy::OutboundEmail{run.org_id, to, policy::MessageKind::kBlast, from_domain});
       d = out.decision;
       emails[i] = std::move(out.cleared);
     } else {
@@ -418,7 +422,8 @@ bool Dispatcher::round(Run& run) {
         e.subject = parts.subject;
         e.html = parts.html;
         e.text = parts.text;
-        // RFC 8058 one-click needs https; a plain-http development server keeps the mailto and the footer link.
+        // RFC 8058 one-click needs https; a plain-http development server keeps the mailto and the footer
+        // link.
         if (frame.unsubscribe_url.rfind("https://", 0) == 0) e.list_unsubscribe_url = frame.unsubscribe_url;
         e.list_unsubscribe_mailto = "unsubscribe+" + token + "@" + options_.mail_domain;
         e.message_id = m.id + "." + std::to_string(r.seq) + "@" + options_.mail_domain;
@@ -432,9 +437,8 @@ bool Dispatcher::round(Run& run) {
             auto sig = run.signer->sign(data);
             if (sig) data = sig.value() + data;
           }
-          auto h = deps_.email->send(*emails[i], "bounces+" + m.id + "." + std::to_string(r.seq) + "@" +
-                                                     options_.mail_domain,
-                                     data);
+          auto h = deps_.email->send(
+              *emails[i], "bounces+" + m.id + "." + std::to_string(r.seq) + "@" + options_.mail_domain, data);
           detail = h.detail;
           result = h.outcome == email::Handover::Outcome::kAccepted   ? kOk
                    : h.outcome == email::Handover::Outcome::kDeferred ? kRetry
@@ -445,7 +449,7 @@ bool Dispatcher::round(Run& run) {
         if (grant.kind != sms::Pacer::Grant::Kind::kGo) {
           result = kRetry;
           detail = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? "sender's daily cap reached"
-                                                                     : "sender not configured";
+                                                                    : "sender not configured";
           r.next_at = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? grant.at : now + backoff(1);
         } else {
           auto h = deps_.sms->send(*texts[i], delivery_id);
