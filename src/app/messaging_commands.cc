@@ -207,7 +207,11 @@ void run_domain_verify(const Args& a) {
   if (!dns) fail(dns.error());
   auto check = dns->check_dkim(d->domain, d->selector, d->public_key_b64);
   d->last_check = check.sentence;
-  if (check.outcome == email::DnsCheck::Outcome::kVerified) d->verified_at = now_micros();
+  // A record that was removed or replaced un-verifies the domain; a DNS failure (kError) changes nothing.
+  if (check.outcome == email::DnsCheck::Outcome::kVerified)
+    d->verified_at = now_micros();
+  else if (check.outcome != email::DnsCheck::Outcome::kError)
+    d->verified_at = 0;
   store::OrgDoc doc{std::string(messaging::kDomainKind), domain, messaging::encode_domain(d.value())};
   if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail(st.error());
   api::JsonOut j;
