@@ -20,8 +20,6 @@ import itertools
 import json
 import os
 import random
-import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -29,6 +27,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
+
+from fixtures.processes import free_port, stop_process  # noqa: F401 (free_port: suites import it from here)
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(os.environ.get("TOCSIN_AN_FIXTURES", "/work/shared/reference/an-fixtures"))
@@ -48,12 +48,6 @@ HIGH_LIMITS = {
 
 def tocsin_bin() -> str:
     return os.environ.get("TOCSIN_BIN") or str(REPO / "build" / "tocsin")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def load_fixture(rel: str):
@@ -186,14 +180,8 @@ class TocsinServer:
 
     def stop(self, timeout: float = 10):
         p, self.proc = self.proc, None
-        if p is None or p.poll() is not None:
-            return
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(timeout=timeout)
+        if p is not None:
+            stop_process(p, timeout)
 
     def restart(self):
         self.stop()

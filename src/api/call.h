@@ -17,7 +17,8 @@
 
 namespace tocsin::messaging {
 class GateWiring;
-}
+class Dispatcher;
+}  // namespace tocsin::messaging
 namespace tocsin::email {
 class UnsubscribeTokens;
 class DeliveryTokens;
@@ -36,6 +37,7 @@ struct ApiContext {
   messaging::GateWiring* gate = nullptr;  // the one send gate and the facts it reads (null in API-only tests)
   const email::UnsubscribeTokens* tokens = nullptr;  // unsubscribe and tracking links
   std::string public_url;                            // e.g. "https://act.example.org" (links in messages)
+  messaging::Dispatcher* dispatcher = nullptr;       // sends blasts (null in API-only tests)
   const email::DeliveryTokens* delivery_tokens = nullptr;  // bounce/mailto addresses (email/bounce_address.h)
 };
 

@@ -14,7 +14,9 @@ void metadata(Call& call);  // /metadata, /metadata/custom_fields
 // Every collection of actions/action_type.h: /petitions, /petitions/{id}, /petitions/{id}/signatures[/{id}],
 // /event_campaigns/{id}/events[/...], likewise for the other kinds (api/action_handlers.cc).
 void actions(Call& call);
-void donations(Call& call);  // /donations, /donations/{id}
+void donations(Call& call);
+// /messages, /messages/{id}, /messages/{id}/schedule|send (POST, DELETE), /messages/{id}/tocsin:preflight.
+void messages(Call& call);  // /donations, /donations/{id}
 // /people/{id}/<record collection>[/{id}] (signatures, attendances, submissions, donations, outreaches).
 void records_of_person(Call& call, const std::string& person_id, const std::string& record_collection);
 // POST /<action collection>/{id}/<record collection>: the keyless record helper posts.

@@ -1,6 +1,6 @@
 // POST /mail/inbound: one raw RFC 5322 message (a bounce, a complaint report, a mail to an unsubscribe
 // address), as `tocsin ingest-mail` forwards it or a mail gateway posts it; messaging/mail_ingest.h does
-// the work. Authenticated by the shared secret `[mail] ingest_secret` in X-Tocsin-Ingest-Secret; the
+// the work. Authenticated by the shared secret `[email] ingest_secret` in X-Tocsin-Ingest-Secret; the
 // envelope recipient, when the poster knows it, in X-Tocsin-Envelope-Recipient.
 //
 // 200 {"outcome": ...} when the message was applied or deliberately ignored (malformed, not ours);
@@ -34,7 +34,7 @@ people::OrgState* owner_of(people::Directory& directory, const std::string& mess
 void mail(Call& c) {
   if (c.seg.size() != 2 || c.seg[1] != "inbound") return c.error(404, "not found");
   if (c.req.method != "POST") return c.reply(405, error_body("use POST"), {{"Allow", "POST"}});
-  if (!secret_matches(c.ctx.config.ingest_secret, c.req.header("x-tocsin-ingest-secret")))
+  if (!secret_matches(c.ctx.config.email.ingest_secret, c.req.header("x-tocsin-ingest-secret")))
     return c.error(401, "ingest secret invalid or not present");
   if (!c.ctx.delivery_tokens) return c.error(503, "mail ingest is not available");
   const std::string* rcpt = c.req.header("x-tocsin-envelope-recipient");

@@ -10,101 +10,18 @@
 #include "api/odata_filter.h"
 #include "api/person_json.h"
 #include "core/contact_point.h"
+#include "people/person_filter.h"
 #include "people/upsert.h"
 
 namespace tocsin::api::handlers {
 namespace {
 
 using people::OrgState;
+using people::PersonMatcher;
 
 std::string person_href(const Call& c, const std::string& id) {
   return c.ctx.api_base + "/people/" + id;
 }
-
-// ---- filtering -------------------------------------------------------------------------------------
-
-// Field value of a person for a filter clause; nullopt when the field is not filterable (empty result).
-struct PersonMatcher {
-  const OrgState* org;
-  std::vector<FilterClause> clauses;
-
-  static Result<PersonMatcher> make(const OrgState& org, const Filter& f) {
-    PersonMatcher m{&org, f.clauses};
-    for (auto& cl : m.clauses) {
-      if (cl.field == "email") cl.field = "email_address";
-      if (cl.field == "email_address") {
-        auto n = normalize_email(cl.value);
-        if (n) cl.value = n.value();
-      } else if (cl.field == "phone_number") {
-        auto n = normalize_phone(cl.value, org.org.default_region);
-        if (n) cl.value = n.value();
-      } else if (cl.field == "created_date" || cl.field == "modified_date") {
-        auto t = parse_iso8601(cl.value);
-        if (!t) return bad_request("invalid filter: " + cl.field + " needs a date like '2014-03-25'");
-        cl.value = std::to_string(*t);
-      }
-    }
-    return m;
-  }
-
-  bool clause_holds(const Person& p, const FilterClause& cl) const {
-    const auto& f = cl.field;
-    if (f == "created_date") return compare(p.created, cl.op, int64_t{std::stoll(cl.value)});
-    if (f == "modified_date") return compare(p.modified, cl.op, int64_t{std::stoll(cl.value)});
-    auto any = [&](auto&& values) {
-      for (const std::string& v : values)
-        if (compare(v, cl.op, cl.value)) return true;
-      return false;
-    };
-    if (f == "given_name") return compare(p.given_name, cl.op, cl.value);
-    if (f == "family_name") return compare(p.family_name, cl.op, cl.value);
-    if (f == "email_address") return p.email && compare(*p.email, cl.op, cl.value);
-    if (f == "phone_number") return p.phone && compare(*p.phone, cl.op, cl.value);
-    if (f == "identifier") {
-      std::vector<std::string> ids = p.identifiers;
-      ids.push_back("action_network:" + p.id);
-      return any(ids);
-    }
-    if (f == "region" || f == "postal_code") {
-      std::vector<std::string> vals;
-      for (const auto& a : p.postal_addresses) vals.push_back(f == "region" ? a.region : a.postal_code);
-      return any(vals);
-    }
-    return false;  // not a filterable field: nothing matches (never an error, never a 500)
-  }
-
-  bool matches(const Person& p) const {
-    for (const auto& cl : clauses)
-      if (!clause_holds(p, cl)) return false;
-    return true;
-  }
-
-  // An equality on an indexed field narrows the scan to at most one person.
-  std::optional<std::vector<const Person*>> indexed() const {
-    for (const auto& cl : clauses) {
-      if (cl.op != FilterOp::kEq) continue;
-      const Person* p = nullptr;
-      if (cl.field == "email_address")
-        p = org->find_by_contact(Channel::kEmail, cl.value);
-      else if (cl.field == "phone_number")
-        p = org->find_by_contact(Channel::kSms, cl.value);
-      else if (cl.field == "identifier") {
-        if (cl.value.rfind("action_network:", 0) == 0) {
-          p = org->find_person(cl.value.substr(15));
-        } else if (auto it = org->person_by_identifier.find(cl.value);
-                   it != org->person_by_identifier.end()) {
-          p = org->find_person(it->second);
-        }
-      } else {
-        continue;
-      }
-      std::vector<const Person*> out;
-      if (p && matches(*p)) out.push_back(p);
-      return out;
-    }
-    return std::nullopt;
-  }
-};
 
 void list_people(Call& c) {
   auto paging = parse_paging(c.target);

@@ -34,8 +34,22 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "limits.helper_posts_per_phone_per_hour",
                                                "limits.helper_phone_burst",
                                                "privacy.age_custom_field",
-                                               "mail.domain",
-                                               "mail.ingest_secret"};
+                                               "email.mail_domain",
+                                               "email.outbox_dir",
+                                               "email.smtp_host",
+                                               "email.smtp_port",
+                                               "email.smtp_starttls",
+                                               "email.smtp_username",
+                                               "email.smtp_password",
+                                               "email.smtp_connections",
+                                               "email.smtp_max_per_second",
+                                               "email.ingest_secret",
+                                               "sms.gateway",
+                                               "sms.outbox_file",
+                                               "sms.kannel_sendsms_url",
+                                               "sms.kannel_username",
+                                               "sms.kannel_password",
+                                               "sms.kannel_dlr_secret"};
   for (const auto& [section, node] : t) {
     const auto* tbl = node.as_table();
     if (!tbl) return bad_request("tocsin.toml: unknown key " + std::string(section.str()));
@@ -66,13 +80,33 @@ Result<Config> load_config(const std::string& data_dir) {
       num("helper_posts_per_phone_per_hour", c.helper_posts_per_phone_per_hour);
   c.helper_phone_burst = num("helper_phone_burst", c.helper_phone_burst);
   c.age_custom_field = t["privacy"]["age_custom_field"].value_or(c.age_custom_field);
-  c.mail_domain = lower_ascii(t["mail"]["domain"].value_or(c.mail_domain));
-  c.ingest_secret = t["mail"]["ingest_secret"].value_or(c.ingest_secret);
+  auto& e = c.email;
+  e.mail_domain = lower_ascii(t["email"]["mail_domain"].value_or(e.mail_domain));
+  e.outbox_dir = t["email"]["outbox_dir"].value_or(e.outbox_dir);
+  e.smtp_host = t["email"]["smtp_host"].value_or(e.smtp_host);
+  e.smtp_port = static_cast<int>(t["email"]["smtp_port"].value_or(int64_t{e.smtp_port}));
+  e.smtp_starttls = t["email"]["smtp_starttls"].value_or(e.smtp_starttls);
+  e.smtp_username = t["email"]["smtp_username"].value_or(e.smtp_username);
+  e.smtp_password = t["email"]["smtp_password"].value_or(e.smtp_password);
+  e.smtp_connections = static_cast<int>(t["email"]["smtp_connections"].value_or(int64_t{e.smtp_connections}));
+  e.smtp_max_per_second = t["email"]["smtp_max_per_second"].value_or(e.smtp_max_per_second);
+  e.ingest_secret = t["email"]["ingest_secret"].value_or(e.ingest_secret);
+  if (e.smtp_starttls != "required" && e.smtp_starttls != "optional" && e.smtp_starttls != "off")
+    return bad_request("tocsin.toml: email.smtp_starttls must be required, optional or off");
+  auto& m = c.sms;
+  m.gateway = t["sms"]["gateway"].value_or(m.gateway);
+  m.outbox_file = t["sms"]["outbox_file"].value_or(m.outbox_file);
+  m.kannel_sendsms_url = t["sms"]["kannel_sendsms_url"].value_or(m.kannel_sendsms_url);
+  m.kannel_username = t["sms"]["kannel_username"].value_or(m.kannel_username);
+  m.kannel_password = t["sms"]["kannel_password"].value_or(m.kannel_password);
+  m.kannel_dlr_secret = t["sms"]["kannel_dlr_secret"].value_or(m.kannel_dlr_secret);
+  if (m.gateway != "outbox" && m.gateway != "kannel")
+    return bad_request("tocsin.toml: sms.gateway must be outbox or kannel");
   return c;
 }
 
 std::string effective_mail_domain(const Config& c) {
-  if (!c.mail_domain.empty()) return c.mail_domain;
+  if (!c.email.mail_domain.empty()) return c.email.mail_domain;
   std::string_view url = c.public_url.empty() ? std::string_view(c.listen) : std::string_view(c.public_url);
   if (auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
   url = url.substr(0, url.find_first_of("/?#"));

@@ -32,15 +32,30 @@ struct Config {
   // (actions/age_gate.h) besides OSDI birthdate; empty: none.
   std::string age_custom_field;
 
-  // [mail] Domain of the addresses bounces, complaints and mailto unsubscribes come back to
-  // (bounce+...@, unsubscribe+...@; email/bounce_address.h); empty: the host of public_url.
-  std::string mail_domain;
-  // [mail] Shared secret of POST /mail/inbound (header X-Tocsin-Ingest-Secret); empty: the endpoint refuses
-  // everything and `tocsin ingest-mail` can only apply directly to a stopped server's data directory.
-  std::string ingest_secret;
+  // Email delivery: an SMTP relay when smtp_host is set, else .eml files in outbox_dir (default DIR/outbox).
+  struct Email {
+    std::string mail_domain;  // bounce and mailto-unsubscribe addresses; default: public_url's host
+    std::string outbox_dir;
+    std::string smtp_host;
+    int smtp_port = 587;
+    std::string smtp_starttls = "required";    // required | optional | off
+    std::string smtp_username, smtp_password;  // secret: never logged
+    int smtp_connections = 8;
+    double smtp_max_per_second = 0;  // 0 = unpaced
+    // Shared secret of POST /mail/inbound (header X-Tocsin-Ingest-Secret); empty: the endpoint refuses
+    // everything and `tocsin ingest-mail` can only apply directly to a stopped server's data directory.
+    std::string ingest_secret;
+  } email;
+  // Texts: JSON lines in outbox_file (default DIR/sms-outbox.jsonl), or Kannel's sendsms.
+  struct Sms {
+    std::string gateway = "outbox";  // outbox | kannel
+    std::string outbox_file;
+    std::string kannel_sendsms_url, kannel_username, kannel_password, kannel_dlr_secret;
+  } sms;
 };
 
-// The mail domain in effect: mail_domain, else the host of public_url (else of listen).
+// The mail domain in effect (bounce+/unsubscribe+ addresses, email/bounce_address.h): email.mail_domain,
+// else the host of public_url (else of listen).
 std::string effective_mail_domain(const Config& c);
 
 // Reads DIR/tocsin.toml if present. Unknown keys are errors (a typo must not silently weaken a limit).

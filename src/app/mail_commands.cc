@@ -48,7 +48,7 @@ std::string read_stdin(size_t limit) {
 
 void forward(const std::string& url, const Config& config, const std::string& raw, const std::string& rcpt) {
   std::vector<std::pair<std::string, std::string>> headers = {
-      {"Content-Type", "message/rfc822"}, {"X-Tocsin-Ingest-Secret", config.ingest_secret}};
+      {"Content-Type", "message/rfc822"}, {"X-Tocsin-Ingest-Secret", config.email.ingest_secret}};
   if (!rcpt.empty()) headers.emplace_back("X-Tocsin-Envelope-Recipient", rcpt);
   auto reply = http_post(url + "/mail/inbound", raw, headers);
   if (!reply) tempfail(reply.error().message);
@@ -177,11 +177,10 @@ void run_links(const Args& a) {
   j.begin()
       .kv("bounce_address", bounce.value())
       .kv("delivery_header", header.value())
-      .kv("message_id", msgid.value())
+      .kv("message_id", "<" + msgid.value() + ">")
       .kv("unsubscribe_token", token.value())
       .kv("unsubscribe_url", url)
-      .kv("unsubscribe_mailto", mailto.value())
-      .kv("list_unsubscribe", email::list_unsubscribe_value(url, mailto.value()));
+      .kv("unsubscribe_mailto", mailto.value());
   std::cout << j.end().take() << "\n";
   finish(0);
 }

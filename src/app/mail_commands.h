@@ -5,12 +5,12 @@
 //   Postfix keeps it and retries, 64 (EX_USAGE) for a wrong command line.
 //   Where it applies: a running server holds the data directory's lock and its own copy of the ledger's
 //   chain head and the projection, so a second writer would fork the chain; the CLI therefore posts the
-//   message to the server (POST /mail/inbound, `--url` or http://<[server] listen>, secret `[mail]
+//   message to the server (POST /mail/inbound, `--url` or http://<[server] listen>, secret `[email]
 //   ingest_secret`), which answers after its commit. Only when no server runs does it take the lock and
 //   apply directly. Either way the exit code 0 comes after the write is durable.
 // - `tocsin mail-links --data D --org O --message M --seq N [--person P]` prints the addresses and links
-//   one delivery's message carries (bounce address, X-Tocsin-Delivery, Message-ID, List-Unsubscribe with
-//   its URL and mailto), for operators checking a report and for tests.
+//   one delivery's message carries (bounce address, X-Tocsin-Delivery, Message-ID, the unsubscribe URL and
+//   mailto), for operators checking a report and for tests.
 #pragma once
 
 #include <CLI/CLI.hpp>

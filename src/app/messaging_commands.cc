@@ -5,6 +5,8 @@
 #include "api/json_out.h"
 #include "app/installation.h"
 #include "core/contact_point.h"
+#include "core/text.h"
+#include "email/dkim_dns_check.h"
 #include "email/dkim_key.h"
 #include "messaging/settings.h"
 
@@ -25,6 +27,7 @@ struct Args {
   double mps = 1.0;
   int64_t daily_cap = 0;
   bool platform = false;
+  std::string dns;
 };
 
 [[noreturn]] void finish(int code) {
@@ -192,6 +195,35 @@ void run_domain_add(const Args& a) {
   finish(0);
 }
 
+void run_domain_verify(const Args& a) {
+  auto inst = open_for(a);
+  std::string domain = lower_ascii(a.domain);
+  auto existing = inst.store->org_doc(a.org_id, messaging::kDomainKind, domain);
+  if (!existing) fail(existing.error());
+  if (!existing.value()) fail(not_found("domain " + domain + " is not registered (tocsin domain add)"));
+  auto d = messaging::decode_domain(existing.value()->doc);
+  if (!d) fail(d.error());
+  auto dns = email::DnsChecker::make(a.dns);
+  if (!dns) fail(dns.error());
+  auto check = dns->check_dkim(d->domain, d->selector, d->public_key_b64);
+  d->last_check = check.sentence;
+  // A record that was removed or replaced un-verifies the domain; a DNS failure (kError) changes nothing.
+  if (check.outcome == email::DnsCheck::Outcome::kVerified)
+    d->verified_at = now_micros();
+  else if (check.outcome != email::DnsCheck::Outcome::kError)
+    d->verified_at = 0;
+  store::OrgDoc doc{std::string(messaging::kDomainKind), domain, messaging::encode_domain(d.value())};
+  if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail(st.error());
+  api::JsonOut j;
+  j.begin()
+      .kv("domain", domain)
+      .kv("result", email::dns_outcome_name(check.outcome))
+      .kv("verified", d->verified_at > 0)
+      .kv("detail", check.sentence);
+  std::cout << j.end().take() << "\n";
+  finish(check.outcome == email::DnsCheck::Outcome::kVerified ? 0 : 1);
+}
+
 void run_suppress(const Args& a) {
   if (!a.platform)
     fail(bad_request("only --platform suppressions are made here (opt-outs go through the ledger)"));
@@ -267,6 +299,13 @@ void add_messaging_commands(CLI::App& app, CLI::App& org_command) {
   domain_add->add_option("domain", a->domain)->required();
   domain_add->add_option("--selector", a->selector, "DKIM selector (default tocsin1)");
   domain_add->callback([a] { run_domain_add(*a); });
+  auto* domain_verify =
+      domain->add_subcommand("verify", "look up the domain's DKIM record; verified when it matches");
+  domain_verify->add_option("--data", a->dir)->required();
+  domain_verify->add_option("--org", a->org_id)->required();
+  domain_verify->add_option("domain", a->domain)->required();
+  domain_verify->add_option("--dns", a->dns, "resolver to ask, e.g. 127.0.0.1@5353 (default: the system's)");
+  domain_verify->callback([a] { run_domain_verify(*a); });
 
   auto* suppress = app.add_subcommand("suppress", "block an address platform-wide");
   suppress->add_option("--data", a->dir)->required();

@@ -10,9 +10,14 @@
 #include "api/http_server.h"
 #include "api/keyring.h"
 #include "email/delivery_token.h"
+#include "email/outbox_folder.h"
+#include "email/smtp_relay.h"
 #include "email/unsubscribe_token.h"
+#include "messaging/dispatcher.h"
 #include "messaging/gate_wiring.h"
 #include "people/directory.h"
+#include "sms/kannel_driver.h"
+#include "sms/outbox_lines.h"
 #include "store/group_commit.h"
 
 namespace tocsin {
@@ -94,10 +99,71 @@ int serve(Installation& inst, Config config) {
   email::DeliveryTokens delivery_tokens(inst.token_keys);
 
   store::GroupCommitter committer(*inst.store);
+
+  // Transports: an SMTP relay when configured, else the outbox folder; texts to Kannel or the outbox file.
+  std::unique_ptr<email::EmailTransport> email_transport;
+  if (!config.email.smtp_host.empty()) {
+    email::SmtpRelayConfig rc;
+    rc.host = config.email.smtp_host;
+    rc.port = config.email.smtp_port;
+    rc.starttls = config.email.smtp_starttls == "off"        ? email::SmtpRelayConfig::StartTls::kOff
+                  : config.email.smtp_starttls == "optional" ? email::SmtpRelayConfig::StartTls::kOptional
+                                                             : email::SmtpRelayConfig::StartTls::kRequired;
+    rc.username = config.email.smtp_username;
+    rc.password = config.email.smtp_password;
+    rc.connections = config.email.smtp_connections;
+    rc.max_per_second = config.email.smtp_max_per_second;
+    auto relay = email::SmtpRelay::make(rc);
+    if (!relay) {
+      spdlog::error("SMTP relay: {}", relay.error().message);
+      return 1;
+    }
+    email_transport = std::move(relay).value();
+    spdlog::info("email goes to the SMTP relay {}:{}", rc.host, rc.port);
+  } else {
+    std::string dir = config.email.outbox_dir.empty() ? inst.dir + "/outbox" : config.email.outbox_dir;
+    auto outbox = email::OutboxFolder::make(dir);
+    if (!outbox) {
+      spdlog::error("email outbox: {}", outbox.error().message);
+      return 1;
+    }
+    email_transport = std::make_unique<email::OutboxFolder>(std::move(outbox).value());
+    spdlog::info("email goes to the outbox folder {}", dir);
+  }
+  std::unique_ptr<sms::SmsTransport> sms_transport;
+  if (config.sms.gateway == "kannel") {
+    sms::KannelConfig kc;
+    kc.sendsms_url = config.sms.kannel_sendsms_url;
+    kc.username = config.sms.kannel_username;
+    kc.password = config.sms.kannel_password;
+    kc.dlr_secret = config.sms.kannel_dlr_secret;
+    kc.dlr_url = config.public_url + "/sms/kannel/dlr";
+    sms_transport = std::make_unique<sms::KannelDriver>(kc);
+    spdlog::info("texts go to Kannel");
+  } else {
+    std::string file =
+        config.sms.outbox_file.empty() ? inst.dir + "/sms-outbox.jsonl" : config.sms.outbox_file;
+    auto lines = sms::OutboxLines::open(file);
+    if (!lines) {
+      spdlog::error("SMS outbox: {}", lines.error().message);
+      return 1;
+    }
+    sms_transport = std::move(lines).value();
+    spdlog::info("texts go to the outbox file {}", file);
+  }
+  messaging::Dispatcher dispatcher({*inst.store, committer, directory, gate, email_transport.get(),
+                                    sms_transport.get(), &tokens, &delivery_tokens},
+                                   {config.public_url, effective_mail_domain(config)});
+  if (auto s = dispatcher.resume(); !s) {
+    spdlog::error("cannot resume blasts: {}", s.error().message);
+    return 1;
+  }
+  dispatcher.start();
   api::HelperLimits helper_limits(config.helper_posts_per_action_per_second, config.helper_action_burst,
                                   config.helper_posts_per_phone_per_hour, config.helper_phone_burst);
-  api::ApiContext ctx{config,         *inst.store, committer, directory,        config.public_url + "/api/v2",
-                      &helper_limits, &gate,       &tokens,   config.public_url};
+  api::ApiContext ctx{
+      config,         *inst.store, committer, directory,         config.public_url + "/api/v2",
+      &helper_limits, &gate,       &tokens,   config.public_url, &dispatcher};
   ctx.delivery_tokens = &delivery_tokens;
   api::ApiService service(ctx, keys);
   api::HttpServer server(opts, [&service](api::Request&& r, api::Respond respond) {
@@ -125,6 +191,7 @@ int serve(Installation& inst, Config config) {
   server.wait();
   running = false;
   refresher.join();
+  dispatcher.stop();
   committer.stop();  // every accepted write is committed before we exit
   spdlog::info("stopped");
   return 0;

@@ -30,7 +30,7 @@ Result<std::string> delivery_message_id(const DeliveryTokens& tokens, std::strin
                                         const DeliveryRef& ref) {
   auto t = tokens.issue(TokenPurpose::kBounce, ref);
   if (!t) return t.error();
-  return "<" + t.value() + "@" + std::string(mail_domain) + ">";
+  return t.value() + "@" + std::string(mail_domain);
 }
 
 std::optional<AddressedDelivery> parse_delivery_reference(const DeliveryTokens& tokens,

@@ -24,7 +24,8 @@ Result<std::string> bounce_address(const DeliveryTokens& tokens, std::string_vie
                                    const DeliveryRef& ref);
 // The value of the X-Tocsin-Delivery header (the bounce token).
 Result<std::string> delivery_header_value(const DeliveryTokens& tokens, const DeliveryRef& ref);
-// "<<token>@<mail_domain>>": a Message-ID unique per delivery that names it.
+// "<token>@<mail_domain>": a Message-ID (without angle brackets, as email::RenderedEmail takes it) unique
+// per delivery that names it.
 Result<std::string> delivery_message_id(const DeliveryTokens& tokens, std::string_view mail_domain,
                                         const DeliveryRef& ref);
 

@@ -1,31 +1,12 @@
 #include "email/mail_report.h"
 
-#include <gmime/gmime.h>
-
 #include <cctype>
-#include <mutex>
 
 #include "core/text.h"
+#include "email/gmime_util.h"
 
 namespace tocsin::email {
 namespace {
-
-void ensure_gmime() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
-
-// GObject references released at scope end.
-template <typename T>
-struct Ref {
-  T* p = nullptr;
-  explicit Ref(T* v) : p(v) {}
-  ~Ref() {
-    if (p) g_object_unref(p);
-  }
-  Ref(const Ref&) = delete;
-  Ref& operator=(const Ref&) = delete;
-};
 
 using Fields = std::map<std::string, std::string>;  // lower-cased name -> first value
 

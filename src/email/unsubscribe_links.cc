@@ -14,10 +14,4 @@ Result<std::string> unsubscribe_mailto(const DeliveryTokens& tokens, std::string
   return "mailto:unsubscribe+" + t.value() + "@" + std::string(mail_domain) + "?subject=unsubscribe";
 }
 
-std::string list_unsubscribe_value(std::string_view url, std::string_view mailto) {
-  std::string v = "<" + std::string(url) + ">";
-  if (!mailto.empty()) v += ", <" + std::string(mailto) + ">";
-  return v;
-}
-
 }  // namespace tocsin::email

@@ -1,5 +1,6 @@
-// The unsubscribe links of one delivery, as the renderer puts them in the footer and the
-// List-Unsubscribe header (compliance-rules EM-2, EM-U1; RFC 8058, RFC 2369).
+// The unsubscribe links of one delivery, as the dispatcher puts them in the footer and in
+// email::RenderedEmail, whose builder writes List-Unsubscribe and List-Unsubscribe-Post (compliance-rules
+// EM-2, EM-U1; RFC 8058, RFC 2369).
 #pragma once
 
 #include <string>
@@ -18,9 +19,5 @@ std::string unsubscribe_url(std::string_view public_url, std::string_view unsubs
 // delivery's recipient through ingest (messaging/mail_ingest.h).
 Result<std::string> unsubscribe_mailto(const DeliveryTokens& tokens, std::string_view mail_domain,
                                        const DeliveryRef& ref);
-
-// The List-Unsubscribe value: "<https URL>, <mailto:...>" (RFC 2369), one line.
-std::string list_unsubscribe_value(std::string_view url, std::string_view mailto);
-inline constexpr std::string_view kListUnsubscribePostValue = "List-Unsubscribe=One-Click";
 
 }  // namespace tocsin::email

@@ -81,6 +81,10 @@ constexpr std::array kRows{
         "This opt-out was already confirmed; only one confirmation is allowed."},
     Row{Reason::kConfirmationMarketing, Kind::kBlock, "confirmation_marketing", "SMS-R3",
         "An opt-out confirmation may not carry marketing."},
+    Row{Reason::kHelpReply, Kind::kSend, "help_reply", "SMS-K2, SMS-K3",
+        "The answer to a HELP or INFO request, sent whatever the number's subscription status."},
+    Row{Reason::kHelpReplyMarketing, Kind::kBlock, "help_reply_marketing", "SMS-K3",
+        "The answer to HELP or INFO may not carry marketing."},
 };
 
 constexpr bool rows_in_enum_order() {
@@ -89,7 +93,7 @@ constexpr bool rows_in_enum_order() {
   return true;
 }
 static_assert(rows_in_enum_order(), "kRows must list every Reason in declaration order");
-static_assert(kRows.back().reason == Reason::kConfirmationMarketing, "a Reason is missing from kRows");
+static_assert(kRows.back().reason == Reason::kHelpReplyMarketing, "a Reason is missing from kRows");
 
 const Row& row(Reason r) {
   return kRows[static_cast<size_t>(r)];

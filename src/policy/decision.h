@@ -59,9 +59,12 @@ enum class Reason {
   kConfirmationLate,
   kConfirmationAlreadySent,
   kConfirmationMarketing,
+  // the answer to HELP/INFO (SMS-K2, SMS-K3)
+  kHelpReply,
+  kHelpReplyMarketing,
 };
 
-// The kind of decision a reason leads to (kOk and kStopConfirmation -> kSend).
+// The kind of decision a reason leads to (kOk, kStopConfirmation and kHelpReply -> kSend).
 Kind kind_of(Reason r);
 std::string_view kind_name(Kind k);      // "send" | "suppress" | "defer_until" | "block"
 std::string_view reason_name(Reason r);  // "org_suspended", ...

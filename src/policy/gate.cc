@@ -22,10 +22,12 @@ std::optional<Decision> org_rule(const OrgMessaging* org) {
   return std::nullopt;
 }
 
+// `past_org_opt_out`: the HELP answer goes past an opt-out of the organization (find() reports platform and
+// erasure before org suppressions, so an org hit means there is no other).
 std::optional<Decision> suppression_rule(const SuppressionFacts& facts, const std::string& org_id,
-                                         const ContactHash& contact) {
+                                         const ContactHash& contact, bool past_org_opt_out = false) {
   auto hit = facts.find(org_id, contact);
-  if (!hit) return std::nullopt;
+  if (!hit || (past_org_opt_out && hit->scope == SuppressionScope::kOrg)) return std::nullopt;
   switch (hit->scope) {
     case SuppressionScope::kPlatform:
       return Decision::refuse(Reason::kPlatformSuppressed);
@@ -155,6 +157,17 @@ Decision Gate::judge_confirmation(const OutboundSms& m, Stage stage, Micros now)
   return Decision::send(Reason::kStopConfirmation);
 }
 
+// The HELP/INFO answer (SMS-K2): the person asked, so neither their subscription status nor an opt-out of
+// this organization stops it. Platform suppressions (AUP enforcement) and erasure stubs still do: those are
+// not the organization's to override. No marketing, and it must carry STOP instructions (SMS-K3 requires
+// "Reply STOP to cancel"), so the first-message rule holds without asking whether anything was sent before.
+Decision Gate::judge_help_reply(const OutboundSms& m) const {
+  if (m.marketing) return Decision::refuse(Reason::kHelpReplyMarketing);
+  if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact, true)) return *d;
+  if (!has_opt_out_instructions(m.body)) return Decision::refuse(Reason::kOptOutInstructionsMissing);
+  return Decision::send(Reason::kHelpReply);
+}
+
 Decision Gate::judge(const OutboundSms& m, Stage stage, Micros now) const {
   auto org = facts_.orgs.messaging(m.org_id);
   if (auto d = org_rule(org.get())) return *d;
@@ -163,6 +176,7 @@ Decision Gate::judge(const OutboundSms& m, Stage stage, Micros now) const {
   if (auto d = text_rule(*org, m)) return *d;
   // The confirmation goes to a number that is suppressed by definition, so it has its own path.
   if (m.kind == MessageKind::kStopConfirmation) return judge_confirmation(m, stage, now);
+  if (m.kind == MessageKind::kHelpReply) return judge_help_reply(m);
   if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact)) return *d;
   if (auto d = status_rule(facts_.consent.status(m.org_id, m.to.contact))) return *d;
   if (!facts_.sends.ever_sent(m.org_id, Channel::kSms, m.to.contact) && !has_opt_out_instructions(m.body))

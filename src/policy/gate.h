@@ -24,9 +24,11 @@
 
 namespace tocsin::policy {
 
-// kReply answers a message the recipient just sent (a conversation, HELP): exempt from quiet hours and
-// frequency caps (SMS-F1). kStopConfirmation is the single confirmation of an opt-out (SMS-R3).
-enum class MessageKind { kBlast, kOneOff, kReply, kStopConfirmation };
+// kReply answers a message the recipient just sent (a conversation): exempt from quiet hours and frequency
+// caps (SMS-F1). kStopConfirmation is the single confirmation of an opt-out (SMS-R3). kHelpReply answers a
+// HELP/INFO keyword (SMS-K2, SMS-K3): like a reply, and also sent to numbers that are not subscribed or have
+// opted out of the organization, because the person asked for it.
+enum class MessageKind { kBlast, kOneOff, kReply, kStopConfirmation, kHelpReply };
 
 struct Recipient {
   std::string address;             // normalized email, or E.164 number
@@ -104,6 +106,7 @@ class Gate {
   Decision judge(const OutboundEmail& m, Stage stage, Micros now) const;
   Decision judge(const OutboundSms& m, Stage stage, Micros now) const;
   Decision judge_confirmation(const OutboundSms& m, Stage stage, Micros now) const;
+  Decision judge_help_reply(const OutboundSms& m) const;
   // The frequency-cap rule; at dispatch it also records the send.
   Decision cap(const std::string& org_id, Channel channel, const ContactHash& contact,
                const FrequencyCap& cap, Stage stage, Micros now) const;

@@ -34,7 +34,7 @@ class Blast:
         self.org = self.srv.init("Friends of the Park")
         self.srv.port = free_port()
         self.srv.write_config(server={"listen": f"127.0.0.1:{self.srv.port}"},
-                              sections={"mail": {"domain": DOMAIN, "ingest_secret": SECRET}})
+                              sections={"email": {"mail_domain": DOMAIN, "ingest_secret": SECRET}})
         self.srv.start()
         self.client = self.srv.client(self.org["api_key"])
         self.people = [self.client.signup(unique_email("rcpt"), email_status="subscribed") for _ in range(people)]

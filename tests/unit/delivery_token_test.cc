@@ -118,10 +118,10 @@ TEST(BounceAddress, IsFoundBackInEveryShapeReportsUse) {
   EXPECT_EQ(addr.substr(addr.size() - 17), "@mail.example.org");
   auto header = delivery_header_value(tokens, r).value();
   auto msgid = delivery_message_id(tokens, "mail.example.org", r).value();
-  EXPECT_EQ(msgid.front(), '<');
+  EXPECT_EQ(msgid.find_first_of("<> "), std::string::npos) << "the builder adds the brackets";
   for (const std::string& shape :
-       {addr, "<" + addr + ">", "rfc822; " + addr, "\"Bounces\" <" + lower_ascii(addr) + ">", header, msgid,
-        "<" + addr + ">, other@example.net"}) {
+       {addr, "<" + msgid + ">", "<" + addr + ">", "rfc822; " + addr,
+        "\"Bounces\" <" + lower_ascii(addr) + ">", header, msgid, "<" + addr + ">, other@example.net"}) {
     auto found = parse_delivery_reference(tokens, shape);
     ASSERT_TRUE(found) << shape;
     EXPECT_EQ(found->purpose, TokenPurpose::kBounce);
@@ -134,7 +134,7 @@ TEST(BounceAddress, IsFoundBackInEveryShapeReportsUse) {
   EXPECT_FALSE(parse_delivery_reference(tokens, forged));
 }
 
-TEST(UnsubscribeLinks, MailtoUrlAndHeader) {
+TEST(UnsubscribeLinks, MailtoAndUrl) {
   DeliveryTokens tokens({TokenKey::generate(1)});
   auto r = ref(3);
   auto mailto = unsubscribe_mailto(tokens, "mail.example.org", r).value();
@@ -150,8 +150,6 @@ TEST(UnsubscribeLinks, MailtoUrlAndHeader) {
 
   auto url = unsubscribe_url("https://act.example.org/", "TOKEN");
   EXPECT_EQ(url, "https://act.example.org/unsubscribe/TOKEN");
-  EXPECT_EQ(list_unsubscribe_value(url, mailto), "<" + url + ">, <" + mailto + ">");
-  EXPECT_EQ(list_unsubscribe_value(url, ""), "<" + url + ">");
 }
 
 }  // namespace

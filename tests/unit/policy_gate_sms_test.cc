@@ -274,6 +274,64 @@ TEST_F(StopConfirmationTest, CarriesNoMarketingAndNamesTheBrand) {
   EXPECT_EQ(plan_reason(m), Reason::kBrandMissing);
 }
 
+class HelpReplyTest : public SmsGateTest {
+ protected:
+  OutboundSms help(Status status = Status::kNone) {
+    OutboundSms m = sms(status);
+    m.kind = MessageKind::kHelpReply;
+    m.blast_recipients = 1;
+    m.body =
+        "Tocsin Action: alerts on local campaigns. Help: help@tocsin.example. Msg freq varies. Msg & data "
+        "rates "
+        "may apply. Reply STOP to cancel.";
+    return m;
+  }
+};
+
+TEST_F(HelpReplyTest, AnsweredForNumbersThatNeverSubscribed) {
+  OutboundSms m = help(Status::kNone);
+  EXPECT_EQ(plan_reason(m), Reason::kHelpReply);
+  auto d = gate_.dispatch(m);
+  EXPECT_EQ(d.decision.kind, Kind::kSend);
+  EXPECT_TRUE(d.cleared);
+  // The same text as an ordinary reply is refused: the allowance is the kind, not the content.
+  m.kind = MessageKind::kReply;
+  EXPECT_EQ(plan_reason(m), Reason::kNotSubscribed);
+}
+
+TEST_F(HelpReplyTest, AnsweredAfterAnOptOutAndAtNight) {
+  OutboundSms m = help(Status::kUnsubscribed);
+  suppressions_.add_org("org-1", m.to.contact, now_);
+  now_ = new_york(2026, 1, 14, 23, 30);
+  EXPECT_EQ(plan_reason(m), Reason::kHelpReply);
+  EXPECT_TRUE(gate_.dispatch(m).decision.sends());
+  EXPECT_TRUE(gate_.dispatch(m).decision.sends());  // every HELP gets its answer; no cap counts it
+  // The opt-out's single confirmation is untouched by HELP answers.
+  EXPECT_FALSE(suppressions_.confirmation_claimed("org-1", m.to.contact));
+}
+
+TEST_F(HelpReplyTest, PlatformSuppressionAndErasureStillWin) {
+  OutboundSms m = help();
+  suppressions_.add_erased(m.to.contact, now_);
+  EXPECT_EQ(plan_reason(m), Reason::kErasedContact);
+  OutboundSms p = help(Status::kNone);
+  p.to = recipient(Channel::kSms, "+12125559876", Status::kNone);
+  suppressions_.add_platform(p.to.contact, now_);
+  EXPECT_EQ(plan_reason(p), Reason::kPlatformSuppressed);
+}
+
+TEST_F(HelpReplyTest, NoMarketingAndMustSayHowToStop) {
+  OutboundSms m = help();
+  m.marketing = true;
+  EXPECT_EQ(plan_reason(m), Reason::kHelpReplyMarketing);
+  EXPECT_EQ(gate_.plan(m).kind, Kind::kBlock);
+  m.marketing = false;
+  m.body = "Tocsin Action: alerts on local campaigns. Help: help@tocsin.example.";
+  EXPECT_EQ(plan_reason(m), Reason::kOptOutInstructionsMissing);
+  m.body = "Help: help@tocsin.example. Reply STOP to cancel.";
+  EXPECT_EQ(plan_reason(m), Reason::kBrandMissing);
+}
+
 TEST_F(SmsGateTest, MidBlastOptOutFlipsTheDispatchCheck) {
   OutboundSms a = sms(Status::kSubscribed, "+12125550021");
   OutboundSms b = sms(Status::kSubscribed, "+12125550022");

@@ -1,0 +1,41 @@
+// EmailTransport: the contract of an email delivery driver (SMTP relay, outbox folder, ...).
+//
+// A driver hands one signed message to the next hop and says how that went. It accepts only a
+// policy::ClearedEmail — a clearance only the gate constructs (DESIGN invariant 1) — and the envelope
+// recipient is always cleared.message().to.address: nothing else can be addressed, whatever the message's
+// header says.
+//
+// Outcomes:
+//   kAccepted  the next hop took responsibility for the message (SMTP 250 after DATA, file renamed in place);
+//   kDeferred  a 4xx reply or trouble reaching the next hop (connection, TLS, timeout, authentication): the
+//              dispatcher retries with backoff;
+//   kRejected  a 5xx reply: permanent for this message; `detail` keeps the reply with its enhanced status
+//              code (e.g. "550 5.1.1 <ada@example.net>: Recipient address rejected") for bounce handling.
+// `code` is the SMTP reply code when there was one, else 0. `detail` never contains credentials.
+//
+// Implementations are thread-safe: send() is called concurrently from dispatcher threads.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "policy/gate.h"
+
+namespace tocsin::email {
+
+struct Handover {
+  enum class Outcome { kAccepted, kDeferred, kRejected } outcome;
+  int code = 0;
+  std::string detail;
+};
+
+class EmailTransport {
+ public:
+  virtual ~EmailTransport() = default;
+  // Hands one signed message (`data`, CRLF line ends) to the next hop. `envelope_from` is the SMTP MAIL FROM
+  // (the bounce address), without angle brackets.
+  virtual Handover send(const policy::ClearedEmail& cleared, const std::string& envelope_from,
+                        std::string_view data) = 0;
+};
+
+}  // namespace tocsin::email

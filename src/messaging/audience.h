@@ -1,0 +1,23 @@
+// The audience of a message: the union of the people on its target lists, with its target tags and
+// matching its target queries, each person once, in the organization's creation order (so a plan is
+// reproducible and a resumed blast walks the same order).
+//
+// A query targets people through its `tocsin:filter` field — the same filter language as GET /people
+// (people/person_filter.h); a query without one targets everybody. Called under the organization's lock.
+#pragma once
+
+#include <vector>
+
+#include "core/result.h"
+#include "messaging/message.h"
+#include "people/directory.h"
+
+namespace tocsin::messaging {
+
+// 422 when a target names a list, tag or query that does not exist, or a query's filter is invalid.
+Result<std::vector<const Person*>> resolve_audience(const people::OrgState& org, const Message& m);
+
+// Parses a target href (".../lists/{id}", ".../tags/{id}", ".../queries/{id}") into a Target; 400 otherwise.
+Result<Target> parse_target_href(std::string_view href);
+
+}  // namespace tocsin::messaging

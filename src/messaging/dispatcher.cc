@@ -1,0 +1,514 @@
+#include "messaging/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <deque>
+
+#include "email/bounce_address.h"
+#include "email/dkim_signer.h"
+#include "email/message_builder.h"
+#include "email/unsubscribe_links.h"
+#include "email/unsubscribe_token.h"
+
+namespace tocsin::messaging {
+namespace {
+
+using store::DeliveryRow;
+using store::DeliveryState;
+
+constexpr Micros kSecond = 1'000'000;
+constexpr int kMaxAttempts = 5;
+constexpr size_t kPlanChunk = 20'000;
+
+Micros backoff(int attempts) {
+  static const Micros kSteps[] = {60 * kSecond, 300 * kSecond, 1800 * kSecond, 7200 * kSecond};
+  return kSteps[std::min<int>(std::max(attempts, 1), 4) - 1];
+}
+
+std::string domain_of(const std::string& address) {
+  auto at = address.rfind('@');
+  return at == std::string::npos ? std::string() : lower_ascii(address.substr(at + 1));
+}
+
+bool is_final(DeliveryState s) {
+  return s != DeliveryState::kQueued && s != DeliveryState::kDeferred && s != DeliveryState::kHanding;
+}
+
+}  // namespace
+
+struct Dispatcher::Run {
+  std::string org_id;
+  Message message;
+  std::deque<DeliveryRow> due;                 // in plan order
+  std::multimap<Micros, DeliveryRow> waiting;  // deferred, by the instant they are due
+  std::atomic<bool> halted{false};
+  bool paused = false;
+  std::optional<email::DkimSigner> signer;
+  std::string wrapper_header, wrapper_footer, postal_address, brand;
+};
+
+Dispatcher::Dispatcher(Deps deps, DispatcherOptions options) : deps_(deps), options_(std::move(options)) {}
+
+Dispatcher::~Dispatcher() {
+  stop();
+}
+
+void Dispatcher::start() {
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Dispatcher::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+Result<Plan> Dispatcher::plan_and_store(people::OrgState& org, const Message& m) {
+  Result<Audience> audience = [&] {
+    std::shared_lock lock(org.mu);
+    return snapshot_audience(org, m);
+  }();
+  if (!audience) return audience.error();
+  Plan plan = plan_message(audience.value(), m, deps_.gate.gate(), now_micros(), true);
+  if (!plan.summary.blocked_reason.empty()) return plan;  // the caller refuses; nothing stored
+  auto scope = deps_.store.scope(org.org.id);
+  for (size_t i = 0; i < plan.rows.size(); i += kPlanChunk) {
+    std::vector<DeliveryRow> chunk(plan.rows.begin() + i,
+                                   plan.rows.begin() + std::min(plan.rows.size(), i + kPlanChunk));
+    if (auto s = scope.put_deliveries(chunk); !s) return s.error();
+  }
+  return plan;
+}
+
+void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
+                       std::vector<DeliveryRow> rows) {
+  auto* org = deps_.directory.find(org_id);
+  if (!org) return;
+  auto run = std::make_unique<Run>();
+  run->org_id = org_id;
+  {
+    std::shared_lock lock(org->mu);
+    const Message* m = org->messaging.message(message_id);
+    if (!m || (m->status != MessageStatus::kSending && m->status != MessageStatus::kPaused)) return;
+    run->message = *m;
+    if (!m->wrapper_id.empty())
+      if (const auto* w = org->actions.find_action("wrappers", m->wrapper_id)) {
+        run->wrapper_header = actions::string_field(w->fields, "header").value_or("");
+        run->wrapper_footer = actions::string_field(w->fields, "footer").value_or("");
+      }
+    run->postal_address = org->messaging.settings().postal_address;
+    auto view = org->messaging.gate_view();
+    run->brand = view ? view->brand_name : org->org.name;
+    if (m->channel == Channel::kEmail) {
+      auto d = org->messaging.domains().find(domain_of(m->sender_address()));
+      if (d != org->messaging.domains().end()) {
+        auto signer =
+            email::DkimSigner::make(d->second.domain, d->second.selector, d->second.private_key_pem);
+        if (signer)
+          run->signer.emplace(std::move(signer).value());
+        else
+          spdlog::warn("message {}: no DKIM signer for {}: {}", message_id, d->first, signer.error().message);
+      }
+    } else {
+      auto s = org->messaging.senders().find(m->sms_sender);
+      if (s != org->messaging.senders().end())
+        pacer_.configure(s->first, {s->second.mps, s->second.daily_cap, 1});
+    }
+  }
+  for (auto& r : rows) {
+    if (r.state == DeliveryState::kQueued || r.state == DeliveryState::kDeferred) {
+      if (r.next_at > now_micros())
+        run->waiting.emplace(r.next_at, std::move(r));
+      else
+        run->due.push_back(std::move(r));
+    }
+  }
+  {
+    std::lock_guard lock(mu_);
+    runs_[message_id] = std::move(run);
+  }
+  cv_.notify_all();
+}
+
+void Dispatcher::halt(const std::string&, const std::string& message_id) {
+  std::lock_guard lock(mu_);
+  auto it = runs_.find(message_id);
+  if (it != runs_.end()) it->second->halted = true;
+  cv_.notify_all();
+}
+
+Status Dispatcher::resume() {
+  for (auto* org : deps_.directory.all()) {
+    std::vector<std::string> ids;
+    {
+      std::shared_lock lock(org->mu);
+      for (const Message* m : org->messaging.messages())
+        if (m->status == MessageStatus::kSending || m->status == MessageStatus::kPaused) ids.push_back(m->id);
+    }
+    auto scope = deps_.store.scope(org->org.id);
+    for (const auto& id : ids) {
+      std::vector<DeliveryRow> pending, unknown;
+      auto s = scope.for_each_delivery(id, [&](const DeliveryRow& r) {
+        if (r.state == DeliveryState::kHanding) {
+          DeliveryRow u = r;
+          u.state = DeliveryState::kUnknown;
+          u.reason = "the process stopped during the hand-over; not handed again to never send twice";
+          u.updated = now_micros();
+          unknown.push_back(std::move(u));
+        } else if (!is_final(r.state)) {
+          pending.push_back(r);
+        }
+        return true;
+      });
+      if (!s) return s;
+      if (auto w = scope.put_deliveries(unknown); !w) return w;
+      spdlog::info("resuming message {}: {} pending, {} unknown after the stop", id, pending.size(),
+                   unknown.size());
+      begin(org->org.id, id, std::move(pending));
+    }
+  }
+  return Ok{};
+}
+
+Result<DeliveryCounts> Dispatcher::counts(const std::string& org_id, const std::string& message_id) {
+  DeliveryCounts c;
+  auto s = deps_.store.scope(org_id).for_each_delivery(message_id, [&](const DeliveryRow& r) {
+    ++c.total;
+    ++c.by_state[r.state];
+    if (r.state == DeliveryState::kSuppressed || r.state == DeliveryState::kBlocked)
+      ++c.excluded_by_reason[r.reason];
+    if (r.events & store::kOpened) ++c.opened;
+    if (r.events & store::kClicked) ++c.clicked;
+    if (r.events & store::kUnsubscribed) ++c.unsubscribed;
+    return true;
+  });
+  if (!s) return s.error();
+  return c;
+}
+
+void Dispatcher::set_status(const std::string& org_id, const std::string& message_id, MessageStatus status,
+                            const std::string& reason) {
+  auto* org = deps_.directory.find(org_id);
+  if (!org) return;
+  deps_.committer.run_sync([&](store::WriteBatch& batch) {
+    std::unique_lock lock(org->mu);
+    const Message* current = org->messaging.message(message_id);
+    if (!current) return std::function<void()>{};
+    Message m = *current;
+    m.status = status;
+    m.status_reason = reason;
+    m.modified = now_micros();
+    if (status == MessageStatus::kSent || status == MessageStatus::kStopped) m.sent_end = m.modified;
+    auto w = batch.for_org(org_id);
+    org->messaging.put_message(w, std::move(m));
+    return std::function<void()>{};
+  });
+}
+
+void Dispatcher::finish(Run& run, MessageStatus status, const std::string& reason) {
+  set_status(run.org_id, run.message.id, status, reason);
+  spdlog::info("message {} {}", run.message.id, status_name(status));
+}
+
+void Dispatcher::start_scheduled() {
+  Micros now = now_micros();
+  for (auto* org : deps_.directory.all()) {
+    std::vector<Message> due;
+    {
+      std::shared_lock lock(org->mu);
+      for (const Message* m : org->messaging.messages())
+        if (m->status == MessageStatus::kScheduled && m->scheduled_at <= now) due.push_back(*m);
+    }
+    for (const auto& m : due) {
+      auto plan = plan_and_store(*org, m);
+      if (!plan || !plan->summary.blocked_reason.empty()) {
+        std::string why = plan ? plan->summary.blocked_sentence : plan.error().message;
+        spdlog::warn("scheduled message {} cannot start: {}", m.id, why);
+        set_status(org->org.id, m.id, MessageStatus::kPaused, why);
+        continue;
+      }
+      deps_.committer.run_sync([&](store::WriteBatch& batch) {
+        std::unique_lock lock(org->mu);
+        Message next = *org->messaging.message(m.id);
+        next.status = MessageStatus::kSending;
+        next.sent_start = now_micros();
+        next.total_targeted = plan->summary.targeted;
+        auto w = batch.for_org(org->org.id);
+        org->messaging.put_message(w, std::move(next));
+        return std::function<void()>{};
+      });
+      begin(org->org.id, m.id, std::move(plan->rows));
+    }
+  }
+}
+
+void Dispatcher::loop() {
+  Micros last_schedule_check = 0;
+  for (;;) {
+    std::vector<Run*> runs;
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      for (auto& [id, r] : runs_) runs.push_back(r.get());
+    }
+    if (now_micros() - last_schedule_check >= kSecond) {
+      last_schedule_check = now_micros();
+      start_scheduled();
+    }
+    bool worked = false;
+    for (Run* r : runs) {
+      bool done = false;
+      if (r->halted) {
+        std::vector<DeliveryRow> stopped;
+        for (auto& d : r->due) stopped.push_back(std::move(d));
+        for (auto& [at, d] : r->waiting) stopped.push_back(std::move(d));
+        for (auto& d : stopped) {
+          d.state = DeliveryState::kStopped;
+          d.reason = "the blast was stopped";
+          d.updated = now_micros();
+        }
+        if (auto s = deps_.store.scope(r->org_id).put_deliveries(stopped); !s)
+          spdlog::error("cannot record stopped deliveries: {}", s.error().message);
+        finish(*r, MessageStatus::kStopped, "stopped by request");
+        done = true;
+      } else {
+        worked = round(*r) || worked;
+        if (r->due.empty() && r->waiting.empty()) {
+          finish(*r, MessageStatus::kSent, "");
+          done = true;
+        }
+      }
+      if (done) {
+        std::lock_guard lock(mu_);
+        runs_.erase(r->message.id);
+      }
+    }
+    if (!worked) {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(100));
+    }
+  }
+}
+
+bool Dispatcher::round(Run& run) {
+  auto* org = deps_.directory.find(run.org_id);
+  if (!org) return false;
+  const Message& m = run.message;
+  Micros now = now_micros();
+  // Paused while the organization is suspended or its bulk email is paused; nothing is marked.
+  {
+    std::shared_lock lock(org->mu);
+    const auto& s = org->messaging.settings();
+    std::string why = s.suspended ? "organization suspended: " + s.suspended_reason
+                      : (m.channel == Channel::kEmail && s.bulk_email_paused)
+                          ? "bulk email paused: " + s.bulk_email_paused_reason
+                          : "";
+    if (!why.empty() || (m.channel == Channel::kEmail ? !deps_.email : !deps_.sms)) {
+      if (why.empty()) why = "no transport is configured for this channel";
+      if (!run.paused) {
+        lock.unlock();
+        run.paused = true;
+        set_status(run.org_id, m.id, MessageStatus::kPaused, why);
+      }
+      return false;
+    }
+  }
+  if (run.paused) {
+    run.paused = false;
+    set_status(run.org_id, m.id, MessageStatus::kSending, "");
+  }
+  while (!run.waiting.empty() && run.waiting.begin()->first <= now) {
+    run.due.push_back(std::move(run.waiting.begin()->second));
+    run.waiting.erase(run.waiting.begin());
+  }
+  if (run.due.empty()) return false;
+
+  // A round of texts is one second of the sender's rate, so no text waits long between gate and gateway.
+  size_t n = m.channel == Channel::kEmail ? static_cast<size_t>(options_.email_round) : 1;
+  if (m.channel == Channel::kSms) {
+    auto s = org->messaging.senders().find(m.sms_sender);
+    if (s != org->messaging.senders().end()) n = std::max<size_t>(1, static_cast<size_t>(s->second.mps));
+  }
+  n = std::min(n, run.due.size());
+  std::vector<DeliveryRow> rows(std::make_move_iterator(run.due.begin()),
+                                std::make_move_iterator(run.due.begin() + static_cast<long>(n)));
+  run.due.erase(run.due.begin(), run.due.begin() + static_cast<long>(n));
+
+  // What the renderer and the gate need of each person, read once under the lock.
+  std::vector<std::optional<std::string>> zips(n);
+  std::vector<MergeValues> values(n);
+  {
+    std::shared_lock lock(org->mu);
+    for (size_t i = 0; i < n; ++i)
+      if (const Person* p = org->find_person(rows[i].person_id)) {
+        zips[i] = zip_of(*p);
+        values[i] = merge_values(*p);
+      }
+  }
+
+  std::vector<std::optional<policy::ClearedEmail>> emails(n);
+  std::vector<std::optional<policy::ClearedSms>> texts(n);
+  std::vector<DeliveryRow> marks;
+  std::string from_domain = domain_of(m.sender_address());
+  auto& gate = deps_.gate.gate();
+  for (size_t i = 0; i < n; ++i) {
+    auto& r = rows[i];
+    policy::Recipient to{r.address, r.contact, zips[i]};
+    policy::Decision d;
+    if (m.channel == Channel::kEmail) {
+      auto out =
+          gate.dispatch(policy::OutboundEmail{run.org_id, to, policy::MessageKind::kBlast, from_domain});
+      d = out.decision;
+      emails[i] = std::move(out.cleared);
+    } else {
+      bool first = !deps_.gate.sends().ever_sent(run.org_id, Channel::kSms, r.contact);
+      std::string body = render_sms(m.body, run.brand, first, values[i]);
+      auto out = gate.dispatch(policy::OutboundSms{run.org_id, to, policy::MessageKind::kBlast, m.marketing,
+                                                   m.total_targeted, m.sms_sender, body});
+      d = out.decision;
+      texts[i] = std::move(out.cleared);
+    }
+    r.updated = now;
+    switch (d.kind) {
+      case policy::Kind::kSend:
+        r.state = DeliveryState::kHanding;
+        r.reason.clear();
+        break;
+      case policy::Kind::kDeferUntil:
+        r.state = DeliveryState::kDeferred;
+        r.next_at = d.defer_until.value_or(now + backoff(1));
+        r.reason = std::string(policy::reason_name(d.reason));
+        break;
+      case policy::Kind::kSuppress:
+        r.state = DeliveryState::kSuppressed;
+        r.reason = std::string(policy::reason_name(d.reason));
+        break;
+      case policy::Kind::kBlock:
+        r.state = DeliveryState::kBlocked;
+        r.reason = std::string(policy::reason_name(d.reason));
+        break;
+    }
+    marks.push_back(r);
+  }
+  auto scope = deps_.store.scope(run.org_id);
+  if (auto s = scope.put_deliveries(marks); !s) {
+    spdlog::error("message {}: cannot record a round's marks, pausing: {}", m.id, s.error().message);
+    for (auto& r : rows) run.due.push_front(r);  // nothing was handed over
+    return false;
+  }
+
+  // Hand-over, in parallel. Each worker takes the next index.
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) {
+      auto& r = rows[i];
+      if (r.state != DeliveryState::kHanding) continue;
+      std::string detail;
+      enum { kOk, kRetry, kFail } result = kFail;
+      std::string delivery_id = m.id + ":" + std::to_string(r.seq);
+      if (m.channel == Channel::kEmail) {
+        std::string token;
+        if (deps_.tokens)
+          if (auto t = deps_.tokens->issue({run.org_id, r.person_id, m.id})) token = t.value();
+        EmailFrame frame{run.wrapper_header, run.wrapper_footer, run.postal_address,
+                         options_.public_url + "/unsubscribe/" + token};
+        auto parts = render_email(m.subject, m.body, frame, values[i]);
+        email::RenderedEmail e;
+        e.from_address = m.sender_address();
+        e.from_name = m.from;
+        e.reply_to = m.reply_to;
+        e.to_address = r.address;
+        e.subject = parts.subject;
+        e.html = parts.html;
+        e.text = parts.text;
+        // RFC 8058 one-click needs https; a plain-http development server keeps the mailto and the footer
+        // link.
+        if (frame.unsubscribe_url.rfind("https://", 0) == 0) e.list_unsubscribe_url = frame.unsubscribe_url;
+        // Reports find their delivery again through signed tokens (docs/MAIL.md): the VERP envelope
+        // sender, the mailto, X-Tocsin-Delivery and the Message-ID all carry one. Without token keys (unit
+        // tests) the names are plain, and ingest recognizes none of them.
+        std::string envelope_from =
+            "bounces+" + m.id + "." + std::to_string(r.seq) + "@" + options_.mail_domain;
+        e.list_unsubscribe_mailto = "unsubscribe+" + token + "@" + options_.mail_domain;
+        e.message_id = m.id + "." + std::to_string(r.seq) + "@" + options_.mail_domain;
+        std::string delivery_header = delivery_id;
+        if (deps_.delivery_tokens) {
+          const auto& dt = *deps_.delivery_tokens;
+          email::DeliveryRef ref{m.id, r.seq};
+          if (auto v = email::bounce_address(dt, options_.mail_domain, ref)) envelope_from = *v;
+          if (auto v = email::unsubscribe_mailto(dt, options_.mail_domain, ref))
+            e.list_unsubscribe_mailto = *v;
+          if (auto v = email::delivery_message_id(dt, options_.mail_domain, ref)) e.message_id = *v;
+          if (auto v = email::delivery_header_value(dt, ref)) delivery_header = *v;
+        }
+        e.extra_headers.push_back({std::string(email::kDeliveryHeader), delivery_header});
+        auto built = email::build_message(e, now);
+        if (!built) {
+          detail = "cannot build the message: " + built.error().message;
+        } else {
+          std::string data = std::move(built).value();
+          if (run.signer) {
+            auto sig = run.signer->sign(data);
+            if (sig) data = sig.value() + data;
+          }
+          auto h = deps_.email->send(*emails[i], envelope_from, data);
+          detail = h.detail;
+          result = h.outcome == email::Handover::Outcome::kAccepted   ? kOk
+                   : h.outcome == email::Handover::Outcome::kDeferred ? kRetry
+                                                                      : kFail;
+        }
+      } else {
+        auto grant = pacer_.acquire(m.sms_sender);
+        if (grant.kind != sms::Pacer::Grant::Kind::kGo) {
+          result = kRetry;
+          detail = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? "sender's daily cap reached"
+                                                                    : "sender not configured";
+          r.next_at = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? grant.at : now + backoff(1);
+        } else {
+          auto h = deps_.sms->send(*texts[i], delivery_id);
+          detail = h.detail;
+          r.gateway_id = h.gateway_id;
+          result = h.outcome == sms::SmsHandover::Outcome::kAccepted   ? kOk
+                   : h.outcome == sms::SmsHandover::Outcome::kRejected ? kFail
+                                                                       : kRetry;
+        }
+      }
+      Micros at = now_micros();
+      r.updated = at;
+      if (result == kOk) {
+        r.state = DeliveryState::kHandedOver;
+        r.handed_at = at;
+        r.reason.clear();
+      } else if (result == kRetry && r.attempts + 1 < kMaxAttempts) {
+        ++r.attempts;
+        r.state = DeliveryState::kDeferred;
+        if (r.next_at <= now) r.next_at = at + backoff(r.attempts);
+        r.reason = detail;
+      } else {
+        r.state = DeliveryState::kFailed;
+        r.reason = detail;
+      }
+    }
+  };
+  int threads = std::max(1, std::min<int>(options_.handover_threads, static_cast<int>(n)));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+
+  std::vector<DeliveryRow> outcomes;
+  for (auto& r : rows) {
+    if (r.state == DeliveryState::kSuppressed || r.state == DeliveryState::kBlocked) continue;  // recorded
+    outcomes.push_back(r);
+    if (r.state == DeliveryState::kDeferred) run.waiting.emplace(r.next_at, r);
+  }
+  if (auto s = scope.put_deliveries(outcomes); !s)
+    spdlog::error("message {}: cannot record a round's outcomes (they stay 'handing'): {}", m.id,
+                  s.error().message);
+  return true;
+}
+
+}  // namespace tocsin::messaging

@@ -1,0 +1,109 @@
+// Dispatcher: sends the planned deliveries of running blasts, resumably.
+//
+// One thread walks the running blasts. For each it takes a round of due deliveries (queued, or deferred
+// and due again), asks the gate once more (policy::Gate::dispatch — an opt-out, complaint, suspension or
+// quiet hour that arrived since planning wins), and then:
+//   1. writes a durable `handing` mark for every cleared delivery, together with the refusals of the round;
+//   2. renders and hands the cleared ones to the transport, in parallel (email: render, build, DKIM-sign,
+//      SMTP/outbox; SMS: per-sender pacing, gateway);
+//   3. writes the outcomes (handed_over, deferred with backoff, failed) in one transaction.
+// After a crash, a delivery still marked `handing` becomes `unknown` and is never handed again: the relay may
+// or may not have taken it, and sending twice is worse than reporting one unknown (BENCHMARKS/ARCHITECTURE
+// say how many). Queued and deferred ones resume where they were: nobody is skipped.
+//
+// A blast pauses (status `paused`, deliveries kept) while its organization is suspended or its bulk email is
+// paused, and continues when that is lifted. Scheduled messages start at their time.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "email/transport.h"
+#include "messaging/gate_wiring.h"
+#include "messaging/planner.h"
+#include "people/directory.h"
+#include "sms/pacer.h"
+#include "sms/transport.h"
+#include "store/group_commit.h"
+
+namespace tocsin::email {
+class UnsubscribeTokens;
+class DeliveryTokens;
+}  // namespace tocsin::email
+
+namespace tocsin::messaging {
+
+struct DispatcherOptions {
+  std::string public_url;   // links in messages
+  std::string mail_domain;  // bounce and mailto-unsubscribe addresses
+  int handover_threads = 8;
+  int email_round = 256;  // deliveries per round (two transactions per round)
+};
+
+// Per-state counts of one message's deliveries.
+struct DeliveryCounts {
+  std::map<store::DeliveryState, int64_t> by_state;
+  std::map<std::string, int64_t> excluded_by_reason;
+  int64_t opened = 0, clicked = 0, unsubscribed = 0;
+  int64_t total = 0;
+};
+
+class Dispatcher {
+ public:
+  struct Deps {
+    store::Store& store;
+    store::GroupCommitter& committer;
+    people::Directory& directory;
+    GateWiring& gate;
+    email::EmailTransport* email = nullptr;  // null: email blasts wait (and say so)
+    sms::SmsTransport* sms = nullptr;
+    const email::UnsubscribeTokens* tokens = nullptr;
+    // Signs the addresses reports come back to (email/bounce_address.h); null (unit tests): they name the
+    // delivery unsigned, and ingest recognizes none of them.
+    const email::DeliveryTokens* delivery_tokens = nullptr;
+  };
+  Dispatcher(Deps deps, DispatcherOptions options);
+  ~Dispatcher();
+
+  // Picks up blasts that were sending or paused when the process stopped; `handing` marks become unknown.
+  Status resume();
+  void start();
+  void stop();
+
+  // Starts a blast whose deliveries are durable (called after the commit that set status `sending`).
+  void begin(const std::string& org_id, const std::string& message_id, std::vector<store::DeliveryRow> rows);
+  // DELETE .../send: no further hand-overs; pending deliveries become `stopped`.
+  void halt(const std::string& org_id, const std::string& message_id);
+  // Counts from the store (every delivery of the message).
+  Result<DeliveryCounts> counts(const std::string& org_id, const std::string& message_id);
+
+  // Plans a message and persists its deliveries (in chunks, outside the organization's lock); the caller
+  // then sets the message `sending` and calls begin(). Used by the send endpoint and by scheduled starts.
+  Result<Plan> plan_and_store(people::OrgState& org, const Message& m);
+
+ private:
+  struct Run;
+  void loop();
+  bool round(Run& run);  // false when the run has nothing due now
+  void finish(Run& run, MessageStatus status, const std::string& reason);
+  void start_scheduled();
+  void set_status(const std::string& org_id, const std::string& message_id, MessageStatus status,
+                  const std::string& reason);
+
+  Deps deps_;
+  DispatcherOptions options_;
+  sms::Pacer pacer_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, std::unique_ptr<Run>> runs_;  // by message id
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace tocsin::messaging

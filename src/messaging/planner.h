@@ -1,0 +1,68 @@
+// The planner: turns a message and its audience into per-recipient deliveries, asking the gate about each
+// recipient (policy::Gate::plan — no side effects). Every person targeted ends up either queued (due now,
+// or at the instant a quiet hour or cap ends) or excluded with a reason code, so a preflight and a sent
+// blast can both say exactly who was left out and why (DESIGN invariant "every exclusion explained").
+//
+// In two steps, because the gate's consent facts take the organization's lock themselves:
+// snapshot_audience under the organization's lock (shared), then plan_message without it.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "messaging/message.h"
+#include "messaging/render.h"
+#include "people/directory.h"
+#include "policy/gate.h"
+#include "store/store.h"
+
+namespace tocsin::messaging {
+
+// Exclusions that are not the gate's: the person has no address on the message's channel.
+inline constexpr std::string_view kNoEmailAddress = "no_email_address";
+inline constexpr std::string_view kNoPhoneNumber = "no_phone_number";
+
+struct PlanSummary {
+  int64_t targeted = 0;  // people in the audience
+  int64_t sendable = 0;  // would go now
+  int64_t deferred = 0;  // would wait (quiet hours, caps)
+  Micros deferred_until_latest = 0;
+  std::map<std::string, int64_t> excluded;  // reason code -> people
+  std::map<std::string, int64_t> waiting;   // reason code -> people deferred
+  // A refusal of the whole message (unverified sender domain, no postal address, suspended organization,
+  // unusable SMS sender, content rules) with the gate's sentence; empty when none.
+  std::string blocked_reason, blocked_sentence;
+  int sms_segments = 0;      // texts: segments of the body as written
+  std::string sms_encoding;  // "GSM-7" | "UCS-2"
+};
+
+struct Plan {
+  PlanSummary summary;
+  std::vector<store::DeliveryRow> rows;  // seq from 0 in audience order; empty when !keep_rows
+};
+
+// One targeted person as the planner and renderer need them.
+struct Candidate {
+  std::string person_id;
+  std::optional<std::string> address;  // on the message's channel
+  std::optional<std::string> zip;
+  MergeValues values;
+};
+
+struct Audience {
+  std::string org_id, brand;
+  const ContactHasher* hasher = nullptr;
+  std::vector<Candidate> people;
+};
+
+// Call with the organization's lock held (shared).
+Result<Audience> snapshot_audience(const people::OrgState& org, const Message& m);
+// Call without it.
+Plan plan_message(const Audience& audience, const Message& m, const policy::Gate& gate, Micros now,
+                  bool keep_rows);
+
+// The US ZIP of a person's first US postal address, for quiet hours.
+std::optional<std::string> zip_of(const Person& p);
+
+}  // namespace tocsin::messaging

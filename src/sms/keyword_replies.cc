@@ -1,0 +1,41 @@
+#include "sms/keyword_replies.h"
+
+#include "core/text.h"
+#include "policy/sms_segments.h"
+
+namespace tocsin::sms {
+
+Status validate(const ProgramInfo& p) {
+  struct Slot {
+    const std::string& value;
+    const char* name;
+  } slots[] = {{p.brand, "brand"},
+               {p.description, "description"},
+               {p.help_contact, "help_contact"},
+               {p.frequency, "frequency"}};
+  for (const auto& s : slots)
+    if (trim_ascii_space(s.value).empty())
+      return unprocessable(std::string("the texting program needs a ") + s.name + " for its HELP answer");
+  policy::SegmentCount seg = policy::count_segments(help_reply(p));
+  if (!seg.valid_utf8) return unprocessable("the texting program's settings are not valid UTF-8");
+  if (seg.segments > 1)
+    return unprocessable("the HELP answer must fit one SMS segment; it needs " +
+                         std::to_string(seg.segments) + " (" + std::to_string(seg.units) + " units)");
+  return Ok{};
+}
+
+std::string help_reply(const ProgramInfo& p) {
+  return p.brand + ": " + p.description + ". Help: " + p.help_contact + ". " + p.frequency +
+         ". Msg & data rates may apply. Reply STOP to cancel.";
+}
+
+std::string stop_confirmation(const ProgramInfo& p) {
+  return p.brand + ": You are unsubscribed and will receive no more messages. Reply START to resubscribe.";
+}
+
+std::string resubscribe_reply(const ProgramInfo& p) {
+  return p.brand + ": You are subscribed again. " + p.frequency +
+         ". Msg & data rates may apply. Reply HELP for help, STOP to cancel.";
+}
+
+}  // namespace tocsin::sms

@@ -1,0 +1,34 @@
+// The texts tocsin sends back to keywords: the HELP/INFO answer (SMS-K3) and the STOP confirmation (SMS-K4),
+// built from an organization's texting program settings.
+//
+// Contract: a ProgramInfo is usable only when validate() passes (every SMS-K3 slot non-empty); help_reply()
+// and stop_confirmation() are then pure functions of it. The HELP answer carries brand, description, support
+// contact, frequency, "Msg & data rates may apply" and "Reply STOP to cancel" — in that order, each once;
+// validate() also requires it to fit one GSM-7 segment (160 characters), so a HELP answer is never split
+// (SMS-K3 test). The STOP confirmation names the brand, says no more messages will come and how to rejoin,
+// and carries nothing else (SMS-R3: no marketing). Both go through the gate as MessageKind::kHelpReply /
+// kStopConfirmation; nothing here sends.
+#pragma once
+
+#include <string>
+
+#include "core/result.h"
+
+namespace tocsin::sms {
+
+struct ProgramInfo {
+  std::string brand;         // "Tocsin Action": the name recipients know (also the gate's brand_name)
+  std::string description;   // "Alerts on local campaigns"
+  std::string help_contact;  // a toll-free number, email address or URL
+  std::string frequency;     // "Msg freq varies" or "Up to 4 msgs/mo"
+};
+
+// 422 naming the first empty slot, or the length when the HELP answer would need more than one segment.
+Status validate(const ProgramInfo& p);
+
+std::string help_reply(const ProgramInfo& p);
+std::string stop_confirmation(const ProgramInfo& p);
+// The answer to START/UNSTOP/YES: the brand, that messages resume, frequency, rates, HELP and STOP.
+std::string resubscribe_reply(const ProgramInfo& p);
+
+}  // namespace tocsin::sms

@@ -1,0 +1,86 @@
+#include "sms/pacer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+namespace tocsin::sms {
+namespace {
+
+constexpr Micros kDay = int64_t{86'400} * 1'000'000;
+
+int64_t utc_day(Micros t) {
+  return t >= 0 ? t / kDay : (t - kDay + 1) / kDay;
+}
+
+}  // namespace
+
+void Pacer::default_sleep(Micros d) {
+  if (d > 0) std::this_thread::sleep_for(std::chrono::microseconds(d));
+}
+
+void Pacer::configure(const std::string& sender, SenderLimits limits) {
+  limits.per_second = std::max(limits.per_second, 1e-6);
+  limits.burst = std::max(limits.burst, 1);
+  std::lock_guard lock(mu_);
+  senders_[sender].limits = limits;
+}
+
+Pacer::Grant Pacer::reserve(const std::string& sender) {
+  Micros now = clock_();
+  std::lock_guard lock(mu_);
+  auto it = senders_.find(sender);
+  if (it == senders_.end()) return {Grant::Kind::kUnknownSender, now};
+  State& s = it->second;
+  double interval = 1e6 / s.limits.per_second;
+  double tolerance = (s.limits.burst - 1) * interval;
+  double slot = std::max(static_cast<double>(now), s.tat - tolerance);
+  Micros at = static_cast<Micros>(std::ceil(slot));
+  int64_t day = utc_day(at);
+  if (day != s.day) {
+    s.day = day;
+    s.count = 0;
+  }
+  if (s.limits.daily_cap > 0 && s.count >= s.limits.daily_cap)
+    return {Grant::Kind::kDailyCap, (day + 1) * kDay};
+  ++s.count;
+  s.tat = std::max(s.tat, slot) + interval;
+  return {Grant::Kind::kGo, at};
+}
+
+Pacer::Grant Pacer::acquire(const std::string& sender) {
+  Grant g = reserve(sender);
+  if (g.kind == Grant::Kind::kGo) {
+    Micros wait = g.at - clock_();
+    if (wait > 0) sleep_(wait);
+  }
+  return g;
+}
+
+void Pacer::refund(const std::string& sender, Micros slot) {
+  std::lock_guard lock(mu_);
+  auto it = senders_.find(sender);
+  if (it == senders_.end()) return;
+  State& s = it->second;
+  if (s.day == utc_day(slot) && s.count > 0) --s.count;
+}
+
+void Pacer::hold(const std::string& sender, Micros until) {
+  std::lock_guard lock(mu_);
+  auto it = senders_.find(sender);
+  if (it == senders_.end()) return;
+  // With the burst tolerance subtracted at reserve(), the next slot is exactly `until`.
+  double tolerance = (it->second.limits.burst - 1) * (1e6 / it->second.limits.per_second);
+  it->second.tat = std::max(it->second.tat, static_cast<double>(until) + tolerance);
+}
+
+int64_t Pacer::sent_today(const std::string& sender) const {
+  Micros now = clock_();
+  std::lock_guard lock(mu_);
+  auto it = senders_.find(sender);
+  if (it == senders_.end() || it->second.day != utc_day(now)) return 0;
+  return it->second.count;
+}
+
+}  // namespace tocsin::sms
