@@ -4,6 +4,8 @@
 #include <rapidjson/writer.h>
 #include <simdjson.h>
 
+#include "core/doc_fields.h"
+
 namespace tocsin::actions {
 namespace {
 
@@ -40,43 +42,12 @@ void raw_fields(Writer& w, const RawFields& fields) {
   w.EndObject();
 }
 
-std::string get_str(element o, const char* key) {
-  std::string_view s;
-  if (o[key].get_string().get(s)) return {};
-  return std::string(s);
-}
-
-int64_t get_int(element o, const char* key) {
-  int64_t v = 0;
-  if (o[key].get_int64().get(v)) return 0;
-  return v;
-}
-
-std::vector<std::string> get_strings(element o, const char* key) {
-  std::vector<std::string> out;
-  simdjson::dom::array a;
-  if (o[key].get_array().get(a)) return out;
-  for (auto e : a) {
-    std::string_view s;
-    if (!e.get_string().get(s)) out.emplace_back(s);
-  }
-  return out;
-}
-
 RawFields get_fields(element o) {
   RawFields out;
   simdjson::dom::object f;
   if (o["fields"].get_object().get(f)) return out;
   for (auto [k, v] : f) out.emplace_back(std::string(k), simdjson::minify(v));
   return out;
-}
-
-// One parser per thread: decoding runs at load time and on the committer, never concurrently per thread.
-Result<element> parse(std::string_view doc, simdjson::dom::parser& parser, const char* what) {
-  element root;
-  if (parser.parse(doc.data(), doc.size()).get(root) || !root.is_object())
-    return internal_error(std::string("stored ") + what + " document is not a JSON object");
-  return root;
 }
 
 }  // namespace
@@ -102,21 +73,21 @@ std::string encode_action(const Action& a) {
 
 Result<Action> decode_action(std::string_view doc) {
   thread_local simdjson::dom::parser parser;
-  auto root = parse(doc, parser, "action");
+  auto root = parse_doc(doc, parser, "action");
   if (!root) return root.error();
   element o = root.value();
   Action a;
-  a.id = get_str(o, "id");
-  a.kind = get_str(o, "kind");
-  a.created = get_int(o, "created");
-  a.modified = get_int(o, "modified");
-  a.creator_id = get_str(o, "creator");
-  a.parent_id = get_str(o, "parent");
-  a.identifiers = get_strings(o, "identifiers");
+  a.id = DocFields(o).str("id");
+  a.kind = DocFields(o).str("kind");
+  a.created = DocFields(o).integer("created");
+  a.modified = DocFields(o).integer("modified");
+  a.creator_id = DocFields(o).str("creator");
+  a.parent_id = DocFields(o).str("parent");
+  a.identifiers = DocFields(o).strings("identifiers");
   a.fields = get_fields(o);
-  a.disclosure = get_str(o, "disclosure");
-  a.sms_disclosure = get_str(o, "sms_disclosure");
-  a.disclosure_version = static_cast<int>(get_int(o, "disclosure_version"));
+  a.disclosure = DocFields(o).str("disclosure");
+  a.sms_disclosure = DocFields(o).str("sms_disclosure");
+  a.disclosure_version = static_cast<int>(DocFields(o).integer("disclosure_version"));
   return a;
 }
 
@@ -142,18 +113,18 @@ std::string encode_record(const ActionRecord& r) {
 
 Result<ActionRecord> decode_record(std::string_view doc) {
   thread_local simdjson::dom::parser parser;
-  auto root = parse(doc, parser, "action record");
+  auto root = parse_doc(doc, parser, "action record");
   if (!root) return root.error();
   element o = root.value();
   ActionRecord r;
-  r.id = get_str(o, "id");
-  r.action_id = get_str(o, "action");
-  r.person_id = get_str(o, "person");
-  r.created = get_int(o, "created");
-  r.modified = get_int(o, "modified");
-  r.identifiers = get_strings(o, "identifiers");
+  r.id = DocFields(o).str("id");
+  r.action_id = DocFields(o).str("action");
+  r.person_id = DocFields(o).str("person");
+  r.created = DocFields(o).integer("created");
+  r.modified = DocFields(o).integer("modified");
+  r.identifiers = DocFields(o).strings("identifiers");
   r.fields = get_fields(o);
-  r.referrer_data = get_str(o, "referrer");
+  r.referrer_data = DocFields(o).str("referrer");
   bool b = false;
   r.autoresponse_requested = !o["autoresponse"].get_bool().get(b) && b;
   return r;

@@ -25,11 +25,6 @@ Micros backoff(int attempts) {
   return kSteps[std::min<int>(std::max(attempts, 1), 4) - 1];
 }
 
-std::string domain_of(const std::string& address) {
-  auto at = address.rfind('@');
-  return at == std::string::npos ? std::string() : lower_ascii(address.substr(at + 1));
-}
-
 bool is_final(DeliveryState s) {
   return s != DeliveryState::kQueued && s != DeliveryState::kDeferred && s != DeliveryState::kHanding;
 }
@@ -103,7 +98,7 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
     auto view = org->messaging.gate_view();
     run->brand = view ? view->brand_name : org->org.name;
     if (m->channel == Channel::kEmail) {
-      auto d = org->messaging.domains().find(domain_of(m->sender_address()));
+      auto d = org->messaging.domains().find(m->sender_domain());
       if (d != org->messaging.domains().end()) {
         auto signer =
             email::DkimSigner::make(d->second.domain, d->second.selector, d->second.private_key_pem);
@@ -352,7 +347,7 @@ bool Dispatcher::round(Run& run) {
   std::vector<std::optional<policy::ClearedEmail>> emails(n);
   std::vector<std::optional<policy::ClearedSms>> texts(n);
   std::vector<DeliveryRow> marks;
-  std::string from_domain = domain_of(m.sender_address());
+  std::string from_domain = m.sender_domain();
   auto& gate = deps_.gate.gate();
   for (size_t i = 0; i < n; ++i) {
     auto& r = rows[i];

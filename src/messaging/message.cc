@@ -3,7 +3,8 @@
 #include <simdjson.h>
 
 #include "api/json_out.h"
-#include "messaging/doc_fields.h"
+#include "core/doc_fields.h"
+#include "core/text.h"
 
 namespace tocsin::messaging {
 namespace {
@@ -21,6 +22,12 @@ std::optional<MessageStatus> parse_message_status(std::string_view s) {
   for (int i = 0; i < 6; ++i)
     if (kStatusNames[i] == s) return static_cast<MessageStatus>(i);
   return std::nullopt;
+}
+
+std::string Message::sender_domain() const {
+  std::string address = sender_address();
+  auto at = address.rfind('@');
+  return at == std::string::npos ? std::string() : lower_ascii(address.substr(at + 1));
 }
 
 std::string encode_message(const Message& m) {
@@ -55,10 +62,10 @@ std::string encode_message(const Message& m) {
 }
 
 Result<Message> decode_message(std::string_view doc) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element e;
-  if (parser.parse(doc.data(), doc.size()).get(e)) return internal_error("corrupt message document");
-  DocFields f(e);
+  thread_local simdjson::dom::parser parser;
+  auto root = parse_doc(doc, parser, "message");
+  if (!root) return root.error();
+  DocFields f(root.value());
   Message m;
   m.id = f.str("id");
   m.channel = f.str("channel") == "sms" ? Channel::kSms : Channel::kEmail;

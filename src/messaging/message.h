@@ -55,6 +55,8 @@ struct Message {
   int64_t total_targeted = 0;  // recipients planned (at send time)
 
   std::string sender_address() const { return from_address.empty() ? reply_to : from_address; }
+  // The lower-cased domain of sender_address(): the sending domain the gate checks and DKIM signs for.
+  std::string sender_domain() const;
 };
 
 std::string encode_message(const Message& m);

@@ -7,11 +7,6 @@
 namespace tocsin::messaging {
 namespace {
 
-std::string domain_of(const std::string& address) {
-  auto at = address.rfind('@');
-  return at == std::string::npos ? std::string() : lower_ascii(address.substr(at + 1));
-}
-
 // Reasons that refuse the message itself rather than one recipient: the same for everyone.
 bool is_message_level(policy::Reason r) {
   using R = policy::Reason;
@@ -62,7 +57,7 @@ Plan plan_message(const Audience& audience, const Message& m, const policy::Gate
     sum.sms_segments = seg.segments;
     sum.sms_encoding = seg.encoding == policy::SmsEncoding::kGsm7 ? "GSM-7" : "UCS-2";
   }
-  std::string from_domain = domain_of(m.sender_address());
+  std::string from_domain = m.sender_domain();
   if (keep_rows) plan.rows.reserve(audience.people.size());
   int64_t seq = 0;
   for (const Candidate& p : audience.people) {

@@ -3,7 +3,7 @@
 #include <simdjson.h>
 
 #include "api/json_out.h"
-#include "messaging/doc_fields.h"
+#include "core/doc_fields.h"
 
 namespace tocsin::messaging {
 
@@ -50,11 +50,10 @@ std::string encode_settings(const Settings& s) {
 }
 
 Result<Settings> decode_settings(std::string_view doc) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element e;
-  if (parser.parse(doc.data(), doc.size()).get(e))
-    return internal_error("corrupt messaging settings document");
-  DocFields f(e);
+  thread_local simdjson::dom::parser parser;
+  auto root = parse_doc(doc, parser, "messaging settings");
+  if (!root) return root.error();
+  DocFields f(root.value());
   Settings s;
   s.postal_address = f.str("postal_address");
   s.brand_name = f.str("brand_name");
@@ -87,10 +86,10 @@ std::string encode_domain(const SendingDomain& d) {
 }
 
 Result<SendingDomain> decode_domain(std::string_view doc) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element e;
-  if (parser.parse(doc.data(), doc.size()).get(e)) return internal_error("corrupt sending domain document");
-  DocFields f(e);
+  thread_local simdjson::dom::parser parser;
+  auto root = parse_doc(doc, parser, "sending domain");
+  if (!root) return root.error();
+  DocFields f(root.value());
   return SendingDomain{f.str("domain"),         f.str("selector"),    f.str("private_key_pem"),
                        f.str("public_key_b64"), f.integer("created"), f.integer("verified_at"),
                        f.str("last_check")};
@@ -110,10 +109,10 @@ std::string encode_sender(const SmsSender& s) {
 }
 
 Result<SmsSender> decode_sender(std::string_view doc) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element e;
-  if (parser.parse(doc.data(), doc.size()).get(e)) return internal_error("corrupt SMS sender document");
-  DocFields f(e);
+  thread_local simdjson::dom::parser parser;
+  auto root = parse_doc(doc, parser, "SMS sender");
+  if (!root) return root.error();
+  DocFields f(root.value());
   SmsSender s;
   s.number = f.str("number");
   s.type = parse_sender_type(f.str("type")).value_or(policy::SenderType::kLongCode);

@@ -1,15 +1,28 @@
-// DocFields: typed reads of a stored JSON document's top-level fields with defaults, for the messaging
-// documents (settings, domains, senders, messages). A missing or mistyped field reads as its default:
-// documents written by an older version simply lack newer fields.
+// Stored JSON documents (actions, records, messaging settings, messages, ...): parse_doc checks the document
+// is an object, DocFields reads its top-level fields with defaults. A missing or mistyped field reads as its
+// default: documents written by an older version simply lack newer fields.
 #pragma once
 
 #include <simdjson.h>
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-namespace tocsin::messaging {
+#include "core/result.h"
+
+namespace tocsin {
+
+// The root of a stored document; 500 when it is not a JSON object (`what` names it in the message). The
+// element lives as long as `parser`'s next parse.
+inline Result<simdjson::dom::element> parse_doc(std::string_view doc, simdjson::dom::parser& parser,
+                                                const char* what) {
+  simdjson::dom::element root;
+  if (parser.parse(doc.data(), doc.size()).get(root) || !root.is_object())
+    return internal_error(std::string("stored ") + what + " document is not a JSON object");
+  return root;
+}
 
 class DocFields {
  public:
@@ -50,4 +63,4 @@ class DocFields {
   simdjson::dom::element e_;
 };
 
-}  // namespace tocsin::messaging
+}  // namespace tocsin
