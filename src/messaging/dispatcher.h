@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -89,8 +90,14 @@ class Dispatcher {
 
  private:
   struct Run;
+  struct Round;
   void loop();
-  bool round(Run& run);  // false when the run has nothing due now
+  // Clears the next round of a blast through the gate, marks it durably and queues it for the workers;
+  // false when the blast has nothing due now (or is paused, or the marks cannot be written).
+  bool prepare_round(Run& run);
+  void worker();
+  void hand_over(Round& round, size_t i);  // on a worker: render, build, sign, hand over one delivery
+  void record_outcomes(Round& round);      // on the dispatcher thread, once every delivery is handed over
   void finish(Run& run, MessageStatus status, const std::string& reason);
   void start_scheduled();
   void set_status(const std::string& org_id, const std::string& message_id, MessageStatus status,
@@ -100,10 +107,14 @@ class Dispatcher {
   DispatcherOptions options_;
   sms::Pacer pacer_;
   std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<std::string, std::unique_ptr<Run>> runs_;  // by message id
+  std::condition_variable cv_;                         // the dispatcher thread: a round finished, or stop
+  std::condition_variable work_cv_;                    // the workers: a round was queued, or stop
+  std::map<std::string, std::unique_ptr<Run>> runs_;   // by message id
+  std::deque<std::shared_ptr<Round>> handover_queue_;  // rounds with deliveries not yet taken by a worker
+  std::vector<std::shared_ptr<Round>> finished_;       // rounds whose deliveries are all handed over
   bool stopping_ = false;
   std::thread thread_;
+  std::vector<std::thread> workers_;  // persistent: options_.handover_threads
 };
 
 }  // namespace tocsin::messaging

@@ -357,6 +357,27 @@ class SqliteStore final : public Store {
     return DeliveryTally{q.integer(0), q.integer(1)};
   }
 
+  Result<std::vector<DeliveryGroup>> delivery_groups(const std::string& org_id,
+                                                     const std::string& message_id) override {
+    std::lock_guard lock(read_mu_);
+    Statement q(reader_,
+                "SELECT state, CASE WHEN state IN (?, ?) THEN reason ELSE '' END AS grouped, count(*), "
+                "count(*) FILTER (WHERE events & ?), count(*) FILTER (WHERE events & ?), "
+                "count(*) FILTER (WHERE events & ?) "
+                "FROM deliveries WHERE org_id = ? AND message_id = ? GROUP BY state, grouped");
+    q.bind(1, int64_t{static_cast<int>(DeliveryState::kSuppressed)})
+        .bind(2, int64_t{static_cast<int>(DeliveryState::kBlocked)});
+    q.bind(3, int64_t{kOpened}).bind(4, int64_t{kClicked}).bind(5, int64_t{kUnsubscribed});
+    q.bind(6, org_id).bind(7, message_id);
+    std::vector<DeliveryGroup> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+      out.push_back({static_cast<DeliveryState>(q.integer(0)), std::string(q.text(1)), q.integer(2),
+                     q.integer(3), q.integer(4), q.integer(5)});
+    if (rc != SQLITE_DONE) return internal_error("delivery counts failed: " + reader_.last_error());
+    return out;
+  }
+
   Status add_soft_bounce(const std::string& org_id, const SoftBounceRow& r) override {
     return write_transaction([&] {
       auto h = hash_view(r.contact);
