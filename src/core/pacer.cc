@@ -1,22 +1,23 @@
 #include "core/pacer.h"
 
-#include <algorithm>
+#include <cmath>
 #include <thread>
 
 namespace tocsin {
 
-Pacer::Pacer(double per_second, double burst) {
-  if (per_second <= 0) return;
-  interval_ = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / per_second));
-  tolerance_ = std::chrono::duration_cast<Clock::duration>(interval_ * (std::max(burst, 1.0) - 1));
-}
+Pacer::Pacer(double per_second, double burst) : gcra_(per_second, burst) {}
 
 Pacer::Clock::time_point Pacer::reserve(Clock::time_point now) {
-  if (interval_ == Clock::duration::zero()) return now;
-  std::lock_guard lock(mu_);
-  Clock::time_point proceed = std::max(now, tat_ - tolerance_);
-  tat_ = std::max(tat_, proceed) + interval_;
-  return proceed;
+  if (!gcra_.paced()) return now;
+  double t = std::chrono::duration<double, std::micro>(now.time_since_epoch()).count();
+  double slot;
+  {
+    std::lock_guard lock(mu_);
+    slot = gcra_.next_slot(t);
+    gcra_.book(slot);
+  }
+  if (slot <= t) return now;
+  return now + std::chrono::microseconds(static_cast<int64_t>(std::ceil(slot - t)));
 }
 
 void Pacer::acquire() {

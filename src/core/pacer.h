@@ -1,6 +1,5 @@
-// Pacer: spaces events to at most `per_second` on average with bursts of up to `burst` (a token bucket in
-// its GCRA form: one "theoretical arrival time" instead of a token count). Used to pace hand-overs to a
-// relay.
+// Pacer: spaces events to at most `per_second` on average with bursts of up to `burst` (core/gcra.h on the
+// steady clock). Used to pace hand-overs to a relay.
 //
 // Contract: reserve(now) books the next slot and returns the instant the caller may proceed (<= now when it
 // may go at once); acquire() books and sleeps until then. per_second <= 0 means unpaced: every slot is now.
@@ -9,6 +8,8 @@
 
 #include <chrono>
 #include <mutex>
+
+#include "core/gcra.h"
 
 namespace tocsin {
 
@@ -23,9 +24,7 @@ class Pacer {
 
  private:
   std::mutex mu_;
-  Clock::duration interval_{};   // zero when unpaced
-  Clock::duration tolerance_{};  // (burst - 1) intervals: how far ahead of the schedule a caller may run
-  Clock::time_point tat_{};      // theoretical arrival time of the next event
+  Gcra gcra_;  // microseconds since the steady clock's epoch
 };
 
 }  // namespace tocsin

@@ -24,7 +24,9 @@ void Pacer::configure(const std::string& sender, SenderLimits limits) {
   limits.per_second = std::max(limits.per_second, 1e-6);
   limits.burst = std::max(limits.burst, 1);
   std::lock_guard lock(mu_);
-  senders_[sender].limits = limits;
+  State& s = senders_[sender];
+  s.limits = limits;
+  s.gcra.set_rate(limits.per_second, limits.burst);
 }
 
 Pacer::Grant Pacer::reserve(const std::string& sender) {
@@ -33,9 +35,7 @@ Pacer::Grant Pacer::reserve(const std::string& sender) {
   auto it = senders_.find(sender);
   if (it == senders_.end()) return {Grant::Kind::kUnknownSender, now};
   State& s = it->second;
-  double interval = 1e6 / s.limits.per_second;
-  double tolerance = (s.limits.burst - 1) * interval;
-  double slot = std::max(static_cast<double>(now), s.tat - tolerance);
+  double slot = s.gcra.next_slot(static_cast<double>(now));
   Micros at = static_cast<Micros>(std::ceil(slot));
   int64_t day = utc_day(at);
   if (day != s.day) {
@@ -45,7 +45,7 @@ Pacer::Grant Pacer::reserve(const std::string& sender) {
   if (s.limits.daily_cap > 0 && s.count >= s.limits.daily_cap)
     return {Grant::Kind::kDailyCap, (day + 1) * kDay};
   ++s.count;
-  s.tat = std::max(s.tat, slot) + interval;
+  s.gcra.book(slot);
   return {Grant::Kind::kGo, at};
 }
 
@@ -70,9 +70,7 @@ void Pacer::hold(const std::string& sender, Micros until) {
   std::lock_guard lock(mu_);
   auto it = senders_.find(sender);
   if (it == senders_.end()) return;
-  // With the burst tolerance subtracted at reserve(), the next slot is exactly `until`.
-  double tolerance = (it->second.limits.burst - 1) * (1e6 / it->second.limits.per_second);
-  it->second.tat = std::max(it->second.tat, static_cast<double>(until) + tolerance);
+  it->second.gcra.hold(static_cast<double>(until));
 }
 
 int64_t Pacer::sent_today(const std::string& sender) const {

@@ -1,10 +1,8 @@
 // Pacer: per-sender pacing for SMS — a token bucket at the sender's messages-per-second, and a daily cap.
 //
-// Pacing is a token bucket kept as its equivalent "virtual scheduling" form (GCRA): each sender has a
-// theoretical arrival time; a request is granted the slot max(now, tat - (burst - 1) * interval) and moves
-// tat on by one interval. With the default burst of 1 the slots are exactly 1/MPS apart, so the count in any
-// window of length W is W * MPS rounded up — no start-up burst that carriers would count against the
-// sender (a bucket that starts full would send `burst` extra texts in the first second).
+// Pacing is a token bucket per sender (core/gcra.h). With the default burst of 1 the slots are exactly 1/MPS
+// apart, so the count in any window of length W is W * MPS rounded up — no start-up burst that carriers
+// would count against the sender.
 //
 // Daily cap: per sender per UTC calendar day (the day of the granted slot), a plain counter. Chosen over a
 // rolling 24 h because it is O(1) per sender and is how 10DLC daily limits are accounted by carriers (a fixed
@@ -24,6 +22,7 @@
 #include <unordered_map>
 
 #include "core/clock.h"
+#include "core/gcra.h"
 
 namespace tocsin::sms {
 
@@ -67,7 +66,7 @@ class Pacer {
  private:
   struct State {
     SenderLimits limits;
-    double tat = 0;  // theoretical arrival time, microseconds since the epoch
+    Gcra gcra;  // microseconds since the epoch
     int64_t day = INT64_MIN;
     int64_t count = 0;
   };
