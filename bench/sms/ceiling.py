@@ -45,10 +45,11 @@ def wait_delivered(k: Kannel, base: int, expected: int, timeout: float) -> tuple
         time.sleep(0.02)
 
 
-def run_wrk(k: Kannel, seconds: int, connections: int) -> dict:
+def run_wrk(k: Kannel, seconds: int, connections: int, extra: dict | None = None) -> dict:
+    """wrk on sendsms; `extra` adds query parameters (e.g. dlr-mask and dlr-url, as tocsin's driver sends)."""
     base = count_mt(k._phone_out)
     query = urllib.parse.urlencode({"username": SENDSMS_USER, "password": SENDSMS_PASSWORD, "from": SENDER,
-                                    "text": BODY, "charset": "UTF-8"})
+                                    "text": BODY, "charset": "UTF-8", **(extra or {})})
     env = dict(os.environ, SENDSMS_QUERY=query)
     t0 = time.monotonic()
     out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "-s",
@@ -59,7 +60,7 @@ def run_wrk(k: Kannel, seconds: int, connections: int) -> dict:
     accepted = requests - non2xx
     delivered, t_last = wait_delivered(k, base, accepted, timeout=5)
     elapsed = t_last - t0
-    return {"what": "kannel_direct", "accepted": accepted, "delivered": delivered,
+    return {"what": "kannel_direct", "connections": connections, "with": sorted(extra or {}), "accepted": accepted, "delivered": delivered,
             "seconds": round(elapsed, 2), "delivered_per_s": round(delivered / elapsed, 1)}
 
 

@@ -49,7 +49,8 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "sms.kannel_sendsms_url",
                                                "sms.kannel_username",
                                                "sms.kannel_password",
-                                               "sms.kannel_dlr_secret"};
+                                               "sms.kannel_dlr_secret",
+                                               "sms.connections"};
   for (const auto& [section, node] : t) {
     const auto* tbl = node.as_table();
     if (!tbl) return bad_request("tocsin.toml: unknown key " + std::string(section.str()));
@@ -100,6 +101,9 @@ Result<Config> load_config(const std::string& data_dir) {
   m.kannel_username = t["sms"]["kannel_username"].value_or(m.kannel_username);
   m.kannel_password = t["sms"]["kannel_password"].value_or(m.kannel_password);
   m.kannel_dlr_secret = t["sms"]["kannel_dlr_secret"].value_or(m.kannel_dlr_secret);
+  m.connections = static_cast<int>(t["sms"]["connections"].value_or(int64_t{m.connections}));
+  if (m.connections < 1 || m.connections > 256)
+    return bad_request("tocsin.toml: sms.connections must be between 1 and 256");
   if (m.gateway != "outbox" && m.gateway != "kannel")
     return bad_request("tocsin.toml: sms.gateway must be outbox or kannel");
   return c;

@@ -51,6 +51,9 @@ struct Config {
     std::string gateway = "outbox";  // outbox | kannel
     std::string outbox_file;
     std::string kannel_sendsms_url, kannel_username, kannel_password, kannel_dlr_secret;
+    // Gateway requests in flight at once. Kannel answers a sendsms that asks for delivery reports in ~20 ms
+    // (it stores the report's route first), so its rate grows with concurrency: BENCHMARKS.md, "SMS".
+    int connections = 32;
   } sms;
 };
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -153,7 +154,8 @@ int serve(Installation& inst, Config config) {
   }
   messaging::Dispatcher dispatcher({*inst.store, committer, directory, gate, email_transport.get(),
                                     sms_transport.get(), &tokens, &delivery_tokens},
-                                   {config.public_url, effective_mail_domain(config)});
+                                   {config.public_url, effective_mail_domain(config),
+                                    std::max({8, config.email.smtp_connections, config.sms.connections})});
   if (auto s = dispatcher.resume(); !s) {
     spdlog::error("cannot resume blasts: {}", s.error().message);
     return 1;
