@@ -95,7 +95,7 @@ class Setup:
                                      "targets": [{"href": href}]})
         assert r.status_code == 200, r.text
         mid = r.json()["identifiers"][0].split(":")[1]
-        pre = c.get(f"messages/{mid}/tocsin:preflight").json()
+        pre = c.get(f"messages/{mid}/tocsin:preflight", timeout=600).json()
         assert pre["would_send_now"] >= 0.99 * pre["total_targeted"], pre
         t0 = time.time()
         r = c.post(f"messages/{mid}/send", json={}, timeout=600)
