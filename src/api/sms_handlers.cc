@@ -63,10 +63,6 @@ sms::TwilioWebhook twilio_hook(const Call& c) {
   return {c.ctx.public_url + c.req.target, sms::parse_form(c.req.body), sig ? *sig : std::string()};
 }
 
-std::string tail(const std::string& number) {
-  return "..." + number.substr(number.size() > 4 ? number.size() - 4 : 0);
-}
-
 void inbound(Call& c, Result<sms::InboundText> parsed, const std::string& gateway, Answer ok) {
   std::string what = gateway + " inbound text";
   if (!parsed) return refuse(c, what, parsed.error());
@@ -101,9 +97,9 @@ void inbound(Call& c, Result<sms::InboundText> parsed, const std::string& gatewa
     return std::function<void()>{};
   });
   if (fence && result.action == messaging::InboundAction::kOptedOut) fence->wait_before(mark);
-  spdlog::info("{} {} from {} to {}: {} {} -> {}{}{}", what, in.id(), tail(in.text.from), in.text.to,
-               sms::kind_name(result.intent.kind), result.intent.keyword, messaging::action_name(result.action),
-               result.note.empty() ? "" : "; ", result.note);
+  spdlog::info("{} {} from {} to {}: {} {} -> {}{}{}", what, in.id(), messaging::log_number(in.text.from),
+               in.text.to, sms::kind_name(result.intent.kind), result.intent.keyword,
+               messaging::action_name(result.action), result.note.empty() ? "" : "; ", result.note);
   if (result.reply && c.ctx.sms_replies) c.ctx.sms_replies->post(std::move(*result.reply));
   ok(c);
 }
@@ -144,7 +140,8 @@ void sms(Call& c) {
   const auto& cfg = c.ctx.config.sms;
   if (kannel) {
     auto params = kannel_params(c);
-    if (kind == "mo") return inbound(c, sms::parse_kannel_mo(params, cfg.kannel_secret), gateway, answer_kannel);
+    if (kind == "mo")
+      return inbound(c, sms::parse_kannel_mo(params, cfg.kannel_secret), gateway, answer_kannel);
     return receipt(c, sms::parse_kannel_dlr(params, cfg.kannel_secret), gateway);
   }
   auto hook = twilio_hook(c);

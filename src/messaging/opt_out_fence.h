@@ -41,7 +41,8 @@ class OptOutFence {
 class FencedSmsTransport final : public sms::SmsTransport {
  public:
   // All three must outlive this object.
-  FencedSmsTransport(sms::SmsTransport& inner, const policy::SuppressionFacts& suppressions, OptOutFence& fence)
+  FencedSmsTransport(sms::SmsTransport& inner, const policy::SuppressionFacts& suppressions,
+                     OptOutFence& fence)
       : inner_(inner), suppressions_(suppressions), fence_(fence) {}
   sms::SmsHandover send(const policy::ClearedSms& cleared, const std::string& delivery_id) override;
 

@@ -63,6 +63,10 @@ std::string_view action_name(InboundAction a) {
   return "stored";
 }
 
+std::string log_number(std::string_view number) {
+  return "..." + std::string(number.substr(number.size() > 4 ? number.size() - 4 : 0));
+}
+
 InboundRoute route_inbound(const people::Directory& directory, const std::string& to) {
   for (auto* org : directory.all()) {
     std::shared_lock lock(org->mu);
@@ -104,7 +108,11 @@ InboundResult apply_inbound(people::OrgState& org, store::WriteBatch::OrgWrites&
         r.action = ledger ? InboundAction::kOptedOut : InboundAction::kAlreadyOptedOut;
         break;
       }
-      store::SuppressionRow row{org_id,         Channel::kSms, contact, now, "sms opt-out " + r.intent.keyword,
+      store::SuppressionRow row{org_id,
+                                Channel::kSms,
+                                contact,
+                                now,
+                                "sms opt-out " + r.intent.keyword,
                                 /*confirmed=*/false};
       w.add(store::op::PutSuppression{row});
       suppressions.add_org(org_id, contact, now);

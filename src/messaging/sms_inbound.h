@@ -73,12 +73,12 @@ struct KeywordReply {
 };
 
 enum class InboundAction {
-  kStored,            // no keyword: kept, no reply
-  kOptedOut,          // ledger and suppression written now
-  kAlreadyOptedOut,   // a repeated opt-out: nothing changed
-  kResubscribed,      // START after an opt-out
-  kNotResubscribed,   // START/YES without an opt-out to lift (or YES without a prompt)
-  kHelp,              // HELP/INFO answered (or not, see InboundResult::note)
+  kStored,           // no keyword: kept, no reply
+  kOptedOut,         // ledger and suppression written now
+  kAlreadyOptedOut,  // a repeated opt-out: nothing changed
+  kResubscribed,     // START after an opt-out
+  kNotResubscribed,  // START/YES without an opt-out to lift (or YES without a prompt)
+  kHelp,             // HELP/INFO answered (or not, see InboundResult::note)
 };
 std::string_view action_name(InboundAction a);
 
@@ -88,6 +88,9 @@ struct InboundResult {
   std::optional<KeywordReply> reply;
   std::string note;  // why an expected reply is missing (e.g. the HELP settings are incomplete)
 };
+
+// A number as logs show it: its last four digits, enough to follow one conversation, not a contact list.
+std::string log_number(std::string_view number);
 
 InboundResult apply_inbound(people::OrgState& org, store::WriteBatch::OrgWrites& w, const InboundSms& in,
                             Micros now);

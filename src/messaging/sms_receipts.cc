@@ -75,7 +75,8 @@ Result<std::pair<std::string, int64_t>> parse_delivery_id(std::string_view id) {
   const char* begin = id.data() + colon + 1;
   const char* end = id.data() + id.size();
   auto [p, ec] = std::from_chars(begin, end, seq);
-  if (ec != std::errc() || p != end || seq < 0) return bad_request("the delivery id is not <message id>:<seq>");
+  if (ec != std::errc() || p != end || seq < 0)
+    return bad_request("the delivery id is not <message id>:<seq>");
   return std::pair{std::string(id.substr(0, colon)), seq};
 }
 

@@ -10,11 +10,6 @@ namespace {
 constexpr int kAttempts = 3;
 constexpr auto kRetryPause = std::chrono::seconds(2);
 
-// Logs name a number by its last digits only: enough to follow one conversation, not a contact list.
-std::string tail(const std::string& number) {
-  return "..." + number.substr(number.size() > 4 ? number.size() - 4 : 0);
-}
-
 }  // namespace
 
 SmsReplies::SmsReplies(store::GroupCommitter& committer, people::Directory& directory, policy::Gate& gate,
@@ -80,22 +75,23 @@ bool SmsReplies::persist_confirmation(const KeywordReply& reply) {
 }
 
 std::optional<sms::SmsHandover> SmsReplies::deliver(const KeywordReply& reply) {
-  policy::OutboundSms m{reply.org_id,  policy::Recipient{reply.to, reply.contact, std::nullopt},
-                        reply.kind,    /*marketing=*/false,
-                        1,             reply.sender,
-                        reply.body};
+  policy::OutboundSms m{reply.org_id,        policy::Recipient{reply.to, reply.contact, std::nullopt},
+                        reply.kind,
+                        /*marketing=*/false, 1,
+                        reply.sender,        reply.body};
   auto out = gate_.dispatch(m);
   if (!out.cleared) {
-    spdlog::warn("keyword reply to {} not sent: the gate said {} ({})", tail(reply.to),
+    spdlog::warn("keyword reply to {} not sent: the gate said {} ({})", log_number(reply.to),
                  policy::reason_name(out.decision.reason), out.decision.sentence);
     return std::nullopt;
   }
   if (reply.kind == policy::MessageKind::kStopConfirmation && !persist_confirmation(reply)) {
-    spdlog::info("opt-out confirmation to {} not sent: the opt-out was lifted meanwhile", tail(reply.to));
+    spdlog::info("opt-out confirmation to {} not sent: the opt-out was lifted meanwhile",
+                 log_number(reply.to));
     return std::nullopt;
   }
   if (!transport_) {
-    spdlog::warn("keyword reply to {} not sent: no SMS gateway is configured", tail(reply.to));
+    spdlog::warn("keyword reply to {} not sent: no SMS gateway is configured", log_number(reply.to));
     return std::nullopt;
   }
   std::string delivery_id = std::string(kReplyDeliveryPrefix) + new_uuid();
@@ -107,8 +103,8 @@ std::optional<sms::SmsHandover> SmsReplies::deliver(const KeywordReply& reply) {
       break;
     std::this_thread::sleep_for(kRetryPause);
   }
-  spdlog::info("keyword reply ({}) to {}: {} ({})", policy::reason_name(out.decision.reason), tail(reply.to),
-               sms::outcome_name(h.outcome), h.detail);
+  spdlog::info("keyword reply ({}) to {}: {} ({})", policy::reason_name(out.decision.reason),
+               log_number(reply.to), sms::outcome_name(h.outcome), h.detail);
   return h;
 }
 

@@ -24,7 +24,8 @@ struct ProgramInfo {
   std::string frequency;     // "Msg freq varies" or "Up to 4 msgs/mo"
 };
 
-// 422 naming the first empty required slot (brand, help_contact, frequency), or the length when the HELP answer would need more than one segment.
+// 422 naming the first empty required slot (brand, help_contact, frequency), or the length when the HELP
+// answer would need more than one segment.
 Status validate(const ProgramInfo& p);
 
 std::string help_reply(const ProgramInfo& p);

@@ -132,6 +132,11 @@ ACCOUNT = "AC" + "0123456789abcdef" * 2
 TOKEN = "twilio-auth-token-for-tests"
 
 
+def twilio_sections(tw: TwilioStandIn) -> dict:
+    return {"sms": {"gateway": "twilio", "twilio_base_url": tw.base_url, "twilio_account_sid": ACCOUNT,
+                    "twilio_auth_token": TOKEN}}
+
+
 def twilio_sign(url: str, fields: dict) -> str:
     """X-Twilio-Signature as Twilio computes it: HMAC-SHA1 over the URL and the sorted POST fields."""
     data = url + "".join(k + v for k, v in sorted(fields.items()))
@@ -146,9 +151,7 @@ def twilio_post(url: str, fields: dict, signature: str | None) -> requests.Respo
 def test_twilio_webhooks_are_verified_and_applied(tmp_path):
     port = free_port()
     with TwilioStandIn(ACCOUNT, TOKEN) as tw:
-        srv, org = texting_server(tmp_path, port, {"sms": {
-            "gateway": "twilio", "twilio_base_url": tw.base_url, "twilio_account_sid": ACCOUNT,
-            "twilio_auth_token": TOKEN}})
+        srv, org = texting_server(tmp_path, port, twilio_sections(tw))
         with srv.start():
             c = srv.client(org["api_key"])
             pid = c.signup(phone=PHONE[1:], phone_status="subscribed")["identifiers"][0].split(":")[1]
@@ -188,9 +191,7 @@ def test_twilio_webhooks_are_verified_and_applied(tmp_path):
 def test_twilio_status_callback_updates_the_delivery_of_a_blast(tmp_path):
     port = free_port()
     with TwilioStandIn(ACCOUNT, TOKEN) as tw:
-        srv, org = texting_server(tmp_path, port, {"sms": {
-            "gateway": "twilio", "twilio_base_url": tw.base_url, "twilio_account_sid": ACCOUNT,
-            "twilio_auth_token": TOKEN}})
+        srv, org = texting_server(tmp_path, port, twilio_sections(tw))
         with srv.start():
             c = srv.client(org["api_key"])
             phones = ["+12125550131", "+12125550132"]

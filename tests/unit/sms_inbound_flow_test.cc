@@ -114,7 +114,9 @@ class SmsInboundFlowTest : public ::testing::Test {
     in.remote_ip = "127.0.0.1";
     in.user_agent = "Kannel/1.4.5";
     InboundResult r;
-    change([&](people::OrgState& o, store::WriteBatch::OrgWrites& w) { r = apply_inbound(o, w, in, now_micros()); });
+    change([&](people::OrgState& o, store::WriteBatch::OrgWrites& w) {
+      r = apply_inbound(o, w, in, now_micros());
+    });
     return r;
   }
 
@@ -130,8 +132,12 @@ class SmsInboundFlowTest : public ::testing::Test {
     return store_->scope(org_.id).ledger_for_contact(hash(phone)).value();
   }
   policy::OutboundSms blast_text(const std::string& phone) {
-    return policy::OutboundSms{org_.id,       policy::Recipient{phone, hash(phone), std::string("10001")},
-                               policy::MessageKind::kBlast, false, 1, kSender,
+    return policy::OutboundSms{org_.id,
+                               policy::Recipient{phone, hash(phone), std::string("10001")},
+                               policy::MessageKind::kBlast,
+                               false,
+                               1,
+                               kSender,
                                "Tocsin Action: rally at noon. Reply STOP to opt out."};
   }
   // Whether the gate leaves `phone` out of a blast as opted out (other rules, e.g. quiet hours at the time
@@ -187,8 +193,9 @@ TEST_F(SmsInboundFlowTest, StopUnsubscribesSuppressesWithEvidenceAndIsConfirmedO
   ASSERT_TRUE(h);
   EXPECT_EQ(h->outcome, sms::SmsHandover::Outcome::kAccepted);
   ASSERT_EQ(gateway_.sent.size(), 1u);
-  EXPECT_EQ(gateway_.sent[0].body,
-            "Tocsin Action: You are unsubscribed and will receive no more messages. Reply START to resubscribe.");
+  EXPECT_EQ(
+      gateway_.sent[0].body,
+      "Tocsin Action: You are unsubscribed and will receive no more messages. Reply START to resubscribe.");
   EXPECT_EQ(gateway_.sent[0].to.address, kPhone);
   EXPECT_EQ(gateway_.ids[0].rfind(kReplyDeliveryPrefix, 0), 0u);
   EXPECT_TRUE(stored_suppressions()[0].confirmed) << "the claim is durable before the text leaves";
@@ -269,9 +276,10 @@ TEST_F(SmsInboundFlowTest, HelpIsAnsweredForAnyNumberFromTheProgramSettings) {
   EXPECT_EQ(r.action, InboundAction::kHelp);
   ASSERT_TRUE(r.reply);
   EXPECT_EQ(r.reply->kind, policy::MessageKind::kHelpReply);
-  EXPECT_EQ(r.reply->body,
-            "Tocsin Action: Help: help@tocsin.example. Up to 4 msgs/mo. Msg & data rates may apply. Reply STOP "
-            "to cancel.");
+  EXPECT_EQ(
+      r.reply->body,
+      "Tocsin Action: Help: help@tocsin.example. Up to 4 msgs/mo. Msg & data rates may apply. Reply STOP "
+      "to cancel.");
   ASSERT_TRUE(replies_->deliver(*r.reply));
   // ... also after that number opted out (SMS-K2), and INFO is the same keyword.
   ASSERT_TRUE(text("STOP", stranger).reply);
@@ -335,7 +343,8 @@ class SmsReceiptTest : public SmsInboundFlowTest {
     EXPECT_TRUE(store_->scope(org_.id).put_deliveries(rows).ok());
     return m.id;
   }
-  Result<ReceiptOutcome> receipt(const std::string& id, sms::ReceiptStatus s, const std::string& detail = "") {
+  Result<ReceiptOutcome> receipt(const std::string& id, sms::ReceiptStatus s,
+                                 const std::string& detail = "") {
     return apply_receipt(*store_, *directory_, sms::DeliveryReceipt{id, s, detail, "", 0}, now_micros());
   }
   store::DeliveryRow row(const std::string& msg, int64_t seq) {
@@ -353,8 +362,9 @@ TEST_F(SmsReceiptTest, DeliveryIdsAreMessageColonSeq) {
 }
 
 TEST_F(SmsReceiptTest, FinalReceiptsSetTheStateOnceAndOthersChangeNothing) {
-  std::string msg = message_with({DeliveryState::kHandedOver, DeliveryState::kHandedOver,
-                                  DeliveryState::kUnknown, DeliveryState::kQueued, DeliveryState::kHandedOver});
+  std::string msg =
+      message_with({DeliveryState::kHandedOver, DeliveryState::kHandedOver, DeliveryState::kUnknown,
+                    DeliveryState::kQueued, DeliveryState::kHandedOver});
   auto id = [&](int seq) { return msg + ":" + std::to_string(seq); };
 
   EXPECT_FALSE(receipt(id(0), sms::ReceiptStatus::kGatewayAccepted)->changed);

@@ -28,9 +28,10 @@ TEST(KeywordRepliesTest, TheDescriptionIsOptional) {
   ProgramInfo p = program();
   p.description.clear();
   ASSERT_TRUE(validate(p));
-  EXPECT_EQ(help_reply(p),
-            "Tocsin Action: Help: help@tocsin.example. Msg freq varies. Msg & data rates may apply. Reply STOP "
-            "to cancel.");
+  EXPECT_EQ(
+      help_reply(p),
+      "Tocsin Action: Help: help@tocsin.example. Msg freq varies. Msg & data rates may apply. Reply STOP "
+      "to cancel.");
 }
 
 TEST(KeywordRepliesTest, EmptySlotsAndLongAnswersAreRefused) {

@@ -601,7 +601,8 @@ class SqliteStore final : public Store {
         "person_id = excluded.person_id, channel = excluded.channel, contact_hash = excluded.contact_hash, "
         "address = excluded.address, "
         "state = CASE WHEN excluded.state = 3 AND state IN (4, 5, 6, 7) THEN state ELSE excluded.state END, "
-        "reason = CASE WHEN excluded.state = 3 AND state IN (4, 5, 6, 7) THEN reason ELSE excluded.reason END, "
+        "reason = CASE WHEN excluded.state = 3 AND state IN (4, 5, 6, 7) THEN reason "
+        "ELSE excluded.reason END, "
         "attempts = excluded.attempts, next_at = excluded.next_at, handed_at = excluded.handed_at, "
         "updated = excluded.updated, gateway_id = excluded.gateway_id, events = events | excluded.events";
     put_delivery_ = std::make_unique<Statement>(writer_, put_delivery.c_str());
