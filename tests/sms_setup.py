@@ -1,10 +1,8 @@
 """An organization that texts through a real gateway, for the SMS suites (tests/integration/test_sms_*.py).
 
-    port = free_port()
-    with Kannel(tmp_path / "kannel", get_url=kannel_get_url(port)) as k:
-        srv, org = texting_server(tmp_path, port, kannel_sections(k))
-        with srv.start():
-            ...
+    with kannel_and_tocsin(tmp_path) as (k, srv, org):
+        k.phone()
+        ...
 
 Quiet hours: the gate defers texts outside 08:00-21:00 at the recipient's location (SMS-Q1), and at some
 hours of the day no North American zone is inside that window. So that these suites pass whenever they run,
@@ -16,13 +14,14 @@ monotonic clock does not); `offset` converts between the test's clock and the se
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import time
 import urllib.parse
 from pathlib import Path
 
 from fixtures.kannel import SENDSMS_PASSWORD, SENDSMS_USER, Kannel, MtText, parse_fakesmsc_line
-from tocsin_server import TocsinServer
+from tocsin_server import TocsinServer, free_port
 
 FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
 SENDER = "+12025550100"  # a registered 10DLC number of the organization
@@ -71,6 +70,22 @@ def texting_server(tmp_path: Path, port: int, sections: dict, mps: float = 10) -
     srv.offset = daytime_offset()
     srv.env = {"LD_PRELOAD": FAKETIME_LIB, "FAKETIME": f"+{srv.offset}", "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
     return srv, org
+
+
+@contextlib.contextmanager
+def kannel_and_tocsin(tmp_path: Path, mps: float = 10):
+    """Real Kannel whose get-url calls a running tocsin server that texts through it: (kannel, server, org).
+    The phone network (fakesmsc) is not connected yet: k.phone()."""
+    port = free_port()
+    with Kannel(tmp_path / "kannel", get_url=kannel_get_url(port)) as k:
+        srv, org = texting_server(tmp_path, port, kannel_sections(k), mps=mps)
+        with srv.start():
+            yield k, srv, org
+
+
+def person_id(body: dict) -> str:
+    """The id of a person (or any resource) from its action_network identifier."""
+    return body["identifiers"][0].split(":")[1]
 
 
 def phone_texts(k: Kannel) -> list[MtText]:

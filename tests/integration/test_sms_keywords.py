@@ -11,10 +11,9 @@ import hmac
 
 import requests
 
-from fixtures.kannel import Kannel
 from fixtures.twilio_standin import TwilioStandIn
-from sms_setup import (HELP_REPLY, RESUBSCRIBED, SECRET, SENDER, STOP_CONFIRMATION, kannel_get_url,
-                       kannel_sections, sms_ledger, sms_status, texting_server, texts_to, wait_until)
+from sms_setup import (HELP_REPLY, RESUBSCRIBED, SECRET, SENDER, STOP_CONFIRMATION, kannel_and_tocsin, person_id,
+                       sms_ledger, sms_status, texting_server, texts_to, wait_until)
 from tocsin_server import free_port
 
 PHONE = "+12125550123"
@@ -22,109 +21,103 @@ STRANGER = "+12125550177"  # a number no supporter has
 
 
 def test_stop_help_start_from_the_phone_through_kannel(tmp_path):
-    port = free_port()
-    with Kannel(tmp_path / "kannel", get_url=kannel_get_url(port)) as k:
-        srv, org = texting_server(tmp_path, port, kannel_sections(k))
-        with srv.start():
-            c = srv.client(org["api_key"])
-            pid = c.signup(phone=PHONE[1:], phone_status="subscribed")["identifiers"][0].split(":")[1]
-            assert sms_status(c, pid) == "subscribed"
-            log = lambda: srv.log_tail() + k.logs()  # noqa: E731
+    with kannel_and_tocsin(tmp_path) as (k, srv, org):
+        c = srv.client(org["api_key"])
+        pid = person_id(c.signup(phone=PHONE[1:], phone_status="subscribed"))
+        assert sms_status(c, pid) == "subscribed"
+        log = lambda: srv.log_tail() + k.logs()  # noqa: E731
 
-            k.phone(mo=f"{PHONE} {SENDER} text Stop!")
-            wait_until("the opt-out", lambda: sms_status(c, pid) == "unsubscribed", log=log)
-            entry = sms_ledger(c, pid)[-1]
-            assert (entry["old_status"], entry["new_status"]) == ("subscribed", "unsubscribed")
-            assert entry["method"] == "sms keyword STOP"
-            assert entry["source"].startswith("sms kannel message ") and entry["source"].endswith(f" to {SENDER}")
-            assert entry["actor"] == "recipient" and entry["verified"] is True
-            wait_until("the confirmation", lambda: texts_to(k, PHONE), log=log)
+        k.phone(mo=f"{PHONE} {SENDER} text Stop!")
+        wait_until("the opt-out", lambda: sms_status(c, pid) == "unsubscribed", log=log)
+        entry = sms_ledger(c, pid)[-1]
+        assert (entry["old_status"], entry["new_status"]) == ("subscribed", "unsubscribed")
+        assert entry["method"] == "sms keyword STOP"
+        assert entry["source"].startswith("sms kannel message ") and entry["source"].endswith(f" to {SENDER}")
+        assert entry["actor"] == "recipient" and entry["verified"] is True
+        wait_until("the confirmation", lambda: texts_to(k, PHONE), log=log)
 
-            # STOP again: nothing changes and no second confirmation. The HELP that follows is answered by the
-            # same reply queue, after anything the second STOP could have queued, so once its answer is on the
-            # phone a second confirmation would be there too.
-            k.phone(mo=f"{PHONE} {SENDER} text STOP")
-            k.phone(mo=f"{PHONE} {SENDER} text help")
-            wait_until("the HELP answer", lambda: HELP_REPLY in texts_to(k, PHONE), log=log)
-            assert texts_to(k, PHONE) == [STOP_CONFIRMATION, HELP_REPLY]
-            assert len(sms_ledger(c, pid)) == 2  # signup, opt-out
-            assert "already_opted_out" in srv.log_tail()
+        # STOP again: nothing changes and no second confirmation. The HELP that follows is answered by the
+        # same reply queue, after anything the second STOP could have queued, so once its answer is on the
+        # phone a second confirmation would be there too.
+        k.phone(mo=f"{PHONE} {SENDER} text STOP")
+        k.phone(mo=f"{PHONE} {SENDER} text help")
+        wait_until("the HELP answer", lambda: HELP_REPLY in texts_to(k, PHONE), log=log)
+        assert texts_to(k, PHONE) == [STOP_CONFIRMATION, HELP_REPLY]
+        assert len(sms_ledger(c, pid)) == 2  # signup, opt-out
+        assert "already_opted_out" in srv.log_tail()
 
-            # HELP from a number that never subscribed is answered too (SMS-K2), and changes nothing.
-            k.phone(mo=f"{STRANGER} {SENDER} text INFO")
-            wait_until("the HELP answer to a stranger", lambda: texts_to(k, STRANGER) == [HELP_REPLY], log=log)
-            for line in texts_to(k, STRANGER):
-                assert len(line) <= 160  # one GSM-7 segment (SMS-K3)
+        # HELP from a number that never subscribed is answered too (SMS-K2), and changes nothing.
+        k.phone(mo=f"{STRANGER} {SENDER} text INFO")
+        wait_until("the HELP answer to a stranger", lambda: texts_to(k, STRANGER) == [HELP_REPLY], log=log)
+        for line in texts_to(k, STRANGER):
+            assert len(line) <= 160  # one GSM-7 segment (SMS-K3)
 
-            # START re-subscribes, with the MO as evidence, and is confirmed.
-            k.phone(mo=f"{PHONE} {SENDER} text START")
-            wait_until("the re-subscription", lambda: sms_status(c, pid) == "subscribed", log=log)
-            assert sms_ledger(c, pid)[-1]["method"] == "sms keyword START"
-            wait_until("the START confirmation", lambda: texts_to(k, PHONE)[-1:] == [RESUBSCRIBED], log=log)
+        # START re-subscribes, with the MO as evidence, and is confirmed.
+        k.phone(mo=f"{PHONE} {SENDER} text START")
+        wait_until("the re-subscription", lambda: sms_status(c, pid) == "subscribed", log=log)
+        assert sms_ledger(c, pid)[-1]["method"] == "sms keyword START"
+        wait_until("the START confirmation", lambda: texts_to(k, PHONE)[-1:] == [RESUBSCRIBED], log=log)
 
-            # A plain reply is kept and answered with nothing.
-            k.phone(mo=f"{PHONE} {SENDER} text See you Saturday")
-            wait_until("the plain reply", lambda: "-> stored" in srv.log_tail(), log=log)
-            k.phone(mo=f"{STRANGER} {SENDER} text help")  # barrier, as above
-            wait_until("the second HELP answer", lambda: len(texts_to(k, STRANGER)) == 2, log=log)
-            assert texts_to(k, PHONE) == [STOP_CONFIRMATION, HELP_REPLY, RESUBSCRIBED]
+        # A plain reply is kept and answered with nothing.
+        k.phone(mo=f"{PHONE} {SENDER} text See you Saturday")
+        wait_until("the plain reply", lambda: "-> stored" in srv.log_tail(), log=log)
+        k.phone(mo=f"{STRANGER} {SENDER} text help")  # barrier, as above
+        wait_until("the second HELP answer", lambda: len(texts_to(k, STRANGER)) == 2, log=log)
+        assert texts_to(k, PHONE) == [STOP_CONFIRMATION, HELP_REPLY, RESUBSCRIBED]
 
 
 def kannel_mo(port: int, **fields) -> requests.Response:
-    return requests.get(f"http://127.0.0.1:{port}/sms/kannel/mo", params=fields, timeout=20)
+    return requests.get(f"{srv.base}/sms/kannel/mo", params=fields, timeout=20)
 
 
 def test_kannel_callbacks_refuse_what_is_not_authentic_or_well_formed(tmp_path):
-    port = free_port()
-    with Kannel(tmp_path / "kannel", get_url=kannel_get_url(port)) as k:
-        srv, org = texting_server(tmp_path, port, kannel_sections(k))
-        with srv.start():
-            c = srv.client(org["api_key"])
-            pid = c.signup(phone=PHONE[1:], phone_status="subscribed")["identifiers"][0].split(":")[1]
-            stop = {"from": PHONE, "to": SENDER, "text": "STOP", "charset": "UTF-8", "id": "mo-x", "ts": "1800000000"}
+    with kannel_and_tocsin(tmp_path) as (k, srv, org):
+        c = srv.client(org["api_key"])
+        pid = person_id(c.signup(phone=PHONE[1:], phone_status="subscribed"))
+        stop = {"from": PHONE, "to": SENDER, "text": "STOP", "charset": "UTF-8", "id": "mo-x", "ts": "1800000000"}
 
-            for secret, status in ((None, 403), ("wrong-secret-wrong-secret-wrong-xx", 403), (SECRET[:-1], 403)):
-                fields = dict(stop, **({"secret": secret} if secret else {}))
-                r = kannel_mo(port, **fields)
-                assert r.status_code == status, r.text
-                assert r.json()["error"] == "missing or wrong callback secret"
-            assert sms_status(c, pid) == "subscribed"
+        for secret, status in ((None, 403), ("wrong-secret-wrong-secret-wrong-xx", 403), (SECRET[:-1], 403)):
+            fields = dict(stop, **({"secret": secret} if secret else {}))
+            r = kannel_mo(srv.port, **fields)
+            assert r.status_code == status, r.text
+            assert r.json()["error"] == "missing or wrong callback secret"
+        assert sms_status(c, pid) == "subscribed"
 
-            r = kannel_mo(port, secret=SECRET, **{k_: v for k_, v in stop.items() if k_ != "from"})
-            assert (r.status_code, r.json()["error"]) == (400, "the callback has no 'from'")
-            r = kannel_mo(port, secret=SECRET, **dict(stop, to="+12025550999"))
-            assert (r.status_code, r.json()["error"]) == (404, "no organization texts from +12025550999")
-            r = kannel_mo(port, secret=SECRET, **dict(stop, **{"from": "not-a-number"}))
-            assert r.status_code == 400 and "'from' is not a phone number" in r.json()["error"]
-            r = kannel_mo(port, secret=SECRET, **dict(stop, ts="yesterday"))
-            assert r.status_code == 400
-            r = requests.get(f"http://127.0.0.1:{port}/sms/kannel/mo?secret={SECRET}&from=%2B12125550123&to="
-                             f"%2B12025550100&charset=UTF-8&text=%FF%FE", timeout=20)
-            assert (r.status_code, r.json()["error"]) == (400, "the text is not valid UTF-8")
-            r = requests.post(f"http://127.0.0.1:{port}/sms/kannel/mo?secret={SECRET}", data="x" * 70000,
-                              headers={"Content-Type": "text/plain"}, timeout=20)
-            assert r.status_code == 413
-            assert requests.put(f"http://127.0.0.1:{port}/sms/kannel/mo", timeout=20).status_code == 405
-            assert sms_status(c, pid) == "subscribed" and len(sms_ledger(c, pid)) == 1
-            assert "refused (403)" in srv.log_tail() and "refused (404)" in srv.log_tail()
+        r = kannel_mo(srv.port, secret=SECRET, **{k_: v for k_, v in stop.items() if k_ != "from"})
+        assert (r.status_code, r.json()["error"]) == (400, "the callback has no 'from'")
+        r = kannel_mo(srv.port, secret=SECRET, **dict(stop, to="+12025550999"))
+        assert (r.status_code, r.json()["error"]) == (404, "no organization texts from +12025550999")
+        r = kannel_mo(srv.port, secret=SECRET, **dict(stop, **{"from": "not-a-number"}))
+        assert r.status_code == 400 and "'from' is not a phone number" in r.json()["error"]
+        r = kannel_mo(srv.port, secret=SECRET, **dict(stop, ts="yesterday"))
+        assert r.status_code == 400
+        r = requests.get(f"{srv.base}/sms/kannel/mo?secret={SECRET}&from=%2B12125550123&to="
+                         f"%2B12025550100&charset=UTF-8&text=%FF%FE", timeout=20)
+        assert (r.status_code, r.json()["error"]) == (400, "the text is not valid UTF-8")
+        r = requests.post(f"{srv.base}/sms/kannel/mo?secret={SECRET}", data="x" * 70000,
+                          headers={"Content-Type": "text/plain"}, timeout=20)
+        assert r.status_code == 413
+        assert requests.put(f"{srv.base}/sms/kannel/mo", timeout=20).status_code == 405
+        assert sms_status(c, pid) == "subscribed" and len(sms_ledger(c, pid)) == 1
+        assert "refused (403)" in srv.log_tail() and "refused (404)" in srv.log_tail()
 
-            # The DLR endpoint: same secret; a malformed type or an unknown delivery changes nothing.
-            dlr = f"http://127.0.0.1:{port}/sms/kannel/dlr"
-            assert requests.get(dlr, params={"delivery": "x:1", "type": "1"}, timeout=20).status_code == 403
-            r = requests.get(dlr, params={"delivery": "x:1", "type": "3", "secret": SECRET}, timeout=20)
-            assert (r.status_code, r.json()["error"]) == (400, "unknown DLR type: 3")
-            r = requests.get(dlr, params={"delivery": "0f9c2b1e-0000-4000-8000-000000000000:0", "type": "1",
-                                          "secret": SECRET}, timeout=20)
-            assert r.status_code == 404 and r.json()["error"].startswith("no such delivery")
-            r = requests.get(dlr, params={"delivery": "nonsense", "type": "1", "secret": SECRET}, timeout=20)
-            assert r.status_code == 400
+        # The DLR endpoint: same secret; a malformed type or an unknown delivery changes nothing.
+        dlr = f"{srv.base}/sms/kannel/dlr"
+        assert requests.get(dlr, params={"delivery": "x:1", "type": "1"}, timeout=20).status_code == 403
+        r = requests.get(dlr, params={"delivery": "x:1", "type": "3", "secret": SECRET}, timeout=20)
+        assert (r.status_code, r.json()["error"]) == (400, "unknown DLR type: 3")
+        r = requests.get(dlr, params={"delivery": "0f9c2b1e-0000-4000-8000-000000000000:0", "type": "1",
+                                      "secret": SECRET}, timeout=20)
+        assert r.status_code == 404 and r.json()["error"].startswith("no such delivery")
+        r = requests.get(dlr, params={"delivery": "nonsense", "type": "1", "secret": SECRET}, timeout=20)
+        assert r.status_code == 400
 
-            # The same MO delivered twice (smsbox retries a callback that failed): applied once.
-            good = dict(stop, secret=SECRET)
-            assert kannel_mo(port, **good).status_code == 200
-            assert kannel_mo(port, **good).status_code == 200
-            assert sms_status(c, pid) == "unsubscribed" and len(sms_ledger(c, pid)) == 2
-            assert "repeated by the gateway; already applied" in srv.log_tail()
+        # The same MO delivered twice (smsbox retries a callback that failed): applied once.
+        good = dict(stop, secret=SECRET)
+        assert kannel_mo(srv.port, **good).status_code == 200
+        assert kannel_mo(srv.port, **good).status_code == 200
+        assert sms_status(c, pid) == "unsubscribed" and len(sms_ledger(c, pid)) == 2
+        assert "repeated by the gateway; already applied" in srv.log_tail()
 
 
 # --------------------------------------------------------------------------------------------- Twilio
@@ -154,7 +147,7 @@ def test_twilio_webhooks_are_verified_and_applied(tmp_path):
         srv, org = texting_server(tmp_path, port, twilio_sections(tw))
         with srv.start():
             c = srv.client(org["api_key"])
-            pid = c.signup(phone=PHONE[1:], phone_status="subscribed")["identifiers"][0].split(":")[1]
+            pid = person_id(c.signup(phone=PHONE[1:], phone_status="subscribed"))
             url = f"{srv.base}/sms/twilio/inbound"
             stop = {"MessageSid": "SM" + "1" * 32, "AccountSid": ACCOUNT, "From": PHONE, "To": SENDER,
                     "Body": "STOP", "NumMedia": "0"}
@@ -201,7 +194,7 @@ def test_twilio_status_callback_updates_the_delivery_of_a_blast(tmp_path):
             mid = c.post("messages", json={"type": "tocsin:sms", "body": "Rally Saturday at noon.",
                                            "tocsin:sms_sender": SENDER,
                                            "targets": [{"href": tag["_links"]["self"]["href"]}]}).json()
-            mid = mid["identifiers"][0].split(":")[1]
+            mid = mid
             assert c.post(f"messages/{mid}/send", json={}).status_code == 200
             wait_until("the blast", lambda: c.get(f"messages/{mid}").json()["status"] == "sent", log=srv.log_tail)
             assert len(tw.accepted) == 2 and tw.problems == []
