@@ -67,7 +67,7 @@ def test_stop_help_start_from_the_phone_through_kannel(tmp_path):
 
 
 def kannel_mo(port: int, **fields) -> requests.Response:
-    return requests.get(f"{srv.base}/sms/kannel/mo", params=fields, timeout=20)
+    return requests.get(f"http://127.0.0.1:{port}/sms/kannel/mo", params=fields, timeout=20)
 
 
 def test_kannel_callbacks_refuse_what_is_not_authentic_or_well_formed(tmp_path):
