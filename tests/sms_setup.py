@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import os
 import time
 import urllib.parse
 from pathlib import Path
@@ -68,7 +69,10 @@ def texting_server(tmp_path: Path, port: int, sections: dict, mps: float = 10) -
     srv.port = port
     srv.write_config(sections=sections)
     srv.offset = daytime_offset()
-    srv.env = {"LD_PRELOAD": FAKETIME_LIB, "FAKETIME": f"+{srv.offset}", "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
+    # Under AddressSanitizer (make test-sanitize) the preloaded library comes before ASan's runtime.
+    asan = ":".join(o for o in (os.environ.get("ASAN_OPTIONS", ""), "verify_asan_link_order=0") if o)
+    srv.env = {"LD_PRELOAD": FAKETIME_LIB, "FAKETIME": f"+{srv.offset}", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+               "ASAN_OPTIONS": asan}
     return srv, org
 
 
