@@ -87,11 +87,6 @@ def kannel_and_tocsin(tmp_path: Path, mps: float = 10):
             yield k, srv, org
 
 
-def person_id(body: dict) -> str:
-    """The id of a person (or any resource) from its action_network identifier."""
-    return body["identifiers"][0].split(":")[1]
-
-
 def phone_texts(k: Kannel) -> list[MtText]:
     """Every text the phone network received, across all of its connections, in order."""
     out = []

@@ -10,8 +10,9 @@ import time
 
 import requests
 
-from sms_setup import (SECRET, SENDER, STOP_CONFIRMATION, kannel_and_tocsin, person_id, phone_texts, sms_status,
+from sms_setup import (SECRET, SENDER, STOP_CONFIRMATION, kannel_and_tocsin, phone_texts, sms_status,
                        texts_to, wait_until)
+from tocsin_server import an_id
 
 BODY = "Rally at city hall on Saturday at noon."
 FIRST_TEXT = f"Tocsin Action: {BODY} Reply STOP to opt out."
@@ -32,7 +33,7 @@ def create_text(c, href: str) -> str:
                                  "targets": [{"href": href}]})
     assert r.status_code == 200, r.text
     assert r.json()["type"] == "tocsin:sms" and r.json()["tocsin:sms_sender"] == SENDER
-    return person_id(r.json())
+    return an_id(r.json())
 
 
 def stop_like_smsbox(port: int, phone: str, mo_id: str) -> requests.Response:
@@ -63,10 +64,11 @@ def test_text_blast_preflight_delivery_and_receipts(tmp_path):
         k.phone()
         c = srv.client(org["api_key"])
         log = lambda: srv.log_tail() + k.logs()  # noqa: E731
+        assert c.post("tags", json={"name": "texters"}).status_code == 200
         for i in range(12):
             c.signup(phone=number(i)[1:], phone_status="subscribed", tags=["texters"])
         c.signup(phone=number(12)[1:], phone_status="unsubscribed", tags=["texters"])
-        stopped = person_id(c.signup(phone=number(13)[1:], phone_status="subscribed", tags=["texters"]))
+        stopped = an_id(c.signup(phone=number(13)[1:], phone_status="subscribed", tags=["texters"]))
         assert stop_like_smsbox(srv.port, number(13), "mo-before").status_code == 200
         assert sms_status(c, stopped) == "unsubscribed"
         wait_until("the confirmation", lambda: texts_to(k, number(13)) == [STOP_CONFIRMATION], log=log)
@@ -104,8 +106,9 @@ def test_no_blast_text_leaves_for_a_number_after_its_stop_was_answered(tmp_path)
         c = srv.client(org["api_key"])
         log = lambda: srv.log_tail() + k.logs()  # noqa: E731
         ids = {}
+        assert c.post("tags", json={"name": "texters"}).status_code == 200
         for i in range(people):
-            ids[number(i)] = person_id(c.signup(phone=number(i)[1:], phone_status="subscribed",
+            ids[number(i)] = an_id(c.signup(phone=number(i)[1:], phone_status="subscribed",
                                                 tags=["texters"]))
         mid = create_text(c, tag_href(c, "texters"))
         assert c.post(f"messages/{mid}/send", json={}).status_code == 200

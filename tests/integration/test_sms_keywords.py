@@ -12,9 +12,9 @@ import hmac
 import requests
 
 from fixtures.twilio_standin import TwilioStandIn
-from sms_setup import (HELP_REPLY, RESUBSCRIBED, SECRET, SENDER, STOP_CONFIRMATION, kannel_and_tocsin, person_id,
+from sms_setup import (HELP_REPLY, RESUBSCRIBED, SECRET, SENDER, STOP_CONFIRMATION, kannel_and_tocsin,
                        sms_ledger, sms_status, texting_server, texts_to, wait_until)
-from tocsin_server import free_port
+from tocsin_server import an_id, free_port
 
 PHONE = "+12125550123"
 STRANGER = "+12125550177"  # a number no supporter has
@@ -23,12 +23,14 @@ STRANGER = "+12125550177"  # a number no supporter has
 def test_stop_help_start_from_the_phone_through_kannel(tmp_path):
     with kannel_and_tocsin(tmp_path) as (k, srv, org):
         c = srv.client(org["api_key"])
-        pid = person_id(c.signup(phone=PHONE[1:], phone_status="subscribed"))
+        pid = an_id(c.signup(phone=PHONE[1:], phone_status="subscribed"))
         assert sms_status(c, pid) == "subscribed"
         log = lambda: srv.log_tail() + k.logs()  # noqa: E731
 
         k.phone(mo=f"{PHONE} {SENDER} text Stop!")
-        wait_until("the opt-out", lambda: sms_status(c, pid) == "unsubscribed", log=log)
+        # (memory may show the status one commit before the ledger entry is durable: wait for the entry)
+        wait_until("the opt-out", lambda: len(sms_ledger(c, pid)) == 2, log=log)
+        assert sms_status(c, pid) == "unsubscribed"
         entry = sms_ledger(c, pid)[-1]
         assert (entry["old_status"], entry["new_status"]) == ("subscribed", "unsubscribed")
         assert entry["method"] == "sms keyword STOP"
@@ -54,7 +56,8 @@ def test_stop_help_start_from_the_phone_through_kannel(tmp_path):
 
         # START re-subscribes, with the MO as evidence, and is confirmed.
         k.phone(mo=f"{PHONE} {SENDER} text START")
-        wait_until("the re-subscription", lambda: sms_status(c, pid) == "subscribed", log=log)
+        wait_until("the re-subscription", lambda: len(sms_ledger(c, pid)) == 3, log=log)
+        assert sms_status(c, pid) == "subscribed"
         assert sms_ledger(c, pid)[-1]["method"] == "sms keyword START"
         wait_until("the START confirmation", lambda: texts_to(k, PHONE)[-1:] == [RESUBSCRIBED], log=log)
 
@@ -73,7 +76,7 @@ def kannel_mo(port: int, **fields) -> requests.Response:
 def test_kannel_callbacks_refuse_what_is_not_authentic_or_well_formed(tmp_path):
     with kannel_and_tocsin(tmp_path) as (k, srv, org):
         c = srv.client(org["api_key"])
-        pid = person_id(c.signup(phone=PHONE[1:], phone_status="subscribed"))
+        pid = an_id(c.signup(phone=PHONE[1:], phone_status="subscribed"))
         stop = {"from": PHONE, "to": SENDER, "text": "STOP", "charset": "UTF-8", "id": "mo-x", "ts": "1800000000"}
 
         for secret, status in ((None, 403), ("wrong-secret-wrong-secret-wrong-xx", 403), (SECRET[:-1], 403)):
@@ -147,7 +150,7 @@ def test_twilio_webhooks_are_verified_and_applied(tmp_path):
         srv, org = texting_server(tmp_path, port, twilio_sections(tw))
         with srv.start():
             c = srv.client(org["api_key"])
-            pid = person_id(c.signup(phone=PHONE[1:], phone_status="subscribed"))
+            pid = an_id(c.signup(phone=PHONE[1:], phone_status="subscribed"))
             url = f"{srv.base}/sms/twilio/inbound"
             stop = {"MessageSid": "SM" + "1" * 32, "AccountSid": ACCOUNT, "From": PHONE, "To": SENDER,
                     "Body": "STOP", "NumMedia": "0"}
@@ -188,13 +191,13 @@ def test_twilio_status_callback_updates_the_delivery_of_a_blast(tmp_path):
         with srv.start():
             c = srv.client(org["api_key"])
             phones = ["+12125550131", "+12125550132"]
+            assert c.post("tags", json={"name": "texters"}).status_code == 200
             for p in phones:
                 c.signup(phone=p[1:], phone_status="subscribed", tags=["texters"])
             tag = next(t for t in c.get("tags").json()["_embedded"]["osdi:tags"] if t["name"] == "texters")
-            mid = c.post("messages", json={"type": "tocsin:sms", "body": "Rally Saturday at noon.",
-                                           "tocsin:sms_sender": SENDER,
-                                           "targets": [{"href": tag["_links"]["self"]["href"]}]}).json()
-            mid = mid
+            mid = an_id(c.post("messages", json={"type": "tocsin:sms", "body": "Rally Saturday at noon.",
+                                                     "tocsin:sms_sender": SENDER,
+                                                     "targets": [{"href": tag["_links"]["self"]["href"]}]}).json())
             assert c.post(f"messages/{mid}/send", json={}).status_code == 200
             wait_until("the blast", lambda: c.get(f"messages/{mid}").json()["status"] == "sent", log=srv.log_tail)
             assert len(tw.accepted) == 2 and tw.problems == []
