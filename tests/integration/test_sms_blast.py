@@ -119,13 +119,15 @@ def test_no_blast_text_leaves_for_a_number_after_its_stop_was_answered(tmp_path)
         k.phone(mo=f"{last} {SENDER} text STOP")
         wait_until("the opt-out from the phone", lambda: sms_status(c, ids[last]) == "unsubscribed", log=log)
 
-        # Then STOPs as smsbox sends them, aimed at the blast's frontier: the next recipients may have been
-        # cleared by the gate already and be in flight to Kannel right now; one further ahead is not.
+        # Then STOPs as smsbox sends them, aimed at the blast's frontier: the recipients of the round being
+        # handed over (cleared by the gate, marked `handing`, waiting for the sender's pace or in flight to
+        # Kannel right now) and the next ones; one further ahead is not near the race.
         rows = deliveries(srv, mid)
         frontier = min((r["seq"] for r in rows.values() if r["state"] in (0, 1)), default=None)
         assert frontier is not None and frontier < people - 10, "the blast finished too early"
         by_seq = {r["seq"]: a for a, r in rows.items()}
-        racing = [by_seq[frontier + d] for d in (0, 1, 2, 3)]
+        handing = sorted(r["seq"] for r in rows.values() if r["state"] == 2)
+        racing = [by_seq[s] for s in handing] + [by_seq[frontier + d] for d in (0, 1)]
         ahead = by_seq[frontier + 9]
         acked = {}
         for n, phone in enumerate(racing + [ahead]):
