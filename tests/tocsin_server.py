@@ -78,6 +78,7 @@ class TocsinServer:
         self.proc: subprocess.Popen | None = None
         self.orgs: dict[str, dict] = {}  # org name -> {"org_id", "api_key"}
         self.log_path = self.data_dir.parent / (self.data_dir.name + ".serve.log")
+        self.env: dict[str, str] = {}  # extra environment of `tocsin serve` (e.g. libfaketime's)
 
     # ---------------------------------------------------------------- CLI
     def cli(self, *args, check: bool = True, timeout: float = 60, input: str | None = None):
@@ -162,7 +163,7 @@ class TocsinServer:
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--data", str(self.data_dir), "--listen", f"127.0.0.1:{self.port}"],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **self.env})
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -79,7 +79,7 @@ class Setup:
         self.srv.port = free_port()
         self.srv.write_config(server={"public_url": f"http://127.0.0.1:{self.srv.port}"}, sections={"sms": {
             "gateway": "kannel", "kannel_sendsms_url": kannel.sendsms_url, "kannel_username": SENDSMS_USER,
-            "kannel_password": SENDSMS_PASSWORD, "kannel_dlr_secret": "bench-secret", "connections": CONNECTIONS}})
+            "kannel_password": SENDSMS_PASSWORD, "kannel_secret": "bench-secret", "connections": CONNECTIONS}})
 
     def sender(self, mps: int) -> None:
         self.srv.cli("sender", "add", "--data", str(self.srv.data_dir), "--org", self.org, SENDER, "--type", "10dlc",
@@ -152,7 +152,7 @@ def main() -> None:
             # driver makes (dlr-mask + a dlr-url to tocsin's endpoint), which Kannel answers far slower.
             plain = run_wrk(k, 10, CONNECTIONS)
             print(json.dumps(plain), flush=True)
-            dlr_url = f"http://127.0.0.1:{s.srv.port}/sms/kannel/dlr?delivery=bench&status=%d"
+            dlr_url = f"http://127.0.0.1:{s.srv.port}/sms/kannel/dlr?delivery=bench&secret=bench-secret&status=%d"
             ceiling = run_wrk(k, 10, CONNECTIONS, {"dlr-mask": "31", "dlr-url": dlr_url})
             print(json.dumps(ceiling), flush=True)
             base = count_mt(k._phone_out)

@@ -18,6 +18,8 @@
 namespace tocsin::messaging {
 class GateWiring;
 class Dispatcher;
+class SmsReplies;
+class OptOutFence;
 }  // namespace tocsin::messaging
 namespace tocsin::email {
 class UnsubscribeTokens;
@@ -39,6 +41,8 @@ struct ApiContext {
   std::string public_url;                            // e.g. "https://act.example.org" (links in messages)
   messaging::Dispatcher* dispatcher = nullptr;       // sends blasts (null in API-only tests)
   const email::DeliveryTokens* delivery_tokens = nullptr;  // bounce/mailto addresses (email/bounce_address.h)
+  messaging::SmsReplies* sms_replies = nullptr;     // answers to inbound keywords (null: none are sent)
+  messaging::OptOutFence* opt_out_fence = nullptr;  // in-flight blast texts an opt-out waits for
 };
 
 struct Call {

@@ -28,6 +28,8 @@ bool is_record_helper_post(const Call& call);
 void outside(Call& call);
 void unsubscribe(Call& call);  // /unsubscribe/{token} (api/unsubscribe_handlers.cc)
 void mail(Call& call);         // /mail/inbound (api/mail_handlers.cc)
+// /sms/kannel/mo|dlr, /sms/twilio/inbound|status: SMS gateway callbacks (api/sms_handlers.cc)
+void sms(Call& call);
 
 // Shared representations.
 void write_tagging(JsonOut& j, const Tagging& t, const std::string& api_base);

@@ -49,7 +49,11 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "sms.kannel_sendsms_url",
                                                "sms.kannel_username",
                                                "sms.kannel_password",
-                                               "sms.kannel_dlr_secret",
+                                               "sms.kannel_secret",
+                                               "sms.twilio_base_url",
+                                               "sms.twilio_account_sid",
+                                               "sms.twilio_auth_token",
+                                               "sms.twilio_messaging_service_sid",
                                                "sms.connections"};
   for (const auto& [section, node] : t) {
     const auto* tbl = node.as_table();
@@ -100,12 +104,17 @@ Result<Config> load_config(const std::string& data_dir) {
   m.kannel_sendsms_url = t["sms"]["kannel_sendsms_url"].value_or(m.kannel_sendsms_url);
   m.kannel_username = t["sms"]["kannel_username"].value_or(m.kannel_username);
   m.kannel_password = t["sms"]["kannel_password"].value_or(m.kannel_password);
-  m.kannel_dlr_secret = t["sms"]["kannel_dlr_secret"].value_or(m.kannel_dlr_secret);
+  m.kannel_secret = t["sms"]["kannel_secret"].value_or(m.kannel_secret);
+  m.twilio_base_url = t["sms"]["twilio_base_url"].value_or(m.twilio_base_url);
+  m.twilio_account_sid = t["sms"]["twilio_account_sid"].value_or(m.twilio_account_sid);
+  m.twilio_auth_token = t["sms"]["twilio_auth_token"].value_or(m.twilio_auth_token);
+  m.twilio_messaging_service_sid =
+      t["sms"]["twilio_messaging_service_sid"].value_or(m.twilio_messaging_service_sid);
+  if (m.gateway != "outbox" && m.gateway != "kannel" && m.gateway != "twilio")
+    return bad_request("tocsin.toml: sms.gateway must be outbox, kannel or twilio");
   m.connections = static_cast<int>(t["sms"]["connections"].value_or(int64_t{m.connections}));
   if (m.connections < 1 || m.connections > 256)
     return bad_request("tocsin.toml: sms.connections must be between 1 and 256");
-  if (m.gateway != "outbox" && m.gateway != "kannel")
-    return bad_request("tocsin.toml: sms.gateway must be outbox or kannel");
   return c;
 }
 

@@ -46,11 +46,16 @@ struct Config {
     // everything and `tocsin ingest-mail` can only apply directly to a stopped server's data directory.
     std::string ingest_secret;
   } email;
-  // Texts: JSON lines in outbox_file (default DIR/sms-outbox.jsonl), or Kannel's sendsms.
+  // Texts: JSON lines in outbox_file (default DIR/sms-outbox.jsonl), Kannel's sendsms, or a Twilio-compatible
+  // REST API. Gateway callbacks (docs/SMS.md): Kannel's MO get-url and DLR url carry kannel_secret; Twilio's
+  // webhooks are signed with twilio_auth_token over public_url + path. Secrets are never logged.
   struct Sms {
-    std::string gateway = "outbox";  // outbox | kannel
+    std::string gateway = "outbox";  // outbox | kannel | twilio
     std::string outbox_file;
-    std::string kannel_sendsms_url, kannel_username, kannel_password, kannel_dlr_secret;
+    std::string kannel_sendsms_url, kannel_username, kannel_password;
+    std::string kannel_secret;  // shared secret of /sms/kannel/mo and /sms/kannel/dlr; empty: both refuse
+    std::string twilio_base_url = "https://api.twilio.com";
+    std::string twilio_account_sid, twilio_auth_token, twilio_messaging_service_sid;
     // Gateway requests in flight at once. Kannel answers a sendsms that asks for delivery reports in ~20 ms
     // (it stores the report's route first), so its rate grows with concurrency: BENCHMARKS.md, "SMS".
     int connections = 32;

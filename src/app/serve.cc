@@ -16,9 +16,12 @@
 #include "email/unsubscribe_token.h"
 #include "messaging/dispatcher.h"
 #include "messaging/gate_wiring.h"
+#include "messaging/opt_out_fence.h"
+#include "messaging/sms_replies.h"
 #include "people/directory.h"
 #include "sms/kannel_driver.h"
 #include "sms/outbox_lines.h"
+#include "sms/twilio_driver.h"
 #include "store/group_commit.h"
 
 namespace tocsin {
@@ -137,10 +140,19 @@ int serve(Installation& inst, Config config) {
     kc.sendsms_url = config.sms.kannel_sendsms_url;
     kc.username = config.sms.kannel_username;
     kc.password = config.sms.kannel_password;
-    kc.dlr_secret = config.sms.kannel_dlr_secret;
+    kc.dlr_secret = config.sms.kannel_secret;
     kc.dlr_url = config.public_url + "/sms/kannel/dlr";
     sms_transport = std::make_unique<sms::KannelDriver>(kc);
     spdlog::info("texts go to Kannel");
+  } else if (config.sms.gateway == "twilio") {
+    sms::TwilioConfig tc;
+    tc.base_url = config.sms.twilio_base_url;
+    tc.account_sid = config.sms.twilio_account_sid;
+    tc.auth_token = config.sms.twilio_auth_token;
+    tc.messaging_service_sid = config.sms.twilio_messaging_service_sid;
+    tc.status_callback_url = config.public_url + "/sms/twilio/status";
+    sms_transport = std::make_unique<sms::TwilioDriver>(tc);
+    spdlog::info("texts go to the Twilio-compatible API at {}", tc.base_url);
   } else {
     std::string file =
         config.sms.outbox_file.empty() ? inst.dir + "/sms-outbox.jsonl" : config.sms.outbox_file;
@@ -152,8 +164,13 @@ int serve(Installation& inst, Config config) {
     sms_transport = std::move(lines).value();
     spdlog::info("texts go to the outbox file {}", file);
   }
+  // Blast texts pass the opt-out fence (messaging/opt_out_fence.h); keyword replies go to the gateway as is.
+  messaging::OptOutFence opt_out_fence;
+  messaging::FencedSmsTransport fenced_sms(*sms_transport, gate.suppressions(), opt_out_fence);
+  messaging::SmsReplies sms_replies(committer, directory, gate.gate(), sms_transport.get());
+  sms_replies.start();
   messaging::Dispatcher dispatcher({*inst.store, committer, directory, gate, email_transport.get(),
-                                    sms_transport.get(), &tokens, &delivery_tokens},
+                                    &fenced_sms, &tokens, &delivery_tokens},
                                    {config.public_url, effective_mail_domain(config),
                                     std::max({8, config.email.smtp_connections, config.sms.connections})});
   if (auto s = dispatcher.resume(); !s) {
@@ -167,6 +184,8 @@ int serve(Installation& inst, Config config) {
       config,         *inst.store, committer, directory,         config.public_url + "/api/v2",
       &helper_limits, &gate,       &tokens,   config.public_url, &dispatcher};
   ctx.delivery_tokens = &delivery_tokens;
+  ctx.sms_replies = &sms_replies;
+  ctx.opt_out_fence = &opt_out_fence;
   api::ApiService service(ctx, keys);
   api::HttpServer server(opts, [&service](api::Request&& r, api::Respond respond) {
     service.handle(std::move(r), std::move(respond));
@@ -194,6 +213,7 @@ int serve(Installation& inst, Config config) {
   running = false;
   refresher.join();
   dispatcher.stop();
+  sms_replies.stop();
   committer.stop();  // every accepted write is committed before we exit
   spdlog::info("stopped");
   return 0;

@@ -9,10 +9,7 @@ Status validate(const ProgramInfo& p) {
   struct Slot {
     const std::string& value;
     const char* name;
-  } slots[] = {{p.brand, "brand"},
-               {p.description, "description"},
-               {p.help_contact, "help_contact"},
-               {p.frequency, "frequency"}};
+  } slots[] = {{p.brand, "brand"}, {p.help_contact, "help_contact"}, {p.frequency, "frequency"}};
   for (const auto& s : slots)
     if (trim_ascii_space(s.value).empty())
       return unprocessable(std::string("the texting program needs a ") + s.name + " for its HELP answer");
@@ -25,7 +22,8 @@ Status validate(const ProgramInfo& p) {
 }
 
 std::string help_reply(const ProgramInfo& p) {
-  return p.brand + ": " + p.description + ". Help: " + p.help_contact + ". " + p.frequency +
+  std::string description = trim_ascii_space(p.description).empty() ? "" : " " + p.description + ".";
+  return p.brand + ":" + description + " Help: " + p.help_contact + ". " + p.frequency +
          ". Msg & data rates may apply. Reply STOP to cancel.";
 }
 

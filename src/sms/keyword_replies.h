@@ -2,7 +2,8 @@
 // built from an organization's texting program settings.
 //
 // Contract: a ProgramInfo is usable only when validate() passes (every SMS-K3 slot non-empty); help_reply()
-// and stop_confirmation() are then pure functions of it. The HELP answer carries brand, description, support
+// and stop_confirmation() are then pure functions of it. The HELP answer carries brand, description (when
+// there is one: SMS-K3's five slots do not include it, and organizations' settings have none yet), support
 // contact, frequency, "Msg & data rates may apply" and "Reply STOP to cancel" — in that order, each once;
 // validate() also requires it to fit one GSM-7 segment (160 characters), so a HELP answer is never split
 // (SMS-K3 test). The STOP confirmation names the brand, says no more messages will come and how to rejoin,
@@ -18,12 +19,13 @@ namespace tocsin::sms {
 
 struct ProgramInfo {
   std::string brand;         // "Tocsin Action": the name recipients know (also the gate's brand_name)
-  std::string description;   // "Alerts on local campaigns"
+  std::string description;   // "Alerts on local campaigns"; optional
   std::string help_contact;  // a toll-free number, email address or URL
   std::string frequency;     // "Msg freq varies" or "Up to 4 msgs/mo"
 };
 
-// 422 naming the first empty slot, or the length when the HELP answer would need more than one segment.
+// 422 naming the first empty required slot (brand, help_contact, frequency), or the length when the HELP
+// answer would need more than one segment.
 Status validate(const ProgramInfo& p);
 
 std::string help_reply(const ProgramInfo& p);

@@ -24,6 +24,16 @@ TEST(KeywordRepliesTest, HelpAnswerCarriesEverySlotInOneSegment) {
   EXPECT_EQ(policy::count_segments(help).segments, 1);
 }
 
+TEST(KeywordRepliesTest, TheDescriptionIsOptional) {
+  ProgramInfo p = program();
+  p.description.clear();
+  ASSERT_TRUE(validate(p));
+  EXPECT_EQ(
+      help_reply(p),
+      "Tocsin Action: Help: help@tocsin.example. Msg freq varies. Msg & data rates may apply. Reply STOP "
+      "to cancel.");
+}
+
 TEST(KeywordRepliesTest, EmptySlotsAndLongAnswersAreRefused) {
   ProgramInfo p = program();
   p.help_contact = "  ";

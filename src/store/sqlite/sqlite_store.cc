@@ -613,8 +613,19 @@ class SqliteStore final : public Store {
         "VALUES (?,?,?,?,?,?)");
     del_suppression_ = std::make_unique<Statement>(
         writer_, "DELETE FROM suppressions WHERE org_id = ? AND channel = ? AND contact_hash = ?");
-    std::string put_delivery = std::string("INSERT OR REPLACE INTO deliveries (") + kDeliveryColumns +
-                               ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    // An upsert rather than a replace: a receipt (SMS DLR) can reach a delivery between the dispatcher's
+    // hand-over and its write of the outcome; `handed_over` then keeps the receipt's final state and reason
+    // (delivered 4, bounced 5, complained 6, failed 7), and event bits are only ever added.
+    std::string put_delivery =
+        std::string("INSERT INTO deliveries (") + kDeliveryColumns +
+        ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (org_id, message_id, seq) DO UPDATE SET "
+        "person_id = excluded.person_id, channel = excluded.channel, contact_hash = excluded.contact_hash, "
+        "address = excluded.address, "
+        "state = CASE WHEN excluded.state = 3 AND state IN (4, 5, 6, 7) THEN state ELSE excluded.state END, "
+        "reason = CASE WHEN excluded.state = 3 AND state IN (4, 5, 6, 7) THEN reason "
+        "ELSE excluded.reason END, "
+        "attempts = excluded.attempts, next_at = excluded.next_at, handed_at = excluded.handed_at, "
+        "updated = excluded.updated, gateway_id = excluded.gateway_id, events = events | excluded.events";
     put_delivery_ = std::make_unique<Statement>(writer_, put_delivery.c_str());
     put_person_ = std::make_unique<Statement>(writer_,
                                               "INSERT INTO people (org_id, id, doc) VALUES (?,?,?) ON "
