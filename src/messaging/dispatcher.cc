@@ -83,7 +83,8 @@ struct Dispatcher::Round {
   std::vector<MergeValues> values;
   std::vector<std::optional<policy::OutboundEmail>> emails;  // what the gate is asked at the hand-over
   std::vector<std::optional<policy::OutboundSms>> texts;
-  size_t next = 0, done = 0;  // guarded by the dispatcher's mutex
+  std::vector<bool> marked_handing;  // cleared by the gate's plan verdict: the workers hand these over
+  size_t next = 0, done = 0;         // guarded by the dispatcher's mutex
 };
 
 Dispatcher::Dispatcher(Deps deps, DispatcherOptions options) : deps_(deps), options_(std::move(options)) {}
@@ -470,6 +471,7 @@ bool Dispatcher::prepare_round(Run& run) {
   round->values = std::move(values);
   round->emails = std::move(emails);
   round->texts = std::move(texts);
+  for (const auto& r : round->rows) round->marked_handing.push_back(r.state == DeliveryState::kHanding);
   ++run.in_flight;
   {
     std::lock_guard lock(mu_);
@@ -580,17 +582,23 @@ void Dispatcher::hand_over(Round& round, size_t i) {
 void Dispatcher::record_outcomes(Round& round) {
   Run& run = *round.run;
   --run.in_flight;
+  // Rows the gate refused while the round was prepared are already recorded with the marks; every row that
+  // was marked `handing` has an outcome now (handed over, deferred, failed, or refused by the gate at the
+  // hand-over).
   std::vector<DeliveryRow> outcomes;
-  for (auto& r : round.rows) {
-    if (r.state == DeliveryState::kSuppressed || r.state == DeliveryState::kBlocked) continue;  // recorded
-    outcomes.push_back(r);
-    if (r.state == DeliveryState::kDeferred) {
-      if (run.halted) {
-        outcomes.back().state = DeliveryState::kStopped;
-        outcomes.back().reason = "the blast was stopped";
-      } else {
-        run.waiting.emplace(r.next_at, r);
-      }
+  for (size_t i = 0; i < round.rows.size(); ++i) {
+    auto& r = round.rows[i];
+    if (round.marked_handing[i]) outcomes.push_back(r);
+    if (r.state != DeliveryState::kDeferred) continue;
+    if (run.halted) {
+      r.state = DeliveryState::kStopped;
+      r.reason = "the blast was stopped";
+      if (!round.marked_handing[i])
+        outcomes.push_back(r);
+      else
+        outcomes.back() = r;
+    } else {
+      run.waiting.emplace(r.next_at, r);
     }
   }
   if (auto s = deps_.store.scope(run.org_id).put_deliveries(outcomes); !s)
