@@ -7,7 +7,10 @@ void Call::reply(int status, std::string body, std::vector<std::pair<std::string
   r.status = status;
   r.body = std::move(body);
   r.headers = std::move(headers);
-  r.headers.emplace_back("Cache-Control", "max-age=0, private, must-revalidate");
+  // A handler's own Cache-Control (e.g. no-store on tracking pixels) wins over the API default.
+  bool cache_set = false;
+  for (const auto& h : r.headers) cache_set = cache_set || h.first == "Cache-Control";
+  if (!cache_set) r.headers.emplace_back("Cache-Control", "max-age=0, private, must-revalidate");
   r.headers.emplace_back("Access-Control-Allow-Origin", "*");
   respond(std::move(r));
 }

@@ -28,6 +28,7 @@ bool is_record_helper_post(const Call& call);
 void outside(Call& call);
 void unsubscribe(Call& call);  // /unsubscribe/{token} (api/unsubscribe_handlers.cc)
 void mail(Call& call);         // /mail/inbound (api/mail_handlers.cc)
+void tracking(Call& call);     // /t/c/{token}, /t/o/{token}.gif (api/tracking_handlers.cc)
 
 // Shared representations.
 void write_tagging(JsonOut& j, const Tagging& t, const std::string& api_base);

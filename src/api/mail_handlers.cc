@@ -11,6 +11,7 @@
 #include "api/handlers.h"
 #include "email/delivery_token.h"
 #include "messaging/mail_ingest.h"
+#include "messaging/message_owner.h"
 
 namespace tocsin::api::handlers {
 namespace {
@@ -18,15 +19,6 @@ namespace {
 bool secret_matches(const std::string& configured, const std::string* given) {
   if (configured.empty() || !given || given->size() != configured.size()) return false;
   return sodium_memcmp(configured.data(), given->data(), configured.size()) == 0;
-}
-
-// The organization whose messages include `message_id` (message ids are UUIDs, unique across them).
-people::OrgState* owner_of(people::Directory& directory, const std::string& message_id) {
-  for (auto* org : directory.all()) {
-    std::shared_lock lock(org->mu);
-    if (org->messaging.message(message_id)) return org;
-  }
-  return nullptr;
 }
 
 }  // namespace
@@ -39,7 +31,7 @@ void mail(Call& c) {
   if (!c.ctx.delivery_tokens) return c.error(503, "mail ingest is not available");
   const std::string* rcpt = c.req.header("x-tocsin-envelope-recipient");
   messaging::FeedbackContext fc{c.ctx.store, c.ctx.committer, *c.ctx.delivery_tokens,
-                                [&c](const std::string& id) { return owner_of(c.ctx.directory, id); },
+                                [&c](const std::string& id) { return messaging::owner_of_message(c.ctx.directory, id); },
                                 now_micros()};
   auto out = messaging::ingest_mail(fc, c.req.body, rcpt ? std::string_view(*rcpt) : std::string_view());
   if (!out) return c.error(503, "could not store the report; retry: " + out.error().message);

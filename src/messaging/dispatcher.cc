@@ -9,6 +9,9 @@
 #include "email/message_builder.h"
 #include "email/unsubscribe_links.h"
 #include "email/unsubscribe_token.h"
+#include "messaging/feedback_status.h"
+#include "messaging/link_tracking.h"
+#include "messaging/smtp_rejection.h"
 
 namespace tocsin::messaging {
 namespace {
@@ -40,6 +43,7 @@ struct Dispatcher::Run {
   bool paused = false;
   std::optional<email::DkimSigner> signer;
   std::string wrapper_header, wrapper_footer, postal_address, brand;
+  bool tracking = false;  // open and click tracking, as the organization's setting was at the start
 };
 
 Dispatcher::Dispatcher(Deps deps, DispatcherOptions options) : deps_(deps), options_(std::move(options)) {}
@@ -95,6 +99,7 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
         run->wrapper_footer = actions::string_field(w->fields, "footer").value_or("");
       }
     run->postal_address = org->messaging.settings().postal_address;
+    run->tracking = tracking_enabled(org->messaging.settings(), org->org.gdpr_applies);
     auto view = org->messaging.gate_view();
     run->brand = view ? view->brand_name : org->org.name;
     if (m->channel == Channel::kEmail) {
@@ -384,6 +389,12 @@ bool Dispatcher::round(Run& run) {
       case policy::Kind::kBlock:
         r.state = DeliveryState::kBlocked;
         r.reason = std::string(policy::reason_name(d.reason));
+        // A suspension or bulk-email pause that arrived since the round's pause check: the blast waits
+        // (next round pauses it), the recipient is not written off.
+        if (d.reason == policy::Reason::kOrgSuspended || d.reason == policy::Reason::kBulkEmailPaused) {
+          r.state = DeliveryState::kDeferred;
+          r.next_at = now + kSecond;
+        }
         break;
     }
     marks.push_back(r);
@@ -397,12 +408,14 @@ bool Dispatcher::round(Run& run) {
 
   // Hand-over, in parallel. Each worker takes the next index.
   std::atomic<size_t> next{0};
+  std::vector<char> hard_bounced(n, 0);  // a 5.1.x at SMTP time: the address becomes bouncing below
   auto work = [&] {
     for (size_t i = next++; i < n; i = next++) {
       auto& r = rows[i];
       if (r.state != DeliveryState::kHanding) continue;
       std::string detail;
       enum { kOk, kRetry, kFail } result = kFail;
+      bool smtp_rejected = false;
       std::string delivery_id = m.id + ":" + std::to_string(r.seq);
       if (m.channel == Channel::kEmail) {
         std::string token;
@@ -410,6 +423,8 @@ bool Dispatcher::round(Run& run) {
           if (auto t = deps_.tokens->issue({run.org_id, r.person_id, m.id})) token = t.value();
         EmailFrame frame{run.wrapper_header, run.wrapper_footer, run.postal_address,
                          options_.public_url + "/unsubscribe/" + token};
+        if (run.tracking && deps_.delivery_tokens)
+          add_tracking(frame, *deps_.delivery_tokens, options_.public_url, {m.id, r.seq});
         auto parts = render_email(m.subject, m.body, frame, values[i]);
         email::RenderedEmail e;
         e.from_address = m.sender_address();
@@ -454,6 +469,7 @@ bool Dispatcher::round(Run& run) {
           result = h.outcome == email::Handover::Outcome::kAccepted   ? kOk
                    : h.outcome == email::Handover::Outcome::kDeferred ? kRetry
                                                                       : kFail;
+          smtp_rejected = h.outcome == email::Handover::Outcome::kRejected;
         }
       } else {
         auto grant = pacer_.acquire(m.sms_sender);
@@ -482,6 +498,11 @@ bool Dispatcher::round(Run& run) {
         r.state = DeliveryState::kDeferred;
         if (r.next_at <= now) r.next_at = at + backoff(r.attempts);
         r.reason = detail;
+      } else if (smtp_rejected) {
+        SmtpRejection rejection = classify_rejection(detail);
+        r.state = rejection.state;
+        r.reason = rejection.reason;
+        hard_bounced[i] = rejection.recipient_bouncing;
       } else {
         r.state = DeliveryState::kFailed;
         r.reason = detail;
@@ -503,6 +524,15 @@ bool Dispatcher::round(Run& run) {
   if (auto s = scope.put_deliveries(outcomes); !s)
     spdlog::error("message {}: cannot record a round's outcomes (they stay 'handing'): {}", m.id,
                   s.error().message);
+  for (size_t i = 0; i < n; ++i) {
+    if (!hard_bounced[i]) continue;
+    consent::Evidence ev;
+    ev.actor = "mail";
+    ev.method = "hard bounce at SMTP time";
+    ev.source = "SMTP reply about message " + m.id + ": " + rows[i].reason;
+    if (auto b = record_hard_bounce(deps_.store, deps_.committer, *org, rows[i], ev, now_micros()); !b)
+      spdlog::error("message {}: cannot record a hard bounce: {}", m.id, b.error().message);
+  }
   return true;
 }
 

@@ -3,6 +3,7 @@
 #include <mstch/mstch.hpp>
 
 #include "core/text.h"
+#include "messaging/link_tracking.h"
 
 namespace tocsin::messaging {
 namespace {
@@ -117,8 +118,12 @@ EmailParts render_email(const std::string& subject, const std::string& body_html
   std::string footer = "<p style=\"font-size:12px;color:#666\">" + escape_html(frame.postal_address) +
                        "<br><a href=\"" + escape_html(frame.unsubscribe_url) +
                        "\">Unsubscribe</a> from these emails.</p>";
-  out.html = frame.wrapper_header + body + frame.wrapper_footer + footer;
-  out.text = html_to_text(frame.wrapper_header + body + frame.wrapper_footer) + "\n\n--\n" +
+  std::string content = frame.wrapper_header + body + frame.wrapper_footer;
+  if (frame.track_link) content = rewrite_links(content, frame.track_link);
+  out.html = content + footer;
+  if (!frame.open_pixel_url.empty())
+    out.html += "<img src=\"" + escape_html(frame.open_pixel_url) + "\" width=\"1\" height=\"1\" alt=\"\">";
+  out.text = html_to_text(content) + "\n\n--\n" +
              frame.postal_address + "\nUnsubscribe: " + frame.unsubscribe_url + "\n";
   return out;
 }

@@ -10,7 +10,9 @@
 // recipient gets (SMS-X2).
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "core/person.h"
@@ -35,6 +37,11 @@ struct EmailFrame {
   std::string wrapper_header, wrapper_footer;  // HTML, from the message's wrapper (may be empty)
   std::string postal_address;
   std::string unsubscribe_url;
+  // Open and click tracking (messaging/link_tracking.h add_tracking), when the organization has it on: the
+  // links of the body and wrapper go through track_link (the footer's unsubscribe link never does) and
+  // open_pixel_url is appended as a 1x1 image. Unset/empty: no tracking.
+  std::function<std::optional<std::string>(const std::string& url)> track_link;
+  std::string open_pixel_url;
 };
 
 EmailParts render_email(const std::string& subject, const std::string& body_html, const EmailFrame& frame,
