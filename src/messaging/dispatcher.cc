@@ -4,13 +4,9 @@
 
 #include <deque>
 
-#include "email/bounce_address.h"
 #include "email/dkim_signer.h"
-#include "email/message_builder.h"
-#include "email/unsubscribe_links.h"
-#include "email/unsubscribe_token.h"
+#include "messaging/compose.h"
 #include "messaging/feedback_status.h"
-#include "messaging/link_tracking.h"
 #include "messaging/smtp_rejection.h"
 
 namespace tocsin::messaging {
@@ -42,11 +38,14 @@ struct Dispatcher::Run {
   std::atomic<bool> halted{false};
   bool paused = false;
   std::optional<email::DkimSigner> signer;
-  std::string wrapper_header, wrapper_footer, postal_address, brand;
-  bool tracking = false;  // open and click tracking, as the organization's setting was at the start
+  MailContent content;  // email: what the message says (tracking as the organization's setting was at start)
+  std::string brand;
 };
 
-Dispatcher::Dispatcher(Deps deps, DispatcherOptions options) : deps_(deps), options_(std::move(options)) {}
+Dispatcher::Dispatcher(Deps deps, DispatcherOptions options)
+    : deps_(deps),
+      options_(std::move(options)),
+      links_{deps_.tokens, deps_.delivery_tokens, options_.public_url, options_.mail_domain} {}
 
 Dispatcher::~Dispatcher() {
   stop();
@@ -93,13 +92,19 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
     const Message* m = org->messaging.message(message_id);
     if (!m || (m->status != MessageStatus::kSending && m->status != MessageStatus::kPaused)) return;
     run->message = *m;
+    MailContent& c = run->content;
+    c.subject = m->subject;
+    c.body_html = m->body;
+    c.from_address = m->sender_address();
+    c.from_name = m->from;
+    c.reply_to = m->reply_to;
     if (!m->wrapper_id.empty())
       if (const auto* w = org->actions.find_action("wrappers", m->wrapper_id)) {
-        run->wrapper_header = actions::string_field(w->fields, "header").value_or("");
-        run->wrapper_footer = actions::string_field(w->fields, "footer").value_or("");
+        c.wrapper_header = actions::string_field(w->fields, "header").value_or("");
+        c.wrapper_footer = actions::string_field(w->fields, "footer").value_or("");
       }
-    run->postal_address = org->messaging.settings().postal_address;
-    run->tracking = tracking_enabled(org->messaging.settings(), org->org.gdpr_applies);
+    c.postal_address = org->messaging.settings().postal_address;
+    c.tracking = tracking_enabled(org->messaging.settings(), org->org.gdpr_applies);
     auto view = org->messaging.gate_view();
     run->brand = view ? view->brand_name : org->org.name;
     if (m->channel == Channel::kEmail) {
@@ -418,53 +423,12 @@ bool Dispatcher::round(Run& run) {
       bool smtp_rejected = false;
       std::string delivery_id = m.id + ":" + std::to_string(r.seq);
       if (m.channel == Channel::kEmail) {
-        std::string token;
-        if (deps_.tokens)
-          if (auto t = deps_.tokens->issue({run.org_id, r.person_id, m.id})) token = t.value();
-        EmailFrame frame{run.wrapper_header, run.wrapper_footer, run.postal_address,
-                         options_.public_url + "/unsubscribe/" + token};
-        if (run.tracking && deps_.delivery_tokens)
-          add_tracking(frame, *deps_.delivery_tokens, options_.public_url, {m.id, r.seq});
-        auto parts = render_email(m.subject, m.body, frame, values[i]);
-        email::RenderedEmail e;
-        e.from_address = m.sender_address();
-        e.from_name = m.from;
-        e.reply_to = m.reply_to;
-        e.to_address = r.address;
-        e.subject = parts.subject;
-        e.html = parts.html;
-        e.text = parts.text;
-        // RFC 8058 one-click needs https; a plain-http development server keeps the mailto and the footer
-        // link.
-        if (frame.unsubscribe_url.rfind("https://", 0) == 0) e.list_unsubscribe_url = frame.unsubscribe_url;
-        // Reports find their delivery again through signed tokens (docs/MAIL.md): the VERP envelope
-        // sender, the mailto, X-Tocsin-Delivery and the Message-ID all carry one. Without token keys (unit
-        // tests) the names are plain, and ingest recognizes none of them.
-        std::string envelope_from =
-            "bounces+" + m.id + "." + std::to_string(r.seq) + "@" + options_.mail_domain;
-        e.list_unsubscribe_mailto = "unsubscribe+" + token + "@" + options_.mail_domain;
-        e.message_id = m.id + "." + std::to_string(r.seq) + "@" + options_.mail_domain;
-        std::string delivery_header = delivery_id;
-        if (deps_.delivery_tokens) {
-          const auto& dt = *deps_.delivery_tokens;
-          email::DeliveryRef ref{m.id, r.seq};
-          if (auto v = email::bounce_address(dt, options_.mail_domain, ref)) envelope_from = *v;
-          if (auto v = email::unsubscribe_mailto(dt, options_.mail_domain, ref))
-            e.list_unsubscribe_mailto = *v;
-          if (auto v = email::delivery_message_id(dt, options_.mail_domain, ref)) e.message_id = *v;
-          if (auto v = email::delivery_header_value(dt, ref)) delivery_header = *v;
-        }
-        e.extra_headers.push_back({std::string(email::kDeliveryHeader), delivery_header});
-        auto built = email::build_message(e, now);
-        if (!built) {
-          detail = "cannot build the message: " + built.error().message;
+        auto composed = compose_email(links_, run.content, run.signer ? &*run.signer : nullptr, run.org_id,
+                                      r.person_id, r.address, {m.id, r.seq}, values[i], now);
+        if (!composed) {
+          detail = composed.error().message;
         } else {
-          std::string data = std::move(built).value();
-          if (run.signer) {
-            auto sig = run.signer->sign(data);
-            if (sig) data = sig.value() + data;
-          }
-          auto h = deps_.email->send(*emails[i], envelope_from, data);
+          auto h = deps_.email->send(*emails[i], composed->envelope_from, composed->data);
           detail = h.detail;
           result = h.outcome == email::Handover::Outcome::kAccepted   ? kOk
                    : h.outcome == email::Handover::Outcome::kDeferred ? kRetry
