@@ -13,6 +13,7 @@
 #include "email/outbox_folder.h"
 #include "email/smtp_relay.h"
 #include "email/unsubscribe_token.h"
+#include "messaging/autoresponder.h"
 #include "messaging/dispatcher.h"
 #include "messaging/gate_wiring.h"
 #include "people/directory.h"
@@ -159,12 +160,21 @@ int serve(Installation& inst, Config config) {
     return 1;
   }
   dispatcher.start();
+  messaging::Autoresponder autoresponder(
+      {*inst.store, committer, directory, gate, email_transport.get()},
+      {&tokens, &delivery_tokens, config.public_url, effective_mail_domain(config)});
+  if (auto s = autoresponder.resume(); !s) {
+    spdlog::error("cannot resume autoresponses: {}", s.error().message);
+    return 1;
+  }
+  autoresponder.start();
   api::HelperLimits helper_limits(config.helper_posts_per_action_per_second, config.helper_action_burst,
                                   config.helper_posts_per_phone_per_hour, config.helper_phone_burst);
   api::ApiContext ctx{
       config,         *inst.store, committer, directory,         config.public_url + "/api/v2",
       &helper_limits, &gate,       &tokens,   config.public_url, &dispatcher};
   ctx.delivery_tokens = &delivery_tokens;
+  ctx.autoresponder = &autoresponder;
   api::ApiService service(ctx, keys);
   api::HttpServer server(opts, [&service](api::Request&& r, api::Respond respond) {
     service.handle(std::move(r), std::move(respond));
@@ -192,6 +202,7 @@ int serve(Installation& inst, Config config) {
   running = false;
   refresher.join();
   dispatcher.stop();
+  autoresponder.stop();
   committer.stop();  // every accepted write is committed before we exit
   spdlog::info("stopped");
   return 0;

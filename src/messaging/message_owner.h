@@ -8,8 +8,9 @@
 
 namespace tocsin::messaging {
 
-// The organization whose messages include `message_id` (message ids are UUIDs, unique across them), or null.
-// Takes each organization's lock (shared) in turn.
+// The organization that sent delivery message `message_id` — a blast (a message id) or an autoresponse (the
+// id of the action record it answers; messaging/autoresponder.h) — or null. Ids are UUIDs, unique across
+// organizations. Takes each organization's lock (shared) in turn.
 people::OrgState* owner_of_message(people::Directory& directory, const std::string& message_id);
 
 }  // namespace tocsin::messaging
