@@ -7,10 +7,10 @@
 #include "api/action_json.h"
 #include "api/hal.h"
 #include "api/handlers.h"
-#include "messaging/autoresponder.h"
 #include "api/odata_filter.h"
 #include "api/person_json.h"
 #include "api/rate_limit.h"
+#include "messaging/autoresponder.h"
 
 namespace tocsin::api::handlers {
 namespace {

@@ -57,21 +57,21 @@ bool Call::parse_body(simdjson::dom::parser& parser, simdjson::dom::element& out
 void commit_write(Call& c, WriteFn apply, bool blind, std::function<void()> durable) {
   people::OrgState* org = c.org;
   auto call = std::make_shared<Call>(std::move(c));
-  call->ctx.committer.submit([org, apply = std::move(apply), call, blind,
-                              durable = std::move(durable)](store::WriteBatch& b) {
-    auto w = b.for_org(org->org.id);
-    Result<std::string> body = std::string();
-    {
-      std::unique_lock lock(org->mu);
-      body = apply(*org, w, now_micros());
-    }
-    return Deferred([call, body = std::move(body), blind, durable]() mutable {
-      if (!body) return blind ? call->empty_ok() : call->error(body.error());
-      if (durable) durable();
-      if (blind || call->background) return call->empty_ok();
-      call->reply(200, std::move(body).value());
-    });
-  });
+  call->ctx.committer.submit(
+      [org, apply = std::move(apply), call, blind, durable = std::move(durable)](store::WriteBatch& b) {
+        auto w = b.for_org(org->org.id);
+        Result<std::string> body = std::string();
+        {
+          std::unique_lock lock(org->mu);
+          body = apply(*org, w, now_micros());
+        }
+        return Deferred([call, body = std::move(body), blind, durable]() mutable {
+          if (!body) return blind ? call->empty_ok() : call->error(body.error());
+          if (durable) durable();
+          if (blind || call->background) return call->empty_ok();
+          call->reply(200, std::move(body).value());
+        });
+      });
 }
 
 }  // namespace tocsin::api

@@ -30,9 +30,9 @@ void mail(Call& c) {
     return c.error(401, "ingest secret invalid or not present");
   if (!c.ctx.delivery_tokens) return c.error(503, "mail ingest is not available");
   const std::string* rcpt = c.req.header("x-tocsin-envelope-recipient");
-  messaging::FeedbackContext fc{c.ctx.store, c.ctx.committer, *c.ctx.delivery_tokens,
-                                [&c](const std::string& id) { return messaging::owner_of_message(c.ctx.directory, id); },
-                                now_micros()};
+  messaging::FeedbackContext fc{
+      c.ctx.store, c.ctx.committer, *c.ctx.delivery_tokens,
+      [&c](const std::string& id) { return messaging::owner_of_message(c.ctx.directory, id); }, now_micros()};
   auto out = messaging::ingest_mail(fc, c.req.body, rcpt ? std::string_view(*rcpt) : std::string_view());
   if (!out) return c.error(503, "could not store the report; retry: " + out.error().message);
   c.reply(200, out->to_json());

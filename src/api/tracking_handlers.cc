@@ -52,8 +52,8 @@ void tracking(Call& c) {
     auto click = email::verify_click(tokens, c.seg[2]);
     if (!click) return c.error(404, "this link is not valid");
     record(c, click->ref, store::kClicked | store::kOpened);
-    return c.reply(302, "",
-                   {{"Location", click->url}, {"Cache-Control", kNoStore}, {"Referrer-Policy", "no-referrer"}});
+    return c.reply(
+        302, "", {{"Location", click->url}, {"Cache-Control", kNoStore}, {"Referrer-Policy", "no-referrer"}});
   }
   auto open = email::verify_open(tokens, c.seg[2]);
   if (!open) return c.error(404, "not found");

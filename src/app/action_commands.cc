@@ -35,7 +35,8 @@ int run_create(const Args& a) {
   // Network, API-created actions never autorespond; messaging/autoresponse.h).
   simdjson::dom::element autoresponse;
   if (!body[messaging::kAutoresponseField].get(autoresponse)) {
-    if (type->record_collection.empty()) return fail(bad_request(a.kind + " have no records to autorespond to"));
+    if (type->record_collection.empty())
+      return fail(bad_request(a.kind + " have no records to autorespond to"));
     std::string raw = simdjson::minify(autoresponse);
     if (auto ok = messaging::parse_autoresponse(raw); !ok) return fail(ok.error());
     actions::set_field(in->fields, std::string(messaging::kAutoresponseField), raw);

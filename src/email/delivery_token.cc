@@ -17,9 +17,10 @@ constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
 void mac(const TokenKey& key, TokenPurpose purpose, const unsigned char* body, std::string_view bound,
          unsigned char* out) {
   char p = static_cast<char>(purpose);
-  token_mac(key,
-            {std::string_view(&p, 1), std::string_view(reinterpret_cast<const char*>(body), kBodyBytes), bound},
-            out, kMacBytes);
+  token_mac(
+      key,
+      {std::string_view(&p, 1), std::string_view(reinterpret_cast<const char*>(body), kBodyBytes), bound},
+      out, kMacBytes);
 }
 
 Error invalid_token() {

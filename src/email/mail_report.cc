@@ -77,7 +77,6 @@ std::string strip_address_type(std::string v) {
   return v;
 }
 
-
 // One recipient's status from its field group; false if the group names no recipient.
 bool read_recipient(const Fields& g, RecipientStatus& rs) {
   rs.final_recipient = strip_address_type(get(g, "final-recipient"));

@@ -27,8 +27,8 @@ bool is_trackable_link(std::string_view url) {
   return host != 0 && url.size() > host && url[host] != '/';
 }
 
-Result<std::string> click_url(const DeliveryTokens& tokens, std::string_view public_url, const DeliveryRef& ref,
-                              std::string_view link) {
+Result<std::string> click_url(const DeliveryTokens& tokens, std::string_view public_url,
+                              const DeliveryRef& ref, std::string_view link) {
   if (!is_trackable_link(link)) return bad_request("only absolute http(s) links are tracked");
   if (link.size() > kMaxTrackedLink) return bad_request("the link is too long to track");
   auto token = tokens.issue(TokenPurpose::kClick, ref, link);
@@ -66,7 +66,8 @@ Result<Click> verify_click(const DeliveryTokens& tokens, std::string_view segmen
 }
 
 Result<DeliveryRef> verify_open(const DeliveryTokens& tokens, std::string_view segment) {
-  if (segment.size() <= kPixelSuffix.size() || segment.substr(segment.size() - kPixelSuffix.size()) != kPixelSuffix)
+  if (segment.size() <= kPixelSuffix.size() ||
+      segment.substr(segment.size() - kPixelSuffix.size()) != kPixelSuffix)
     return invalid_link();
   auto ref = tokens.verify(TokenPurpose::kOpen, segment.substr(0, segment.size() - kPixelSuffix.size()));
   if (!ref) return invalid_link();

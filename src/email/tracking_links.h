@@ -26,8 +26,8 @@ inline constexpr size_t kMaxTrackedLink = 2000;
 bool is_trackable_link(std::string_view url);
 
 // 400 when the link is not trackable or too long, or the delivery cannot be named (email/delivery_token.h).
-Result<std::string> click_url(const DeliveryTokens& tokens, std::string_view public_url, const DeliveryRef& ref,
-                              std::string_view link);
+Result<std::string> click_url(const DeliveryTokens& tokens, std::string_view public_url,
+                              const DeliveryRef& ref, std::string_view link);
 Result<std::string> open_pixel_url(const DeliveryTokens& tokens, std::string_view public_url,
                                    const DeliveryRef& ref);
 

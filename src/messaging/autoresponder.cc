@@ -58,7 +58,8 @@ std::optional<Snapshot> snapshot(const people::OrgState& org, const std::string&
   c.postal_address = org.messaging.settings().postal_address;
   auto d = org.messaging.domains().find(response->from_domain());
   if (d != org.messaging.domains().end())
-    if (auto signer = email::DkimSigner::make(d->second.domain, d->second.selector, d->second.private_key_pem))
+    if (auto signer =
+            email::DkimSigner::make(d->second.domain, d->second.selector, d->second.private_key_pem))
       s.signer.emplace(std::move(signer).value());
   return s;
 }
@@ -251,7 +252,8 @@ void Autoresponder::work(Job job) {
     if (r.state == DeliveryState::kDeferred) retry_later(r.next_at);
   }
   if (auto s = scope.put_deliveries({r}); !s)
-    spdlog::error("autoresponse to record {}: cannot record the outcome: {}", job.record_id, s.error().message);
+    spdlog::error("autoresponse to record {}: cannot record the outcome: {}", job.record_id,
+                  s.error().message);
 }
 
 }  // namespace tocsin::messaging

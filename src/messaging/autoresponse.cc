@@ -24,7 +24,8 @@ Result<Autoresponse> parse_autoresponse(std::string_view json) {
     return bad_request("tocsin:autoresponse needs a subject and a body");
   auto at = a.from_address.find('@');
   if (at == std::string::npos || at == 0 || at + 1 >= a.from_address.size())
-    return bad_request("tocsin:autoresponse needs a from_address on one of the organization's sending domains");
+    return bad_request(
+        "tocsin:autoresponse needs a from_address on one of the organization's sending domains");
   if (auto s = check_template(a.subject, false); !s) return s.error();
   if (auto s = check_template(a.body, true); !s) return s.error();
   return a;

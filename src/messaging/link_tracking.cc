@@ -14,8 +14,9 @@ bool is_space(char c) {
 
 // The character references a URL in an attribute plausibly carries.
 std::string decode_attribute(std::string_view v) {
-  static const std::pair<std::string_view, char> kRefs[] = {
-      {"&amp;", '&'}, {"&#38;", '&'}, {"&quot;", '"'}, {"&#34;", '"'}, {"&#39;", '\''}, {"&lt;", '<'}, {"&gt;", '>'}};
+  static const std::pair<std::string_view, char> kRefs[] = {{"&amp;", '&'}, {"&#38;", '&'},  {"&quot;", '"'},
+                                                            {"&#34;", '"'}, {"&#39;", '\''}, {"&lt;", '<'},
+                                                            {"&gt;", '>'}};
   std::string out;
   for (size_t i = 0; i < v.size();) {
     bool replaced = false;

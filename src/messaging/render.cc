@@ -123,8 +123,8 @@ EmailParts render_email(const std::string& subject, const std::string& body_html
   out.html = content + footer;
   if (!frame.open_pixel_url.empty())
     out.html += "<img src=\"" + escape_html(frame.open_pixel_url) + "\" width=\"1\" height=\"1\" alt=\"\">";
-  out.text = html_to_text(content) + "\n\n--\n" +
-             frame.postal_address + "\nUnsubscribe: " + frame.unsubscribe_url + "\n";
+  out.text = html_to_text(content) + "\n\n--\n" + frame.postal_address +
+             "\nUnsubscribe: " + frame.unsubscribe_url + "\n";
   return out;
 }
 

@@ -17,9 +17,9 @@ namespace tocsin::messaging {
 
 struct SmtpRejection {
   store::DeliveryState state = store::DeliveryState::kFailed;
-  std::string reason;             // for the delivery row
+  std::string reason;               // for the delivery row
   bool recipient_bouncing = false;  // record_hard_bounce the address
-  std::string status;             // the enhanced status code, or ""
+  std::string status;               // the enhanced status code, or ""
 };
 
 // `reply`: the relay's reply line, e.g. "550 5.1.1 <ada@example.net>: Recipient address rejected".

@@ -19,8 +19,8 @@ TEST(EnhancedCode, FoundInRepliesAndDiagnostics) {
 }
 
 TEST(SmtpRejection, BadMailboxMakesTheAddressBouncing) {
-  for (const char* reply : {"550 5.1.1 <ada@example.net>: Recipient address rejected: User unknown",
-                            "550 5.1.2 Host unknown"}) {
+  for (const char* reply :
+       {"550 5.1.1 <ada@example.net>: Recipient address rejected: User unknown", "550 5.1.2 Host unknown"}) {
     SmtpRejection r = classify_rejection(reply);
     EXPECT_EQ(r.state, DeliveryState::kBounced) << reply;
     EXPECT_TRUE(r.recipient_bouncing) << reply;
@@ -37,8 +37,8 @@ TEST(SmtpRejection, PolicyFailureCountsAgainstTheSendingDomainNotTheRecipient) {
 }
 
 TEST(SmtpRejection, OtherPermanentFailuresOnlyFailTheDelivery) {
-  for (const char* reply : {"552 5.2.2 Mailbox full", "554 5.3.4 Message too big", "550 Requested action not taken",
-                            "554 4.1.1 odd but not permanent"}) {
+  for (const char* reply : {"552 5.2.2 Mailbox full", "554 5.3.4 Message too big",
+                            "550 Requested action not taken", "554 4.1.1 odd but not permanent"}) {
     SmtpRejection r = classify_rejection(reply);
     EXPECT_EQ(r.state, DeliveryState::kFailed) << reply;
     EXPECT_FALSE(r.recipient_bouncing) << reply;

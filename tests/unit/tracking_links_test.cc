@@ -62,7 +62,8 @@ TEST(ClickLinks, AlteredLinkOrTokenOrSwappedLinkIsRefusedWith404) {
     if (seg[i] == '.') continue;
     std::string bad = seg;
     bad[i] = alphabet[(alphabet.find(seg[i]) + 1) % alphabet.size()];
-    if (std::tolower(static_cast<unsigned char>(bad[i])) == std::tolower(static_cast<unsigned char>(seg[i])) &&
+    if (std::tolower(static_cast<unsigned char>(bad[i])) ==
+            std::tolower(static_cast<unsigned char>(seg[i])) &&
         i < dot)
       continue;  // base32 is case-insensitive: the same token
     EXPECT_FALSE(email::verify_click(k.both, bad)) << "position " << i;
@@ -103,12 +104,13 @@ TEST(ClickLinks, OnlyAbsoluteHttpLinksAreTracked) {
   DeliveryRef ref{new_uuid(), 0};
   EXPECT_TRUE(email::is_trackable_link("https://example.net"));
   EXPECT_TRUE(email::is_trackable_link("HTTP://example.net/x"));
-  for (const char* link : {"mailto:a@example.net", "javascript:alert(1)", "/relative", "https:///x", "ftp://x",
-                           "tel:+12025550100", ""}) {
+  for (const char* link : {"mailto:a@example.net", "javascript:alert(1)", "/relative", "https:///x",
+                           "ftp://x", "tel:+12025550100", ""}) {
     EXPECT_FALSE(email::is_trackable_link(link)) << link;
     EXPECT_FALSE(email::click_url(k.both, kBase, ref, link)) << link;
   }
-  EXPECT_FALSE(email::click_url(k.both, kBase, ref, "https://x.org/" + std::string(email::kMaxTrackedLink, 'a')));
+  EXPECT_FALSE(
+      email::click_url(k.both, kBase, ref, "https://x.org/" + std::string(email::kMaxTrackedLink, 'a')));
 }
 
 messaging::LinkWrapper marker() {
@@ -122,7 +124,8 @@ TEST(RewriteLinks, RewritesHrefsOfAnchorsOnlyAndDecodesReferences) {
   std::string html =
       "<p>A <a href=\"https://example.net/?a=1&amp;b=2\">link</a>, <A class=x HREF='http://x.org/'>two</A>, "
       "<a href=https://bare.example/x>bare</a>, <a href=\"mailto:a@b.c\">mail</a>, "
-      "<img src=\"https://img.example/i.png\"> <abbr title=\"href\">t</abbr> <a data-href=\"https://no.example\" "
+      "<img src=\"https://img.example/i.png\"> <abbr title=\"href\">t</abbr> <a "
+      "data-href=\"https://no.example\" "
       "href=\"https://yes.example\">d</a> <a name=\"top\">anchor</a></p>";
   std::string out = messaging::rewrite_links(html, marker());
   EXPECT_NE(out.find("<a href=\"T(https://example.net/?a=1&amp;b=2)\">link</a>"), std::string::npos) << out;
@@ -147,9 +150,11 @@ TEST(RenderWithTracking, BodyLinksAreTrackedFooterUnsubscribeIsNotAndPixelIsAppe
   messaging::add_tracking(frame, k.both, kBase, ref);
   messaging::MergeValues v;
   v.fields["email"] = "ada@example.net";
-  auto parts = messaging::render_email(
-      "Hi", "<p><a href=\"https://example.net/act?e={{email}}\">Act</a> <a href=\"" + unsubscribe + "\">out</a></p>",
-      frame, v);
+  auto parts =
+      messaging::render_email("Hi",
+                              "<p><a href=\"https://example.net/act?e={{email}}\">Act</a> <a href=\"" +
+                                  unsubscribe + "\">out</a></p>",
+                              frame, v);
   std::smatch m;
   std::string html = parts.html;
   std::regex click(std::string(kBase) + "/t/c/([a-z2-7]+\\.[A-Za-z0-9_-]+)");
@@ -160,13 +165,16 @@ TEST(RenderWithTracking, BodyLinksAreTrackedFooterUnsubscribeIsNotAndPixelIsAppe
     EXPECT_EQ(c->ref, ref);
     targets.push_back(c->url);
   }
-  EXPECT_EQ(targets, (std::vector<std::string>{"https://org.example/home", "https://example.net/act?e=ada@example.net"}));
+  EXPECT_EQ(targets, (std::vector<std::string>{"https://org.example/home",
+                                               "https://example.net/act?e=ada@example.net"}));
   EXPECT_EQ(html.find("href=\"https://example.net"), std::string::npos) << "no untracked copy: " << html;
-  EXPECT_NE(html.find("href=\"" + unsubscribe + "\">out"), std::string::npos) << "unsubscribe never rewritten";
+  EXPECT_NE(html.find("href=\"" + unsubscribe + "\">out"), std::string::npos)
+      << "unsubscribe never rewritten";
   EXPECT_NE(html.find("<a href=\"" + unsubscribe + "\">Unsubscribe</a>"), std::string::npos) << "footer";
   ASSERT_TRUE(std::regex_search(html, m, std::regex(std::string(kBase) + "/t/o/([a-z2-7]+\\.gif)")));
   EXPECT_EQ(email::verify_open(k.both, m[1].str()).value(), ref);
-  EXPECT_NE(parts.text.find(std::string(kBase) + "/t/c/"), std::string::npos) << "the text part follows the HTML";
+  EXPECT_NE(parts.text.find(std::string(kBase) + "/t/c/"), std::string::npos)
+      << "the text part follows the HTML";
   EXPECT_NE(parts.text.find("Unsubscribe: " + unsubscribe), std::string::npos);
 
   messaging::EmailFrame plain;
