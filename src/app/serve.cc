@@ -152,17 +152,16 @@ int serve(Installation& inst, Config config) {
     sms_transport = std::move(lines).value();
     spdlog::info("texts go to the outbox file {}", file);
   }
-  messaging::Dispatcher dispatcher({*inst.store, committer, directory, gate, email_transport.get(),
-                                    sms_transport.get(), &tokens, &delivery_tokens},
-                                   {config.public_url, effective_mail_domain(config)});
+  messaging::Dispatcher::Deps deps{*inst.store,           committer,           directory, gate,
+                                   email_transport.get(), sms_transport.get(), &tokens,   &delivery_tokens};
+  messaging::Dispatcher dispatcher(deps, {config.public_url, effective_mail_domain(config)});
   if (auto s = dispatcher.resume(); !s) {
     spdlog::error("cannot resume blasts: {}", s.error().message);
     return 1;
   }
   dispatcher.start();
   messaging::Autoresponder autoresponder(
-      {*inst.store, committer, directory, gate, email_transport.get()},
-      {&tokens, &delivery_tokens, config.public_url, effective_mail_domain(config)});
+      deps, {&tokens, &delivery_tokens, config.public_url, effective_mail_domain(config)});
   if (auto s = autoresponder.resume(); !s) {
     spdlog::error("cannot resume autoresponses: {}", s.error().message);
     return 1;

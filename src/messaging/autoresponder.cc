@@ -66,23 +66,21 @@ std::optional<Snapshot> snapshot(const people::OrgState& org, const std::string&
 
 }  // namespace
 
-Autoresponder::Autoresponder(Deps deps, MailLinks links) : deps_(deps), links_(std::move(links)) {}
+Autoresponder::Autoresponder(Dispatcher::Deps deps, MailLinks links)
+    : deps_(deps), links_(std::move(links)) {}
 
 Autoresponder::~Autoresponder() {
   stop();
 }
 
 void Autoresponder::start() {
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
 }
 
 void Autoresponder::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  thread_.request_stop();  // wakes the wait in loop()
+  thread_.join();
 }
 
 void Autoresponder::request(const std::string& org_id, const std::string& record_id) {
@@ -132,13 +130,16 @@ Status Autoresponder::resume() {
   return Ok{};
 }
 
-void Autoresponder::loop() {
+void Autoresponder::loop(std::stop_token stop) {
   std::unique_lock lock(mu_);
-  while (!stopping_) {
+  while (!stop.stop_requested()) {
     Micros now = now_micros();
-    auto due = std::find_if(jobs_.begin(), jobs_.end(), [now](const Job& j) { return j.due <= now; });
+    auto is_due = [](Micros at) { return [at](const Job& j) { return j.due <= at; }; };
+    auto due = std::find_if(jobs_.begin(), jobs_.end(), is_due(now));
     if (due == jobs_.end()) {
-      cv_.wait_for(lock, std::chrono::milliseconds(200));
+      // A request() wakes the wait; deferred jobs come due within the bound.
+      cv_.wait_for(lock, stop, std::chrono::milliseconds(200),
+                   [&] { return std::any_of(jobs_.begin(), jobs_.end(), is_due(now_micros())); });
       continue;
     }
     Job job = std::move(*due);

@@ -22,27 +22,20 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 
-#include "email/transport.h"
 #include "messaging/compose.h"
-#include "messaging/gate_wiring.h"
-#include "people/directory.h"
-#include "store/group_commit.h"
+#include "messaging/dispatcher.h"
 
 namespace tocsin::messaging {
 
 class Autoresponder {
  public:
-  struct Deps {
-    store::Store& store;
-    store::GroupCommitter& committer;
-    people::Directory& directory;
-    GateWiring& gate;
-    email::EmailTransport* email = nullptr;  // null: requests wait in their rows until a restart with one
-  };
-  Autoresponder(Deps deps, MailLinks links);
+  // The dispatcher's dependencies (its SMS transport is not used); a null email transport leaves requests
+  // queued in their rows until a restart with one.
+  Autoresponder(Dispatcher::Deps deps, MailLinks links);
   ~Autoresponder();
   Autoresponder(const Autoresponder&) = delete;
   Autoresponder& operator=(const Autoresponder&) = delete;
@@ -60,17 +53,16 @@ class Autoresponder {
     std::string org_id, record_id;
     Micros due = 0;
   };
-  void loop();
+  void loop(std::stop_token stop);
   // Works on one job; a deferral puts it back with a later `due`.
   void work(Job job);
 
-  Deps deps_;
+  Dispatcher::Deps deps_;
   MailLinks links_;
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable_any cv_;
   std::deque<Job> jobs_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::jthread thread_;
 };
 
 }  // namespace tocsin::messaging
