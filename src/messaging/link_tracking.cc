@@ -12,27 +12,6 @@ bool is_space(char c) {
   return std::isspace(static_cast<unsigned char>(c)) != 0;
 }
 
-// The character references a URL in an attribute plausibly carries.
-std::string decode_attribute(std::string_view v) {
-  static const std::pair<std::string_view, char> kRefs[] = {{"&amp;", '&'}, {"&#38;", '&'},  {"&quot;", '"'},
-                                                            {"&#34;", '"'}, {"&#39;", '\''}, {"&lt;", '<'},
-                                                            {"&gt;", '>'}};
-  std::string out;
-  for (size_t i = 0; i < v.size();) {
-    bool replaced = false;
-    if (v[i] == '&')
-      for (const auto& [ref, c] : kRefs)
-        if (v.compare(i, ref.size(), ref) == 0) {
-          out += c;
-          i += ref.size();
-          replaced = true;
-          break;
-        }
-    if (!replaced) out += v[i++];
-  }
-  return out;
-}
-
 std::string encode_attribute(std::string_view v) {
   std::string out;
   for (char c : v) {
@@ -83,7 +62,7 @@ std::string rewrite_links(std::string_view html, const LinkWrapper& wrap) {
     if (gt == std::string_view::npos) break;
     auto [at, len] = find_href(html, lt, gt);
     if (at == std::string_view::npos) continue;
-    auto tracked = wrap(decode_attribute(html.substr(at, len)));
+    auto tracked = wrap(decode_html_attribute(html.substr(at, len)));
     if (!tracked) continue;
     bool quoted = html[at - 1] == '"' || html[at - 1] == '\'';
     out.append(html, copied, at - copied);

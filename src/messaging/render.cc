@@ -136,6 +136,26 @@ std::string render_sms(const std::string& body, const std::string& brand, bool f
   return text;
 }
 
+std::string decode_html_attribute(std::string_view v) {
+  static const std::pair<std::string_view, char> kRefs[] = {{"&amp;", '&'}, {"&#38;", '&'},  {"&quot;", '"'},
+                                                            {"&#34;", '"'}, {"&#39;", '\''}, {"&lt;", '<'},
+                                                            {"&gt;", '>'}};
+  std::string out;
+  for (size_t i = 0; i < v.size();) {
+    bool replaced = false;
+    if (v[i] == '&')
+      for (const auto& [ref, c] : kRefs)
+        if (v.compare(i, ref.size(), ref) == 0) {
+          out += c;
+          i += ref.size();
+          replaced = true;
+          break;
+        }
+    if (!replaced) out += v[i++];
+  }
+  return out;
+}
+
 // Hand-written: no Debian-packaged library formats HTML as readable plain text (libxml2 would only parse
 // it); the bodies are simple campaign HTML, and a mail client shows the HTML part anyway.
 std::string html_to_text(std::string_view html) {
@@ -157,7 +177,7 @@ std::string html_to_text(std::string_view html) {
           // Take the URL from the original text: lower-casing would change it.
           auto start = i + 1 + h + 6;
           auto stop = html.find('"', start);
-          if (stop != std::string_view::npos) href = std::string(html.substr(start, stop - start));
+          if (stop != std::string_view::npos) href = decode_html_attribute(html.substr(start, stop - start));
         }
       } else if (name == "br" || tag == "/p" || tag == "/div" || tag == "/h1" || tag == "/h2" ||
                  tag == "/h3" || tag == "/li" || tag == "/tr") {

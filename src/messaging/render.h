@@ -52,7 +52,12 @@ EmailParts render_email(const std::string& subject, const std::string& body_html
 std::string render_sms(const std::string& body, const std::string& brand, bool first_text,
                        const MergeValues& values);
 
-// A plain-text rendering of simple HTML (paragraphs, line breaks, links as "text (url)", entities).
+// An attribute value with the character references a URL plausibly carries decoded (&amp; &#38; &quot;
+// &#34; &#39; &lt; &gt;), as a browser reads it.
+std::string decode_html_attribute(std::string_view value);
+
+// A plain-text rendering of simple HTML (paragraphs, line breaks, links as "text (url)" with the URL as a
+// browser would follow it, entities).
 std::string html_to_text(std::string_view html);
 
 }  // namespace tocsin::messaging

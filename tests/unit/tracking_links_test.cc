@@ -180,9 +180,13 @@ TEST(RenderWithTracking, BodyLinksAreTrackedFooterUnsubscribeIsNotAndPixelIsAppe
   messaging::EmailFrame plain;
   plain.postal_address = "1 Main St";
   plain.unsubscribe_url = unsubscribe;
-  auto untracked = messaging::render_email("Hi", "<a href=\"https://example.net/\">x</a>", plain, v);
-  EXPECT_EQ(untracked.html.find("/t/"), std::string::npos) << "no tracking unless asked";
-  EXPECT_NE(untracked.html.find("href=\"https://example.net/\""), std::string::npos);
+  auto untracked =
+      messaging::render_email("Hi", "<a href=\"https://example.net/?a=1&amp;b=2\">x</a>", plain, v);
+  EXPECT_EQ(untracked.html.find("/t/c/"), std::string::npos) << "no tracking unless asked";
+  EXPECT_EQ(untracked.html.find("/t/o/"), std::string::npos);
+  EXPECT_NE(untracked.html.find("href=\"https://example.net/?a=1&amp;b=2\""), std::string::npos);
+  EXPECT_NE(untracked.text.find("x (https://example.net/?a=1&b=2)"), std::string::npos)
+      << "the text part shows the URL a browser follows: " << untracked.text;
 }
 
 TEST(TrackingSetting, UnsetIsOnExceptWhereGdprAppliesAndAnExplicitChoiceWins) {
