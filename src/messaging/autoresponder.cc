@@ -9,6 +9,7 @@
 #include "messaging/autoresponse.h"
 #include "messaging/feedback_status.h"
 #include "messaging/planner.h"
+#include "messaging/retry.h"
 #include "messaging/smtp_rejection.h"
 
 namespace tocsin::messaging {
@@ -17,8 +18,6 @@ namespace {
 using store::DeliveryRow;
 using store::DeliveryState;
 
-constexpr Micros kSecond = 1'000'000;
-constexpr int kMaxAttempts = 5;
 // A thank-you that comes a day late is no thank-you: resume() leaves older unqueued requests alone.
 constexpr Micros kResumeWindow = int64_t{24} * 3600 * kSecond;
 
@@ -115,11 +114,7 @@ Status Autoresponder::resume() {
         const auto* r = org->actions.find_record(id);
         if (!r || r->modified < since) continue;
       } else if (row.value()->state == DeliveryState::kHanding) {
-        DeliveryRow u = *row.value();
-        u.state = DeliveryState::kUnknown;
-        u.reason = "the process stopped during the hand-over; not handed again to never send twice";
-        u.updated = now_micros();
-        if (auto s = scope.put_deliveries({u}); !s) return s;
+        if (auto s = scope.put_deliveries({unknown_after_stop(*row.value(), now_micros())}); !s) return s;
         continue;
       } else if (!pending(row.value()->state)) {
         continue;
@@ -230,7 +225,7 @@ void Autoresponder::work(Job job) {
     } else if (h.outcome == email::Handover::Outcome::kDeferred && r.attempts + 1 < kMaxAttempts) {
       ++r.attempts;
       r.state = DeliveryState::kDeferred;
-      r.next_at = at + (int64_t{60} << r.attempts) * kSecond;  // 2, 4, 8, 16 minutes
+      r.next_at = at + retry_backoff(r.attempts);
       r.reason = h.detail;
     } else if (composed && h.outcome == email::Handover::Outcome::kRejected) {
       SmtpRejection rejection = classify_rejection(h.detail);

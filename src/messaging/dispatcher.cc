@@ -7,6 +7,7 @@
 #include "email/dkim_signer.h"
 #include "messaging/compose.h"
 #include "messaging/feedback_status.h"
+#include "messaging/retry.h"
 #include "messaging/smtp_rejection.h"
 
 namespace tocsin::messaging {
@@ -15,14 +16,7 @@ namespace {
 using store::DeliveryRow;
 using store::DeliveryState;
 
-constexpr Micros kSecond = 1'000'000;
-constexpr int kMaxAttempts = 5;
 constexpr size_t kPlanChunk = 20'000;
-
-Micros backoff(int attempts) {
-  static const Micros kSteps[] = {60 * kSecond, 300 * kSecond, 1800 * kSecond, 7200 * kSecond};
-  return kSteps[std::min<int>(std::max(attempts, 1), 4) - 1];
-}
 
 bool is_final(DeliveryState s) {
   return s != DeliveryState::kQueued && s != DeliveryState::kDeferred && s != DeliveryState::kHanding;
@@ -158,11 +152,7 @@ Status Dispatcher::resume() {
       std::vector<DeliveryRow> pending, unknown;
       auto s = scope.for_each_delivery(id, [&](const DeliveryRow& r) {
         if (r.state == DeliveryState::kHanding) {
-          DeliveryRow u = r;
-          u.state = DeliveryState::kUnknown;
-          u.reason = "the process stopped during the hand-over; not handed again to never send twice";
-          u.updated = now_micros();
-          unknown.push_back(std::move(u));
+          unknown.push_back(unknown_after_stop(r, now_micros()));
         } else if (!is_final(r.state)) {
           pending.push_back(r);
         }
@@ -384,7 +374,7 @@ bool Dispatcher::round(Run& run) {
         break;
       case policy::Kind::kDeferUntil:
         r.state = DeliveryState::kDeferred;
-        r.next_at = d.defer_until.value_or(now + backoff(1));
+        r.next_at = d.defer_until.value_or(now + retry_backoff(1));
         r.reason = std::string(policy::reason_name(d.reason));
         break;
       case policy::Kind::kSuppress:
@@ -441,7 +431,7 @@ bool Dispatcher::round(Run& run) {
           result = kRetry;
           detail = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? "sender's daily cap reached"
                                                                     : "sender not configured";
-          r.next_at = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? grant.at : now + backoff(1);
+          r.next_at = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? grant.at : now + retry_backoff(1);
         } else {
           auto h = deps_.sms->send(*texts[i], delivery_id);
           detail = h.detail;
@@ -460,7 +450,7 @@ bool Dispatcher::round(Run& run) {
       } else if (result == kRetry && r.attempts + 1 < kMaxAttempts) {
         ++r.attempts;
         r.state = DeliveryState::kDeferred;
-        if (r.next_at <= now) r.next_at = at + backoff(r.attempts);
+        if (r.next_at <= now) r.next_at = at + retry_backoff(r.attempts);
         r.reason = detail;
       } else if (smtp_rejected) {
         SmtpRejection rejection = classify_rejection(detail);
