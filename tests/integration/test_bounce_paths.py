@@ -66,7 +66,7 @@ tocsin    unix  -       n       n       -       4       pipe
             while statuses(c).get("bad@example.net") != "bouncing":
                 assert time.monotonic() < deadline, "no DSN reached tocsin:\n" + relay.log()[-4000:] + srv.log_tail()
                 if time.monotonic() > next_flush:  # a pipe delivery deferred by a hiccup is retried now
-                    relay._postfix("flush")
+                    relay.flush()
                     next_flush = time.monotonic() + 5
                 time.sleep(0.3)
             # The DSN went through the pipe service, and Postfix says tocsin took it.
