@@ -261,6 +261,10 @@ alias_database =
         _wait_port(self.port, None, "postfix smtpd")
         return self
 
+    def flush(self) -> None:
+        """Attempts every deferred message now (`postfix flush`)."""
+        self._postfix("flush")
+
     def log(self) -> str:
         p = self.workdir / "maillog"
         return p.read_text(errors="replace") if p.exists() else ""

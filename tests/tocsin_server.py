@@ -96,8 +96,8 @@ class TocsinServer:
         assert lines, "command printed nothing"
         return json.loads(lines[-1])
 
-    def init(self, org: str = "A") -> dict:
-        r = self.cli("init", "--data", self.data_dir, "--org", org)
+    def init(self, org: str = "A", *flags: str) -> dict:
+        r = self.cli("init", "--data", self.data_dir, "--org", org, *flags)
         out = self.json_line(r.stdout)
         assert set(out) >= {"org_id", "api_key"}, out
         self.orgs[org] = out

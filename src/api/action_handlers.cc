@@ -10,6 +10,7 @@
 #include "api/odata_filter.h"
 #include "api/person_json.h"
 #include "api/rate_limit.h"
+#include "messaging/autoresponder.h"
 
 namespace tocsin::api::handlers {
 namespace {
@@ -262,17 +263,23 @@ void post_record(Call& c, const ActionType& type, const std::string& action_id) 
   auto ev = c.evidence(std::string(blind ? "blind " : "") + "record " +
                        std::string(actions::record_name(type)) + " helper");
   actions::HelperRules rules{c.ctx.config.age_custom_field};
+  // The record that asked for an autoresponse, set by the write; the autoresponder starts once it is durable.
+  auto asked = std::make_shared<std::string>();
+  auto autorespond = [responder = c.ctx.autoresponder, org_id = c.org->org.id, asked] {
+    if (responder && !asked->empty()) responder->request(org_id, *asked);
+  };
   commit_write(
       c,
-      [&type, action_id, url, in = std::move(in), ev, rules, base](
+      [&type, action_id, url, in = std::move(in), ev, rules, base, asked](
           OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
         auto r = actions::record_helper(org, type, action_id, url, in, ev, rules, w, now);
         if (!r) return r.error();
+        if (in.record.autoresponse_requested) *asked = r->record->id;
         JsonOut j;
         write_record(j, type, *r->record, base, r->notices);
         return j.take();
       },
-      blind);
+      blind, autorespond);
 }
 
 void put_record(Call& c, const ActionType& type, const std::string& action_id, const std::string& id) {

@@ -7,7 +7,10 @@ void Call::reply(int status, std::string body, std::vector<std::pair<std::string
   r.status = status;
   r.body = std::move(body);
   r.headers = std::move(headers);
-  r.headers.emplace_back("Cache-Control", "max-age=0, private, must-revalidate");
+  // A handler's own Cache-Control (e.g. no-store on tracking pixels) wins over the API default.
+  bool cache_set = false;
+  for (const auto& h : r.headers) cache_set = cache_set || h.first == "Cache-Control";
+  if (!cache_set) r.headers.emplace_back("Cache-Control", "max-age=0, private, must-revalidate");
   r.headers.emplace_back("Access-Control-Allow-Origin", "*");
   respond(std::move(r));
 }
@@ -51,22 +54,24 @@ bool Call::parse_body(simdjson::dom::parser& parser, simdjson::dom::element& out
   return true;
 }
 
-void commit_write(Call& c, WriteFn apply, bool blind) {
+void commit_write(Call& c, WriteFn apply, bool blind, std::function<void()> durable) {
   people::OrgState* org = c.org;
   auto call = std::make_shared<Call>(std::move(c));
-  call->ctx.committer.submit([org, apply = std::move(apply), call, blind](store::WriteBatch& b) {
-    auto w = b.for_org(org->org.id);
-    Result<std::string> body = std::string();
-    {
-      std::unique_lock lock(org->mu);
-      body = apply(*org, w, now_micros());
-    }
-    return Deferred([call, body = std::move(body), blind]() mutable {
-      if (!body) return blind ? call->empty_ok() : call->error(body.error());
-      if (blind || call->background) return call->empty_ok();
-      call->reply(200, std::move(body).value());
-    });
-  });
+  call->ctx.committer.submit(
+      [org, apply = std::move(apply), call, blind, durable = std::move(durable)](store::WriteBatch& b) {
+        auto w = b.for_org(org->org.id);
+        Result<std::string> body = std::string();
+        {
+          std::unique_lock lock(org->mu);
+          body = apply(*org, w, now_micros());
+        }
+        return Deferred([call, body = std::move(body), blind, durable]() mutable {
+          if (!body) return blind ? call->empty_ok() : call->error(body.error());
+          if (durable) durable();
+          if (blind || call->background) return call->empty_ok();
+          call->reply(200, std::move(body).value());
+        });
+      });
 }
 
 }  // namespace tocsin::api

@@ -20,6 +20,7 @@ class GateWiring;
 class Dispatcher;
 class SmsReplies;
 class OptOutFence;
+class Autoresponder;
 }  // namespace tocsin::messaging
 namespace tocsin::email {
 class UnsubscribeTokens;
@@ -41,8 +42,9 @@ struct ApiContext {
   std::string public_url;                            // e.g. "https://act.example.org" (links in messages)
   messaging::Dispatcher* dispatcher = nullptr;       // sends blasts (null in API-only tests)
   const email::DeliveryTokens* delivery_tokens = nullptr;  // bounce/mailto addresses (email/bounce_address.h)
-  messaging::SmsReplies* sms_replies = nullptr;     // answers to inbound keywords (null: none are sent)
-  messaging::OptOutFence* opt_out_fence = nullptr;  // in-flight blast texts an opt-out waits for
+  messaging::SmsReplies* sms_replies = nullptr;       // answers to inbound keywords (null: none are sent)
+  messaging::OptOutFence* opt_out_fence = nullptr;    // in-flight blast texts an opt-out waits for
+  messaging::Autoresponder* autoresponder = nullptr;  // record helpers' autoresponses (null: none sent)
 };
 
 struct Call {
@@ -77,7 +79,8 @@ using WriteFn =
     std::function<Result<std::string>(people::OrgState&, store::WriteBatch::OrgWrites&, Micros now)>;
 
 // Queues `apply` for the group committer and answers once its writes are durable: with the body, or with
-// {} for background requests and blind posts (which never reveal anything, not even an error).
-void commit_write(Call& c, WriteFn apply, bool blind = false);
+// {} for background requests and blind posts (which never reveal anything, not even an error). `durable`,
+// when given, runs after a successful apply's writes are durable (e.g. to start what they asked for).
+void commit_write(Call& c, WriteFn apply, bool blind = false, std::function<void()> durable = {});
 
 }  // namespace tocsin::api

@@ -30,6 +30,7 @@ void unsubscribe(Call& call);  // /unsubscribe/{token} (api/unsubscribe_handlers
 void mail(Call& call);         // /mail/inbound (api/mail_handlers.cc)
 // /sms/kannel/mo|dlr, /sms/twilio/inbound|status: SMS gateway callbacks (api/sms_handlers.cc)
 void sms(Call& call);
+void tracking(Call& call);  // /t/c/{token}, /t/o/{token}.gif (api/tracking_handlers.cc)
 
 // Shared representations.
 void write_tagging(JsonOut& j, const Tagging& t, const std::string& api_base);

@@ -8,6 +8,7 @@
 #include "actions/action_write.h"
 #include "api/action_json.h"
 #include "app/installation.h"
+#include "messaging/autoresponse.h"
 
 namespace tocsin {
 namespace {
@@ -30,6 +31,16 @@ int run_create(const Args& a) {
     return fail(bad_request("--json must be an object"));
   auto in = api::parse_action(body, *type);
   if (!in) return fail(in.error());
+  // The administrator's tool is tocsin's "UI": only here may an action get an autoresponse (as on Action
+  // Network, API-created actions never autorespond; messaging/autoresponse.h).
+  simdjson::dom::element autoresponse;
+  if (!body[messaging::kAutoresponseField].get(autoresponse)) {
+    if (type->record_collection.empty())
+      return fail(bad_request(a.kind + " have no records to autorespond to"));
+    std::string raw = simdjson::minify(autoresponse);
+    if (auto ok = messaging::parse_autoresponse(raw); !ok) return fail(ok.error());
+    actions::set_field(in->fields, std::string(messaging::kAutoresponseField), raw);
+  }
 
   auto inst = Installation::open(a.dir, false);
   if (!inst) return fail(inst.error());

@@ -14,6 +14,7 @@
 #include "email/outbox_folder.h"
 #include "email/smtp_relay.h"
 #include "email/unsubscribe_token.h"
+#include "messaging/autoresponder.h"
 #include "messaging/dispatcher.h"
 #include "messaging/gate_wiring.h"
 #include "messaging/opt_out_fence.h"
@@ -169,8 +170,9 @@ int serve(Installation& inst, Config config) {
   messaging::FencedSmsTransport fenced_sms(*sms_transport, gate.suppressions(), opt_out_fence);
   messaging::SmsReplies sms_replies(committer, directory, gate.gate(), sms_transport.get());
   sms_replies.start();
-  messaging::Dispatcher dispatcher({*inst.store, committer, directory, gate, email_transport.get(),
-                                    &fenced_sms, &tokens, &delivery_tokens},
+  messaging::Dispatcher::Deps deps{*inst.store,           committer,   directory, gate,
+                                   email_transport.get(), &fenced_sms, &tokens,   &delivery_tokens};
+  messaging::Dispatcher dispatcher(deps,
                                    {config.public_url, effective_mail_domain(config),
                                     std::max({8, config.email.smtp_connections, config.sms.connections})});
   if (auto s = dispatcher.resume(); !s) {
@@ -178,6 +180,13 @@ int serve(Installation& inst, Config config) {
     return 1;
   }
   dispatcher.start();
+  messaging::Autoresponder autoresponder(
+      deps, {&tokens, &delivery_tokens, config.public_url, effective_mail_domain(config)});
+  if (auto s = autoresponder.resume(); !s) {
+    spdlog::error("cannot resume autoresponses: {}", s.error().message);
+    return 1;
+  }
+  autoresponder.start();
   api::HelperLimits helper_limits(config.helper_posts_per_action_per_second, config.helper_action_burst,
                                   config.helper_posts_per_phone_per_hour, config.helper_phone_burst);
   api::ApiContext ctx{
@@ -186,6 +195,7 @@ int serve(Installation& inst, Config config) {
   ctx.delivery_tokens = &delivery_tokens;
   ctx.sms_replies = &sms_replies;
   ctx.opt_out_fence = &opt_out_fence;
+  ctx.autoresponder = &autoresponder;
   api::ApiService service(ctx, keys);
   api::HttpServer server(opts, [&service](api::Request&& r, api::Respond respond) {
     service.handle(std::move(r), std::move(respond));
@@ -214,6 +224,7 @@ int serve(Installation& inst, Config config) {
   refresher.join();
   dispatcher.stop();
   sms_replies.stop();
+  autoresponder.stop();
   committer.stop();  // every accepted write is committed before we exit
   spdlog::info("stopped");
   return 0;

@@ -27,16 +27,20 @@ struct DeliveryRef {
   bool operator==(const DeliveryRef&) const = default;
 };
 
-enum class TokenPurpose : char { kBounce = 'b', kUnsubscribe = 'u' };
+// kClick and kOpen name a delivery in tracking links (email/tracking_links.h); a click token is also bound
+// to the link it redirects to.
+enum class TokenPurpose : char { kBounce = 'b', kUnsubscribe = 'u', kClick = 'c', kOpen = 'o' };
 
 class DeliveryTokens {
  public:
   explicit DeliveryTokens(std::vector<TokenKey> keys) : keys_(std::move(keys)) {}
 
-  // A 400 error if the message id is not a UUID, seq is out of range, or no key is live.
-  Result<std::string> issue(TokenPurpose purpose, const DeliveryRef& ref) const;
-  // The delivery, or 404 for anything altered, forged, of the other purpose or under a retired key.
-  Result<DeliveryRef> verify(TokenPurpose purpose, std::string_view token) const;
+  // A 400 error if the message id is not a UUID, seq is out of range, or no key is live. `bound`, when
+  // given, is covered by the MAC but not carried in the token: verify needs the same bytes.
+  Result<std::string> issue(TokenPurpose purpose, const DeliveryRef& ref, std::string_view bound = {}) const;
+  // The delivery, or 404 for anything altered, forged, of the other purpose, bound to other bytes or under
+  // a retired key.
+  Result<DeliveryRef> verify(TokenPurpose purpose, std::string_view token, std::string_view bound = {}) const;
 
  private:
   TokenKeyRing keys_;

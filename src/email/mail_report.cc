@@ -77,25 +77,6 @@ std::string strip_address_type(std::string v) {
   return v;
 }
 
-// An enhanced status code x.y.z inside free text (a Diagnostic-Code), or "" if none.
-std::string find_enhanced_code(std::string_view s) {
-  for (size_t i = 0; i + 4 < s.size() + 1; ++i) {
-    if ((s[i] == '2' || s[i] == '4' || s[i] == '5') && i + 1 < s.size() && s[i + 1] == '.' &&
-        (i == 0 || !std::isdigit(static_cast<unsigned char>(s[i - 1])))) {
-      size_t j = i + 2, k;
-      for (k = j; k < s.size() && std::isdigit(static_cast<unsigned char>(s[k])) && k - j < 3; ++k) {
-      }
-      if (k == j || k >= s.size() || s[k] != '.') continue;
-      size_t m;
-      for (m = k + 1; m < s.size() && std::isdigit(static_cast<unsigned char>(s[m])) && m - k - 1 < 3; ++m) {
-      }
-      if (m == k + 1) continue;
-      return std::string(s.substr(i, m - i));
-    }
-  }
-  return {};
-}
-
 // One recipient's status from its field group; false if the group names no recipient.
 bool read_recipient(const Fields& g, RecipientStatus& rs) {
   rs.final_recipient = strip_address_type(get(g, "final-recipient"));
@@ -164,6 +145,24 @@ std::string_view bounce_class_name(BounceClass c) {
       break;
   }
   return "none";
+}
+
+std::string find_enhanced_code(std::string_view s) {
+  for (size_t i = 0; i + 4 < s.size() + 1; ++i) {
+    if ((s[i] == '2' || s[i] == '4' || s[i] == '5') && i + 1 < s.size() && s[i + 1] == '.' &&
+        (i == 0 || !std::isdigit(static_cast<unsigned char>(s[i - 1])))) {
+      size_t j = i + 2, k;
+      for (k = j; k < s.size() && std::isdigit(static_cast<unsigned char>(s[k])) && k - j < 3; ++k) {
+      }
+      if (k == j || k >= s.size() || s[k] != '.') continue;
+      size_t m;
+      for (m = k + 1; m < s.size() && std::isdigit(static_cast<unsigned char>(s[m])) && m - k - 1 < 3; ++m) {
+      }
+      if (m == k + 1) continue;
+      return std::string(s.substr(i, m - i));
+    }
+  }
+  return {};
 }
 
 BounceClass classify_status(std::string_view status, std::string_view action) {

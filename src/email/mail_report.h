@@ -27,6 +27,10 @@ std::string_view bounce_class_name(BounceClass c);
 // Classifies an enhanced status code ("5.1.1"); `action` is the DSN Action field (failed, delayed, ...).
 BounceClass classify_status(std::string_view status, std::string_view action);
 
+// The first enhanced status code x.y.z (RFC 3463) inside free text — a Diagnostic-Code, an SMTP reply such as
+// "550 5.1.1 <a@b>: User unknown" — or "" if none.
+std::string find_enhanced_code(std::string_view text);
+
 struct RecipientStatus {
   std::string final_recipient;  // the address, without the "rfc822;" type
   std::string original_recipient;

@@ -4,11 +4,11 @@
 
 #include <deque>
 
-#include "email/bounce_address.h"
 #include "email/dkim_signer.h"
-#include "email/message_builder.h"
-#include "email/unsubscribe_links.h"
-#include "email/unsubscribe_token.h"
+#include "messaging/compose.h"
+#include "messaging/feedback_status.h"
+#include "messaging/retry.h"
+#include "messaging/smtp_rejection.h"
 
 namespace tocsin::messaging {
 namespace {
@@ -16,14 +16,7 @@ namespace {
 using store::DeliveryRow;
 using store::DeliveryState;
 
-constexpr Micros kSecond = 1'000'000;
-constexpr int kMaxAttempts = 5;
 constexpr size_t kPlanChunk = 20'000;
-
-Micros backoff(int attempts) {
-  static const Micros kSteps[] = {60 * kSecond, 300 * kSecond, 1800 * kSecond, 7200 * kSecond};
-  return kSteps[std::min<int>(std::max(attempts, 1), 4) - 1];
-}
 
 // The state a gate verdict gives a delivery: `handing` when it may go, else why not and until when.
 void settle(DeliveryRow& r, const policy::Decision& d, Micros now) {
@@ -35,7 +28,7 @@ void settle(DeliveryRow& r, const policy::Decision& d, Micros now) {
       break;
     case policy::Kind::kDeferUntil:
       r.state = DeliveryState::kDeferred;
-      r.next_at = d.defer_until.value_or(now + backoff(1));
+      r.next_at = d.defer_until.value_or(now + retry_backoff(1));
       r.reason = std::string(policy::reason_name(d.reason));
       break;
     case policy::Kind::kSuppress:
@@ -45,6 +38,12 @@ void settle(DeliveryRow& r, const policy::Decision& d, Micros now) {
     case policy::Kind::kBlock:
       r.state = DeliveryState::kBlocked;
       r.reason = std::string(policy::reason_name(d.reason));
+      // A suspension or bulk-email pause that arrived since the round's pause check: the blast waits (the
+      // next round pauses it), the recipient is not written off.
+      if (d.reason == policy::Reason::kOrgSuspended || d.reason == policy::Reason::kBulkEmailPaused) {
+        r.state = DeliveryState::kDeferred;
+        r.next_at = now + kSecond;
+      }
       break;
   }
 }
@@ -71,7 +70,8 @@ struct Dispatcher::Run {
   int in_flight = 0;
   bool stop_recorded = false;
   std::optional<email::DkimSigner> signer;
-  std::string wrapper_header, wrapper_footer, postal_address, brand;
+  MailContent content;  // email: what the message says (tracking as the organization's setting was at start)
+  std::string brand;
 };
 
 // One round of one blast: rows cleared (or refused) together, handed over by the workers, and recorded in
@@ -84,10 +84,14 @@ struct Dispatcher::Round {
   std::vector<std::optional<policy::OutboundEmail>> emails;  // what the gate is asked at the hand-over
   std::vector<std::optional<policy::OutboundSms>> texts;
   std::vector<bool> marked_handing;  // cleared by the gate's plan verdict: the workers hand these over
+  std::vector<char> hard_bounced;    // a 5.1.x at SMTP time: the address becomes bouncing once recorded
   size_t next = 0, done = 0;         // guarded by the dispatcher's mutex
 };
 
-Dispatcher::Dispatcher(Deps deps, DispatcherOptions options) : deps_(deps), options_(std::move(options)) {}
+Dispatcher::Dispatcher(Deps deps, DispatcherOptions options)
+    : deps_(deps),
+      options_(std::move(options)),
+      links_{deps_.tokens, deps_.delivery_tokens, options_.public_url, options_.mail_domain} {}
 
 Dispatcher::~Dispatcher() {
   stop();
@@ -139,12 +143,19 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
     const Message* m = org->messaging.message(message_id);
     if (!m || (m->status != MessageStatus::kSending && m->status != MessageStatus::kPaused)) return;
     run->message = *m;
+    MailContent& c = run->content;
+    c.subject = m->subject;
+    c.body_html = m->body;
+    c.from_address = m->sender_address();
+    c.from_name = m->from;
+    c.reply_to = m->reply_to;
     if (!m->wrapper_id.empty())
       if (const auto* w = org->actions.find_action("wrappers", m->wrapper_id)) {
-        run->wrapper_header = actions::string_field(w->fields, "header").value_or("");
-        run->wrapper_footer = actions::string_field(w->fields, "footer").value_or("");
+        c.wrapper_header = actions::string_field(w->fields, "header").value_or("");
+        c.wrapper_footer = actions::string_field(w->fields, "footer").value_or("");
       }
-    run->postal_address = org->messaging.settings().postal_address;
+    c.postal_address = org->messaging.settings().postal_address;
+    c.tracking = tracking_enabled(org->messaging.settings(), org->org.gdpr_applies);
     auto view = org->messaging.gate_view();
     run->brand = view ? view->brand_name : org->org.name;
     if (m->channel == Channel::kEmail) {
@@ -198,11 +209,7 @@ Status Dispatcher::resume() {
       std::vector<DeliveryRow> pending, unknown;
       auto s = scope.for_each_delivery(id, [&](const DeliveryRow& r) {
         if (r.state == DeliveryState::kHanding) {
-          DeliveryRow u = r;
-          u.state = DeliveryState::kUnknown;
-          u.reason = "the process stopped during the hand-over; not handed again to never send twice";
-          u.updated = now_micros();
-          unknown.push_back(std::move(u));
+          unknown.push_back(unknown_after_stop(r, now_micros()));
         } else if (!is_final(r.state)) {
           pending.push_back(r);
         }
@@ -472,6 +479,7 @@ bool Dispatcher::prepare_round(Run& run) {
   round->emails = std::move(emails);
   round->texts = std::move(texts);
   for (const auto& r : round->rows) round->marked_handing.push_back(r.state == DeliveryState::kHanding);
+  round->hard_bounced.assign(round->rows.size(), 0);
   ++run.in_flight;
   {
     std::lock_guard lock(mu_);
@@ -493,56 +501,21 @@ void Dispatcher::hand_over(Round& round, size_t i) {
   std::string detail;
   enum { kOk, kRetry, kFail } result = kFail;
   std::string delivery_id = m.id + ":" + std::to_string(r.seq);
+  bool smtp_rejected = false;
   if (m.channel == Channel::kEmail) {
-    std::string token;
-    if (deps_.tokens)
-      if (auto t = deps_.tokens->issue({run.org_id, r.person_id, m.id})) token = t.value();
-    EmailFrame frame{run.wrapper_header, run.wrapper_footer, run.postal_address,
-                     options_.public_url + "/unsubscribe/" + token};
-    auto parts = render_email(m.subject, m.body, frame, values[i]);
-    email::RenderedEmail e;
-    e.from_address = m.sender_address();
-    e.from_name = m.from;
-    e.reply_to = m.reply_to;
-    e.to_address = r.address;
-    e.subject = parts.subject;
-    e.html = parts.html;
-    e.text = parts.text;
-    // RFC 8058 one-click needs https; a plain-http development server keeps the mailto and the footer
-    // link.
-    if (frame.unsubscribe_url.rfind("https://", 0) == 0) e.list_unsubscribe_url = frame.unsubscribe_url;
-    // Reports find their delivery again through signed tokens (docs/MAIL.md): the VERP envelope
-    // sender, the mailto, X-Tocsin-Delivery and the Message-ID all carry one. Without token keys (unit
-    // tests) the names are plain, and ingest recognizes none of them.
-    std::string envelope_from = "bounces+" + m.id + "." + std::to_string(r.seq) + "@" + options_.mail_domain;
-    e.list_unsubscribe_mailto = "unsubscribe+" + token + "@" + options_.mail_domain;
-    e.message_id = m.id + "." + std::to_string(r.seq) + "@" + options_.mail_domain;
-    std::string delivery_header = delivery_id;
-    if (deps_.delivery_tokens) {
-      const auto& dt = *deps_.delivery_tokens;
-      email::DeliveryRef ref{m.id, r.seq};
-      if (auto v = email::bounce_address(dt, options_.mail_domain, ref)) envelope_from = *v;
-      if (auto v = email::unsubscribe_mailto(dt, options_.mail_domain, ref)) e.list_unsubscribe_mailto = *v;
-      if (auto v = email::delivery_message_id(dt, options_.mail_domain, ref)) e.message_id = *v;
-      if (auto v = email::delivery_header_value(dt, ref)) delivery_header = *v;
-    }
-    e.extra_headers.push_back({std::string(email::kDeliveryHeader), delivery_header});
-    auto built = email::build_message(e, now);
-    if (!built) {
-      detail = "cannot build the message: " + built.error().message;
+    auto composed = compose_email(links_, run.content, run.signer ? &*run.signer : nullptr, run.org_id,
+                                  r.person_id, r.address, {m.id, r.seq}, values[i], now);
+    if (!composed) {
+      detail = composed.error().message;
     } else {
-      std::string data = std::move(built).value();
-      if (run.signer) {
-        auto sig = run.signer->sign(data);
-        if (sig) data = sig.value() + data;
-      }
       auto cleared = deps_.gate.gate().dispatch(*emails[i]);
       if (!cleared.cleared) return settle(r, cleared.decision, now_micros());
-      auto h = deps_.email->send(*cleared.cleared, envelope_from, data);
+      auto h = deps_.email->send(*cleared.cleared, composed->envelope_from, composed->data);
       detail = h.detail;
       result = h.outcome == email::Handover::Outcome::kAccepted   ? kOk
                : h.outcome == email::Handover::Outcome::kDeferred ? kRetry
                                                                   : kFail;
+      smtp_rejected = h.outcome == email::Handover::Outcome::kRejected;
     }
   } else {
     auto grant = pacer_.acquire(m.sms_sender);
@@ -550,7 +523,7 @@ void Dispatcher::hand_over(Round& round, size_t i) {
       result = kRetry;
       detail = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? "sender's daily cap reached"
                                                                 : "sender not configured";
-      r.next_at = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? grant.at : now + backoff(1);
+      r.next_at = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? grant.at : now + retry_backoff(1);
     } else {
       auto cleared = deps_.gate.gate().dispatch(*texts[i]);
       if (!cleared.cleared) return settle(r, cleared.decision, now_micros());
@@ -571,8 +544,13 @@ void Dispatcher::hand_over(Round& round, size_t i) {
   } else if (result == kRetry && r.attempts + 1 < kMaxAttempts) {
     ++r.attempts;
     r.state = DeliveryState::kDeferred;
-    if (r.next_at <= now) r.next_at = at + backoff(r.attempts);
+    if (r.next_at <= now) r.next_at = at + retry_backoff(r.attempts);
     r.reason = detail;
+  } else if (smtp_rejected) {
+    SmtpRejection rejection = classify_rejection(detail);
+    r.state = rejection.state;
+    r.reason = rejection.reason;
+    round.hard_bounced[i] = rejection.recipient_bouncing;
   } else {
     r.state = DeliveryState::kFailed;
     r.reason = detail;
@@ -604,6 +582,16 @@ void Dispatcher::record_outcomes(Round& round) {
   if (auto s = deps_.store.scope(run.org_id).put_deliveries(outcomes); !s)
     spdlog::error("message {}: cannot record a round's outcomes (they stay 'handing'): {}", run.message.id,
                   s.error().message);
+  auto* org = deps_.directory.find(run.org_id);
+  for (size_t i = 0; org && i < round.rows.size(); ++i) {
+    if (!round.hard_bounced[i]) continue;
+    consent::Evidence ev;
+    ev.actor = "mail";
+    ev.method = "hard bounce at SMTP time";
+    ev.source = "SMTP reply about message " + run.message.id + ": " + round.rows[i].reason;
+    if (auto b = record_hard_bounce(deps_.store, deps_.committer, *org, round.rows[i], ev, now_micros()); !b)
+      spdlog::error("message {}: cannot record a hard bounce: {}", run.message.id, b.error().message);
+  }
 }
 
 }  // namespace tocsin::messaging

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "email/transport.h"
+#include "messaging/compose.h"
 #include "messaging/gate_wiring.h"
 #include "messaging/planner.h"
 #include "people/directory.h"
@@ -105,6 +106,7 @@ class Dispatcher {
 
   Deps deps_;
   DispatcherOptions options_;
+  MailLinks links_;
   sms::Pacer pacer_;
   std::mutex mu_;
   std::condition_variable cv_;                         // the dispatcher thread: a round finished, or stop

@@ -48,4 +48,11 @@ bool record_feedback(store::GroupCommitter& committer, people::OrgState& org, co
   return changed;
 }
 
+Result<bool> record_hard_bounce(store::Store& store, store::GroupCommitter& committer, people::OrgState& org,
+                                const store::DeliveryRow& d, const consent::Evidence& ev, Micros now) {
+  bool changed = record_feedback(committer, org, FeedbackTarget::of(d), consent::Status::kBouncing, ev, now);
+  if (auto s = store.scope(org.org.id).clear_soft_bounces(d.channel, d.contact); !s) return s.error();
+  return changed;
+}
+
 }  // namespace tocsin::messaging

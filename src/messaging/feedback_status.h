@@ -30,4 +30,11 @@ struct FeedbackTarget {
 bool record_feedback(store::GroupCommitter& committer, people::OrgState& org, const FeedbackTarget& target,
                      consent::Status to, const consent::Evidence& ev, Micros now);
 
+// A hard bounce of delivery `d` — from a DSN (messaging/mail_ingest.h) or a 5.1.x reply at SMTP time
+// (messaging/smtp_rejection.h): the address becomes `bouncing` (record_feedback) and its soft-bounce count
+// is spent, so a later re-subscription starts a fresh one. True if the status changed; an error only when
+// the store failed.
+Result<bool> record_hard_bounce(store::Store& store, store::GroupCommitter& committer, people::OrgState& org,
+                                const store::DeliveryRow& d, const consent::Evidence& ev, Micros now);
+
 }  // namespace tocsin::messaging

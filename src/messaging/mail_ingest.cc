@@ -141,11 +141,7 @@ class Ingest {
 
   // true if the status changed.
   Result<bool> make_bouncing(const std::string& method, const std::string& source) {
-    bool changed = record_feedback(ctx_.committer, org_, FeedbackTarget::of(d_), consent::Status::kBouncing,
-                                   mail_evidence(method, source), ctx_.now);
-    // Spent: after a re-subscription the count starts afresh.
-    if (auto s = scope_.clear_soft_bounces(d_.channel, d_.contact); !s) return s.error();
-    return changed;
+    return record_hard_bounce(ctx_.store, ctx_.committer, org_, d_, mail_evidence(method, source), ctx_.now);
   }
 
   Result<IngestOutcome> hard_bounce(const email::RecipientStatus& rs) {

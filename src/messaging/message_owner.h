@@ -1,5 +1,5 @@
-// Which organization sent a message, for callbacks that name a message but no organization (a bounce, a
-// delivery receipt). Message ids are UUIDs, unique across organizations, so at most one owns an id.
+// Which organization sent a message, for what comes back from outside naming a delivery by message id only
+// (tracking links, mail reports, SMS delivery receipts).
 #pragma once
 
 #include <string>
@@ -8,8 +8,9 @@
 
 namespace tocsin::messaging {
 
-// The organization whose messages include `message_id`, or null. Takes each organization's lock shared in
-// turn: never call it with one held.
+// The organization that sent delivery message `message_id` — a blast (a message id) or an autoresponse (the
+// id of the action record it answers; messaging/autoresponder.h) — or null. Ids are UUIDs, unique across
+// organizations. Takes each organization's lock (shared) in turn.
 people::OrgState* owner_of_message(const people::Directory& directory, const std::string& message_id);
 
 }  // namespace tocsin::messaging

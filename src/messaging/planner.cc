@@ -13,6 +13,7 @@ bool is_message_level(policy::Reason r) {
   switch (r) {
     case R::kOrgUnknown:
     case R::kOrgSuspended:
+    case R::kBulkEmailPaused:
     case R::kSenderDomainUnverified:
     case R::kPostalAddressMissing:
     case R::kSenderUnknown:

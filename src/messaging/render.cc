@@ -3,6 +3,7 @@
 #include <mstch/mstch.hpp>
 
 #include "core/text.h"
+#include "messaging/link_tracking.h"
 
 namespace tocsin::messaging {
 namespace {
@@ -117,9 +118,13 @@ EmailParts render_email(const std::string& subject, const std::string& body_html
   std::string footer = "<p style=\"font-size:12px;color:#666\">" + escape_html(frame.postal_address) +
                        "<br><a href=\"" + escape_html(frame.unsubscribe_url) +
                        "\">Unsubscribe</a> from these emails.</p>";
-  out.html = frame.wrapper_header + body + frame.wrapper_footer + footer;
-  out.text = html_to_text(frame.wrapper_header + body + frame.wrapper_footer) + "\n\n--\n" +
-             frame.postal_address + "\nUnsubscribe: " + frame.unsubscribe_url + "\n";
+  std::string content = frame.wrapper_header + body + frame.wrapper_footer;
+  if (frame.track_link) content = rewrite_links(content, frame.track_link);
+  out.html = content + footer;
+  if (!frame.open_pixel_url.empty())
+    out.html += "<img src=\"" + escape_html(frame.open_pixel_url) + "\" width=\"1\" height=\"1\" alt=\"\">";
+  out.text = html_to_text(content) + "\n\n--\n" + frame.postal_address +
+             "\nUnsubscribe: " + frame.unsubscribe_url + "\n";
   return out;
 }
 
@@ -129,6 +134,26 @@ std::string render_sms(const std::string& body, const std::string& brand, bool f
   if (!brand.empty() && !contains_ascii_nocase(text, brand)) text = brand + ": " + text;
   if (first_text && !contains_ascii_nocase(text, "STOP")) text += " Reply STOP to opt out.";
   return text;
+}
+
+std::string decode_html_attribute(std::string_view v) {
+  static const std::pair<std::string_view, char> kRefs[] = {{"&amp;", '&'}, {"&#38;", '&'},  {"&quot;", '"'},
+                                                            {"&#34;", '"'}, {"&#39;", '\''}, {"&lt;", '<'},
+                                                            {"&gt;", '>'}};
+  std::string out;
+  for (size_t i = 0; i < v.size();) {
+    bool replaced = false;
+    if (v[i] == '&')
+      for (const auto& [ref, c] : kRefs)
+        if (v.compare(i, ref.size(), ref) == 0) {
+          out += c;
+          i += ref.size();
+          replaced = true;
+          break;
+        }
+    if (!replaced) out += v[i++];
+  }
+  return out;
 }
 
 // Hand-written: no Debian-packaged library formats HTML as readable plain text (libxml2 would only parse
@@ -152,7 +177,7 @@ std::string html_to_text(std::string_view html) {
           // Take the URL from the original text: lower-casing would change it.
           auto start = i + 1 + h + 6;
           auto stop = html.find('"', start);
-          if (stop != std::string_view::npos) href = std::string(html.substr(start, stop - start));
+          if (stop != std::string_view::npos) href = decode_html_attribute(html.substr(start, stop - start));
         }
       } else if (name == "br" || tag == "/p" || tag == "/div" || tag == "/h1" || tag == "/h2" ||
                  tag == "/h3" || tag == "/li" || tag == "/tr") {

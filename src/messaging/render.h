@@ -10,7 +10,9 @@
 // recipient gets (SMS-X2).
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "core/person.h"
@@ -35,6 +37,11 @@ struct EmailFrame {
   std::string wrapper_header, wrapper_footer;  // HTML, from the message's wrapper (may be empty)
   std::string postal_address;
   std::string unsubscribe_url;
+  // Open and click tracking (messaging/link_tracking.h add_tracking), when the organization has it on: the
+  // links of the body and wrapper go through track_link (the footer's unsubscribe link never does) and
+  // open_pixel_url is appended as a 1x1 image. Unset/empty: no tracking.
+  std::function<std::optional<std::string>(const std::string& url)> track_link;
+  std::string open_pixel_url;
 };
 
 EmailParts render_email(const std::string& subject, const std::string& body_html, const EmailFrame& frame,
@@ -45,7 +52,12 @@ EmailParts render_email(const std::string& subject, const std::string& body_html
 std::string render_sms(const std::string& body, const std::string& brand, bool first_text,
                        const MergeValues& values);
 
-// A plain-text rendering of simple HTML (paragraphs, line breaks, links as "text (url)", entities).
+// An attribute value with the character references a URL plausibly carries decoded (&amp; &#38; &quot;
+// &#34; &#39; &lt; &gt;), as a browser reads it.
+std::string decode_html_attribute(std::string_view value);
+
+// A plain-text rendering of simple HTML (paragraphs, line breaks, links as "text (url)" with the URL as a
+// browser would follow it, entities).
 std::string html_to_text(std::string_view html);
 
 }  // namespace tocsin::messaging

@@ -22,6 +22,9 @@ constexpr std::array kRows{
     Row{Reason::kOrgSuspended, Kind::kBlock, "org_suspended", "AUP",
         "The organization's messaging is suspended; nothing is sent until the platform lifts the "
         "suspension."},
+    Row{Reason::kBulkEmailPaused, Kind::kBlock, "bulk_email_paused", "EM-F2",
+        "The organization's bulk email is paused (complaint rate); blasts wait until the organization lifts "
+        "the pause. One-off mail (autoresponses, confirmations) still goes."},
     Row{Reason::kSenderDomainUnverified, Kind::kBlock, "sender_domain_unverified", "EM-1, EM-G1",
         "The From domain is not verified for this organization."},
     Row{Reason::kPostalAddressMissing, Kind::kBlock, "postal_address_missing", "EM-3",

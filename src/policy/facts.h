@@ -83,6 +83,9 @@ struct SmsSender {
 // An organization's messaging settings, as the gate needs them.
 struct OrgMessaging {
   bool suspended = false;
+  // Bulk email paused (EM-F2 complaint-rate breaker): blasts are refused, one-off mail still passes.
+  bool bulk_email_paused = false;
+  std::string bulk_email_paused_reason;
   std::string postal_address;                               // CAN-SPAM footer (EM-3)
   std::string brand_name;                                   // must appear in every SMS (SMS-X1)
   std::set<std::string> verified_email_domains;             // lower-case

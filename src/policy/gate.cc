@@ -135,6 +135,9 @@ Decision Gate::cap(const std::string& org_id, Channel channel, const ContactHash
 Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
   auto org = facts_.orgs.messaging(m.org_id);
   if (auto d = org_rule(org.get())) return *d;
+  // The complaint-rate breaker stops bulk mail only: an autoresponse answers what the person just did.
+  if (m.kind == MessageKind::kBlast && org->bulk_email_paused)
+    return Decision::refuse(Reason::kBulkEmailPaused, org->bulk_email_paused_reason);
   if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact)) return *d;
   if (auto d = status_rule(facts_.consent.status(m.org_id, m.to.contact))) return *d;
   if (!org->verified_email_domains.count(lower_ascii(m.from_domain)))

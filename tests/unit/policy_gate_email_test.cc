@@ -59,6 +59,34 @@ TEST_F(EmailGateTest, SuspendedOrganizationIsBlockedUntilLifted) {
   EXPECT_EQ(gate_.plan(m).reason, Reason::kOk);
 }
 
+TEST_F(EmailGateTest, BulkEmailPauseBlocksBlastsWithItsReasonButNotOneOffs) {
+  OutboundEmail blast = email();
+  OutboundEmail autoresponse = blast;
+  autoresponse.kind = MessageKind::kOneOff;
+  edit_settings([](OrgMessaging& o) {
+    o.bulk_email_paused = true;
+    o.bulk_email_paused_reason = "complaint rate 0.40% on message m1 passed 0.3%";
+  });
+  Decision d = gate_.plan(blast);
+  EXPECT_EQ(d.reason, Reason::kBulkEmailPaused);
+  EXPECT_EQ(d.kind, Kind::kBlock);
+  EXPECT_EQ(reason_name(d.reason), "bulk_email_paused");
+  EXPECT_NE(d.sentence.find("paused"), std::string::npos) << d.sentence;
+  EXPECT_NE(d.sentence.find("complaint rate 0.40%"), std::string::npos) << "the sentence says why";
+  auto at_dispatch = gate_.dispatch(blast);
+  EXPECT_EQ(at_dispatch.decision.reason, Reason::kBulkEmailPaused);
+  EXPECT_FALSE(at_dispatch.cleared);
+  EXPECT_TRUE(gate_.dispatch(autoresponse).decision.sends()) << "transactional mail is not bulk";
+  // The pause sits below suspension and above the recipient's own state.
+  OutboundEmail unsubscribed = email(Status::kUnsubscribed, "u@example.com");
+  EXPECT_EQ(gate_.plan(unsubscribed).reason, Reason::kBulkEmailPaused);
+  settings_.set_suspended("org-1", true);
+  EXPECT_EQ(gate_.plan(blast).reason, Reason::kOrgSuspended);
+  settings_.set_suspended("org-1", false);
+  edit_settings([](OrgMessaging& o) { o.bulk_email_paused = false; });
+  EXPECT_TRUE(gate_.plan(blast).sends()) << "lifted: blasts go again";
+}
+
 TEST_F(EmailGateTest, EachSubscriptionStatusHasItsReason) {
   EXPECT_EQ(gate_.plan(email(Status::kSubscribed, "a@example.com")).reason, Reason::kOk);
   EXPECT_EQ(gate_.plan(email(Status::kNone, "b@example.com")).reason, Reason::kNotSubscribed);

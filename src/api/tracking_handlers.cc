@@ -1,0 +1,65 @@
+// /t/c/{token} and /t/o/{token}.gif: click and open tracking (email/tracking_links.h).
+//
+// GET /t/c/...: when the token's MAC verifies for the link it carries, records the `clicked` (and `opened`:
+// a click proves the mail was read) event bit on the delivery and answers 302 to that link. Anything else —
+// a forged token, an altered link, a retired key — is 404: the endpoint never redirects anywhere it did not
+// sign (no open redirect). GET /t/o/....gif records `opened` and answers a 1x1 transparent GIF, never cached
+// so each open is a request. Events are recorded only while the organization has tracking on; a link keeps
+// redirecting after tracking was turned off (the mail is already out). HEAD answers the same without
+// recording anything. A failed write still redirects: the reader's click matters more than the statistic.
+#include <spdlog/spdlog.h>
+
+#include "api/handlers.h"
+#include "email/tracking_links.h"
+#include "messaging/message_owner.h"
+#include "messaging/settings.h"
+
+namespace tocsin::api::handlers {
+namespace {
+
+// GIF89a, 1x1, one transparent pixel (the smallest common form, 43 bytes).
+constexpr unsigned char kPixel[] = {0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80,
+                                    0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x21, 0xf9, 0x04,
+                                    0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01,
+                                    0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b};
+
+constexpr const char* kNoStore = "no-store, no-cache, must-revalidate, max-age=0";
+
+void record(Call& c, const email::DeliveryRef& ref, int events) {
+  if (c.req.method != "GET") return;
+  people::OrgState* org = messaging::owner_of_message(c.ctx.directory, ref.message_id);
+  if (!org) return;
+  {
+    std::shared_lock lock(org->mu);
+    if (!messaging::tracking_enabled(org->messaging.settings(), org->org.gdpr_applies)) return;
+  }
+  store::DeliveryMark mark;
+  mark.add_events = events;
+  mark.updated = now_micros();
+  if (auto s = c.ctx.store.scope(org->org.id).mark_delivery(ref.message_id, ref.seq, mark); !s)
+    spdlog::warn("tracking event of {}:{} not recorded: {}", ref.message_id, ref.seq, s.error().message);
+}
+
+}  // namespace
+
+void tracking(Call& c) {
+  if (c.seg.size() != 3 || !c.ctx.delivery_tokens || (c.seg[1] != "c" && c.seg[1] != "o"))
+    return c.error(404, "not found");
+  if (c.req.method != "GET" && c.req.method != "HEAD")
+    return c.reply(405, error_body("use GET"), {{"Allow", "GET, HEAD"}});
+  const auto& tokens = *c.ctx.delivery_tokens;
+  if (c.seg[1] == "c") {
+    auto click = email::verify_click(tokens, c.seg[2]);
+    if (!click) return c.error(404, "this link is not valid");
+    record(c, click->ref, store::kClicked | store::kOpened);
+    return c.reply(
+        302, "", {{"Location", click->url}, {"Cache-Control", kNoStore}, {"Referrer-Policy", "no-referrer"}});
+  }
+  auto open = email::verify_open(tokens, c.seg[2]);
+  if (!open) return c.error(404, "not found");
+  record(c, open.value(), store::kOpened);
+  c.reply(200, std::string(reinterpret_cast<const char*>(kPixel), sizeof kPixel),
+          {{"Content-Type", "image/gif"}, {"Cache-Control", kNoStore}, {"Pragma", "no-cache"}});
+}
+
+}  // namespace tocsin::api::handlers
