@@ -4,9 +4,11 @@
 COUNT people with phones and SMS consent are imported into a fresh data directory (one list); the
 organization gets a registered 10DLC sender; tocsin serves with its Kannel driver pointed at a real
 bearerbox + smsbox, with fakesmsc as the phone network. Then:
-  rate:    a blast to all COUNT at 1,000 MPS (the most a sender may have; above Kannel's ceiling here), texts delivered to fakesmsc per second
-           (first to last arrival), and Kannel's own ceiling (wrk on sendsms, bench/sms/ceiling.py) measured
-           against the same Kannel right before; the issue wants the ratio >= 0.9;
+  rate:    a blast to all COUNT at 10,000 MPS (the most a sender may have; far above Kannel's ceiling here),
+           texts handed over per second (first to last hand-over), and Kannel's own ceiling (wrk on sendsms,
+           bench/sms/ceiling.py) measured against the same Kannel right before, plain and with the delivery-
+           report request tocsin's driver makes (dlr-mask 19 and a dlr-url; for wrk the dlr-url is nginx
+           answering a static 200, the cheapest receiver there is); the issue wants the ratio >= 0.9;
   pacing:  blasts at 10 and 100 MPS configured (PACE_SECONDS of texts each); the achieved hand-over rate
            from the delivery rows' handed_at ((n-1) / (last - first)) and the most texts in any 1 s window,
            each compared with the configured MPS; the issue wants an error <= 2 %.
@@ -29,7 +31,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench" / "sms"))
-from ceiling import count_mt, run_wrk  # noqa: E402
+from ceiling import count_mt, run_wrk, wait_delivered  # noqa: E402
 from fixtures.kannel import SENDSMS_PASSWORD, SENDSMS_USER, Kannel  # noqa: E402
 from tocsin_server import TocsinServer, free_port  # noqa: E402
 
@@ -44,6 +46,26 @@ PLACES = [("617", "02108", "America/New_York"), ("312", "60601", "America/Chicag
 
 GUAM_EXCHANGES = ["300", "333", "339", "343", "344", "349", "355", "362", "366", "400", "456", "471", "472", "473",
                   "474", "475", "476", "477", "478", "479"]
+
+
+class StaticOk:
+    """nginx answering 200 to everything: where wrk's texts send their delivery reports."""
+
+    def __init__(self, work: Path):
+        self.dir = work / "nginx"
+        (self.dir / "logs").mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        (self.dir / "nginx.conf").write_text(
+            "worker_processes 1; pid nginx.pid; error_log logs/error.log; daemon off;\n"
+            "events { worker_connections 1024; }\n"
+            f"http {{ access_log off; server {{ listen 127.0.0.1:{self.port}; location / {{ return 200 ok; }} }} }}\n")
+        self.proc = subprocess.Popen(["nginx", "-p", str(self.dir), "-c", "nginx.conf"],
+                                     stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
 
 
 def place_in_window():
@@ -144,34 +166,35 @@ def main() -> None:
         k.start()
         k.phone()
         s = Setup(work, count, k)
-        s.sender(1000)  # the most the CLI allows; above what Kannel takes here
+        s.sender(10000)  # the most the CLI allows; far above what Kannel takes here, so Kannel sets the pace
         s.srv.start(timeout=600)
         results = []
         if os.environ.get("SKIP_RATE") != "1":
             # Kannel's ceiling at tocsin's concurrency, plain and with the delivery-report request tocsin's
-            # driver makes (dlr-mask + a dlr-url to tocsin's endpoint), which Kannel answers far slower.
+            # driver makes, which Kannel answers far slower.
             plain = run_wrk(k, 10, CONNECTIONS)
             print(json.dumps(plain), flush=True)
-            dlr_url = f"http://127.0.0.1:{s.srv.port}/sms/kannel/dlr?delivery=bench&secret=bench-secret&status=%d"
-            ceiling = run_wrk(k, 10, CONNECTIONS, {"dlr-mask": "31", "dlr-url": dlr_url})
+            ok = StaticOk(work)
+            try:
+                dlr_url = f"http://127.0.0.1:{ok.port}/dlr?delivery=bench&secret=bench-secret&type=%d&answer=%A&ts=%T"
+                ceiling = run_wrk(k, 10, CONNECTIONS, {"dlr-mask": "19", "dlr-url": dlr_url})  # the driver's mask
+            finally:
+                ok.stop()
             print(json.dumps(ceiling), flush=True)
             base = count_mt(k._phone_out)
             mid, t0, t1 = s.blast()
             m = s.wait_sent(mid)
-            arrived = count_mt(k._phone_out) - base
-            while True:  # fakesmsc's last lines
-                time.sleep(1)
-                n = count_mt(k._phone_out) - base
-                if n == arrived:
-                    break
-                arrived = n
+            # Counted like the ceiling, too: texts at fakesmsc, from the first hand-over to the last arrival.
+            arrived, last_arrival = wait_delivered(k, base, m["statistics"]["sent"], timeout=5)
+            last_arrival += time.time() - time.monotonic()
             t = s.handed_at(mid)
             rate = (len(t) - 1) / (t[-1] - t[0])
+            at_phone = arrived / (last_arrival - t[0])
             r = {"what": "tocsin_blast", "recipients": count, "planning_s": round(t1 - t0, 2),
                  "handed_over": m["statistics"]["sent"], "arrived_at_phone": arrived,
-                 "handed_per_s": round(rate, 1),
-                 "ratio_to_kannel_with_dlr": round(rate / ceiling["delivered_per_s"], 3),
-                 "ratio_to_kannel_plain": round(rate / plain["delivered_per_s"], 3)}
+                 "handed_per_s": round(rate, 1), "arrived_per_s": round(at_phone, 1),
+                 "ratio_to_kannel_with_dlr": round(at_phone / ceiling["delivered_per_s"], 3),
+                 "ratio_to_kannel_plain": round(at_phone / plain["delivered_per_s"], 3)}
             print(json.dumps(r), flush=True)
             results.append(r)
         if os.environ.get("SKIP_PACING") != "1":

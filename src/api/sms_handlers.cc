@@ -114,12 +114,22 @@ void receipt(Call& c, Result<sms::DeliveryReceipt> parsed, const std::string& ga
     // A keyword reply: not a delivery of a message, nothing to update.
     return c.reply(200, j.kv("tracked", false).end().take());
   }
-  auto out = messaging::apply_receipt(c.ctx.store, c.ctx.directory, r, now_micros());
-  if (!out) return refuse(c, what, out.error());
-  if (out->changed)
-    spdlog::info("{}: delivery {} {}", what, r.delivery_id, messaging::delivery_state_name(out->state));
-  j.kv("tracked", true).kv("state", messaging::delivery_state_name(out->state)).kv("changed", out->changed);
-  c.reply(200, j.end().take());
+  auto judged = messaging::judge_receipt(c.ctx.store, c.ctx.directory, r, now_micros());
+  if (!judged) return refuse(c, what, judged.error());
+  const messaging::ReceiptOutcome& out = judged->outcome;
+  j.kv("tracked", true).kv("state", messaging::delivery_state_name(out.state)).kv("changed", out.changed);
+  if (!judged->write) return c.reply(200, j.end().take());
+  // One final receipt per text arrives at the blast's rate: through the group committer they share fsyncs
+  // (a transaction each held an HTTP thread for a whole fsync). Answered once durable, so a gateway that
+  // hears 200 will not need to repeat it.
+  spdlog::debug("{}: delivery {} {}", what, r.delivery_id, messaging::delivery_state_name(out.state));
+  auto call = std::make_shared<Call>(std::move(c));
+  auto body = std::make_shared<std::string>(j.end().take());
+  call->ctx.committer.submit(
+      [call, body, org_id = judged->org_id, write = std::move(*judged->write)](store::WriteBatch& b) mutable {
+        b.for_org(org_id).add(std::move(write));
+        return std::function<void()>([call, body] { call->reply(200, std::move(*body)); });
+      });
 }
 
 }  // namespace

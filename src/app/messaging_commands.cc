@@ -137,7 +137,8 @@ void run_sender_add(const Args& a) {
     if (!n) fail(n.error());
     s.number = n.value();
   }
-  if (a.mps <= 0 || a.mps > 1000) fail(bad_request("--mps must be above 0 and at most 1000"));
+  // The rate the carrier or aggregator granted the number; 10,000/s is beyond any single sender's grant.
+  if (a.mps <= 0 || a.mps > 10000) fail(bad_request("--mps must be above 0 and at most 10000"));
   if (*type == policy::SenderType::kTenDlc && a.registered && a.campaign.empty())
     fail(bad_request("a registered 10DLC number needs --campaign (its TCR campaign id)"));
   s.type = *type;

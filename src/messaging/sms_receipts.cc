@@ -80,32 +80,43 @@ Result<std::pair<std::string, int64_t>> parse_delivery_id(std::string_view id) {
   return std::pair{std::string(id.substr(0, colon)), seq};
 }
 
-Result<ReceiptOutcome> apply_receipt(store::Store& store, const people::Directory& directory,
-                                     const sms::DeliveryReceipt& receipt, Micros now) {
+Result<ReceiptJudgement> judge_receipt(store::Store& store, const people::Directory& directory,
+                                       const sms::DeliveryReceipt& receipt, Micros now) {
   auto id = parse_delivery_id(receipt.delivery_id);
   if (!id) return id.error();
   auto& [message_id, seq] = id.value();
   people::OrgState* org = owner_of_message(directory, message_id);
   if (!org) return not_found("no such delivery: " + receipt.delivery_id);
-  auto scope = store.scope(org->org.id);
-  auto row = scope.delivery(message_id, seq);
+  auto row = store.scope(org->org.id).delivery(message_id, seq);
   if (!row) return row.error();
   if (!row.value() || row.value()->channel != Channel::kSms)
     return not_found("no such delivery: " + receipt.delivery_id);
   const store::DeliveryRow& d = *row.value();
-  ReceiptOutcome out{message_id, seq, d.state, false};
+  ReceiptJudgement j{{message_id, seq, d.state, false}, org->org.id, std::nullopt};
   if (!handed(d.state) && !final_by_receipt(d.state))
     return Error{409, "delivery " + receipt.delivery_id + " was never handed to a gateway"};
-  if (!sms::receipt_is_final(receipt.status) || final_by_receipt(d.state)) return out;
+  if (!sms::receipt_is_final(receipt.status) || final_by_receipt(d.state)) return j;
   auto [state, reason] = outcome_of(receipt);
   store::DeliveryMark mark;
   mark.state = state;
   mark.reason = reason;
   mark.updated = now;
-  if (auto s = scope.mark_delivery(message_id, seq, mark); !s) return s.error();
-  out.state = state;
-  out.changed = true;
-  return out;
+  mark.keep_final = true;
+  j.write = store::op::MarkDelivery{message_id, seq, std::move(mark)};
+  j.outcome.state = state;
+  j.outcome.changed = true;
+  return j;
+}
+
+Result<ReceiptOutcome> apply_receipt(store::Store& store, const people::Directory& directory,
+                                     const sms::DeliveryReceipt& receipt, Micros now) {
+  auto j = judge_receipt(store, directory, receipt, now);
+  if (!j) return j.error();
+  if (j->write)
+    if (auto s = store.scope(j->org_id).mark_delivery(j->write->message_id, j->write->seq, j->write->mark);
+        !s)
+      return s.error();
+  return j->outcome;
 }
 
 }  // namespace tocsin::messaging

@@ -37,8 +37,23 @@ std::string_view delivery_state_name(store::DeliveryState s);
 // The parts of a delivery id; 400 when `id` is not "<message id>:<seq>".
 Result<std::pair<std::string, int64_t>> parse_delivery_id(std::string_view id);
 
+// What a receipt does to the delivery it names, judged against the stored row (a read; nothing written).
+// When it changes the delivery, `write` is the change to commit for `org_id` (keep_final set: if another
+// final receipt commits first, that one stands) and `outcome` is the state after it.
+struct ReceiptJudgement {
+  ReceiptOutcome outcome;
+  std::string org_id;
+  std::optional<store::op::MarkDelivery> write;
+};
+
 // 404 (nothing changed) for an unknown message or delivery, 409 for a delivery never handed over, 500/503
 // when the store fails.
+Result<ReceiptJudgement> judge_receipt(store::Store& store, const people::Directory& directory,
+                                       const sms::DeliveryReceipt& receipt, Micros now);
+
+// judge_receipt and, when it changes the delivery, its write in a transaction of its own. The callback
+// endpoints instead commit the write through the group committer (api/sms_handlers.cc), so receipts
+// arriving together share one fsync.
 Result<ReceiptOutcome> apply_receipt(store::Store& store, const people::Directory& directory,
                                      const sms::DeliveryReceipt& receipt, Micros now);
 

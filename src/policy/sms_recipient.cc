@@ -88,15 +88,11 @@ void add_state(Whereabouts& w, const UsPlace* p) {
     w.states.emplace_back(p->code);
 }
 
-}  // namespace
-
-NumberClass classify_number(std::string_view number, std::string_view default_region) {
-  auto n = parse(number, default_region);
-  if (!n) return NumberClass::kInvalid;
+NumberClass classify(const PhoneNumber& n, std::string_view number, std::string_view default_region) {
   auto* util = PhoneNumberUtil::GetInstance();
   // A valid full-length number is never an emergency or short number, so the ordinary recipient costs one
   // type lookup (UNKNOWN exactly when the number is not valid; libphonenumber's regex matching is ~20 us).
-  auto type = util->GetNumberType(*n);
+  auto type = util->GetNumberType(n);
   if (type == PhoneNumberUtil::PREMIUM_RATE) return NumberClass::kPremiumRate;
   if (type != PhoneNumberUtil::UNKNOWN) return NumberClass::kTextable;
   // Loading the short-number metadata is costly; the object is immutable afterwards (const methods).
@@ -104,8 +100,67 @@ NumberClass classify_number(std::string_view number, std::string_view default_re
   // Emergency numbers are dialled without a country code: judge the digits as given, in the default region.
   if (short_numbers.IsEmergencyNumber(std::string(number), std::string(default_region)))
     return NumberClass::kEmergency;
-  if (short_numbers.IsValidShortNumber(*n)) return NumberClass::kShort;
+  if (short_numbers.IsValidShortNumber(n)) return NumberClass::kShort;
   return NumberClass::kInvalid;
+}
+
+// What the gate asks of a number as a "US"-default recipient: its class, the state the geocoder places it
+// in and its area code's zones.
+struct NumberFacts {
+  NumberClass cls = NumberClass::kInvalid;
+  const UsPlace* place = nullptr;
+  std::vector<std::string> area_zones;
+};
+
+NumberFacts compute_facts(std::string_view number) {
+  NumberFacts f;
+  auto n = parse(number, "US");
+  if (!n) return f;
+  f.cls = classify(*n, number, "US");
+  if (n->country_code() == 1) f.place = geocoded_place(*n);
+  f.area_zones = nanp_zones(number);
+  return f;
+}
+
+// The facts are pure functions of the number (libphonenumber's metadata does not change while the process
+// runs), and a blast asks them of every recipient twice (plan, then dispatch) at ~50 us of regex matching
+// each time. So they are kept per number, in shards so the hand-over threads rarely meet on a mutex, and
+// bounded: a full shard is emptied (recomputing is only slower, never different).
+class NumberFactsCache {
+ public:
+  NumberFacts get(std::string_view number) {
+    Shard& s = shards_[std::hash<std::string_view>{}(number) % kShards];
+    {
+      std::lock_guard lock(s.mu);
+      if (auto it = s.facts.find(std::string(number)); it != s.facts.end()) return it->second;
+    }
+    NumberFacts f = compute_facts(number);
+    std::lock_guard lock(s.mu);
+    if (s.facts.size() >= kPerShard) s.facts.clear();
+    s.facts.emplace(std::string(number), f);
+    return f;
+  }
+
+ private:
+  static constexpr size_t kShards = 16, kPerShard = size_t{1} << 16;  // ~1M numbers, ~100 MiB at most
+  struct Shard {
+    std::mutex mu;
+    std::unordered_map<std::string, NumberFacts> facts;
+  };
+  Shard shards_[kShards];
+};
+
+NumberFacts facts_of(std::string_view number) {
+  static NumberFactsCache cache;
+  return cache.get(number);
+}
+
+}  // namespace
+
+NumberClass classify_number(std::string_view number, std::string_view default_region) {
+  if (default_region == "US") return facts_of(number).cls;
+  auto n = parse(number, default_region);
+  return n ? classify(*n, number, default_region) : NumberClass::kInvalid;
 }
 
 std::vector<std::string> nanp_zones(std::string_view e164) {
@@ -123,24 +178,22 @@ std::vector<std::string> nanp_zones(std::string_view e164) {
 }
 
 std::optional<std::string> number_state(std::string_view e164) {
-  auto n = parse(e164, "US");
-  if (!n || n->country_code() != 1) return std::nullopt;
-  if (const UsPlace* p = geocoded_place(*n)) return std::string(p->code);
+  if (const UsPlace* p = facts_of(e164).place) return std::string(p->code);
   return std::nullopt;
 }
 
 Whereabouts locate_recipient(std::string_view e164, std::optional<std::string_view> zip) {
   Whereabouts w;
-  const UsPlace* by_number = nullptr;
-  if (auto n = parse(e164, "US"); n && n->country_code() == 1) by_number = geocoded_place(*n);
+  NumberFacts f = facts_of(e164);
+  const UsPlace* by_number = f.place;
   const UsPlace* by_zip = zip ? us_place_by_zip(*zip) : nullptr;
   add_state(w, by_number);
   add_state(w, by_zip);
 
   if (by_zip) {
     for (auto z : by_zip->zones) add_zone(w, z);
-  } else if (auto zones = nanp_zones(e164); !zones.empty()) {
-    for (const auto& z : zones) add_zone(w, z);
+  } else if (!f.area_zones.empty()) {
+    for (const auto& z : f.area_zones) add_zone(w, z);
   } else if (by_number) {
     for (auto z : by_number->zones) add_zone(w, z);
   }

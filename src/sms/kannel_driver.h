@@ -31,9 +31,11 @@ struct KannelConfig {
   std::string username;     // a sendsms-user group
   std::string password;
   std::string dlr_url;  // tocsin's DLR endpoint, e.g. "http://127.0.0.1:8080/sms/kannel/dlr"; empty: no DLRs
-  std::string dlr_secret;             // shared secret echoed in the DLR callback
-  int dlr_mask = 1 | 2 | 4 | 8 | 16;  // delivered, undelivered, buffered, SMSC accepted, SMSC rejected
-  std::string smsc_id;                // route to one smsc group; empty lets Kannel choose
+  std::string dlr_secret;  // shared secret echoed in the DLR callback
+  // Final reports only: delivered, undelivered, SMSC rejected. Buffered (4) and SMSC accepted (8) change no
+  // delivery state (messaging/sms_receipts.h), and asking for them doubles the callbacks of a blast.
+  int dlr_mask = 1 | 2 | 16;
+  std::string smsc_id;  // route to one smsc group; empty lets Kannel choose
   long timeout_ms = 10'000;
 };
 

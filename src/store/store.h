@@ -100,6 +100,9 @@ struct DeliveryMark {
   std::string reason;                  // empty: keep
   int add_events = 0;                  // DeliveryEvent bits to set
   Micros updated = 0;
+  // Receipts: a delivery already in a final receipt state (delivered, bounced, complained, failed) keeps
+  // it, so when two final receipts race the first one committed wins.
+  bool keep_final = false;
 };
 
 // Counts over one message's deliveries: the complaint rate's numerator and denominator.
@@ -178,12 +181,17 @@ struct DeleteSuppression {
   Channel channel;
   ContactHash contact;
 };
+struct MarkDelivery {  // in place, as Store::mark_delivery; a delivery that does not exist is left alone
+  std::string message_id;
+  int64_t seq = 0;
+  DeliveryMark mark;
+};
 }  // namespace op
 
-using Op =
-    std::variant<op::PutPerson, op::PutContactPoint, op::DeleteContactPoint, op::AppendLedger, op::PutTag,
-                 op::PutTagging, op::DeleteTagging, op::PutList, op::PutListItem, op::PutCustomField,
-                 op::PutAction, op::PutActionRecord, op::PutDoc, op::PutSuppression, op::DeleteSuppression>;
+using Op = std::variant<op::PutPerson, op::PutContactPoint, op::DeleteContactPoint, op::AppendLedger,
+                        op::PutTag, op::PutTagging, op::DeleteTagging, op::PutList, op::PutListItem,
+                        op::PutCustomField, op::PutAction, op::PutActionRecord, op::PutDoc,
+                        op::PutSuppression, op::DeleteSuppression, op::MarkDelivery>;
 
 struct ScopedOp {
   std::string org_id;

@@ -36,6 +36,22 @@ TEST(NumberClass, PremiumRateIsRefused) {
   EXPECT_EQ(classify_number("+19005551234", "US"), NumberClass::kPremiumRate);
 }
 
+TEST(NumberClass, AnswersAreTheSameWhenAskedAgain) {
+  // The answers are kept per number (a blast asks twice per recipient): asking again, in any order and for
+  // numbers that differ only in form, gives each its own answer.
+  const std::pair<const char*, NumberClass> cases[] = {{"+12125551234", NumberClass::kTextable},
+                                                       {"911", NumberClass::kEmergency},
+                                                       {"611", NumberClass::kShort},
+                                                       {"+19005551234", NumberClass::kPremiumRate},
+                                                       {"(212) 555-1234", NumberClass::kTextable},
+                                                       {"not a number", NumberClass::kInvalid}};
+  for (int round = 0; round < 3; ++round)
+    for (const auto& [number, expected] : cases) EXPECT_EQ(classify_number(number, "US"), expected) << number;
+  EXPECT_EQ(number_state("+13055551234"), "FL");
+  EXPECT_EQ(number_state("+13055551234"), "FL");
+  EXPECT_EQ(number_state("+12125551234"), "NY");
+}
+
 TEST(NumberClass, GarbageAndUnassignedAreInvalid) {
   EXPECT_EQ(classify_number("not a number", "US"), NumberClass::kInvalid);
   EXPECT_EQ(classify_number("+19765551234", "US"), NumberClass::kInvalid);  // 976 is not a geographic NPA

@@ -414,6 +414,31 @@ TEST_F(SmsReceiptTest, AReceiptBeforeTheDispatchersOutcomeWriteIsKept) {
   EXPECT_EQ(row(msg, 0).state, DeliveryState::kDeferred);
 }
 
+TEST_F(SmsReceiptTest, OfTwoFinalReceiptsJudgedBeforeEitherIsCommittedTheFirstCommittedWins) {
+  // The callback endpoint judges a receipt, then commits its write through the group committer: two final
+  // receipts for one text can both be judged against `handed_over` before either write lands.
+  std::string msg = message_with({DeliveryState::kHandedOver});
+  auto judge = [&](sms::ReceiptStatus s, const std::string& detail) {
+    return judge_receipt(*store_, *directory_, sms::DeliveryReceipt{msg + ":0", s, detail, "", 0},
+                         now_micros());
+  };
+  auto first = judge(sms::ReceiptStatus::kUndelivered, "absent subscriber");
+  auto second = judge(sms::ReceiptStatus::kDelivered, "000");
+  ASSERT_TRUE(first && first->write && second && second->write);
+  EXPECT_EQ(row(msg, 0).state, DeliveryState::kHandedOver) << "judging writes nothing";
+  auto scope = store_->scope(org_.id);
+  ASSERT_TRUE(scope.mark_delivery(first->write->message_id, first->write->seq, first->write->mark).ok());
+  ASSERT_TRUE(scope.mark_delivery(second->write->message_id, second->write->seq, second->write->mark).ok());
+  EXPECT_EQ(row(msg, 0).state, DeliveryState::kBounced);
+  EXPECT_EQ(row(msg, 0).reason, "undelivered: absent subscriber");
+  // Marks that are not receipts (an unsubscribe's event bit, a complaint) still apply to a final state.
+  store::DeliveryMark events;
+  events.add_events = store::kUnsubscribed;
+  events.updated = now_micros();
+  ASSERT_TRUE(scope.mark_delivery(msg, 0, events).ok());
+  EXPECT_EQ(row(msg, 0).events, store::kUnsubscribed);
+}
+
 TEST_F(SmsInboundFlowTest, TheFenceKeepsABlastTextClearedBeforeAnOptOutFromLeavingAfterIt) {
   add_person(kPhone, Status::kSubscribed);
   OptOutFence fence;

@@ -330,21 +330,7 @@ class SqliteStore final : public Store {
 
   Status mark_delivery(const std::string& org_id, const std::string& message_id, int64_t seq,
                        const DeliveryMark& m) override {
-    return write_transaction([&] {
-      Statement q(writer_,
-                  "UPDATE deliveries SET state = coalesce(?, state), reason = coalesce(?, reason), "
-                  "events = events | ?, updated = ? WHERE org_id = ? AND message_id = ? AND seq = ?");
-      if (m.state)
-        q.bind(1, int64_t{static_cast<int>(*m.state)});
-      else
-        q.bind_null(1);
-      if (m.reason.empty())
-        q.bind_null(2);
-      else
-        q.bind(2, m.reason);
-      q.bind(3, int64_t{m.add_events}).bind(4, m.updated).bind(5, org_id).bind(6, message_id).bind(7, seq);
-      return q.run();
-    });
+    return write_transaction([&] { return write(org_id, op::MarkDelivery{message_id, seq, m}); });
   }
 
   Result<DeliveryTally> delivery_tally(const std::string& org_id, const std::string& message_id) override {
@@ -627,6 +613,12 @@ class SqliteStore final : public Store {
         "attempts = excluded.attempts, next_at = excluded.next_at, handed_at = excluded.handed_at, "
         "updated = excluded.updated, gateway_id = excluded.gateway_id, events = events | excluded.events";
     put_delivery_ = std::make_unique<Statement>(writer_, put_delivery.c_str());
+    // keep_final (?8): a final receipt state (4-7) stays, so the first final receipt committed wins.
+    mark_delivery_ = std::make_unique<Statement>(
+        writer_,
+        "UPDATE deliveries SET state = coalesce(?, state), reason = coalesce(?, reason), "
+        "events = events | ?, updated = ? WHERE org_id = ? AND message_id = ? AND seq = ? "
+        "AND NOT (? AND state IN (4, 5, 6, 7))");
     put_person_ = std::make_unique<Statement>(writer_,
                                               "INSERT INTO people (org_id, id, doc) VALUES (?,?,?) ON "
                                               "CONFLICT (org_id, id) DO UPDATE SET doc = excluded.doc");
@@ -668,9 +660,9 @@ class SqliteStore final : public Store {
         "CONFLICT (org_id, id) DO UPDATE SET doc = excluded.doc");
     for (auto* s :
          {put_doc_.get(), put_suppression_.get(), del_suppression_.get(), put_delivery_.get(),
-          put_action_.get(), put_record_.get(), put_person_.get(), put_contact_.get(), del_contact_.get(),
-          append_ledger_.get(), put_disclosure_.get(), put_tag_.get(), put_tagging_.get(), del_tagging_.get(),
-          put_list_.get(), put_item_.get(), put_field_.get()})
+          mark_delivery_.get(), put_action_.get(), put_record_.get(), put_person_.get(), put_contact_.get(),
+          del_contact_.get(), append_ledger_.get(), put_disclosure_.get(), put_tag_.get(), put_tagging_.get(),
+          del_tagging_.get(), put_list_.get(), put_item_.get(), put_field_.get()})
       if (!s->prepared()) return internal_error("cannot prepare statement: " + writer_.last_error());
     return Ok{};
   }
@@ -807,6 +799,22 @@ class SqliteStore final : public Store {
         .run();
   }
 
+  bool write(const std::string& org, const op::MarkDelivery& o) {
+    const DeliveryMark& m = o.mark;
+    auto& q = mark_delivery_->reset();
+    if (m.state)
+      q.bind(1, int64_t{static_cast<int>(*m.state)});
+    else
+      q.bind_null(1);
+    if (m.reason.empty())
+      q.bind_null(2);
+    else
+      q.bind(2, m.reason);
+    q.bind(3, int64_t{m.add_events}).bind(4, m.updated).bind(5, org).bind(6, o.message_id).bind(7, o.seq);
+    q.bind(8, int64_t{m.keep_final});
+    return q.run();
+  }
+
   static int on_wal_commit(void* self, sqlite3*, const char*, int pages) {
     auto* store = static_cast<SqliteStore*>(self);
     store->wal_pages_ = pages;  // under write_mu_: the hook runs inside COMMIT
@@ -824,7 +832,7 @@ class SqliteStore final : public Store {
   sqlite::WalCheckpointer checkpointer_;
   std::unique_ptr<Statement> put_person_, put_contact_, del_contact_, append_ledger_, put_disclosure_,
       put_tag_, put_tagging_, del_tagging_, put_list_, put_item_, put_field_, put_action_, put_record_,
-      put_doc_, put_suppression_, del_suppression_, put_delivery_;
+      put_doc_, put_suppression_, del_suppression_, put_delivery_, mark_delivery_;
 };
 
 }  // namespace
