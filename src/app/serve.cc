@@ -172,9 +172,12 @@ int serve(Installation& inst, Config config) {
   sms_replies.start();
   messaging::Dispatcher::Deps deps{*inst.store,           committer,   directory, gate,
                                    email_transport.get(), &fenced_sms, &tokens,   &delivery_tokens};
-  messaging::Dispatcher dispatcher(deps,
-                                   {config.public_url, effective_mail_domain(config),
-                                    std::max({8, config.email.smtp_connections, config.sms.connections})});
+  messaging::DispatcherOptions dispatch;
+  dispatch.public_url = config.public_url;
+  dispatch.mail_domain = effective_mail_domain(config);
+  dispatch.email_handover_threads = config.email.smtp_connections + (config.email.smtp_connections + 1) / 2;
+  dispatch.sms_handover_threads = config.sms.connections;
+  messaging::Dispatcher dispatcher(deps, dispatch);
   if (auto s = dispatcher.resume(); !s) {
     spdlog::error("cannot resume blasts: {}", s.error().message);
     return 1;

@@ -98,8 +98,10 @@ Dispatcher::~Dispatcher() {
 }
 
 void Dispatcher::start() {
-  int n = std::max(1, options_.handover_threads);
-  for (int i = 0; i < n; ++i) workers_.emplace_back([this] { worker(); });
+  for (int i = 0; i < std::max(1, options_.email_handover_threads); ++i)
+    workers_.emplace_back([this] { worker(Channel::kEmail); });
+  for (int i = 0; i < std::max(1, options_.sms_handover_threads); ++i)
+    workers_.emplace_back([this] { worker(Channel::kSms); });
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -365,14 +367,15 @@ void Dispatcher::loop() {
   }
 }
 
-void Dispatcher::worker() {
+void Dispatcher::worker(Channel channel) {
+  auto& queue = handover_queue_[static_cast<int>(channel)];
   std::unique_lock lock(mu_);
   for (;;) {
-    work_cv_.wait(lock, [&] { return stopping_ || !handover_queue_.empty(); });
-    if (handover_queue_.empty()) return;  // stopping, and every queued delivery is taken
-    std::shared_ptr<Round> round = handover_queue_.front();
+    work_cv_.wait(lock, [&] { return stopping_ || !queue.empty(); });
+    if (queue.empty()) return;  // stopping, and every queued delivery of this channel is taken
+    std::shared_ptr<Round> round = queue.front();
     size_t i = round->next++;
-    if (round->next == round->rows.size()) handover_queue_.pop_front();
+    if (round->next == round->rows.size()) queue.pop_front();
     lock.unlock();
     hand_over(*round, i);
     lock.lock();
@@ -483,7 +486,7 @@ bool Dispatcher::prepare_round(Run& run) {
   ++run.in_flight;
   {
     std::lock_guard lock(mu_);
-    handover_queue_.push_back(std::move(round));
+    handover_queue_[static_cast<int>(m.channel)].push_back(std::move(round));
   }
   work_cv_.notify_all();
   return true;

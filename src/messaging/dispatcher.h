@@ -44,7 +44,11 @@ namespace tocsin::messaging {
 struct DispatcherOptions {
   std::string public_url;   // links in messages
   std::string mail_domain;  // bounce and mailto-unsubscribe addresses
-  int handover_threads = 8;
+  // Hand-over workers per channel. Email: a few more than the relay's connections, so one composes (render,
+  // build, sign: CPU) while the others talk SMTP; more only wait for a connection and cost context
+  // switches. Texts: the gateway requests in flight ([sms] connections).
+  int email_handover_threads = 12;
+  int sms_handover_threads = 32;
   int email_round = 256;  // deliveries per round (two transactions per round)
 };
 
@@ -96,7 +100,7 @@ class Dispatcher {
   // Clears the next round of a blast through the gate, marks it durably and queues it for the workers;
   // false when the blast has nothing due now (or is paused, or the marks cannot be written).
   bool prepare_round(Run& run);
-  void worker();
+  void worker(Channel channel);
   void hand_over(Round& round, size_t i);  // on a worker: render, build, sign, hand over one delivery
   void record_outcomes(Round& round);      // on the dispatcher thread, once every delivery is handed over
   void finish(Run& run, MessageStatus status, const std::string& reason);
@@ -112,11 +116,12 @@ class Dispatcher {
   std::condition_variable cv_;                         // the dispatcher thread: a round finished, or stop
   std::condition_variable work_cv_;                    // the workers: a round was queued, or stop
   std::map<std::string, std::unique_ptr<Run>> runs_;   // by message id
-  std::deque<std::shared_ptr<Round>> handover_queue_;  // rounds with deliveries not yet taken by a worker
+  // Per channel (index: Channel): rounds with deliveries not yet taken by one of that channel's workers.
+  std::deque<std::shared_ptr<Round>> handover_queue_[2];
   std::vector<std::shared_ptr<Round>> finished_;       // rounds whose deliveries are all handed over
   bool stopping_ = false;
   std::thread thread_;
-  std::vector<std::thread> workers_;  // persistent: options_.handover_threads
+  std::vector<std::thread> workers_;  // persistent: options_.email_handover_threads + sms_handover_threads
 };
 
 }  // namespace tocsin::messaging
