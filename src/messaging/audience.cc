@@ -23,7 +23,8 @@ Result<Target> parse_target_href(std::string_view href) {
 }
 
 Result<std::vector<const Person*>> resolve_audience(const people::OrgState& org, const Message& m) {
-  std::unordered_set<std::string> chosen;
+  // Views of the ids in list items and taggings (stable under the lock): no string copied per person.
+  std::unordered_set<std::string_view> chosen;
   bool everybody = false;
   std::vector<people::PersonMatcher> queries;
   for (const auto& t : m.targets) {
@@ -32,6 +33,7 @@ Result<std::vector<const Person*>> resolve_audience(const people::OrgState& org,
         bool found = false;
         for (const auto& l : org.lists) found = found || l.id == t.id;
         if (!found) return unprocessable("target list " + t.id + " does not exist");
+        chosen.reserve(chosen.size() + org.list_items.size());
         for (const auto& item : org.list_items)
           if (item.list_id == t.id) chosen.insert(item.person_id);
         break;
@@ -61,10 +63,11 @@ Result<std::vector<const Person*>> resolve_audience(const people::OrgState& org,
     }
   }
   std::vector<const Person*> out;
+  out.reserve(everybody ? org.person_order.size() : chosen.size());
   for (const auto& id : org.person_order) {
     const Person* p = org.find_person(id);
     if (!p) continue;
-    bool in = everybody || chosen.count(id) > 0;
+    bool in = everybody || chosen.count(std::string_view(id)) > 0;
     for (size_t i = 0; !in && i < queries.size(); ++i) in = queries[i].matches(*p);
     if (in) out.push_back(p);
   }
