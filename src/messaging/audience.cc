@@ -108,11 +108,9 @@ Result<std::vector<const Person*>> resolve_audience(const people::OrgState& org,
     }
   }
   std::vector<const Person*> out;
-  out.reserve(everybody ? org.person_order.size() : chosen.size());
-  for (const auto& id : org.person_order) {
-    const Person* p = org.find_person(id);
-    if (!p) continue;
-    bool in = everybody || chosen.contains(id);
+  out.reserve(everybody ? org.people_in_order.size() : chosen.size());
+  for (const Person* p : org.people_in_order) {
+    bool in = everybody || chosen.contains(p->id);
     for (size_t i = 0; !in && i < queries.size(); ++i) in = queries[i].matches(*p);
     if (in) out.push_back(p);
   }
