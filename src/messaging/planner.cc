@@ -106,8 +106,8 @@ namespace {
 // Audiences smaller than this are planned on one thread: starting threads would cost more than it saves.
 constexpr size_t kPerThread = 20'000;
 
-// Plans audience members [begin, end) into `out`, counting into `sum` (whose reason maps stay empty: the
-// counts by reason go to `excluded` and `waiting`, keyed by the reason codes' static names).
+// One thread's share of a plan: audience members [begin, end). The counts by reason are kept in `excluded`
+// and `waiting`, keyed by the reason codes' static names (no string made per recipient), not in `sum`'s maps.
 struct Part {
   PlanSummary sum;
   std::map<std::string_view, int64_t> excluded, waiting;
