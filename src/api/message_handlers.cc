@@ -1,7 +1,7 @@
 // /messages: Action Network's mass email (and tocsin's texts, `type: "tocsin:sms"`): create and edit drafts,
 // schedule, send and stop, statistics, and the namespaced preflight (who would get it, who each gate rule
-// leaves out). Sending plans every recipient through the gate and persists the deliveries before the
-// message is marked `sending`; the dispatcher (messaging/dispatcher.h) does the rest.
+// leaves out). Sending plans every recipient through the gate and persists the plan (store/delivery_plan.h)
+// before the message is marked `sending`; the dispatcher (messaging/dispatcher.h) does the rest.
 #include <simdjson.h>
 
 #include "api/hal.h"
@@ -271,29 +271,29 @@ void send(Call& c, const std::string& id) {
   if (!plan->summary.blocked_reason.empty())
     return c.error(422, plan->summary.blocked_sentence + " (" + plan->summary.blocked_reason + ")");
   if (plan->summary.targeted == 0) return c.error(400, "the targets select nobody (total_targeted is 0)");
-  auto rows = std::make_shared<std::vector<store::DeliveryRow>>(std::move(plan->rows));
+  auto pending = std::make_shared<messaging::PendingBlast>();
+  pending->plan = std::move(plan->entries);
   int64_t targeted = plan->summary.targeted;
   auto* dispatcher = c.ctx.dispatcher;
   std::string org_id = c.org->org.id;
-  commit_write(
-      c,
-      [id, rows, targeted, dispatcher, org_id](people::OrgState& org, store::WriteBatch::OrgWrites& w,
-                                               Micros now) -> Result<std::string> {
-        const Message* existing = org.messaging.message(id);
-        if (!existing || existing->status != MessageStatus::kDraft)
-          return bad_request("this message was sent or scheduled meanwhile");
-        Message next = *existing;
-        next.status = MessageStatus::kSending;
-        next.sent_start = now;
-        next.modified = now;
-        next.total_targeted = targeted;
-        org.messaging.put_message(w, std::move(next));
-        return std::string("{\"message\":\"Your email has been sent.\"}");
-      });
+  commit_write(c,
+               [id, targeted](people::OrgState& org, store::WriteBatch::OrgWrites& w,
+                              Micros now) -> Result<std::string> {
+                 const Message* existing = org.messaging.message(id);
+                 if (!existing || existing->status != MessageStatus::kDraft)
+                   return bad_request("this message was sent or scheduled meanwhile");
+                 Message next = *existing;
+                 next.status = MessageStatus::kSending;
+                 next.sent_start = now;
+                 next.modified = now;
+                 next.total_targeted = targeted;
+                 org.messaging.put_message(w, std::move(next));
+                 return std::string("{\"message\":\"Your email has been sent.\"}");
+               });
   // The dispatcher starts after the status change is durable: begin() is queued behind the commit.
-  c.ctx.committer.submit([dispatcher, org_id, id, rows](store::WriteBatch&) {
+  c.ctx.committer.submit([dispatcher, org_id, id, pending](store::WriteBatch&) {
     return std::function<void()>(
-        [dispatcher, org_id, id, rows] { dispatcher->begin(org_id, id, std::move(*rows)); });
+        [dispatcher, org_id, id, pending] { dispatcher->begin(org_id, id, std::move(*pending)); });
   });
 }
 

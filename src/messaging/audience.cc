@@ -1,11 +1,58 @@
 #include "messaging/audience.h"
 
-#include <unordered_set>
+#include <functional>
+#include <vector>
 
 #include "actions/action.h"
 #include "people/person_filter.h"
 
 namespace tocsin::messaging {
+namespace {
+
+// The person ids that list and tag targets choose: an open-addressing table of views into the list items
+// and taggings (stable under the organization's lock). A node-based set allocated a node per person and
+// missed the cache three times a lookup; this probes one flat array.
+class ChosenIds {
+ public:
+  void insert(std::string_view id) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    uint64_t h = std::hash<std::string_view>{}(id);
+    Slot& s = slots_[find(slots_, h, id)];
+    if (s.data) return;
+    s = {h, id.data(), id.size()};
+    ++size_;
+  }
+  bool contains(std::string_view id) const {
+    if (size_ == 0) return false;
+    return slots_[find(slots_, std::hash<std::string_view>{}(id), id)].data != nullptr;
+  }
+  size_t size() const { return size_; }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    const char* data = nullptr;  // null: free (a std::string's data() never is)
+    size_t size = 0;
+  };
+  // The slot holding `id`, or the free one where it belongs; the table is never more than half full.
+  static size_t find(const std::vector<Slot>& slots, uint64_t h, std::string_view id) {
+    size_t mask = slots.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const Slot& s = slots[i];
+      if (!s.data || (s.hash == h && std::string_view(s.data, s.size) == id)) return i;
+    }
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(1024, old.size() * 2), Slot{});
+    for (const Slot& s : old)
+      if (s.data) slots_[find(slots_, s.hash, std::string_view(s.data, s.size))] = s;
+  }
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+};
+
+}  // namespace
 
 Result<Target> parse_target_href(std::string_view href) {
   while (!href.empty() && href.back() == '/') href.remove_suffix(1);
@@ -23,7 +70,7 @@ Result<Target> parse_target_href(std::string_view href) {
 }
 
 Result<std::vector<const Person*>> resolve_audience(const people::OrgState& org, const Message& m) {
-  std::unordered_set<std::string> chosen;
+  ChosenIds chosen;
   bool everybody = false;
   std::vector<people::PersonMatcher> queries;
   for (const auto& t : m.targets) {
@@ -61,10 +108,9 @@ Result<std::vector<const Person*>> resolve_audience(const people::OrgState& org,
     }
   }
   std::vector<const Person*> out;
-  for (const auto& id : org.person_order) {
-    const Person* p = org.find_person(id);
-    if (!p) continue;
-    bool in = everybody || chosen.count(id) > 0;
+  out.reserve(everybody ? org.people_in_order.size() : chosen.size());
+  for (const Person* p : org.people_in_order) {
+    bool in = everybody || chosen.contains(p->id);
     for (size_t i = 0; !in && i < queries.size(); ++i) in = queries[i].matches(*p);
     if (in) out.push_back(p);
   }

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <deque>
+#include <unordered_map>
 
 #include "email/dkim_signer.h"
 #include "messaging/compose.h"
@@ -15,8 +17,6 @@ namespace {
 
 using store::DeliveryRow;
 using store::DeliveryState;
-
-constexpr size_t kPlanChunk = 20'000;
 
 // The state a gate verdict gives a delivery: `handing` when it may go, else why not and until when.
 void settle(DeliveryRow& r, const policy::Decision& d, Micros now) {
@@ -52,6 +52,20 @@ bool is_final(DeliveryState s) {
   return s != DeliveryState::kQueued && s != DeliveryState::kDeferred && s != DeliveryState::kHanding;
 }
 
+// Deferred deliveries by the instant they are due, then plan order: a min-heap of (next_at, seq), 16 bytes
+// a delivery however many a quiet hour holds back.
+using Waiting = std::vector<std::pair<Micros, int64_t>>;
+
+void push_waiting(Waiting& w, Micros at, int64_t seq) {
+  w.emplace_back(at, seq);
+  std::push_heap(w.begin(), w.end(), std::greater<>{});
+}
+
+void pop_waiting(Waiting& w) {
+  std::pop_heap(w.begin(), w.end(), std::greater<>{});
+  w.pop_back();
+}
+
 // Rounds handed to the workers at once per blast: while the workers send one, the dispatcher thread clears
 // the next through the gate and marks it, so the relay's connections never wait for the database.
 constexpr int kRoundsInFlight = 2;
@@ -61,8 +75,12 @@ constexpr int kRoundsInFlight = 2;
 struct Dispatcher::Run {
   std::string org_id;
   Message message;
-  std::deque<DeliveryRow> due;                 // in plan order
-  std::multimap<Micros, DeliveryRow> waiting;  // deferred, by the instant they are due
+  store::DeliveryPlan plan;  // every recipient; an entry becomes a row when its delivery leaves the plan
+  std::deque<int64_t> due;   // seqs, in plan order
+  Waiting waiting;           // deferred
+  // Pending deliveries that already left the plan (deferred at dispatch, or resumed from their rows), by
+  // seq: they keep what their row says (attempts, address).
+  std::unordered_map<int64_t, DeliveryRow> rows;
   std::atomic<bool> halted{false};
   bool paused = false;
   // Dispatcher thread only: rounds handed to the workers whose outcomes are not yet recorded, and whether a
@@ -72,6 +90,27 @@ struct Dispatcher::Run {
   std::optional<email::DkimSigner> signer;
   MailContent content;  // email: what the message says (tracking as the organization's setting was at start)
   std::string brand;
+
+  // The row of a pending delivery for a round: its own if it left the plan before, else made from its plan
+  // entry (address and contact hash are the person's, filled in under the organization's lock).
+  DeliveryRow take(int64_t seq, Micros now) {
+    if (auto it = rows.find(seq); it != rows.end()) {
+      DeliveryRow r = std::move(it->second);
+      rows.erase(it);
+      return r;
+    }
+    auto e = plan[static_cast<size_t>(seq)];
+    DeliveryRow r;
+    r.message_id = message.id;
+    r.seq = seq;
+    r.person_id = std::string(e.person_id);
+    r.channel = message.channel;
+    r.state = DeliveryState::kQueued;
+    r.reason = std::string(e.reason);
+    r.next_at = e.next_at;
+    r.updated = now;
+    return r;
+  }
 };
 
 // One round of one blast: rows cleared (or refused) together, handed over by the workers, and recorded in
@@ -118,24 +157,24 @@ void Dispatcher::stop() {
 }
 
 Result<Plan> Dispatcher::plan_and_store(people::OrgState& org, const Message& m) {
+  Micros t0 = now_micros();
   Result<Audience> audience = [&] {
     std::shared_lock lock(org.mu);
     return snapshot_audience(org, m);
   }();
   if (!audience) return audience.error();
-  Plan plan = plan_message(audience.value(), m, deps_.gate.gate(), now_micros(), true);
+  Micros t1 = now_micros();
+  Plan plan = plan_message(audience.value(), m, deps_.gate.gate(), t1, true);
   if (!plan.summary.blocked_reason.empty()) return plan;  // the caller refuses; nothing stored
-  auto scope = deps_.store.scope(org.org.id);
-  for (size_t i = 0; i < plan.rows.size(); i += kPlanChunk) {
-    std::vector<DeliveryRow> chunk(plan.rows.begin() + i,
-                                   plan.rows.begin() + std::min(plan.rows.size(), i + kPlanChunk));
-    if (auto s = scope.put_deliveries(chunk); !s) return s.error();
-  }
+  audience = Audience{};                                  // the plan holds what the run needs
+  Micros t2 = now_micros();
+  if (auto s = deps_.store.scope(org.org.id).put_plan(m.id, plan.entries); !s) return s.error();
+  spdlog::info("message {}: planned {} recipients (audience {} ms, gate {} ms, stored {} ms)", m.id,
+               plan.entries.size(), (t1 - t0) / 1000, (t2 - t1) / 1000, (now_micros() - t2) / 1000);
   return plan;
 }
 
-void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
-                       std::vector<DeliveryRow> rows) {
+void Dispatcher::begin(const std::string& org_id, const std::string& message_id, PendingBlast blast) {
   auto* org = deps_.directory.find(org_id);
   if (!org) return;
   auto run = std::make_unique<Run>();
@@ -176,14 +215,26 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
         pacer_.configure(s->first, {s->second.mps, s->second.daily_cap, 1});
     }
   }
-  for (auto& r : rows) {
-    if (r.state == DeliveryState::kQueued || r.state == DeliveryState::kDeferred) {
-      if (r.next_at > now_micros())
-        run->waiting.emplace(r.next_at, std::move(r));
-      else
-        run->due.push_back(std::move(r));
-    }
+  Micros now = now_micros();
+  auto schedule = [&](int64_t seq, Micros at) {
+    if (at > now)
+      push_waiting(run->waiting, at, seq);
+    else
+      run->due.push_back(seq);
+  };
+  run->plan = std::move(blast.plan);
+  for (size_t i = 0; i < run->plan.size(); ++i) {
+    bool left = i < blast.left.size() && blast.left[i];
+    auto e = run->plan[i];
+    if (!left && e.state == DeliveryState::kQueued) schedule(static_cast<int64_t>(i), e.next_at);
   }
+  for (auto& r : blast.rows) {
+    if (r.state != DeliveryState::kQueued && r.state != DeliveryState::kDeferred) continue;
+    schedule(r.seq, r.next_at);
+    run->rows.emplace(r.seq, std::move(r));
+  }
+  if (!blast.rows.empty()) std::sort(run->due.begin(), run->due.end());
+  run->halted = blast.stopped;
   {
     std::lock_guard lock(mu_);
     runs_[message_id] = std::move(run);
@@ -208,20 +259,31 @@ Status Dispatcher::resume() {
     }
     auto scope = deps_.store.scope(org->org.id);
     for (const auto& id : ids) {
-      std::vector<DeliveryRow> pending, unknown;
+      // Pending: the plan's queued entries without a row, and the rows still queued or deferred.
+      PendingBlast blast;
+      auto head = scope.load_plan(id, &blast.plan);
+      if (!head) return head.error();
+      blast.stopped = head->has_value() && (*head)->stopped;
+      blast.left.assign(blast.plan.size(), false);
+      std::vector<DeliveryRow> unknown;
       auto s = scope.for_each_delivery(id, [&](const DeliveryRow& r) {
+        if (r.seq >= 0 && static_cast<size_t>(r.seq) < blast.left.size()) blast.left[r.seq] = true;
         if (r.state == DeliveryState::kHanding) {
           unknown.push_back(unknown_after_stop(r, now_micros()));
         } else if (!is_final(r.state)) {
-          pending.push_back(r);
+          blast.rows.push_back(r);
         }
         return true;
       });
       if (!s) return s;
       if (auto w = scope.put_deliveries(unknown); !w) return w;
-      spdlog::info("resuming message {}: {} pending, {} unknown after the stop", id, pending.size(),
-                   unknown.size());
-      begin(org->org.id, id, std::move(pending));
+      int64_t in_plan = 0;
+      for (size_t i = 0; i < blast.plan.size(); ++i)
+        in_plan += !blast.left[i] && blast.plan[i].state == DeliveryState::kQueued;
+      spdlog::info(
+          "resuming message {}: {} pending in the plan, {} pending rows, {} unknown after the stop{}", id,
+          in_plan, blast.rows.size(), unknown.size(), blast.stopped ? " (stopping)" : "");
+      begin(org->org.id, id, std::move(blast));
     }
   }
   return Ok{};
@@ -294,7 +356,7 @@ void Dispatcher::start_scheduled() {
         org->messaging.put_message(w, std::move(next));
         return std::function<void()>{};
       });
-      begin(org->org.id, m.id, std::move(plan->rows));
+      begin(org->org.id, m.id, PendingBlast{std::move(plan->entries), {}, {}, false});
     }
   }
 }
@@ -330,9 +392,10 @@ void Dispatcher::loop() {
       bool done = false;
       if (r->halted) {
         if (!r->stop_recorded) {
+          // Those still in the plan are stopped by one mark on it; those that left it get their row.
           std::vector<DeliveryRow> stopped;
-          for (auto& d : r->due) stopped.push_back(std::move(d));
-          for (auto& [at, d] : r->waiting) stopped.push_back(std::move(d));
+          for (auto& [seq, d] : r->rows) stopped.push_back(std::move(d));
+          r->rows.clear();
           r->due.clear();
           r->waiting.clear();
           for (auto& d : stopped) {
@@ -340,7 +403,10 @@ void Dispatcher::loop() {
             d.reason = "the blast was stopped";
             d.updated = now_micros();
           }
-          if (auto s = deps_.store.scope(r->org_id).put_deliveries(stopped); !s)
+          auto scope = deps_.store.scope(r->org_id);
+          if (auto s = scope.stop_plan(r->message.id); !s)
+            spdlog::error("cannot record the stop of message {}: {}", r->message.id, s.error().message);
+          if (auto s = scope.put_deliveries(stopped); !s)
             spdlog::error("cannot record stopped deliveries: {}", s.error().message);
           r->stop_recorded = true;
         }
@@ -413,9 +479,9 @@ bool Dispatcher::prepare_round(Run& run) {
     run.paused = false;
     set_status(run.org_id, m.id, MessageStatus::kSending, "");
   }
-  while (!run.waiting.empty() && run.waiting.begin()->first <= now) {
-    run.due.push_back(std::move(run.waiting.begin()->second));
-    run.waiting.erase(run.waiting.begin());
+  while (!run.waiting.empty() && run.waiting.front().first <= now) {
+    run.due.push_back(run.waiting.front().second);
+    pop_waiting(run.waiting);
   }
   if (run.due.empty()) return false;
 
@@ -426,11 +492,13 @@ bool Dispatcher::prepare_round(Run& run) {
     if (s != org->messaging.senders().end()) n = std::max<size_t>(1, static_cast<size_t>(s->second.mps));
   }
   n = std::min(n, run.due.size());
-  std::vector<DeliveryRow> rows(std::make_move_iterator(run.due.begin()),
-                                std::make_move_iterator(run.due.begin() + static_cast<long>(n)));
+  std::vector<DeliveryRow> rows;
+  rows.reserve(n);
+  for (size_t i = 0; i < n; ++i) rows.push_back(run.take(run.due[i], now));
   run.due.erase(run.due.begin(), run.due.begin() + static_cast<long>(n));
 
-  // What the renderer and the gate need of each person, read once under the lock.
+  // What the renderer and the gate need of each person, read once under the lock; a delivery leaving the
+  // plan takes the person's address on the channel (and its keyed hash) now.
   std::vector<std::optional<std::string>> zips(n);
   std::vector<MergeValues> values(n);
   {
@@ -439,6 +507,13 @@ bool Dispatcher::prepare_round(Run& run) {
       if (const Person* p = org->find_person(rows[i].person_id)) {
         zips[i] = zip_of(*p);
         values[i] = merge_values(*p);
+        if (rows[i].address.empty()) {
+          const auto& address = m.channel == Channel::kEmail ? p->email : p->phone;
+          if (address && !address->empty()) {
+            rows[i].address = *address;
+            rows[i].contact = org->hasher->hash(m.channel, *address);
+          }
+        }
       }
   }
 
@@ -452,6 +527,13 @@ bool Dispatcher::prepare_round(Run& run) {
   auto& gate = deps_.gate.gate();
   for (size_t i = 0; i < n; ++i) {
     auto& r = rows[i];
+    if (r.address.empty()) {  // erased, or no longer has an address on the channel: nobody to ask about
+      r.state = DeliveryState::kSuppressed;
+      r.reason = std::string(m.channel == Channel::kEmail ? kNoEmailAddress : kNoPhoneNumber);
+      r.updated = now;
+      marks.push_back(r);
+      continue;
+    }
     policy::Recipient to{r.address, r.contact, zips[i]};
     policy::Decision d;
     if (m.channel == Channel::kEmail) {
@@ -470,7 +552,10 @@ bool Dispatcher::prepare_round(Run& run) {
   auto scope = deps_.store.scope(run.org_id);
   if (auto s = scope.put_deliveries(marks); !s) {
     spdlog::error("message {}: cannot record a round's marks, pausing: {}", m.id, s.error().message);
-    for (auto& r : rows) run.due.push_front(r);  // nothing was handed over
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it) {  // nothing was handed over: back to the front
+      run.due.push_front(it->seq);
+      run.rows[it->seq] = std::move(*it);
+    }
     return false;
   }
 
@@ -579,7 +664,8 @@ void Dispatcher::record_outcomes(Round& round) {
       else
         outcomes.back() = r;
     } else {
-      run.waiting.emplace(r.next_at, r);
+      push_waiting(run.waiting, r.next_at, r.seq);
+      run.rows[r.seq] = r;
     }
   }
   if (auto s = deps_.store.scope(run.org_id).put_deliveries(outcomes); !s)

@@ -11,6 +11,9 @@
 // or may not have taken it, and sending twice is worse than reporting one unknown (BENCHMARKS/ARCHITECTURE
 // say how many). Queued and deferred ones resume where they were: nobody is skipped.
 //
+// A recipient's delivery is an entry of the blast's plan (store/delivery_plan.h) until it leaves the plan
+// at dispatch; only then is it a `deliveries` row.
+//
 // A blast pauses (status `paused`, deliveries kept) while its organization is suspended or its bulk email is
 // paused, and continues when that is lifted. Scheduled messages start at their time.
 #pragma once
@@ -52,6 +55,15 @@ struct DispatcherOptions {
   int email_round = 256;  // deliveries per round (two transactions per round)
 };
 
+// What a blast has still to send, for begin(): its plan and, after a restart, the deliveries that already
+// left it.
+struct PendingBlast {
+  store::DeliveryPlan plan;  // every recipient, seq = index; empty for a blast planned before migration 5
+  std::vector<bool> left;    // by seq: the delivery has a row (left the plan); empty: none has
+  std::vector<store::DeliveryRow> rows;  // rows still pending (deferred at dispatch), in seq order
+  bool stopped = false;                  // halted before the restart: finish as stopped
+};
+
 // Per-state counts of one message's deliveries.
 struct DeliveryCounts {
   std::map<store::DeliveryState, int64_t> by_state;
@@ -82,15 +94,18 @@ class Dispatcher {
   void start();
   void stop();
 
-  // Starts a blast whose deliveries are durable (called after the commit that set status `sending`).
-  void begin(const std::string& org_id, const std::string& message_id, std::vector<store::DeliveryRow> rows);
-  // DELETE .../send: no further hand-overs; pending deliveries become `stopped`.
+  // Starts a blast whose plan is durable (called after the commit that set status `sending`). The run holds
+  // the plan's compact entries; a round makes DeliveryRows of its deliveries (address and contact hash from
+  // the person, under the organization's lock).
+  void begin(const std::string& org_id, const std::string& message_id, PendingBlast blast);
+  // DELETE .../send: no further hand-overs; pending deliveries become `stopped` (one plan-level mark for
+  // those still in the plan, rows for those that left it).
   void halt(const std::string& org_id, const std::string& message_id);
-  // Counts from the store (every delivery of the message).
+  // Counts from the store (every delivery of the message: the plan's entries and the rows).
   Result<DeliveryCounts> counts(const std::string& org_id, const std::string& message_id);
 
-  // Plans a message and persists its deliveries (in chunks, outside the organization's lock); the caller
-  // then sets the message `sending` and calls begin(). Used by the send endpoint and by scheduled starts.
+  // Plans a message and persists the plan (store/delivery_plan.h, outside the organization's lock); the
+  // caller then sets the message `sending` and calls begin(). Used by the send endpoint and scheduled starts.
   Result<Plan> plan_and_store(people::OrgState& org, const Message& m);
 
  private:

@@ -1,5 +1,8 @@
 #include "messaging/planner.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "messaging/audience.h"
 #include "messaging/render.h"
 #include "policy/sms_segments.h"
@@ -33,6 +36,56 @@ std::optional<std::string> zip_of(const Person& p) {
   return std::nullopt;
 }
 
+void Audience::reserve(size_t people, size_t text_bytes) {
+  people_.reserve(people);
+  text_.reserve(text_bytes);
+}
+
+void Audience::add(std::string_view person_id, const std::optional<std::string>& address,
+                   const std::optional<std::string>& zip, MergeValues values) {
+  Span s;
+  s.at = static_cast<uint32_t>(text_.size());
+  s.id = static_cast<uint32_t>(person_id.size());
+  text_.append(person_id);
+  s.has_address = address.has_value();
+  if (address) {
+    s.address = static_cast<uint32_t>(address->size());
+    text_.append(*address);
+  }
+  s.has_zip = zip.has_value();
+  if (zip) {
+    s.zip = static_cast<uint32_t>(zip->size());
+    text_.append(*zip);
+  }
+  people_.push_back(s);
+  if (!values.fields.empty() || !values_.empty()) {
+    values_.resize(people_.size());
+    values_.back() = std::move(values);
+  }
+}
+
+std::string_view Audience::person_id(size_t i) const {
+  const Span& s = people_[i];
+  return std::string_view(text_).substr(s.at, s.id);
+}
+
+std::optional<std::string_view> Audience::address(size_t i) const {
+  const Span& s = people_[i];
+  if (!s.has_address) return std::nullopt;
+  return std::string_view(text_).substr(s.at + s.id, s.address);
+}
+
+std::optional<std::string_view> Audience::zip(size_t i) const {
+  const Span& s = people_[i];
+  if (!s.has_zip) return std::nullopt;
+  return std::string_view(text_).substr(s.at + s.id + s.address, s.zip);
+}
+
+const MergeValues& Audience::values(size_t i) const {
+  static const MergeValues kNone;
+  return i < values_.size() ? values_[i] : kNone;
+}
+
 Result<Audience> snapshot_audience(const people::OrgState& org, const Message& m) {
   auto people = resolve_audience(org, m);
   if (!people) return people.error();
@@ -41,79 +94,129 @@ Result<Audience> snapshot_audience(const people::OrgState& org, const Message& m
   a.hasher = org.hasher;
   auto view = org.messaging.gate_view();
   a.brand = view ? view->brand_name : org.org.name;
-  a.people.reserve(people->size());
+  bool email = m.channel == Channel::kEmail;
+  a.reserve(people->size(), people->size() * 72);
   for (const Person* p : people.value())
-    a.people.push_back({p->id, m.channel == Channel::kEmail ? p->email : p->phone, zip_of(*p),
-                        m.channel == Channel::kSms ? merge_values(*p) : MergeValues{}});
+    a.add(p->id, email ? p->email : p->phone, zip_of(*p), email ? MergeValues{} : merge_values(*p));
   return a;
 }
 
-Plan plan_message(const Audience& audience, const Message& m, const policy::Gate& gate, Micros now,
-                  bool keep_rows) {
-  Plan plan;
-  auto& sum = plan.summary;
-  sum.targeted = static_cast<int64_t>(audience.people.size());
-  if (m.channel == Channel::kSms) {
-    auto seg = policy::count_segments(m.body);
-    sum.sms_segments = seg.segments;
-    sum.sms_encoding = seg.encoding == policy::SmsEncoding::kGsm7 ? "GSM-7" : "UCS-2";
-  }
-  std::string from_domain = m.sender_domain();
-  if (keep_rows) plan.rows.reserve(audience.people.size());
-  int64_t seq = 0;
-  for (const Candidate& p : audience.people) {
-    store::DeliveryRow row;
-    row.message_id = m.id;
-    row.seq = seq++;
-    row.person_id = p.person_id;
-    row.channel = m.channel;
-    row.updated = now;
-    const auto& address = p.address;
-    policy::Decision d;
+namespace {
+
+// Audiences smaller than this are planned on one thread: starting threads would cost more than it saves.
+constexpr size_t kPerThread = 20'000;
+
+// One thread's share of a plan: audience members [begin, end). The counts by reason are kept in `excluded`
+// and `waiting`, keyed by the reason codes' static names (no string made per recipient), not in `sum`'s maps.
+struct Part {
+  PlanSummary sum;
+  std::map<std::string_view, int64_t> excluded, waiting;
+  store::DeliveryPlan entries;
+};
+
+void plan_part(const Audience& a, const Message& m, const policy::Gate& gate, Micros now, bool keep,
+               int64_t targeted, size_t begin, size_t end, Part& part) {
+  auto& sum = part.sum;
+  // One outbound value reused for every recipient, so planning allocates nothing per person but the gate's
+  // own decision.
+  policy::OutboundEmail email{a.org_id, {}, policy::MessageKind::kBlast, m.sender_domain()};
+  policy::OutboundSms text{a.org_id,     {}, policy::MessageKind::kBlast, m.marketing, targeted,
+                           m.sms_sender, {}};
+  policy::Recipient& to = m.channel == Channel::kEmail ? email.to : text.to;
+  if (keep) part.entries.reserve(end - begin, (end - begin) * 36);
+  for (size_t i = begin; i < end; ++i) {
+    auto address = a.address(i);
+    store::DeliveryState state = store::DeliveryState::kQueued;
+    std::string_view reason;
+    Micros next_at = now;
     if (!address) {
-      row.state = store::DeliveryState::kSuppressed;
-      row.reason = std::string(m.channel == Channel::kEmail ? kNoEmailAddress : kNoPhoneNumber);
+      state = store::DeliveryState::kSuppressed;
+      reason = m.channel == Channel::kEmail ? kNoEmailAddress : kNoPhoneNumber;
     } else {
-      row.address = *address;
-      row.contact = audience.hasher->hash(m.channel, *address);
-      policy::Recipient to{*address, row.contact, p.zip};
+      to.address.assign(*address);
+      to.contact = a.hasher->hash(m.channel, *address);
+      if (auto zip = a.zip(i))
+        to.zip.emplace(*zip);
+      else
+        to.zip.reset();
+      policy::Decision d;
       if (m.channel == Channel::kEmail) {
-        d = gate.plan(policy::OutboundEmail{audience.org_id, to, policy::MessageKind::kBlast, from_domain});
+        d = gate.plan(email);
       } else {
-        std::string body = render_sms(m.body, audience.brand, true, p.values);
-        d = gate.plan(policy::OutboundSms{audience.org_id, to, policy::MessageKind::kBlast, m.marketing,
-                                          sum.targeted, m.sms_sender, body});
+        text.body = render_sms(m.body, a.brand, true, a.values(i));
+        d = gate.plan(text);
       }
-      row.reason = std::string(policy::reason_name(d.reason));
+      reason = policy::reason_name(d.reason);
       switch (d.kind) {
         case policy::Kind::kSend:
-          row.state = store::DeliveryState::kQueued;
-          row.next_at = now;
-          row.reason.clear();
+          reason = {};
           ++sum.sendable;
           break;
         case policy::Kind::kDeferUntil:
-          row.state = store::DeliveryState::kQueued;
-          row.next_at = d.defer_until.value_or(now);
+          next_at = d.defer_until.value_or(now);
           ++sum.deferred;
-          ++sum.waiting[row.reason];
-          sum.deferred_until_latest = std::max(sum.deferred_until_latest, row.next_at);
+          ++part.waiting[reason];
+          sum.deferred_until_latest = std::max(sum.deferred_until_latest, next_at);
           break;
         case policy::Kind::kSuppress:
-          row.state = store::DeliveryState::kSuppressed;
+          state = store::DeliveryState::kSuppressed;
           break;
         case policy::Kind::kBlock:
-          row.state = store::DeliveryState::kBlocked;
+          state = store::DeliveryState::kBlocked;
           if (is_message_level(d.reason) && sum.blocked_reason.empty()) {
-            sum.blocked_reason = row.reason;
+            sum.blocked_reason = std::string(reason);
             sum.blocked_sentence = d.sentence;
           }
           break;
       }
     }
-    if (row.state == store::DeliveryState::kSuppressed || row.state == store::DeliveryState::kBlocked)
-      ++sum.excluded[row.reason];
-    if (keep_rows) plan.rows.push_back(std::move(row));
+    if (state != store::DeliveryState::kQueued) ++part.excluded[reason];
+    if (keep) part.entries.add(a.person_id(i), state, reason, next_at);
+  }
+}
+
+}  // namespace
+
+Plan plan_message(const Audience& audience, const Message& m, const policy::Gate& gate, Micros now,
+                  bool keep_entries) {
+  Plan plan;
+  auto& sum = plan.summary;
+  size_t n = audience.size();
+  sum.targeted = static_cast<int64_t>(n);
+  if (m.channel == Channel::kSms) {
+    auto seg = policy::count_segments(m.body);
+    sum.sms_segments = seg.segments;
+    sum.sms_encoding = seg.encoding == policy::SmsEncoding::kGsm7 ? "GSM-7" : "UCS-2";
+  }
+  size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+  threads = std::max<size_t>(1, std::min(threads, n / kPerThread));
+  std::vector<Part> parts(threads);
+  {
+    std::vector<std::thread> helpers;
+    for (size_t t = 1; t < threads; ++t)
+      helpers.emplace_back([&, t] {
+        plan_part(audience, m, gate, now, keep_entries, sum.targeted, n * t / threads, n * (t + 1) / threads,
+                  parts[t]);
+      });
+    plan_part(audience, m, gate, now, keep_entries, sum.targeted, 0, n / threads, parts[0]);
+    for (auto& h : helpers) h.join();
+  }
+  // In audience order, so the message-level refusal reported is the first recipient's.
+  for (auto& p : parts) {
+    sum.sendable += p.sum.sendable;
+    sum.deferred += p.sum.deferred;
+    sum.deferred_until_latest = std::max(sum.deferred_until_latest, p.sum.deferred_until_latest);
+    if (sum.blocked_reason.empty()) {
+      sum.blocked_reason = std::move(p.sum.blocked_reason);
+      sum.blocked_sentence = std::move(p.sum.blocked_sentence);
+    }
+    for (const auto& [r, c] : p.excluded) sum.excluded[std::string(r)] += c;
+    for (const auto& [r, c] : p.waiting) sum.waiting[std::string(r)] += c;
+    if (!keep_entries) continue;
+    if (plan.entries.empty())
+      plan.entries = std::move(p.entries);
+    else
+      plan.entries.append(p.entries);
   }
   return plan;
 }

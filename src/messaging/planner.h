@@ -4,7 +4,9 @@
 // blast can both say exactly who was left out and why (DESIGN invariant "every exclusion explained").
 //
 // In two steps, because the gate's consent facts take the organization's lock themselves:
-// snapshot_audience under the organization's lock (shared), then plan_message without it.
+// snapshot_audience under the organization's lock (shared), then plan_message without it. The plan is
+// compact (store/delivery_plan.h): person, planned state, reason, next_at per recipient; the address and
+// contact hash are the person's again when a delivery leaves the plan at dispatch.
 #pragma once
 
 #include <map>
@@ -15,6 +17,7 @@
 #include "messaging/render.h"
 #include "people/directory.h"
 #include "policy/gate.h"
+#include "store/delivery_plan.h"
 #include "store/store.h"
 
 namespace tocsin::messaging {
@@ -39,28 +42,42 @@ struct PlanSummary {
 
 struct Plan {
   PlanSummary summary;
-  std::vector<store::DeliveryRow> rows;  // seq from 0 in audience order; empty when !keep_rows
+  store::DeliveryPlan entries;  // every recipient, seq = index in audience order; empty when !keep_entries
 };
 
-// One targeted person as the planner and renderer need them.
-struct Candidate {
-  std::string person_id;
-  std::optional<std::string> address;  // on the message's channel
-  std::optional<std::string> zip;
-  MergeValues values;
-};
-
-struct Audience {
+// The targeted people as the planner and renderer need them, copied under the organization's lock into one
+// buffer: a million recipients are a million small records, not three million strings.
+class Audience {
+ public:
   std::string org_id, brand;
   const ContactHasher* hasher = nullptr;
-  std::vector<Candidate> people;
+
+  void reserve(size_t people, size_t text_bytes);
+  // `values` only for texts (email merges at hand-over, from the person).
+  void add(std::string_view person_id, const std::optional<std::string>& address,
+           const std::optional<std::string>& zip, MergeValues values);
+  size_t size() const { return people_.size(); }
+  std::string_view person_id(size_t i) const;
+  std::optional<std::string_view> address(size_t i) const;  // on the message's channel
+  std::optional<std::string_view> zip(size_t i) const;
+  const MergeValues& values(size_t i) const;
+
+ private:
+  struct Span {
+    uint32_t at = 0, id = 0, address = 0, zip = 0;  // lengths, back to back in text_ from `at`
+    bool has_address = false, has_zip = false;
+  };
+  std::string text_;
+  std::vector<Span> people_;
+  std::vector<MergeValues> values_;  // empty, or one per person
 };
 
 // Call with the organization's lock held (shared).
 Result<Audience> snapshot_audience(const people::OrgState& org, const Message& m);
-// Call without it.
+// Call without it. Large audiences are planned on several threads (Gate::plan is const and thread-safe);
+// the result is the same as on one, in audience order.
 Plan plan_message(const Audience& audience, const Message& m, const policy::Gate& gate, Micros now,
-                  bool keep_rows);
+                  bool keep_entries);
 
 // The US ZIP of a person's first US postal address, for quiet hours.
 std::optional<std::string> zip_of(const Person& p);

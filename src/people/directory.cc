@@ -12,7 +12,7 @@ Status OrgState::load(store::OrgScope scope) {
     person_order.push_back(p.id);
     for (const auto& id : p.identifiers) person_by_identifier[id] = p.id;
     std::string id = p.id;
-    people.emplace(std::move(id), std::move(p));
+    people_in_order.push_back(&people.emplace(std::move(id), std::move(p)).first->second);
   }
   for (const auto& cp : s.contact_points) person_by_contact[cp.hash] = cp.person_id;
   for (auto& t : s.tags) {

@@ -50,8 +50,10 @@ class OrgState {
   Org org;
   const ContactHasher* hasher;
 
-  // People in creation order (ids) and by id.
+  // People in creation order (ids, and the same people as pointers for walks that would otherwise look
+  // each id up: a blast's audience) and by id. People are never removed and map nodes never move.
   std::vector<std::string> person_order;
+  std::vector<const Person*> people_in_order;
   std::unordered_map<std::string, Person> people;
   ByContact<std::string> person_by_contact;  // email and phone hashes (the channel is part of the hash)
   std::unordered_map<std::string, std::string> person_by_identifier;  // foreign "system:id"

@@ -135,7 +135,9 @@ Person& create_person(OrgState& org, Micros now) {
   p.created = p.modified = now;
   org.person_order.push_back(p.id);
   std::string id = p.id;
-  return org.people.emplace(std::move(id), std::move(p)).first->second;
+  Person& created = org.people.emplace(std::move(id), std::move(p)).first->second;
+  org.people_in_order.push_back(&created);
+  return created;
 }
 
 void add_tags(OrgState& org, store::WriteBatch::OrgWrites& w, const Person& p,

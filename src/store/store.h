@@ -121,6 +121,14 @@ struct DeliveryGroup {
   int64_t count = 0, opened = 0, clicked = 0, unsubscribed = 0;
 };
 
+class DeliveryPlan;  // store/delivery_plan.h
+
+// What the store keeps of a blast's plan besides its entries.
+struct PlanHead {
+  int64_t entries = 0;
+  bool stopped = false;  // the blast was stopped: queued entries without a row are `stopped`
+};
+
 // A soft bounce (4.x.x, 5.2.1, 5.2.2) of one delivery to one contact point, kept until the address is
 // marked bouncing (messaging/mail_ingest.h: three spanning 72 h). One row per delivery however many
 // reports it draws.
@@ -300,6 +308,11 @@ class Store {
   virtual Result<DeliveryTally> delivery_tally(const std::string& org_id, const std::string& message_id) = 0;
   virtual Result<std::vector<DeliveryGroup>> delivery_groups(const std::string& org_id,
                                                              const std::string& message_id) = 0;
+  virtual Status put_plan(const std::string& org_id, const std::string& message_id,
+                          const DeliveryPlan& plan) = 0;
+  virtual Result<std::optional<PlanHead>> load_plan(const std::string& org_id, const std::string& message_id,
+                                                    DeliveryPlan* into) = 0;
+  virtual Status stop_plan(const std::string& org_id, const std::string& message_id) = 0;
   virtual Status add_soft_bounce(const std::string& org_id, const SoftBounceRow& row) = 0;
   virtual Result<std::vector<SoftBounceRow>> soft_bounces(const std::string& org_id, Channel channel,
                                                           const ContactHash& contact) = 0;
@@ -321,13 +334,13 @@ class OrgScope {
   }
   Result<std::string> disclosure_text(const std::string& hash) { return store_->disclosure_text(hash); }
 
-  // Delivery state is written outside group commits: a blast writes it in its own transactions (chunks of
-  // a plan, a dispatch round's marks and outcomes), insert-or-replace by (message_id, seq), durable on
-  // return.
+  // Delivery state is written outside group commits: a blast writes it in its own transactions (its plan,
+  // a dispatch round's marks and outcomes), insert-or-replace by (message_id, seq), durable on return.
   Status put_deliveries(const std::vector<DeliveryRow>& rows) {
     return store_->put_deliveries(org_id_, rows);
   }
-  // One message's deliveries in seq order, until fn returns false.
+  // One message's rows in seq order, until fn returns false: for a planned blast, the deliveries that left
+  // the plan (the others are its entries, load_plan).
   Status for_each_delivery(const std::string& message_id, const std::function<bool(const DeliveryRow&)>& fn) {
     return store_->for_each_delivery(org_id_, message_id, fn);
   }
@@ -352,9 +365,25 @@ class OrgScope {
   Result<DeliveryTally> delivery_tally(const std::string& message_id) {
     return store_->delivery_tally(org_id_, message_id);
   }
+  // Statistics: the rows' groups, and for a message with a plan its entries that have no row
+  // (store/delivery_plan.h combine_groups), in one read snapshot.
   Result<std::vector<DeliveryGroup>> delivery_groups(const std::string& message_id) {
     return store_->delivery_groups(org_id_, message_id);
   }
+
+  // A blast's plan (store/delivery_plan.h): every recipient in seq order, in chunks, with its counts by
+  // state and reason; one durable transaction, replacing an earlier plan of the message.
+  Status put_plan(const std::string& message_id, const DeliveryPlan& plan) {
+    return store_->put_plan(org_id_, message_id, plan);
+  }
+  // The plan's head, appending its entries to `into` unless null; nullopt when the message has no plan (it
+  // was planned before migration 5, with a row per recipient, or never sent).
+  Result<std::optional<PlanHead>> load_plan(const std::string& message_id, DeliveryPlan* into) {
+    return store_->load_plan(org_id_, message_id, into);
+  }
+  // Halting a blast: its queued entries without a row are `stopped` from now on (statistics, resume), so a
+  // halt needs no row per pending recipient. No plan: nothing to do.
+  Status stop_plan(const std::string& message_id) { return store_->stop_plan(org_id_, message_id); }
   // Inserts a soft bounce; a second one for the same delivery and contact is ignored.
   Status add_soft_bounce(const SoftBounceRow& row) { return store_->add_soft_bounce(org_id_, row); }
   // One contact point's soft bounces, oldest first.

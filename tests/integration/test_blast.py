@@ -144,3 +144,34 @@ def test_kill_mid_blast_then_restart_sends_nobody_twice_and_skips_nobody(tmp_pat
     assert stats["sent"] + stats["tocsin:unknown"] == 200, stats
     assert len(set(recipients)) >= stats["sent"]
     assert stats["tocsin:unknown"] <= 256
+
+
+def test_stop_mid_blast_stops_the_rest_and_a_restart_sends_nothing_more(tmp_path, smtp_sink, local_dns):
+    """DELETE .../send: the recipients still in the plan become `stopped` without a row each (the plan is marked
+    stopped), the statistics still account for every recipient, and a restart neither resumes nor re-sends. Two
+    rounds of 256 are in flight at the stop and finish; 800 recipients leave some that never left the plan."""
+    people = 800
+    srv, org, c, sink, dns, tag_href = setup_server(tmp_path, smtp_sink, local_dns, people=people, per_second=100)
+    mid = create_message(c, tag_href)
+    assert c.post(f"messages/{mid}/send", json={}).status_code == 200
+    deadline = time.time() + 30
+    while len(list(sink.dump_dir.iterdir())) < 20 and time.time() < deadline:
+        time.sleep(0.05)
+    assert c.delete(f"messages/{mid}/send").status_code == 200
+    m = wait_status(c, mid, "stopped")
+    stats = m["statistics"]
+    assert stats["tocsin:stopped"] > 0 and stats["tocsin:queued"] == 0, stats
+    assert stats["sent"] + stats["tocsin:stopped"] + stats["tocsin:failed"] == people, stats
+    assert stats["tocsin:excluded"] == {"not_subscribed": 1}, stats
+    time.sleep(0.5)
+    sent = len(sink.messages())
+    assert sent == stats["sent"], (sent, stats)
+    srv.stop()
+    srv.start()
+    try:
+        time.sleep(2)
+        again = c.get(f"messages/{mid}").json()
+    finally:
+        srv.stop()
+    assert again["status"] == "stopped" and again["statistics"] == stats, (again, stats)
+    assert len(sink.messages()) == sent

@@ -10,6 +10,7 @@ import time
 
 import requests
 
+import delivery_plan
 from sms_setup import (SECRET, SENDER, STOP_CONFIRMATION, kannel_and_tocsin, phone_texts, sms_status,
                        texts_to, wait_until)
 from tocsin_server import an_id
@@ -44,14 +45,13 @@ def stop_like_smsbox(port: int, phone: str, mo_id: str) -> requests.Response:
 
 
 def deliveries(srv, mid: str) -> dict[str, dict]:
-    """The message's delivery rows by number, read from the store (a read-only connection beside the server)."""
+    """Every recipient of the message by number, read from the store (a read-only connection beside the server):
+    its delivery row, or its entry in the blast's plan while its delivery has not left it."""
     db = sqlite3.connect(f"file:{srv.db_path}?mode=ro", uri=True, timeout=10)
     try:
-        rows = db.execute("SELECT seq, address, state, reason, handed_at FROM deliveries WHERE message_id = ?",
-                          (mid,)).fetchall()
+        return delivery_plan.recipients(db, mid, "p")
     finally:
         db.close()
-    return {a: {"seq": s, "state": st, "reason": r, "handed_at": h} for s, a, st, r, h in rows}
 
 
 def wait_sent(c, mid: str, log) -> dict:

@@ -92,6 +92,23 @@ CREATE TABLE soft_bounces (
 -- A one-click unsubscribe names (message, person): this finds the delivery to count it in the statistics.
 CREATE INDEX deliveries_by_person ON deliveries (org_id, message_id, person_id);
 )SQL"},
+      {5, "blast plans: every recipient's planned state in chunks; rows only once a delivery leaves the plan",
+       R"SQL(
+-- A blast's plan (store/delivery_plan.h): each recipient in audience order (seq = index) with the planned
+-- state (queued with next_at, suppressed, blocked) and the reason, in chunks of encoded entries. A
+-- `deliveries` row is written only when a delivery leaves the plan (handing, a refusal or deferral at
+-- dispatch, stopped); until then the entry is its state.
+CREATE TABLE delivery_plans (
+  org_id TEXT NOT NULL, message_id TEXT NOT NULL, entries INTEGER NOT NULL, stopped INTEGER NOT NULL,
+  created INTEGER NOT NULL, PRIMARY KEY (org_id, message_id)) WITHOUT ROWID;
+-- The plan's counts by state and reason, so statistics never read the entries.
+CREATE TABLE delivery_plan_groups (
+  org_id TEXT NOT NULL, message_id TEXT NOT NULL, state INTEGER NOT NULL, reason TEXT NOT NULL,
+  count INTEGER NOT NULL, PRIMARY KEY (org_id, message_id, state, reason)) WITHOUT ROWID;
+CREATE TABLE delivery_plan_chunks (
+  org_id TEXT NOT NULL, message_id TEXT NOT NULL, chunk INTEGER NOT NULL, entries BLOB NOT NULL,
+  PRIMARY KEY (org_id, message_id, chunk));
+)SQL"},
   };
   return kMigrations;
 }

@@ -13,6 +13,7 @@
 #include "actions/action_codec.h"
 #include "core/person_codec.h"
 #include "core/text.h"
+#include "store/delivery_plan.h"
 #include "store/migrations/migrations.h"
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/statement.h"
@@ -93,6 +94,10 @@ StoredLedgerEntry read_ledger_row(const Statement& q) {
   e.hash = q.text(20);
   return s;
 }
+
+// Entries per stored plan chunk (~700 KB): big enough that a 1,000,000-recipient plan is 62 inserts, small
+// enough that no single value approaches SQLite's limits.
+constexpr size_t kPlanChunkEntries = 16384;
 
 constexpr const char* kDeliveryColumns =
     "org_id, message_id, seq, person_id, channel, contact_hash, address, state, reason, attempts, next_at, "
@@ -346,22 +351,89 @@ class SqliteStore final : public Store {
   Result<std::vector<DeliveryGroup>> delivery_groups(const std::string& org_id,
                                                      const std::string& message_id) override {
     std::lock_guard lock(read_mu_);
-    Statement q(reader_,
-                "SELECT state, CASE WHEN state IN (?, ?) THEN reason ELSE '' END AS grouped, count(*), "
-                "count(*) FILTER (WHERE events & ?), count(*) FILTER (WHERE events & ?), "
-                "count(*) FILTER (WHERE events & ?) "
-                "FROM deliveries WHERE org_id = ? AND message_id = ? GROUP BY state, grouped");
-    q.bind(1, int64_t{static_cast<int>(DeliveryState::kSuppressed)})
-        .bind(2, int64_t{static_cast<int>(DeliveryState::kBlocked)});
-    q.bind(3, int64_t{kOpened}).bind(4, int64_t{kClicked}).bind(5, int64_t{kUnsubscribed});
-    q.bind(6, org_id).bind(7, message_id);
-    std::vector<DeliveryGroup> out;
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW)
-      out.push_back({static_cast<DeliveryState>(q.integer(0)), std::string(q.text(1)), q.integer(2),
-                     q.integer(3), q.integer(4), q.integer(5)});
-    if (rc != SQLITE_DONE) return internal_error("delivery counts failed: " + reader_.last_error());
-    return out;
+    (void)reader_.exec("BEGIN");  // the plan's counts and the rows that left it, from one snapshot
+    auto rows = row_groups(org_id, message_id);
+    auto head = read_plan_head(org_id, message_id);
+    std::vector<DeliveryGroup> plan;
+    if (rows && head && *head) {
+      Statement q(
+          reader_,
+          "SELECT state, reason, count FROM delivery_plan_groups WHERE org_id = ? AND message_id = ?");
+      q.bind(1, org_id).bind(2, message_id);
+      while (q.step() == SQLITE_ROW)
+        plan.push_back(
+            {static_cast<DeliveryState>(q.integer(0)), std::string(q.text(1)), q.integer(2), 0, 0, 0});
+    }
+    (void)reader_.exec("COMMIT");
+    if (!rows) return rows.error();
+    if (!head) return head.error();
+    if (!*head) return rows;
+    return combine_groups(plan, (*head)->stopped, rows.value());
+  }
+
+  Status put_plan(const std::string& org_id, const std::string& message_id,
+                  const DeliveryPlan& plan) override {
+    auto groups = plan_groups(plan);
+    return write_transaction([&] {
+      for (const char* table : {"delivery_plans", "delivery_plan_groups", "delivery_plan_chunks"}) {
+        std::string sql = std::string("DELETE FROM ") + table + " WHERE org_id = ? AND message_id = ?";
+        Statement del(writer_, sql.c_str());
+        if (!del.bind(1, org_id).bind(2, message_id).run()) return false;
+      }
+      Statement head(writer_,
+                     "INSERT INTO delivery_plans (org_id, message_id, entries, stopped, created) "
+                     "VALUES (?,?,?,0,?)");
+      head.bind(1, org_id)
+          .bind(2, message_id)
+          .bind(3, static_cast<int64_t>(plan.size()))
+          .bind(4, now_micros());
+      if (!head.run()) return false;
+      for (const auto& g : groups) {
+        Statement q(writer_,
+                    "INSERT INTO delivery_plan_groups (org_id, message_id, state, reason, count) "
+                    "VALUES (?,?,?,?,?)");
+        q.bind(1, org_id).bind(2, message_id).bind(3, int64_t{static_cast<int>(g.state)}).bind(4, g.reason);
+        if (!q.bind(5, g.count).run()) return false;
+      }
+      Statement chunk(
+          writer_, "INSERT INTO delivery_plan_chunks (org_id, message_id, chunk, entries) VALUES (?,?,?,?)");
+      for (size_t i = 0, n = 0; i < plan.size(); i += kPlanChunkEntries, ++n) {
+        std::string blob = plan.encode(i, i + kPlanChunkEntries);
+        chunk.reset().bind(1, org_id).bind(2, message_id).bind(3, static_cast<int64_t>(n));
+        if (!chunk.bind_blob(4, blob.data(), blob.size()).run()) return false;
+      }
+      return true;
+    });
+  }
+
+  Result<std::optional<PlanHead>> load_plan(const std::string& org_id, const std::string& message_id,
+                                            DeliveryPlan* into) override {
+    std::lock_guard lock(read_mu_);
+    (void)reader_.exec("BEGIN");
+    auto head = read_plan_head(org_id, message_id);
+    if (head && *head && into) {
+      Statement q(
+          reader_,
+          "SELECT entries FROM delivery_plan_chunks WHERE org_id = ? AND message_id = ? ORDER BY chunk");
+      q.bind(1, org_id).bind(2, message_id);
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW)
+        if (!into->decode_append(q.blob(0))) {
+          rc = SQLITE_CORRUPT;
+          break;
+        }
+      if (rc != SQLITE_DONE || static_cast<int64_t>(into->size()) != (*head)->entries)
+        head = internal_error("the delivery plan of message " + message_id + " cannot be read");
+    }
+    (void)reader_.exec("COMMIT");
+    return head;
+  }
+
+  Status stop_plan(const std::string& org_id, const std::string& message_id) override {
+    return write_transaction([&] {
+      Statement q(writer_, "UPDATE delivery_plans SET stopped = 1 WHERE org_id = ? AND message_id = ?");
+      return q.bind(1, org_id).bind(2, message_id).run();
+    });
   }
 
   Status add_soft_bounce(const std::string& org_id, const SoftBounceRow& r) override {
@@ -403,6 +475,37 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // The rows' part of delivery_groups (reader_, under read_mu_). Counted in the database so a
+  // 1,000,000-row blast's statistics do not copy every row into the process.
+  Result<std::vector<DeliveryGroup>> row_groups(const std::string& org_id, const std::string& message_id) {
+    Statement q(reader_,
+                "SELECT state, CASE WHEN state IN (?, ?) THEN reason ELSE '' END AS grouped, count(*), "
+                "count(*) FILTER (WHERE events & ?), count(*) FILTER (WHERE events & ?), "
+                "count(*) FILTER (WHERE events & ?) "
+                "FROM deliveries WHERE org_id = ? AND message_id = ? GROUP BY state, grouped");
+    q.bind(1, int64_t{static_cast<int>(DeliveryState::kSuppressed)})
+        .bind(2, int64_t{static_cast<int>(DeliveryState::kBlocked)});
+    q.bind(3, int64_t{kOpened}).bind(4, int64_t{kClicked}).bind(5, int64_t{kUnsubscribed});
+    q.bind(6, org_id).bind(7, message_id);
+    std::vector<DeliveryGroup> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+      out.push_back({static_cast<DeliveryState>(q.integer(0)), std::string(q.text(1)), q.integer(2),
+                     q.integer(3), q.integer(4), q.integer(5)});
+    if (rc != SQLITE_DONE) return internal_error("delivery counts failed: " + reader_.last_error());
+    return out;
+  }
+
+  // reader_, under read_mu_.
+  Result<std::optional<PlanHead>> read_plan_head(const std::string& org_id, const std::string& message_id) {
+    Statement q(reader_, "SELECT entries, stopped FROM delivery_plans WHERE org_id = ? AND message_id = ?");
+    q.bind(1, org_id).bind(2, message_id);
+    int rc = q.step();
+    if (rc == SQLITE_ROW) return std::optional<PlanHead>(PlanHead{q.integer(0), q.integer(1) != 0});
+    if (rc != SQLITE_DONE) return internal_error("delivery plan read failed: " + reader_.last_error());
+    return std::optional<PlanHead>{};
+  }
+
   // Runs `body` (statements on writer_) in one durable transaction; rolls back if it returns false.
   template <typename Body>
   Status write_transaction(Body body) {
