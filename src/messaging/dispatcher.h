@@ -128,12 +128,12 @@ class Dispatcher {
   MailLinks links_;
   sms::Pacer pacer_;
   std::mutex mu_;
-  std::condition_variable cv_;                         // the dispatcher thread: a round finished, or stop
-  std::condition_variable work_cv_;                    // the workers: a round was queued, or stop
-  std::map<std::string, std::unique_ptr<Run>> runs_;   // by message id
+  std::condition_variable cv_;                        // the dispatcher thread: a round finished, or stop
+  std::condition_variable work_cv_;                   // the workers: a round was queued, or stop
+  std::map<std::string, std::unique_ptr<Run>> runs_;  // by message id
   // Per channel (index: Channel): rounds with deliveries not yet taken by one of that channel's workers.
   std::deque<std::shared_ptr<Round>> handover_queue_[2];
-  std::vector<std::shared_ptr<Round>> finished_;       // rounds whose deliveries are all handed over
+  std::vector<std::shared_ptr<Round>> finished_;  // rounds whose deliveries are all handed over
   bool stopping_ = false;
   std::thread thread_;
   std::vector<std::thread> workers_;  // persistent: options_.email_handover_threads + sms_handover_threads
