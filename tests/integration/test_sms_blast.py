@@ -24,6 +24,13 @@ def number(i: int) -> str:
     return f"+1212555{1000 + i:04d}"  # New York numbers (see sms_setup: the server's clock is daytime there)
 
 
+def tag_texters(c, n: int) -> None:
+    """Tag "texters" with n subscribed numbers: number(0) .. number(n - 1)."""
+    assert c.post("tags", json={"name": "texters"}).status_code == 200
+    for i in range(n):
+        c.signup(phone=number(i)[1:], phone_status="subscribed", tags=["texters"])
+
+
 def tag_href(c, name: str) -> str:
     tag = next(t for t in c.get("tags").json()["_embedded"]["osdi:tags"] if t["name"] == name)
     return tag["_links"]["self"]["href"]
@@ -65,9 +72,7 @@ def test_text_blast_preflight_delivery_and_receipts(tmp_path):
         k.phone()
         c = srv.client(org["api_key"])
         log = lambda: srv.log_tail() + k.logs()  # noqa: E731
-        assert c.post("tags", json={"name": "texters"}).status_code == 200
-        for i in range(12):
-            c.signup(phone=number(i)[1:], phone_status="subscribed", tags=["texters"])
+        tag_texters(c, 12)
         c.signup(phone=number(12)[1:], phone_status="unsubscribed", tags=["texters"])
         stopped = an_id(c.signup(phone=number(13)[1:], phone_status="subscribed", tags=["texters"]))
         assert stop_like_smsbox(srv.port, number(13), "mo-before").status_code == 200
@@ -175,9 +180,7 @@ def test_segments_are_those_of_the_text_as_sent_and_a_text_over_the_limit_is_ref
         k.phone()
         c = srv.client(org["api_key"])
         log = lambda: srv.log_tail() + k.logs()  # noqa: E731
-        assert c.post("tags", json={"name": "texters"}).status_code == 200
-        for i in range(5):
-            c.signup(phone=number(i)[1:], phone_status="subscribed", tags=["texters"])
+        tag_texters(c, 5)
         href = tag_href(c, "texters")
 
         too_long = create_text(c, href, long_body)

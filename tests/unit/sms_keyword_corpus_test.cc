@@ -40,18 +40,11 @@ std::vector<Labelled> read_corpus(const std::string& name) {
   return out;
 }
 
+// The corpus's class names for the classifier's kinds.
 std::string class_of(const InboundIntent& i) {
-  switch (i.kind) {
-    case InboundIntent::Kind::kOptOut:
-      return "stop";
-    case InboundIntent::Kind::kOptIn:
-      return "start";
-    case InboundIntent::Kind::kHelp:
-      return "help";
-    case InboundIntent::Kind::kNone:
-      break;
-  }
-  return "none";
+  static const std::map<std::string_view, std::string> kClass = {
+      {"opt_out", "stop"}, {"opt_in", "start"}, {"help", "help"}, {"none", "none"}};
+  return kClass.at(kind_name(i.kind));
 }
 
 // Classifies the corpus, prints precision and recall per class, and asserts every line.
