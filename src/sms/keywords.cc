@@ -77,7 +77,7 @@ constexpr const char* kSlogans = R"((?i)\bstop\s+(?:the|a|an|line|us|them|him|he
 constexpr const char* kRevocation =
     // "stop texting me", "quit texting", "stop the messages", "end all texts", "cancel my subscription"
     R"((?i)\b(?:stop|quit|end|cancel)\s+(?:(?:the|these|those|this|all|your|ur|my|any|with\s+the)\s+)*)"
-    R"((?:text|txt|messag|msg|sms|contact|send|spam|harass|subscri|email|call)\w*)"
+    R"((?:text|txt|messag|msg|sms|contact|send|spam|harass|subscri|email|call|get|receiv)\w*)"
     // "do not text me", "don't contact me again", "never text me", "please don't text this number"
     R"(|\b(?:no|don\W?t|dont|do\s+not|never)\s+(?:ever\s+)?(?:text|txt|message|msg|contact|sms|send|call)\w*\s+)"
     R"((?:me|us|this|again|to\s+this|any))"

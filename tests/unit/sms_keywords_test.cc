@@ -98,11 +98,26 @@ TEST(SmsKeywords, KeywordWithFillerWordsOptsOutAsThatKeywordButNotExactly) {
 }
 
 TEST(SmsKeywords, PlainLanguageRevocationsOptOut) {
-  for (const char* body :
-       {"please stop texting me", "Stop texting me!!", "Remove me from your list", "take me off this list",
-        "Take me off the list please", "don't text me again", "Do not contact me", "lose my number",
-        "delete my number", "I opt out", "I want to opt-out", "unsubscribe me", "no más", "No mas por favor",
-        "leave me alone", "no more texts", "wrong number", "remove my name"}) {
+  for (const char* body : {"please stop texting me",
+                           "Stop texting me!!",
+                           "Remove me from your list",
+                           "take me off this list",
+                           "Take me off the list please",
+                           "don't text me again",
+                           "Do not contact me",
+                           "lose my number",
+                           "delete my number",
+                           "I opt out",
+                           "I want to opt-out",
+                           "unsubscribe me",
+                           "no más",
+                           "No mas por favor",
+                           "leave me alone",
+                           "no more texts",
+                           "wrong number",
+                           "remove my name",
+                           "how do I stop getting these?",
+                           "stop receiving these"}) {
     auto got = classify_inbound(body);
     EXPECT_EQ(got.kind, Kind::kOptOut) << "'" << body << "'";
     EXPECT_FALSE(got.exact) << "'" << body << "'";
