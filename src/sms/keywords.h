@@ -13,7 +13,8 @@
 //    the caller knows, hence `needs_recent_prompt`);
 //  - HELP, INFO, AIDE, AYUDA (SMS-K3).
 // Anything else is kNone. Opt-out wins over everything when in doubt: a false opt-out costs one supporter a
-// message, a missed one is a TCPA violation. Measured on tests/fixtures/sms/keyword_corpus*.tsv (docs/SMS.md).
+// message, a missed one is a TCPA violation. Measured on tests/fixtures/sms/keyword_corpus*.tsv
+// (docs/SMS.md).
 #pragma once
 
 #include <string>
