@@ -56,16 +56,17 @@ def kannel_sections(k: Kannel) -> dict:
                     "kannel_password": SENDSMS_PASSWORD, "kannel_secret": SECRET}}
 
 
-def texting_server(tmp_path: Path, port: int, sections: dict, mps: float = 10) -> tuple[TocsinServer, dict]:
+def texting_server(tmp_path: Path, port: int, sections: dict, mps: float = 10, max_segments: int = 6,
+                   daily_cap: int = 0) -> tuple[TocsinServer, dict]:
     """A data directory with one organization, its texting program settings and a registered 10DLC sender,
     configured (not started) to serve on `port` with the given gateway sections, under a daytime clock."""
     srv = TocsinServer(tmp_path / "data")
     org = srv.init()
     d = str(srv.data_dir)
     srv.cli("settings", "--data", d, "--org", org["org_id"], "--brand", BRAND, "--support", SUPPORT,
-            "--frequency", FREQUENCY)
+            "--frequency", FREQUENCY, "--max-segments", str(max_segments))
     srv.cli("sender", "add", "--data", d, "--org", org["org_id"], SENDER, "--type", "10dlc", "--registered",
-            "--campaign", "CTEST001", "--mps", str(mps))
+            "--campaign", "CTEST001", "--mps", str(mps), "--daily-cap", str(daily_cap))
     srv.port = port
     srv.write_config(sections=sections)
     srv.offset = daytime_offset()
@@ -77,12 +78,13 @@ def texting_server(tmp_path: Path, port: int, sections: dict, mps: float = 10) -
 
 
 @contextlib.contextmanager
-def kannel_and_tocsin(tmp_path: Path, mps: float = 10):
+def kannel_and_tocsin(tmp_path: Path, mps: float = 10, **settings):
     """Real Kannel whose get-url calls a running tocsin server that texts through it: (kannel, server, org).
-    The phone network (fakesmsc) is not connected yet: k.phone()."""
+    The phone network (fakesmsc) is not connected yet: k.phone(). `settings`: texting_server's max_segments,
+    daily_cap."""
     port = free_port()
     with Kannel(tmp_path / "kannel", get_url=kannel_get_url(port)) as k:
-        srv, org = texting_server(tmp_path, port, kannel_sections(k), mps=mps)
+        srv, org = texting_server(tmp_path, port, kannel_sections(k), mps=mps, **settings)
         with srv.start():
             yield k, srv, org
 

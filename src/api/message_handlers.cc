@@ -288,7 +288,10 @@ void send(Call& c, const std::string& id) {
                  next.modified = now;
                  next.total_targeted = targeted;
                  org.messaging.put_message(w, std::move(next));
-                 return std::string("{\"message\":\"Your email has been sent.\"}");
+                 // Action Network's answer for email; a text is not an email.
+                 return std::string(existing->channel == Channel::kEmail
+                                        ? "{\"message\":\"Your email has been sent.\"}"
+                                        : "{\"message\":\"Your text has been sent.\"}");
                });
   // The dispatcher starts after the status change is durable: begin() is queued behind the commit.
   c.ctx.committer.submit([dispatcher, org_id, id, pending](store::WriteBatch&) {
@@ -308,22 +311,34 @@ void stop(Call& c, const std::string& id) {
   if (m.status != MessageStatus::kSending && m.status != MessageStatus::kPaused)
     return c.error(400, "this message is not sending");
   c.ctx.dispatcher->halt(c.org->org.id, id);
-  c.reply(200, "{\"message\":\"Your email has been stopped. You can exclude the people who received it.\"}");
+  c.reply(200,
+          m.channel == Channel::kEmail
+              ? "{\"message\":\"Your email has been stopped. You can exclude the people who received it.\"}"
+              : "{\"message\":\"Your text has been stopped.\"}");
 }
 
 void preflight(Call& c, const std::string& id) {
   if (!c.ctx.gate) return c.error(503, "preflight is not available on this server");
   Message m;
   Result<messaging::Audience> audience = bad_request("");
+  int64_t daily_cap = 0;
   {
     std::shared_lock lock(c.org->mu);
     const Message* existing = c.org->messaging.message(id);
     if (!existing) return c.error(404, "no such message");
     m = *existing;
     audience = messaging::snapshot_audience(*c.org, m);
+    if (auto sender = c.org->messaging.senders().find(m.sms_sender);
+        sender != c.org->messaging.senders().end())
+      daily_cap = sender->second.daily_cap;
   }
   if (!audience) return c.error(audience.error());
-  auto plan = messaging::plan_message(audience.value(), m, c.ctx.gate->gate(), now_micros(), false);
+  Micros now = now_micros();
+  auto plan = messaging::plan_message(audience.value(), m, c.ctx.gate->gate(), now, false);
+  if (m.channel == Channel::kSms && daily_cap > 0) {
+    int64_t sent_today = c.ctx.dispatcher ? c.ctx.dispatcher->sms_sent_today(m.sms_sender) : 0;
+    messaging::apply_sender_daily_cap(plan.summary, daily_cap, sent_today, now);
+  }
   const auto& s = plan.summary;
   JsonOut j;
   j.begin().kv("total_targeted", s.targeted).kv("would_send_now", s.sendable).kv("deferred", s.deferred);

@@ -108,6 +108,9 @@ class Dispatcher {
   // caller then sets the message `sending` and calls begin(). Used by the send endpoint and scheduled starts.
   Result<Plan> plan_and_store(people::OrgState& org, const Message& m);
 
+  // Texts the pacer counted today for an SMS sender (its daily cap's count; 0 for a sender not used yet).
+  int64_t sms_sent_today(const std::string& sender) const { return pacer_.sent_today(sender); }
+
  private:
   struct Run;
   struct Round;

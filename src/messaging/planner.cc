@@ -6,6 +6,7 @@
 #include "messaging/audience.h"
 #include "messaging/render.h"
 #include "policy/sms_segments.h"
+#include "sms/pacer.h"
 
 namespace tocsin::messaging {
 namespace {
@@ -22,6 +23,11 @@ bool is_message_level(policy::Reason r) {
     case R::kSenderUnknown:
     case R::kSenderUnregistered:
     case R::kLongCodeBulk:
+    // The text itself (as rendered for sending): sending it would exclude everyone it does not fit, so the
+    // message is refused instead and its author shortens or fixes it.
+    case R::kInvalidText:
+    case R::kBrandMissing:
+    case R::kTooManySegments:
       return true;
     default:
       return false;
@@ -29,6 +35,19 @@ bool is_message_level(policy::Reason r) {
 }
 
 }  // namespace
+
+void apply_sender_daily_cap(PlanSummary& sum, int64_t daily_cap, int64_t sent_today, Micros now) {
+  if (daily_cap <= 0 || sum.sendable == 0) return;
+  int64_t today = std::clamp<int64_t>(daily_cap - sent_today, 0, sum.sendable);
+  int64_t later = sum.sendable - today;
+  if (later == 0) return;
+  sum.sendable = today;
+  sum.deferred += later;
+  sum.waiting[std::string(kSenderDailyCap)] += later;
+  // Day 1 after today takes `daily_cap`, and so on: the last of them goes on day ceil(later / cap).
+  Micros last_day = sms::next_utc_day(now) + (later - 1) / daily_cap * sms::kUtcDay;
+  sum.deferred_until_latest = std::max(sum.deferred_until_latest, last_day);
+}
 
 std::optional<std::string> zip_of(const Person& p) {
   for (const auto& a : p.postal_addresses)
@@ -103,6 +122,14 @@ Result<Audience> snapshot_audience(const people::OrgState& org, const Message& m
 
 namespace {
 
+// Keeps the longest text as sent, and UCS-2 when any text needs it.
+void note_segments(PlanSummary& sum, std::string_view sent_text) {
+  policy::SegmentCount seg = policy::count_segments(sent_text);
+  sum.sms_segments = std::max(sum.sms_segments, seg.segments);
+  if (sum.sms_encoding.empty() || seg.encoding == policy::SmsEncoding::kUcs2)
+    sum.sms_encoding = std::string(policy::encoding_name(seg.encoding));
+}
+
 // Audiences smaller than this are planned on one thread: starting threads would cost more than it saves.
 constexpr size_t kPerThread = 20'000;
 
@@ -144,6 +171,7 @@ void plan_part(const Audience& a, const Message& m, const policy::Gate& gate, Mi
         d = gate.plan(email);
       } else {
         text.body = render_sms(m.body, a.brand, true, a.values(i));
+        note_segments(sum, text.body);
         d = gate.plan(text);
       }
       reason = policy::reason_name(d.reason);
@@ -183,11 +211,8 @@ Plan plan_message(const Audience& audience, const Message& m, const policy::Gate
   auto& sum = plan.summary;
   size_t n = audience.size();
   sum.targeted = static_cast<int64_t>(n);
-  if (m.channel == Channel::kSms) {
-    auto seg = policy::count_segments(m.body);
-    sum.sms_segments = seg.segments;
-    sum.sms_encoding = seg.encoding == policy::SmsEncoding::kGsm7 ? "GSM-7" : "UCS-2";
-  }
+  // The text as sent without any merge value, so an audience without phone numbers still gets a count.
+  if (m.channel == Channel::kSms) note_segments(sum, render_sms(m.body, audience.brand, true, {}));
   size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
   threads = std::max<size_t>(1, std::min(threads, n / kPerThread));
   std::vector<Part> parts(threads);
@@ -206,6 +231,11 @@ Plan plan_message(const Audience& audience, const Message& m, const policy::Gate
     sum.sendable += p.sum.sendable;
     sum.deferred += p.sum.deferred;
     sum.deferred_until_latest = std::max(sum.deferred_until_latest, p.sum.deferred_until_latest);
+    if (!p.sum.sms_encoding.empty()) {
+      sum.sms_segments = std::max(sum.sms_segments, p.sum.sms_segments);
+      if (p.sum.sms_encoding == policy::encoding_name(policy::SmsEncoding::kUcs2))
+        sum.sms_encoding = p.sum.sms_encoding;
+    }
     if (sum.blocked_reason.empty()) {
       sum.blocked_reason = std::move(p.sum.blocked_reason);
       sum.blocked_sentence = std::move(p.sum.blocked_sentence);

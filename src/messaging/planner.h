@@ -36,8 +36,11 @@ struct PlanSummary {
   // A refusal of the whole message (unverified sender domain, no postal address, suspended organization,
   // unusable SMS sender, content rules) with the gate's sentence; empty when none.
   std::string blocked_reason, blocked_sentence;
-  int sms_segments = 0;      // texts: segments of the body as written
-  std::string sms_encoding;  // "GSM-7" | "UCS-2"
+  // Texts: segments of the text as sent — render_sms, the function the dispatcher sends with (brand prefix,
+  // merge values, opt-out line of a first text) — the longest over the audience; its encoding (UCS-2 when
+  // any recipient's text needs it) as policy::encoding_name spells it.
+  int sms_segments = 0;
+  std::string sms_encoding;
 };
 
 struct Plan {
@@ -78,6 +81,12 @@ Result<Audience> snapshot_audience(const people::OrgState& org, const Message& m
 // the result is the same as on one, in audience order.
 Plan plan_message(const Audience& audience, const Message& m, const policy::Gate& gate, Micros now,
                   bool keep_entries);
+
+// An SMS sender's daily cap (`daily_cap` > 0; sms::Pacer counts per UTC day, `sent_today` so far): of the
+// texts that would go now, only what the cap leaves today does; the others wait for the following days
+// (deferred, reason kSenderDailyCap), as the dispatcher's pacer will hold them back.
+inline constexpr std::string_view kSenderDailyCap = "sender_daily_cap";
+void apply_sender_daily_cap(PlanSummary& sum, int64_t daily_cap, int64_t sent_today, Micros now);
 
 // The US ZIP of a person's first US postal address, for quiet hours.
 std::optional<std::string> zip_of(const Person& p);

@@ -91,4 +91,8 @@ SegmentCount count_segments(std::string_view text) {
   return out;
 }
 
+std::string_view encoding_name(SmsEncoding e) {
+  return e == SmsEncoding::kUcs2 ? "UCS-2" : "GSM-7";
+}
+
 }  // namespace tocsin::policy

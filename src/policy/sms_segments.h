@@ -23,4 +23,7 @@ struct SegmentCount {
 // `text` is UTF-8; invalid UTF-8 yields valid_utf8 = false (the gate refuses such a text).
 SegmentCount count_segments(std::string_view text);
 
+// "GSM-7" or "UCS-2": the one spelling of an encoding in every output (preflight, outbox lines, logs).
+std::string_view encoding_name(SmsEncoding e);
+
 }  // namespace tocsin::policy

@@ -32,7 +32,7 @@ SmsHandover OutboxLines::send(const policy::ClearedSms& cleared, const std::stri
       .kv("to", m.to.address)
       .kv("body", m.body)
       .kv("segments", seg.segments)
-      .kv("encoding", seg.encoding == policy::SmsEncoding::kUcs2 ? "ucs2" : "gsm7")
+      .kv("encoding", policy::encoding_name(seg.encoding))
       .kv("cleared_at", format_iso8601_micros(cleared.cleared_at()))
       .kv("written_at", format_iso8601_micros(clock_()))
       .end();

@@ -8,13 +8,15 @@
 namespace tocsin::sms {
 namespace {
 
-constexpr Micros kDay = int64_t{86'400} * 1'000'000;
-
 int64_t utc_day(Micros t) {
-  return t >= 0 ? t / kDay : (t - kDay + 1) / kDay;
+  return t >= 0 ? t / kUtcDay : (t - kUtcDay + 1) / kUtcDay;
 }
 
 }  // namespace
+
+Micros next_utc_day(Micros t) {
+  return (utc_day(t) + 1) * kUtcDay;
+}
 
 void Pacer::default_sleep(Micros d) {
   if (d > 0) std::this_thread::sleep_for(std::chrono::microseconds(d));
@@ -43,7 +45,7 @@ Pacer::Grant Pacer::reserve(const std::string& sender) {
     s.count = 0;
   }
   if (s.limits.daily_cap > 0 && s.count >= s.limits.daily_cap)
-    return {Grant::Kind::kDailyCap, (day + 1) * kDay};
+    return {Grant::Kind::kDailyCap, next_utc_day(at)};
   ++s.count;
   s.gcra.book(slot);
   return {Grant::Kind::kGo, at};

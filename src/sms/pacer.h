@@ -26,6 +26,10 @@
 
 namespace tocsin::sms {
 
+inline constexpr Micros kUtcDay = int64_t{86'400} * 1'000'000;
+// The start of the UTC day after the one `t` falls in: when a sender's daily count starts again.
+Micros next_utc_day(Micros t);
+
 struct SenderLimits {
   double per_second = 1.0;  // > 0
   int64_t daily_cap = 0;    // 0: no daily cap

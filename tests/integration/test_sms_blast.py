@@ -5,6 +5,7 @@ for that number."""
 
 from __future__ import annotations
 
+import datetime
 import sqlite3
 import time
 
@@ -23,13 +24,20 @@ def number(i: int) -> str:
     return f"+1212555{1000 + i:04d}"  # New York numbers (see sms_setup: the server's clock is daytime there)
 
 
+def tag_texters(c, n: int) -> None:
+    """Tag "texters" with n subscribed numbers: number(0) .. number(n - 1)."""
+    assert c.post("tags", json={"name": "texters"}).status_code == 200
+    for i in range(n):
+        c.signup(phone=number(i)[1:], phone_status="subscribed", tags=["texters"])
+
+
 def tag_href(c, name: str) -> str:
     tag = next(t for t in c.get("tags").json()["_embedded"]["osdi:tags"] if t["name"] == name)
     return tag["_links"]["self"]["href"]
 
 
-def create_text(c, href: str) -> str:
-    r = c.post("messages", json={"type": "tocsin:sms", "name": "Saturday rally", "body": BODY,
+def create_text(c, href: str, body: str = BODY) -> str:
+    r = c.post("messages", json={"type": "tocsin:sms", "name": "Saturday rally", "body": body,
                                  "tocsin:sms_sender": SENDER, "tocsin:marketing": False,
                                  "targets": [{"href": href}]})
     assert r.status_code == 200, r.text
@@ -64,9 +72,7 @@ def test_text_blast_preflight_delivery_and_receipts(tmp_path):
         k.phone()
         c = srv.client(org["api_key"])
         log = lambda: srv.log_tail() + k.logs()  # noqa: E731
-        assert c.post("tags", json={"name": "texters"}).status_code == 200
-        for i in range(12):
-            c.signup(phone=number(i)[1:], phone_status="subscribed", tags=["texters"])
+        tag_texters(c, 12)
         c.signup(phone=number(12)[1:], phone_status="unsubscribed", tags=["texters"])
         stopped = an_id(c.signup(phone=number(13)[1:], phone_status="subscribed", tags=["texters"]))
         assert stop_like_smsbox(srv.port, number(13), "mo-before").status_code == 200
@@ -163,3 +169,48 @@ def test_no_blast_text_leaves_for_a_number_after_its_stop_was_answered(tmp_path)
         for phone in rows:
             if phone not in stopped:
                 assert texts_to(k, phone) == [FIRST_TEXT], phone
+
+
+def test_segments_are_those_of_the_text_as_sent_and_a_text_over_the_limit_is_refused(tmp_path):
+    # 130 characters fit one segment as written; as sent (brand in front, opt-out line after) they are 168.
+    long_body = "Hearing on the rezoning moved to room 4B at city hall, Thursday 6pm. Bring a neighbor and your " \
+                "questions; we will have signs here."
+    assert len(long_body) == 130
+    with kannel_and_tocsin(tmp_path, max_segments=1, daily_cap=3) as (k, srv, org):
+        k.phone()
+        c = srv.client(org["api_key"])
+        log = lambda: srv.log_tail() + k.logs()  # noqa: E731
+        tag_texters(c, 5)
+        href = tag_href(c, "texters")
+
+        too_long = create_text(c, href, long_body)
+        pre = c.get(f"messages/{too_long}/tocsin:preflight").json()
+        assert (pre["segments"], pre["encoding"]) == (2, "GSM-7"), pre
+        assert pre["blocked_reason"] == "too_many_segments" and pre["would_send_now"] == 0, pre
+        r = c.post(f"messages/{too_long}/send", json={})
+        assert r.status_code == 422, r.text
+        assert "It needs 2 segments; the limit is 1." in r.json()["error"] and "email" not in r.text.lower(), r.text
+        assert c.get(f"messages/{too_long}").json()["status"] == "draft"
+
+        # The sender may send 3 texts a day (UTC): 3 go now, 2 tomorrow, as the pacer will hold them.
+        mid = create_text(c, href)
+        pre = c.get(f"messages/{mid}/tocsin:preflight").json()
+        assert (pre["segments"], pre["encoding"]) == (1, "GSM-7"), pre
+        assert (pre["would_send_now"], pre["deferred"], pre["deferred_by_reason"]) == (
+            3, 2, {"sender_daily_cap": 2}), pre
+        first_latest = pre["deferred_until_latest"]
+        assert first_latest.endswith("T00:00:00Z"), pre
+        r = c.post(f"messages/{mid}/send", json={})
+        assert r.status_code == 200 and r.json() == {"message": "Your text has been sent."}, r.text
+        wait_until("3 texts on the phone network", lambda: len(phone_texts(k)) >= 3, log=log)
+        time.sleep(1)
+        assert len(phone_texts(k)) == 3 and {t.text for t in phone_texts(k)} == {FIRST_TEXT}
+
+        # Today's 3 are spent: a preflight now sends nothing at once, 3 go tomorrow and 2 the day after.
+        again = create_text(c, href)
+        pre = c.get(f"messages/{again}/tocsin:preflight").json()
+        assert (pre["would_send_now"], pre["deferred"], pre["deferred_by_reason"]) == (
+            0, 5, {"sender_daily_cap": 5}), pre
+        tomorrow = datetime.datetime.fromisoformat(first_latest.replace("Z", "+00:00"))
+        assert pre["deferred_until_latest"] == (tomorrow + datetime.timedelta(days=1)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"), pre

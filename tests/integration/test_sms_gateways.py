@@ -192,4 +192,5 @@ def test_outbox_driver_writes_json_lines(tmp_path):
     assert rc == 0
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert sorted(line["delivery_id"] for line in lines) == ["test-1", "test-2", "test-3", "test-4"]
-    assert {(line["from"], line["to"], line["encoding"], line["segments"]) for line in lines} == {(SENDER, PHONE, "gsm7", 1)}
+    # The encoding is spelled as preflight spells it.
+    assert {(line["from"], line["to"], line["encoding"], line["segments"]) for line in lines} == {(SENDER, PHONE, "GSM-7", 1)}

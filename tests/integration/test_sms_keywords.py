@@ -69,6 +69,32 @@ def test_stop_help_start_from_the_phone_through_kannel(tmp_path):
         assert texts_to(k, PHONE) == [STOP_CONFIRMATION, HELP_REPLY, RESUBSCRIBED]
 
 
+def test_plain_language_opt_outs_from_the_phone_through_kannel(tmp_path):
+    """SMS-R1: revocation by any reasonable means. Phrasings from tests/fixtures/sms/keyword_corpus.tsv, each
+    from its own phone; a slogan or a visit with STOP in it is a reply, not an opt-out."""
+    replies = {"please stop": True, "Opt-out please": True, "take me off your list": True,
+               "don't text me again": True, "Stop the pipeline!": False, "I'll stop by the office tomorrow": False}
+    with kannel_and_tocsin(tmp_path) as (k, srv, org):
+        c = srv.client(org["api_key"])
+        log = lambda: srv.log_tail() + k.logs()  # noqa: E731
+        stored = 0
+        for i, (text, opts_out) in enumerate(replies.items()):
+            phone = f"+1212555{2000 + i:04d}"
+            pid = an_id(c.signup(phone=phone[1:], phone_status="subscribed"))
+            # One phone connection per text, kept until its effect is seen (a new one hangs the last up).
+            k.phone(mo=f"{phone} {SENDER} text {text}")
+            if opts_out:
+                wait_until(f"the opt-out by '{text}'", lambda: len(sms_ledger(c, pid)) == 2, log=log)
+                assert sms_status(c, pid) == "unsubscribed", text
+                assert sms_ledger(c, pid)[-1]["method"] == "sms revocation phrase", text
+                wait_until("the confirmation", lambda: texts_to(k, phone) == [STOP_CONFIRMATION], log=log)
+            else:
+                stored += 1
+                wait_until(f"'{text}' stored", lambda: srv.log_tail().count("-> stored") == stored, log=log)
+                assert sms_status(c, pid) == "subscribed" and len(sms_ledger(c, pid)) == 1, text
+                assert texts_to(k, phone) == [], text
+
+
 def kannel_mo(port: int, **fields) -> requests.Response:
     return requests.get(f"http://127.0.0.1:{port}/sms/kannel/mo", params=fields, timeout=20)
 

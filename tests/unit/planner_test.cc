@@ -2,6 +2,8 @@
 // would — every recipient in audience order with the gate's verdict and reason — and counts that add up.
 #include "messaging/planner.h"
 
+#include "policy/sms_segments.h"
+
 #include "policy_gate_fixture.h"
 
 namespace tocsin::messaging {
@@ -89,6 +91,84 @@ TEST_F(PlannerTest, AMessageLevelRefusalIsTheFirstRecipientsAndSaysWhy) {
   EXPECT_EQ(plan.entries[1].state, S::kBlocked);
   EXPECT_EQ(plan.entries[1].reason, "sender_domain_unverified");
   EXPECT_EQ(plan.summary.sendable, 0);
+}
+
+// Texts: 130 characters as written fit one segment; with the brand in front and the opt-out line of a first
+// text they are 168 and go as two.
+class SmsPlannerTest : public PlannerTest {
+ protected:
+  SmsPlannerTest() {
+    message_.channel = Channel::kSms;
+    message_.sms_sender = "+12025550100";
+    message_.body = std::string(130, 'a');
+  }
+  void make_texters(size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      std::string phone = "+1212555" + std::to_string(1000 + i);
+      recipient(Channel::kSms, phone, consent::Status::kSubscribed);
+      audience_.add("person-" + std::to_string(i), phone, std::nullopt, {});
+    }
+  }
+};
+
+TEST_F(SmsPlannerTest, SegmentsAreCountedOnTheTextAsSent) {
+  make_texters(3);
+  Plan plan = plan_message(audience_, message_, gate_, now_, false);
+  ASSERT_EQ(policy::count_segments(message_.body).segments, 1);
+  std::string sent = render_sms(message_.body, audience_.brand, true, {});
+  ASSERT_EQ(sent.size(), 168u);
+  EXPECT_EQ(plan.summary.sms_segments, 2);
+  EXPECT_EQ(plan.summary.sms_encoding, "GSM-7");
+  EXPECT_EQ(plan.summary.sendable, 3);
+}
+
+TEST_F(SmsPlannerTest, AMergeValueThatNeedsUcs2MakesThePreflightSayUcs2) {
+  message_.body = "Hi {{given_name}}, rally at noon.";
+  make_texters(2);
+  recipient(Channel::kSms, "+12125559999", consent::Status::kSubscribed);
+  audience_.add("person-c", std::string("+12125559999"), std::nullopt,
+                MergeValues{{{"given_name", "François"}}});
+  Plan plan = plan_message(audience_, message_, gate_, now_, false);
+  EXPECT_EQ(plan.summary.sms_encoding, "UCS-2");
+  EXPECT_EQ(plan.summary.sms_segments, 1);
+}
+
+TEST_F(SmsPlannerTest, ATextOverTheSegmentLimitRefusesTheMessageNotEachRecipient) {
+  edit_settings([](policy::OrgMessaging& m) { m.max_segments = 1; });
+  make_texters(3);
+  Plan plan = plan_message(audience_, message_, gate_, now_, true);
+  EXPECT_EQ(plan.summary.blocked_reason, "too_many_segments");
+  EXPECT_NE(plan.summary.blocked_sentence.find("It needs 2 segments; the limit is 1."), std::string::npos)
+      << plan.summary.blocked_sentence;
+  EXPECT_EQ(plan.summary.sendable, 0);
+  EXPECT_EQ(plan.summary.sms_segments, 2);
+}
+
+TEST(SenderDailyCap, OnlyWhatTheCapLeavesTodayGoesNowTheRestWaitsForTheNextDays) {
+  constexpr Micros kDay = int64_t{86'400} * 1'000'000;
+  Micros now = 20'000 * kDay + 18 * kDay / 24;  // 18:00 UTC
+  PlanSummary sum;
+  sum.sendable = 25;
+  sum.deferred = 1;
+  sum.waiting["quiet_hours"] = 1;
+  apply_sender_daily_cap(sum, 10, 4, now);
+  EXPECT_EQ(sum.sendable, 6);
+  EXPECT_EQ(sum.deferred, 20);
+  EXPECT_EQ(sum.waiting.at(std::string(kSenderDailyCap)), 19);
+  EXPECT_EQ(sum.deferred_until_latest, 20'002 * kDay);  // 10 tomorrow, the last 9 the day after
+
+  PlanSummary spent;
+  spent.sendable = 5;
+  apply_sender_daily_cap(spent, 3, 3, now);
+  EXPECT_EQ(spent.sendable, 0);
+  EXPECT_EQ(spent.deferred_until_latest, 20'002 * kDay);
+
+  PlanSummary fits;
+  fits.sendable = 5;
+  apply_sender_daily_cap(fits, 10, 5, now);
+  EXPECT_EQ(fits.sendable, 5);
+  EXPECT_EQ(fits.deferred, 0);
+  EXPECT_TRUE(fits.waiting.empty());
 }
 
 TEST(Audience, KeepsEachPersonsFieldsApart) {

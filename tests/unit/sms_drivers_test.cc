@@ -167,7 +167,7 @@ TEST_F(SmsDriverTest, OutboxWritesOneSyncedJsonLinePerTextFromManyThreads) {
     ids.insert(std::string(std::string_view(e["delivery_id"])));
     EXPECT_EQ(std::string_view(e["from"]), "+12025550100");
     EXPECT_EQ(std::string_view(e["body"]), "Tocsin Action: \"quoted\" — é. Reply STOP to opt out.");
-    EXPECT_EQ(std::string_view(e["encoding"]), "ucs2");
+    EXPECT_EQ(std::string_view(e["encoding"]), "UCS-2");  // the spelling preflight uses
     EXPECT_EQ(int64_t(e["segments"]), 1);
     EXPECT_EQ(std::string_view(e["written_at"]), "2023-11-14T22:13:20.000000Z");
   }

@@ -84,11 +84,22 @@ TEST(SmsKeywords, YesNeedsARecentPromptOtherOptInsDoNot) {
   EXPECT_FALSE(classify_inbound("unstop").needs_recent_prompt);
 }
 
+TEST(SmsKeywords, KeywordWithFillerWordsOptsOutAsThatKeywordButNotExactly) {
+  for (const char* body : {"stop please", "STOP IT", "please stop", "Opt-out please", "pls stop!!",
+                           "STOP STOP", "end please", "quit it", "Cancel all", "stop now thanks"}) {
+    auto got = classify_inbound(body);
+    EXPECT_EQ(got.kind, Kind::kOptOut) << "'" << body << "'";
+    EXPECT_FALSE(got.exact) << "'" << body << "'";
+  }
+  EXPECT_EQ(classify_inbound("please stop").keyword, "STOP");
+  EXPECT_EQ(classify_inbound("Opt-out please").keyword, "OPTOUT");
+  EXPECT_EQ(classify_inbound("help pls").kind, Kind::kHelp);
+  EXPECT_EQ(classify_inbound("start please").kind, Kind::kOptIn);
+}
+
 TEST(SmsKeywords, PlainLanguageRevocationsOptOut) {
   for (const char* body : {"please stop texting me",
                            "Stop texting me!!",
-                           "stop please",
-                           "STOP IT",
                            "Remove me from your list",
                            "take me off this list",
                            "Take me off the list please",
@@ -104,7 +115,9 @@ TEST(SmsKeywords, PlainLanguageRevocationsOptOut) {
                            "leave me alone",
                            "no more texts",
                            "wrong number",
-                           "remove my name"}) {
+                           "remove my name",
+                           "how do I stop getting these?",
+                           "stop receiving these"}) {
     auto got = classify_inbound(body);
     EXPECT_EQ(got.kind, Kind::kOptOut) << "'" << body << "'";
     EXPECT_FALSE(got.exact) << "'" << body << "'";
