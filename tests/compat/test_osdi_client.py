@@ -47,7 +47,7 @@ def osdi_client_dir(tmp_path_factory):
 NODE_SCRIPT = r"""
 const osdi = require("osdi-client");
 const http = require("http");
-const [aepUrl, key] = process.argv.slice(2);
+const [aepUrl, key] = process.argv.slice(1);  // node -e: no script path in argv
 http.get(aepUrl, {headers: {"OSDI-API-Token": key}}, res => {
   let data = "";
   res.on("data", c => (data += c));
