@@ -29,8 +29,9 @@ struct ActionMatcher {
   std::vector<FilterClause> clauses;
 
   bool is_date(const std::string& f) const {
-    return f == "created_date" || f == "modified_date" ||
-           std::find(type->date_fields.begin(), type->date_fields.end(), f) != type->date_fields.end();
+    if (f == "created_date" || f == "modified_date") return true;
+    const actions::FieldSpec* spec = actions::find_spec(type->fields, f);
+    return spec && spec->kind == actions::FieldKind::kDate;
   }
 
   static Result<ActionMatcher> make(const ActionType& type, const Filter& f) {
@@ -55,7 +56,7 @@ struct ActionMatcher {
         if (compare(id, cl.op, cl.value)) return true;
       return false;
     }
-    if (std::find(type->fields.begin(), type->fields.end(), f) == type->fields.end()) return false;
+    if (!actions::find_spec(type->fields, f)) return false;
     auto text = actions::string_field(a.fields, f);
     if (!text) {
       const std::string* raw = actions::find_field(a.fields, f);
@@ -99,7 +100,7 @@ void reply_records(Call& c, const ActionType& type, const std::string& href,
   reply_page<ActionRecord>(
       c, std::string(type.record_rel), href, all, "",
       [&](const ActionRecord& r) { return record_href(base, type, r); },
-      [&](JsonOut& j, const ActionRecord& r) { write_record(j, type, r, base); });
+      [&](JsonOut& j, const ActionRecord& r) { write_record(j, *c.org, type, r, base); });
 }
 
 // The record `id` if it is among `all` (a person's records, or all donations), else 404.
@@ -108,7 +109,7 @@ void reply_record_in(Call& c, const ActionType& type, const std::vector<const Ac
   for (const auto* r : all)
     if (r->id == id) {
       JsonOut j;
-      write_record(j, type, *r, c.ctx.api_base);
+      write_record(j, *c.org, type, *r, c.ctx.api_base);
       return c.reply(200, j.take());
     }
   c.error(404, "Couldn't find " + std::string(actions::record_name(type)) + " with id = " + id);
@@ -198,7 +199,7 @@ void get_record(Call& c, const ActionType& type, const std::string& action_id, c
   if (!r || r->action_id != action_id || !c.org->actions.find_action(std::string(type.collection), action_id))
     return c.error(404, "Couldn't find " + std::string(actions::record_name(type)) + " with id = " + id);
   JsonOut j;
-  write_record(j, type, *r, c.ctx.api_base);
+  write_record(j, *c.org, type, *r, c.ctx.api_base);
   lock.unlock();
   c.reply(200, j.take());
 }
@@ -243,7 +244,7 @@ void post_record(Call& c, const ActionType& type, const std::string& action_id) 
           auto r = actions::record_for_person(org, type, action_id, pid, in, w, now);
           if (!r) return r.error();
           JsonOut j;
-          write_record(j, type, *r->record, base);
+          write_record(j, org, type, *r->record, base);
           return j.take();
         });
   }
@@ -276,7 +277,7 @@ void post_record(Call& c, const ActionType& type, const std::string& action_id) 
         if (!r) return r.error();
         if (in.record.autoresponse_requested) *asked = r->record->id;
         JsonOut j;
-        write_record(j, type, *r->record, base, r->notices);
+        write_record(j, org, type, *r->record, base, r->notices);
         return j.take();
       },
       blind, autorespond);
@@ -295,7 +296,7 @@ void put_record(Call& c, const ActionType& type, const std::string& action_id, c
                  auto r = actions::update_record(org, type, action_id, id, in, w, now);
                  if (!r) return r.error();
                  JsonOut j;
-                 write_record(j, type, *r.value(), base);
+                 write_record(j, org, type, *r.value(), base);
                  return j.take();
                });
 }

@@ -1,6 +1,7 @@
 #include "api/action_json.h"
 
 #include "actions/tally.h"
+#include "api/field_check.h"
 #include "api/person_json.h"
 
 namespace tocsin::api {
@@ -8,12 +9,15 @@ namespace {
 
 using simdjson::dom::element;
 
-// Copies the documented fields present in `body`, as minified JSON.
-void read_fields(element body, const std::vector<std::string_view>& names, actions::RawFields& out) {
-  for (auto name : names) {
+// Copies the documented fields present in `body`, as minified JSON, once each has its declared type.
+Status read_fields(element body, const std::vector<actions::FieldSpec>& specs, actions::RawFields& out) {
+  for (const auto& spec : specs) {
     element v;
-    if (!body[name].get(v)) out.emplace_back(std::string(name), simdjson::minify(v));
+    if (body[spec.name].get(v)) continue;
+    if (auto s = check_field(spec, v, std::string(spec.name)); !s) return s;
+    out.emplace_back(std::string(spec.name), simdjson::minify(v));
   }
+  return Ok{};
 }
 
 // identifiers: foreign "system:id" only; our own action_network: ids (clients echo them back) are skipped.
@@ -35,6 +39,27 @@ void write_fields(JsonOut& j, const actions::RawFields& fields) {
   for (const auto& [k, v] : fields) raw(j, k, v);
 }
 
+// The kind's record defaults the record does not carry itself (donations: amount, currency, recurrence).
+void write_record_defaults(JsonOut& j, const actions::ActionType& type, const actions::ActionRecord& r,
+                           const actions::Action* action) {
+  for (const auto& d : type.record_defaults) {
+    if (actions::find_field(r.fields, d.name)) continue;
+    switch (d.how) {
+      case actions::Derive::kRecipientsTotal:
+        j.kv(d.name, actions::format_cents(actions::donation_cents(r)));
+        break;
+      case actions::Derive::kActionFieldOrJson: {
+        const std::string* v = action ? actions::find_field(action->fields, d.name) : nullptr;
+        raw(j, d.name, v && *v != "null" ? *v : std::string(d.json));
+        break;
+      }
+      case actions::Derive::kJson:
+        raw(j, d.name, std::string(d.json));
+        break;
+    }
+  }
+}
+
 void write_identifiers(JsonOut& j, const std::string& id, const std::vector<std::string>& foreign) {
   j.begin_array("identifiers").str("action_network:" + id);
   for (const auto& f : foreign) j.str(f);
@@ -53,7 +78,7 @@ std::optional<std::string> linked_id(element body, const char* rel) {
 
 Result<actions::ActionInput> parse_action(element body, const actions::ActionType& type) {
   actions::ActionInput in;
-  read_fields(body, type.fields, in.fields);
+  if (auto s = read_fields(body, type.fields, in.fields); !s) return s.error();
   auto ids = read_identifiers(body);
   if (!ids) return ids.error();
   in.identifiers = std::move(ids).value();
@@ -71,14 +96,12 @@ Result<actions::ActionInput> parse_action(element body, const actions::ActionTyp
 
 Result<actions::RecordInput> parse_record(element body, const actions::ActionType& type) {
   actions::RecordInput in;
-  read_fields(body, type.record_fields, in.fields);
+  if (auto s = read_fields(body, type.record_fields, in.fields); !s) return s.error();
   if (auto status = actions::string_field(in.fields, "status")) {
     static const char* kStatuses[] = {"declined", "tentative", "accepted", "needs action"};
     if (std::find(std::begin(kStatuses), std::end(kStatuses), *status) == std::end(kStatuses))
       return bad_request("status must be one of declined, tentative, accepted, needs action");
   }
-  if (const std::string* amount = actions::find_field(in.fields, "amount"))
-    if (!actions::parse_amount_cents(*amount)) return bad_request("amount must be a decimal like \"3.00\"");
   auto ids = read_identifiers(body);
   if (!ids) return ids.error();
   in.identifiers = std::move(ids).value();
@@ -143,8 +166,9 @@ void write_action(JsonOut& j, const people::OrgState& org, const actions::Action
   j.end();
 }
 
-void write_record(JsonOut& j, const actions::ActionType& type, const actions::ActionRecord& r,
-                  const std::string& api_base, const std::vector<std::string>& notices) {
+void write_record(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,
+                  const actions::ActionRecord& r, const std::string& api_base,
+                  const std::vector<std::string>& notices) {
   const std::string action = api_base + "/" + std::string(type.collection) + "/" + r.action_id;
   j.begin();
   write_identifiers(j, r.id, r.identifiers);
@@ -152,6 +176,7 @@ void write_record(JsonOut& j, const actions::ActionType& type, const actions::Ac
   j.kv("action_network:person_id", r.person_id);
   j.kv("action_network:" + std::string(type.singular) + "_id", r.action_id);
   write_fields(j, r.fields);
+  write_record_defaults(j, type, r, org.actions.find_action(r.action_id));
   if (type.collection == "events" && !actions::find_field(r.fields, "status")) j.kv("status", "accepted");
   if (!r.referrer_data.empty()) raw(j, "action_network:referrer_data", r.referrer_data);
   if (r.autoresponse_requested) j.kv("tocsin:autoresponse_requested", true);  // for messaging to honor

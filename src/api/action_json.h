@@ -28,7 +28,9 @@ std::string record_href(const std::string& api_base, const actions::ActionType& 
 // Caller holds org.mu (shared is enough).
 void write_action(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,
                   const actions::Action& a, const std::string& api_base);
-void write_record(JsonOut& j, const actions::ActionType& type, const actions::ActionRecord& r,
-                  const std::string& api_base, const std::vector<std::string>& notices = {});
+// Caller holds org.mu (shared is enough): the kind's record defaults may come from the action.
+void write_record(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,
+                  const actions::ActionRecord& r, const std::string& api_base,
+                  const std::vector<std::string>& notices = {});
 
 }  // namespace tocsin::api

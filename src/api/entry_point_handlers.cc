@@ -34,7 +34,7 @@ void entry_point(Call& c) {
     };
     for (const auto& l : links) j.begin(l.rel).kv("title", l.title).kv("href", b + "/" + l.path).end();
     for (const auto& t : actions::action_types())
-      j.begin(t.rel)
+      j.begin(actions::entry_rel(t))
           .kv("title", "The collection of " + std::string(t.collection) + " in the system")
           .kv("href", b + "/" + std::string(t.collection))
           .end();

@@ -21,6 +21,11 @@ using tcp = net::ip::tcp;
 namespace {
 
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
+// Lingering close after a 413: clients that send the whole body before reading (Python requests) would get a
+// reset instead of the answer if we closed with their body unread, so the rest is read and discarded, up to
+// these bounds.
+constexpr size_t kLingerBytes = 64 * 1024 * 1024;
+constexpr auto kLingerTimeout = std::chrono::seconds(30);
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -46,6 +51,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     if (ec == http::error::body_limit) {
       keep_alive_ = false;
+      linger_ = true;
       return send(Response{413, "application/hal+json", R"({"error":"request body too large"})", {}});
     }
     if (ec) {
@@ -82,9 +88,27 @@ class Session : public std::enable_shared_from_this<Session> {
     res->prepare_payload();
     stream_.expires_after(kIdleTimeout);
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
+      if (!ec && self->linger_) return self->linger();
       if (ec || !self->keep_alive_) return self->close();
       self->read();
     });
+  }
+
+  // The answer is out: end our side, then discard what the client still sends until it closes its side, the
+  // bound is reached or the timeout passes (the socket closes when the session goes).
+  void linger() {
+    close();
+    discard_.resize(64 * 1024);
+    stream_.expires_after(kLingerTimeout);
+    discard_more();
+  }
+
+  void discard_more() {
+    stream_.async_read_some(net::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->discarded_ += n;
+                              if (!ec && self->discarded_ < kLingerBytes) self->discard_more();
+                            });
   }
 
   void close() {
@@ -98,6 +122,9 @@ class Session : public std::enable_shared_from_this<Session> {
   const ServerOptions& opts_;
   const Handler& handler_;
   bool keep_alive_ = true;
+  bool linger_ = false;  // the request was refused unread: drain it after the answer (linger())
+  std::vector<char> discard_;
+  size_t discarded_ = 0;
 };
 
 }  // namespace

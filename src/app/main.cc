@@ -13,6 +13,7 @@
 #include "app/installation.h"
 #include "app/mail_commands.h"
 #include "app/messaging_commands.h"
+#include "app/quarantine_commands.h"
 #include "app/serve.h"
 #include "consent/verify.h"
 #include "core/contact_point.h"
@@ -140,6 +141,7 @@ int main(int argc, char** argv) {
   add_import_commands(app);
   add_mail_commands(app);
   add_action_commands(app);
+  add_quarantine_commands(app);
   add_messaging_commands(app, *org);
   CLI11_PARSE(app, argc, argv);
 

@@ -100,7 +100,9 @@ Result<Person> decode_person(std::string_view doc) {
   thread_local simdjson::dom::parser parser;
   simdjson::padded_string padded(doc);
   simdjson::dom::element root;
-  if (parser.parse(padded).get(root) || !root.is_object()) return internal_error("corrupt person document");
+  if (auto err = parser.parse(padded).get(root))
+    return internal_error(std::string("corrupt person document: ") + simdjson::error_message(err));
+  if (!root.is_object()) return internal_error("corrupt person document: not an object");
   Person p;
   auto get_str = [](simdjson::dom::element e, const char* key, std::string& out) {
     std::string_view v;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -246,6 +247,11 @@ class Importer {
     std::unordered_map<std::string, size_t> seen;  // mapped kind or custom name -> column
     bool contact = false;
     for (size_t i = 0; i < cells.size(); ++i) {
+      if (!simdjson::validate_utf8(cells[i].data(), cells[i].size())) {
+        fatal_ =
+            bad_request(fmt::format("header: column {} is not valid UTF-8 (save the file as UTF-8)", i + 1));
+        return;
+      }
       ColumnSpec spec;
       spec.kind = map_header(cells[i]);
       if (spec.kind == Column::kCustom) spec.custom_name = std::string(trim_ascii_space(cells[i]));
@@ -322,6 +328,13 @@ class Importer {
       reject(fmt::format("expected {} columns, found {}", columns_.size(), f.size()));
       return;
     }
+    // Refused, not re-encoded: guessing the file's real encoding could store a wrong name or address, and
+    // invalid UTF-8 in a stored document would make it unreadable.
+    for (size_t i = 0; i < f.size(); ++i)
+      if (!simdjson::validate_utf8(f[i].data(), f[i].size())) {
+        reject(fmt::format("column {} is not valid UTF-8 (save the file as UTF-8)", i + 1));
+        return;
+      }
 
     people::PersonInput in;
     std::string_view email_raw, phone_raw, src, date, method, sms, email_status_raw, phone_status_raw;

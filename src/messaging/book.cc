@@ -1,5 +1,7 @@
 #include "messaging/book.h"
 
+#include <spdlog/spdlog.h>
+
 namespace tocsin::messaging {
 
 Status MessagingBook::load(const Org& org, const std::vector<store::OrgDoc>& docs,
@@ -9,8 +11,12 @@ Status MessagingBook::load(const Org& org, const std::vector<store::OrgDoc>& doc
     suppressions_.add_org(org.id, row.contact, row.since);
     if (row.confirmed) (void)suppressions_.claim_confirmation(org.id, row.contact);
   }
+  // A document that does not decode is skipped, not fatal, so one bad row cannot keep this organization
+  // (and with it every other) from starting; it stays in the database (docs/ARCHITECTURE.md "One bad row").
   for (const auto& d : docs)
-    if (auto st = take(d); !st) return st;
+    if (auto st = take(d); !st)
+      spdlog::error("org {}: quarantined org_docs {} {} ({}); it stays in the database", org.id, d.kind, d.id,
+                    st.error().message);
   publish();
   return Ok{};
 }

@@ -8,6 +8,11 @@ Status OrgState::load(store::OrgScope scope) {
   auto snap = scope.load();
   if (!snap) return snap.error();
   auto& s = snap.value();
+  // A document that does not decode is skipped (kept in the database), so this organization and every other
+  // one still start; the operator inspects it with `tocsin quarantine list`.
+  for (const auto& q : s.quarantined)
+    spdlog::error("org {}: quarantined {} {} ({}); it stays in the database, see `tocsin quarantine list`",
+                  org.id, q.table, q.id, q.reason);
   for (auto& p : s.people) {
     person_order.push_back(p.id);
     for (const auto& id : p.identifiers) person_by_identifier[id] = p.id;

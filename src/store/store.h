@@ -232,6 +232,16 @@ class WriteBatch {
 };
 
 // Everything needed to serve one organization from memory; loaded once at start.
+// A stored document that no longer decodes (e.g. invalid UTF-8 written by an older importer). Loading skips
+// it instead of failing, so one bad row cannot keep every organization from starting; the row stays in its
+// table untouched for the operator (`tocsin quarantine list`).
+struct QuarantinedDoc {
+  std::string table;   // "people", "actions", "action_records"
+  std::string id;      // the row's id
+  std::string reason;  // why it does not decode
+  std::string doc;     // the stored bytes, as they are
+};
+
 struct OrgSnapshot {
   std::vector<Person> people;  // in creation order
   std::vector<ContactPointRow> contact_points;
@@ -244,6 +254,7 @@ struct OrgSnapshot {
   std::vector<actions::ActionRecord> action_records;  // in creation order
   std::vector<OrgDoc> docs;                           // in creation order
   std::vector<SuppressionRow> suppressions;
+  std::vector<QuarantinedDoc> quarantined;  // documents skipped because they do not decode
 };
 
 class OrgScope;

@@ -2,6 +2,8 @@
 // the record helper's effects on people, records and the consent ledger.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "actions/action_book.h"
 #include "actions/action_codec.h"
 #include "actions/action_write.h"
@@ -132,6 +134,32 @@ TEST(ActionTypes, DescriptorsAreConsistent) {
   }
   EXPECT_FALSE(type_by_collection("fundraising_pages")->dedup);
   EXPECT_TRUE(type_by_collection("forms")->dedup);
+}
+
+// Field specs are data: a list names the one spec of its elements, object members are named, and every kind
+// documents a field at most once.
+void expect_well_formed(const FieldSpec& spec, std::string_view where) {
+  const bool list = spec.kind == FieldKind::kList || spec.kind == FieldKind::kStringOrList;
+  if (list) EXPECT_EQ(spec.members.size(), 1u) << where << " " << spec.name;
+  for (const auto& m : spec.members) {
+    if (!list) EXPECT_FALSE(m.name.empty()) << where << " " << spec.name;
+    expect_well_formed(m, where);
+  }
+}
+
+TEST(ActionTypes, FieldSpecsAreWellFormed) {
+  for (const auto& t : action_types())
+    for (const auto* specs : {&t.fields, &t.record_fields}) {
+      std::set<std::string_view> names;
+      for (const auto& f : *specs) {
+        EXPECT_FALSE(f.name.empty()) << t.collection;
+        EXPECT_TRUE(names.insert(f.name).second) << t.collection << " documents " << f.name << " twice";
+        expect_well_formed(f, t.collection);
+      }
+    }
+  EXPECT_EQ(find_spec(type_by_collection("events")->fields, "start_date")->kind, FieldKind::kDate);
+  EXPECT_EQ(entry_rel(*type_by_collection("unique_id_lists")), "action_network:unique_id_lists");
+  EXPECT_EQ(entry_rel(*type_by_collection("petitions")), "osdi:petitions");
 }
 
 class RecordHelperTest : public ::testing::Test {

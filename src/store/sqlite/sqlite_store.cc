@@ -533,18 +533,8 @@ class SqliteStore final : public Store {
     std::lock_guard lock(read_mu_);
     (void)reader_.exec("BEGIN");  // one consistent snapshot across the tables
     OrgSnapshot snap;
-    {
-      Statement q(reader_, "SELECT doc FROM people WHERE org_id = ? ORDER BY rowid");
-      q.bind(1, org_id);
-      while (q.step() == SQLITE_ROW) {
-        auto p = decode_person(q.text(0));
-        if (!p) {
-          (void)reader_.exec("COMMIT");
-          return p.error();
-        }
-        snap.people.push_back(std::move(p).value());
-      }
-    }
+    load_docs(org_id, "people", "SELECT id, doc FROM people WHERE org_id = ? ORDER BY rowid", decode_person,
+              snap.people, snap.quarantined);
     {
       Statement q(reader_, "SELECT channel, hash, person_id FROM contact_points WHERE org_id = ?");
       q.bind(1, org_id);
@@ -593,18 +583,10 @@ class SqliteStore final : public Store {
       while (q.step() == SQLITE_ROW)
         snap.custom_fields.push_back({std::string(q.text(0)), q.integer(1), q.integer(2), q.integer(3)});
     }
-    if (auto s = load_docs(org_id, "SELECT doc FROM actions WHERE org_id = ? ORDER BY rowid",
-                           actions::decode_action, snap.actions);
-        !s) {
-      (void)reader_.exec("COMMIT");
-      return s.error();
-    }
-    if (auto s = load_docs(org_id, "SELECT doc FROM action_records WHERE org_id = ? ORDER BY rowid",
-                           actions::decode_record, snap.action_records);
-        !s) {
-      (void)reader_.exec("COMMIT");
-      return s.error();
-    }
+    load_docs(org_id, "actions", "SELECT id, doc FROM actions WHERE org_id = ? ORDER BY rowid",
+              actions::decode_action, snap.actions, snap.quarantined);
+    load_docs(org_id, "action_records", "SELECT id, doc FROM action_records WHERE org_id = ? ORDER BY rowid",
+              actions::decode_record, snap.action_records, snap.quarantined);
     {
       Statement q(reader_, "SELECT kind, id, doc FROM org_docs WHERE org_id = ? ORDER BY rowid");
       q.bind(1, org_id);
@@ -656,17 +638,19 @@ class SqliteStore final : public Store {
   }
 
  private:
-  // Reads one JSON document column into `out`, decoding each row.
+  // Reads (id, doc) rows into `out`, decoding each document; one that does not decode goes to `quarantined`.
   template <typename T, typename Decode>
-  Status load_docs(const std::string& org_id, const char* sql, Decode decode, std::vector<T>& out) {
+  void load_docs(const std::string& org_id, const char* table, const char* sql, Decode decode,
+                 std::vector<T>& out, std::vector<QuarantinedDoc>& quarantined) {
     Statement q(reader_, sql);
     q.bind(1, org_id);
     while (q.step() == SQLITE_ROW) {
-      auto v = decode(q.text(0));
-      if (!v) return v.error();
-      out.push_back(std::move(v).value());
+      auto v = decode(q.text(1));
+      if (v)
+        out.push_back(std::move(v).value());
+      else
+        quarantined.push_back({table, std::string(q.text(0)), v.error().message, std::string(q.text(1))});
     }
-    return Ok{};
   }
 
   std::vector<SuppressionRow> read_suppressions(const std::string& org_id) {
