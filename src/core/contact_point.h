@@ -14,8 +14,8 @@ namespace tocsin {
 enum class Channel { kEmail, kSms };
 const char* channel_name(Channel c);  // "email" | "sms"
 
-// Trims surrounding whitespace and lower-cases the domain; the local part keeps its case as typed, for display
-// and sending. Error (400) names the field: "invalid email address: ...".
+// Trims surrounding whitespace and lower-cases the domain; the local part keeps its case as typed, for
+// display and sending. Error (400) names the field: "invalid email address: ...".
 Result<std::string> normalize_email(std::string_view raw);
 
 // The canonical form that decides whether two addresses are the same contact point: the whole normalized

@@ -179,7 +179,8 @@ Result<UpsertResult> signup(OrgState& org, const PersonInput& in, const std::vec
   if (created) target = &create_person(org, now);
   // A case variant of the person's address is the same address (core/contact_point.h): the spelling on
   // file stays, and it is not "new" (which would subscribe it).
-  const bool email_is_new = in.email.present() && !(target->email && same_email(*target->email, in.email.value));
+  const bool email_is_new =
+      in.email.present() && !(target->email && same_email(*target->email, in.email.value));
   const bool phone_is_new = in.phone.present() && target->phone != in.phone.value;
 
   if (loses_phone) {

@@ -103,13 +103,11 @@ def test_migration_6_merges_case_variants_and_the_unsubscribe_wins(tmp_path):
         # The same state as the old binary kept it: the twin is "Jane.Doe@example.org", a second person.
         with OldShape(srv) as old:
             twin_hash = old.respell(an_id(twin), "Jane.Doe@example.org")
-            solo_hash = old.respell(an_id(solo), "Solo@Example.org")
+            solo_hash = old.respell(an_id(solo), "Solo@example.org")
             old.con.execute("INSERT INTO suppressions (org_id, channel, contact_hash, since, reason, confirmed) "
                             "VALUES (?, 0, ?, 1, 'unsubscribed', 1)", (org_id, twin_hash))
             old.con.execute("INSERT INTO soft_bounces (org_id, channel, contact_hash, message_id, seq, at, status) "
                             "VALUES (?, 0, ?, 'm1', 0, 1, '4.2.2')", (org_id, solo_hash))
-        r = srv.cli("ledger", "verify", "--data", srv.data_dir, check=False)
-        assert r.returncode == 0, "the old-shape ledger verifies before the migration: " + r.stdout + r.stderr
 
         srv.start()  # migration 6 runs here
         people = c.people_snapshot()

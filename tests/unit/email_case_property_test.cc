@@ -36,7 +36,7 @@ class EmailCaseProperty : public policy::testing::GateTest {
   }
 
   void signup(const std::string& address, std::optional<Status> status) {
-    PersonInput in;
+    people::PersonInput in;
     in.email.set(address);
     in.email_status = status;
     auto w = batch_.for_org("org-1");
@@ -94,8 +94,10 @@ TEST_F(EmailCaseProperty, NoSendToAnyCaseVariantOfAnOptedOutAddress) {
   for (const auto& canonical : opted_out) {
     for (int k = 0; k < 4; ++k) {
       const std::string spelling = variant(canonical);
-      policy::OutboundEmail m{"org-1", {spelling, hasher_.hash(Channel::kEmail, spelling), std::nullopt},
-                              policy::MessageKind::kBlast, "news.example.org"};
+      policy::OutboundEmail m{"org-1",
+                              {spelling, hasher_.hash(Channel::kEmail, spelling), std::nullopt},
+                              policy::MessageKind::kBlast,
+                              "news.example.org"};
       EXPECT_FALSE(gate_.dispatch(m).cleared) << "cleared a send to " << spelling;
     }
   }

@@ -52,7 +52,10 @@ struct Group {
 // An opt-out on any spelling wins; otherwise the most recent spelling speaks.
 Consent merged_status(const std::vector<const Latest*>& spellings) {
   auto severity = [](Consent s) {
-    return s == Consent::kSpamComplaint ? 3 : s == Consent::kBouncing ? 2 : s == Consent::kUnsubscribed ? 1 : 0;
+    return s == Consent::kSpamComplaint  ? 3
+           : s == Consent::kBouncing     ? 2
+           : s == Consent::kUnsubscribed ? 1
+                                         : 0;
   };
   const Latest* most_severe = nullptr;
   const Latest* newest = nullptr;
@@ -102,7 +105,8 @@ class OrgFold {
 
  private:
   Status read_ledger() {
-    std::string sql = std::string("SELECT ") + sqlite::kLedgerColumns + " FROM ledger WHERE org_id = ? ORDER BY seq";
+    std::string sql =
+        std::string("SELECT ") + sqlite::kLedgerColumns + " FROM ledger WHERE org_id = ? ORDER BY seq";
     Statement q(c_, sql.c_str());
     q.bind(1, org_);
     int rc;
@@ -226,13 +230,15 @@ class OrgFold {
       if (!dp.run()) return failed(c_, "deleting a merged person");
     }
     auto point = [&](int64_t channel, const std::string& value) {
-      Statement q(c_, "INSERT OR REPLACE INTO contact_points (org_id, channel, hash, person_id) VALUES (?,?,?,?)");
+      Statement q(
+          c_, "INSERT OR REPLACE INTO contact_points (org_id, channel, hash, person_id) VALUES (?,?,?,?)");
       q.bind(1, org_).bind(2, channel);
       bind_hash(q, 3, hasher_.hash(static_cast<Channel>(channel), value));
       q.bind(4, p.id);
       return q.run();
     };
-    if (!point(kEmail, *p.email) || (p.phone && !point(kSms, *p.phone))) return failed(c_, "writing contact points");
+    if (!point(kEmail, *p.email) || (p.phone && !point(kSms, *p.phone)))
+      return failed(c_, "writing contact points");
     Statement u(c_, "UPDATE people SET doc = ? WHERE org_id = ? AND id = ?");
     u.bind(1, encode_person(p)).bind(2, org_).bind(3, p.id);
     return u.run() ? Status(Ok{}) : failed(c_, "writing the merged person");
@@ -282,7 +288,8 @@ class OrgFold {
              "UPDATE OR IGNORE soft_bounces SET contact_hash = ?4 "
              "WHERE org_id = ?1 AND channel = ?2 AND contact_hash = ?3",
              "DELETE FROM soft_bounces WHERE org_id = ?1 AND channel = ?2 AND contact_hash = ?3",
-             "UPDATE deliveries SET contact_hash = ?4 WHERE org_id = ?1 AND channel = ?2 AND contact_hash = ?3",
+             "UPDATE deliveries SET contact_hash = ?4 WHERE org_id = ?1 AND channel = ?2 AND contact_hash = "
+             "?3",
          }) {
       Statement q(c, sql);
       q.bind(1, org).bind(2, kEmail);

@@ -121,7 +121,9 @@ CREATE TABLE contact_aliases (
   PRIMARY KEY (org_id, channel, alias_hash)) WITHOUT ROWID;
 CREATE INDEX contact_aliases_by_contact ON contact_aliases (org_id, contact_hash);
 )SQL",
-       [](sqlite::Connection& c, const MigrationContext& ctx) { return fold_email_case(c, ctx.hasher, ctx.now); }},
+       [](sqlite::Connection& c, const MigrationContext& ctx) {
+         return fold_email_case(c, ctx.hasher, ctx.now);
+       }},
   };
   return kMigrations;
 }

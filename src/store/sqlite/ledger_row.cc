@@ -4,8 +4,8 @@
 
 namespace tocsin::store::sqlite {
 
-#define TOCSIN_LEDGER_COLUMNS                                                                                \
-  "org_id, seq, time, channel, contact_hash, contact_ref, ref_digest, person_id, old_status, new_status, " \
+#define TOCSIN_LEDGER_COLUMNS                                                                               \
+  "org_id, seq, time, channel, contact_hash, contact_ref, ref_digest, person_id, old_status, new_status, "  \
   "actor, source, method, ip, ip_digest, user_agent, ua_digest, disclosure_hash, consent_time, prev_hash, " \
   "hash"
 const char* const kLedgerColumns = TOCSIN_LEDGER_COLUMNS;

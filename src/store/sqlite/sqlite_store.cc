@@ -24,9 +24,9 @@ namespace tocsin::store {
 namespace {
 
 using sqlite::Connection;
-using sqlite::Statement;
 using sqlite::kLedgerColumns;
 using sqlite::read_ledger_row;
+using sqlite::Statement;
 
 Status configure(Connection& c) {
   return c.exec(
