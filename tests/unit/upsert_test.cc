@@ -270,7 +270,7 @@ TEST_F(UpsertTest, PutRespellingTheOwnAddressKeepsItsStatus) {
   in.email_status = Status::kUnsubscribed;
   const Person* a = signup(in);
   ASSERT_TRUE(a);
-  auto r = put(a->id, person("Jane@Example.org"));
+  auto r = put(a->id, person("Jane@example.org"));
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(*r->person->email, "Jane@example.org");  // the new spelling is shown
   EXPECT_EQ(org_.status_of(Channel::kEmail, "jane@example.org"), Status::kUnsubscribed);
