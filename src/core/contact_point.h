@@ -1,6 +1,6 @@
 // Contact points: the email addresses and phone numbers through which a person is reached.
-// Normalization is the single definition of "the same address": matching, suppression and the
-// consent ledger all key on the normalized form, never on what a client typed.
+// Normalization and the canonical form below are the single definition of "the same address": matching,
+// suppression and the consent ledger all key on them (via ContactHasher), never on what a client typed.
 #pragma once
 
 #include <array>
