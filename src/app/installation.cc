@@ -76,7 +76,9 @@ Result<Installation> Installation::open(const std::string& dir, bool create) {
   auto keys = load_or_create_token_keys(fs::path(dir) / "token.keys");
   if (!keys) return keys.error();
   inst.token_keys = std::move(keys).value();
-  auto store = store::open_sqlite_store(db.string());
+  store::SqliteOptions options;
+  options.hasher = inst.hasher();
+  auto store = store::open_sqlite_store(db.string(), options);
   if (!store) return store.error();
   inst.store = std::move(store).value();
   return inst;

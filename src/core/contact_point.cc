@@ -139,6 +139,15 @@ Result<std::string> normalize_email(std::string_view raw) {
   return out;
 }
 
+// Local parts are ASCII only (valid_local_part), so ASCII folding is the whole case-fold.
+std::string email_match_key(std::string_view normalized) {
+  return lower_ascii(normalized);
+}
+
+bool same_email(std::string_view a, std::string_view b) {
+  return email_match_key(a) == email_match_key(b);
+}
+
 Result<std::string> normalize_phone(std::string_view raw, std::string_view default_region) {
   using i18n::phonenumbers::PhoneNumber;
   using i18n::phonenumbers::PhoneNumberUtil;
@@ -217,8 +226,9 @@ ContactHash ContactHasher::hash(Channel channel, std::string_view normalized) co
   crypto_generichash_init(&state, key_.data(), key_.size(), crypto_generichash_BYTES);
   const unsigned char tag = channel == Channel::kEmail ? 0 : 1;
   crypto_generichash_update(&state, &tag, 1);
-  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(normalized.data()),
-                            normalized.size());
+  const std::string folded = channel == Channel::kEmail ? email_match_key(normalized) : std::string();
+  const std::string_view key = channel == Channel::kEmail ? std::string_view(folded) : normalized;
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
   ContactHash out;
   crypto_generichash_final(&state, out.data(), out.size());
   return out;

@@ -1,6 +1,6 @@
 // Contact points: the email addresses and phone numbers through which a person is reached.
-// Normalization is the single definition of "the same address": matching, suppression and the
-// consent ledger all key on the normalized form, never on what a client typed.
+// Normalization and the canonical form below are the single definition of "the same address": matching,
+// suppression and the consent ledger all key on them (via ContactHasher), never on what a client typed.
 #pragma once
 
 #include <array>
@@ -14,9 +14,17 @@ namespace tocsin {
 enum class Channel { kEmail, kSms };
 const char* channel_name(Channel c);  // "email" | "sms"
 
-// Trims surrounding whitespace and lower-cases the domain; the local part keeps its case
-// (RFC 5321 leaves it to the receiving host). Error (400) names the field: "invalid email address: ...".
+// Trims surrounding whitespace and lower-cases the domain; the local part keeps its case as typed, for
+// display and sending. Error (400) names the field: "invalid email address: ...".
 Result<std::string> normalize_email(std::string_view raw);
+
+// The canonical form that decides whether two addresses are the same contact point: the whole normalized
+// address lower-cased. RFC 5321 lets a host treat local parts case-sensitively, but every real mailbox
+// provider delivers Jane.Doe@ and jane.doe@ to one inbox, so matching, dedup, suppression, evidence and
+// unsubscribe treat them as one person (docs/API.md "Matching"). ContactHasher applies it to every email
+// hash, so a keyed lookup cannot forget it; compare plaintext addresses only through this.
+std::string email_match_key(std::string_view normalized);
+bool same_email(std::string_view a, std::string_view b);
 
 // Parses with libphonenumber using `default_region` (ISO 3166 alpha-2, e.g. "US") for numbers without a
 // country code and returns E.164 ("+12021234444"). Accepts AN's digits-with-country-code form
@@ -34,7 +42,8 @@ using ContactHash = std::array<unsigned char, 32>;
 class ContactHasher {
  public:
   explicit ContactHasher(const std::array<unsigned char, 32>& key) : key_(key) {}
-  // `normalized` must already be normalized; the channel is part of the hashed input.
+  // `normalized` must already be normalized; the channel is part of the hashed input. An email address is
+  // hashed in its canonical form (email_match_key), so case variants share one hash.
   ContactHash hash(Channel channel, std::string_view normalized) const;
 
  private:

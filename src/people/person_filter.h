@@ -29,7 +29,7 @@ struct PersonMatcher {
       if (cl.field == "email") cl.field = "email_address";
       if (cl.field == "email_address") {
         auto n = normalize_email(cl.value);
-        if (n) cl.value = n.value();
+        cl.value = email_match_key(n ? n.value() : cl.value);  // compared with the canonical form
       } else if (cl.field == "phone_number") {
         auto n = normalize_phone(cl.value, org.org.default_region);
         if (n) cl.value = n.value();
@@ -53,7 +53,7 @@ struct PersonMatcher {
     };
     if (f == "given_name") return compare(p.given_name, cl.op, cl.value);
     if (f == "family_name") return compare(p.family_name, cl.op, cl.value);
-    if (f == "email_address") return p.email && compare(*p.email, cl.op, cl.value);
+    if (f == "email_address") return p.email && compare(email_match_key(*p.email), cl.op, cl.value);
     if (f == "phone_number") return p.phone && compare(*p.phone, cl.op, cl.value);
     if (f == "identifier") {
       std::vector<std::string> ids = p.identifiers;

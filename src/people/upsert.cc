@@ -177,7 +177,10 @@ Result<UpsertResult> signup(OrgState& org, const PersonInput& in, const std::vec
 
   bool created = target == nullptr;
   if (created) target = &create_person(org, now);
-  const bool email_is_new = in.email.present() && target->email != in.email.value;
+  // A case variant of the person's address is the same address (core/contact_point.h): the spelling on
+  // file stays, and it is not "new" (which would subscribe it).
+  const bool email_is_new =
+      in.email.present() && !(target->email && same_email(*target->email, in.email.value));
   const bool phone_is_new = in.phone.present() && target->phone != in.phone.value;
 
   if (loses_phone) {
@@ -225,7 +228,7 @@ Result<UpsertResult> update(OrgState& org, const std::string& person_id, const P
   if (in.email.state != Field<std::string>::kAbsent) {
     std::optional<std::string> v;
     if (in.email.present()) v = in.email.value;
-    email_is_new = v && p.email != v;
+    email_is_new = v && !(p.email && same_email(*p.email, *v));
     changed |= p.email != v;
     set_contact(org, w, p, Channel::kEmail, v);
   }

@@ -340,6 +340,8 @@ class OrgScope {
   Status for_each_ledger_entry(const std::function<bool(const StoredLedgerEntry&)>& fn) {
     return store_->for_each_ledger_entry(org_id_, fn);
   }
+  // Entries of one contact point in seq order, including those recorded under its aliases (spellings of an
+  // email address before migration 6).
   Result<std::vector<StoredLedgerEntry>> ledger_for_contact(const ContactHash& hash) {
     return store_->ledger_for_contact(org_id_, hash);
   }
@@ -422,6 +424,9 @@ struct SqliteOptions {
   // thread has fallen behind to 4 times the threshold, so the WAL stays bounded.
   int checkpoint_pages = 16384;
   std::chrono::milliseconds checkpoint_period{5000};
+  // The installation's contact-hash key, for migrations that re-key (migration 6). Without it, opening a
+  // database that holds email contact points and still needs migration 6 fails.
+  std::optional<ContactHasher> hasher;
 };
 
 // Opens (creating and migrating if needed) the embedded SQLite store at `path`.

@@ -318,7 +318,7 @@ TEST(ContactHash, DependsOnChannelKeyAndInput) {
   ContactHasher a(key_of(1)), b(key_of(2));
   EXPECT_NE(a.hash(Channel::kEmail, "+12025550100"), a.hash(Channel::kSms, "+12025550100"));
   EXPECT_NE(a.hash(Channel::kEmail, "ada@example.org"), b.hash(Channel::kEmail, "ada@example.org"));
-  EXPECT_NE(a.hash(Channel::kEmail, "ada@example.org"), a.hash(Channel::kEmail, "Ada@example.org"));
+  EXPECT_NE(a.hash(Channel::kEmail, "ada@example.org"), a.hash(Channel::kEmail, "bda@example.org"));
   EXPECT_NE(a.hash(Channel::kEmail, ""), a.hash(Channel::kSms, ""));
 }
 
@@ -334,6 +334,32 @@ TEST(ContactHash, IsKeyedBlake2bOverChannelByteAndValue) {
               0);
     EXPECT_EQ(ContactHasher(key).hash(channel, "ada@example.org"), expected);
   }
+}
+
+TEST(EmailMatchKey, FoldsTheWholeAddressAndKeepsTheTypedSpelling) {
+  auto typed = normalize_email(" Jane.Doe@Example.ORG ");
+  ASSERT_TRUE(typed.ok());
+  EXPECT_EQ(*typed, "Jane.Doe@example.org");  // as typed, for display and sending
+  EXPECT_EQ(email_match_key(*typed), "jane.doe@example.org");
+  EXPECT_EQ(email_match_key("jane.doe@example.org"), "jane.doe@example.org");
+  EXPECT_TRUE(same_email("Jane.Doe@example.org", "JANE.DOE@example.org"));
+  EXPECT_FALSE(same_email("jane.doe@example.org", "jane.do@example.org"));
+}
+
+TEST(ContactHash, CaseVariantsOfAnEmailAddressShareOneHash) {
+  ContactHasher a(key_of(1));
+  const ContactHash h = a.hash(Channel::kEmail, "jane.doe@example.org");
+  for (const char* variant : {"Jane.Doe@example.org", "JANE.DOE@EXAMPLE.ORG", "jAnE.dOe@example.org"})
+    EXPECT_EQ(a.hash(Channel::kEmail, variant), h) << variant;
+  // The canonical form is what is hashed (the keyed BLAKE2b of the lower-cased address).
+  const std::string input = std::string(1, '\0') + "jane.doe@example.org";
+  ContactHash expected;
+  const auto key = key_of(1);
+  ASSERT_EQ(crypto_generichash(expected.data(), expected.size(),
+                               reinterpret_cast<const unsigned char*>(input.data()), input.size(), key.data(),
+                               key.size()),
+            0);
+  EXPECT_EQ(a.hash(Channel::kEmail, "Jane.DOE@example.org"), expected);
 }
 
 TEST(ContactHash, ToHexIsLowercase) {

@@ -238,5 +238,43 @@ TEST_F(UpsertTest, NewPeopleAndTaggingsGetTimeOrderedIds) {
   EXPECT_LT(org_.tagging_order[0], org_.tagging_order[1]);
 }
 
+TEST_F(UpsertTest, CaseVariantsOfAnEmailAreOnePersonAndKeepTheFirstSpelling) {
+  const Person* a = signup(person("Jane.Doe@example.org"));
+  ASSERT_TRUE(a);
+  auto unsubscribe = person("JANE.DOE@example.org");
+  unsubscribe.email_status = Status::kUnsubscribed;
+  const Person* b = signup(unsubscribe);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(org_.people.size(), 1u);
+  EXPECT_EQ(*b->email, "Jane.Doe@example.org");
+  EXPECT_EQ(org_.status_of(Channel::kEmail, "jane.doe@example.org"), Status::kUnsubscribed);
+  // A later signup in yet another spelling is neither a new person nor a new (re-subscribed) address.
+  const Person* c = signup(person("jane.doe@example.org"));
+  EXPECT_EQ(c, a);
+  EXPECT_EQ(org_.status_of(Channel::kEmail, "Jane.Doe@example.org"), Status::kUnsubscribed);
+  EXPECT_EQ(org_.find_by_contact(Channel::kEmail, "JANE.doe@example.org"), a);
+}
+
+TEST_F(UpsertTest, PutWithACaseVariantOfAnotherPersonsEmailIsRefused) {
+  const Person* a = signup(person("jane@example.org"));
+  const Person* b = signup(person("other@example.org"));
+  ASSERT_TRUE(a && b && a != b);
+  auto in = person("JANE@example.org");
+  auto r = put(b->id, in);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().http_status, 400);
+}
+
+TEST_F(UpsertTest, PutRespellingTheOwnAddressKeepsItsStatus) {
+  auto in = person("jane@example.org");
+  in.email_status = Status::kUnsubscribed;
+  const Person* a = signup(in);
+  ASSERT_TRUE(a);
+  auto r = put(a->id, person("Jane@example.org"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(*r->person->email, "Jane@example.org");  // the new spelling is shown
+  EXPECT_EQ(org_.status_of(Channel::kEmail, "jane@example.org"), Status::kUnsubscribed);
+}
+
 }  // namespace
 }  // namespace tocsin::people

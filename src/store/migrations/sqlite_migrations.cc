@@ -1,5 +1,7 @@
 #include "store/migrations/migrations.h"
 
+#include "store/migrations/email_case_fold.h"
+
 namespace tocsin::store {
 
 const std::vector<Migration>& sqlite_migrations() {
@@ -109,6 +111,19 @@ CREATE TABLE delivery_plan_chunks (
   org_id TEXT NOT NULL, message_id TEXT NOT NULL, chunk INTEGER NOT NULL, entries BLOB NOT NULL,
   PRIMARY KEY (org_id, message_id, chunk));
 )SQL"},
+      {6, "email addresses: one contact point per case-folded address; case variants merged",
+       R"SQL(
+-- Contact hashes recorded before migration 6 under another spelling of an address (email hashes are of
+-- the case-folded address since; store/migrations/email_case_fold.h). The ledger's chained contact_hash
+-- keeps the old hash; the evidence lookup reads the entries of the aliases too.
+CREATE TABLE contact_aliases (
+  org_id TEXT NOT NULL, channel INTEGER NOT NULL, alias_hash BLOB NOT NULL, contact_hash BLOB NOT NULL,
+  PRIMARY KEY (org_id, channel, alias_hash)) WITHOUT ROWID;
+CREATE INDEX contact_aliases_by_contact ON contact_aliases (org_id, contact_hash);
+)SQL",
+       [](sqlite::Connection& c, const MigrationContext& ctx) {
+         return fold_email_case(c, ctx.hasher, ctx.now);
+       }},
   };
   return kMigrations;
 }

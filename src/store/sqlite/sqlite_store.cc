@@ -16,6 +16,7 @@
 #include "store/delivery_plan.h"
 #include "store/migrations/migrations.h"
 #include "store/sqlite/checkpointer.h"
+#include "store/sqlite/ledger_row.h"
 #include "store/sqlite/statement.h"
 #include "store/store.h"
 
@@ -23,6 +24,8 @@ namespace tocsin::store {
 namespace {
 
 using sqlite::Connection;
+using sqlite::kLedgerColumns;
+using sqlite::read_ledger_row;
 using sqlite::Statement;
 
 Status configure(Connection& c) {
@@ -31,7 +34,8 @@ Status configure(Connection& c) {
       "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA busy_timeout=10000;");
 }
 
-Status migrate(Connection& c) {
+Status migrate(Connection& c, const SqliteOptions& options) {
+  const MigrationContext ctx{options.hasher ? &*options.hasher : nullptr, now_micros()};
   if (auto s = c.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                       "description TEXT NOT NULL, applied INTEGER NOT NULL)");
       !s)
@@ -41,7 +45,9 @@ Status migrate(Connection& c) {
     q.bind(1, int64_t{m.version});
     if (q.step() == SQLITE_ROW) continue;
     if (auto s = c.exec("BEGIN IMMEDIATE"); !s) return s;
-    if (auto s = c.exec(m.sql); !s) {
+    Status s = c.exec(m.sql);
+    if (s && m.data_step) s = m.data_step(c, ctx);
+    if (!s) {
       (void)c.exec("ROLLBACK");
       return internal_error("migration " + std::to_string(m.version) + " failed: " + s.error().message);
     }
@@ -61,38 +67,6 @@ ContactHash to_contact_hash(std::string_view blob) {
   ContactHash h{};
   if (blob.size() == h.size()) std::copy(blob.begin(), blob.end(), h.begin());
   return h;
-}
-
-constexpr const char* kLedgerColumns =
-    "org_id, seq, time, channel, contact_hash, contact_ref, ref_digest, person_id, old_status, new_status, "
-    "actor, source, method, ip, ip_digest, user_agent, ua_digest, disclosure_hash, consent_time, prev_hash, "
-    "hash";
-
-StoredLedgerEntry read_ledger_row(const Statement& q) {
-  StoredLedgerEntry s;
-  auto& e = s.entry;
-  e.org_id = q.text(0);
-  e.seq = q.integer(1);
-  e.time = q.integer(2);
-  e.channel = static_cast<Channel>(q.integer(3));
-  e.contact_hash = to_contact_hash(q.blob(4));
-  e.contact_ref = q.text(5);
-  s.ref_digest = q.text(6);
-  e.person_id = q.text(7);
-  e.old_status = static_cast<consent::Status>(q.integer(8));
-  e.new_status = static_cast<consent::Status>(q.integer(9));
-  e.evidence.actor = q.text(10);
-  e.evidence.source = q.text(11);
-  e.evidence.method = q.text(12);
-  e.evidence.ip = q.text(13);
-  s.ip_digest = q.text(14);
-  e.evidence.user_agent = q.text(15);
-  s.ua_digest = q.text(16);
-  e.disclosure_hash = q.text(17);
-  e.evidence.consent_time = q.integer(18);
-  e.prev_hash = q.text(19);
-  e.hash = q.text(20);
-  return s;
 }
 
 // Entries per stored plan chunk (~700 KB): big enough that a 1,000,000-recipient plan is 62 inserts, small
@@ -127,7 +101,7 @@ class SqliteStore final : public Store {
   Status open(const std::string& path, const SqliteOptions& options) {
     if (auto s = writer_.open(path); !s) return s;
     if (auto s = configure(writer_); !s) return s;
-    if (auto s = migrate(writer_); !s) return s;
+    if (auto s = migrate(writer_, options); !s) return s;
     if (auto s = reader_.open(path); !s) return s;
     if (auto s = configure(reader_); !s) return s;
     checkpoint_pages_ = options.checkpoint_pages;
@@ -618,8 +592,9 @@ class SqliteStore final : public Store {
     // order, and walks every entry of the organization (1.6 s at 1M people); the contact index gives the
     // same order for one contact in a few page reads.
     std::string sql = std::string("SELECT ") + kLedgerColumns +
-                      " FROM ledger INDEXED BY ledger_by_contact WHERE org_id = ? AND contact_hash = ? "
-                      "ORDER BY seq";
+                      " FROM ledger INDEXED BY ledger_by_contact WHERE org_id = ?1 AND contact_hash IN "
+                      "(SELECT ?2 UNION ALL SELECT alias_hash FROM contact_aliases WHERE org_id = ?1 AND "
+                      "contact_hash = ?2) ORDER BY seq";  // aliases: spellings before migration 6
     Statement q(reader_, sql.c_str());
     q.bind(1, org_id);
     auto hv = hash_view(hash);
@@ -713,9 +688,7 @@ class SqliteStore final : public Store {
         writer_, "INSERT OR REPLACE INTO contact_points (org_id, channel, hash, person_id) VALUES (?,?,?,?)");
     del_contact_ = std::make_unique<Statement>(
         writer_, "DELETE FROM contact_points WHERE org_id = ? AND channel = ? AND hash = ?");
-    std::string ins = std::string("INSERT INTO ledger (") + kLedgerColumns +
-                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    append_ledger_ = std::make_unique<Statement>(writer_, ins.c_str());
+    append_ledger_ = std::make_unique<Statement>(writer_, sqlite::kLedgerInsert);
     put_disclosure_ =
         std::make_unique<Statement>(writer_, "INSERT OR IGNORE INTO disclosures (hash, text) VALUES (?,?)");
     put_tag_ = std::make_unique<Statement>(
@@ -779,18 +752,7 @@ class SqliteStore final : public Store {
     if (!e.evidence.disclosure_text.empty() &&
         !put_disclosure_->reset().bind(1, e.disclosure_hash).bind(2, e.evidence.disclosure_text).run())
       return false;
-    auto h = hash_view(e.contact_hash);
-    auto& q = append_ledger_->reset();
-    q.bind(1, org).bind(2, e.seq).bind(3, e.time).bind(4, int64_t{static_cast<int>(e.channel)});
-    q.bind_blob(5, h.data(), h.size()).bind(6, e.contact_ref).bind(7, consent::digest_of(e.contact_ref));
-    q.bind(8, e.person_id).bind(9, int64_t{static_cast<int>(e.old_status)});
-    q.bind(10, int64_t{static_cast<int>(e.new_status)})
-        .bind(11, e.evidence.actor)
-        .bind(12, e.evidence.source);
-    q.bind(13, e.evidence.method).bind(14, e.evidence.ip).bind(15, consent::digest_of(e.evidence.ip));
-    q.bind(16, e.evidence.user_agent).bind(17, consent::digest_of(e.evidence.user_agent));
-    q.bind(18, e.disclosure_hash).bind(19, e.evidence.consent_time).bind(20, e.prev_hash).bind(21, e.hash);
-    return q.run();
+    return sqlite::bind_ledger_insert(*append_ledger_, org, e).run();
   }
   bool write(const std::string& org, const op::PutTag& o) {
     return put_tag_->reset()

@@ -1,0 +1,20 @@
+// The ledger table's row shape, shared by the store and the migrations that read or append entries.
+#pragma once
+
+#include "store/sqlite/statement.h"
+#include "store/store.h"
+
+namespace tocsin::store::sqlite {
+
+// Column list in the order read_ledger_row expects and bind_ledger_insert binds.
+extern const char* const kLedgerColumns;
+// "INSERT INTO ledger (kLedgerColumns) VALUES (?, ...)".
+extern const char* const kLedgerInsert;
+
+StoredLedgerEntry read_ledger_row(const Statement& q);
+
+// Binds a sealed entry for kLedgerInsert, with the digests of its personal values. A disclosure text, if
+// any, is stored separately (the disclosures table).
+Statement& bind_ledger_insert(Statement& q, const std::string& org_id, const consent::LedgerEntry& e);
+
+}  // namespace tocsin::store::sqlite
