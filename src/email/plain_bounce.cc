@@ -14,6 +14,23 @@ std::string get(const Fields& f, const char* name) {
   return it == f.end() ? std::string() : it->second;
 }
 
+// A phrase pattern whose spaces match any run of whitespace, line breaks included: notices wrap their
+// sentences anywhere ("could not\nbe delivered"). " ?" (an optional space) matches optional whitespace.
+std::string phrases(std::string_view pattern) {
+  std::string out;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] != ' ') {
+      out += pattern[i];
+    } else if (i + 1 < pattern.size() && pattern[i + 1] == '?') {
+      out += "\\s*";
+      ++i;
+    } else {
+      out += "\\s+";
+    }
+  }
+  return out;
+}
+
 // Patterns, each modeled on the wording of the formats named in plain_bounce.h. Case-insensitive.
 
 // Who sends bounce notices: the mail system, never a person.
@@ -22,7 +39,7 @@ const RE2 kMailSystem(
     R"(microsoftexchange|microsoft outlook|double-bounce|mdaemon|mail system|smtp gateway|mailer@))");
 
 const RE2 kBounceSubject(
-    R"((?i)(undeliver|not (be )?delivered|returned mail|return(ed)? to sender|delivery status notification|)"
+    R"((?i)(undeliver|not (be )?delivered|returned mail|return(ed)? to sender|delivery status|)"
     R"(delivery (failure|failed|has failed|problem|incomplete|notification)|mail delivery failed|)"
     R"(failure notice|could not (be )?(deliver|sen[dt])|non-?deliver|nondeliverable|mail system error|)"
     R"(warning: could not send|delayed mail|delivery (is )?delayed|message (could )?not (be )?delivered))");
@@ -32,33 +49,33 @@ const RE2 kAutoReplySubject(
     R"(abwesenheit|away from|on vacation|vacation|i am (currently )?(out|away)|r[ée]ponse automatique|)"
     R"(respuesta autom[aá]tica|risposta automatica|thank you for (your|contacting)))");
 
-const RE2 kSuccess(
+const RE2 kSuccess(phrases(
     R"((?i)(\(success\)|successfully delivered|delivery to the following recipients? succeeded|)"
-    R"(your message has been delivered|was delivered to|relayed to non-dsn-aware|successfully relayed))");
+    R"(your message has been delivered|was delivered to|relayed to non-dsn-aware|successfully relayed))"));
 
 // Wording that says a message did not arrive (or not yet).
-const RE2 kFailure(
+const RE2 kFailure(phrases(
     R"((?i)(could ?n[o']t be delivered|was ?n[o']t delivered|not (be )?delivered|undeliverable|unable to )"
     R"(deliver|delivery (to the following recipients? )?(has )?failed|failed permanently|permanent )"
     R"((fatal )?error|fatal error|does not like recipient|user unknown|unknown user|no such (user|address|)"
     R"(mailbox|recipient)|mailbox (is )?(full|unavailable)|quota|rejected|delayed|will (continue to |keep )?)"
     R"((re)?try|could not send|failed|does ?n[o']t exist|not listed|retry|not found|couldn't be found|)"
-    R"(not yet been delivered|undelivered|did not reach|cannot be reached|given? up))");
+    R"(not yet been delivered|undelivered|did not reach|cannot be reached|given? up))"));
 
 // The relay still tries: a warning, not a failure.
-const RE2 kDelay(
+const RE2 kDelay(phrases(
     R"((?i)(not yet been delivered|has been delayed|delivery (is )?delayed|delayed mail|will (continue to |)"
     R"(keep )?(re)?try|still (trying|being (re)?tried)|will be retried|could not send message for past|)"
-    R"(warning message only|do not need to resend|no action is required))");
+    R"(warning message only|do not need to resend|no action is required))"));
 
 // What the failure was, from the wording, when the notice quotes no specific enhanced code.
 const RE2 kMailboxFull(
-    R"((?i)(mailbox (is )?full|mailbox (has )?exceeded|over ?quota|quota (exceeded|exceed)|exceeded )"
-    R"((\w+ )?(storage|quota)|insufficient (system )?storage|mailbox size limit|is full|full )"
-    R"(mailbox|disk quota|too much mail|out of (storage|space)))");
-const RE2 kDisabled(
-    R"((?i)(account (is |has been )?(disabled|inactive|deactivated|suspended)|mailbox (is )?disabled))");
-const RE2 kUnknownUser(
+    phrases(R"((?i)(mailbox (is )?full|mailbox (has )?exceeded|over ?quota|quota (exceeded|exceed)|exceeded )"
+            R"((\w+ )?(storage|quota)|insufficient (system )?storage|mailbox size limit|is full|full )"
+            R"(mailbox|disk quota|too much mail|out of (storage|space)))"));
+const RE2 kDisabled(phrases(
+    R"((?i)(account (is |has been )?(disabled|inactive|deactivated|suspended)|mailbox (is )?disabled))"));
+const RE2 kUnknownUser(phrases(
     R"((?i)(user unknown|unknown user|no such (user|recipient|mailbox|address|person)|(user|recipient|)"
     R"(mailbox|address|account)( name)? (is )?(unknown|invalid|not found|does ?n[o']t exist)|does not like )"
     R"(recipient|recipient (address )?rejected|invalid (recipient|address|mailbox)|mailbox (not found|)"
@@ -66,15 +83,15 @@ const RE2 kUnknownUser(
     R"(does ?n[o']t have an? [\w.]+ account|does ?n[o']t exist|address rejected|unrouteable address|)"
     R"(bad destination mailbox|recipient not found|unknown (local[- ]?part|recipient|mailbox)|)"
     R"(not a valid (mailbox|recipient|user)|no longer (valid|available|active)|user not found|)"
-    R"(account (has been )?(closed|terminated|removed|deleted)|no account by that name))");
+    R"(account (has been )?(closed|terminated|removed|deleted)|no account by that name))"));
 const RE2 kUnknownDomain(
-    R"((?i)(host (or domain name )?not found|domain (name )?not found|unknown domain|no such domain|)"
-    R"(domain does ?n[o']t exist|unrouteable (mail )?domain|mx records point to non-existent hosts|)"
-    R"(name service error|nxdomain|no mx record))");
-const RE2 kPolicy(
+    phrases(R"((?i)(host (or domain name )?not found|domain (name )?not found|unknown domain|no such domain|)"
+            R"(domain does ?n[o']t exist|unrouteable (mail )?domain|mx records point to non-existent hosts|)"
+            R"(name service error|nxdomain|no mx record))"));
+const RE2 kPolicy(phrases(
     R"((?i)(spam|blacklist|blocklist|block list|listed (at|in|on) |\brbl\b|spamhaus|reputation|dmarc|)"
     R"(\bspf\b|\bdkim\b|policy|not authori[sz]ed|unauthenticated|blocked|banned|access denied|)"
-    R"(relay(ing)? (access )?denied))");
+    R"(relay(ing)? (access )?denied))"));
 
 // An enhanced status code (RFC 3463: subject 0-7) standing alone, and a basic SMTP reply code.
 const RE2 kEnhancedCode(R"((?:^|[\s(#\['-])([245]\.[0-7]\.\d{1,3})(?:[\s).;:,\]>']|$))");
@@ -86,9 +103,9 @@ const RE2 kNotARecipient(R"((?i)^(mailer-daemon|postmaster|double-bounce|bounces
 
 // Where a notice starts quoting the original message (qmail, Exim, Sendmail, Gmail, Exchange, ...).
 const RE2 kOriginalFollows(
-    R"((?im)^[ \t>-]*(?:(?:below this line is a copy of the message|this is a copy of (?:the|your) message)[^\n]*|)"
+    R"((?im)^([ \t>-]*(?:(?:below this line is a copy of the message|this is a copy of (?:the|your) message)[^\n]*|)"
     R"((?:(?:original|unsent|returned|undelivered) (?:message|mail)(?: headers)?(?: follows?)?|original )"
-    R"(message headers|message headers follow|headers of the original message)[ \t:.\-]*)$)");
+    R"(message headers|message headers follow|headers of the original message)[ \t:.\-]*)$))");
 
 // A quoted original's own header fields, however indented.
 const RE2 kQuotedField(R"((?im)^[ \t>]*(x-tocsin-delivery|message-id|return-path)[ \t]*:[ \t]*(\S[^\r\n]*))");
