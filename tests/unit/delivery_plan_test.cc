@@ -115,8 +115,9 @@ std::map<std::pair<S, std::string>, int64_t> by_key(const std::vector<DeliveryGr
 }
 
 TEST(DeliveryPlan, CombinedGroupsCountEachRecipientOnce) {
-  std::vector<DeliveryGroup> plan = {{S::kQueued, "", 10, 0, 0, 0}, {S::kSuppressed, "bouncing", 3, 0, 0, 0}};
-  std::vector<DeliveryGroup> rows = {{S::kHandedOver, "", 4, 1, 0, 0}, {S::kHanding, "", 2, 0, 0, 0}};
+  std::vector<DeliveryGroup> plan = {{S::kQueued, "", 10, 0, 0, 0, 0},
+                                     {S::kSuppressed, "bouncing", 3, 0, 0, 0, 0}};
+  std::vector<DeliveryGroup> rows = {{S::kHandedOver, "", 4, 1, 0, 0, 4}, {S::kHanding, "", 2, 0, 0, 0, 0}};
   auto by = by_key(combine_groups(plan, false, rows));
   EXPECT_EQ((by[{S::kQueued, ""}]), 4);
   EXPECT_EQ((by[{S::kHandedOver, ""}]), 4);
@@ -128,11 +129,11 @@ TEST(DeliveryPlan, CombinedGroupsCountEachRecipientOnce) {
 }
 
 TEST(DeliveryPlan, AStoppedPlansRemainderIsStoppedAndNothingIsNegative) {
-  std::vector<DeliveryGroup> plan = {{S::kQueued, "", 5, 0, 0, 0}};
-  auto stopped = by_key(combine_groups(plan, true, {{S::kHandedOver, "", 2, 0, 0, 0}}));
+  std::vector<DeliveryGroup> plan = {{S::kQueued, "", 5, 0, 0, 0, 0}};
+  auto stopped = by_key(combine_groups(plan, true, {{S::kHandedOver, "", 2, 0, 0, 0, 2}}));
   EXPECT_EQ((stopped[{S::kStopped, ""}]), 3);
   EXPECT_EQ(stopped.count({S::kQueued, ""}), 0u);
-  auto all_left = by_key(combine_groups(plan, true, {{S::kHandedOver, "", 5, 0, 0, 0}}));
+  auto all_left = by_key(combine_groups(plan, true, {{S::kHandedOver, "", 5, 0, 0, 0, 5}}));
   EXPECT_EQ(all_left.count({S::kStopped, ""}), 0u);
   EXPECT_EQ(all_left.size(), 1u);
 }

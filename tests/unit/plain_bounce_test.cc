@@ -5,6 +5,7 @@
 // (docs/MAIL.md states it).
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
