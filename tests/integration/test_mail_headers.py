@@ -13,7 +13,7 @@ from test_blast import create_message, setup_server, wait_status
 
 LIST_UNSUBSCRIBE = re.compile(
     rb"\r\nList-Unsubscribe: <(https://127\.0\.0\.1:\d+/unsubscribe/[A-Za-z0-9_-]+)>,\r\n"
-    rb" <mailto:unsubscribe\+[a-z2-7]+@mail\.example\.org>\r\n"
+    rb" <mailto:unsubscribe\+[a-z2-7]+@mail\.example\.org\?subject=unsubscribe>\r\n"
     rb"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n")
 MESSAGE_ID = re.compile(rb"\r\nMessage-Id: <[a-z2-7]+@mail\.example\.org>\r\n")
 DELIVERY = re.compile(rb"\r\nX-Tocsin-Delivery: [a-z2-7]+\r\n")
