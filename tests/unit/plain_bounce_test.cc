@@ -80,7 +80,9 @@ TEST(PlainBounceCorpus, EverySampleGetsItsLabel) {
     if (want.bounce_class != "none") {
       EXPECT_EQ(got.recipient, want.recipient) << want.file;
       // The delivery is found by the quoted original's X-Tocsin-Delivery or Message-ID where it has one.
-      if (want.token == "yes") EXPECT_EQ(got.token, "yes") << want.file;
+      if (want.token == "yes") {
+        EXPECT_EQ(got.token, "yes") << want.file;
+      }
     }
     right += ok;
   }
