@@ -59,7 +59,7 @@ const RE2 kFailure(phrases(
     R"(deliver|delivery (to the following recipients? )?(has )?failed|failed permanently|permanent )"
     R"((fatal )?error|fatal error|does not like recipient|user unknown|unknown user|no such (user|address|)"
     R"(mailbox|recipient)|mailbox (is )?(full|unavailable)|quota|rejected|delayed|will (continue to |keep )?)"
-    R"((re)?try|could not send|failed|does ?n[o']t exist|not listed|retry|not found|couldn't be found|)"
+    R"((re)?try|could not send|failed|does ?n[o']t exist|not listed|retry|not found|couldn't be found|able to deliver|)"
     R"(not yet been delivered|undelivered|did not reach|cannot be reached|given? up))"));
 
 // The relay still tries: a warning, not a failure.
@@ -176,8 +176,10 @@ std::optional<RecipientStatus> read_plain_bounce(const Fields& headers, std::str
   if (!from_mail_system && !RE2::PartialMatch(get(headers, "subject"), kBounceSubject)) return std::nullopt;
   if (is_auto_reply(headers, from_mail_system)) return std::nullopt;
   std::string_view notice = notice_of(text);
-  auto failure = find(notice, kFailure);
-  if (!failure.data()) failure = find(notice, kDelay);
+  // Failure wording, a delay, or a cause named outright ("no mailbox here by that name").
+  re2::StringPiece failure;
+  for (const RE2* re : {&kFailure, &kDelay, &kUnknownUser, &kMailboxFull, &kUnknownDomain, &kDisabled})
+    if (!failure.data()) failure = find(notice, *re);
   if (!failure.data()) return std::nullopt;
   if (find(notice, kSuccess).data() && !find(notice, kUnknownUser).data()) return std::nullopt;
 
