@@ -9,6 +9,7 @@
 #include "core/ids.h"
 #include "messaging/audience.h"
 #include "messaging/dispatcher.h"
+#include "messaging/header_values.h"
 #include "messaging/render.h"
 
 namespace tocsin::api::handlers {
@@ -61,7 +62,8 @@ void write_message(const std::string& api_base, JsonOut& j, const Message& m,
       return it == counts->by_state.end() ? int64_t{0} : it->second;
     };
     using S = store::DeliveryState;
-    j.kv("sent", n(S::kHandedOver) + n(S::kDelivered) + n(S::kBounced) + n(S::kComplained))
+    // Sent: handed over, whatever came back later; a recipient refused at SMTP time was never sent.
+    j.kv("sent", counts->handed_over)
         .kv("opened", counts->opened)
         .kv("clicked", counts->clicked)
         .kv("actions", int64_t{0})
@@ -130,6 +132,7 @@ Status read_message(const people::OrgState& org, simdjson::dom::element body, Me
   }
   bool marketing;
   if (!body["tocsin:marketing"].get_bool().get(marketing)) m.marketing = marketing;
+  if (auto s = messaging::check_header_fields(m); !s) return s;
   if (m.subject.size() > 998) return bad_request("subject is too long (998 characters at most)");
   if (m.body.size() > 512 * 1024) return bad_request("body is too long (512 KiB at most)");
   if (!m.reply_to.empty() && !normalize_email(m.reply_to))

@@ -4,6 +4,7 @@
 
 #include "core/text.h"
 #include "email/gmime_util.h"
+#include "email/plain_bounce.h"
 
 namespace tocsin::email {
 namespace {
@@ -109,11 +110,15 @@ void read_feedback(GMimePart* part, MailReport& r) {
   r.user_agent = get(g, "user-agent");
 }
 
-void walk(GMimeObject* obj, MailReport& r) {
+// `text` collects the plain-text parts outside any attached message: a non-DSN bounce notice says it there.
+// `report_part` is set by a delivery-status or feedback-report part: such a report, even a broken one, is
+// never read as a plain-text notice.
+void walk(GMimeObject* obj, MailReport& r, std::string& text, bool& report_part) {
   GMimeContentType* ct = g_mime_object_get_content_type(obj);
   if (GMIME_IS_MULTIPART(obj)) {
     GMimeMultipart* mp = GMIME_MULTIPART(obj);
-    for (int i = 0; i < g_mime_multipart_get_count(mp); ++i) walk(g_mime_multipart_get_part(mp, i), r);
+    for (int i = 0; i < g_mime_multipart_get_count(mp); ++i)
+      walk(g_mime_multipart_get_part(mp, i), r, text, report_part);
   } else if (GMIME_IS_MESSAGE_PART(obj)) {
     GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
     if (inner && r.original_headers.empty()) r.original_headers = fields_of(GMIME_OBJECT(inner));
@@ -121,12 +126,17 @@ void walk(GMimeObject* obj, MailReport& r) {
     GMimePart* part = GMIME_PART(obj);
     if (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
         g_mime_content_type_is_type(ct, "message", "global-delivery-status")) {
+      report_part = true;
       read_delivery_status(part, r);
     } else if (g_mime_content_type_is_type(ct, "message", "feedback-report")) {
+      report_part = true;
       read_feedback(part, r);
     } else if (g_mime_content_type_is_type(ct, "text", "rfc822-headers") && r.original_headers.empty()) {
-      std::string text = content_of(part);
-      r.original_headers = parse_field_block(text.substr(0, text.find("\n\n")));
+      std::string headers = content_of(part);
+      r.original_headers = parse_field_block(headers.substr(0, headers.find("\n\n")));
+    } else if (g_mime_content_type_is_type(ct, "text", "plain")) {
+      text += content_of(part);
+      text += "\n";
     }
   }
 }
@@ -202,11 +212,19 @@ MailReport parse_mail_report(std::string_view raw) {
   r.headers = fields_of(GMIME_OBJECT(msg.p));
   GMimeObject* body = g_mime_message_get_mime_part(msg.p);
   if (!body) return r;
-  walk(body, r);
+  std::string text;
+  bool report_part = false;
+  walk(body, r, text, report_part);
   if (!r.recipients.empty()) {
     r.kind = MailReport::Kind::kDeliveryStatus;
   } else if (!r.feedback_type.empty()) {
     r.kind = MailReport::Kind::kFeedback;
+  } else if (auto rs = report_part ? std::nullopt : read_plain_bounce(r.headers, text)) {
+    r.kind = MailReport::Kind::kDeliveryStatus;
+    r.plain_text = true;
+    r.recipients.push_back(std::move(*rs));
+    // Headers the notice quotes inline complete those of an attached original (emplace keeps the first).
+    for (auto& [name, value] : quoted_original_headers(text)) r.original_headers.emplace(name, value);
   }
   return r;
 }

@@ -1,6 +1,7 @@
 // Reports about mail we sent that come back to us: delivery status notifications (RFC 3464, in a
-// multipart/report; report-type=delivery-status) and abuse/feedback reports (ARF, RFC 5965, report-type=
-// feedback-report), parsed with GMime.
+// multipart/report; report-type=delivery-status), the plain-text bounce notices of MTAs that send no DSN
+// (email/plain_bounce.h: qmail, Exim, old Sendmail/Postfix, Exchange, Gmail, Yahoo, Domino, ...) and
+// abuse/feedback reports (ARF, RFC 5965, report-type=feedback-report), parsed with GMime.
 //
 // Contract: parse_mail_report never fails on malformed input in a way that loses the message: anything that
 // is not a recognizable report comes back as kind kNone (with whatever original headers could be found), and
@@ -45,6 +46,7 @@ struct MailReport {
   Kind kind = Kind::kNone;
 
   std::vector<RecipientStatus> recipients;  // delivery status: one per recipient block
+  bool plain_text = false;                  // the one recipient was read from a plain-text notice, not a DSN
 
   // Feedback report fields (lower-case values where the RFC defines tokens).
   std::string feedback_type;  // abuse, fraud, virus, other, not-spam, auth-failure

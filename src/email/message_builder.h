@@ -3,15 +3,20 @@
 // Contract: build_message returns the complete message with CRLF line ends, ready for DkimSigner::sign and an
 // SMTP DATA phase. Header fields, in this order: From (display name RFC 2047-encoded when not ASCII), To,
 // Reply-To (only when set), Subject (encoded when not ASCII), Date (`date`, UTC), Message-ID (<message_id>),
-// List-Unsubscribe (`<https...>, <mailto:...>`, whichever are set) and List-Unsubscribe-Post (RFC 8058, only
-// with an https URL, since one-click needs it), the extra headers in the given order, then MIME-Version and
-// the body. The body is text/plain, text/html, or multipart/alternative with the text part first (RFC 2046
-// §5.1.4: the last part is the preferred one); UTF-8, with the transfer encoding GMime finds best for 7-bit
-// transport (quoted-printable or base64), so the message passes any relay without 8BITMIME.
+// List-Unsubscribe (`<https...>,` CRLF SP `<mailto:...>`, whichever are set) and List-Unsubscribe-Post (RFC
+// 8058, only with an https URL, since one-click needs it), the extra headers in the given order, then
+// MIME-Version and the body. List-Unsubscribe, List-Unsubscribe-Post and the extra headers are written raw:
+// never RFC 2047-encoded, folded only between RFC 2369 items (mailbox providers read the URIs byte for byte).
+// The body is text/plain, text/html, or multipart/alternative with the text part first (RFC 2046 §5.1.4: the
+// last part is the preferred one); UTF-8, with the transfer encoding GMime finds best for 7-bit transport
+// (quoted-printable or base64), so the message passes any relay without 8BITMIME.
 //
-// Bad input (no To or From address, no body, a CR or LF in any header value, a header name that is not RFC
-// 5322 printable ASCII, a non-https unsubscribe URL) gives a 400 Error and no message: a renderer bug must
-// not become header injection. Thread-safe (no shared state besides GMime's one-time initialization).
+// Control characters: in the free text of the subject and the display names (merge fields put people's
+// names there) each becomes a space, so the header block never carries one. Anything structural with a
+// control character or other unsafe byte — an address, the Message-ID, an unsubscribe URI, an extra header
+// (printable ASCII tokens only), a header name that is not RFC 5322 printable ASCII — gives a 400 Error and
+// no message, as do no To or From address, no body and a non-https unsubscribe URL: a renderer bug must not
+// become header injection. Thread-safe (no shared state besides GMime's one-time initialization).
 #pragma once
 
 #include <string>

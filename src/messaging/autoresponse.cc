@@ -4,6 +4,7 @@
 
 #include "core/doc_fields.h"
 #include "core/text.h"
+#include "messaging/header_values.h"
 #include "messaging/render.h"
 
 namespace tocsin::messaging {
@@ -20,6 +21,11 @@ Result<Autoresponse> parse_autoresponse(std::string_view json) {
     return bad_request("tocsin:autoresponse must be an object");
   DocFields f(root);
   Autoresponse a{f.str("subject"), f.str("body"), f.str("from"), f.str("from_address"), f.str("reply_to")};
+  for (auto [field, value] : {std::pair{"tocsin:autoresponse subject", &a.subject},
+                              {"tocsin:autoresponse from", &a.from},
+                              {"tocsin:autoresponse from_address", &a.from_address},
+                              {"tocsin:autoresponse reply_to", &a.reply_to}})
+    if (auto s = check_header_value(field, *value); !s) return s.error();
   if (trim_ascii_space(a.subject).empty() || trim_ascii_space(a.body).empty())
     return bad_request("tocsin:autoresponse needs a subject and a body");
   auto at = a.from_address.find('@');

@@ -301,6 +301,7 @@ Result<DeliveryCounts> Dispatcher::counts(const std::string& org_id, const std::
     c.opened += g.opened;
     c.clicked += g.clicked;
     c.unsubscribed += g.unsubscribed;
+    c.handed_over += g.handed_over;
   }
   return c;
 }

@@ -69,6 +69,7 @@ struct DeliveryCounts {
   std::map<store::DeliveryState, int64_t> by_state;
   std::map<std::string, int64_t> excluded_by_reason;
   int64_t opened = 0, clicked = 0, unsubscribed = 0;
+  int64_t handed_over = 0;  // accepted by the relay or gateway at some point: the statistics' `sent`
   int64_t total = 0;
 };
 

@@ -128,6 +128,7 @@ policy::OrgMessaging to_policy(const Settings& s, const std::map<std::string, Se
                                const std::map<std::string, SmsSender>& senders) {
   policy::OrgMessaging m;
   m.suspended = s.suspended;
+  m.suspended_reason = s.suspended_reason;
   m.bulk_email_paused = s.bulk_email_paused;
   m.bulk_email_paused_reason = s.bulk_email_paused_reason;
   m.postal_address = s.postal_address;

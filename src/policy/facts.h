@@ -83,6 +83,7 @@ struct SmsSender {
 // An organization's messaging settings, as the gate needs them.
 struct OrgMessaging {
   bool suspended = false;
+  std::string suspended_reason;  // the platform's reason (`tocsin org suspend --reason`), shown with refusals
   // Bulk email paused (EM-F2 complaint-rate breaker): blasts are refused, one-off mail still passes.
   bool bulk_email_paused = false;
   std::string bulk_email_paused_reason;

@@ -18,7 +18,9 @@ constexpr Micros kConfirmationWindow = int64_t{5} * 60 * 1'000'000;  // SMS-R3: 
 
 std::optional<Decision> org_rule(const OrgMessaging* org) {
   if (!org) return Decision::refuse(Reason::kOrgUnknown);
-  if (org->suspended) return Decision::refuse(Reason::kOrgSuspended);
+  if (org->suspended)
+    return Decision::refuse(Reason::kOrgSuspended,
+                            org->suspended_reason.empty() ? "" : "Reason: " + org->suspended_reason);
   return std::nullopt;
 }
 

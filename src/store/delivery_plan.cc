@@ -171,7 +171,7 @@ std::vector<DeliveryGroup> plan_groups(const DeliveryPlan& plan) {
     ++counts[{e.state, e.state == DeliveryState::kQueued ? std::string_view() : e.reason}];
   }
   std::vector<DeliveryGroup> out;
-  for (const auto& [key, n] : counts) out.push_back({key.first, std::string(key.second), n, 0, 0, 0});
+  for (const auto& [key, n] : counts) out.push_back({key.first, std::string(key.second), n, 0, 0, 0, 0});
   return out;
 }
 
@@ -187,7 +187,7 @@ std::vector<DeliveryGroup> combine_groups(const std::vector<DeliveryGroup>& plan
     }
     int64_t still = g.count - left;  // queued entries whose delivery has not left the plan
     if (still > 0)
-      out.push_back({stopped ? DeliveryState::kStopped : DeliveryState::kQueued, "", still, 0, 0, 0});
+      out.push_back({stopped ? DeliveryState::kStopped : DeliveryState::kQueued, "", still, 0, 0, 0, 0});
   }
   return out;
 }

@@ -119,6 +119,9 @@ struct DeliveryGroup {
   DeliveryState state = DeliveryState::kQueued;
   std::string reason;
   int64_t count = 0, opened = 0, clicked = 0, unsubscribed = 0;
+  // Of `count`, those the relay or gateway accepted at some point (handed_at set): the message's `sent`. A
+  // recipient refused during the SMTP transaction is `bounced` or `failed` but was never sent.
+  int64_t handed_over = 0;
 };
 
 class DeliveryPlan;  // store/delivery_plan.h

@@ -51,6 +51,14 @@ def test_record_helper_autoresponse_is_sent_once_through_the_gate(tmp_path, smtp
     bad = srv.cli("actions", "create", "--data", str(srv.data_dir), "--org", org["org_id"], "--kind", "petitions",
                   "--json", json.dumps({"title": "x", "tocsin:autoresponse": {"subject": "no body"}}), check=False)
     assert bad.returncode != 0 and "subject and a body" in bad.stderr
+    # Its subject, from and reply-to become mail headers: a control character is refused (issue #10 item 8).
+    for field, value in [("subject", "Thanks\r\nBcc: all@example.net"), ("from", "Team\n"),
+                         ("reply_to", "team@example.org\r\nX-Evil: 1")]:
+        injected = srv.cli("actions", "create", "--data", str(srv.data_dir), "--org", org["org_id"], "--kind",
+                           "petitions", "--json",
+                           json.dumps({"title": "x", "tocsin:autoresponse": {**AUTORESPONSE, field: value}}),
+                           check=False)
+        assert injected.returncode != 0 and "control characters" in injected.stderr, (field, injected.stderr)
     pid = created["id"]
     srv.start()
     with srv:

@@ -93,6 +93,7 @@ def test_5_1_1_at_smtp_time_makes_the_address_bouncing(tmp_path, smtp_sink, loca
         assert c.post(f"messages/{mid}/send", json={}).status_code == 200
         stats = wait_status(c, mid, "sent")["statistics"]
         assert stats["bounced"] == 2 and stats["tocsin:failed"] == 0, stats
+        assert stats["sent"] == 0, ("refused at RCPT: bounced, never sent (issue #10 item 9)", stats)
         now = statuses(c)
         assert now["p0@example.net"] == now["p1@example.net"] == "bouncing", now
         pre = c.get(f"messages/{create_message(c, tag_href)}/tocsin:preflight").json()

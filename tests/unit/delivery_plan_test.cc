@@ -115,8 +115,9 @@ std::map<std::pair<S, std::string>, int64_t> by_key(const std::vector<DeliveryGr
 }
 
 TEST(DeliveryPlan, CombinedGroupsCountEachRecipientOnce) {
-  std::vector<DeliveryGroup> plan = {{S::kQueued, "", 10, 0, 0, 0}, {S::kSuppressed, "bouncing", 3, 0, 0, 0}};
-  std::vector<DeliveryGroup> rows = {{S::kHandedOver, "", 4, 1, 0, 0}, {S::kHanding, "", 2, 0, 0, 0}};
+  std::vector<DeliveryGroup> plan = {{S::kQueued, "", 10, 0, 0, 0, 0},
+                                     {S::kSuppressed, "bouncing", 3, 0, 0, 0, 0}};
+  std::vector<DeliveryGroup> rows = {{S::kHandedOver, "", 4, 1, 0, 0, 4}, {S::kHanding, "", 2, 0, 0, 0, 0}};
   auto by = by_key(combine_groups(plan, false, rows));
   EXPECT_EQ((by[{S::kQueued, ""}]), 4);
   EXPECT_EQ((by[{S::kHandedOver, ""}]), 4);
@@ -128,11 +129,11 @@ TEST(DeliveryPlan, CombinedGroupsCountEachRecipientOnce) {
 }
 
 TEST(DeliveryPlan, AStoppedPlansRemainderIsStoppedAndNothingIsNegative) {
-  std::vector<DeliveryGroup> plan = {{S::kQueued, "", 5, 0, 0, 0}};
-  auto stopped = by_key(combine_groups(plan, true, {{S::kHandedOver, "", 2, 0, 0, 0}}));
+  std::vector<DeliveryGroup> plan = {{S::kQueued, "", 5, 0, 0, 0, 0}};
+  auto stopped = by_key(combine_groups(plan, true, {{S::kHandedOver, "", 2, 0, 0, 0, 2}}));
   EXPECT_EQ((stopped[{S::kStopped, ""}]), 3);
   EXPECT_EQ(stopped.count({S::kQueued, ""}), 0u);
-  auto all_left = by_key(combine_groups(plan, true, {{S::kHandedOver, "", 5, 0, 0, 0}}));
+  auto all_left = by_key(combine_groups(plan, true, {{S::kHandedOver, "", 5, 0, 0, 0, 5}}));
   EXPECT_EQ(all_left.count({S::kStopped, ""}), 0u);
   EXPECT_EQ(all_left.size(), 1u);
 }
@@ -252,6 +253,28 @@ TEST_F(PlanStoreTest, AMessageWithoutAPlanCountsItsRowsAsBefore) {
   EXPECT_EQ(by.size(), 2u);
   EXPECT_EQ((by[{S::kQueued, ""}]), 1);
   EXPECT_EQ((by[{S::kHandedOver, ""}]), 1);
+}
+
+// Issue #10 item 9: 36 accepted + 1 refused with 550 5.1.1 at RCPT showed `sent` 37. A recipient refused
+// during the SMTP transaction is bounced but was never handed over; one bounced by a later DSN was.
+TEST_F(PlanStoreTest, OnlyDeliveriesTheRelayAcceptedCountAsHandedOver) {
+  ASSERT_TRUE(scope().put_plan("m1", big(40)).ok());  // 36 queued, 4 not_subscribed
+  std::vector<DeliveryRow> rows;
+  for (int64_t seq : {0,  1,  2,  4,  5,  6,  7,  8,  9,  10, 11, 12, 14, 15, 16, 17, 18,
+                      19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 34, 35, 36, 37})
+    rows.push_back(left_row(seq, S::kHandedOver));
+  DeliveryRow dsn_bounce = left_row(38, S::kBounced);  // accepted, bounced later by a DSN
+  dsn_bounce.handed_at = 7;
+  rows.push_back(dsn_bounce);
+  rows.push_back(left_row(39, S::kBounced));  // refused at RCPT: never handed over
+  ASSERT_TRUE(scope().put_deliveries(rows).ok());
+  int64_t handed_over = 0, bounced = 0;
+  for (const auto& g : scope().delivery_groups("m1").value()) {
+    handed_over += g.handed_over;
+    if (g.state == S::kBounced) bounced += g.count;
+  }
+  EXPECT_EQ(handed_over, 35) << "34 accepted and the one bounced after acceptance";
+  EXPECT_EQ(bounced, 2);
 }
 
 }  // namespace

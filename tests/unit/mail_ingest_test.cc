@@ -178,6 +178,46 @@ TEST_F(MailIngestTest, HardBounceMakesTheAddressBouncingOnce) {
   EXPECT_EQ(ledger_seq(), seq) << "a repeated report writes nothing";
 }
 
+// Issue #10 item 7: MTAs that send no RFC 3464 report (qmail here, its QSBMF text) bounced without effect.
+TEST_F(MailIngestTest, APlainTextQmailBounceMakesTheAddressBouncing) {
+  auto [pid, msg] = sent_to("gone@example.net");
+  std::string qmail = "Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.example.net\r\nTo: " + bounce_to(msg, 0) +
+                      "\r\nSubject: failure notice\r\n\r\n"
+                      "Hi. This is the qmail-send program at mx.example.net.\r\n"
+                      "I'm afraid I wasn't able to deliver your message to the following addresses.\r\n"
+                      "This is a permanent error; I've given up. Sorry it didn't work out.\r\n\r\n"
+                      "<gone@example.net>:\r\n"
+                      "Sorry, no mailbox here by that name. (#5.1.1)\r\n\r\n"
+                      "--- Below this line is a copy of the message.\r\n\r\nSubject: Rally\r\n\r\nHi\r\n";
+  auto out = ingest(qmail);
+  EXPECT_EQ(out.kind, "hard_bounce") << out.detail;
+  EXPECT_TRUE(out.status_changed);
+  EXPECT_EQ(status("gone@example.net"), consent::Status::kBouncing);
+  EXPECT_EQ(stored(msg, 0).state, store::DeliveryState::kBounced);
+}
+
+// Found by the X-Tocsin-Delivery of the original an Exim delay warning quotes; a delay is a soft bounce
+// that leaves the delivery as it was.
+TEST_F(MailIngestTest, APlainTextDelayWarningIsASoftBounceFoundByTheQuotedOriginal) {
+  auto [pid, msg] = sent_to("slow@example.net");
+  std::string exim =
+      "From: Mail Delivery System <Mailer-Daemon@mx.example.net>\r\nTo: someone@else.example\r\n"
+      "Subject: Warning: message 1tEabb-000Xyy-1P delayed 24 hours\r\n"
+      "Auto-Submitted: auto-replied\r\n\r\n"
+      "A message that you sent has not yet been delivered to one or more of its\r\n"
+      "recipients after more than 24 hours on the queue on mx.example.net.\r\n\r\n"
+      "  slow@example.net\r\n    host mail.example.net [192.0.2.40]: Connection timed out\r\n\r\n"
+      "No action is required on your part. Delivery attempts will continue for\r\nsome time.\r\n\r\n"
+      "------ This is a copy of the message's headers. ------\r\n\r\n"
+      "From: team@example.org\r\nX-Tocsin-Delivery: " +
+      email::delivery_header_value(tokens_, {msg, 0}).value() + "\r\n";
+  auto out = ingest(exim);
+  EXPECT_EQ(out.kind, "soft_bounce") << out.detail;
+  EXPECT_EQ(out.delivery, msg + ":0");
+  EXPECT_EQ(stored(msg, 0).state, store::DeliveryState::kHandedOver) << "the relay still tries";
+  EXPECT_EQ(status("slow@example.net"), consent::Status::kSubscribed);
+}
+
 TEST_F(MailIngestTest, SoftBouncesNeedThreeDeliveriesSpanningSeventyTwoHours) {
   auto pid = add_person("full@example.net");
   std::vector<std::string> msgs;

@@ -158,6 +158,55 @@ TEST(MessageBuilder, SameInputSameMessage) {
             build_message(sample(), kDate).value().substr(0, 200));
 }
 
+// The head of a built message: everything before the empty line, with its final CRLF.
+std::string head_of(const std::string& raw) {
+  return raw.substr(0, raw.find("\r\n\r\n") + 2);
+}
+
+// Issue #10 item 6: GMime folded a long List-Unsubscribe as RFC 2047 free text
+// (`=?us-ascii?Q?=3Chttps=3A...?=`), which no mailbox provider reads as a URI. The wire form is checked byte
+// for byte: each item whole on its line, folded only after the comma between items (RFC 2369 §2).
+TEST(MessageBuilder, ListUnsubscribeIsRawOnTheWireFoldedOnlyBetweenItems) {
+  RenderedEmail e = sample();
+  e.list_unsubscribe_url = "https://act.example.org/unsubscribe/" + std::string(90, 'A') + "-_x";
+  e.list_unsubscribe_mailto = "unsubscribe+" + std::string(50, 'b') + "@news.example.org";
+  e.message_id = std::string(50, 'c') + "@news.example.org";
+  e.extra_headers = {{"X-Tocsin-Delivery", std::string(50, 'd')}};
+  std::string head = head_of(build_message(e, kDate).value());
+  std::string lu = "\r\nList-Unsubscribe: <" + e.list_unsubscribe_url +
+                   ">,\r\n <mailto:" + e.list_unsubscribe_mailto +
+                   ">\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
+  EXPECT_NE(head.find(lu), std::string::npos) << head;
+  EXPECT_NE(head.find("\r\nMessage-Id: <" + e.message_id + ">\r\n"), std::string::npos) << head;
+  EXPECT_NE(head.find("\r\nX-Tocsin-Delivery: " + std::string(50, 'd') + "\r\n"), std::string::npos) << head;
+  EXPECT_EQ(head.find("=?us-ascii"), std::string::npos) << head;
+
+  e.list_unsubscribe_url.clear();
+  head = head_of(build_message(e, kDate).value());
+  EXPECT_NE(head.find("\r\nList-Unsubscribe: <mailto:" + e.list_unsubscribe_mailto + ">\r\n"),
+            std::string::npos)
+      << head;
+  EXPECT_EQ(head.find("List-Unsubscribe-Post"), std::string::npos) << head;
+}
+
+// A person's name reaches the subject through merge fields and the To display name; a stray control
+// character in it costs a space, not the person's mail (the delivery used to fail with "a header value
+// contains a line break").
+TEST(MessageBuilder, ControlCharactersInFreeTextBecomeSpaces) {
+  RenderedEmail e = sample();
+  e.subject = std::string("Hi Ada\r\nBcc: everyone@example.com\t\x01") + "!";
+  e.to_name = "Ada\nX-Evil: 1";
+  e.from_name = std::string("Team\0Evil", 9);
+  std::string raw = build_message(e, kDate).value();
+  std::string head = head_of(raw);
+  EXPECT_EQ(head.find("\r\nBcc:"), std::string::npos) << head;
+  EXPECT_EQ(head.find("\r\nX-Evil:"), std::string::npos) << head;
+  Parsed p(raw);
+  EXPECT_STREQ(g_mime_message_get_subject(p.msg), "Hi Ada  Bcc: everyone@example.com  !");
+  InternetAddress* from = internet_address_list_get_address(g_mime_message_get_from(p.msg), 0);
+  EXPECT_STREQ(internet_address_get_name(from), "Team Evil");
+}
+
 TEST(MessageBuilder, BadInputIsRefusedNotInjected) {
   auto refused = [](auto edit) {
     RenderedEmail e = sample();
@@ -165,9 +214,15 @@ TEST(MessageBuilder, BadInputIsRefusedNotInjected) {
     auto r = build_message(e, kDate);
     return !r.ok() && r.error().http_status == 400;
   };
-  EXPECT_TRUE(refused([](RenderedEmail& e) { e.subject = "hi\r\nBcc: everyone@example.com"; }));
-  EXPECT_TRUE(refused([](RenderedEmail& e) { e.to_name = "Ada\nX-Evil: 1"; }));
+  EXPECT_TRUE(refused([](RenderedEmail& e) { e.to_address = "ada@example.net\r\nBcc: x@example.com"; }));
+  EXPECT_TRUE(refused([](RenderedEmail& e) { e.reply_to = "r@example.org\nX-Evil: 1"; }));
+  EXPECT_TRUE(refused([](RenderedEmail& e) { e.message_id = "m1@x\r\nX-Evil: 1"; }));
+  EXPECT_TRUE(refused([](RenderedEmail& e) { e.message_id = "no-domain"; }));
+  EXPECT_TRUE(
+      refused([](RenderedEmail& e) { e.list_unsubscribe_url = "https://a.example/u/T>, <http://evil"; }));
+  EXPECT_TRUE(refused([](RenderedEmail& e) { e.list_unsubscribe_mailto = "u@x.example\r\nX-Evil: 1"; }));
   EXPECT_TRUE(refused([](RenderedEmail& e) { e.extra_headers = {{"X-Ok", "a\rb"}}; }));
+  EXPECT_TRUE(refused([](RenderedEmail& e) { e.extra_headers = {{"X-Ok", "two words"}}; }));
   EXPECT_TRUE(refused([](RenderedEmail& e) { e.extra_headers = {{"Bad Name", "v"}}; }));
   EXPECT_TRUE(refused([](RenderedEmail& e) { e.extra_headers = {{"X-Colon:", "v"}}; }));
   EXPECT_TRUE(refused([](RenderedEmail& e) { e.to_address.clear(); }));

@@ -2,6 +2,7 @@
 // would — every recipient in audience order with the gate's verdict and reason — and counts that add up.
 #include "messaging/planner.h"
 
+#include "messaging/settings.h"
 #include "policy/sms_segments.h"
 
 #include "policy_gate_fixture.h"
@@ -169,6 +170,20 @@ TEST(SenderDailyCap, OnlyWhatTheCapLeavesTodayGoesNowTheRestWaitsForTheNextDays)
   EXPECT_EQ(fits.sendable, 5);
   EXPECT_EQ(fits.deferred, 0);
   EXPECT_TRUE(fits.waiting.empty());
+}
+
+// The send endpoint's 422 and the preflight's `blocked` are the plan's blocked sentence: a suspension's
+// reason, set by `tocsin org suspend --reason` in the organization's settings, reaches it.
+TEST_F(PlannerTest, ASuspendedOrganizationsRefusalNamesTheReason) {
+  Settings org;
+  org.suspended = true;
+  org.suspended_reason = "AUP review: purchased list";
+  settings_.put("org-1", to_policy(org, {}, {}));
+  make_audience(10);
+  Plan plan = plan_message(audience_, message_, gate_, now_, false);
+  EXPECT_EQ(plan.summary.blocked_reason, "org_suspended");
+  EXPECT_NE(plan.summary.blocked_sentence.find("AUP review: purchased list"), std::string::npos)
+      << plan.summary.blocked_sentence;
 }
 
 TEST(Audience, KeepsEachPersonsFieldsApart) {

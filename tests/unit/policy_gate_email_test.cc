@@ -59,6 +59,19 @@ TEST_F(EmailGateTest, SuspendedOrganizationIsBlockedUntilLifted) {
   EXPECT_EQ(gate_.plan(m).reason, Reason::kOk);
 }
 
+TEST_F(EmailGateTest, SuspensionSentenceCarriesThePlatformsReason) {
+  edit_settings([](OrgMessaging& o) {
+    o.suspended = true;
+    o.suspended_reason = "AUP review: purchased list (ticket 4711)";
+  });
+  Decision d = gate_.plan(email());
+  EXPECT_EQ(d.reason, Reason::kOrgSuspended);
+  EXPECT_NE(d.sentence.find("suspended"), std::string::npos) << d.sentence;
+  EXPECT_NE(d.sentence.find("AUP review: purchased list (ticket 4711)"), std::string::npos)
+      << "`org suspend --reason` is shown with every refusal: " << d.sentence;
+  EXPECT_NE(gate_.dispatch(email()).decision.sentence.find("ticket 4711"), std::string::npos);
+}
+
 TEST_F(EmailGateTest, BulkEmailPauseBlocksBlastsWithItsReasonButNotOneOffs) {
   OutboundEmail blast = email();
   OutboundEmail autoresponse = blast;

@@ -455,7 +455,7 @@ class SqliteStore final : public Store {
     Statement q(reader_,
                 "SELECT state, CASE WHEN state IN (?, ?) THEN reason ELSE '' END AS grouped, count(*), "
                 "count(*) FILTER (WHERE events & ?), count(*) FILTER (WHERE events & ?), "
-                "count(*) FILTER (WHERE events & ?) "
+                "count(*) FILTER (WHERE events & ?), count(*) FILTER (WHERE handed_at > 0) "
                 "FROM deliveries WHERE org_id = ? AND message_id = ? GROUP BY state, grouped");
     q.bind(1, int64_t{static_cast<int>(DeliveryState::kSuppressed)})
         .bind(2, int64_t{static_cast<int>(DeliveryState::kBlocked)});
@@ -465,7 +465,7 @@ class SqliteStore final : public Store {
     int rc;
     while ((rc = q.step()) == SQLITE_ROW)
       out.push_back({static_cast<DeliveryState>(q.integer(0)), std::string(q.text(1)), q.integer(2),
-                     q.integer(3), q.integer(4), q.integer(5)});
+                     q.integer(3), q.integer(4), q.integer(5), q.integer(6)});
     if (rc != SQLITE_DONE) return internal_error("delivery counts failed: " + reader_.last_error());
     return out;
   }
