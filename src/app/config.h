@@ -29,7 +29,7 @@ struct Config {
   double helper_phone_burst = 3;
 
   // Custom field that carries a supporter's age or birthdate, checked by the record helpers' age gate
-  // (actions/age_gate.h) besides OSDI birthdate; empty: none.
+  // (people/age_gate.h) besides OSDI birthdate; empty: none.
   std::string age_custom_field;
 
   // Email delivery: an SMTP relay when smtp_host is set, else .eml files in outbox_dir (default DIR/outbox).

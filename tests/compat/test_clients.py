@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, quote_plus, urljoin, urlsplit
 import pytest
 import requests
 
-from tocsin_server import an_id, last_segment, primary_email, primary_phone, unique_email, unique_phone
+from tocsin_server import (TEST_ATTESTATION, an_id, last_segment, primary_email, primary_phone, unique_email,
+                           unique_phone)
 
 
 # ------------------------------------------------------------------------------------------ Parsons
@@ -441,7 +442,8 @@ def test_n8n_person_tag_flow(server, org_a):
     body = {"person": {"email_addresses": [{"address": email, "primary": True, "status": "subscribed"}],
                        "given_name": "Eight", "family_name": "Node",
                        "postal_addresses": [{"primary": True, "postal_code": "10001", "country": "US"}],
-                       "phone_numbers": [{"number": unique_phone(), "primary": True, "status": "subscribed"}]}}
+                       "phone_numbers": [{"number": unique_phone(), "primary": True, "status": "subscribed"}]},
+            "tocsin:consent": TEST_ATTESTATION}
     p = requests.post(server.url("people"), headers=h, json=body).json()
     # extractId: last segment of _links.self.href must equal the identifiers id
     pid = last_segment(p["_links"]["self"]["href"])

@@ -4,7 +4,7 @@ import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from tocsin_server import an_id, primary_email, primary_phone, unique_email, unique_phone
+from tocsin_server import TEST_ATTESTATION, an_id, primary_email, primary_phone, unique_email, unique_phone
 
 
 def people_with(client, flt):
@@ -33,7 +33,8 @@ def test_concurrent_signups_same_phone_number_owned_once(server, org_a):
     def go(i):
         c = server.client(org_a["api_key"])
         r = c.post("people", json={"person": {"email_addresses": [{"address": unique_email(f"rph{i}")}],
-                                              "phone_numbers": [{"number": phone, "status": "subscribed"}]}})
+                                              "phone_numbers": [{"number": phone, "status": "subscribed"}]},
+                                   "tocsin:consent": TEST_ATTESTATION})
         assert r.status_code == 200, r.text
         return an_id(r.json())
 
@@ -117,7 +118,8 @@ def test_put_explicit_address_unsubscribe(a):
 def test_put_phone_status(a):
     p = a.signup(unique_email("putph"), unique_phone())
     assert primary_phone(p)["status"] == "unsubscribed"
-    r = a.put(f"people/{an_id(p)}", json={"phone_numbers": [{"status": "subscribed"}]})
+    r = a.put(f"people/{an_id(p)}", json={"phone_numbers": [{"status": "subscribed"}],
+                                          "tocsin:consent": TEST_ATTESTATION})
     assert r.status_code == 200
     assert primary_phone(r.json())["status"] == "subscribed"
     assert primary_phone(r.json())["number"] == primary_phone(p)["number"]

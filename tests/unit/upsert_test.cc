@@ -21,14 +21,14 @@ class UpsertTest : public ::testing::Test {
 
   const Person* signup(const PersonInput& in, std::vector<std::string> tags = {}) {
     auto w = batch_.for_org("org-1");
-    auto r = people::signup(org_, in, tags, ev_, w, ++now_);
+    auto r = people::signup(org_, in, tags, ev_, who_, w, ++now_);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? r->person : nullptr;
   }
 
   Result<UpsertResult> put(const std::string& id, const PersonInput& in) {
     auto w = batch_.for_org("org-1");
-    return people::update(org_, id, in, ev_, w, ++now_);
+    return people::update(org_, id, in, ev_, who_, w, ++now_);
   }
 
   size_t ledger_entries() const {
@@ -41,6 +41,7 @@ class UpsertTest : public ::testing::Test {
   OrgState org_;
   store::WriteBatch batch_;
   consent::Evidence ev_{"api_key:k", "test", "unit test", "127.0.0.1", "gtest", "", 0};
+  WriteAuthority who_{Writer::kApiKey, Attestation{"test form", "checkbox", ""}, "", ""};
   Micros now_ = 1000;
 };
 
@@ -117,7 +118,7 @@ TEST_F(UpsertTest, MobileOnlyRecordMergesWithIncomingEmail) {
 
 TEST_F(UpsertTest, NeedsEmailOrPhone) {
   auto w = batch_.for_org("org-1");
-  auto r = people::signup(org_, PersonInput{}, {}, ev_, w, 1);
+  auto r = people::signup(org_, PersonInput{}, {}, ev_, who_, w, 1);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().http_status, 400);
   EXPECT_TRUE(batch_.empty());
@@ -174,7 +175,7 @@ TEST_F(UpsertTest, ForeignIdentifierBelongsToOnePerson) {
   auto other = person("b@x.org");
   other.identifiers = {"crm:42"};
   auto w = batch_.for_org("org-1");
-  auto r = people::signup(org_, other, {}, ev_, w, 99);
+  auto r = people::signup(org_, other, {}, ev_, who_, w, 99);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(org_.people.size(), 1u);
 }
