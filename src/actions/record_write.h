@@ -47,7 +47,7 @@ struct HelperRules {
 struct RecordOutcome {
   const ActionRecord* record = nullptr;
   bool created = false;
-  std::vector<std::string> notices;  // e.g. why a phone number was kept unsubscribed
+  std::vector<std::string> notices;          // e.g. why a phone number was kept unsubscribed
   std::optional<std::string> confirm_email;  // keyless re-subscription: the address to ask for confirmation
 };
 

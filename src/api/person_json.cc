@@ -144,8 +144,9 @@ Result<people::WriteAuthority> parse_authority(element body, bool keyed, const s
   if (!keyed || body["tocsin:consent"].get(v) || is_null(v)) return who;
   if (!v.is_object()) return bad_request("tocsin:consent must be an object with source and method");
   people::Attestation a;
-  for (auto [key, dst, required] : {std::tuple{"source", &a.source, true}, std::tuple{"method", &a.method, true},
-                                    std::tuple{"disclosure", &a.disclosure, false}}) {
+  for (auto [key, dst, required] :
+       {std::tuple{"source", &a.source, true}, std::tuple{"method", &a.method, true},
+        std::tuple{"disclosure", &a.disclosure, false}}) {
     people::Field<std::string> f;
     if (auto s = read_string(v, key, "tocsin:consent.", f); !s) return s.error();
     if (f.present()) *dst = std::string(trim_ascii_space(f.value));

@@ -53,9 +53,10 @@ void resubscribe(Call& c) {
   }
   if (c.req.method != "POST") return c.reply(405, error_body("use GET or POST"), {{"Allow", "GET, POST"}});
   auto done = c.ctx.resubscribe->confirm(token, c.evidence("re-subscription confirmation"));
-  if (!done) return done.error().http_status == 404 ? invalid(c)
-                                                    : page(c, 503, "Please try again",
-                                                           "We could not record your answer just now.");
+  if (!done)
+    return done.error().http_status == 404
+               ? invalid(c)
+               : page(c, 503, "Please try again", "We could not record your answer just now.");
   std::string name = org_name(c, done->org_id);
   page(c, 200, "You are subscribed again", "You will receive email from " + name + " again.");
 }

@@ -15,10 +15,10 @@
 #include "email/smtp_relay.h"
 #include "email/unsubscribe_token.h"
 #include "messaging/autoresponder.h"
-#include "messaging/resubscribe_confirmation.h"
 #include "messaging/dispatcher.h"
 #include "messaging/gate_wiring.h"
 #include "messaging/opt_out_fence.h"
+#include "messaging/resubscribe_confirmation.h"
 #include "messaging/sms_replies.h"
 #include "people/directory.h"
 #include "sms/kannel_driver.h"
@@ -200,7 +200,8 @@ int serve(Installation& inst, Config config) {
   autoresponder.start();
   email::UnsubscribeTokens resubscribe_tokens(inst.token_keys, email::LinkPurpose::kResubscribeConfirmation);
   messaging::ResubscribeConfirmations resubscribe(
-      deps, {&tokens, &delivery_tokens, config.public_url, effective_mail_domain(config)}, resubscribe_tokens);
+      deps, {&tokens, &delivery_tokens, config.public_url, effective_mail_domain(config)},
+      resubscribe_tokens);
   resubscribe.start();
   api::HelperLimits helper_limits(config.helper_posts_per_action_per_second, config.helper_action_burst,
                                   config.helper_posts_per_phone_per_hour, config.helper_phone_burst);

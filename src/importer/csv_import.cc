@@ -526,8 +526,7 @@ class Importer {
     who_.writer = people::Writer::kImport;
     who_.age_field = opts_.age_field;
     who_.attestation.reset();
-    if (basis)
-      who_.attestation = people::Attestation{ev_.source, ev_.method, ev_.disclosure_text};
+    if (basis) who_.attestation = people::Attestation{ev_.source, ev_.method, ev_.disclosure_text};
     auto w = batch_.for_org(org_.org.id);
     Micros now = now_micros();
     auto r = people::signup(org_, std::move(in), kNoTags, ev_, who_, w, now);

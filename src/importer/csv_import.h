@@ -3,8 +3,9 @@
 // method, from the file-level options or the row's own columns — and never over an opt-out, bounce or
 // complaint already in the ledger; its phone only with the basis and an explicit opt-in (sms_opt_in or
 // phone_status), the basis being the importer's attestation (people/subscribe_rule.h). Rows go through
-// people::signup, so the age gate and the names' control-character rule apply to them as to the API. Accepted rows are committed durably in batches, so a later bad row never
-// loses the rows before it, and a crash loses at most the batches not yet committed.
+// people::signup, so the age gate and the names' control-character rule apply to them as to the API. Accepted
+// rows are committed durably in batches, so a later bad row never loses the rows before it, and a crash loses
+// at most the batches not yet committed.
 //
 // Not thread-safe: the caller owns `org` exclusively for the whole import (the CLI holds the data-dir lock).
 #pragma once

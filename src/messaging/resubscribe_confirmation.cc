@@ -154,7 +154,8 @@ void ResubscribeConfirmations::work(const Job& job) {
     return;
   }
   if (stored.value())
-    if (auto r = decode(stored.value()->doc); r && !r->confirmed && now - r->requested < kResubscribeResendAfter)
+    if (auto r = decode(stored.value()->doc);
+        r && !r->confirmed && now - r->requested < kResubscribeResendAfter)
       return;  // one pending confirmation per address and organization: no second mail within a day
 
   Record rec{new_uuid(), job.person_id, job.address, now, 0};
@@ -180,7 +181,8 @@ void ResubscribeConfirmations::work(const Job& job) {
   r.state = DeliveryState::kQueued;
   if (!deps_.email) {
     r.reason = "no email transport is configured";
-    if (auto s = scope.put_deliveries({r}); !s) spdlog::error("re-subscription confirmation: {}", s.error().message);
+    if (auto s = scope.put_deliveries({r}); !s)
+      spdlog::error("re-subscription confirmation: {}", s.error().message);
     return;
   }
   policy::Recipient to{r.address, r.contact, snap->zip};
@@ -190,8 +192,10 @@ void ResubscribeConfirmations::work(const Job& job) {
   if (!d.sends()) {
     r.state = d.kind == policy::Kind::kBlock ? DeliveryState::kBlocked : DeliveryState::kSuppressed;
     r.reason = std::string(policy::reason_name(d.reason));
-    spdlog::info("re-subscription confirmation {} not sent: {} ({})", rec.confirmation_id, r.reason, d.sentence);
-    if (auto s = scope.put_deliveries({r}); !s) spdlog::error("re-subscription confirmation: {}", s.error().message);
+    spdlog::info("re-subscription confirmation {} not sent: {} ({})", rec.confirmation_id, r.reason,
+                 d.sentence);
+    if (auto s = scope.put_deliveries({r}); !s)
+      spdlog::error("re-subscription confirmation: {}", s.error().message);
     return;
   }
   r.state = DeliveryState::kHanding;
@@ -238,8 +242,8 @@ Result<PendingResubscribe> ResubscribeConfirmations::check(std::string_view toke
   if (!stored) return stored.error();
   if (!stored.value()) return not_valid();
   auto r = decode(stored.value()->doc);
-  if (!r || r->confirmation_id != claim->message_id || r->person_id != claim->person_id || r->address != address ||
-      r->confirmed || now_micros() - r->requested > kResubscribeLinkLifetime)
+  if (!r || r->confirmation_id != claim->message_id || r->person_id != claim->person_id ||
+      r->address != address || r->confirmed || now_micros() - r->requested > kResubscribeLinkLifetime)
     return not_valid();
   return PendingResubscribe{claim->org_id, claim->person_id, address, r->confirmation_id, r->requested};
 }

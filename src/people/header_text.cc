@@ -15,7 +15,8 @@ std::string header_safe_text(std::string_view s) {
       out.push_back(' ');  // NEL
       ++i;
     } else if (c == 0xe2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-               (static_cast<unsigned char>(s[i + 2]) == 0xa8 || static_cast<unsigned char>(s[i + 2]) == 0xa9)) {
+               (static_cast<unsigned char>(s[i + 2]) == 0xa8 ||
+                static_cast<unsigned char>(s[i + 2]) == 0xa9)) {
       out.push_back(' ');  // LINE SEPARATOR, PARAGRAPH SEPARATOR
       i += 2;
     } else {
@@ -31,7 +32,8 @@ void normalize_header_bound_text(PersonInput& in) {
   if (!in.postal_addresses.present()) return;
   for (auto& a : in.postal_addresses.value) {
     for (auto& line : a.address_lines) line = header_safe_text(line);
-    for (auto* s : {&a.locality, &a.region, &a.postal_code, &a.country, &a.language}) *s = header_safe_text(*s);
+    for (auto* s : {&a.locality, &a.region, &a.postal_code, &a.country, &a.language})
+      *s = header_safe_text(*s);
   }
 }
 

@@ -33,7 +33,8 @@ Status check_write(const PersonInput& in, const WriteAuthority& who, bool gdpr_a
       who.sms_disclosure.empty() && !attested(who))
     return unprocessable(
         "phone_numbers[].status \"subscribed\" needs evidence of consent: send \"tocsin:consent\": "
-        "{\"source\": ..., \"method\": ...} (how and where the person opted in to texts), or record it through "
+        "{\"source\": ..., \"method\": ...} (how and where the person opted in to texts), or record it "
+        "through "
         "an action that shows a complete tocsin:sms_disclosure");
   return Ok{};
 }
@@ -50,7 +51,8 @@ SubscribeRuling rule_on_subscribe(Channel c, consent::Status current, const Writ
       r.evidence = attested_evidence(who, ev);
     } else {
       r.notice =
-          "phone number kept unsubscribed: an SMS opt-in needs a complete SMS disclosure (program, frequency, "
+          "phone number kept unsubscribed: an SMS opt-in needs a complete SMS disclosure (program, "
+          "frequency, "
           "rates, HELP/STOP, terms and privacy links) shown to the person";
     }
     return r;

@@ -208,7 +208,8 @@ Result<UpsertResult> signup(OrgState& org, PersonInput in, const std::vector<std
   bool changed = apply_fields(org, w, *target, in, now) || email_is_new || phone_is_new;
 
   UpsertResult out{target, created, {}, std::nullopt};
-  changed |= settle_status(org, w, *target, Channel::kEmail, email_is_new, in.email_status, ev, who, out, now);
+  changed |=
+      settle_status(org, w, *target, Channel::kEmail, email_is_new, in.email_status, ev, who, out, now);
   changed |= settle_status(org, w, *target, Channel::kSms, phone_is_new, in.phone_status, ev, who, out, now);
   if (changed && !created) target->modified = now;
   if (changed || created) w.add(store::op::PutPerson{*target});

@@ -31,7 +31,7 @@ namespace tocsin::people {
 struct UpsertResult {
   const Person* person = nullptr;
   bool created = false;
-  std::vector<std::string> notices;    // why a requested subscription was not written
+  std::vector<std::string> notices;          // why a requested subscription was not written
   std::optional<std::string> confirm_email;  // keyless re-subscription: send a confirmation to this address
 };
 

@@ -89,7 +89,8 @@ constexpr std::array kRows{
     Row{Reason::kHelpReplyMarketing, Kind::kBlock, "help_reply_marketing", "SMS-K3",
         "The answer to HELP or INFO may not carry marketing."},
     Row{Reason::kResubscribeConfirmation, Kind::kSend, "resubscribe_confirmation", "GD-1, EM-2",
-        "The one confirmation email of a request to re-subscribe an address that opted out, sent although the "
+        "The one confirmation email of a request to re-subscribe an address that opted out, sent although "
+        "the "
         "address is not subscribed; nothing changes unless its owner confirms."},
     Row{Reason::kResubscribeNotOptedOut, Kind::kSuppress, "resubscribe_not_opted_out", "GD-1",
         "A re-subscription confirmation goes only to an address whose latest status is an opt-out, bounce or "

@@ -5,10 +5,10 @@
 #include "actions/action_book.h"
 #include "actions/action_codec.h"
 #include "actions/action_write.h"
-#include "people/age_gate.h"
 #include "actions/record_write.h"
 #include "actions/sms_disclosure.h"
 #include "core/clock.h"
+#include "people/age_gate.h"
 
 namespace tocsin::actions {
 namespace {
