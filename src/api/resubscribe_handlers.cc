@@ -4,28 +4,16 @@
 // every URL in a message, and a fetch is not the owner's consent. POST (the button) records the
 // subscription with the link, IP, user agent and time as evidence, after which the link is spent. An
 // invalid, replaced, used or expired link gets the same 404 page whatever the cause.
-#include <mstch/mstch.hpp>
-
 #include "api/handlers.h"
+#include "api/link_page.h"
 #include "messaging/resubscribe_confirmation.h"
 
 namespace tocsin::api::handlers {
 namespace {
 
-// mstch escapes {{...}} for HTML; the organization's name is the only value from outside.
-constexpr const char* kPage = R"(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>{{title}}</title></head>
-<body><main><h1>{{title}}</h1><p>{{text}}</p>
-{{#form}}<form method="post" action="{{action}}"><button type="submit">Yes, subscribe me again</button></form>{{/form}}
-</main></body></html>
-)";
-
 void page(Call& c, int status, const std::string& title, const std::string& text,
           const std::string& action = {}) {
-  mstch::map ctx{{"title", title}, {"text", text}, {"form", !action.empty()}, {"action", action}};
-  c.reply(status, mstch::render(kPage, ctx),
-          {{"Content-Type", "text/html; charset=utf-8"}, {"X-Robots-Tag", "noindex"}});
+  reply_link_page(c, status, {title, text, action, "Yes, subscribe me again", false});
 }
 
 void invalid(Call& c) {
