@@ -97,9 +97,10 @@ def test_keyless_resubscription_waits_for_the_owners_confirmation(tmp_path, smtp
         # An unsubscribe link's token never confirms a re-subscription (the purpose is under the MAC).
         unsub = re.search(r"/unsubscribe/([A-Za-z0-9_-]+)", mail["List-Unsubscribe"]).group(1)
         assert requests.post(f"{srv.base}/resubscribe/{unsub}", timeout=10).status_code == 404
-        with sqlite3.connect(srv.db_path) as db:
-            states = [s for (s,) in db.execute("SELECT d.state FROM deliveries d WHERE d.person_id = ?", (pid,))]
-        assert states == ["handed_over"]
+        def states():
+            with sqlite3.connect(srv.db_path) as db:
+                return [s for (s,) in db.execute("SELECT state FROM deliveries WHERE person_id = ?", (pid,))]
+        wait_for(lambda: states() == [3], f"the confirmation's delivery row handed over: {states()}")
 
 
 def test_every_path_that_sets_subscribed_carries_evidence(tmp_path, smtp_sink, local_dns):
