@@ -2,6 +2,7 @@
 confirmation by email (messaging/resubscribe_confirmation.h), and the property that every path that can set
 `subscribed` carries evidence naming who, where and how (people/subscribe_rule.h)."""
 import re
+from html import unescape
 import sqlite3
 import time
 from email import message_from_bytes
@@ -32,8 +33,12 @@ def wait_for(predicate, what, timeout=30):
 
 
 def mails_to(sink, address):
+    try:
+        raws = sink.messages()
+    except StopIteration:  # a dump file smtp-sink is still writing
+        return []
     out = []
-    for raw in sink.messages():
+    for raw in raws:
         m = message_from_bytes(raw, policy=default_policy)
         if address in str(m["To"]):
             out.append(m)
@@ -41,7 +46,7 @@ def mails_to(sink, address):
 
 
 def confirm_link(message):
-    html = message.get_body(("html",)).get_content()
+    html = unescape(message.get_body(("html",)).get_content())  # the renderer escapes merge values
     return re.search(r'href="(https?://[^"]+/resubscribe/[A-Za-z0-9_-]+)"', html).group(1)
 
 
@@ -142,7 +147,8 @@ def test_every_path_that_sets_subscribed_carries_evidence(tmp_path, smtp_sink, l
             keyless = c.ok("GET", "people", params={"filter": "email_address eq 'keyless@example.net'"}
                            )["_embedded"]["osdi:people"][0]
             unsubscribe(c, an_id(keyless), "keyless@example.net")
-            anon.post("people", json={"person": {"email_addresses": [{"address": "keyless@example.net"}]}})
+            anon.post("people", json={"person": {"email_addresses": [{"address": "keyless@example.net",
+                                                                      "status": "subscribed"}]}})
             link = confirm_link(wait_for(lambda: mails_to(sink, "keyless@example.net"), "the confirmation")[0])
             assert requests.post(f"{srv.base}/resubscribe/{link.rsplit('/', 1)[1]}", timeout=10).status_code == 200
             # STOP, then START from the phone (Twilio's signed webhook).
