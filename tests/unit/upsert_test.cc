@@ -196,6 +196,7 @@ TEST_F(UpsertTest, LedgerChainsWithinTheOrganization) {
 }
 
 TEST_F(UpsertTest, RepeatSignupThatChangesNothingWritesNothing) {
+  now_ = *parse_iso8601("2026-06-01");  // the age gate reads the birthdate against the write's clock
   Tag t{"tag-1", "Volunteer", 1, 1};
   org_.tags.emplace(t.id, t);
   org_.tag_by_key["volunteer"] = t.id;
