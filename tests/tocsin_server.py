@@ -46,6 +46,11 @@ HIGH_LIMITS = {
 }
 
 
+# What a test client attests for a keyed SMS opt-in (people/subscribe_rule.h: a key's attestation needs a
+# source and a method).
+TEST_ATTESTATION = {"source": "https://example.org/join (test fixture form)", "method": "web form checkbox"}
+
+
 def tocsin_bin() -> str:
     return os.environ.get("TOCSIN_BIN") or str(REPO / "build" / "tocsin")
 
@@ -255,7 +260,9 @@ class ApiClient:
         return r.json()
 
     def signup(self, email=None, phone=None, *, email_status=None, phone_status=None, given=None,
-               family=None, tags=None, person_extra=None, params=None, expect=200) -> dict:
+               family=None, tags=None, person_extra=None, params=None, expect=200, consent="attest") -> dict:
+        """`consent`: the `tocsin:consent` attestation sent with a keyed SMS opt-in (docs/API.md); "attest"
+        (default) sends TEST_ATTESTATION when a keyed call subscribes a phone, None sends none."""
         person: dict = {}
         if email is not None:
             e = {"address": email}
@@ -275,6 +282,10 @@ class ApiClient:
         body: dict = {"person": person}
         if tags is not None:
             body["add_tags"] = tags
+        if consent == "attest" and self.key and phone_status == "subscribed":
+            body["tocsin:consent"] = TEST_ATTESTATION
+        elif consent not in (None, "attest"):
+            body["tocsin:consent"] = consent
         r = self.post("people", json=body, params=params)
         assert r.status_code == expect, f"POST /people -> {r.status_code} {r.text[:500]}"
         return r.json()

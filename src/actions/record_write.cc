@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "actions/age_gate.h"
 #include "actions/sms_disclosure.h"
 #include "core/ids.h"
 #include "people/upsert.h"
@@ -61,29 +60,23 @@ Result<RecordOutcome> record_helper(people::OrgState& org, const ActionType& typ
   auto found = find_target(org, type, action_id);
   if (!found) return found.error();
   const Action& a = *found.value();
-  if (auto s = check_age(in.person, rules.age_field, org.org.gdpr_applies, now); !s) return s.error();
 
-  // The SMS rule, decided before the person is touched.
+  // The SMS rule (people/subscribe_rule.h) lets a number be subscribed through the action only when the
+  // action shows a complete SMS disclosure; its text enters the evidence.
   std::vector<std::string> notices;
   std::optional<SmsDisclosure> sms;
   if (!a.sms_disclosure.empty())
     if (auto d = parse_sms_disclosure(a.sms_disclosure)) sms = d.value();
-  const bool opt_in = in.person.phone_status == consent::Status::kSubscribed;
-  if (in.person.phone.present()) {
-    if (opt_in && !sms) {
-      in.person.phone_status.reset();  // a new number stays unsubscribed; a known one keeps its status
-      notices.push_back(
-          "phone number kept unsubscribed: this " + std::string(type.singular) +
-          " shows no SMS disclosure (program, frequency, rates, HELP/STOP, terms and privacy links)");
-    } else if (!opt_in) {
-      notices.push_back("phone number kept unsubscribed: SMS opt-in needs the status \"subscribed\"");
-    }
-  }
+  if (in.person.phone.present() && in.person.phone_status != consent::Status::kSubscribed)
+    notices.push_back("phone number kept unsubscribed: SMS opt-in needs the status \"subscribed\"");
 
   ev.source = action_url + "#disclosure-v" + std::to_string(a.disclosure_version);
   ev.disclosure_text = a.disclosure;
-  if (sms && in.person.phone_status == consent::Status::kSubscribed)
-    ev.disclosure_text += (ev.disclosure_text.empty() ? "" : "\n") + disclosure_text(*sms);
+  people::WriteAuthority who = rules.authority;
+  if (sms && in.person.phone_status == consent::Status::kSubscribed) {
+    who.sms_disclosure = disclosure_text(*sms);
+    ev.disclosure_text += (ev.disclosure_text.empty() ? "" : "\n") + who.sms_disclosure;
+  }
 
   // A signature by someone already subscribed is still consent given through this action: it is recorded
   // as a reaffirmation, so the ledger holds evidence for every helper call, not only for changes.
@@ -92,7 +85,8 @@ Result<RecordOutcome> record_helper(people::OrgState& org, const ActionType& typ
   };
   const consent::Status email_before = before(Channel::kEmail, in.person.email);
   const consent::Status phone_before = before(Channel::kSms, in.person.phone);
-  auto person = people::signup(org, in.person, in.add_tags, ev, w, now);
+  const bool sms_opt_in = in.person.phone_status == consent::Status::kSubscribed;
+  auto person = people::signup(org, in.person, in.add_tags, ev, who, w, now);
   if (!person) return person.error();
   const Person& p = *person->person;
   auto reaffirm = [&](Channel c, const std::optional<std::string>& value, consent::Status was) {
@@ -104,10 +98,11 @@ Result<RecordOutcome> record_helper(people::OrgState& org, const ActionType& typ
     org.record_status(w, c, *value, p.id, consent::Status::kSubscribed, again, now);
   };
   if (in.person.email.present()) reaffirm(Channel::kEmail, p.email, email_before);
-  if (in.person.phone.present() && in.person.phone_status == consent::Status::kSubscribed)
-    reaffirm(Channel::kSms, p.phone, phone_before);
+  if (in.person.phone.present() && sms && sms_opt_in) reaffirm(Channel::kSms, p.phone, phone_before);
   RecordOutcome out = put_record(org, type, a, p.id, in.record, w, now);
   out.notices = std::move(notices);
+  for (auto& n : person->notices) out.notices.push_back(std::move(n));
+  out.confirm_email = person->confirm_email;
   return out;
 }
 

@@ -7,9 +7,10 @@
 //  - one signature/attendance/submission per person per action: a repeat updates it; donations and
 //    outreaches are never deduplicated (ActionType::dedup);
 //  - an SMS opt-in counts only through an action that carries a complete SMS disclosure and only when the
-//    phone's status is explicitly "subscribed"; otherwise the number is kept unsubscribed and the outcome
-//    says why;
-//  - people under 13 (16 where GDPR applies) are refused with 422 and nothing is stored.
+//    phone's status is explicitly "subscribed", or on a key's attestation (people/subscribe_rule.h);
+//    otherwise a keyless post keeps the number unsubscribed and the outcome says why, a keyed one is a 422;
+//  - people under 13 (16 where GDPR applies) are refused with 422 and nothing is stored (people/age_gate.h,
+//    asked by people::signup).
 #pragma once
 
 #include <optional>
@@ -21,6 +22,7 @@
 #include "consent/ledger_entry.h"
 #include "people/directory.h"
 #include "people/person_input.h"
+#include "people/subscribe_rule.h"
 
 namespace tocsin::actions {
 
@@ -39,13 +41,14 @@ struct HelperInput {
 };
 
 struct HelperRules {
-  std::string age_field;  // custom field carrying an age or birthdate; empty: none
+  people::WriteAuthority authority;  // the writer (keyless or key), its attestation and the age field
 };
 
 struct RecordOutcome {
   const ActionRecord* record = nullptr;
   bool created = false;
-  std::vector<std::string> notices;  // e.g. why a phone number was kept unsubscribed
+  std::vector<std::string> notices;          // e.g. why a phone number was kept unsubscribed
+  std::optional<std::string> confirm_email;  // keyless re-subscription: the address to ask for confirmation
 };
 
 // `ev` carries actor, IP, user agent and method; its source is set here to the action's URL (`action_url`)

@@ -21,6 +21,7 @@ class Dispatcher;
 class SmsReplies;
 class OptOutFence;
 class Autoresponder;
+class ResubscribeConfirmations;
 }  // namespace tocsin::messaging
 namespace tocsin::email {
 class UnsubscribeTokens;
@@ -45,6 +46,8 @@ struct ApiContext {
   messaging::SmsReplies* sms_replies = nullptr;       // answers to inbound keywords (null: none are sent)
   messaging::OptOutFence* opt_out_fence = nullptr;    // in-flight blast texts an opt-out waits for
   messaging::Autoresponder* autoresponder = nullptr;  // record helpers' autoresponses (null: none sent)
+  // Confirmation emails for keyless re-subscriptions, and their links (null: none sent, nothing confirmed).
+  messaging::ResubscribeConfirmations* resubscribe = nullptr;
 };
 
 struct Call {

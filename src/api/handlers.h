@@ -24,9 +24,11 @@ bool is_record_helper_post(const Call& call);
 
 // Paths outside /api/v2 that people and gateways reach without an API key, each authenticated its own way
 // (a signed token in the path, a gateway's shared secret or signature): /unsubscribe/{token} (one-click
-// unsubscribe), /sms/... (gateway callbacks), /mail/... (bounce and complaint ingest).
+// unsubscribe), /resubscribe/{token} (confirming a re-subscription), /sms/... (gateway callbacks), /mail/...
+// (bounce and complaint ingest).
 void outside(Call& call);
 void unsubscribe(Call& call);  // /unsubscribe/{token} (api/unsubscribe_handlers.cc)
+void resubscribe(Call& call);  // /resubscribe/{token} (api/resubscribe_handlers.cc)
 void mail(Call& call);         // /mail/inbound (api/mail_handlers.cc)
 // /sms/kannel/mo|dlr, /sms/twilio/inbound|status: SMS gateway callbacks (api/sms_handlers.cc)
 void sms(Call& call);

@@ -5,6 +5,7 @@ namespace tocsin::api::handlers {
 
 void outside(Call& c) {
   if (!c.seg.empty() && c.seg[0] == "unsubscribe") return unsubscribe(c);
+  if (!c.seg.empty() && c.seg[0] == "resubscribe") return resubscribe(c);
   if (!c.seg.empty() && c.seg[0] == "mail") return mail(c);
   if (!c.seg.empty() && c.seg[0] == "sms") return sms(c);
   if (!c.seg.empty() && c.seg[0] == "t") return tracking(c);

@@ -3,13 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include "actions/action_type.h"
-#include "actions/age_gate.h"
 #include "api/consent_view.h"
 #include "api/hal.h"
 #include "api/handlers.h"
 #include "api/odata_filter.h"
 #include "api/person_json.h"
 #include "core/contact_point.h"
+#include "messaging/resubscribe_confirmation.h"
 #include "people/person_filter.h"
 #include "people/upsert.h"
 
@@ -77,6 +77,19 @@ void get_person(Call& c, const std::string& id) {
   c.reply(200, j.take());
 }
 
+// After a keyless write that tried to re-subscribe an opted-out address (people/subscribe_rule.h): the
+// confirmation email to that address, once the write is durable.
+struct PendingConfirmation {
+  std::string person_id, address;
+};
+
+std::function<void()> send_confirmation(Call& c, std::shared_ptr<PendingConfirmation> pending) {
+  return [confirmations = c.ctx.resubscribe, org_id = c.org->org.id, pending] {
+    if (confirmations && !pending->address.empty())
+      confirmations->request(org_id, pending->person_id, pending->address);
+  };
+}
+
 void signup_helper(Call& c) {
   bool blind = !c.authenticated;
   if (blind) {
@@ -93,24 +106,31 @@ void signup_helper(Call& c) {
   if (body["person"].get(person)) return c.error(400, "person is required");
   auto in = parse_person(person, c.org->org.default_region, StatusRule::kSubscribeOrUnsubscribe);
   if (!in) return c.error(in.error());
+  // The record helpers' guard against SMS pumping, for the same keyless signups here.
+  if (blind && in->phone.present() && c.ctx.helper_limits)
+    if (int wait = c.ctx.helper_limits->per_phone.acquire(in->phone.value, now_micros()))
+      return c.reply(429, error_body("too many submissions for this phone number; retry later"),
+                     {{"Retry-After", std::to_string(wait)}});
   auto tags = parse_string_list(body, "add_tags");
   if (!tags) return c.error(tags.error());
+  auto who = parse_authority(body, !blind, c.ctx.config.age_custom_field);
+  if (!who) return c.error(who.error());
   auto ev = c.evidence(blind ? "blind signup helper" : "api signup helper");
   std::string base = c.ctx.api_base;
+  auto pending = std::make_shared<PendingConfirmation>();
+  auto durable = send_confirmation(c, pending);
   commit_write(
       c,
-      [in = std::move(in).value(), tags = std::move(tags).value(), ev, base,
-       age_field = c.ctx.config.age_custom_field](OrgState& org, store::WriteBatch::OrgWrites& w,
-                                                  Micros now) -> Result<std::string> {
-        // The same children rule as the record helpers: refused before anything is stored.
-        if (auto s = actions::check_age(in, age_field, org.org.gdpr_applies, now); !s) return s.error();
-        auto r = people::signup(org, in, tags, ev, w, now);
+      [in = std::move(in).value(), tags = std::move(tags).value(), ev, who = std::move(who).value(), base,
+       pending](OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
+        auto r = people::signup(org, in, tags, ev, who, w, now);
         if (!r) return r.error();
+        if (r->confirm_email) *pending = {r->person->id, *r->confirm_email};
         JsonOut j;
-        write_person(j, org, *r->person, base);
+        write_person(j, org, *r->person, base, r->notices);
         return j.take();
       },
-      blind);
+      blind, durable);
 }
 
 void update_person(Call& c, const std::string& id) {
@@ -122,19 +142,19 @@ void update_person(Call& c, const std::string& id) {
   if (simdjson::dom::element inner; !body["person"].get(inner) && inner.is_object()) person = inner;
   auto in = parse_person(person, c.org->org.default_region, StatusRule::kSubscribeOrUnsubscribe);
   if (!in) return c.error(in.error());
+  auto who = parse_authority(body, true, c.ctx.config.age_custom_field);
+  if (!who) return c.error(who.error());
   auto ev = c.evidence("api person update");
   std::string base = c.ctx.api_base;
-  commit_write(
-      c,
-      [in = std::move(in).value(), ev, base, id](OrgState& org, store::WriteBatch::OrgWrites& w,
-                                                 Micros now) -> Result<std::string> {
-        auto r = people::update(org, id, in, ev, w, now);
-        if (!r) return r.error();
-        JsonOut j;
-        write_person(j, org, *r->person, base);
-        return j.take();
-      },
-      false);
+  commit_write(c,
+               [in = std::move(in).value(), ev, who = std::move(who).value(), base, id](
+                   OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
+                 auto r = people::update(org, id, in, ev, who, w, now);
+                 if (!r) return r.error();
+                 JsonOut j;
+                 write_person(j, org, *r->person, base, r->notices);
+                 return j.take();
+               });
 }
 
 void person_taggings(Call& c, const std::string& id) {

@@ -1,6 +1,9 @@
 #include "api/person_json.h"
 
+#include <tuple>
+
 #include "core/contact_point.h"
+#include "core/text.h"
 
 namespace tocsin::api {
 namespace {
@@ -133,6 +136,27 @@ Status read_addresses(element person, people::PersonInput& in) {
 
 }  // namespace
 
+Result<people::WriteAuthority> parse_authority(element body, bool keyed, const std::string& age_field) {
+  people::WriteAuthority who;
+  who.writer = keyed ? people::Writer::kApiKey : people::Writer::kAnonymous;
+  who.age_field = age_field;
+  element v;
+  if (!keyed || body["tocsin:consent"].get(v) || is_null(v)) return who;
+  if (!v.is_object()) return bad_request("tocsin:consent must be an object with source and method");
+  people::Attestation a;
+  for (auto [key, dst, required] :
+       {std::tuple{"source", &a.source, true}, std::tuple{"method", &a.method, true},
+        std::tuple{"disclosure", &a.disclosure, false}}) {
+    people::Field<std::string> f;
+    if (auto s = read_string(v, key, "tocsin:consent.", f); !s) return s.error();
+    if (f.present()) *dst = std::string(trim_ascii_space(f.value));
+    if (required && dst->empty())
+      return bad_request(std::string("tocsin:consent.") + key + " is required (a non-empty string)");
+  }
+  who.attestation = std::move(a);
+  return who;
+}
+
 Result<std::vector<std::string>> parse_string_list(element parent, const char* key) {
   std::vector<std::string> out;
   element v;
@@ -238,7 +262,8 @@ void write_curies(JsonOut& j, const std::string& api_base) {
   j.end_array();
 }
 
-void write_person(JsonOut& j, const people::OrgState& org, const Person& p, const std::string& api_base) {
+void write_person(JsonOut& j, const people::OrgState& org, const Person& p, const std::string& api_base,
+                  const std::vector<std::string>& notices) {
   j.begin();
   j.begin_array("identifiers").str("action_network:" + p.id);
   for (const auto& id : p.identifiers) j.str(id);
@@ -301,6 +326,11 @@ void write_person(JsonOut& j, const people::OrgState& org, const Person& p, cons
   j.begin("custom_fields");
   for (const auto& [k, v] : p.custom_fields) j.kv(k, v);
   j.end();
+  if (!notices.empty()) {
+    j.begin_array("tocsin:notices");
+    for (const auto& n : notices) j.str(n);
+    j.end_array();
+  }
   std::string self = api_base + "/people/" + p.id;
   j.begin("_links");
   j.link("self", self);

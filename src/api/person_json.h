@@ -10,6 +10,7 @@
 #include "api/json_out.h"
 #include "people/directory.h"
 #include "people/person_input.h"
+#include "people/subscribe_rule.h"
 
 namespace tocsin::api {
 
@@ -23,11 +24,20 @@ enum class StatusRule {
 Result<people::PersonInput> parse_person(simdjson::dom::element person, std::string_view region,
                                          StatusRule rule);
 
+// The writer of a person write: keyed or keyless, with the key holder's `tocsin:consent` attestation
+// ({"source", "method", "disclosure"}: source and method required, strings) read from `body` when keyed.
+// A keyless request cannot attest (anyone could claim anything), so its tocsin:consent is ignored.
+// docs/API.md "Consent evidence".
+Result<people::WriteAuthority> parse_authority(simdjson::dom::element body, bool keyed,
+                                               const std::string& age_field);
+
 // A list of strings (add_tags and the like); absent is fine, anything but an array of strings is a 400.
 Result<std::vector<std::string>> parse_string_list(simdjson::dom::element parent, const char* key);
 
-// The full HAL person. Caller holds org.mu (shared is enough).
-void write_person(JsonOut& j, const people::OrgState& org, const Person& p, const std::string& api_base);
+// The full HAL person. Caller holds org.mu (shared is enough). `notices` (a write's, e.g. why a phone number
+// was kept unsubscribed) become `tocsin:notices` when not empty.
+void write_person(JsonOut& j, const people::OrgState& org, const Person& p, const std::string& api_base,
+                  const std::vector<std::string>& notices = {});
 
 // The curies every resource carries.
 void write_curies(JsonOut& j, const std::string& api_base);

@@ -31,7 +31,8 @@ class RateLimiter {
 };
 
 // Abuse limits on keyless record-helper posts beyond the per-IP one: per action (a petition flooded from
-// many addresses) and per destination phone number (SMS pumping: one number signed up again and again).
+// many addresses) and per destination phone number (SMS pumping: one number signed up again and again; also
+// applied to keyless POST /people).
 struct HelperLimits {
   HelperLimits(double per_action_per_second, double action_burst, double per_phone_per_hour,
                double phone_burst)

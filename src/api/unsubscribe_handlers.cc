@@ -5,30 +5,17 @@
 // body is accepted, the token is the credential) unsubscribes and answers 200 with a short page, never a
 // redirect, after the ledger entry is durable. A token that is forged, altered, of a retired key or of an
 // unknown organization gets the same 404 page, so the endpoint tells a prober nothing.
-#include <mstch/mstch.hpp>
-
 #include "api/handlers.h"
+#include "api/link_page.h"
 #include "email/unsubscribe_token.h"
 #include "messaging/unsubscribe.h"
 
 namespace tocsin::api::handlers {
 namespace {
 
-// mstch escapes {{...}} for HTML; the organization's name is the only value from outside.
-constexpr const char* kPage = R"(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>{{title}}</title></head>
-<body><main><h1>{{title}}</h1><p>{{text}}</p>
-{{#form}}<form method="post" action="{{action}}"><input type="hidden" name="List-Unsubscribe" value="One-Click">
-<button type="submit">Unsubscribe</button></form>{{/form}}
-</main></body></html>
-)";
-
 void page(Call& c, int status, const std::string& title, const std::string& text,
           const std::string& action = {}) {
-  mstch::map ctx{{"title", title}, {"text", text}, {"form", !action.empty()}, {"action", action}};
-  c.reply(status, mstch::render(kPage, ctx),
-          {{"Content-Type", "text/html; charset=utf-8"}, {"X-Robots-Tag", "noindex"}});
+  reply_link_page(c, status, {title, text, action, "Unsubscribe", true});
 }
 
 void invalid(Call& c) {

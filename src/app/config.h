@@ -22,14 +22,15 @@ struct Config {
   double key_burst = 8;
   double helper_posts_per_ip_per_second = 10;
   double helper_burst = 20;
-  // Keyless record-helper posts (api/rate_limit.h HelperLimits); 0 disables a limit.
+  // Keyless record-helper posts, and keyless POST /people per phone (api/rate_limit.h HelperLimits); 0
+  // disables a limit.
   double helper_posts_per_action_per_second = 200;
   double helper_action_burst = 400;
   double helper_posts_per_phone_per_hour = 5;
   double helper_phone_burst = 3;
 
-  // Custom field that carries a supporter's age or birthdate, checked by the record helpers' age gate
-  // (actions/age_gate.h) besides OSDI birthdate; empty: none.
+  // Custom field that carries a supporter's age or birthdate, checked by the age gate of every person write
+  // (people/age_gate.h: API and import) besides OSDI birthdate; empty: none.
   std::string age_custom_field;
 
   // Email delivery: an SMTP relay when smtp_host is set, else .eml files in outbox_dir (default DIR/outbox).

@@ -1,5 +1,7 @@
 #include "app/import_commands.h"
 
+#include "app/config.h"
+
 #include <malloc.h>
 #include <unistd.h>
 
@@ -95,6 +97,9 @@ int run_import(Args& a) {
   ProgressBar bar("importing " + a.file);
   auto& opts = a.import;
   opts.path = a.file;
+  auto config = load_config(a.dir);  // the age gate's custom field, as the server applies it
+  if (!config) return fail(config.error());
+  opts.age_field = config->age_custom_field;
   opts.on_progress = [&](int64_t rows, double seconds) { bar.update(rows, seconds); };
   opts.on_row_error = [&](int64_t row, std::string_view reason) {
     if (errors_file.is_open()) {

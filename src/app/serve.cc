@@ -18,6 +18,7 @@
 #include "messaging/dispatcher.h"
 #include "messaging/gate_wiring.h"
 #include "messaging/opt_out_fence.h"
+#include "messaging/resubscribe_confirmation.h"
 #include "messaging/sms_replies.h"
 #include "people/directory.h"
 #include "sms/kannel_driver.h"
@@ -197,6 +198,11 @@ int serve(Installation& inst, Config config) {
     return 1;
   }
   autoresponder.start();
+  email::UnsubscribeTokens resubscribe_tokens(inst.token_keys, email::LinkPurpose::kResubscribeConfirmation);
+  messaging::ResubscribeConfirmations resubscribe(
+      deps, {&tokens, &delivery_tokens, config.public_url, effective_mail_domain(config)},
+      resubscribe_tokens);
+  resubscribe.start();
   api::HelperLimits helper_limits(config.helper_posts_per_action_per_second, config.helper_action_burst,
                                   config.helper_posts_per_phone_per_hour, config.helper_phone_burst);
   api::ApiContext ctx{
@@ -206,6 +212,7 @@ int serve(Installation& inst, Config config) {
   ctx.sms_replies = &sms_replies;
   ctx.opt_out_fence = &opt_out_fence;
   ctx.autoresponder = &autoresponder;
+  ctx.resubscribe = &resubscribe;
   api::ApiService service(ctx, keys);
   api::HttpServer server(opts, [&service](api::Request&& r, api::Respond respond) {
     service.handle(std::move(r), std::move(respond));
@@ -235,6 +242,7 @@ int serve(Installation& inst, Config config) {
   dispatcher.stop();
   sms_replies.stop();
   autoresponder.stop();
+  resubscribe.stop();
   committer.stop();  // every accepted write is committed before we exit
   spdlog::info("stopped");
   return 0;

@@ -7,10 +7,9 @@
 namespace tocsin::email {
 namespace {
 
-// Layout (67 bytes before base64url): version, key id (big-endian), org, person, message (16 bytes each,
-// the UUIDs' binary form), then the first 16 bytes of HMAC-SHA-256 over everything before it. 128 bits of
-// MAC are far beyond guessing over HTTP; the full tag would only lengthen every link.
-constexpr unsigned char kVersion = 1;
+// Layout (67 bytes before base64url): version (the LinkPurpose), key id (big-endian), org, person, message
+// (16 bytes each, the UUIDs' binary form), then the first 16 bytes of HMAC-SHA-256 over everything before it.
+// 128 bits of MAC are far beyond guessing over HTTP; the full tag would only lengthen every link.
 constexpr size_t kMacBytes = 16;
 constexpr size_t kBodyBytes = 1 + 2 + 3 * kUuidBytes;
 constexpr size_t kTokenBytes = kBodyBytes + kMacBytes;
@@ -26,13 +25,14 @@ Error invalid_token() {
 
 }  // namespace
 
-UnsubscribeTokens::UnsubscribeTokens(std::vector<TokenKey> keys) : keys_(std::move(keys)) {}
+UnsubscribeTokens::UnsubscribeTokens(std::vector<TokenKey> keys, LinkPurpose purpose)
+    : keys_(std::move(keys)), purpose_(purpose) {}
 
 Result<std::string> UnsubscribeTokens::issue(const UnsubscribeClaim& claim) const {
   const TokenKey* key = keys_.signer();
   if (!key) return bad_request("no live unsubscribe token key");
   unsigned char raw[kTokenBytes];
-  raw[0] = kVersion;
+  raw[0] = static_cast<unsigned char>(purpose_);
   raw[1] = static_cast<unsigned char>(key->id >> 8);
   raw[2] = static_cast<unsigned char>(key->id & 0xff);
   if (!uuid_to_bytes(claim.org_id, raw + 3) || !uuid_to_bytes(claim.person_id, raw + 3 + kUuidBytes) ||
@@ -53,7 +53,8 @@ Result<UnsubscribeClaim> UnsubscribeTokens::verify(std::string_view token) const
   if (token.size() > 2 * kTokenBytes ||
       sodium_base642bin(raw, sizeof raw, token.data(), token.size(), nullptr, &len, &end, kBase64Variant) !=
           0 ||
-      len != kTokenBytes || end != token.data() + token.size() || raw[0] != kVersion) {
+      len != kTokenBytes || end != token.data() + token.size() ||
+      raw[0] != static_cast<unsigned char>(purpose_)) {
     return invalid_token();
   }
   const TokenKey* key = keys_.find(static_cast<uint16_t>(raw[1] << 8 | raw[2]));

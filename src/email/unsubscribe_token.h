@@ -17,6 +17,13 @@
 
 namespace tocsin::email {
 
+// What a token may be used for. The purpose is the token's first byte and is covered by its MAC, so a token
+// issued for one purpose never verifies for another (an unsubscribe link cannot confirm a re-subscription).
+enum class LinkPurpose : unsigned char {
+  kUnsubscribe = 1,
+  kResubscribeConfirmation = 2,  // messaging/resubscribe_confirmation.h; message_id = the confirmation's id
+};
+
 struct UnsubscribeClaim {
   std::string org_id;
   std::string person_id;
@@ -26,7 +33,7 @@ struct UnsubscribeClaim {
 class UnsubscribeTokens {
  public:
   // At least one key must not be retired to issue; verifying works with whatever keys are live.
-  explicit UnsubscribeTokens(std::vector<TokenKey> keys);
+  explicit UnsubscribeTokens(std::vector<TokenKey> keys, LinkPurpose purpose = LinkPurpose::kUnsubscribe);
 
   // The token for one recipient of one message; a 400 error if an id is not a UUID or no key is live.
   Result<std::string> issue(const UnsubscribeClaim& claim) const;
@@ -37,6 +44,7 @@ class UnsubscribeTokens {
 
  private:
   TokenKeyRing keys_;
+  LinkPurpose purpose_;
 };
 
 }  // namespace tocsin::email

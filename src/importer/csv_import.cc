@@ -536,9 +536,13 @@ class Importer {
     ev_.consent_time = basis ? consent_time : 0;
     ev_.disclosure_text = basis ? opts_.disclosure_text : std::string();
 
+    who_.writer = people::Writer::kImport;
+    who_.age_field = opts_.age_field;
+    who_.attestation.reset();
+    if (basis) who_.attestation = people::Attestation{ev_.source, ev_.method, ev_.disclosure_text};
     auto w = batch_.for_org(org_.org.id);
     Micros now = now_micros();
-    auto r = people::signup(org_, in, kNoTags, ev_, w, now);
+    auto r = people::signup(org_, std::move(in), kNoTags, ev_, who_, w, now);
     if (!r) return reject(r.error().message);
 
     ++summary_.imported;
@@ -609,6 +613,7 @@ class Importer {
 
   std::unordered_map<std::string, std::optional<Micros>> date_cache_;
   consent::Evidence ev_;
+  people::WriteAuthority who_;
   store::WriteBatch batch_, applying_;
   std::future<Status> inflight_;
   int64_t inflight_last_row_ = 0, committed_last_row_ = 0;

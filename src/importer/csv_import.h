@@ -1,8 +1,11 @@
 // CSV import of people (`tocsin import`). The header maps columns to person fields (docs/IMPORT.md); every
 // other column becomes a custom field. A row is subscribed only with a consent basis — source, date and
 // method, from the file-level options or the row's own columns — and never over an opt-out, bounce or
-// complaint already in the ledger. Accepted rows are committed durably in batches, so a later bad row never
-// loses the rows before it, and a crash loses at most the batches not yet committed.
+// complaint already in the ledger; its phone only with the basis and an explicit opt-in (sms_opt_in or
+// phone_status), the basis being the importer's attestation (people/subscribe_rule.h). Rows go through
+// people::signup, so the age gate and the names' control-character rule apply to them as to the API. Accepted
+// rows are committed durably in batches, so a later bad row never loses the rows before it, and a crash loses
+// at most the batches not yet committed.
 //
 // Not thread-safe: the caller owns `org` exclusively for the whole import (the CLI holds the data-dir lock).
 #pragma once
@@ -52,6 +55,7 @@ struct ImportOptions {
   // File-level consent basis; a non-empty per-row column overrides each part.
   std::string source, consent_date, consent_method;
   std::string disclosure_text;
+  std::string age_field;  // [privacy] age_custom_field: a custom field carrying an age (people/age_gate.h)
   std::string list_name;  // non-empty: add every imported person to this list (created if needed)
   // Accepted rows per durable commit. Commits run in the background while parsing goes on; while one is still
   // running, rows keep accumulating (up to 8x this), so the batch size adapts to the store's speed.

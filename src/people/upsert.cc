@@ -1,6 +1,7 @@
 #include "people/upsert.h"
 
 #include "core/ids.h"
+#include "people/header_text.h"
 
 namespace tocsin::people {
 namespace {
@@ -30,11 +31,11 @@ void set_contact(OrgState& org, store::WriteBatch::OrgWrites& w, Person& p, Chan
   if (slot) index_contact(org, w, c, *slot, p.id);
 }
 
-// Email: a new address defaults to subscribed; a known one changes only on request; a request to subscribe
-// never clears a hard suppression.
+// Email: a new address defaults to subscribed; a known one changes only on request. A change to subscribed
+// is ruled on by people/subscribe_rule.h, whose refusals leave the status as it is.
 bool settle_status(OrgState& org, store::WriteBatch::OrgWrites& w, const Person& p, Channel c,
                    bool new_to_person, std::optional<Status> requested, const consent::Evidence& ev,
-                   Micros now) {
+                   const WriteAuthority& who, UpsertResult& out, Micros now) {
   const auto& value = c == Channel::kEmail ? p.email : p.phone;
   if (!value) return false;
   Status current = org.status_of(c, *value);
@@ -43,10 +44,24 @@ bool settle_status(OrgState& org, store::WriteBatch::OrgWrites& w, const Person&
     desired = *requested;
   else if (new_to_person && c == Channel::kEmail)
     desired = Status::kSubscribed;
-  if (desired == Status::kSubscribed && consent::is_hard_suppression(current)) desired = current;
   if (desired == current) return false;
-  org.record_status(w, c, *value, p.id, desired, ev, now);
-  return true;
+  if (desired != Status::kSubscribed) {
+    org.record_status(w, c, *value, p.id, desired, ev, now);
+    return true;
+  }
+  SubscribeRuling ruling = rule_on_subscribe(c, current, who, ev);
+  switch (ruling.verdict) {
+    case Verdict::kRecord:
+      org.record_status(w, c, *value, p.id, desired, ruling.evidence, now);
+      return true;
+    case Verdict::kKeep:
+      if (!ruling.notice.empty()) out.notices.push_back(std::move(ruling.notice));
+      return false;
+    case Verdict::kConfirmFirst:
+      out.confirm_email = *value;
+      return false;
+  }
+  return false;
 }
 
 void note_custom_field(OrgState& org, store::WriteBatch::OrgWrites& w, const std::string& name, Micros now) {
@@ -149,10 +164,13 @@ void add_tags(OrgState& org, store::WriteBatch::OrgWrites& w, const Person& p,
 
 }  // namespace
 
-Result<UpsertResult> signup(OrgState& org, const PersonInput& in, const std::vector<std::string>& tags,
-                            const consent::Evidence& ev, store::WriteBatch::OrgWrites& w, Micros now) {
+Result<UpsertResult> signup(OrgState& org, PersonInput in, const std::vector<std::string>& tags,
+                            const consent::Evidence& ev, const WriteAuthority& who,
+                            store::WriteBatch::OrgWrites& w, Micros now) {
   if (!in.email.present() && !in.phone.present())
     return bad_request("a person needs an email address or a phone number");
+  if (auto s = check_write(in, who, org.org.gdpr_applies, now); !s) return s.error();
+  normalize_header_bound_text(in);
 
   // Plan the match first, without changing anything.
   Person* by_email = in.email.present()
@@ -192,19 +210,24 @@ Result<UpsertResult> signup(OrgState& org, const PersonInput& in, const std::vec
   if (phone_is_new) set_contact(org, w, *target, Channel::kSms, in.phone.value);
   bool changed = apply_fields(org, w, *target, in, now) || email_is_new || phone_is_new;
 
-  changed |= settle_status(org, w, *target, Channel::kEmail, email_is_new, in.email_status, ev, now);
-  changed |= settle_status(org, w, *target, Channel::kSms, phone_is_new, in.phone_status, ev, now);
+  UpsertResult out{target, created, {}, std::nullopt};
+  changed |=
+      settle_status(org, w, *target, Channel::kEmail, email_is_new, in.email_status, ev, who, out, now);
+  changed |= settle_status(org, w, *target, Channel::kSms, phone_is_new, in.phone_status, ev, who, out, now);
   if (changed && !created) target->modified = now;
   if (changed || created) w.add(store::op::PutPerson{*target});
   add_tags(org, w, *target, tags, now);
-  return UpsertResult{target, created};
+  return out;
 }
 
-Result<UpsertResult> update(OrgState& org, const std::string& person_id, const PersonInput& in,
-                            const consent::Evidence& ev, store::WriteBatch::OrgWrites& w, Micros now) {
+Result<UpsertResult> update(OrgState& org, const std::string& person_id, PersonInput in,
+                            const consent::Evidence& ev, const WriteAuthority& who,
+                            store::WriteBatch::OrgWrites& w, Micros now) {
   auto it = org.people.find(person_id);
   if (it == org.people.end()) return not_found("Couldn't find person with id = " + person_id);
   Person& p = it->second;
+  if (auto s = check_write(in, who, org.org.gdpr_applies, now); !s) return s.error();
+  normalize_header_bound_text(in);
 
   if (in.email.present()) {
     const Person* owner = org.find_by_contact(Channel::kEmail, in.email.value);
@@ -240,13 +263,14 @@ Result<UpsertResult> update(OrgState& org, const std::string& person_id, const P
     set_contact(org, w, p, Channel::kSms, v);
   }
   changed |= apply_fields(org, w, p, in, now);
-  changed |= settle_status(org, w, p, Channel::kEmail, email_is_new, in.email_status, ev, now);
-  changed |= settle_status(org, w, p, Channel::kSms, phone_is_new, in.phone_status, ev, now);
+  UpsertResult out{&p, false, {}, std::nullopt};
+  changed |= settle_status(org, w, p, Channel::kEmail, email_is_new, in.email_status, ev, who, out, now);
+  changed |= settle_status(org, w, p, Channel::kSms, phone_is_new, in.phone_status, ev, who, out, now);
   if (changed) {
     p.modified = now;
     w.add(store::op::PutPerson{p});
   }
-  return UpsertResult{&p, false};
+  return out;
 }
 
 const Tagging& tag_person(OrgState& org, const std::string& tag_id, const std::string& person_id,

@@ -88,6 +88,13 @@ constexpr std::array kRows{
         "The answer to a HELP or INFO request, sent whatever the number's subscription status."},
     Row{Reason::kHelpReplyMarketing, Kind::kBlock, "help_reply_marketing", "SMS-K3",
         "The answer to HELP or INFO may not carry marketing."},
+    Row{Reason::kResubscribeConfirmation, Kind::kSend, "resubscribe_confirmation", "GD-1, EM-2",
+        "The one confirmation email of a request to re-subscribe an address that opted out, sent although "
+        "the "
+        "address is not subscribed; nothing changes unless its owner confirms."},
+    Row{Reason::kResubscribeNotOptedOut, Kind::kSuppress, "resubscribe_not_opted_out", "GD-1",
+        "A re-subscription confirmation goes only to an address whose latest status is an opt-out, bounce or "
+        "complaint."},
 };
 
 constexpr bool rows_in_enum_order() {
@@ -96,7 +103,7 @@ constexpr bool rows_in_enum_order() {
   return true;
 }
 static_assert(rows_in_enum_order(), "kRows must list every Reason in declaration order");
-static_assert(kRows.back().reason == Reason::kHelpReplyMarketing, "a Reason is missing from kRows");
+static_assert(kRows.back().reason == Reason::kResubscribeNotOptedOut, "a Reason is missing from kRows");
 
 const Row& row(Reason r) {
   return kRows[static_cast<size_t>(r)];

@@ -63,9 +63,13 @@ enum class Reason {
   // the answer to HELP/INFO (SMS-K2, SMS-K3)
   kHelpReply,
   kHelpReplyMarketing,
+  // the confirmation email of a keyless re-subscription (people/subscribe_rule.h)
+  kResubscribeConfirmation,
+  kResubscribeNotOptedOut,
 };
 
-// The kind of decision a reason leads to (kOk, kStopConfirmation and kHelpReply -> kSend).
+// The kind of decision a reason leads to (kOk, kStopConfirmation, kHelpReply and kResubscribeConfirmation
+// -> kSend).
 Kind kind_of(Reason r);
 std::string_view kind_name(Kind k);      // "send" | "suppress" | "defer_until" | "block"
 std::string_view reason_name(Reason r);  // "org_suspended", ...

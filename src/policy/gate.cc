@@ -134,9 +134,26 @@ Decision Gate::cap(const std::string& org_id, Channel channel, const ContactHash
   return Decision::send();
 }
 
+// The re-subscription confirmation: the address is opted out by definition, so the status rule is turned
+// around (an opt-out is required: never a first mail to a stranger's address), and an organization
+// suppression (the opt-out itself, for an erased person's stub) does not stop it; platform suppressions and
+// erasure stubs still do. One-off mail: no bulk pause, no cap; the one-per-address-per-day limit is the
+// sender's, durable in its pending record (messaging/resubscribe_confirmation.h).
+Decision Gate::judge_resubscribe_confirmation(const OutboundEmail& m, const OrgMessaging& org) const {
+  if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact, true)) return *d;
+  auto s = facts_.consent.status(m.org_id, m.to.contact);
+  if (s == consent::Status::kNone || s == consent::Status::kSubscribed)
+    return Decision::refuse(Reason::kResubscribeNotOptedOut);
+  if (!org.verified_email_domains.count(lower_ascii(m.from_domain)))
+    return Decision::refuse(Reason::kSenderDomainUnverified);
+  if (blank(org.postal_address)) return Decision::refuse(Reason::kPostalAddressMissing);
+  return Decision::send(Reason::kResubscribeConfirmation);
+}
+
 Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
   auto org = facts_.orgs.messaging(m.org_id);
   if (auto d = org_rule(org.get())) return *d;
+  if (m.kind == MessageKind::kResubscribeConfirmation) return judge_resubscribe_confirmation(m, *org);
   // The complaint-rate breaker stops bulk mail only: an autoresponse answers what the person just did.
   if (m.kind == MessageKind::kBlast && org->bulk_email_paused)
     return Decision::refuse(Reason::kBulkEmailPaused, org->bulk_email_paused_reason);

@@ -27,8 +27,11 @@ namespace tocsin::policy {
 // kReply answers a message the recipient just sent (a conversation): exempt from quiet hours and frequency
 // caps (SMS-F1). kStopConfirmation is the single confirmation of an opt-out (SMS-R3). kHelpReply answers a
 // HELP/INFO keyword (SMS-K2, SMS-K3): like a reply, and also sent to numbers that are not subscribed or have
-// opted out of the organization, because the person asked for it.
-enum class MessageKind { kBlast, kOneOff, kReply, kStopConfirmation, kHelpReply };
+// opted out of the organization, because the person asked for it. kResubscribeConfirmation is the one
+// email that asks the owner of an opted-out address whether a keyless re-subscription was theirs
+// (messaging/resubscribe_confirmation.h): sent although the address is not subscribed, and only to one
+// whose latest status is an opt-out.
+enum class MessageKind { kBlast, kOneOff, kReply, kStopConfirmation, kHelpReply, kResubscribeConfirmation };
 
 struct Recipient {
   std::string address;             // normalized email, or E.164 number
@@ -107,6 +110,7 @@ class Gate {
   Decision judge(const OutboundSms& m, Stage stage, Micros now) const;
   Decision judge_confirmation(const OutboundSms& m, Stage stage, Micros now) const;
   Decision judge_help_reply(const OutboundSms& m) const;
+  Decision judge_resubscribe_confirmation(const OutboundEmail& m, const OrgMessaging& org) const;
   // The frequency-cap rule; at dispatch it also records the send.
   Decision cap(const std::string& org_id, Channel channel, const ContactHash& contact,
                const FrequencyCap& cap, Stage stage, Micros now) const;

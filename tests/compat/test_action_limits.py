@@ -51,6 +51,29 @@ def test_per_phone_limit(limited):
     assert blind(anon, pids[3], unique_phone()).status_code == 200, "another number is not limited"
 
 
+def test_per_phone_limit_on_keyless_signup_helper(limited):
+    """SMS pumping through POST /people: the same per-phone limit as the record helpers."""
+    anon = limited.client(None)
+    phone = unique_phone()
+
+    def post(number):
+        return anon.post("people", json={"person": {"email_addresses": [{"address": unique_email("limp")}],
+                                                    "phone_numbers": [{"number": number}]}})
+    codes = [post(phone).status_code for _ in range(3)]
+    assert codes[:2] == [200, 200] and codes[2] == 429, codes
+    r = post(phone)
+    assert r.status_code == 429 and r.headers["Retry-After"].isdigit() and "error" in r.json()
+    assert post(unique_phone()).status_code == 200, "another number is not limited"
+
+
+def test_configured_age_field_on_put(limited):
+    a = limited.client(limited.orgs["A"]["api_key"])
+    p = a.signup(unique_email("kidput"))
+    r = a.put(f"people/{an_id(p)}", json={"custom_fields": {"age": "12"}})
+    assert r.status_code == 422, r.text
+    assert "age" not in a.person(an_id(p))["custom_fields"]
+
+
 def test_configured_age_field(limited):
     a = limited.client(limited.orgs["A"]["api_key"])
     pid = an_id(a.ok("POST", "petitions", json={"title": "ages"}))

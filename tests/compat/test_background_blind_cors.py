@@ -84,7 +84,8 @@ def test_blind_post_answers_empty_object_and_stores(anon, a, b):
     assert len(found) == 1, "blind signup must be stored in the first organization"
     assert found[0]["given_name"] == "Secretive"
     assert primary_email(found[0])["status"] == "subscribed"
-    assert found[0]["phone_numbers"][0]["status"] == "subscribed"
+    # A keyless post shows no SMS disclosure: the number is stored, not subscribed (people/subscribe_rule.h).
+    assert found[0]["phone_numbers"][0]["status"] == "unsubscribed"
     assert b.ok("GET", "people", params={"filter": f"email_address eq '{email}'"})["_embedded"]["osdi:people"] == []
 
 

@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, quote_plus, urljoin, urlsplit
 import pytest
 import requests
 
-from tocsin_server import an_id, last_segment, primary_email, primary_phone, unique_email, unique_phone
+from tocsin_server import (TEST_ATTESTATION, an_id, last_segment, primary_email, primary_phone, unique_email,
+                           unique_phone)
 
 
 # ------------------------------------------------------------------------------------------ Parsons
@@ -143,21 +144,25 @@ def test_parsons_upsert_person_create_then_update(parsons):
     email, digits = unique_email("parsons"), unique_phone()
     phone = f"+1 ({digits[1:4]}) {digits[4:7]}-{digits[7:]}"
     tag = parsons.add_tag("parsons-" + uuid.uuid4().hex[:8])
+    # An SMS opt-in with a key needs the key holder's attestation (tocsin:consent), which Parsons' upsert_person
+    # cannot send: Parsons surfaces the 422 and its reason, and nothing is stored.
+    with pytest.raises(AssertionError, match=r"422 .*tocsin:consent"):
+        parsons.upsert_person(email_address=email, mobile_number=phone, mobile_status="subscribed")
     r = parsons.upsert_person(email_address=email, given_name="Par", family_name="Sons", tags=[tag["name"]],
                               languages_spoken=["en"],
                               postal_addresses=[{"postal_code": "20009", "address_lines": ["1 Main St"]}],
-                              mobile_number=phone, mobile_status="subscribed", employer="TMC")
+                              mobile_number=phone, employer="TMC")
     assert r["_parsons_created"] is True
     pid = an_id(r)
     assert primary_phone(r)["number"] == digits
-    assert primary_phone(r)["status"] == "subscribed"
+    assert primary_phone(r)["status"] == "unsubscribed"
     assert r["custom_fields"] == {"employer": "TMC"}
     time.sleep(1.1)
     r2 = parsons.upsert_person(email_address=email, given_name="Parsnip")
     assert an_id(r2) == pid
     assert r2["_parsons_created"] is False, "Parsons decides created/updated by created_date == modified_date"
     assert r2["given_name"] == "Parsnip" and r2["family_name"] == "Sons"
-    assert primary_phone(r2)["status"] == "subscribed"
+    assert primary_phone(r2)["status"] == "unsubscribed"
     assert r2["custom_fields"] == {"employer": "TMC"}  # empty custom_fields {} merges, clears nothing
     taggings = parsons._req("GET", f"people/{pid}/taggings")["_embedded"]["osdi:taggings"]
     assert len(taggings) == 1
@@ -441,7 +446,8 @@ def test_n8n_person_tag_flow(server, org_a):
     body = {"person": {"email_addresses": [{"address": email, "primary": True, "status": "subscribed"}],
                        "given_name": "Eight", "family_name": "Node",
                        "postal_addresses": [{"primary": True, "postal_code": "10001", "country": "US"}],
-                       "phone_numbers": [{"number": unique_phone(), "primary": True, "status": "subscribed"}]}}
+                       "phone_numbers": [{"number": unique_phone(), "primary": True, "status": "subscribed"}]},
+            "tocsin:consent": TEST_ATTESTATION}
     p = requests.post(server.url("people"), headers=h, json=body).json()
     # extractId: last segment of _links.self.href must equal the identifiers id
     pid = last_segment(p["_links"]["self"]["href"])

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tocsin_server import (an_id, assert_keys_superset, last_segment, load_fixture, primary_email,
+from tocsin_server import (TEST_ATTESTATION, an_id, assert_keys_superset, last_segment, load_fixture, primary_email,
                            primary_phone, unique_email, unique_phone)
 
 # The fixture person's postal address carries AN's geocoding output; tocsin has no geocoder.
@@ -22,7 +22,8 @@ def full_person_body(email, phone, family):
         "postal_addresses": [{"primary": True, "address_lines": ["1900 Pennsylvania Ave"], "locality": "Washington",
                               "region": "DC", "postal_code": "20009", "country": "US", "language": "en"}],
         "languages_spoken": ["en"],
-        "custom_fields": {"phone": "310.753.8209", "I am a parent": "1"}}}
+        "custom_fields": {"phone": "310.753.8209", "I am a parent": "1"}},
+        "tocsin:consent": TEST_ATTESTATION}
 
 
 def parse_date(s):

@@ -204,12 +204,18 @@ def test_blind_helper_post_answers_empty_and_records(a, anon):
     assert anon.post("petitions", json={"title": "x"}).status_code == 401
 
 
-def test_sms_opt_in_needs_disclosure_and_explicit_subscribed(a):
+def test_sms_opt_in_needs_disclosure_and_explicit_subscribed(a, anon):
     without = an_id(make_petition(a))
     phone = unique_phone()
-    sig = sign(a, without, unique_email("sms1"), phone=phone, phone_status="subscribed")
-    assert any("SMS disclosure" in n for n in sig["tocsin:notices"])
-    person = a.person(sig["action_network:person_id"])
+    # With a key and without a disclosure, an SMS opt-in needs the key's attestation (tocsin:consent): a 422.
+    r = a.post(f"petitions/{without}/signatures", json={"person": {
+        "email_addresses": [{"address": unique_email("sms1")}],
+        "phone_numbers": [{"number": phone, "status": "subscribed"}]}})
+    assert r.status_code == 422 and "tocsin:consent" in r.json()["error"]
+    # Without a key the person is stored and the number kept unsubscribed.
+    email = unique_email("sms1")
+    assert sign(anon, without, email, phone=phone, phone_status="subscribed") == {}
+    person = a.ok("GET", "people", params={"filter": f"email_address eq '{email}'"})["_embedded"]["osdi:people"][0]
     assert primary_phone(person)["status"] != "subscribed"
     assert consent_entries(a, an_id(person), "sms")["entries"] == []
 

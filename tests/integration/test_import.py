@@ -241,3 +241,37 @@ def test_unusable_files_fail(srv, tmp_path):
     _, s = do_import(srv, write(tmp_path, "bom.csv", "\ufeffEmail\r\nbom@example.org\r\n"))
     assert s["imported"] == 1
     assert json.loads(json.dumps(s))["errors"] == 0
+
+
+def test_age_gate_rejects_children_with_a_row_error(srv, tmp_path):
+    srv.write_config(sections={"privacy": {"age_custom_field": "age"}})
+    f = write(tmp_path, "ages.csv",
+              "email,birthdate,age\n"
+              "adult@example.org,1990-05-05,\n"
+              "child@example.org,2020-01-01,\n"
+              "kid@example.org,,12\n"
+              "grownup@example.org,,40\n")
+    r, s = do_import(srv, f, *BASIS)
+    assert s["rows"] == 4 and s["imported"] == 2 and s["errors"] == 2
+    lines = [ln for ln in r.stderr.splitlines() if ln.startswith("row ")]
+    assert [ln.split(":")[0] for ln in lines] == ["row 2", "row 3"]
+    assert all("under 13" in ln for ln in lines)
+    assert set(by_email(export_rows(srv))) == {"adult@example.org", "grownup@example.org"}
+
+
+def test_control_characters_in_names_become_spaces(srv, tmp_path):
+    f = write(tmp_path, "names.csv",
+              'email,first_name,last_name,city\n'
+              'crlf@example.org,"Ada\r\nBcc: x@example.org","Love\tlace","Spring\nfield"\n')
+    _, s = do_import(srv, f, *BASIS)
+    assert s["imported"] == 1
+    row = by_email(export_rows(srv))["crlf@example.org"]
+    assert row["given_name"] == "Ada  Bcc: x@example.org"
+    assert row["family_name"] == "Love lace" and row["locality"] == "Spring field"
+
+
+def test_sms_subscription_evidence_is_the_importers_attestation(srv, tmp_path):
+    f = write(tmp_path, "attest.csv", "email,mobile,sms_opt_in\natt@example.org,(202) 555-0188,yes\n")
+    _, s = do_import(srv, f, *BASIS)
+    out = evidence(srv, "+12025550188")
+    assert f"import:{s['batch']}" in out and "web_checkbox" in out and "https://example.org/petition v3" in out

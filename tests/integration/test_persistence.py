@@ -2,7 +2,7 @@
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from tocsin_server import TocsinServer, an_id, unique_email, unique_phone
+from tocsin_server import TEST_ATTESTATION, TocsinServer, an_id, unique_email, unique_phone
 
 
 def test_data_survives_restart_and_ledger_verifies(tmp_path):
@@ -19,7 +19,8 @@ def test_data_survives_restart_and_ledger_verifies(tmp_path):
             c = srv.client(a["api_key"] if i % 3 else b["api_key"])
             r = c.post("people", json={"person": {"email_addresses": [{"address": unique_email(f"persist{i}")}],
                                                   "phone_numbers": [{"number": unique_phone(),
-                                                                     "status": "subscribed"}]}})
+                                                                     "status": "subscribed"}]},
+                                       "tocsin:consent": TEST_ATTESTATION})
             assert r.status_code == 200, r.text
             return r.json()
 

@@ -7,10 +7,10 @@
 #include "actions/action_book.h"
 #include "actions/action_codec.h"
 #include "actions/action_write.h"
-#include "actions/age_gate.h"
 #include "actions/record_write.h"
 #include "actions/sms_disclosure.h"
 #include "core/clock.h"
+#include "people/age_gate.h"
 
 namespace tocsin::actions {
 namespace {
@@ -95,21 +95,21 @@ TEST(Codec, RoundTripsActionsAndRecords) {
 
 TEST(AgeGate, ThirteenOrSixteenUnderGdpr) {
   Micros now = *parse_iso8601("2026-06-15");
-  EXPECT_EQ(age_on("2013-06-15", now), 13);
-  EXPECT_EQ(age_on("2013-06-16", now), 12);
-  EXPECT_FALSE(age_on("not a date", now));
+  EXPECT_EQ(people::age_on("2013-06-15", now), 13);
+  EXPECT_EQ(people::age_on("2013-06-16", now), 12);
+  EXPECT_FALSE(people::age_on("not a date", now));
   people::PersonInput in;
   in.birthdate.set("2013-06-16");
-  EXPECT_EQ(check_age(in, "", false, now).error().http_status, 422);
+  EXPECT_EQ(people::check_age(in, "", false, now).error().http_status, 422);
   in.birthdate.set("2011-01-01");  // 15
-  EXPECT_TRUE(check_age(in, "", false, now).ok());
-  EXPECT_FALSE(check_age(in, "", true, now).ok());
+  EXPECT_TRUE(people::check_age(in, "", false, now).ok());
+  EXPECT_FALSE(people::check_age(in, "", true, now).ok());
   people::PersonInput custom;
   custom.custom_fields["age"] = "12";
-  EXPECT_FALSE(check_age(custom, "age", false, now).ok());
-  EXPECT_TRUE(check_age(custom, "", false, now).ok()) << "only the configured field counts";
+  EXPECT_FALSE(people::check_age(custom, "age", false, now).ok());
+  EXPECT_TRUE(people::check_age(custom, "", false, now).ok()) << "only the configured field counts";
   custom.custom_fields["age"] = "2000-01-01";
-  EXPECT_TRUE(check_age(custom, "age", true, now).ok());
+  EXPECT_TRUE(people::check_age(custom, "age", true, now).ok());
 }
 
 TEST(SmsDisclosure, EverySlotIsRequired) {

@@ -77,7 +77,8 @@ class MailIngestTest : public ::testing::Test {
         in.email_status = consent::Status::kSubscribed;
         consent::Evidence ev;
         ev.method = "test signup";
-        ids.push_back(people::signup(*state_, in, {}, ev, w, kT0).value().person->id);
+        ids.push_back(
+            people::signup(*state_, in, {}, ev, people::WriteAuthority{}, w, kT0).value().person->id);
       }
       return std::function<void()>{};
     });

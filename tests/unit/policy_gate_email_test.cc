@@ -199,5 +199,40 @@ TEST_F(EmailGateTest, MidBlastComplaintAndSuspensionWinAtDispatch) {
   EXPECT_EQ(gate_.dispatch(b).decision.reason, Reason::kOrgSuspended);
 }
 
+TEST_F(EmailGateTest, ResubscribeConfirmationGoesOnlyToAnOptedOutAddress) {
+  auto confirmation = [&](Status status, const std::string& address) {
+    OutboundEmail m = email(status, address);
+    m.kind = MessageKind::kResubscribeConfirmation;
+    return m;
+  };
+  for (Status s : {Status::kUnsubscribed, Status::kBouncing, Status::kPreviousBounce, Status::kSpamComplaint,
+                   Status::kPreviousSpamComplaint}) {
+    auto d =
+        gate_.dispatch(confirmation(s, "opted-out-" + std::string(consent::status_name(s)) + "@example.com"));
+    EXPECT_EQ(d.decision.reason, Reason::kResubscribeConfirmation) << consent::status_name(s);
+    EXPECT_TRUE(d.cleared);
+  }
+  // Never a first mail to a stranger, nor to someone already subscribed.
+  EXPECT_EQ(gate_.plan(confirmation(Status::kNone, "new@example.com")).reason,
+            Reason::kResubscribeNotOptedOut);
+  EXPECT_EQ(gate_.plan(confirmation(Status::kSubscribed, "sub@example.com")).kind, Kind::kSuppress);
+  // Platform suppressions and erasure stubs still win; the organization's own opt-out does not stop it.
+  OutboundEmail org_opt_out = confirmation(Status::kUnsubscribed, "o@example.com");
+  suppressions_.add_org("org-1", org_opt_out.to.contact, now_);
+  EXPECT_EQ(gate_.plan(org_opt_out).reason, Reason::kResubscribeConfirmation);
+  OutboundEmail erased = confirmation(Status::kUnsubscribed, "e@example.com");
+  suppressions_.add_erased(erased.to.contact, now_);
+  EXPECT_EQ(gate_.plan(erased).reason, Reason::kErasedContact);
+  OutboundEmail platform = confirmation(Status::kUnsubscribed, "p@example.com");
+  suppressions_.add_platform(platform.to.contact, now_);
+  EXPECT_EQ(gate_.plan(platform).reason, Reason::kPlatformSuppressed);
+  // The organization's sending rules still apply.
+  OutboundEmail unverified = confirmation(Status::kUnsubscribed, "u@example.com");
+  unverified.from_domain = "elsewhere.example";
+  EXPECT_EQ(gate_.plan(unverified).reason, Reason::kSenderDomainUnverified);
+  settings_.set_suspended("org-1", true);
+  EXPECT_EQ(gate_.plan(confirmation(Status::kUnsubscribed, "s@example.com")).reason, Reason::kOrgSuspended);
+}
+
 }  // namespace
 }  // namespace tocsin::policy

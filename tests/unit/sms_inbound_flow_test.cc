@@ -102,7 +102,9 @@ class SmsInboundFlowTest : public ::testing::Test {
       in.phone_status = status;
       consent::Evidence ev;
       ev.method = "test signup";
-      id = people::signup(o, in, {}, ev, w, now_micros()).value().person->id;
+      people::WriteAuthority who{people::Writer::kImport, people::Attestation{"test", "test signup", ""}, "",
+                                 ""};
+      id = people::signup(o, in, {}, ev, who, w, now_micros()).value().person->id;
     });
     return id;
   }

@@ -99,5 +99,18 @@ TEST(UnsubscribeToken, CopiesKeepWorking) {
   EXPECT_TRUE(original.verify(t).ok());
 }
 
+TEST(UnsubscribeToken, APurposeNeverVerifiesForAnother) {
+  auto key = TokenKey::generate(3);
+  UnsubscribeTokens unsubscribe({key});
+  UnsubscribeTokens confirm({key}, LinkPurpose::kResubscribeConfirmation);
+  auto c = claim();
+  auto u = unsubscribe.issue(c).value();
+  auto r = confirm.issue(c).value();
+  EXPECT_NE(u, r);
+  EXPECT_TRUE(confirm.verify(r).ok());
+  EXPECT_FALSE(confirm.verify(u).ok()) << "an unsubscribe link must not confirm a re-subscription";
+  EXPECT_FALSE(unsubscribe.verify(r).ok());
+}
+
 }  // namespace
 }  // namespace tocsin::email

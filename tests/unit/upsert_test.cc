@@ -1,6 +1,7 @@
 // Matching and merging as Action Network documents it (reference §4), and the ledger entries that follow.
 #include <gtest/gtest.h>
 
+#include "people/header_text.h"
 #include "people/upsert.h"
 
 namespace tocsin::people {
@@ -21,14 +22,14 @@ class UpsertTest : public ::testing::Test {
 
   const Person* signup(const PersonInput& in, std::vector<std::string> tags = {}) {
     auto w = batch_.for_org("org-1");
-    auto r = people::signup(org_, in, tags, ev_, w, ++now_);
+    auto r = people::signup(org_, in, tags, ev_, who_, w, ++now_);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? r->person : nullptr;
   }
 
   Result<UpsertResult> put(const std::string& id, const PersonInput& in) {
     auto w = batch_.for_org("org-1");
-    return people::update(org_, id, in, ev_, w, ++now_);
+    return people::update(org_, id, in, ev_, who_, w, ++now_);
   }
 
   size_t ledger_entries() const {
@@ -41,6 +42,7 @@ class UpsertTest : public ::testing::Test {
   OrgState org_;
   store::WriteBatch batch_;
   consent::Evidence ev_{"api_key:k", "test", "unit test", "127.0.0.1", "gtest", "", 0};
+  WriteAuthority who_{Writer::kApiKey, Attestation{"test form", "checkbox", ""}, "", ""};
   Micros now_ = 1000;
 };
 
@@ -117,7 +119,7 @@ TEST_F(UpsertTest, MobileOnlyRecordMergesWithIncomingEmail) {
 
 TEST_F(UpsertTest, NeedsEmailOrPhone) {
   auto w = batch_.for_org("org-1");
-  auto r = people::signup(org_, PersonInput{}, {}, ev_, w, 1);
+  auto r = people::signup(org_, PersonInput{}, {}, ev_, who_, w, 1);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().http_status, 400);
   EXPECT_TRUE(batch_.empty());
@@ -174,7 +176,7 @@ TEST_F(UpsertTest, ForeignIdentifierBelongsToOnePerson) {
   auto other = person("b@x.org");
   other.identifiers = {"crm:42"};
   auto w = batch_.for_org("org-1");
-  auto r = people::signup(org_, other, {}, ev_, w, 99);
+  auto r = people::signup(org_, other, {}, ev_, who_, w, 99);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(org_.people.size(), 1u);
 }
@@ -194,6 +196,7 @@ TEST_F(UpsertTest, LedgerChainsWithinTheOrganization) {
 }
 
 TEST_F(UpsertTest, RepeatSignupThatChangesNothingWritesNothing) {
+  now_ = *parse_iso8601("2026-06-01");  // the age gate reads the birthdate against the write's clock
   Tag t{"tag-1", "Volunteer", 1, 1};
   org_.tags.emplace(t.id, t);
   org_.tag_by_key["volunteer"] = t.id;
@@ -274,6 +277,102 @@ TEST_F(UpsertTest, PutRespellingTheOwnAddressKeepsItsStatus) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(*r->person->email, "Jane@example.org");  // the new spelling is shown
   EXPECT_EQ(org_.status_of(Channel::kEmail, "jane@example.org"), Status::kUnsubscribed);
+}
+
+// people/subscribe_rule.h: who may set subscribed, through signup and update alike.
+TEST_F(UpsertTest, KeylessSmsOptInWithoutDisclosureKeepsTheNumberAndSaysWhy) {
+  auto in = person("a@x.org", "+12025550143");
+  in.phone_status = Status::kSubscribed;
+  auto w = batch_.for_org("org-1");
+  auto r = people::signup(org_, in, {}, ev_, WriteAuthority{}, w, ++now_);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(org_.status_of(Channel::kSms, "+12025550143"), Status::kNone);
+  ASSERT_EQ(r->notices.size(), 1u);
+  EXPECT_NE(r->notices[0].find("SMS disclosure"), std::string::npos);
+  EXPECT_EQ(org_.people.size(), 1u) << "the person is still written";
+}
+
+TEST_F(UpsertTest, KeyedSmsOptInNeedsAttestationOrDisclosure) {
+  auto in = person("a@x.org", "+12025550143");
+  in.phone_status = Status::kSubscribed;
+  auto w = batch_.for_org("org-1");
+  auto r =
+      people::signup(org_, in, {}, ev_, WriteAuthority{Writer::kApiKey, std::nullopt, "", ""}, w, ++now_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().http_status, 422);
+  EXPECT_TRUE(batch_.empty()) << "nothing changes";
+  WriteAuthority shown{Writer::kApiKey, std::nullopt, "Rally: 4 msgs/mo. Msg & data rates may apply.", ""};
+  ASSERT_TRUE(people::signup(org_, in, {}, ev_, shown, w, ++now_).ok());
+  EXPECT_EQ(org_.status_of(Channel::kSms, "+12025550143"), Status::kSubscribed);
+}
+
+TEST_F(UpsertTest, AttestedSmsOptInNamesTheKeyAndTheAttestedSource) {
+  auto in = person("a@x.org", "+12025550143");
+  in.phone_status = Status::kSubscribed;
+  signup(in);
+  const store::op::AppendLedger* last = nullptr;
+  for (const auto& op : batch_.ops())
+    if (const auto* e = std::get_if<store::op::AppendLedger>(&op.op)) last = e;
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->entry.channel, Channel::kSms);
+  EXPECT_EQ(last->entry.evidence.actor, "api_key:k");
+  EXPECT_EQ(last->entry.evidence.source, "test form");
+  EXPECT_EQ(last->entry.evidence.method, "attested by the API key: checkbox");
+}
+
+TEST_F(UpsertTest, KeylessResubscriptionOfAnOptOutWaitsForConfirmation) {
+  for (Status opt_out : {Status::kUnsubscribed, Status::kBouncing, Status::kPreviousBounce,
+                         Status::kSpamComplaint, Status::kPreviousSpamComplaint}) {
+    std::string address = "o" + std::to_string(static_cast<int>(opt_out)) + "@x.org";
+    const Person* p = signup(person(address));
+    auto w = batch_.for_org("org-1");
+    org_.record_status(w, Channel::kEmail, address, p->id, opt_out, ev_, ++now_);
+    auto in = person(address);
+    in.email_status = Status::kSubscribed;
+    auto r = people::signup(org_, in, {}, ev_, WriteAuthority{}, w, ++now_);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(org_.status_of(Channel::kEmail, address), opt_out);
+    EXPECT_EQ(r->confirm_email, address);
+  }
+  // A new address needs no confirmation (Action Network's signup semantics).
+  auto w = batch_.for_org("org-1");
+  auto r = people::signup(org_, person("new@x.org"), {}, ev_, WriteAuthority{}, w, ++now_);
+  EXPECT_EQ(org_.status_of(Channel::kEmail, "new@x.org"), Status::kSubscribed);
+  EXPECT_FALSE(r->confirm_email);
+}
+
+TEST_F(UpsertTest, UpdateRefusesAChildsBirthdateBeforeChangingAnything) {
+  const Person* p = signup(person("a@x.org"));
+  std::string id = p->id;
+  size_t ops = batch_.ops().size();
+  PersonInput in;
+  in.birthdate.set("2020-01-01");
+  in.given_name.set("Kid");
+  auto r = put(id, in);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().http_status, 422);
+  EXPECT_EQ(batch_.ops().size(), ops);
+  EXPECT_FALSE(org_.find_person(id)->birthdate);
+  EXPECT_EQ(org_.find_person(id)->given_name, "");
+}
+
+TEST_F(UpsertTest, HeaderBoundTextLosesControlCharacters) {
+  auto in = person("a@x.org");
+  in.given_name.set("Ada\r\nBcc: x@y.org");
+  in.family_name.set("Love\tlace\xe2\x80\xa8\xc2\x85");
+  PostalAddress a;
+  a.locality = "Spring\nfield";
+  a.address_lines = {"1 Main\r\nSt"};
+  in.postal_addresses.set({a});
+  const Person* p = signup(in);
+  EXPECT_EQ(p->given_name, "Ada  Bcc: x@y.org");
+  EXPECT_EQ(p->family_name, "Love lace");
+  EXPECT_EQ(p->postal_addresses.at(0).locality, "Spring field");
+  EXPECT_EQ(p->postal_addresses.at(0).address_lines.at(0), "1 Main  St");
+  PersonInput rename;
+  rename.given_name.set("Eve\x7fMallory\x01");
+  EXPECT_EQ(put(p->id, rename)->person->given_name, "Eve Mallory");
+  EXPECT_EQ(header_safe_text("Zoë 李"), "Zoë 李") << "other text is kept byte for byte";
 }
 
 }  // namespace

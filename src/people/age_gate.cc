@@ -1,9 +1,9 @@
-#include "actions/age_gate.h"
+#include "people/age_gate.h"
 
 #include <charconv>
 #include <chrono>
 
-namespace tocsin::actions {
+namespace tocsin::people {
 namespace {
 
 std::optional<int> whole_number(std::string_view s) {
@@ -47,4 +47,4 @@ Status check_age(const people::PersonInput& in, const std::string& age_field, bo
   return Ok{};
 }
 
-}  // namespace tocsin::actions
+}  // namespace tocsin::people

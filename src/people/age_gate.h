@@ -1,0 +1,23 @@
+// Children are not collected (DESIGN "Privacy"; COPPA, GDPR art. 8): when a write is given a birthdate
+// (OSDI `birthdate`) or an age or birthdate in the configured custom field, a person under 13, or under 16
+// where the organization marks GDPR as applicable, is refused with 422 before anything is stored.
+// people::signup and people::update (people/upsert.h) ask it first, so every entry point that writes a
+// person (signup helper, record helpers, PUT, CSV import) is checked without having to remember to.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "people/person_input.h"
+
+namespace tocsin::people {
+
+// Whole years between an ISO date "YYYY-MM-DD" and `now`; nullopt when the date cannot be read.
+std::optional<int> age_on(std::string_view birthdate, Micros now);
+
+// `age_field` is the custom field that carries an age ("15") or a birthdate; empty: none configured.
+Status check_age(const PersonInput& in, const std::string& age_field, bool gdpr_applies, Micros now);
+
+}  // namespace tocsin::people
