@@ -23,6 +23,16 @@ std::string person_href(const Call& c, const std::string& id) {
   return c.ctx.api_base + "/people/" + id;
 }
 
+// The contact points a write opted out (status `unsubscribed` given for them): its answer waits for
+// messages to them still on their way to a transport (messaging/opt_out_fence.h).
+void note_opt_outs(const OrgState& org, const people::PersonInput& in, const Person& p,
+                   std::vector<ContactHash>& out) {
+  if (in.email_status == consent::Status::kUnsubscribed && p.email)
+    out.push_back(org.hasher->hash(Channel::kEmail, *p.email));
+  if (in.phone_status == consent::Status::kUnsubscribed && p.phone)
+    out.push_back(org.hasher->hash(Channel::kSms, *p.phone));
+}
+
 void list_people(Call& c) {
   auto paging = parse_paging(c.target);
   std::optional<PersonMatcher> matcher;
@@ -97,20 +107,22 @@ void signup_helper(Call& c) {
   if (!tags) return c.error(tags.error());
   auto ev = c.evidence(blind ? "blind signup helper" : "api signup helper");
   std::string base = c.ctx.api_base;
+  auto opted_out = std::make_shared<std::vector<ContactHash>>();
   commit_write(
       c,
-      [in = std::move(in).value(), tags = std::move(tags).value(), ev, base,
+      [in = std::move(in).value(), tags = std::move(tags).value(), ev, base, opted_out,
        age_field = c.ctx.config.age_custom_field](OrgState& org, store::WriteBatch::OrgWrites& w,
                                                   Micros now) -> Result<std::string> {
         // The same children rule as the record helpers: refused before anything is stored.
         if (auto s = actions::check_age(in, age_field, org.org.gdpr_applies, now); !s) return s.error();
         auto r = people::signup(org, in, tags, ev, w, now);
         if (!r) return r.error();
+        note_opt_outs(org, in, *r->person, *opted_out);
         JsonOut j;
         write_person(j, org, *r->person, base);
         return j.take();
       },
-      blind);
+      blind, {}, opted_out);
 }
 
 void update_person(Call& c, const std::string& id) {
@@ -124,17 +136,19 @@ void update_person(Call& c, const std::string& id) {
   if (!in) return c.error(in.error());
   auto ev = c.evidence("api person update");
   std::string base = c.ctx.api_base;
+  auto opted_out = std::make_shared<std::vector<ContactHash>>();
   commit_write(
       c,
-      [in = std::move(in).value(), ev, base, id](OrgState& org, store::WriteBatch::OrgWrites& w,
-                                                 Micros now) -> Result<std::string> {
+      [in = std::move(in).value(), ev, base, id, opted_out](OrgState& org, store::WriteBatch::OrgWrites& w,
+                                                            Micros now) -> Result<std::string> {
         auto r = people::update(org, id, in, ev, w, now);
         if (!r) return r.error();
+        note_opt_outs(org, in, *r->person, *opted_out);
         JsonOut j;
         write_person(j, org, *r->person, base);
         return j.take();
       },
-      false);
+      false, {}, opted_out);
 }
 
 void person_taggings(Call& c, const std::string& id) {

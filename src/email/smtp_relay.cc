@@ -141,7 +141,7 @@ void SmtpRelay::give_back(Session* s) {
 }
 
 Handover SmtpRelay::send(const policy::ClearedEmail& cleared, const std::string& envelope_from,
-                         std::string_view data) {
+                         std::string_view data, const LastLook& last_look) {
   const std::string& to = cleared.message().to.address;
   if (!smtp_address_ok(to)) {
     return Handover{Handover::Outcome::kRejected, 0, "the recipient address cannot be used in SMTP"};
@@ -151,6 +151,11 @@ Handover SmtpRelay::send(const policy::ClearedEmail& cleared, const std::string&
   }
   pacer_.acquire();
   Session* s = borrow();
+  if (last_look)
+    if (auto why = last_look()) {
+      give_back(s);
+      return Handover{Handover::Outcome::kWithheld, 0, *why};
+    }
   std::string mail_from = "<" + envelope_from + ">";  // <> is the null sender
   curl_slist* rcpt = curl_slist_append(nullptr, ("<" + to + ">").c_str());
   s->data = data;
