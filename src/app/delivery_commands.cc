@@ -8,6 +8,7 @@
 #include "api/json_out.h"
 #include "app/installation.h"
 #include "core/ids.h"
+#include "core/clock.h"
 #include "messaging/message.h"
 
 namespace tocsin {

@@ -78,7 +78,7 @@ std::string OutboxFolder::file_name_for(std::string_view data) {
 }
 
 Handover OutboxFolder::send(const policy::ClearedEmail&, const std::string&, std::string_view data,
-                            const LastLook& last_look) {
+                            const HandoverHooks& hooks) {
   static std::atomic<uint64_t> counter{0};
   std::filesystem::path final_path = dir_ / file_name_for(data);
   std::filesystem::path tmp = dir_ / (".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
@@ -102,8 +102,8 @@ Handover OutboxFolder::send(const policy::ClearedEmail&, const std::string&, std
     ::unlink(tmp.c_str());
     return h;
   }
-  if (last_look)
-    if (auto why = last_look()) {
+  if (hooks.last_look)
+    if (auto why = hooks.last_look()) {
       ::unlink(tmp.c_str());
       return Handover{Handover::Outcome::kWithheld, 0, *why};
     }

@@ -24,7 +24,7 @@ class OutboxFolder : public EmailTransport {
   // The last look is taken right before the rename that publishes the file.
   using EmailTransport::send;
   Handover send(const policy::ClearedEmail& cleared, const std::string& envelope_from, std::string_view data,
-                const LastLook& last_look) override;
+                const HandoverHooks& hooks) override;
 
   // The file name send() uses for `data` (without the directory).
   static std::string file_name_for(std::string_view data);

@@ -15,11 +15,17 @@
 //              "org_suppressed", policy/decision.h).
 // `code` is the SMTP reply code when there was one, else 0. `detail` never contains credentials.
 //
-// The last look: a driver calls `last_look` (when set) exactly once per send, at the last moment before it
-// commits the hand-over — after any wait of its own (pacing, a free connection), right before the next hop
-// can take the message (SMTP: before MAIL FROM). A reason code means the recipient opted out since the gate
-// cleared the message: the driver sends nothing and answers kWithheld. messaging/opt_out_fence.h supplies
-// it, so an opt-out that was acknowledged is never followed by a hand-over that was still waiting.
+// Hooks (HandoverHooks, both optional):
+//  - last_look: called exactly once per send, at the last moment before the driver commits the hand-over —
+//    after any wait of its own (pacing, a free connection), right before the next hop can take the message
+//    (SMTP: before MAIL FROM). A reason code means the recipient opted out since the gate cleared the
+//    message: the driver sends nothing and answers kWithheld. messaging/opt_out_fence.h supplies it, so an
+//    opt-out that was acknowledged is never followed by a hand-over that was still waiting; the dispatcher
+//    also writes its durable `handing` mark there.
+//  - answered: a driver that holds something for the send (an SMTP session) calls it with the result once
+//    the next hop answered, before it lets go of that, when last_look passed; others need not call it. The dispatcher queues the outcome there, so
+//    a session's next hand-over is marked only after the previous outcome is on its way to the store: after
+//    a crash, at most one delivery per session is left unknown.
 //
 // Implementations are thread-safe: send() is called concurrently from dispatcher threads.
 #pragma once
@@ -42,15 +48,20 @@ struct Handover {
 // Empty (nullopt) when the message may go, else the reason code it must not.
 using LastLook = std::function<std::optional<std::string>()>;
 
+struct HandoverHooks {
+  LastLook last_look;
+  std::function<void(const Handover&)> answered;
+};
+
 class EmailTransport {
  public:
   virtual ~EmailTransport() = default;
   // Hands one signed message (`data`, CRLF line ends) to the next hop. `envelope_from` is the SMTP MAIL FROM
   // (the bounce address), without angle brackets.
   virtual Handover send(const policy::ClearedEmail& cleared, const std::string& envelope_from,
-                        std::string_view data, const LastLook& last_look) = 0;
+                        std::string_view data, const HandoverHooks& hooks) = 0;
   Handover send(const policy::ClearedEmail& cleared, const std::string& envelope_from, std::string_view data) {
-    return send(cleared, envelope_from, data, LastLook{});
+    return send(cleared, envelope_from, data, HandoverHooks{});
   }
 };
 

@@ -603,81 +603,94 @@ void Dispatcher::record_handover(const Run& run, const DeliveryRow& r) {
 }
 
 void Dispatcher::hand_over(Round& round, size_t i) {
-  auto& r = round.rows[i];
-  if (r.state != DeliveryState::kHanding) return;
-  hand_over_one(round, i);
-  record_handover(*round.run, r);
-}
-
-void Dispatcher::hand_over_one(Round& round, size_t i) {
   Run& run = *round.run;
   const Message& m = run.message;
   Micros now = round.now;
   auto& r = round.rows[i];
-  auto& values = round.values;
-  auto& emails = round.emails;
-  auto& texts = round.texts;
-  std::string detail;
-  enum { kOk, kRetry, kFail, kWithheld } result = kFail;
-  std::string delivery_id = m.id + ":" + std::to_string(r.seq);
-  bool smtp_rejected = false;
+  if (r.state != DeliveryState::kHanding) return;
+  // The outcome is recorded once, through the committer: by the relay's `answered` hook while it still holds
+  // the session (so the session's next hand-over is marked after it), else right here.
+  bool recorded = false;
+  auto settle_and_record = [&](Outcome outcome, const std::string& detail) {
+    if (recorded) return;
+    apply_outcome(round, i, outcome, detail);
+    record_handover(run, r);
+    recorded = true;
+  };
   if (m.channel == Channel::kEmail) {
     auto composed = compose_email(links_, run.content, run.signer ? &*run.signer : nullptr, run.org_id,
-                                  r.person_id, r.address, {m.id, r.seq}, values[i], now);
-    if (!composed) {
-      detail = composed.error().message;
-    } else {
-      auto cleared = deps_.gate.gate().dispatch(*emails[i]);
-      if (!cleared.cleared) return settle(r, cleared.decision, now_micros());
-      // The relay takes this last look once it holds a pacing slot and a connection, right before MAIL
-      // FROM: the durable `handing` mark (the opt-out fence's look follows, messaging/opt_out_fence.h).
-      auto h = deps_.email->send(*cleared.cleared, composed->envelope_from, composed->data,
-                                 [&]() -> std::optional<std::string> {
-                                   mark_handing(run, r);
-                                   return std::nullopt;
-                                 });
-      detail = h.detail;
-      result = h.outcome == email::Handover::Outcome::kAccepted   ? kOk
-               : h.outcome == email::Handover::Outcome::kDeferred ? kRetry
-               : h.outcome == email::Handover::Outcome::kWithheld ? kWithheld
-                                                                  : kFail;
-      smtp_rejected = h.outcome == email::Handover::Outcome::kRejected;
+                                  r.person_id, r.address, {m.id, r.seq}, round.values[i], now);
+    if (!composed) return settle_and_record(Outcome::kFail, composed.error().message);
+    auto cleared = deps_.gate.gate().dispatch(*round.emails[i]);
+    if (!cleared.cleared) {
+      settle(r, cleared.decision, now_micros());
+      return record_handover(run, r);
     }
-  } else {
-    auto grant = pacer_.acquire(m.sms_sender);
-    if (grant.kind != sms::Pacer::Grant::Kind::kGo) {
-      result = kRetry;
-      detail = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? "sender's daily cap reached"
-                                                                : "sender not configured";
-      r.next_at = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? grant.at : now + retry_backoff(1);
-    } else {
-      auto cleared = deps_.gate.gate().dispatch(*texts[i]);
-      if (!cleared.cleared) return settle(r, cleared.decision, now_micros());
-      mark_handing(run, r);  // SMS drivers do not wait on their own: the gateway request follows
-      auto h = deps_.sms->send(*cleared.cleared, delivery_id);
-      detail = h.detail;
-      r.gateway_id = h.gateway_id;
-      result = h.outcome == sms::SmsHandover::Outcome::kAccepted   ? kOk
-               : h.outcome == sms::SmsHandover::Outcome::kRejected ? kFail
-               : h.outcome == sms::SmsHandover::Outcome::kWithheld ? kWithheld
-                                                                   : kRetry;
-    }
+    // The relay takes the last look once it holds a pacing slot and a session, right before MAIL FROM: the
+    // durable `handing` mark, then the opt-out fence's look (messaging/opt_out_fence.h).
+    email::HandoverHooks hooks{[&]() -> std::optional<std::string> {
+                                 mark_handing(run, r);
+                                 return std::nullopt;
+                               },
+                               [&](const email::Handover& h) { settle_and_record(email_outcome(h), h.detail); }};
+    auto h = deps_.email->send(*cleared.cleared, composed->envelope_from, composed->data, hooks);
+    return settle_and_record(email_outcome(h), h.detail);
   }
+  auto grant = pacer_.acquire(m.sms_sender);
+  if (grant.kind != sms::Pacer::Grant::Kind::kGo) {
+    r.next_at = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? grant.at : now + retry_backoff(1);
+    return settle_and_record(Outcome::kRetry, grant.kind == sms::Pacer::Grant::Kind::kDailyCap
+                                                  ? "sender's daily cap reached"
+                                                  : "sender not configured");
+  }
+  auto cleared = deps_.gate.gate().dispatch(*round.texts[i]);
+  if (!cleared.cleared) {
+    settle(r, cleared.decision, now_micros());
+    return record_handover(run, r);
+  }
+  mark_handing(run, r);  // SMS drivers do not wait on their own: the fence's look and the request follow
+  auto h = deps_.sms->send(*cleared.cleared, m.id + ":" + std::to_string(r.seq));
+  r.gateway_id = h.gateway_id;
+  using O = sms::SmsHandover::Outcome;
+  settle_and_record(h.outcome == O::kAccepted   ? Outcome::kOk
+                    : h.outcome == O::kRejected ? Outcome::kFail
+                    : h.outcome == O::kWithheld ? Outcome::kWithheld
+                                                : Outcome::kRetry,
+                    h.detail);
+}
+
+Dispatcher::Outcome Dispatcher::email_outcome(const email::Handover& h) {
+  using O = email::Handover::Outcome;
+  switch (h.outcome) {
+    case O::kAccepted:
+      return Outcome::kOk;
+    case O::kDeferred:
+      return Outcome::kRetry;
+    case O::kWithheld:
+      return Outcome::kWithheld;
+    case O::kRejected:
+      return Outcome::kSmtpRejected;
+  }
+  return Outcome::kFail;
+}
+
+void Dispatcher::apply_outcome(Round& round, size_t i, Outcome outcome, const std::string& detail) {
+  auto& r = round.rows[i];
   Micros at = now_micros();
   r.updated = at;
-  if (result == kWithheld) {  // opted out since the gate cleared it: refused at the hand-over
+  if (outcome == Outcome::kWithheld) {  // opted out since the gate cleared it: refused at the hand-over
     r.state = DeliveryState::kSuppressed;
     r.reason = detail;
-  } else if (result == kOk) {
+  } else if (outcome == Outcome::kOk) {
     r.state = DeliveryState::kHandedOver;
     r.handed_at = at;
     r.reason.clear();
-  } else if (result == kRetry && r.attempts + 1 < kMaxAttempts) {
+  } else if (outcome == Outcome::kRetry && r.attempts + 1 < kMaxAttempts) {
     ++r.attempts;
     r.state = DeliveryState::kDeferred;
-    if (r.next_at <= now) r.next_at = at + retry_backoff(r.attempts);
+    if (r.next_at <= round.now) r.next_at = at + retry_backoff(r.attempts);
     r.reason = detail;
-  } else if (smtp_rejected) {
+  } else if (outcome == Outcome::kSmtpRejected) {
     SmtpRejection rejection = classify_rejection(detail);
     r.state = rejection.state;
     r.reason = rejection.reason;

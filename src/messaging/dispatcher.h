@@ -126,7 +126,10 @@ class Dispatcher {
   void worker(Channel channel);
   // On a worker: render, build, sign, hand over one delivery, and record its outcome (through the committer).
   void hand_over(Round& round, size_t i);
-  void hand_over_one(Round& round, size_t i);
+  // What a transport's answer makes of a delivery.
+  enum class Outcome { kOk, kRetry, kFail, kSmtpRejected, kWithheld };
+  static Outcome email_outcome(const email::Handover& h);
+  void apply_outcome(Round& round, size_t i, Outcome outcome, const std::string& detail);
   // The durable `handing` mark of one delivery, written (and waited for) at the last moment before the
   // transport commits; and its outcome, written as soon as the transport answered.
   void mark_handing(const Run& run, const store::DeliveryRow& r);

@@ -88,15 +88,17 @@ bool fenced(policy::MessageKind kind) {
 }
 
 email::Handover FencedEmailTransport::send(const policy::ClearedEmail& cleared, const std::string& envelope_from,
-                                           std::string_view data, const email::LastLook& last_look) {
+                                           std::string_view data, const email::HandoverHooks& hooks) {
   const auto& m = cleared.message();
-  if (!fenced(m.kind)) return inner_.send(cleared, envelope_from, data, last_look);
+  if (!fenced(m.kind)) return inner_.send(cleared, envelope_from, data, hooks);
   LastLookPass pass(fence_, gate_, m.org_id, m.to.contact);
-  return inner_.send(cleared, envelope_from, data, [&]() -> std::optional<std::string> {
-    if (last_look)
-      if (auto why = last_look()) return why;
-    return pass();
-  });
+  email::HandoverHooks fenced_hooks{[&]() -> std::optional<std::string> {
+                                      if (hooks.last_look)
+                                        if (auto why = hooks.last_look()) return why;
+                                      return pass();
+                                    },
+                                    hooks.answered};
+  return inner_.send(cleared, envelope_from, data, fenced_hooks);
 }
 
 sms::SmsHandover FencedSmsTransport::send(const policy::ClearedSms& cleared, const std::string& delivery_id) {

@@ -99,7 +99,7 @@ class FencedEmailTransport final : public email::EmailTransport {
       : inner_(inner), gate_(gate), fence_(fence) {}
   using email::EmailTransport::send;
   email::Handover send(const policy::ClearedEmail& cleared, const std::string& envelope_from,
-                       std::string_view data, const email::LastLook& last_look) override;
+                       std::string_view data, const email::HandoverHooks& hooks) override;
 
  private:
   email::EmailTransport& inner_;

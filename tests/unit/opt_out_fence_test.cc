@@ -59,10 +59,10 @@ class WaitingRelay final : public email::EmailTransport {
  public:
   using email::EmailTransport::send;
   email::Handover send(const policy::ClearedEmail& cleared, const std::string&, std::string_view,
-                       const email::LastLook& last_look) override {
+                       const email::HandoverHooks& hooks) override {
     if (while_waiting) while_waiting();
-    if (last_look)
-      if (auto why = last_look()) return {email::Handover::Outcome::kWithheld, 0, *why};
+    if (hooks.last_look)
+      if (auto why = hooks.last_look()) return {email::Handover::Outcome::kWithheld, 0, *why};
     if (while_sending) while_sending();
     sent.push_back(cleared.message().to.address);
     return {email::Handover::Outcome::kAccepted, 250, "250 ok"};
