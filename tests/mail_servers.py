@@ -295,14 +295,19 @@ class RecordingSmtpSink:
 
         sink = RecordingSmtpSink().start()
         sink.port; sink.transactions()   # [(t_mail_from, [rcpt, ...], accepted)], in arrival order
+        sink = RecordingSmtpSink(stall_after=40)   # accepts 40, then holds every further DATA unanswered
+        sink.stalled(); sink.release()              # how many are held; let them go (connection closed)
     """
 
-    def __init__(self):
+    def __init__(self, stall_after: int | None = None):
         import threading
 
         self.port = 0
+        self.stall_after = stall_after
         self._lock = threading.Lock()
         self._tx: list[tuple[float, list[str], bool]] = []
+        self._stalled: list[list[str]] = []
+        self._release = threading.Event()
         self._server = None
         self._thread = None
 
@@ -341,7 +346,15 @@ class RecordingSmtpSink:
                             if not d or d == b".\r\n" or d == b".\n":
                                 break
                         with sink._lock:
-                            sink._tx.append((mail_at, rcpts, True))
+                            stall = sink.stall_after is not None and not sink._release.is_set() and \
+                                sum(1 for t in sink._tx if t[2]) >= sink.stall_after
+                            if stall:
+                                sink._stalled.append(rcpts)
+                            else:
+                                sink._tx.append((mail_at, rcpts, True))
+                        if stall:  # the message is with us, unanswered: maybe delivered, maybe not
+                            sink._release.wait()
+                            return
                         mail_at, rcpts = None, []
                         w.write(b"250 2.0.0 Ok: queued\r\n")
                     elif cmd == b"RSET":
@@ -377,7 +390,15 @@ class RecordingSmtpSink:
         with self._lock:
             return len(self._tx)
 
+    def stalled(self) -> list[list[str]]:
+        with self._lock:
+            return list(self._stalled)
+
+    def release(self) -> None:
+        self._release.set()
+
     def stop(self) -> None:
+        self._release.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

@@ -71,9 +71,13 @@ def main():
             for b in range(BLASTS):
                 assert c.post("tags", json={"name": f"blast{b}"}).status_code == 200
 
+            local = threading.local()
+
             def add(i):
+                if not hasattr(local, "c"):
+                    local.c = srv.client(org["api_key"])
                 tags = [] if i < IDLE else [f"blast{(i - IDLE) // PER_BLAST}"]
-                c.signup(phone=number(i)[1:], phone_status="subscribed", tags=tags)
+                local.c.signup(phone=number(i)[1:], phone_status="subscribed", tags=tags)
 
             with ThreadPoolExecutor(8) as pool:
                 list(pool.map(add, range(total)))

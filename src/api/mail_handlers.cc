@@ -11,8 +11,8 @@
 #include "api/handlers.h"
 #include "email/delivery_token.h"
 #include "messaging/mail_ingest.h"
-#include "messaging/opt_out_fence.h"
 #include "messaging/message_owner.h"
+#include "messaging/opt_out_fence.h"
 
 namespace tocsin::api::handlers {
 namespace {

@@ -7,8 +7,8 @@
 
 #include "api/json_out.h"
 #include "app/installation.h"
-#include "core/ids.h"
 #include "core/clock.h"
+#include "core/ids.h"
 #include "messaging/message.h"
 
 namespace tocsin {
@@ -37,7 +37,8 @@ std::string os_user() {
 }
 
 void run_unknown(const Args& a) {
-  if (a.resend && a.by.empty()) fail(bad_request("--resend needs --by NAME: who asks for it (kept in the audit)"));
+  if (a.resend && a.by.empty())
+    fail(bad_request("--resend needs --by NAME: who asks for it (kept in the audit)"));
   auto inst = Installation::open(a.dir, false);
   if (!inst) fail(inst.error());
   store::Store& st = *inst->store;
@@ -76,7 +77,7 @@ void run_unknown(const Args& a) {
   if (status == MessageStatus::kSending || status == MessageStatus::kPaused ||
       status == MessageStatus::kScheduled || status == MessageStatus::kDraft)
     fail(bad_request("message " + a.message_id + " is " + std::string(messaging::status_name(status)) +
-                  ": resend its unknown deliveries once it has finished"));
+                     ": resend its unknown deliveries once it has finished"));
   if (unknown.empty()) {
     std::cout << "{\"message_id\": \"" << a.message_id << "\", \"resent\": 0}\n";
     finish(0);
@@ -95,7 +96,8 @@ void run_unknown(const Args& a) {
   for (const auto& r : unknown) audit.begin().kv("seq", r.seq).kv("person_id", r.person_id).end();
   audit.end_array().end();
   std::string audit_id = new_uuid();
-  if (auto w = st.put_doc_outside(a.org_id, store::OrgDoc{std::string(kResendKind), audit_id, audit.take()}); !w)
+  if (auto w = st.put_doc_outside(a.org_id, store::OrgDoc{std::string(kResendKind), audit_id, audit.take()});
+      !w)
     fail(w.error());
 
   // 2. The deliveries are due again; the gate asks about each at its hand-over.
@@ -131,7 +133,8 @@ void add_delivery_commands(CLI::App& app) {
   auto* deliveries = app.add_subcommand("deliveries", "deliveries of a message");
   deliveries->require_subcommand(1);
   auto* unknown = deliveries->add_subcommand(
-      "unknown", "list the deliveries a crash left unknown (maybe sent, maybe not); --resend sends them again");
+      "unknown",
+      "list the deliveries a crash left unknown (maybe sent, maybe not); --resend sends them again");
   unknown->add_option("--data", a->dir)->required();
   unknown->add_option("--org", a->org_id)->required();
   unknown->add_option("--message", a->message_id)->required();

@@ -35,7 +35,8 @@ namespace {
 // Applies documents the administrator's CLI changed (suspensions, senders, settings) to the serving state,
 // on the committer thread like every other change of an organization.
 void apply_outside_changes(store::Store& store, people::Directory& directory,
-                           store::GroupCommitter& committer, messaging::Dispatcher& dispatcher, int64_t& seq) {
+                           store::GroupCommitter& committer, messaging::Dispatcher& dispatcher,
+                           int64_t& seq) {
   auto changes = store.doc_changes_since(seq);
   if (!changes) {
     spdlog::warn("reading outside changes failed: {}", changes.error().message);

@@ -12,7 +12,8 @@
 //   when offered; kOff never does.
 // - The last look (email/transport.h) is taken after the pacing slot and a session are obtained, right
 //   before curl_easy_perform sends MAIL FROM: a message withheld there costs its pacing slot, nothing else.
-//   `answered` runs before the session goes back to the pool. `implicit_tls` connects with TLS from the start (smtps, port 465).
+//   `answered` runs before the session goes back to the pool. `implicit_tls` connects with TLS from the start
+//   (smtps, port 465).
 // - The result is classified as EmailTransport says: the relay's last reply decides (2xx accepted, 4xx
 //   deferred, 5xx rejected, `detail` = that reply line, e.g. "550 5.1.1 ... User unknown"); no reply at all
 //   (connect, TLS, timeout) is kDeferred with libcurl's reason. An authentication failure (535) and a

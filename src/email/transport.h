@@ -23,9 +23,9 @@
 //    opt-out that was acknowledged is never followed by a hand-over that was still waiting; the dispatcher
 //    also writes its durable `handing` mark there.
 //  - answered: a driver that holds something for the send (an SMTP session) calls it with the result once
-//    the next hop answered, before it lets go of that, when last_look passed; others need not call it. The dispatcher queues the outcome there, so
-//    a session's next hand-over is marked only after the previous outcome is on its way to the store: after
-//    a crash, at most one delivery per session is left unknown.
+//    the next hop answered, before it lets go of that, when last_look passed; others need not call it. The
+//    dispatcher queues the outcome there, so a session's next hand-over is marked only after the previous
+//    outcome is on its way to the store: after a crash, at most one delivery per session is left unknown.
 //
 // Implementations are thread-safe: send() is called concurrently from dispatcher threads.
 #pragma once
@@ -60,7 +60,8 @@ class EmailTransport {
   // (the bounce address), without angle brackets.
   virtual Handover send(const policy::ClearedEmail& cleared, const std::string& envelope_from,
                         std::string_view data, const HandoverHooks& hooks) = 0;
-  Handover send(const policy::ClearedEmail& cleared, const std::string& envelope_from, std::string_view data) {
+  Handover send(const policy::ClearedEmail& cleared, const std::string& envelope_from,
+                std::string_view data) {
     return send(cleared, envelope_from, data, HandoverHooks{});
   }
 };

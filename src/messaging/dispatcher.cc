@@ -122,8 +122,8 @@ struct Dispatcher::Round {
   std::vector<MergeValues> values;
   std::vector<std::optional<policy::OutboundEmail>> emails;  // what the gate is asked at the hand-over
   std::vector<std::optional<policy::OutboundSms>> texts;
-  std::vector<char> hard_bounced;    // a 5.1.x at SMTP time: the address becomes bouncing once recorded
-  size_t next = 0, done = 0;         // guarded by the dispatcher's mutex
+  std::vector<char> hard_bounced;  // a 5.1.x at SMTP time: the address becomes bouncing once recorded
+  size_t next = 0, done = 0;       // guarded by the dispatcher's mutex
 };
 
 Dispatcher::Dispatcher(Deps deps, DispatcherOptions options)
@@ -289,8 +289,8 @@ Status Dispatcher::resume_message(const std::string& org_id, const std::string& 
   int64_t in_plan = 0;
   for (size_t i = 0; i < blast.plan.size(); ++i)
     in_plan += !blast.left[i] && blast.plan[i].state == DeliveryState::kQueued;
-  spdlog::info("resuming message {}: {} pending in the plan, {} pending rows, {} unknown after the stop{}", id,
-               in_plan, blast.rows.size(), unknown.size(), blast.stopped ? " (stopping)" : "");
+  spdlog::info("resuming message {}: {} pending in the plan, {} pending rows, {} unknown after the stop{}",
+               id, in_plan, blast.rows.size(), unknown.size(), blast.stopped ? " (stopping)" : "");
   begin(org_id, id, std::move(blast));
   return Ok{};
 }
@@ -628,11 +628,12 @@ void Dispatcher::hand_over(Round& round, size_t i) {
     }
     // The relay takes the last look once it holds a pacing slot and a session, right before MAIL FROM: the
     // durable `handing` mark, then the opt-out fence's look (messaging/opt_out_fence.h).
-    email::HandoverHooks hooks{[&]() -> std::optional<std::string> {
-                                 mark_handing(run, r);
-                                 return std::nullopt;
-                               },
-                               [&](const email::Handover& h) { settle_and_record(email_outcome(h), h.detail); }};
+    email::HandoverHooks hooks{
+        [&]() -> std::optional<std::string> {
+          mark_handing(run, r);
+          return std::nullopt;
+        },
+        [&](const email::Handover& h) { settle_and_record(email_outcome(h), h.detail); }};
     auto h = deps_.email->send(*cleared.cleared, composed->envelope_from, composed->data, hooks);
     return settle_and_record(email_outcome(h), h.detail);
   }

@@ -134,7 +134,7 @@ class Dispatcher {
   // transport commits; and its outcome, written as soon as the transport answered.
   void mark_handing(const Run& run, const store::DeliveryRow& r);
   void record_handover(const Run& run, const store::DeliveryRow& r);
-  void record_outcomes(Round& round);      // on the dispatcher thread, once every delivery is handed over
+  void record_outcomes(Round& round);  // on the dispatcher thread, once every delivery is handed over
   void finish(Run& run, MessageStatus status, const std::string& reason);
   void start_scheduled();
   void set_status(const std::string& org_id, const std::string& message_id, MessageStatus status,

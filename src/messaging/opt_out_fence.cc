@@ -87,8 +87,9 @@ bool fenced(policy::MessageKind kind) {
   return kind == policy::MessageKind::kBlast || kind == policy::MessageKind::kOneOff;
 }
 
-email::Handover FencedEmailTransport::send(const policy::ClearedEmail& cleared, const std::string& envelope_from,
-                                           std::string_view data, const email::HandoverHooks& hooks) {
+email::Handover FencedEmailTransport::send(const policy::ClearedEmail& cleared,
+                                           const std::string& envelope_from, std::string_view data,
+                                           const email::HandoverHooks& hooks) {
   const auto& m = cleared.message();
   if (!fenced(m.kind)) return inner_.send(cleared, envelope_from, data, hooks);
   LastLookPass pass(fence_, gate_, m.org_id, m.to.contact);

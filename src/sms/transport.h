@@ -26,7 +26,8 @@ struct SmsHandover {
   std::string detail;      // for people and logs: the gateway's answer or the transport error; no secrets
 };
 
-std::string_view outcome_name(SmsHandover::Outcome o);  // "accepted" | "throttled" | "temporary" | "rejected" | "withheld"
+std::string_view outcome_name(
+    SmsHandover::Outcome o);  // "accepted" | "throttled" | "temporary" | "rejected" | "withheld"
 
 class SmsTransport {
  public:

@@ -130,9 +130,7 @@ TEST_F(FencedEmailTest, OtherRecipientsPassAndTheirHandOversDoNotHoldTheAnswer) 
   auto cleared = gate_.dispatch(blast(bob));
   ASSERT_TRUE(cleared.cleared);
   bool answered_inside = false;
-  relay_.while_sending = [&] {
-    fence_.after_handovers(ada.contact, [&] { answered_inside = true; });
-  };
+  relay_.while_sending = [&] { fence_.after_handovers(ada.contact, [&] { answered_inside = true; }); };
   auto h = fenced_.send(*cleared.cleared, "bounces@news.example.org", "data");
   EXPECT_EQ(h.outcome, email::Handover::Outcome::kAccepted);
   EXPECT_TRUE(answered_inside) << "ada's opt-out does not wait for bob's transaction";
