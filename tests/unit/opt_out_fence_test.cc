@@ -32,13 +32,13 @@ TEST(OptOutFenceTest, AnOptOutWaitsForEarlierHandOversToItsContactOnly) {
   fence.leave(other);
   EXPECT_FALSE(answered) << "another contact's hand-over does not matter";
   fence.leave(before);
-  EXPECT_TRUE(answered) << "runs when the earlier hand-over leaves";
+  EXPECT_TRUE(answered) << "runs when the earlier hand-over leaves; the later one, still in flight, holds it not";
 
   bool at_once = false;
   fence.after_handovers(contact(2), [&] { at_once = true; });
   EXPECT_TRUE(at_once) << "nothing in flight to that contact: no wait";
-  fence.await_handovers(contact(1));  // the later hand-over, still in flight, holds nobody up
   fence.leave(after);
+  fence.await_handovers(contact(1));  // returns at once: nothing is in flight
 }
 
 TEST(OptOutFenceTest, SeveralContactsAreAnsweredOnceAllAreClear) {
