@@ -60,6 +60,33 @@ def add_people(srv, key: str, n: int) -> dict[str, str]:
         return dict(pool.map(add, range(n)))
 
 
+class AheadPicker:
+    """Hands the racing threads distinct plan positions just ahead of the blast's progress: `progress()` (how
+    many hand-overs the recipient side has seen) plus a random step up to `spread`, skipping positions taken or
+    refused by `eligible`; None once `limit` were handed out or the blast is within `tail` of its end."""
+
+    def __init__(self, order: list, progress, spread: int, limit: int, tail: int, eligible=lambda seq: True,
+                 seed: int = 10):
+        self.order, self.progress, self.spread, self.limit, self.tail = order, progress, spread, limit, tail
+        self.eligible = eligible
+        self.taken: set[int] = set()
+        self.lock = threading.Lock()
+        self.rng = random.Random(seed)
+
+    def next(self) -> int | None:
+        with self.lock:
+            frontier = self.progress()
+            if len(self.taken) >= self.limit or frontier >= len(self.order) - self.tail:
+                return None
+            seq = frontier + self.rng.randint(1, self.spread)
+            while seq < len(self.order) and (seq in self.taken or not self.eligible(seq)):
+                seq += 1
+            if seq >= len(self.order):
+                return None
+            self.taken.add(seq)
+            return seq
+
+
 @pytest.mark.parametrize("per_second", [0, 600])
 def test_no_transaction_begins_for_a_recipient_after_their_opt_out_was_acknowledged(tmp_path, smtp_sink, local_dns,
                                                                                     per_second):
@@ -78,25 +105,12 @@ def test_no_transaction_begins_for_a_recipient_after_their_opt_out_was_acknowled
             assert len(order) == PEOPLE + 1
 
             acked: dict[str, float] = {}  # email -> when the client had the opt-out's 200
-            taken: set[int] = set()
-            lock = threading.Lock()
-            rng = random.Random(10)
+            picker = AheadPicker(order, sink.count, spread=10, limit=OPT_OUTS, tail=20,
+                                 eligible=lambda seq: order[seq] in people)
 
             def opt_out_ahead(worker: int):
                 session_client = srv.client(org["api_key"])
-                while True:
-                    with lock:
-                        if len(taken) >= OPT_OUTS:
-                            return
-                        frontier = sink.count()
-                        if frontier >= PEOPLE - 20:
-                            return
-                        seq = frontier + rng.randint(1, 10)
-                        while seq < len(order) and (seq in taken or order[seq] not in people):
-                            seq += 1
-                        if seq >= len(order):
-                            return
-                        taken.add(seq)
+                while (seq := picker.next()) is not None:
                     pid = order[seq]
                     email = people[pid]
                     if seq % 2:
@@ -239,24 +253,10 @@ def test_no_text_goes_to_the_gateway_for_a_number_after_its_stop_was_answered(tm
                 order = [phones[e["person_id"]] for e in entries]
 
                 acked: dict[str, float] = {}
-                taken: set[int] = set()
-                lock = threading.Lock()
-                rng = random.Random(13)
+                picker = AheadPicker(order, recorder.count, spread=40, limit=OPT_OUTS, tail=45, seed=13)
 
                 def stop_ahead(worker: int):
-                    while True:
-                        with lock:
-                            if len(taken) >= OPT_OUTS:
-                                return
-                            frontier = recorder.count()
-                            if frontier >= TEXTERS - 45:
-                                return
-                            seq = frontier + rng.randint(0, 40)
-                            while seq < len(order) and seq in taken:
-                                seq += 1
-                            if seq >= len(order):
-                                return
-                            taken.add(seq)
+                    while (seq := picker.next()) is not None:
                         phone = order[seq]
                         r = stop_like_smsbox(srv.port, phone, f"mo-race-{seq}")
                         assert r.status_code == 200, r.text

@@ -32,7 +32,8 @@ TEST(OptOutFenceTest, AnOptOutWaitsForEarlierHandOversToItsContactOnly) {
   fence.leave(other);
   EXPECT_FALSE(answered) << "another contact's hand-over does not matter";
   fence.leave(before);
-  EXPECT_TRUE(answered) << "runs when the earlier hand-over leaves; the later one, still in flight, holds it not";
+  EXPECT_TRUE(answered)
+      << "runs when the earlier hand-over leaves; the later one, still in flight, holds it not";
 
   bool at_once = false;
   fence.after_handovers(contact(2), [&] { at_once = true; });
@@ -81,25 +82,25 @@ class FencedEmailTest : public policy::testing::GateTest {
   FencedEmailTransport fenced_{relay_, gate_, fence_};
 };
 
-TEST_F(FencedEmailTest, AnUnsubscribeWhileTheMessageWaitsForTheRelayWithholdsIt) {
-  auto to = recipient(Channel::kEmail, "ada@example.com", Status::kSubscribed);
-  auto cleared = gate_.dispatch(blast(to));
-  ASSERT_TRUE(cleared.cleared);
-  relay_.while_waiting = [&] { org_.status[to.contact] = Status::kUnsubscribed; };
-  auto h = fenced_.send(*cleared.cleared, "bounces@news.example.org", "data");
-  EXPECT_EQ(h.outcome, email::Handover::Outcome::kWithheld);
-  EXPECT_EQ(h.detail, "not_subscribed");
-  EXPECT_TRUE(relay_.sent.empty());
-}
-
-TEST_F(FencedEmailTest, ASuppressionWhileTheMessageWaitsWithholdsIt) {
-  auto to = recipient(Channel::kEmail, "ada@example.com", Status::kSubscribed);
-  auto cleared = gate_.dispatch(blast(to));
-  ASSERT_TRUE(cleared.cleared);
-  relay_.while_waiting = [&] { suppressions_.add_org("org-1", to.contact, now_); };
-  auto h = fenced_.send(*cleared.cleared, "bounces@news.example.org", "data");
-  EXPECT_EQ(h.outcome, email::Handover::Outcome::kWithheld);
-  EXPECT_EQ(h.detail, "org_suppressed");
+TEST_F(FencedEmailTest, AnOptOutWhileTheMessageWaitsForTheRelayWithholdsIt) {
+  // An unsubscribe (the ledger's status) and an organization suppression (STOP, erasure) each.
+  struct Case {
+    const char* address;
+    std::function<void(const ContactHash&)> opt_out;
+    const char* reason;
+  };
+  std::vector<Case> cases{
+      {"ada@example.com", [&](const ContactHash& c) { org_.status[c] = Status::kUnsubscribed; }, "not_subscribed"},
+      {"bob@example.com", [&](const ContactHash& c) { suppressions_.add_org("org-1", c, now_); }, "org_suppressed"}};
+  for (const auto& c : cases) {
+    auto to = recipient(Channel::kEmail, c.address, Status::kSubscribed);
+    auto cleared = gate_.dispatch(blast(to));
+    ASSERT_TRUE(cleared.cleared);
+    relay_.while_waiting = [&] { c.opt_out(to.contact); };
+    auto h = fenced_.send(*cleared.cleared, "bounces@news.example.org", "data");
+    EXPECT_EQ(h.outcome, email::Handover::Outcome::kWithheld) << c.address;
+    EXPECT_EQ(h.detail, c.reason);
+  }
   EXPECT_TRUE(relay_.sent.empty());
 }
 
