@@ -284,3 +284,122 @@ alias_database =
             self.started = False
         if self.own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class RecordingSmtpSink:
+    """A minimal SMTP server on loopback that accepts everything and records, for each transaction, when its
+    MAIL FROM arrived (time.time(), the clock the test's client reads too) and its RCPT TO addresses.
+
+    Written here rather than with smtp-sink because the race tests need the instant each transaction began
+    and for whom, which smtp-sink's dumps do not carry; Python's own smtpd is gone since 3.12.
+
+        sink = RecordingSmtpSink().start()
+        sink.port; sink.transactions()   # [(t_mail_from, [rcpt, ...], accepted)], in arrival order
+        sink = RecordingSmtpSink(stall_after=40)   # accepts 40, then holds every further DATA unanswered
+        sink.stalled(); sink.release()              # how many are held; let them go (connection closed)
+    """
+
+    def __init__(self, stall_after: int | None = None):
+        import threading
+
+        self.port = 0
+        self.stall_after = stall_after
+        self._lock = threading.Lock()
+        self._tx: list[tuple[float, list[str], bool]] = []
+        self._stalled: list[list[str]] = []
+        self._release = threading.Event()
+        self._server = None
+        self._thread = None
+
+    def start(self) -> "RecordingSmtpSink":
+        import socketserver
+        import threading
+
+        sink = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                w = self.wfile
+                w.write(b"220 sink.test ESMTP\r\n")
+                mail_at, rcpts = None, []
+                while True:
+                    line = self.rfile.readline()
+                    if not line:
+                        return
+                    cmd = line.strip().upper()
+                    if cmd.startswith(b"EHLO"):
+                        w.write(b"250-sink.test\r\n250 8BITMIME\r\n")
+                    elif cmd.startswith(b"HELO"):
+                        w.write(b"250 sink.test\r\n")
+                    elif cmd.startswith(b"MAIL FROM"):
+                        mail_at, rcpts = time.time(), []
+                        w.write(b"250 2.1.0 Ok\r\n")
+                    elif cmd.startswith(b"RCPT TO"):
+                        addr = line.strip()[8:].decode(errors="replace").strip().strip("<>")
+                        rcpts.append(addr)
+                        w.write(b"250 2.1.5 Ok\r\n")
+                    elif cmd == b"DATA":
+                        w.write(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                        w.flush()
+                        while True:
+                            d = self.rfile.readline()
+                            if not d or d == b".\r\n" or d == b".\n":
+                                break
+                        with sink._lock:
+                            stall = sink.stall_after is not None and not sink._release.is_set() and \
+                                sum(1 for t in sink._tx if t[2]) >= sink.stall_after
+                            if stall:
+                                sink._stalled.append(rcpts)
+                            else:
+                                sink._tx.append((mail_at, rcpts, True))
+                        if stall:  # the message is with us, unanswered: maybe delivered, maybe not
+                            sink._release.wait()
+                            return
+                        mail_at, rcpts = None, []
+                        w.write(b"250 2.0.0 Ok: queued\r\n")
+                    elif cmd == b"RSET":
+                        if mail_at is not None:
+                            with sink._lock:
+                                sink._tx.append((mail_at, rcpts, False))
+                        mail_at, rcpts = None, []
+                        w.write(b"250 2.0.0 Ok\r\n")
+                    elif cmd == b"NOOP":
+                        w.write(b"250 2.0.0 Ok\r\n")
+                    elif cmd == b"QUIT":
+                        w.write(b"221 2.0.0 Bye\r\n")
+                        return
+                    else:
+                        w.write(b"502 5.5.2 Error: command not recognized\r\n")
+                    w.flush()
+
+        class Server(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def transactions(self) -> list[tuple[float, list[str], bool]]:
+        with self._lock:
+            return list(self._tx)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._tx)
+
+    def stalled(self) -> list[list[str]]:
+        with self._lock:
+            return list(self._stalled)
+
+    def release(self) -> None:
+        self._release.set()
+
+    def stop(self) -> None:
+        self._release.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None

@@ -3,6 +3,7 @@
 
 #include <simdjson.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,9 @@ using WriteFn =
 // Queues `apply` for the group committer and answers once its writes are durable: with the body, or with
 // {} for background requests and blind posts (which never reveal anything, not even an error). `durable`,
 // when given, runs after a successful apply's writes are durable (e.g. to start what they asked for).
-void commit_write(Call& c, WriteFn apply, bool blind = false, std::function<void()> durable = {});
+// `opted_out`, when given, is filled by `apply` with the contact points it opted out: the answer then also
+// waits until no message to them is still on its way to a transport (messaging/opt_out_fence.h).
+void commit_write(Call& c, WriteFn apply, bool blind = false, std::function<void()> durable = {},
+                  std::shared_ptr<std::vector<ContactHash>> opted_out = nullptr);
 
 }  // namespace tocsin::api

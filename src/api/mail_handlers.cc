@@ -12,6 +12,7 @@
 #include "email/delivery_token.h"
 #include "messaging/mail_ingest.h"
 #include "messaging/message_owner.h"
+#include "messaging/opt_out_fence.h"
 
 namespace tocsin::api::handlers {
 namespace {
@@ -35,6 +36,10 @@ void mail(Call& c) {
       [&c](const std::string& id) { return messaging::owner_of_message(c.ctx.directory, id); }, now_micros()};
   auto out = messaging::ingest_mail(fc, c.req.body, rcpt ? std::string_view(*rcpt) : std::string_view());
   if (!out) return c.error(503, "could not store the report; retry: " + out.error().message);
+  // An unsubscribe, hard bounce or complaint is acknowledged once no message to the address is still on its
+  // way to the relay (messaging/opt_out_fence.h); `tocsin ingest-mail` exits after this answer.
+  if (out->status_changed && out->contact && c.ctx.opt_out_fence)
+    c.ctx.opt_out_fence->await_handovers(*out->contact);
   c.reply(200, out->to_json());
 }
 

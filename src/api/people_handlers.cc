@@ -23,6 +23,16 @@ std::string person_href(const Call& c, const std::string& id) {
   return c.ctx.api_base + "/people/" + id;
 }
 
+// The contact points a write opted out (status `unsubscribed` given for them): its answer waits for
+// messages to them still on their way to a transport (messaging/opt_out_fence.h).
+void note_opt_outs(const OrgState& org, const people::PersonInput& in, const Person& p,
+                   std::vector<ContactHash>& out) {
+  if (in.email_status == consent::Status::kUnsubscribed && p.email)
+    out.push_back(org.hasher->hash(Channel::kEmail, *p.email));
+  if (in.phone_status == consent::Status::kUnsubscribed && p.phone)
+    out.push_back(org.hasher->hash(Channel::kSms, *p.phone));
+}
+
 void list_people(Call& c) {
   auto paging = parse_paging(c.target);
   std::optional<PersonMatcher> matcher;
@@ -119,18 +129,20 @@ void signup_helper(Call& c) {
   std::string base = c.ctx.api_base;
   auto pending = std::make_shared<PendingConfirmation>();
   auto durable = send_confirmation(c, pending);
+  auto opted_out = std::make_shared<std::vector<ContactHash>>();
   commit_write(
       c,
       [in = std::move(in).value(), tags = std::move(tags).value(), ev, who = std::move(who).value(), base,
-       pending](OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
+       pending, opted_out](OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
         auto r = people::signup(org, in, tags, ev, who, w, now);
         if (!r) return r.error();
         if (r->confirm_email) *pending = {r->person->id, *r->confirm_email};
+        note_opt_outs(org, in, *r->person, *opted_out);
         JsonOut j;
         write_person(j, org, *r->person, base, r->notices);
         return j.take();
       },
-      blind, durable);
+      blind, durable, opted_out);
 }
 
 void update_person(Call& c, const std::string& id) {
@@ -146,15 +158,19 @@ void update_person(Call& c, const std::string& id) {
   if (!who) return c.error(who.error());
   auto ev = c.evidence("api person update");
   std::string base = c.ctx.api_base;
-  commit_write(c,
-               [in = std::move(in).value(), ev, who = std::move(who).value(), base, id](
-                   OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
-                 auto r = people::update(org, id, in, ev, who, w, now);
-                 if (!r) return r.error();
-                 JsonOut j;
-                 write_person(j, org, *r->person, base, r->notices);
-                 return j.take();
-               });
+  auto opted_out = std::make_shared<std::vector<ContactHash>>();
+  commit_write(
+      c,
+      [in = std::move(in).value(), ev, who = std::move(who).value(), base, id, opted_out](
+          OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
+        auto r = people::update(org, id, in, ev, who, w, now);
+        if (!r) return r.error();
+        note_opt_outs(org, in, *r->person, *opted_out);
+        JsonOut j;
+        write_person(j, org, *r->person, base, r->notices);
+        return j.take();
+      },
+      false, {}, opted_out);
 }
 
 void person_taggings(Call& c, const std::string& id) {

@@ -9,8 +9,9 @@
 // refusal is logged and changes nothing.
 //
 // An inbound text is applied (messaging/sms_inbound.h) in one committer job and answered after it is
-// durable and after the blast texts in flight when it was applied have left (messaging/opt_out_fence.h):
-// the HTTP thread waits for both, like POST /mail/inbound; inbound texts are few next to API traffic.
+// durable and, for an opt-out, after the texts to that number that were at the gateway when it was applied
+// have left (messaging/opt_out_fence.h): the HTTP thread waits for both, like POST /mail/inbound; inbound
+// texts are few next to API traffic.
 // The answer to smsbox is 200 with an empty body (smsbox would text a non-empty body back to the phone if
 // its sms-service allowed replies; tocsin's replies go through the gate instead), to Twilio an empty TwiML
 // <Response/>. Keyword replies are then sent by messaging::SmsReplies.
@@ -87,16 +88,16 @@ void inbound(Call& c, Result<sms::InboundText> parsed, const std::string& gatewa
   }
 
   messaging::InboundResult result;
-  uint64_t mark = 0;
-  auto* fence = c.ctx.opt_out_fence;
   c.ctx.committer.run_sync([&](store::WriteBatch& b) {
     auto w = b.for_org(org.org.id);
     std::unique_lock lock(org.mu);
     result = messaging::apply_inbound(org, w, in, now_micros());
-    if (fence) mark = fence->mark();
     return std::function<void()>{};
   });
-  if (fence && result.action == messaging::InboundAction::kOptedOut) fence->wait_before(mark);
+  // The opt-out is visible to the gate and durable: answer once the texts to this number that took their
+  // last look before it have left.
+  if (c.ctx.opt_out_fence && result.action == messaging::InboundAction::kOptedOut)
+    c.ctx.opt_out_fence->await_handovers(org.hasher->hash(Channel::kSms, in.text.from));
   spdlog::info("{} {} from {} to {}: {} {} -> {}{}{}", what, in.id(), messaging::log_number(in.text.from),
                in.text.to, sms::kind_name(result.intent.kind), result.intent.keyword,
                messaging::action_name(result.action), result.note.empty() ? "" : "; ", result.note);

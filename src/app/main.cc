@@ -9,6 +9,7 @@
 #include "api/keyring.h"
 #include "app/action_commands.h"
 #include "app/config.h"
+#include "app/delivery_commands.h"
 #include "app/import_commands.h"
 #include "app/installation.h"
 #include "app/mail_commands.h"
@@ -139,6 +140,7 @@ int main(int argc, char** argv) {
   verify->add_option("--org", org_id);
 
   add_import_commands(app);
+  add_delivery_commands(app);
   add_mail_commands(app);
   add_action_commands(app);
   add_quarantine_commands(app);

@@ -36,7 +36,8 @@ namespace {
 // Applies documents the administrator's CLI changed (suspensions, senders, settings) to the serving state,
 // on the committer thread like every other change of an organization.
 void apply_outside_changes(store::Store& store, people::Directory& directory,
-                           store::GroupCommitter& committer, int64_t& seq) {
+                           store::GroupCommitter& committer, messaging::Dispatcher& dispatcher,
+                           int64_t& seq) {
   auto changes = store.doc_changes_since(seq);
   if (!changes) {
     spdlog::warn("reading outside changes failed: {}", changes.error().message);
@@ -56,6 +57,14 @@ void apply_outside_changes(store::Store& store, people::Directory& directory,
     }
     return std::function<void()>{};
   });
+  // A message set `sending` from outside (`tocsin deliveries unknown --resend`) is resumed.
+  for (const auto& c : changes.value()) {
+    if (c.doc.kind != messaging::kMessageKind) continue;
+    auto m = messaging::decode_message(c.doc.doc);
+    if (!m || m->status != messaging::MessageStatus::kSending) continue;
+    if (auto s = dispatcher.resume_message(c.org_id, c.doc.id); !s)
+      spdlog::warn("cannot resume message {}: {}", c.doc.id, s.error().message);
+  }
 }
 
 }  // namespace
@@ -173,13 +182,15 @@ int serve(Installation& inst, Config config) {
     sms_transport = std::move(lines).value();
     spdlog::info("texts go to the outbox file {}", file);
   }
-  // Blast texts pass the opt-out fence (messaging/opt_out_fence.h); keyword replies go to the gateway as is.
+  // Blasts and one-offs of both channels pass the opt-out fence (messaging/opt_out_fence.h); keyword replies
+  // go to the gateway as is.
   messaging::OptOutFence opt_out_fence;
-  messaging::FencedSmsTransport fenced_sms(*sms_transport, gate.suppressions(), opt_out_fence);
+  messaging::FencedEmailTransport fenced_email(*email_transport, gate.gate(), opt_out_fence);
+  messaging::FencedSmsTransport fenced_sms(*sms_transport, gate.gate(), opt_out_fence);
   messaging::SmsReplies sms_replies(committer, directory, gate.gate(), sms_transport.get());
   sms_replies.start();
-  messaging::Dispatcher::Deps deps{*inst.store,           committer,   directory, gate,
-                                   email_transport.get(), &fenced_sms, &tokens,   &delivery_tokens};
+  messaging::Dispatcher::Deps deps{*inst.store,   committer,   directory, gate,
+                                   &fenced_email, &fenced_sms, &tokens,   &delivery_tokens};
   messaging::DispatcherOptions dispatch;
   dispatch.public_url = config.public_url;
   dispatch.mail_domain = effective_mail_domain(config);
@@ -231,7 +242,7 @@ int serve(Installation& inst, Config config) {
       if (auto s = keys.refresh(*inst.store); !s) spdlog::warn("key refresh failed: {}", s.error().message);
       if (auto s = directory.refresh(*inst.store); !s)
         spdlog::warn("organization refresh failed: {}", s.error().message);
-      apply_outside_changes(*inst.store, directory, committer, change_seq);
+      apply_outside_changes(*inst.store, directory, committer, dispatcher, change_seq);
       if (auto s = gate.refresh_platform(*inst.store); !s)
         spdlog::warn("platform suppression refresh failed: {}", s.error().message);
     }

@@ -77,7 +77,8 @@ std::string OutboxFolder::file_name_for(std::string_view data) {
   return id + ".eml";
 }
 
-Handover OutboxFolder::send(const policy::ClearedEmail&, const std::string&, std::string_view data) {
+Handover OutboxFolder::send(const policy::ClearedEmail&, const std::string&, std::string_view data,
+                            const HandoverHooks& hooks) {
   static std::atomic<uint64_t> counter{0};
   std::filesystem::path final_path = dir_ / file_name_for(data);
   std::filesystem::path tmp = dir_ / (".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
@@ -101,6 +102,11 @@ Handover OutboxFolder::send(const policy::ClearedEmail&, const std::string&, std
     ::unlink(tmp.c_str());
     return h;
   }
+  if (hooks.last_look)
+    if (auto why = hooks.last_look()) {
+      ::unlink(tmp.c_str());
+      return Handover{Handover::Outcome::kWithheld, 0, *why};
+    }
   if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
     Handover h = failed("cannot rename into", final_path);
     ::unlink(tmp.c_str());

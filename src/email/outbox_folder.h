@@ -21,8 +21,10 @@ class OutboxFolder : public EmailTransport {
   // Creates `dir` when missing; fails (500) when it cannot.
   static Result<OutboxFolder> make(std::filesystem::path dir);
 
-  Handover send(const policy::ClearedEmail& cleared, const std::string& envelope_from,
-                std::string_view data) override;
+  // The last look is taken right before the rename that publishes the file.
+  using EmailTransport::send;
+  Handover send(const policy::ClearedEmail& cleared, const std::string& envelope_from, std::string_view data,
+                const HandoverHooks& hooks) override;
 
   // The file name send() uses for `data` (without the directory).
   static std::string file_name_for(std::string_view data);

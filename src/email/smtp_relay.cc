@@ -141,7 +141,7 @@ void SmtpRelay::give_back(Session* s) {
 }
 
 Handover SmtpRelay::send(const policy::ClearedEmail& cleared, const std::string& envelope_from,
-                         std::string_view data) {
+                         std::string_view data, const HandoverHooks& hooks) {
   const std::string& to = cleared.message().to.address;
   if (!smtp_address_ok(to)) {
     return Handover{Handover::Outcome::kRejected, 0, "the recipient address cannot be used in SMTP"};
@@ -151,6 +151,11 @@ Handover SmtpRelay::send(const policy::ClearedEmail& cleared, const std::string&
   }
   pacer_.acquire();
   Session* s = borrow();
+  if (hooks.last_look)
+    if (auto why = hooks.last_look()) {
+      give_back(s);
+      return Handover{Handover::Outcome::kWithheld, 0, *why};
+    }
   std::string mail_from = "<" + envelope_from + ">";  // <> is the null sender
   curl_slist* rcpt = curl_slist_append(nullptr, ("<" + to + ">").c_str());
   s->data = data;
@@ -168,6 +173,7 @@ Handover SmtpRelay::send(const policy::ClearedEmail& cleared, const std::string&
   curl_slist_free_all(rcpt);
   Handover h = classify_smtp(rc, reply_code, reply_code ? s->line_for(reply_code) : "", s->error);
   s->data = {};
+  if (hooks.answered) hooks.answered(h);
   give_back(s);
   sessions_opened_ += static_cast<uint64_t>(new_sessions);
   return h;

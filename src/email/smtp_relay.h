@@ -9,7 +9,11 @@
 // - Pacing: at most `max_per_second` transactions per second over the whole relay (0 = unpaced), so an
 //   ESP's rate limit is respected instead of answered with 421s.
 // - STARTTLS kRequired fails the hand-over (kDeferred) when the relay does not offer it; kOptional uses it
-//   when offered; kOff never does. `implicit_tls` connects with TLS from the start (smtps, port 465).
+//   when offered; kOff never does.
+// - The last look (email/transport.h) is taken after the pacing slot and a session are obtained, right
+//   before curl_easy_perform sends MAIL FROM: a message withheld there costs its pacing slot, nothing else.
+//   `answered` runs before the session goes back to the pool. `implicit_tls` connects with TLS from the start
+//   (smtps, port 465).
 // - The result is classified as EmailTransport says: the relay's last reply decides (2xx accepted, 4xx
 //   deferred, 5xx rejected, `detail` = that reply line, e.g. "550 5.1.1 ... User unknown"); no reply at all
 //   (connect, TLS, timeout) is kDeferred with libcurl's reason. An authentication failure (535) and a
@@ -58,8 +62,9 @@ class SmtpRelay : public EmailTransport {
   SmtpRelay(const SmtpRelay&) = delete;
   SmtpRelay& operator=(const SmtpRelay&) = delete;
 
-  Handover send(const policy::ClearedEmail& cleared, const std::string& envelope_from,
-                std::string_view data) override;
+  using EmailTransport::send;
+  Handover send(const policy::ClearedEmail& cleared, const std::string& envelope_from, std::string_view data,
+                const HandoverHooks& hooks) override;
 
   // SMTP sessions opened so far (a reused session counts once): lets tests and benches see the pool work.
   uint64_t sessions_opened() const { return sessions_opened_.load(); }

@@ -218,7 +218,10 @@ void Autoresponder::work(Job job) {
     Micros at = now_micros();
     r.updated = at;
     bool bouncing = false;
-    if (h.outcome == email::Handover::Outcome::kAccepted) {
+    if (h.outcome == email::Handover::Outcome::kWithheld) {  // opted out since the gate cleared it
+      r.state = DeliveryState::kSuppressed;
+      r.reason = h.detail;
+    } else if (h.outcome == email::Handover::Outcome::kAccepted) {
       r.state = DeliveryState::kHandedOver;
       r.handed_at = at;
       r.reason.clear();

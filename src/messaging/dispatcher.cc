@@ -122,9 +122,8 @@ struct Dispatcher::Round {
   std::vector<MergeValues> values;
   std::vector<std::optional<policy::OutboundEmail>> emails;  // what the gate is asked at the hand-over
   std::vector<std::optional<policy::OutboundSms>> texts;
-  std::vector<bool> marked_handing;  // cleared by the gate's plan verdict: the workers hand these over
-  std::vector<char> hard_bounced;    // a 5.1.x at SMTP time: the address becomes bouncing once recorded
-  size_t next = 0, done = 0;         // guarded by the dispatcher's mutex
+  std::vector<char> hard_bounced;  // a 5.1.x at SMTP time: the address becomes bouncing once recorded
+  size_t next = 0, done = 0;       // guarded by the dispatcher's mutex
 };
 
 Dispatcher::Dispatcher(Deps deps, DispatcherOptions options)
@@ -257,35 +256,42 @@ Status Dispatcher::resume() {
       for (const Message* m : org->messaging.messages())
         if (m->status == MessageStatus::kSending || m->status == MessageStatus::kPaused) ids.push_back(m->id);
     }
-    auto scope = deps_.store.scope(org->org.id);
-    for (const auto& id : ids) {
-      // Pending: the plan's queued entries without a row, and the rows still queued or deferred.
-      PendingBlast blast;
-      auto head = scope.load_plan(id, &blast.plan);
-      if (!head) return head.error();
-      blast.stopped = head->has_value() && (*head)->stopped;
-      blast.left.assign(blast.plan.size(), false);
-      std::vector<DeliveryRow> unknown;
-      auto s = scope.for_each_delivery(id, [&](const DeliveryRow& r) {
-        if (r.seq >= 0 && static_cast<size_t>(r.seq) < blast.left.size()) blast.left[r.seq] = true;
-        if (r.state == DeliveryState::kHanding) {
-          unknown.push_back(unknown_after_stop(r, now_micros()));
-        } else if (!is_final(r.state)) {
-          blast.rows.push_back(r);
-        }
-        return true;
-      });
-      if (!s) return s;
-      if (auto w = scope.put_deliveries(unknown); !w) return w;
-      int64_t in_plan = 0;
-      for (size_t i = 0; i < blast.plan.size(); ++i)
-        in_plan += !blast.left[i] && blast.plan[i].state == DeliveryState::kQueued;
-      spdlog::info(
-          "resuming message {}: {} pending in the plan, {} pending rows, {} unknown after the stop{}", id,
-          in_plan, blast.rows.size(), unknown.size(), blast.stopped ? " (stopping)" : "");
-      begin(org->org.id, id, std::move(blast));
-    }
+    for (const auto& id : ids)
+      if (auto s = resume_message(org->org.id, id); !s) return s;
   }
+  return Ok{};
+}
+
+Status Dispatcher::resume_message(const std::string& org_id, const std::string& id) {
+  {
+    std::lock_guard lock(mu_);
+    if (runs_.count(id)) return Ok{};  // running already
+  }
+  auto scope = deps_.store.scope(org_id);
+  // Pending: the plan's queued entries without a row, and the rows still queued or deferred.
+  PendingBlast blast;
+  auto head = scope.load_plan(id, &blast.plan);
+  if (!head) return head.error();
+  blast.stopped = head->has_value() && (*head)->stopped;
+  blast.left.assign(blast.plan.size(), false);
+  std::vector<DeliveryRow> unknown;
+  auto s = scope.for_each_delivery(id, [&](const DeliveryRow& r) {
+    if (r.seq >= 0 && static_cast<size_t>(r.seq) < blast.left.size()) blast.left[r.seq] = true;
+    if (r.state == DeliveryState::kHanding) {
+      unknown.push_back(unknown_after_stop(r, now_micros()));
+    } else if (!is_final(r.state)) {
+      blast.rows.push_back(r);
+    }
+    return true;
+  });
+  if (!s) return s;
+  if (auto w = scope.put_deliveries(unknown); !w) return w;
+  int64_t in_plan = 0;
+  for (size_t i = 0; i < blast.plan.size(); ++i)
+    in_plan += !blast.left[i] && blast.plan[i].state == DeliveryState::kQueued;
+  spdlog::info("resuming message {}: {} pending in the plan, {} pending rows, {} unknown after the stop{}",
+               id, in_plan, blast.rows.size(), unknown.size(), blast.stopped ? " (stopping)" : "");
+  begin(org_id, id, std::move(blast));
   return Ok{};
 }
 
@@ -548,7 +554,10 @@ bool Dispatcher::prepare_round(Run& run) {
       d = gate.plan(*texts[i]);
     }
     settle(r, d, now);
-    marks.push_back(r);
+    // A cleared delivery stays where it is (in the plan, or its pending row) until a worker takes it to the
+    // transport: its `handing` mark is written then (hand_over), so a crash leaves unknown only what was at
+    // the transport.
+    if (r.state != DeliveryState::kHanding) marks.push_back(r);
   }
   auto scope = deps_.store.scope(run.org_id);
   if (auto s = scope.put_deliveries(marks); !s) {
@@ -567,7 +576,6 @@ bool Dispatcher::prepare_round(Run& run) {
   round->values = std::move(values);
   round->emails = std::move(emails);
   round->texts = std::move(texts);
-  for (const auto& r : round->rows) round->marked_handing.push_back(r.state == DeliveryState::kHanding);
   round->hard_bounced.assign(round->rows.size(), 0);
   ++run.in_flight;
   {
@@ -578,64 +586,113 @@ bool Dispatcher::prepare_round(Run& run) {
   return true;
 }
 
+void Dispatcher::mark_handing(const Run& run, const DeliveryRow& r) {
+  DeliveryRow mark = r;
+  mark.state = DeliveryState::kHanding;
+  mark.updated = now_micros();
+  deps_.committer.run_sync([&](store::WriteBatch& b) {
+    b.for_org(run.org_id).add(store::op::PutDelivery{std::move(mark)});
+    return std::function<void()>{};
+  });
+}
+
+void Dispatcher::record_handover(const Run& run, const DeliveryRow& r) {
+  deps_.committer.submit([org_id = run.org_id, row = r](store::WriteBatch& b) mutable {
+    b.for_org(org_id).add(store::op::PutDelivery{std::move(row)});
+    return std::function<void()>{};
+  });
+}
+
 void Dispatcher::hand_over(Round& round, size_t i) {
   Run& run = *round.run;
   const Message& m = run.message;
   Micros now = round.now;
   auto& r = round.rows[i];
-  auto& values = round.values;
-  auto& emails = round.emails;
-  auto& texts = round.texts;
   if (r.state != DeliveryState::kHanding) return;
-  std::string detail;
-  enum { kOk, kRetry, kFail } result = kFail;
-  std::string delivery_id = m.id + ":" + std::to_string(r.seq);
-  bool smtp_rejected = false;
+  // The outcome is recorded once, through the committer: by the relay's `answered` hook while it still holds
+  // the session (so the session's next hand-over is marked after it), else right here.
+  bool recorded = false;
+  auto settle_and_record = [&](Outcome outcome, const std::string& detail) {
+    if (recorded) return;
+    apply_outcome(round, i, outcome, detail);
+    record_handover(run, r);
+    recorded = true;
+  };
   if (m.channel == Channel::kEmail) {
     auto composed = compose_email(links_, run.content, run.signer ? &*run.signer : nullptr, run.org_id,
-                                  r.person_id, r.address, {m.id, r.seq}, values[i], now);
-    if (!composed) {
-      detail = composed.error().message;
-    } else {
-      auto cleared = deps_.gate.gate().dispatch(*emails[i]);
-      if (!cleared.cleared) return settle(r, cleared.decision, now_micros());
-      auto h = deps_.email->send(*cleared.cleared, composed->envelope_from, composed->data);
-      detail = h.detail;
-      result = h.outcome == email::Handover::Outcome::kAccepted   ? kOk
-               : h.outcome == email::Handover::Outcome::kDeferred ? kRetry
-                                                                  : kFail;
-      smtp_rejected = h.outcome == email::Handover::Outcome::kRejected;
+                                  r.person_id, r.address, {m.id, r.seq}, round.values[i], now);
+    if (!composed) return settle_and_record(Outcome::kFail, composed.error().message);
+    auto cleared = deps_.gate.gate().dispatch(*round.emails[i]);
+    if (!cleared.cleared) {
+      settle(r, cleared.decision, now_micros());
+      return record_handover(run, r);
     }
-  } else {
-    auto grant = pacer_.acquire(m.sms_sender);
-    if (grant.kind != sms::Pacer::Grant::Kind::kGo) {
-      result = kRetry;
-      detail = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? "sender's daily cap reached"
-                                                                : "sender not configured";
-      r.next_at = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? grant.at : now + retry_backoff(1);
-    } else {
-      auto cleared = deps_.gate.gate().dispatch(*texts[i]);
-      if (!cleared.cleared) return settle(r, cleared.decision, now_micros());
-      auto h = deps_.sms->send(*cleared.cleared, delivery_id);
-      detail = h.detail;
-      r.gateway_id = h.gateway_id;
-      result = h.outcome == sms::SmsHandover::Outcome::kAccepted   ? kOk
-               : h.outcome == sms::SmsHandover::Outcome::kRejected ? kFail
-                                                                   : kRetry;
-    }
+    // The relay takes the last look once it holds a pacing slot and a session, right before MAIL FROM: the
+    // durable `handing` mark, then the opt-out fence's look (messaging/opt_out_fence.h).
+    email::HandoverHooks hooks{
+        [&]() -> std::optional<std::string> {
+          mark_handing(run, r);
+          return std::nullopt;
+        },
+        [&](const email::Handover& h) { settle_and_record(email_outcome(h), h.detail); }};
+    auto h = deps_.email->send(*cleared.cleared, composed->envelope_from, composed->data, hooks);
+    return settle_and_record(email_outcome(h), h.detail);
   }
+  auto grant = pacer_.acquire(m.sms_sender);
+  if (grant.kind != sms::Pacer::Grant::Kind::kGo) {
+    r.next_at = grant.kind == sms::Pacer::Grant::Kind::kDailyCap ? grant.at : now + retry_backoff(1);
+    return settle_and_record(Outcome::kRetry, grant.kind == sms::Pacer::Grant::Kind::kDailyCap
+                                                  ? "sender's daily cap reached"
+                                                  : "sender not configured");
+  }
+  auto cleared = deps_.gate.gate().dispatch(*round.texts[i]);
+  if (!cleared.cleared) {
+    settle(r, cleared.decision, now_micros());
+    return record_handover(run, r);
+  }
+  mark_handing(run, r);  // SMS drivers do not wait on their own: the fence's look and the request follow
+  auto h = deps_.sms->send(*cleared.cleared, m.id + ":" + std::to_string(r.seq));
+  r.gateway_id = h.gateway_id;
+  using O = sms::SmsHandover::Outcome;
+  settle_and_record(h.outcome == O::kAccepted   ? Outcome::kOk
+                    : h.outcome == O::kRejected ? Outcome::kFail
+                    : h.outcome == O::kWithheld ? Outcome::kWithheld
+                                                : Outcome::kRetry,
+                    h.detail);
+}
+
+Dispatcher::Outcome Dispatcher::email_outcome(const email::Handover& h) {
+  using O = email::Handover::Outcome;
+  switch (h.outcome) {
+    case O::kAccepted:
+      return Outcome::kOk;
+    case O::kDeferred:
+      return Outcome::kRetry;
+    case O::kWithheld:
+      return Outcome::kWithheld;
+    case O::kRejected:
+      return Outcome::kSmtpRejected;
+  }
+  return Outcome::kFail;
+}
+
+void Dispatcher::apply_outcome(Round& round, size_t i, Outcome outcome, const std::string& detail) {
+  auto& r = round.rows[i];
   Micros at = now_micros();
   r.updated = at;
-  if (result == kOk) {
+  if (outcome == Outcome::kWithheld) {  // opted out since the gate cleared it: refused at the hand-over
+    r.state = DeliveryState::kSuppressed;
+    r.reason = detail;
+  } else if (outcome == Outcome::kOk) {
     r.state = DeliveryState::kHandedOver;
     r.handed_at = at;
     r.reason.clear();
-  } else if (result == kRetry && r.attempts + 1 < kMaxAttempts) {
+  } else if (outcome == Outcome::kRetry && r.attempts + 1 < kMaxAttempts) {
     ++r.attempts;
     r.state = DeliveryState::kDeferred;
-    if (r.next_at <= now) r.next_at = at + retry_backoff(r.attempts);
+    if (r.next_at <= round.now) r.next_at = at + retry_backoff(r.attempts);
     r.reason = detail;
-  } else if (smtp_rejected) {
+  } else if (outcome == Outcome::kSmtpRejected) {
     SmtpRejection rejection = classify_rejection(detail);
     r.state = rejection.state;
     r.reason = rejection.reason;
@@ -649,29 +706,27 @@ void Dispatcher::hand_over(Round& round, size_t i) {
 void Dispatcher::record_outcomes(Round& round) {
   Run& run = *round.run;
   --run.in_flight;
-  // Rows the gate refused while the round was prepared are already recorded with the marks; every row that
-  // was marked `handing` has an outcome now (handed over, deferred, failed, or refused by the gate at the
-  // hand-over).
-  std::vector<DeliveryRow> outcomes;
+  // Every delivery's outcome is recorded already: refusals with the round's marks, each hand-over's as it
+  // happened (hand_over). What is left: deferred ones wait for their next turn, or are stopped by a halt.
+  std::vector<DeliveryRow> stopped;
   for (size_t i = 0; i < round.rows.size(); ++i) {
     auto& r = round.rows[i];
-    if (round.marked_handing[i]) outcomes.push_back(r);
     if (r.state != DeliveryState::kDeferred) continue;
     if (run.halted) {
       r.state = DeliveryState::kStopped;
       r.reason = "the blast was stopped";
-      if (!round.marked_handing[i])
-        outcomes.push_back(r);
-      else
-        outcomes.back() = r;
+      stopped.push_back(r);
     } else {
       push_waiting(run.waiting, r.next_at, r.seq);
       run.rows[r.seq] = r;
     }
   }
-  if (auto s = deps_.store.scope(run.org_id).put_deliveries(outcomes); !s)
-    spdlog::error("message {}: cannot record a round's outcomes (they stay 'handing'): {}", run.message.id,
-                  s.error().message);
+  if (!stopped.empty())  // after the hand-overs' own records, which went through the committer too
+    deps_.committer.submit([org_id = run.org_id, stopped = std::move(stopped)](store::WriteBatch& b) mutable {
+      auto w = b.for_org(org_id);
+      for (auto& r : stopped) w.add(store::op::PutDelivery{std::move(r)});
+      return std::function<void()>{};
+    });
   auto* org = deps_.directory.find(run.org_id);
   for (size_t i = 0; org && i < round.rows.size(); ++i) {
     if (!round.hard_bounced[i]) continue;

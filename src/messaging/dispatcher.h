@@ -1,15 +1,20 @@
 // Dispatcher: sends the planned deliveries of running blasts, resumably.
 //
 // One thread walks the running blasts. For each it takes a round of due deliveries (queued, or deferred
-// and due again), asks the gate once more (policy::Gate::dispatch — an opt-out, complaint, suspension or
-// quiet hour that arrived since planning wins), and then:
-//   1. writes a durable `handing` mark for every cleared delivery, together with the refusals of the round;
-//   2. renders and hands the cleared ones to the transport, in parallel (email: render, build, DKIM-sign,
-//      SMTP/outbox; SMS: per-sender pacing, gateway);
-//   3. writes the outcomes (handed_over, deferred with backoff, failed) in one transaction.
+// and due again), asks the gate's plan verdict once more (an opt-out, complaint, suspension or quiet hour
+// that arrived since planning wins), records the refusals of the round, and queues the cleared ones for
+// the hand-over workers, which for each delivery, in parallel:
+//   1. render, build and DKIM-sign it (email) or take the sender's pace (SMS), and ask gate.dispatch;
+//   2. at the last moment before the transport commits (SMTP: pacing slot and connection held, right before
+//      MAIL FROM), write a durable `handing` mark through the group committer and wait for it, then take
+//      the opt-out fence's last look (messaging/opt_out_fence.h);
+//   3. write the outcome (handed_over, deferred with backoff, failed, suppressed when withheld) through the
+//      group committer as soon as the transport answered.
 // After a crash, a delivery still marked `handing` becomes `unknown` and is never handed again: the relay may
-// or may not have taken it, and sending twice is worse than reporting one unknown (BENCHMARKS/ARCHITECTURE
-// say how many). Queued and deferred ones resume where they were: nobody is skipped.
+// or may not have taken it, and sending twice is worse than reporting one unknown. That is at most one per
+// hand-over worker, and in practice what was at the transport's connections at that instant (`tocsin
+// deliveries unknown` lists them, and can resend them). Queued and deferred ones resume where they were:
+// nobody is skipped.
 //
 // A recipient's delivery is an entry of the blast's plan (store/delivery_plan.h) until it leaves the plan
 // at dispatch; only then is it a `deliveries` row.
@@ -92,6 +97,9 @@ class Dispatcher {
 
   // Picks up blasts that were sending or paused when the process stopped; `handing` marks become unknown.
   Status resume();
+  // The same for one message that is `sending` without a run here (`tocsin deliveries unknown --resend`
+  // set it so from outside); nothing when it runs already.
+  Status resume_message(const std::string& org_id, const std::string& message_id);
   void start();
   void stop();
 
@@ -120,8 +128,17 @@ class Dispatcher {
   // false when the blast has nothing due now (or is paused, or the marks cannot be written).
   bool prepare_round(Run& run);
   void worker(Channel channel);
-  void hand_over(Round& round, size_t i);  // on a worker: render, build, sign, hand over one delivery
-  void record_outcomes(Round& round);      // on the dispatcher thread, once every delivery is handed over
+  // On a worker: render, build, sign, hand over one delivery, and record its outcome (through the committer).
+  void hand_over(Round& round, size_t i);
+  // What a transport's answer makes of a delivery.
+  enum class Outcome { kOk, kRetry, kFail, kSmtpRejected, kWithheld };
+  static Outcome email_outcome(const email::Handover& h);
+  void apply_outcome(Round& round, size_t i, Outcome outcome, const std::string& detail);
+  // The durable `handing` mark of one delivery, written (and waited for) at the last moment before the
+  // transport commits; and its outcome, written as soon as the transport answered.
+  void mark_handing(const Run& run, const store::DeliveryRow& r);
+  void record_handover(const Run& run, const store::DeliveryRow& r);
+  void record_outcomes(Round& round);  // on the dispatcher thread, once every delivery is handed over
   void finish(Run& run, MessageStatus status, const std::string& reason);
   void start_scheduled();
   void set_status(const std::string& org_id, const std::string& message_id, MessageStatus status,

@@ -70,6 +70,7 @@ class Ingest {
   Ingest(FeedbackContext& ctx, people::OrgState& org, store::DeliveryRow d)
       : ctx_(ctx), org_(org), d_(std::move(d)), scope_(ctx.store.scope(org.org.id)) {
     out_.delivery = d_.message_id + ":" + std::to_string(d_.seq);
+    out_.contact = d_.contact;
   }
 
   Result<IngestOutcome> unsubscribe() {

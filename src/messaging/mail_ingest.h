@@ -26,6 +26,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -61,6 +62,9 @@ struct IngestOutcome {
   std::string delivery;  // "<message_id>:<seq>", or empty
   bool status_changed = false;
   bool bulk_email_paused = false;
+  // The address of the delivery it is about (empty when none): an opt-out's answer waits for hand-overs to
+  // it still at the relay (messaging/opt_out_fence.h). Not part of to_json.
+  std::optional<ContactHash> contact;
   std::string to_json() const;
 };
 

@@ -216,6 +216,12 @@ Decision Gate::plan(const OutboundSms& m) const {
   return judge(m, Stage::kPlan, clock_());
 }
 
+Decision Gate::last_look(const std::string& org_id, const ContactHash& contact) const {
+  if (auto d = suppression_rule(facts_.suppressions, org_id, contact)) return *d;
+  if (auto d = status_rule(facts_.consent.status(org_id, contact))) return *d;
+  return Decision::send();
+}
+
 Dispatch<OutboundEmail> Gate::dispatch(const OutboundEmail& m) {
   Micros now = clock_();
   Dispatch<OutboundEmail> out{judge(m, Stage::kDispatch, now), std::nullopt};

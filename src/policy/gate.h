@@ -103,6 +103,10 @@ class Gate {
   Decision plan(const OutboundSms& m) const;
   Dispatch<OutboundEmail> dispatch(const OutboundEmail& m);
   Dispatch<OutboundSms> dispatch(const OutboundSms& m);
+  // The recipient rules alone (suppression, then subscription status) with the facts of this instant: the
+  // last look a transport takes right before it commits a hand-over the gate cleared a moment ago
+  // (messaging/opt_out_fence.h). No side effects.
+  Decision last_look(const std::string& org_id, const ContactHash& contact) const;
 
  private:
   enum class Stage { kPlan, kDispatch };

@@ -12,6 +12,8 @@ std::string_view outcome_name(SmsHandover::Outcome o) {
       return "temporary";
     case SmsHandover::Outcome::kRejected:
       return "rejected";
+    case SmsHandover::Outcome::kWithheld:
+      return "withheld";
   }
   return "rejected";
 }

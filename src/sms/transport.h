@@ -18,13 +18,16 @@ struct SmsHandover {
   // kThrottled: the gateway asks us to slow down; retry this text later, after backing off the sender.
   // kTemporary: the gateway or the network failed in a way that may pass (5xx, timeout); retry later.
   // kRejected: the gateway refused this text for good (bad number, bad credentials, bad request).
-  enum class Outcome { kAccepted, kThrottled, kTemporary, kRejected };
+  // kWithheld: not handed to the gateway: the last look (messaging/opt_out_fence.h) found the recipient
+  //   opted out since the gate cleared the text; `detail` is the reason code.
+  enum class Outcome { kAccepted, kThrottled, kTemporary, kRejected, kWithheld };
   Outcome outcome = Outcome::kRejected;
   std::string gateway_id;  // the gateway's message id when it gives one (Twilio's sid), else empty
   std::string detail;      // for people and logs: the gateway's answer or the transport error; no secrets
 };
 
-std::string_view outcome_name(SmsHandover::Outcome o);  // "accepted" | "throttled" | "temporary" | "rejected"
+std::string_view outcome_name(
+    SmsHandover::Outcome o);  // "accepted" | "throttled" | "temporary" | "rejected" | "withheld"
 
 class SmsTransport {
  public:

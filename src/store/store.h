@@ -197,12 +197,15 @@ struct MarkDelivery {  // in place, as Store::mark_delivery; a delivery that doe
   int64_t seq = 0;
   DeliveryMark mark;
 };
+struct PutDelivery {  // insert or replace by (org, message, seq), as Store::put_deliveries
+  DeliveryRow row;
+};
 }  // namespace op
 
 using Op = std::variant<op::PutPerson, op::PutContactPoint, op::DeleteContactPoint, op::AppendLedger,
                         op::PutTag, op::PutTagging, op::DeleteTagging, op::PutList, op::PutListItem,
                         op::PutCustomField, op::PutAction, op::PutActionRecord, op::PutDoc,
-                        op::PutSuppression, op::DeleteSuppression, op::MarkDelivery>;
+                        op::PutSuppression, op::DeleteSuppression, op::MarkDelivery, op::PutDelivery>;
 
 struct ScopedOp {
   std::string org_id;

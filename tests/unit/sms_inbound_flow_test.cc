@@ -444,40 +444,21 @@ TEST_F(SmsReceiptTest, OfTwoFinalReceiptsJudgedBeforeEitherIsCommittedTheFirstCo
 TEST_F(SmsInboundFlowTest, TheFenceKeepsABlastTextClearedBeforeAnOptOutFromLeavingAfterIt) {
   add_person(kPhone, Status::kSubscribed);
   OptOutFence fence;
-  FencedSmsTransport fenced(gateway_, wiring_->suppressions(), fence);
+  FencedSmsTransport fenced(gateway_, wiring_->gate(), fence);
   // A gate whose clock says Wednesday noon in New York, so the blast text is inside quiet hours' window.
   GateWiring noon(*directory_, [] { return policy::testing::new_york(2026, 1, 14, 12, 0); });
   auto cleared = noon.gate().dispatch(blast_text(kPhone));
   ASSERT_TRUE(cleared.cleared);
   InboundResult stop = text("STOP");  // arrives between the gate's clearance and the hand-over
   auto h = fenced.send(*cleared.cleared, "msg:0");
-  EXPECT_EQ(h.outcome, sms::SmsHandover::Outcome::kRejected);
-  EXPECT_EQ(h.detail, "not handed over: the recipient opted out after the gate cleared the text");
+  EXPECT_EQ(h.outcome, sms::SmsHandover::Outcome::kWithheld);
+  EXPECT_EQ(h.detail, "org_suppressed");
   EXPECT_TRUE(gateway_.sent.empty());
   // The confirmation passes the fence: the person asked for it.
   ASSERT_TRUE(stop.reply);
   SmsReplies through_fence(*committer_, *directory_, wiring_->gate(), &fenced);
   ASSERT_TRUE(through_fence.deliver(*stop.reply));
   EXPECT_EQ(gateway_.sent.size(), 1u);
-}
-
-TEST(OptOutFenceTest, WaitsForHandOversThatEnteredBeforeTheMarkOnly) {
-  OptOutFence fence;
-  uint64_t before = fence.enter();
-  uint64_t mark = fence.mark();
-  uint64_t after = fence.enter();
-  std::atomic<bool> done{false};
-  std::thread waiter([&] {
-    fence.wait_before(mark);
-    done = true;
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_FALSE(done) << "a hand-over from before the mark is still in flight";
-  fence.leave(before);
-  waiter.join();
-  EXPECT_TRUE(done);
-  fence.wait_before(mark);  // the later hand-over, still in flight, does not hold anyone up
-  fence.leave(after);
 }
 
 }  // namespace

@@ -242,18 +242,21 @@ class SqliteStore final : public Store {
   Status put_deliveries(const std::string& org_id, const std::vector<DeliveryRow>& rows) override {
     if (rows.empty()) return Ok{};
     return write_transaction([&] {
-      for (const auto& d : rows) {
-        auto h = hash_view(d.contact);
-        auto& q = put_delivery_->reset();
-        q.bind(1, org_id).bind(2, d.message_id).bind(3, d.seq).bind(4, d.person_id);
-        q.bind(5, int64_t{static_cast<int>(d.channel)}).bind_blob(6, h.data(), h.size()).bind(7, d.address);
-        q.bind(8, int64_t{static_cast<int>(d.state)}).bind(9, d.reason).bind(10, int64_t{d.attempts});
-        q.bind(11, d.next_at).bind(12, d.handed_at).bind(13, d.updated).bind(14, d.gateway_id);
-        q.bind(15, int64_t{d.events});
-        if (!q.run()) return false;
-      }
+      for (const auto& d : rows)
+        if (!write_delivery(org_id, d)) return false;
       return true;
     });
+  }
+
+  bool write_delivery(const std::string& org_id, const DeliveryRow& d) {
+    auto h = hash_view(d.contact);
+    auto& q = put_delivery_->reset();
+    q.bind(1, org_id).bind(2, d.message_id).bind(3, d.seq).bind(4, d.person_id);
+    q.bind(5, int64_t{static_cast<int>(d.channel)}).bind_blob(6, h.data(), h.size()).bind(7, d.address);
+    q.bind(8, int64_t{static_cast<int>(d.state)}).bind(9, d.reason).bind(10, int64_t{d.attempts});
+    q.bind(11, d.next_at).bind(12, d.handed_at).bind(13, d.updated).bind(14, d.gateway_id);
+    q.bind(15, int64_t{d.events});
+    return q.run();
   }
 
   Status for_each_delivery(const std::string& org_id, const std::string& message_id,
@@ -863,6 +866,8 @@ class SqliteStore final : public Store {
     q.bind(8, int64_t{m.keep_final});
     return q.run();
   }
+
+  bool write(const std::string& org, const op::PutDelivery& o) { return write_delivery(org, o.row); }
 
   static int on_wal_commit(void* self, sqlite3*, const char*, int pages) {
     auto* store = static_cast<SqliteStore*>(self);
