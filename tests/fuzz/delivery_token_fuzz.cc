@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "email/bounce_address.h"
+#include "fuzz_delivery.h"
 
 namespace {
 
@@ -18,12 +19,6 @@ using namespace tocsin::email;
 const DeliveryTokens& tokens() {
   static const DeliveryTokens t({TokenKey::generate(1)});
   return t;
-}
-
-std::string replace_all(std::string s, std::string_view from, const std::string& to) {
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
-    s.replace(at, from.size(), to);
-  return s;
 }
 
 }  // namespace
@@ -38,16 +33,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!base32_decode(base32_encode(bytes.data(), bytes.size()), again) || again != bytes) std::abort();
   }
 
-  if (size < kUuidBytes + 4) return 0;
-  DeliveryRef ref{uuid_from_bytes(data),
-                  int64_t{data[16]} << 24 | int64_t{data[17]} << 16 | int64_t{data[18]} << 8 | data[19]};
+  if (size < tocsin::fuzz::kDeliveryBytes) return 0;
+  const DeliveryRef ref = tocsin::fuzz::delivery_from(data);
   auto bounce = tokens().issue(TokenPurpose::kBounce, ref);
   auto unsubscribe = tokens().issue(TokenPurpose::kUnsubscribe, ref);
   if (!bounce || !unsubscribe) std::abort();  // any UUID and any 32-bit seq can be named
-  std::string text(raw.substr(kUuidBytes + 4));
+  std::string text(raw.substr(tocsin::fuzz::kDeliveryBytes));
   const bool has_bounce = text.find("@B@") != std::string::npos;
   const bool has_unsubscribe = text.find("@U@") != std::string::npos;
-  text = replace_all(replace_all(std::move(text), "@B@", *bounce), "@U@", *unsubscribe);
+  tocsin::fuzz::replace_all(text, "@B@", *bounce);
+  tocsin::fuzz::replace_all(text, "@U@", *unsubscribe);
   auto found = parse_delivery_reference(tokens(), text);
   if (found && !(found->ref == ref)) std::abort();
   if (found && !has_bounce && !has_unsubscribe) std::abort();

@@ -16,6 +16,7 @@
 
 #include "core/ids.h"
 #include "email/delivery_token.h"
+#include "fuzz_delivery.h"
 #include "messaging/mail_ingest.h"
 #include "people/upsert.h"
 
@@ -88,19 +89,14 @@ struct World {
   }
 };
 
-void replace_all(std::string& s, std::string_view from, const std::string& to) {
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
-    s.replace(at, from.size(), to);
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static World world;
   std::string raw(reinterpret_cast<const char*>(data), size);
-  replace_all(raw, "@B@", world.bounce0);
-  replace_all(raw, "@U@", world.unsubscribe0);
-  replace_all(raw, "@b@", world.bounce1);
+  fuzz::replace_all(raw, "@B@", world.bounce0);
+  fuzz::replace_all(raw, "@U@", world.unsubscribe0);
+  fuzz::replace_all(raw, "@b@", world.bounce1);
   messaging::FeedbackContext ctx{*world.store, *world.committer, world.tokens,
                                  [](const std::string& id) -> people::OrgState* {
                                    std::shared_lock lock(world.org->mu);

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "email/tracking_links.h"
+#include "fuzz_delivery.h"
 
 namespace {
 
@@ -21,7 +22,9 @@ const DeliveryTokens& tokens() {
 constexpr std::string_view kPublicUrl = "https://tocsin.example.org";
 
 // The segment after <public_url>/t/c/ (or /t/o/).
-std::string_view segment(std::string_view url) { return url.substr(kPublicUrl.size() + 5); }
+std::string_view segment(std::string_view url) {
+  return url.substr(kPublicUrl.size() + 5);
+}
 
 }  // namespace
 
@@ -29,10 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view raw(reinterpret_cast<const char*>(data), size);
   if (verify_click(tokens(), raw) || verify_open(tokens(), raw)) std::abort();
 
-  if (size < kUuidBytes + 4) return 0;
-  DeliveryRef ref{uuid_from_bytes(data),
-                  int64_t{data[16]} << 24 | int64_t{data[17]} << 16 | int64_t{data[18]} << 8 | data[19]};
-  std::string_view link = raw.substr(kUuidBytes + 4);
+  if (size < tocsin::fuzz::kDeliveryBytes) return 0;
+  const DeliveryRef ref = tocsin::fuzz::delivery_from(data);
+  std::string_view link = raw.substr(tocsin::fuzz::kDeliveryBytes);
   auto open = open_pixel_url(tokens(), kPublicUrl, ref);
   if (!open) std::abort();
   auto opened = verify_open(tokens(), segment(*open));
