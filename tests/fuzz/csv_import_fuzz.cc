@@ -17,6 +17,7 @@
 
 #include "core/ids.h"
 #include "importer/csv_import.h"
+#include "scratch_dir.h"
 
 namespace {
 
@@ -29,8 +30,8 @@ struct World {
   Org org{new_uuid(), "Fuzz Org", "US"};
 
   World() {
-    spdlog::set_level(spdlog::level::err);  // the store's and ingest's log lines would drown the fuzzer's
-    dir = std::filesystem::temp_directory_path() / ("tocsin-csv-fuzz-" + new_uuid());
+    spdlog::set_level(spdlog::level::err);  // the store's log lines would drown the fuzzer's
+    dir = fuzz::scratch_dir() / ("tocsin-csv-fuzz-" + new_uuid());
     std::filesystem::create_directories(dir);
     store = std::move(store::open_sqlite_store((dir / "t.db").string())).value();
     if (!store->create_org(org).ok()) std::abort();

@@ -19,6 +19,7 @@
 #include "fuzz_delivery.h"
 #include "messaging/mail_ingest.h"
 #include "people/upsert.h"
+#include "scratch_dir.h"
 
 namespace {
 
@@ -37,7 +38,7 @@ struct World {
 
   World() {
     spdlog::set_level(spdlog::level::err);  // the store's and ingest's log lines would drown the fuzzer's
-    dir = std::filesystem::temp_directory_path() / ("tocsin-mail-fuzz-" + new_uuid());
+    dir = fuzz::scratch_dir() / ("tocsin-mail-fuzz-" + new_uuid());
     std::filesystem::create_directories(dir);
     store = std::move(store::open_sqlite_store((dir / "t.db").string())).value();
     Org o{new_uuid(), "Fuzz Org", "US"};
