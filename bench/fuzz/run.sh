@@ -41,12 +41,12 @@ for t in "${targets[@]}"; do
     -artifact_prefix="$work/" "$work/new" "$corpus" >"$work/log" 2>&1
   set -e
   # Keep only what adds coverage to the committed corpus.
-  "build-fuzz/$t" -merge=1 "$corpus" "$work/new" >"$work/merge.log" 2>&1 || true
+  "build-fuzz/$t" -merge=1 -artifact_prefix="$work/merge-" "$corpus" "$work/new" >"$work/merge.log" 2>&1 || true
   after=$(find "$corpus" -type f | wc -l)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log" | tail -1)
-  findings=$(find "$work" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
-    -o -name 'oom-*' -o -name 'slow-unit-*' \) -printf '%f ' | sed 's/ $//')
+  findings=$(find "$work" -maxdepth 1 -type f \( -name '*crash-*' -o -name '*leak-*' -o -name '*timeout-*' \
+    -o -name '*oom-*' -o -name '*slow-unit-*' \) -printf '%f ' | sed 's/ $//')
   [ -n "$findings" ] && found=1
   printf '%-24s %12s %10s %8s %8s  %s\n' "$t" "${execs:-?}" "${rate:-?}" "$after" "$((after - before))" \
     "${findings:-none}"
