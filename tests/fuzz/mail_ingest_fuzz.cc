@@ -63,7 +63,7 @@ struct World {
       in.email_status = consent::Status::kSubscribed;
       consent::Evidence ev;
       ev.method = "fuzz signup";
-      person_id = people::signup(*org, in, {}, ev, w, kT0).value().person->id;
+      person_id = people::signup(*org, in, {}, ev, people::WriteAuthority{}, w, kT0).value().person->id;
       org->messaging.put_message(w, m);
       return std::function<void()>{};
     });

@@ -21,13 +21,15 @@ const ContactHasher& hasher() {
   return h;
 }
 
-void sign_up(const people::PersonInput& in, const std::vector<std::string>& tags) {
+// Both authorities: a keyless post (anyone on the internet) and a keyed one attesting its opt-ins.
+void sign_up(const people::PersonInput& in, const std::vector<std::string>& tags,
+             const people::WriteAuthority& who) {
   people::OrgState org(Org{"org-1", "Fuzz", "US"}, hasher());
   store::WriteBatch batch;
   auto w = batch.for_org(org.org.id);
   consent::Evidence ev;
   ev.method = "fuzz";
-  auto r = people::signup(org, in, tags, ev, w, int64_t{1'800'000'000} * 1'000'000);
+  auto r = people::signup(org, in, tags, ev, who, w, int64_t{1'800'000'000} * 1'000'000);
   if (!r) return;
   // The storage round trip: a person the API accepted must load again (one undecodable document stops
   // the organization from loading).
@@ -43,7 +45,10 @@ void parse(simdjson::dom::element person, simdjson::dom::element body, api::Stat
   if (!in) return;
   auto tags = api::parse_string_list(body, "add_tags");
   if (!tags) return;
-  sign_up(*in, *tags);
+  sign_up(*in, *tags, people::WriteAuthority{});
+  sign_up(*in, *tags,
+          people::WriteAuthority{people::Writer::kApiKey, people::Attestation{"fuzz form", "checkbox", ""},
+                                 "", ""});
 }
 
 }  // namespace

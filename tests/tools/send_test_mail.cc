@@ -70,6 +70,8 @@ const char* outcome_name(Handover::Outcome o) {
       return "deferred";
     case Handover::Outcome::kRejected:
       return "rejected";
+    case Handover::Outcome::kWithheld:
+      return "withheld";
   }
   return "?";
 }

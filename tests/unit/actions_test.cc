@@ -140,9 +140,13 @@ TEST(ActionTypes, DescriptorsAreConsistent) {
 // documents a field at most once.
 void expect_well_formed(const FieldSpec& spec, std::string_view where) {
   const bool list = spec.kind == FieldKind::kList || spec.kind == FieldKind::kStringOrList;
-  if (list) EXPECT_EQ(spec.members.size(), 1u) << where << " " << spec.name;
+  if (list) {
+    EXPECT_EQ(spec.members.size(), 1u) << where << " " << spec.name;
+  }
   for (const auto& m : spec.members) {
-    if (!list) EXPECT_FALSE(m.name.empty()) << where << " " << spec.name;
+    if (!list) {
+      EXPECT_FALSE(m.name.empty()) << where << " " << spec.name;
+    }
     expect_well_formed(m, where);
   }
 }

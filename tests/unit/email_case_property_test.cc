@@ -40,7 +40,7 @@ class EmailCaseProperty : public policy::testing::GateTest {
     in.email.set(address);
     in.email_status = status;
     auto w = batch_.for_org("org-1");
-    auto r = people::signup(org_, in, {}, ev_, w, now_);
+    auto r = people::signup(org_, in, {}, ev_, who_, w, now_);
     ASSERT_TRUE(r.ok()) << r.error().message;
   }
 
@@ -48,6 +48,8 @@ class EmailCaseProperty : public policy::testing::GateTest {
   std::bernoulli_distribution coin_{0.5};
   store::WriteBatch batch_;
   consent::Evidence ev_{"api_key:k", "test", "property test", "", "", "", 0};
+  people::WriteAuthority who_{people::Writer::kApiKey, people::Attestation{"test form", "checkbox", ""}, "",
+                              ""};
   Audience audience_;
   Message message_;
 };
