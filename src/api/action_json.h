@@ -10,7 +10,7 @@
 
 #include "actions/action_write.h"
 #include "actions/record_write.h"
-#include "api/json_out.h"
+#include "core/json_out.h"
 #include "people/directory.h"
 
 namespace tocsin::api {

@@ -7,12 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "api/error_body.h"
 #include "api/http.h"
-#include "api/json_out.h"
-#include "api/query_string.h"
 #include "api/rate_limit.h"
 #include "app/config.h"
 #include "consent/ledger_entry.h"
+#include "core/json_out.h"
+#include "core/query_string.h"
 #include "people/directory.h"
 #include "store/group_commit.h"
 

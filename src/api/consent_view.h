@@ -2,8 +2,8 @@
 // with its evidence and hashes (GET /people/{id}/consent and `tocsin evidence`).
 #pragma once
 
-#include "api/json_out.h"
 #include "core/contact_point.h"
+#include "core/json_out.h"
 #include "store/store.h"
 
 namespace tocsin::api {

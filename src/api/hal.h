@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "api/json_out.h"
-#include "api/query_string.h"
+#include "core/json_out.h"
+#include "core/query_string.h"
 
 namespace tocsin::api {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "api/json_out.h"
+#include "core/json_out.h"
 #include "people/directory.h"
 #include "people/person_input.h"
 #include "people/subscribe_rule.h"

@@ -59,7 +59,7 @@ int run_create(const Args& a) {
   auto created = actions::create_action(state, *type, std::move(in).value(), "", w, now_micros());
   if (!created) return fail(created.error());
   if (auto s = inst->store->apply(batch); !s) return fail(s.error());
-  api::JsonOut j;
+  JsonOut j;
   j.begin().kv("id", created.value()->id).kv("kind", created.value()->kind).end();
   std::cout << j.take() << "\n";
   return 0;

@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "api/json_out.h"
 #include "app/installation.h"
 #include "core/clock.h"
 #include "core/ids.h"
+#include "core/json_out.h"
 #include "messaging/message.h"
 
 namespace tocsin {
@@ -56,7 +56,7 @@ void run_unknown(const Args& a) {
   });
   if (!s) fail(s.error());
   for (const auto& r : unknown) {
-    api::JsonOut j;
+    JsonOut j;
     j.begin()
         .kv("seq", r.seq)
         .kv("person_id", r.person_id)
@@ -66,7 +66,7 @@ void run_unknown(const Args& a) {
     std::cout << j.take() << "\n";
   }
   if (!a.resend) {
-    api::JsonOut j;
+    JsonOut j;
     j.begin().kv("message_id", a.message_id).kv("unknown", static_cast<int64_t>(unknown.size())).end();
     std::cout << j.take() << "\n";
     finish(0);
@@ -85,7 +85,7 @@ void run_unknown(const Args& a) {
 
   // 1. The audit first: a resend that happened is always on record (one that failed after it says so too).
   Micros now = now_micros();
-  api::JsonOut audit;
+  JsonOut audit;
   audit.begin()
       .kv("message_id", a.message_id)
       .kv("by", a.by)
@@ -116,7 +116,7 @@ void run_unknown(const Args& a) {
   m.modified = now;
   store::OrgDoc next{std::string(messaging::kMessageKind), m.id, messaging::encode_message(m)};
   if (auto w = st.put_doc_outside(a.org_id, next); !w) fail(w.error());
-  api::JsonOut j;
+  JsonOut j;
   j.begin()
       .kv("message_id", a.message_id)
       .kv("resent", static_cast<int64_t>(unknown.size()))

@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "api/json_out.h"
 #include "api/keyring.h"
 #include "core/ids.h"
+#include "core/json_out.h"
 
 namespace tocsin {
 
@@ -95,7 +95,7 @@ Result<std::string> Installation::create_org_with_key(const std::string& name, c
   if (auto s = store->create_org(o); !s) return s.error();
   auto key = api::issue_api_key(o.id);
   if (auto s = store->put_api_key(key.record); !s) return s.error();
-  api::JsonOut j;
+  JsonOut j;
   j.begin().kv("org_id", o.id).kv("api_key", key.secret).kv("key_id", key.record.id).end();
   return j.take();
 }

@@ -5,10 +5,10 @@
 #include <map>
 #include <memory>
 
-#include "api/json_out.h"
 #include "app/config.h"
 #include "app/http_post.h"
 #include "app/installation.h"
+#include "core/json_out.h"
 #include "email/bounce_address.h"
 #include "email/unsubscribe_links.h"
 #include "messaging/mail_ingest.h"
@@ -173,7 +173,7 @@ void run_links(const Args& a) {
     }
   }
   std::string url = email::unsubscribe_url(public_url, token.value());
-  api::JsonOut j;
+  JsonOut j;
   j.begin()
       .kv("bounce_address", bounce.value())
       .kv("delivery_header", header.value())

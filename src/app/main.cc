@@ -61,7 +61,7 @@ int cmd_evidence(const std::string& dir, const std::string& org_id, const std::s
   auto entries = scope.ledger_for_contact(hasher.hash(channel, normalized.value()));
   if (!entries) return fail(entries.error());
   if (entries->empty()) return fail(not_found("no consent record for " + contact + " in this organization"));
-  api::JsonOut j;
+  JsonOut j;
   j.begin().kv("org_id", org_id);
   bool verified = api::write_contact_proof(j, scope, hasher, channel, normalized.value());
   j.kv("chain_verified", verified).end();
@@ -174,7 +174,7 @@ int main(int argc, char** argv) {
     }
     auto key = api::issue_api_key(org_id);
     if (auto s = inst->store->put_api_key(key.record); !s) return fail(s.error());
-    api::JsonOut j;
+    JsonOut j;
     j.begin().kv("key_id", key.record.id).kv("api_key", key.secret).end();
     std::cout << j.take() << "\n";
     return 0;

@@ -2,9 +2,9 @@
 
 #include <iostream>
 
-#include "api/json_out.h"
 #include "app/installation.h"
 #include "core/contact_point.h"
+#include "core/json_out.h"
 #include "core/text.h"
 #include "email/dkim_dns_check.h"
 #include "email/dkim_key.h"
@@ -67,7 +67,7 @@ void save_settings(Installation& inst, const std::string& org_id, const messagin
 }
 
 void print_settings(const messaging::Settings& s) {
-  api::JsonOut j;
+  JsonOut j;
   j.begin()
       .kv("postal_address", s.postal_address)
       .kv("brand_name", s.brand_name)
@@ -159,7 +159,7 @@ void run_sender_add(const Args& a) {
   }
   store::OrgDoc doc{std::string(messaging::kSenderKind), s.number, messaging::encode_sender(s)};
   if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail(st.error());
-  api::JsonOut j;
+  JsonOut j;
   j.begin()
       .kv("number", s.number)
       .kv("type", messaging::sender_type_name(s.type))
@@ -185,7 +185,7 @@ void run_domain_add(const Args& a) {
                              now_micros(), 0,          "not checked yet"};
   store::OrgDoc doc{std::string(messaging::kDomainKind), domain, messaging::encode_domain(d)};
   if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail(st.error());
-  api::JsonOut j;
+  JsonOut j;
   j.begin()
       .kv("domain", domain)
       .kv("selector", d.selector)
@@ -215,7 +215,7 @@ void run_domain_verify(const Args& a) {
     d->verified_at = 0;
   store::OrgDoc doc{std::string(messaging::kDomainKind), domain, messaging::encode_domain(d.value())};
   if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail(st.error());
-  api::JsonOut j;
+  JsonOut j;
   j.begin()
       .kv("domain", domain)
       .kv("result", email::dns_outcome_name(check.outcome))

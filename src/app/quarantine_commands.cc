@@ -4,8 +4,8 @@
 
 #include <iostream>
 
-#include "api/json_out.h"
 #include "app/installation.h"
+#include "core/json_out.h"
 
 namespace tocsin {
 namespace {
@@ -56,7 +56,7 @@ int run_list(const Args& a) {
     auto snap = inst->store->scope(o.id).load();
     if (!snap) return fail(snap.error());
     for (const auto& q : snap->quarantined) {
-      api::JsonOut j;
+      JsonOut j;
       j.begin().kv("org_id", o.id).kv("table", q.table).kv("id", q.id).kv("reason", q.reason);
       j.kv("doc", visible(q.doc)).end();
       std::cout << j.take() << "\n";

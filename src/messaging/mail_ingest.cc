@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "api/json_out.h"
+#include "core/json_out.h"
 #include "core/text.h"
 #include "email/bounce_address.h"
 #include "email/mail_report.h"
@@ -226,7 +226,7 @@ IngestOutcome ignore(std::string why) {
 }  // namespace
 
 std::string IngestOutcome::to_json() const {
-  api::JsonOut j;
+  JsonOut j;
   j.begin()
       .kv("outcome", kind)
       .kv("detail", detail)

@@ -2,8 +2,8 @@
 
 #include <simdjson.h>
 
-#include "api/json_out.h"
 #include "core/doc_fields.h"
+#include "core/json_out.h"
 #include "core/text.h"
 
 namespace tocsin::messaging {
@@ -31,7 +31,7 @@ std::string Message::sender_domain() const {
 }
 
 std::string encode_message(const Message& m) {
-  api::JsonOut o;
+  JsonOut o;
   o.begin()
       .kv("id", m.id)
       .kv("channel", channel_name(m.channel))

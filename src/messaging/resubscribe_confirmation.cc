@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "api/json_out.h"
 #include "core/doc_fields.h"
 #include "core/ids.h"
+#include "core/json_out.h"
 #include "email/dkim_signer.h"
 #include "messaging/planner.h"
 #include "messaging/smtp_rejection.h"
@@ -23,7 +23,7 @@ struct Record {
 };
 
 std::string encode(const Record& r) {
-  api::JsonOut o;
+  JsonOut o;
   o.begin()
       .kv("confirmation_id", r.confirmation_id)
       .kv("person_id", r.person_id)

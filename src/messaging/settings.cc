@@ -2,8 +2,8 @@
 
 #include <simdjson.h>
 
-#include "api/json_out.h"
 #include "core/doc_fields.h"
+#include "core/json_out.h"
 
 namespace tocsin::messaging {
 
@@ -29,7 +29,7 @@ std::optional<policy::SenderType> parse_sender_type(std::string_view name) {
 }
 
 std::string encode_settings(const Settings& s) {
-  api::JsonOut o;
+  JsonOut o;
   o.begin()
       .kv("postal_address", s.postal_address)
       .kv("brand_name", s.brand_name)
@@ -73,7 +73,7 @@ Result<Settings> decode_settings(std::string_view doc) {
 }
 
 std::string encode_domain(const SendingDomain& d) {
-  api::JsonOut o;
+  JsonOut o;
   o.begin()
       .kv("domain", d.domain)
       .kv("selector", d.selector)
@@ -96,7 +96,7 @@ Result<SendingDomain> decode_domain(std::string_view doc) {
 }
 
 std::string encode_sender(const SmsSender& s) {
-  api::JsonOut o;
+  JsonOut o;
   o.begin()
       .kv("number", s.number)
       .kv("type", sender_type_name(s.type))

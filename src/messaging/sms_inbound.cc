@@ -1,6 +1,6 @@
 #include "messaging/sms_inbound.h"
 
-#include "api/json_out.h"
+#include "core/json_out.h"
 #include "sms/keyword_replies.h"
 
 namespace tocsin::messaging {
@@ -26,7 +26,7 @@ consent::Evidence evidence_of(const InboundSms& in, const sms::InboundIntent& in
 
 std::string encode_inbound(const InboundSms& in, const InboundResult& r, const std::string& person_id,
                            Micros now) {
-  api::JsonOut o;
+  JsonOut o;
   o.begin()
       .kv("gateway", in.gateway)
       .kv("gateway_message_id", in.text.gateway_message_id)

@@ -1,6 +1,6 @@
 #include "sms/inbound.h"
 
-#include "api/query_string.h"
+#include "core/query_string.h"
 
 namespace tocsin::sms {
 
@@ -35,7 +35,7 @@ FormParams parse_form(std::string_view encoded) {
     size_t eq = pair.find('=');
     std::string_view key = pair.substr(0, eq);
     std::string_view value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    out.emplace_back(api::percent_decode(key, true), api::percent_decode(value, true));
+    out.emplace_back(percent_decode(key, true), percent_decode(value, true));
   }
   return out;
 }

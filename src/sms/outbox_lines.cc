@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "api/json_out.h"
+#include "core/json_out.h"
 #include "policy/sms_segments.h"
 
 namespace tocsin::sms {
@@ -25,7 +25,7 @@ OutboxLines::~OutboxLines() {
 SmsHandover OutboxLines::send(const policy::ClearedSms& cleared, const std::string& delivery_id) {
   const policy::OutboundSms& m = cleared.message();
   policy::SegmentCount seg = policy::count_segments(m.body);
-  api::JsonOut j;
+  JsonOut j;
   j.begin()
       .kv("delivery_id", delivery_id)
       .kv("from", m.sender)

@@ -4,11 +4,11 @@
 #include <string_view>
 
 #include "api/odata_filter.h"
-#include "api/query_string.h"
+#include "core/query_string.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view raw(reinterpret_cast<const char*>(data), size);
-  for (const std::string& expr : {std::string(raw), tocsin::api::percent_decode(raw, true)}) {
+  for (const std::string& expr : {std::string(raw), tocsin::percent_decode(raw, true)}) {
     auto f = tocsin::api::parse_filter(expr);
     if (!f) continue;
     for (const auto& c : f->clauses) {
@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   // The whole request target too: /people?filter=...&page=2
-  auto target = tocsin::api::parse_target(raw);
+  auto target = tocsin::parse_target(raw);
   if (auto f = target.param("filter")) (void)tocsin::api::parse_filter(*f);
   return 0;
 }

@@ -23,8 +23,8 @@
 #include <mutex>
 #include <thread>
 
-#include "api/json_out.h"
 #include "core/contact_point.h"
+#include "core/json_out.h"
 #include "people/directory.h"
 #include "policy/consent_projection.h"
 #include "policy/gate.h"
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
         sms.body.replace(pos, 3, std::to_string(i + 1));
       auto d = gate.dispatch(sms);
       std::string id = prefix + std::to_string(i + 1);
-      api::JsonOut j;
+      JsonOut j;
       if (!d.cleared) {
         ++refused;
         j.begin()
@@ -159,7 +159,7 @@ int main(int argc, char** argv) {
   for (auto& t : pool) t.join();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  api::JsonOut s;
+  JsonOut s;
   s.begin()
       .kv("sent", count)
       .kv("accepted", by_outcome[0].load())

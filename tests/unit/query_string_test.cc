@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "api/odata_filter.h"
-#include "api/query_string.h"
+#include "core/query_string.h"
 
 namespace tocsin::api {
 namespace {

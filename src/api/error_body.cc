@@ -1,4 +1,6 @@
-#include "api/json_out.h"
+#include "api/error_body.h"
+
+#include "core/json_out.h"
 
 namespace tocsin::api {
 

@@ -1,4 +1,6 @@
-// JsonOut: a RapidJSON writer with the few conveniences HAL output needs. Strings are escaped by RapidJSON.
+// JsonOut: a RapidJSON writer with the few conveniences tocsin's JSON output needs (HAL documents, stored
+// org documents, outbox lines). Core vocabulary: every room writes JSON through it. Strings are escaped by
+// RapidJSON.
 #pragma once
 
 #include <rapidjson/stringbuffer.h>
@@ -7,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace tocsin::api {
+namespace tocsin {
 
 class JsonOut {
  public:
@@ -86,7 +88,4 @@ class JsonOut {
   rapidjson::Writer<rapidjson::StringBuffer> w_;
 };
 
-// {"error": message}
-std::string error_body(std::string_view message);
-
-}  // namespace tocsin::api
+}  // namespace tocsin

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace tocsin::api {
+namespace tocsin {
 
 // Percent-decodes; with `plus_as_space` (query strings) '+' becomes ' '. Invalid escapes are kept as-is.
 std::string percent_decode(std::string_view s, bool plus_as_space);
@@ -19,4 +19,4 @@ struct Target {
 
 Target parse_target(std::string_view raw_target);
 
-}  // namespace tocsin::api
+}  // namespace tocsin

@@ -1,11 +1,11 @@
 // Hand-written: target splitting and percent-decoding are a few lines; no Debian package does just this.
-#include "api/query_string.h"
+#include "core/query_string.h"
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace tocsin::api {
+namespace tocsin {
 namespace {
 
 int hex_value(char c) {
@@ -97,4 +97,4 @@ Target parse_target(std::string_view raw_target) {
   return t;
 }
 
-}  // namespace tocsin::api
+}  // namespace tocsin
