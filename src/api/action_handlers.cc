@@ -7,9 +7,9 @@
 #include "api/action_json.h"
 #include "api/hal.h"
 #include "api/handlers.h"
-#include "api/odata_filter.h"
 #include "api/person_json.h"
 #include "api/rate_limit.h"
+#include "core/odata_filter.h"
 #include "messaging/autoresponder.h"
 #include "messaging/resubscribe_confirmation.h"
 

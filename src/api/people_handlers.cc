@@ -6,9 +6,9 @@
 #include "api/consent_view.h"
 #include "api/hal.h"
 #include "api/handlers.h"
-#include "api/odata_filter.h"
 #include "api/person_json.h"
 #include "core/contact_point.h"
+#include "core/odata_filter.h"
 #include "messaging/resubscribe_confirmation.h"
 #include "people/person_filter.h"
 #include "people/upsert.h"
@@ -133,7 +133,8 @@ void signup_helper(Call& c) {
   commit_write(
       c,
       [in = std::move(in).value(), tags = std::move(tags).value(), ev, who = std::move(who).value(), base,
-       pending, opted_out](OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
+       pending,
+       opted_out](OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
         auto r = people::signup(org, in, tags, ev, who, w, now);
         if (!r) return r.error();
         if (r->confirm_email) *pending = {r->person->id, *r->confirm_email};

@@ -2,9 +2,9 @@
 // to a person (POST with _links.osdi:person, DELETE answers AN's notice).
 #include "api/hal.h"
 #include "api/handlers.h"
-#include "api/odata_filter.h"
 #include "api/person_json.h"
 #include "core/ids.h"
+#include "core/odata_filter.h"
 #include "people/upsert.h"
 
 namespace tocsin::api::handlers {

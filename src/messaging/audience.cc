@@ -97,7 +97,7 @@ Result<std::vector<const Person*>> resolve_audience(const people::OrgState& org,
           everybody = true;
           break;
         }
-        auto parsed = api::parse_filter(*filter);
+        auto parsed = parse_filter(*filter);
         if (!parsed)
           return unprocessable("query " + t.id + " has an invalid tocsin:filter: " + parsed.error().message);
         auto matcher = people::PersonMatcher::make(org, parsed.value());

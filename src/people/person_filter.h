@@ -1,5 +1,5 @@
 // PersonMatcher: Action Network's ?filter= over one organization's people (the OData subset of
-// api/odata_filter.h), used by GET /people and by messages that target a query (`tocsin:filter`).
+// core/odata_filter.h), used by GET /people and by messages that target a query (`tocsin:filter`).
 // Field aliases and value normalization (email, phone, dates) happen once in make(); unknown fields match
 // nobody rather than failing.
 #pragma once
@@ -7,16 +7,11 @@
 #include <optional>
 #include <vector>
 
-#include "api/odata_filter.h"
 #include "core/clock.h"
+#include "core/odata_filter.h"
 #include "people/directory.h"
 
 namespace tocsin::people {
-
-using api::compare;
-using api::Filter;
-using api::FilterClause;
-using api::FilterOp;
 
 // Field value of a person for a filter clause; nullopt when the field is not filterable (empty result).
 struct PersonMatcher {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "api/odata_filter.h"
+#include "core/odata_filter.h"
 
 namespace tocsin::api {
 namespace {

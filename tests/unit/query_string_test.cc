@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "api/odata_filter.h"
+#include "core/odata_filter.h"
 #include "core/query_string.h"
 
 namespace tocsin::api {

@@ -1,6 +1,6 @@
 // Hand-written parser: no Debian-packaged library parses this small OData $filter subset (field op value [and
 // ...]).
-#include "api/odata_filter.h"
+#include "core/odata_filter.h"
 
 #include <cstddef>
 #include <cstdio>
@@ -11,7 +11,7 @@
 
 #include "core/text.h"
 
-namespace tocsin::api {
+namespace tocsin {
 namespace {
 
 bool is_space(char c) {
@@ -233,4 +233,4 @@ bool compare(int64_t field_value, FilterOp op, int64_t clause_value) {
   return holds(field_value < clause_value ? -1 : field_value > clause_value ? 1 : 0, op);
 }
 
-}  // namespace tocsin::api
+}  // namespace tocsin

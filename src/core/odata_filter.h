@@ -9,7 +9,7 @@
 
 #include "core/result.h"
 
-namespace tocsin::api {
+namespace tocsin {
 
 enum class FilterOp { kEq, kNe, kGt, kGe, kLt, kLe };
 
@@ -34,4 +34,4 @@ bool compare(std::string_view field_value, FilterOp op, std::string_view clause_
 // The same for instants and other numbers.
 bool compare(int64_t field_value, FilterOp op, int64_t clause_value);
 
-}  // namespace tocsin::api
+}  // namespace tocsin
