@@ -269,7 +269,9 @@ TEST_F(PlanStoreTest, OnlyDeliveriesTheRelayAcceptedCountAsHandedOver) {
   rows.push_back(left_row(39, S::kBounced));  // refused at RCPT: never handed over
   ASSERT_TRUE(scope().put_deliveries(rows).ok());
   int64_t handed_over = 0, bounced = 0;
-  for (const auto& g : scope().delivery_groups("m1").value()) {
+  auto groups = scope().delivery_groups("m1");  // kept: a range-for over .value() of a temporary dangles
+  ASSERT_TRUE(groups.ok());
+  for (const auto& g : *groups) {
     handed_over += g.handed_over;
     if (g.state == S::kBounced) bounced += g.count;
   }
