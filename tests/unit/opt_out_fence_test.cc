@@ -90,8 +90,10 @@ TEST_F(FencedEmailTest, AnOptOutWhileTheMessageWaitsForTheRelayWithholdsIt) {
     const char* reason;
   };
   std::vector<Case> cases{
-      {"ada@example.com", [&](const ContactHash& c) { org_.status[c] = Status::kUnsubscribed; }, "not_subscribed"},
-      {"bob@example.com", [&](const ContactHash& c) { suppressions_.add_org("org-1", c, now_); }, "org_suppressed"}};
+      {"ada@example.com", [&](const ContactHash& c) { org_.status[c] = Status::kUnsubscribed; },
+       "not_subscribed"},
+      {"bob@example.com", [&](const ContactHash& c) { suppressions_.add_org("org-1", c, now_); },
+       "org_suppressed"}};
   for (const auto& c : cases) {
     auto to = recipient(Channel::kEmail, c.address, Status::kSubscribed);
     auto cleared = gate_.dispatch(blast(to));

@@ -123,7 +123,8 @@ TEST(KannelGetUrlTest, NamesTheFieldsTheParserReads) {
             "&smsc=%i&id=%I&ts=%T");
 }
 
-// Webhooks signed with the helper (its known-answer test against Twilio's example is twilio_signature_test.cc).
+// Webhooks signed with the helper (its known-answer test against Twilio's example is
+// twilio_signature_test.cc).
 constexpr const char* kToken = "12345";
 
 TwilioWebhook signed_hook(std::string url, FormParams params) {
