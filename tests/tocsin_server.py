@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from fixtures.postgres import PgDb, backend, shared_cluster
 from fixtures.processes import free_port, stop_process  # noqa: F401 (free_port: suites import it from here)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -84,13 +85,33 @@ class TocsinServer:
         self.orgs: dict[str, dict] = {}  # org name -> {"org_id", "api_key"}
         self.log_path = self.data_dir.parent / (self.data_dir.name + ".serve.log")
         self.env: dict[str, str] = {}  # extra environment of `tocsin serve` (e.g. libfaketime's)
+        # The backend under test (TOCSIN_TEST_BACKEND): on PostgreSQL each server gets a fresh database of its
+        # own, named to every command through TOCSIN_DATABASE_URL.
+        self.backend = backend()
+        self.database_url = shared_cluster().create_database() if self.backend == "postgresql" else None
+        self.cli_env: dict[str, str] = {}
+        if self.database_url:
+            self.env["TOCSIN_DATABASE_URL"] = self.database_url
+            self.cli_env["TOCSIN_DATABASE_URL"] = self.database_url
 
+    @property
+    def proc_env(self) -> dict[str, str]:
+        """The environment a tocsin command against this installation needs (the database URL on PostgreSQL)."""
+        return {**os.environ, **self.cli_env}
+
+    def db(self):
+        """The installation's database for a test to read rows from, whatever the backend: an sqlite3
+        connection (read-only) or a PgDb with the same execute/fetch calls. Close it after use."""
+        if self.database_url:
+            return PgDb(self.database_url)
+        import sqlite3
+        return sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10)
     # ---------------------------------------------------------------- CLI
     def cli(self, *args, check: bool = True, timeout: float = 60, input: str | None = None):
         cmd = [self.binary, *[str(a) for a in args]]
         if not os.path.exists(self.binary):
             raise CliError(f"tocsin binary not found at {self.binary} (set TOCSIN_BIN)")
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, input=input)
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, input=input, env=self.proc_env)
         if check and r.returncode != 0:
             raise CliError(f"{' '.join(cmd)} exited {r.returncode}\nstdout: {r.stdout}\nstderr: {r.stderr}")
         return r

@@ -54,7 +54,9 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "sms.twilio_account_sid",
                                                "sms.twilio_auth_token",
                                                "sms.twilio_messaging_service_sid",
-                                               "sms.connections"};
+                                               "sms.connections",
+                                               "store.backend",  // read by app/store_location.h
+                                               "store.url"};
   for (const auto& [section, node] : t) {
     const auto* tbl = node.as_table();
     if (!tbl) return bad_request("tocsin.toml: unknown key " + std::string(section.str()));

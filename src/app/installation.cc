@@ -9,8 +9,10 @@
 #include <fstream>
 
 #include "api/keyring.h"
+#include "app/store_location.h"
 #include "core/ids.h"
 #include "core/json_out.h"
+#include "store/postgres/postgres_store.h"
 
 namespace tocsin {
 
@@ -52,11 +54,16 @@ Result<Installation> Installation::open(const std::string& dir, bool create) {
   if (sodium_init() < 0) return internal_error("libsodium failed to initialize");
   Installation inst;
   inst.dir = dir;
+  auto location = store_location(dir);
+  if (!location) return location.error();
+  const bool postgres = location->backend == StoreLocation::Backend::kPostgres;
   auto db = fs::path(dir) / "tocsin.db";
   auto key = fs::path(dir) / "contact.key";
+  // With PostgreSQL the directory holds only the secrets (and config): its contact.key marks it initialized.
+  const auto& marker = postgres ? key : db;
   std::error_code ec;
   if (create) {
-    if (fs::exists(db)) return bad_request(dir + " is already initialized");
+    if (fs::exists(marker)) return bad_request(dir + " is already initialized");
     fs::create_directories(dir, ec);
     if (ec) return internal_error("cannot create " + dir + ": " + ec.message());
     fs::permissions(dir, fs::perms::owner_all, ec);
@@ -67,7 +74,7 @@ Result<Installation> Installation::open(const std::string& dir, bool create) {
     ::close(fd);
     if (!ok) return internal_error("cannot write " + key.string());
   } else {
-    if (!fs::exists(db))
+    if (!fs::exists(marker))
       return bad_request(dir + " is not a tocsin data directory (run `tocsin init --data " + dir + "`)");
     std::ifstream in(key, std::ios::binary);
     if (!in.read(reinterpret_cast<char*>(inst.contact_key.data()), 32))
@@ -76,9 +83,14 @@ Result<Installation> Installation::open(const std::string& dir, bool create) {
   auto keys = load_or_create_token_keys(fs::path(dir) / "token.keys");
   if (!keys) return keys.error();
   inst.token_keys = std::move(keys).value();
-  store::SqliteOptions options;
-  options.hasher = inst.hasher();
-  auto store = store::open_sqlite_store(db.string(), options);
+  Result<std::unique_ptr<store::Store>> store = internal_error("no store");
+  if (postgres) {
+    store = store::open_postgres_store(location->url);
+  } else {
+    store::SqliteOptions options;
+    options.hasher = inst.hasher();
+    store = store::open_sqlite_store(db.string(), options);
+  }
   if (!store) return store.error();
   inst.store = std::move(store).value();
   return inst;

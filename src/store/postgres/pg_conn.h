@@ -1,0 +1,112 @@
+// Thin RAII over libpq: a connection, query parameters (text, or binary bytea) and results.
+// Hand-written over libpq (Debian libpq-dev) rather than libpqxx because the store needs libpq's pipeline
+// mode for group commit (one round trip for a whole WriteBatch), which this covers in a few lines; results
+// are read in text format, bytea decoded from its hex form.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace tocsin::store::pg {
+
+// Parameters of one statement ($1, $2, ...). Text values let the server infer the type from the context;
+// bytea goes in binary so hashes and plan chunks are sent as they are.
+class Params {
+ public:
+  Params& text(std::string v);
+  Params& integer(int64_t v) { return text(std::to_string(v)); }
+  Params& null();
+  Params& bytea(std::string_view v);
+
+  int size() const { return static_cast<int>(values_.size()); }
+  const Oid* types() const { return types_.data(); }
+  const char* const* values();
+  const int* lengths() const { return lengths_.data(); }
+  const int* formats() const { return formats_.data(); }
+
+ private:
+  std::vector<std::string> values_;
+  std::vector<bool> null_;
+  std::vector<Oid> types_;
+  std::vector<int> lengths_, formats_;
+  std::vector<const char*> ptrs_;
+};
+
+// One PGresult; rows in text format.
+class Rows {
+ public:
+  Rows() = default;
+  explicit Rows(PGresult* r) : r_(r, &PQclear) {}
+  int size() const { return r_ ? PQntuples(r_.get()) : 0; }
+  std::string_view text(int row, int col) const;
+  int64_t integer(int row, int col) const;
+  bool is_null(int row, int col) const { return PQgetisnull(r_.get(), row, col) != 0; }
+  std::string bytea(int row, int col) const;  // decoded from the hex text form
+  int64_t affected() const;                   // rows an INSERT/UPDATE/DELETE touched
+  PGresult* get() const { return r_.get(); }
+
+ private:
+  std::unique_ptr<PGresult, decltype(&PQclear)> r_{nullptr, &PQclear};
+};
+
+class Connection {
+ public:
+  Connection() = default;
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  Status open(const std::string& url);
+  // Reconnects when the server closed the connection (a restart); a no-op otherwise.
+  Status ensure_open();
+  // Runs one or more statements without parameters.
+  Status exec(const std::string& sql);
+  // Runs one statement; its rows, or the server's error.
+  Result<Rows> query(const std::string& sql, Params params = {});
+  // Runs one statement and calls fn(rows, 0) for each row as it arrives (single-row mode), until fn returns
+  // false; the rest of the result is then discarded.
+  template <typename Fn>
+  Status stream(const std::string& sql, Params params, Fn fn);
+
+  // Pipeline mode: the statements of one transaction sent back to back, their results read after one sync.
+  Status begin_pipeline();
+  bool send(const std::string& sql, Params& params);
+  // Sends the sync and reads every result; the first error, if any.
+  Status end_pipeline();
+
+  PGconn* handle() const { return c_; }
+  std::string last_error() const;
+
+ private:
+  Status send_single_row(const std::string& sql, Params& params);
+  PGresult* next_result() { return PQgetResult(c_); }
+  std::string url_;
+  PGconn* c_ = nullptr;
+};
+
+template <typename Fn>
+Status Connection::stream(const std::string& sql, Params params, Fn fn) {
+  if (auto s = send_single_row(sql, params); !s) return s;
+  bool more = true;
+  std::string error;
+  while (PGresult* r = next_result()) {
+    Rows rows(r);
+    auto st = PQresultStatus(r);
+    if (st == PGRES_SINGLE_TUPLE) {
+      if (more) more = fn(rows, 0);
+    } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && error.empty()) {
+      error = PQresultErrorMessage(r);
+    }
+  }
+  if (!error.empty()) return internal_error("database read failed: " + error);
+  return Ok{};
+}
+
+}  // namespace tocsin::store::pg

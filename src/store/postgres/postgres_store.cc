@@ -1,0 +1,907 @@
+#include "store/postgres/postgres_store.h"
+
+#include <condition_variable>
+#include <mutex>
+
+#include "actions/action_codec.h"
+#include "core/person_codec.h"
+#include "core/text.h"
+#include "store/delivery_plan.h"
+#include "store/postgres/pg_conn.h"
+#include "store/postgres/postgres_migrations.h"
+
+namespace tocsin::store {
+namespace {
+
+using pg::Connection;
+using pg::Params;
+using pg::Rows;
+
+std::string_view hash_view(const ContactHash& h) {
+  return {reinterpret_cast<const char*>(h.data()), h.size()};
+}
+
+ContactHash to_contact_hash(std::string_view blob) {
+  ContactHash h{};
+  if (blob.size() == h.size()) std::copy(blob.begin(), blob.end(), h.begin());
+  return h;
+}
+
+int64_t ch(Channel c) {
+  return static_cast<int>(c);
+}
+
+// As the SQLite store: ~700 KB a chunk, 62 rows for a 1,000,000-recipient plan.
+constexpr size_t kPlanChunkEntries = 16384;
+
+constexpr const char* kLedgerColumns =
+    "org_id, seq, time, channel, contact_hash, contact_ref, ref_digest, person_id, old_status, new_status, "
+    "actor, source, method, ip, ip_digest, user_agent, ua_digest, disclosure_hash, consent_time, prev_hash, "
+    "hash";
+
+StoredLedgerEntry read_ledger_row(const Rows& r, int i) {
+  StoredLedgerEntry s;
+  auto& e = s.entry;
+  e.org_id = r.text(i, 0);
+  e.seq = r.integer(i, 1);
+  e.time = r.integer(i, 2);
+  e.channel = static_cast<Channel>(r.integer(i, 3));
+  e.contact_hash = to_contact_hash(r.bytea(i, 4));
+  e.contact_ref = r.text(i, 5);
+  s.ref_digest = r.text(i, 6);
+  e.person_id = r.text(i, 7);
+  e.old_status = static_cast<consent::Status>(r.integer(i, 8));
+  e.new_status = static_cast<consent::Status>(r.integer(i, 9));
+  e.evidence.actor = r.text(i, 10);
+  e.evidence.source = r.text(i, 11);
+  e.evidence.method = r.text(i, 12);
+  e.evidence.ip = r.text(i, 13);
+  s.ip_digest = r.text(i, 14);
+  e.evidence.user_agent = r.text(i, 15);
+  s.ua_digest = r.text(i, 16);
+  e.disclosure_hash = r.text(i, 17);
+  e.evidence.consent_time = r.integer(i, 18);
+  e.prev_hash = r.text(i, 19);
+  e.hash = r.text(i, 20);
+  return s;
+}
+
+constexpr const char* kDeliveryColumns =
+    "org_id, message_id, seq, person_id, channel, contact_hash, address, state, reason, attempts, next_at, "
+    "handed_at, updated, gateway_id, events";
+
+DeliveryRow read_delivery_row(const Rows& r, int i) {
+  DeliveryRow d;
+  d.message_id = r.text(i, 1);
+  d.seq = r.integer(i, 2);
+  d.person_id = r.text(i, 3);
+  d.channel = static_cast<Channel>(r.integer(i, 4));
+  d.contact = to_contact_hash(r.bytea(i, 5));
+  d.address = r.text(i, 6);
+  d.state = static_cast<DeliveryState>(r.integer(i, 7));
+  d.reason = r.text(i, 8);
+  d.attempts = static_cast<int>(r.integer(i, 9));
+  d.next_at = r.integer(i, 10);
+  d.handed_at = r.integer(i, 11);
+  d.updated = r.integer(i, 12);
+  d.gateway_id = r.text(i, 13);
+  d.events = static_cast<int>(r.integer(i, 14));
+  return d;
+}
+
+// One statement of a write transaction.
+struct Stmt {
+  const char* sql;
+  Params params;
+};
+
+// The SQL of each write op. Upserts mirror the SQLite store's: ON CONFLICT DO UPDATE keeps a row's place in
+// creation order, and where SQLite does INSERT OR REPLACE (a new rowid) pos = DEFAULT moves it to the end.
+const char* const kPutPerson =
+    "INSERT INTO people (org_id, id, doc) VALUES ($1,$2,$3) ON CONFLICT (org_id, id) DO UPDATE SET doc = "
+    "excluded.doc";
+const char* const kPutContact =
+    "INSERT INTO contact_points (org_id, channel, hash, person_id) VALUES ($1,$2,$3,$4) ON CONFLICT (org_id, "
+    "channel, hash) DO UPDATE SET person_id = excluded.person_id";
+const char* const kDelContact = "DELETE FROM contact_points WHERE org_id = $1 AND channel = $2 AND hash = $3";
+const char* const kPutDisclosure =
+    "INSERT INTO disclosures (hash, text) VALUES ($1,$2) ON CONFLICT (hash) DO NOTHING";
+const char* const kAppendLedger =
+    "INSERT INTO ledger (org_id, seq, time, channel, contact_hash, contact_ref, ref_digest, person_id, "
+    "old_status, new_status, actor, source, method, ip, ip_digest, user_agent, ua_digest, disclosure_hash, "
+    "consent_time, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,"
+    "$19,$20,$21)";
+const char* const kPutTag =
+    "INSERT INTO tags (org_id, id, name, name_key, created, modified) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT "
+    "(org_id, id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, modified = "
+    "excluded.modified";
+const char* const kPutTagging =
+    "INSERT INTO taggings (org_id, id, tag_id, person_id, created, modified) VALUES ($1,$2,$3,$4,$5,$6) ON "
+    "CONFLICT (org_id, id) DO UPDATE SET pos = DEFAULT, tag_id = excluded.tag_id, person_id = "
+    "excluded.person_id, created = excluded.created, modified = excluded.modified";
+const char* const kDelTagging = "DELETE FROM taggings WHERE org_id = $1 AND id = $2";
+const char* const kPutList =
+    "INSERT INTO lists (org_id, id, name, description, created, modified) VALUES ($1,$2,$3,$4,$5,$6) ON "
+    "CONFLICT (org_id, id) DO UPDATE SET pos = DEFAULT, name = excluded.name, description = "
+    "excluded.description, created = excluded.created, modified = excluded.modified";
+const char* const kPutItem =
+    "INSERT INTO list_items (org_id, id, list_id, person_id, created, modified) VALUES ($1,$2,$3,$4,$5,$6) "
+    "ON "
+    "CONFLICT (org_id, id) DO UPDATE SET pos = DEFAULT, list_id = excluded.list_id, person_id = "
+    "excluded.person_id, created = excluded.created, modified = excluded.modified";
+const char* const kPutField =
+    "INSERT INTO custom_fields (org_id, name, numeric_id, created, modified) VALUES ($1,$2,$3,$4,$5) ON "
+    "CONFLICT (org_id, name) DO UPDATE SET modified = excluded.modified";
+const char* const kPutAction =
+    "INSERT INTO actions (org_id, id, kind, doc) VALUES ($1,$2,$3,$4) ON CONFLICT (org_id, id) DO UPDATE SET "
+    "doc = excluded.doc";
+const char* const kPutRecord =
+    "INSERT INTO action_records (org_id, id, action_id, person_id, doc) VALUES ($1,$2,$3,$4,$5) ON CONFLICT "
+    "(org_id, id) DO UPDATE SET doc = excluded.doc";
+const char* const kPutDoc =
+    "INSERT INTO org_docs (org_id, kind, id, doc) VALUES ($1,$2,$3,$4) ON CONFLICT (org_id, kind, id) DO "
+    "UPDATE SET doc = excluded.doc";
+const char* const kPutSuppression =
+    "INSERT INTO suppressions (org_id, channel, contact_hash, since, reason, confirmed) VALUES "
+    "($1,$2,$3,$4,$5,$6) ON CONFLICT (org_id, channel, contact_hash) DO UPDATE SET since = excluded.since, "
+    "reason = excluded.reason, confirmed = excluded.confirmed";
+const char* const kDelSuppression =
+    "DELETE FROM suppressions WHERE org_id = $1 AND channel = $2 AND contact_hash = $3";
+// As the SQLite store's upsert: a receipt that reached the delivery between the hand-over and this write
+// keeps its final state (4-7) and reason; event bits are only ever added.
+const char* const kPutDelivery =
+    "INSERT INTO deliveries (org_id, message_id, seq, person_id, channel, contact_hash, address, state, "
+    "reason, attempts, next_at, handed_at, updated, gateway_id, events) VALUES "
+    "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) ON CONFLICT (org_id, message_id, seq) DO UPDATE "
+    "SET "
+    "person_id = excluded.person_id, channel = excluded.channel, contact_hash = excluded.contact_hash, "
+    "address = excluded.address, "
+    "state = CASE WHEN excluded.state = 3 AND deliveries.state IN (4, 5, 6, 7) THEN deliveries.state ELSE "
+    "excluded.state END, "
+    "reason = CASE WHEN excluded.state = 3 AND deliveries.state IN (4, 5, 6, 7) THEN deliveries.reason ELSE "
+    "excluded.reason END, "
+    "attempts = excluded.attempts, next_at = excluded.next_at, handed_at = excluded.handed_at, "
+    "updated = excluded.updated, gateway_id = excluded.gateway_id, events = deliveries.events | "
+    "excluded.events";
+const char* const kMarkDelivery =
+    "UPDATE deliveries SET state = coalesce($1::bigint, state), reason = coalesce($2::text, reason), "
+    "events = events | $3::bigint, updated = $4 WHERE org_id = $5 AND message_id = $6 AND seq = $7 "
+    "AND NOT ($8::bigint <> 0 AND state IN (4, 5, 6, 7))";
+
+Stmt sql_for(const std::string& org, const op::PutPerson& o) {
+  return {kPutPerson, Params().text(org).text(o.person.id).text(encode_person(o.person))};
+}
+Stmt sql_for(const std::string& org, const op::PutContactPoint& o) {
+  return {kPutContact,
+          Params().text(org).integer(ch(o.row.channel)).bytea(hash_view(o.row.hash)).text(o.row.person_id)};
+}
+Stmt sql_for(const std::string& org, const op::DeleteContactPoint& o) {
+  return {kDelContact, Params().text(org).integer(ch(o.channel)).bytea(hash_view(o.hash))};
+}
+Stmt sql_for(const std::string& org, const op::PutTag& o) {
+  return {kPutTag, Params()
+                       .text(org)
+                       .text(o.tag.id)
+                       .text(o.tag.name)
+                       .text(lower_ascii(o.tag.name))
+                       .integer(o.tag.created)
+                       .integer(o.tag.modified)};
+}
+Stmt sql_for(const std::string& org, const op::PutTagging& o) {
+  const auto& t = o.tagging;
+  return {
+      kPutTagging,
+      Params().text(org).text(t.id).text(t.tag_id).text(t.person_id).integer(t.created).integer(t.modified)};
+}
+Stmt sql_for(const std::string& org, const op::DeleteTagging& o) {
+  return {kDelTagging, Params().text(org).text(o.id)};
+}
+Stmt sql_for(const std::string& org, const op::PutList& o) {
+  const auto& l = o.list;
+  return {
+      kPutList,
+      Params().text(org).text(l.id).text(l.name).text(l.description).integer(l.created).integer(l.modified)};
+}
+Stmt sql_for(const std::string& org, const op::PutListItem& o) {
+  const auto& i = o.item;
+  return {
+      kPutItem,
+      Params().text(org).text(i.id).text(i.list_id).text(i.person_id).integer(i.created).integer(i.modified)};
+}
+Stmt sql_for(const std::string& org, const op::PutCustomField& o) {
+  const auto& f = o.field;
+  return {kPutField,
+          Params().text(org).text(f.name).integer(f.numeric_id).integer(f.created).integer(f.modified)};
+}
+Stmt sql_for(const std::string& org, const op::PutAction& o) {
+  const auto& a = o.action;
+  return {kPutAction, Params().text(org).text(a.id).text(a.kind).text(actions::encode_action(a))};
+}
+Stmt sql_for(const std::string& org, const op::PutActionRecord& o) {
+  const auto& r = o.record;
+  return {kPutRecord,
+          Params().text(org).text(r.id).text(r.action_id).text(r.person_id).text(actions::encode_record(r))};
+}
+Stmt sql_for(const std::string& org, const op::PutDoc& o) {
+  return {kPutDoc, Params().text(org).text(o.doc.kind).text(o.doc.id).text(o.doc.doc)};
+}
+Stmt suppression_sql(const SuppressionRow& r) {
+  return {kPutSuppression, Params()
+                               .text(r.org_id)
+                               .integer(ch(r.channel))
+                               .bytea(hash_view(r.contact))
+                               .integer(r.since)
+                               .text(r.reason)
+                               .integer(r.confirmed)};
+}
+Stmt sql_for(const std::string& org, const op::PutSuppression& o) {
+  SuppressionRow r = o.row;
+  r.org_id = org;
+  return suppression_sql(r);
+}
+Stmt sql_for(const std::string& org, const op::DeleteSuppression& o) {
+  return {kDelSuppression, Params().text(org).integer(ch(o.channel)).bytea(hash_view(o.contact))};
+}
+Stmt sql_for(const std::string& org, const op::MarkDelivery& o) {
+  const DeliveryMark& m = o.mark;
+  Params p;
+  if (m.state)
+    p.integer(static_cast<int>(*m.state));
+  else
+    p.null();
+  if (m.reason.empty())
+    p.null();
+  else
+    p.text(m.reason);
+  p.integer(m.add_events)
+      .integer(m.updated)
+      .text(org)
+      .text(o.message_id)
+      .integer(o.seq)
+      .integer(m.keep_final);
+  return {kMarkDelivery, std::move(p)};
+}
+Stmt delivery_sql(const std::string& org, const DeliveryRow& d) {
+  return {kPutDelivery, Params()
+                            .text(org)
+                            .text(d.message_id)
+                            .integer(d.seq)
+                            .text(d.person_id)
+                            .integer(ch(d.channel))
+                            .bytea(hash_view(d.contact))
+                            .text(d.address)
+                            .integer(static_cast<int>(d.state))
+                            .text(d.reason)
+                            .integer(d.attempts)
+                            .integer(d.next_at)
+                            .integer(d.handed_at)
+                            .integer(d.updated)
+                            .text(d.gateway_id)
+                            .integer(d.events)};
+}
+Stmt sql_for(const std::string& org, const op::PutDelivery& o) {
+  return delivery_sql(org, o.row);
+}
+
+// The ledger append is two statements (the disclosure text, kept once per hash, then the entry).
+void ledger_sql(const std::string& org, const consent::LedgerEntry& e, std::vector<Stmt>& out) {
+  if (!e.evidence.disclosure_text.empty())
+    out.push_back({kPutDisclosure, Params().text(e.disclosure_hash).text(e.evidence.disclosure_text)});
+  out.push_back({kAppendLedger, Params()
+                                    .text(org)
+                                    .integer(e.seq)
+                                    .integer(e.time)
+                                    .integer(ch(e.channel))
+                                    .bytea(hash_view(e.contact_hash))
+                                    .text(e.contact_ref)
+                                    .text(consent::digest_of(e.contact_ref))
+                                    .text(e.person_id)
+                                    .integer(static_cast<int>(e.old_status))
+                                    .integer(static_cast<int>(e.new_status))
+                                    .text(e.evidence.actor)
+                                    .text(e.evidence.source)
+                                    .text(e.evidence.method)
+                                    .text(e.evidence.ip)
+                                    .text(consent::digest_of(e.evidence.ip))
+                                    .text(e.evidence.user_agent)
+                                    .text(consent::digest_of(e.evidence.user_agent))
+                                    .text(e.disclosure_hash)
+                                    .integer(e.evidence.consent_time)
+                                    .text(e.prev_hash)
+                                    .text(e.hash)});
+}
+
+void op_sql(const std::string& org, const Op& op, std::vector<Stmt>& out) {
+  if (const auto* l = std::get_if<op::AppendLedger>(&op)) return ledger_sql(org, l->entry, out);
+  std::visit(
+      [&](const auto& o) {
+        if constexpr (!std::is_same_v<std::decay_t<decltype(o)>, op::AppendLedger>)
+          out.push_back(sql_for(org, o));
+      },
+      op);
+}
+
+// A small pool of read connections; a caller holds one for the whole of its read (and its callbacks).
+class ReadPool {
+ public:
+  Status open(const std::string& url, int n) {
+    for (int i = 0; i < n; ++i) {
+      auto c = std::make_unique<Connection>();
+      if (auto s = c->open(url); !s) return s;
+      free_.push_back(c.get());
+      all_.push_back(std::move(c));
+    }
+    return Ok{};
+  }
+  class Lease {
+   public:
+    Lease(ReadPool& p, Connection* c) : p_(p), c_(c) {}
+    ~Lease() { p_.give_back(c_); }
+    Connection& operator*() const { return *c_; }
+    Connection* operator->() const { return c_; }
+
+   private:
+    ReadPool& p_;
+    Connection* c_;
+  };
+  Lease take() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !free_.empty(); });
+    Connection* c = free_.back();
+    free_.pop_back();
+    return Lease(*this, c);
+  }
+
+ private:
+  void give_back(Connection* c) {
+    {
+      std::lock_guard lock(mu_);
+      free_.push_back(c);
+    }
+    cv_.notify_one();
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Connection>> all_;
+  std::vector<Connection*> free_;
+};
+
+// A REPEATABLE READ READ ONLY transaction on a leased read connection: every read in it sees one snapshot.
+class Snapshot {
+ public:
+  explicit Snapshot(Connection& c) : c_(c) {
+    ok_ = bool(c_.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  }
+  ~Snapshot() { (void)c_.exec(ok_ ? "COMMIT" : "ROLLBACK"); }
+  bool ok() const { return ok_; }
+
+ private:
+  Connection& c_;
+  bool ok_ = false;
+};
+
+class PostgresStore final : public Store {
+ public:
+  Status open(const std::string& url, const PostgresOptions& options) {
+    if (auto s = writer_.open(url); !s) return s;
+    if (auto s = migrate_postgres(writer_); !s) return s;
+    return pool_.open(url, std::max(1, options.read_connections));
+  }
+
+  Status create_org(const Org& o) override {
+    std::lock_guard lock(write_mu_);
+    auto r = writer_.query(
+        "INSERT INTO orgs (id, name, default_region, gdpr, suspended, created) VALUES ($1,$2,$3,$4,$5,$6)",
+        Params()
+            .text(o.id)
+            .text(o.name)
+            .text(o.default_region)
+            .integer(o.gdpr_applies)
+            .integer(o.suspended)
+            .integer(o.created));
+    if (!r) return internal_error("cannot create organization: " + r.error().message);
+    return Ok{};
+  }
+
+  Result<std::vector<Org>> orgs() override {
+    auto c = pool_.take();
+    auto r = c->query("SELECT id, name, default_region, gdpr, suspended, created FROM orgs ORDER BY created");
+    if (!r) return r.error();
+    std::vector<Org> out;
+    for (int i = 0; i < r->size(); ++i) {
+      Org o;
+      o.id = r->text(i, 0);
+      o.name = r->text(i, 1);
+      o.default_region = r->text(i, 2);
+      o.gdpr_applies = r->integer(i, 3) != 0;
+      o.suspended = r->integer(i, 4) != 0;
+      o.created = r->integer(i, 5);
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+
+  Status put_api_key(const ApiKeyRecord& k) override {
+    std::lock_guard lock(write_mu_);
+    auto r = writer_.query(
+        "INSERT INTO api_keys (id, org_id, hash, created, revoked) VALUES ($1,$2,$3,$4,$5)",
+        Params().text(k.id).text(k.org_id).text(k.hash_hex).integer(k.created).integer(k.revoked));
+    if (!r) return internal_error("cannot store API key: " + r.error().message);
+    return Ok{};
+  }
+
+  Status revoke_api_key(const std::string& org_id, const std::string& key_id) override {
+    std::lock_guard lock(write_mu_);
+    auto r = writer_.query("UPDATE api_keys SET revoked = 1 WHERE org_id = $1 AND id = $2",
+                           Params().text(org_id).text(key_id));
+    if (!r) return internal_error("cannot revoke API key: " + r.error().message);
+    if (r->affected() == 0) return not_found("no such API key for this organization");
+    return Ok{};
+  }
+
+  Result<std::vector<ApiKeyRecord>> api_keys() override {
+    auto c = pool_.take();
+    auto r = c->query("SELECT id, org_id, hash, created, revoked FROM api_keys");
+    if (!r) return r.error();
+    std::vector<ApiKeyRecord> out;
+    for (int i = 0; i < r->size(); ++i) {
+      ApiKeyRecord k;
+      k.id = r->text(i, 0);
+      k.org_id = r->text(i, 1);
+      k.hash_hex = r->text(i, 2);
+      k.created = r->integer(i, 3);
+      k.revoked = r->integer(i, 4) != 0;
+      out.push_back(std::move(k));
+    }
+    return out;
+  }
+
+  Status apply(const WriteBatch& batch) override {
+    if (batch.empty()) return Ok{};
+    std::vector<Stmt> stmts;
+    stmts.reserve(batch.size() + 8);
+    for (const auto& sop : batch.ops()) op_sql(sop.org_id, sop.op, stmts);
+    return write_transaction(stmts);
+  }
+
+  Status put_doc_outside(const std::string& org_id, const OrgDoc& doc) override {
+    std::vector<Stmt> stmts;
+    stmts.push_back(sql_for(org_id, op::PutDoc{doc}));
+    stmts.push_back({"INSERT INTO doc_changes (org_id, kind, id) VALUES ($1,$2,$3)",
+                     Params().text(org_id).text(doc.kind).text(doc.id)});
+    return write_transaction(stmts);
+  }
+
+  Result<std::vector<DocChange>> doc_changes_since(int64_t seq) override {
+    auto c = pool_.take();
+    auto r = c->query(
+        "SELECT c.seq, c.org_id, c.kind, c.id, d.doc FROM doc_changes c JOIN org_docs d ON d.org_id = "
+        "c.org_id "
+        "AND d.kind = c.kind AND d.id = c.id WHERE c.seq > $1 ORDER BY c.seq",
+        Params().integer(seq));
+    if (!r) return r.error();
+    std::vector<DocChange> out;
+    for (int i = 0; i < r->size(); ++i)
+      out.push_back({r->integer(i, 0),
+                     std::string(r->text(i, 1)),
+                     {std::string(r->text(i, 2)), std::string(r->text(i, 3)), std::string(r->text(i, 4))}});
+    return out;
+  }
+
+  Result<std::optional<OrgDoc>> org_doc(const std::string& org_id, std::string_view kind,
+                                        const std::string& id) override {
+    auto c = pool_.take();
+    auto r = c->query("SELECT doc FROM org_docs WHERE org_id = $1 AND kind = $2 AND id = $3",
+                      Params().text(org_id).text(std::string(kind)).text(id));
+    if (!r) return r.error();
+    if (r->size() == 0) return std::optional<OrgDoc>{};
+    return std::optional<OrgDoc>(OrgDoc{std::string(kind), id, std::string(r->text(0, 0))});
+  }
+
+  Result<int64_t> last_doc_change() override {
+    auto c = pool_.take();
+    auto r = c->query("SELECT COALESCE(MAX(seq), 0) FROM doc_changes");
+    if (!r) return r.error();
+    return r->integer(0, 0);
+  }
+
+  Status put_platform_suppression(const SuppressionRow& row) override {
+    SuppressionRow r = row;
+    r.org_id.clear();
+    std::vector<Stmt> stmts;
+    stmts.push_back(suppression_sql(r));
+    return write_transaction(stmts);
+  }
+
+  Result<std::vector<SuppressionRow>> platform_suppressions() override {
+    auto c = pool_.take();
+    return read_suppressions(*c, "");
+  }
+
+ protected:
+  Result<OrgSnapshot> load_org(const std::string& org_id) override {
+    auto c = pool_.take();
+    Snapshot snap_tx(*c);
+    if (!snap_tx.ok()) return internal_error("cannot read organization: " + c->last_error());
+    OrgSnapshot snap;
+    if (auto s = load_docs(*c, org_id, "people", "SELECT id, doc FROM people WHERE org_id = $1 ORDER BY pos",
+                           decode_person, snap.people, snap.quarantined);
+        !s)
+      return s.error();
+    auto rows = [&](const char* sql) { return c->query(sql, Params().text(org_id)); };
+    {
+      auto r = rows("SELECT channel, hash, person_id FROM contact_points WHERE org_id = $1");
+      if (!r) return r.error();
+      for (int i = 0; i < r->size(); ++i)
+        snap.contact_points.push_back({static_cast<Channel>(r->integer(i, 0)),
+                                       to_contact_hash(r->bytea(i, 1)), std::string(r->text(i, 2))});
+    }
+    {
+      auto r = rows("SELECT id, name, created, modified FROM tags WHERE org_id = $1 ORDER BY pos");
+      if (!r) return r.error();
+      for (int i = 0; i < r->size(); ++i)
+        snap.tags.push_back(
+            {std::string(r->text(i, 0)), std::string(r->text(i, 1)), r->integer(i, 2), r->integer(i, 3)});
+    }
+    {
+      auto r = rows(
+          "SELECT id, tag_id, person_id, created, modified FROM taggings WHERE org_id = $1 ORDER BY pos");
+      if (!r) return r.error();
+      for (int i = 0; i < r->size(); ++i)
+        snap.taggings.push_back({std::string(r->text(i, 0)), std::string(r->text(i, 1)),
+                                 std::string(r->text(i, 2)), r->integer(i, 3), r->integer(i, 4)});
+    }
+    {
+      auto r =
+          rows("SELECT id, name, description, created, modified FROM lists WHERE org_id = $1 ORDER BY pos");
+      if (!r) return r.error();
+      for (int i = 0; i < r->size(); ++i)
+        snap.lists.push_back({std::string(r->text(i, 0)), std::string(r->text(i, 1)),
+                              std::string(r->text(i, 2)), r->integer(i, 3), r->integer(i, 4)});
+    }
+    {
+      auto r = rows(
+          "SELECT id, list_id, person_id, created, modified FROM list_items WHERE org_id = $1 ORDER BY pos");
+      if (!r) return r.error();
+      for (int i = 0; i < r->size(); ++i)
+        snap.list_items.push_back({std::string(r->text(i, 0)), std::string(r->text(i, 1)),
+                                   std::string(r->text(i, 2)), r->integer(i, 3), r->integer(i, 4)});
+    }
+    {
+      auto r = rows(
+          "SELECT name, numeric_id, created, modified FROM custom_fields WHERE org_id = $1 ORDER BY "
+          "numeric_id");
+      if (!r) return r.error();
+      for (int i = 0; i < r->size(); ++i)
+        snap.custom_fields.push_back(
+            {std::string(r->text(i, 0)), r->integer(i, 1), r->integer(i, 2), r->integer(i, 3)});
+    }
+    if (auto s =
+            load_docs(*c, org_id, "actions", "SELECT id, doc FROM actions WHERE org_id = $1 ORDER BY pos",
+                      actions::decode_action, snap.actions, snap.quarantined);
+        !s)
+      return s.error();
+    if (auto s = load_docs(*c, org_id, "action_records",
+                           "SELECT id, doc FROM action_records WHERE org_id = $1 ORDER BY pos",
+                           actions::decode_record, snap.action_records, snap.quarantined);
+        !s)
+      return s.error();
+    {
+      auto r = rows("SELECT kind, id, doc FROM org_docs WHERE org_id = $1 ORDER BY pos");
+      if (!r) return r.error();
+      for (int i = 0; i < r->size(); ++i)
+        snap.docs.push_back(
+            {std::string(r->text(i, 0)), std::string(r->text(i, 1)), std::string(r->text(i, 2))});
+    }
+    auto sup = read_suppressions(*c, org_id);
+    if (!sup) return sup.error();
+    snap.suppressions = std::move(sup).value();
+    return snap;
+  }
+
+  Status for_each_ledger_entry(const std::string& org_id,
+                               const std::function<bool(const StoredLedgerEntry&)>& fn) override {
+    auto c = pool_.take();
+    std::string sql = std::string("SELECT ") + kLedgerColumns + " FROM ledger WHERE org_id = $1 ORDER BY seq";
+    return c->stream(sql, Params().text(org_id),
+                     [&](const Rows& r, int i) { return fn(read_ledger_row(r, i)); });
+  }
+
+  Result<std::vector<StoredLedgerEntry>> ledger_for_contact(const std::string& org_id,
+                                                            const ContactHash& hash) override {
+    auto c = pool_.take();
+    // Aliases: spellings of an email address recorded before migration 6 (only in copies of such files).
+    std::string sql =
+        std::string("SELECT ") + kLedgerColumns +
+        " FROM ledger WHERE org_id = $1 AND (contact_hash = $2 OR contact_hash IN (SELECT alias_hash "
+        "FROM contact_aliases WHERE org_id = $1 AND contact_hash = $2)) ORDER BY seq";
+    auto r = c->query(sql, Params().text(org_id).bytea(hash_view(hash)));
+    if (!r) return r.error();
+    std::vector<StoredLedgerEntry> out;
+    for (int i = 0; i < r->size(); ++i) out.push_back(read_ledger_row(*r, i));
+    return out;
+  }
+
+  Result<std::string> disclosure_text(const std::string& disclosure_hash) override {
+    auto c = pool_.take();
+    auto r = c->query("SELECT text FROM disclosures WHERE hash = $1", Params().text(disclosure_hash));
+    if (!r) return r.error();
+    if (r->size() == 0) return not_found("no disclosure text with that hash");
+    return std::string(r->text(0, 0));
+  }
+
+  Status put_deliveries(const std::string& org_id, const std::vector<DeliveryRow>& rows) override {
+    if (rows.empty()) return Ok{};
+    std::vector<Stmt> stmts;
+    stmts.reserve(rows.size());
+    for (const auto& d : rows) stmts.push_back(delivery_sql(org_id, d));
+    return write_transaction(stmts);
+  }
+
+  Status for_each_delivery(const std::string& org_id, const std::string& message_id,
+                           const std::function<bool(const DeliveryRow&)>& fn) override {
+    auto c = pool_.take();
+    std::string sql = std::string("SELECT ") + kDeliveryColumns +
+                      " FROM deliveries WHERE org_id = $1 AND message_id = $2 ORDER BY seq";
+    return c->stream(sql, Params().text(org_id).text(message_id),
+                     [&](const Rows& r, int i) { return fn(read_delivery_row(r, i)); });
+  }
+
+  Result<std::optional<DeliveryRow>> delivery(const std::string& org_id, const std::string& message_id,
+                                              int64_t seq) override {
+    auto c = pool_.take();
+    std::string sql = std::string("SELECT ") + kDeliveryColumns +
+                      " FROM deliveries WHERE org_id = $1 AND message_id = $2 AND seq = $3";
+    auto r = c->query(sql, Params().text(org_id).text(message_id).integer(seq));
+    if (!r) return r.error();
+    if (r->size() == 0) return std::optional<DeliveryRow>{};
+    return std::optional<DeliveryRow>(read_delivery_row(*r, 0));
+  }
+
+  Status for_each_recent_send(const std::string& org_id, Micros since,
+                              const std::function<void(const DeliveryRow&)>& fn) override {
+    auto c = pool_.take();
+    std::string sql = std::string("SELECT ") + kDeliveryColumns +
+                      " FROM deliveries WHERE org_id = $1 AND handed_at > 0 AND handed_at >= $2";
+    return c->stream(sql, Params().text(org_id).integer(since), [&](const Rows& r, int i) {
+      fn(read_delivery_row(r, i));
+      return true;
+    });
+  }
+
+  Result<std::optional<DeliveryRow>> delivery_for_person(const std::string& org_id,
+                                                         const std::string& message_id,
+                                                         const std::string& person_id) override {
+    auto c = pool_.take();
+    std::string sql =
+        std::string("SELECT ") + kDeliveryColumns +
+        " FROM deliveries WHERE org_id = $1 AND message_id = $2 AND person_id = $3 ORDER BY seq "
+        "LIMIT 1";
+    auto r = c->query(sql, Params().text(org_id).text(message_id).text(person_id));
+    if (!r) return r.error();
+    if (r->size() == 0) return std::optional<DeliveryRow>{};
+    return std::optional<DeliveryRow>(read_delivery_row(*r, 0));
+  }
+
+  Status mark_delivery(const std::string& org_id, const std::string& message_id, int64_t seq,
+                       const DeliveryMark& m) override {
+    std::vector<Stmt> stmts;
+    stmts.push_back(sql_for(org_id, op::MarkDelivery{message_id, seq, m}));
+    return write_transaction(stmts);
+  }
+
+  Result<DeliveryTally> delivery_tally(const std::string& org_id, const std::string& message_id) override {
+    auto c = pool_.take();
+    auto r = c->query(
+        "SELECT count(*) FILTER (WHERE handed_at > 0), count(*) FILTER (WHERE state = $1) FROM deliveries "
+        "WHERE org_id = $2 AND message_id = $3",
+        Params().integer(static_cast<int>(DeliveryState::kComplained)).text(org_id).text(message_id));
+    if (!r) return r.error();
+    return DeliveryTally{r->integer(0, 0), r->integer(0, 1)};
+  }
+
+  Result<std::vector<DeliveryGroup>> delivery_groups(const std::string& org_id,
+                                                     const std::string& message_id) override {
+    auto c = pool_.take();
+    Snapshot tx(*c);  // the plan's counts and the rows that left it, from one snapshot
+    if (!tx.ok()) return internal_error("cannot read delivery counts: " + c->last_error());
+    auto rows = c->query(
+        "SELECT state, CASE WHEN state IN ($1, $2) THEN reason ELSE '' END AS grouped, count(*), "
+        "count(*) FILTER (WHERE events & $3 <> 0), count(*) FILTER (WHERE events & $4 <> 0), "
+        "count(*) FILTER (WHERE events & $5 <> 0), count(*) FILTER (WHERE handed_at > 0) "
+        "FROM deliveries WHERE org_id = $6 AND message_id = $7 GROUP BY state, grouped",
+        Params()
+            .integer(static_cast<int>(DeliveryState::kSuppressed))
+            .integer(static_cast<int>(DeliveryState::kBlocked))
+            .integer(kOpened)
+            .integer(kClicked)
+            .integer(kUnsubscribed)
+            .text(org_id)
+            .text(message_id));
+    if (!rows) return rows.error();
+    std::vector<DeliveryGroup> row_groups;
+    for (int i = 0; i < rows->size(); ++i)
+      row_groups.push_back({static_cast<DeliveryState>(rows->integer(i, 0)), std::string(rows->text(i, 1)),
+                            rows->integer(i, 2), rows->integer(i, 3), rows->integer(i, 4),
+                            rows->integer(i, 5), rows->integer(i, 6)});
+    auto head = read_plan_head(*c, org_id, message_id);
+    if (!head) return head.error();
+    if (!*head) return row_groups;
+    auto q = c->query(
+        "SELECT state, reason, count FROM delivery_plan_groups WHERE org_id = $1 AND message_id = $2",
+        Params().text(org_id).text(message_id));
+    if (!q) return q.error();
+    std::vector<DeliveryGroup> plan;
+    for (int i = 0; i < q->size(); ++i)
+      plan.push_back({static_cast<DeliveryState>(q->integer(i, 0)), std::string(q->text(i, 1)),
+                      q->integer(i, 2), 0, 0, 0});
+    return combine_groups(plan, (*head)->stopped, row_groups);
+  }
+
+  Status put_plan(const std::string& org_id, const std::string& message_id,
+                  const DeliveryPlan& plan) override {
+    auto groups = plan_groups(plan);
+    std::vector<Stmt> stmts;
+    for (const char* sql : {"DELETE FROM delivery_plans WHERE org_id = $1 AND message_id = $2",
+                            "DELETE FROM delivery_plan_groups WHERE org_id = $1 AND message_id = $2",
+                            "DELETE FROM delivery_plan_chunks WHERE org_id = $1 AND message_id = $2"})
+      stmts.push_back({sql, Params().text(org_id).text(message_id)});
+    stmts.push_back(
+        {"INSERT INTO delivery_plans (org_id, message_id, entries, stopped, created) VALUES "
+         "($1,$2,$3,0,$4)",
+         Params()
+             .text(org_id)
+             .text(message_id)
+             .integer(static_cast<int64_t>(plan.size()))
+             .integer(now_micros())});
+    for (const auto& g : groups)
+      stmts.push_back(
+          {"INSERT INTO delivery_plan_groups (org_id, message_id, state, reason, count) VALUES "
+           "($1,$2,$3,$4,$5)",
+           Params()
+               .text(org_id)
+               .text(message_id)
+               .integer(static_cast<int>(g.state))
+               .text(g.reason)
+               .integer(g.count)});
+    for (size_t i = 0, n = 0; i < plan.size(); i += kPlanChunkEntries, ++n)
+      stmts.push_back(
+          {"INSERT INTO delivery_plan_chunks (org_id, message_id, chunk, entries) VALUES ($1,$2,$3,$4)",
+           Params()
+               .text(org_id)
+               .text(message_id)
+               .integer(static_cast<int64_t>(n))
+               .bytea(plan.encode(i, i + kPlanChunkEntries))});
+    return write_transaction(stmts);
+  }
+
+  Result<std::optional<PlanHead>> load_plan(const std::string& org_id, const std::string& message_id,
+                                            DeliveryPlan* into) override {
+    auto c = pool_.take();
+    Snapshot tx(*c);
+    if (!tx.ok()) return internal_error("cannot read delivery plan: " + c->last_error());
+    auto head = read_plan_head(*c, org_id, message_id);
+    if (!head || !*head || !into) return head;
+    bool ok = true;
+    auto s = c->stream(
+        "SELECT entries FROM delivery_plan_chunks WHERE org_id = $1 AND message_id = $2 ORDER BY chunk",
+        Params().text(org_id).text(message_id), [&](const Rows& r, int i) {
+          ok = into->decode_append(r.bytea(i, 0));
+          return ok;
+        });
+    if (!s || !ok || static_cast<int64_t>(into->size()) != (*head)->entries)
+      return internal_error("the delivery plan of message " + message_id + " cannot be read");
+    return head;
+  }
+
+  Status stop_plan(const std::string& org_id, const std::string& message_id) override {
+    std::vector<Stmt> stmts;
+    stmts.push_back({"UPDATE delivery_plans SET stopped = 1 WHERE org_id = $1 AND message_id = $2",
+                     Params().text(org_id).text(message_id)});
+    return write_transaction(stmts);
+  }
+
+  Status add_soft_bounce(const std::string& org_id, const SoftBounceRow& r) override {
+    std::vector<Stmt> stmts;
+    stmts.push_back(
+        {"INSERT INTO soft_bounces (org_id, channel, contact_hash, message_id, seq, at, status) "
+         "VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING",
+         Params()
+             .text(org_id)
+             .integer(ch(r.channel))
+             .bytea(hash_view(r.contact))
+             .text(r.message_id)
+             .integer(r.seq)
+             .integer(r.at)
+             .text(r.status)});
+    return write_transaction(stmts);
+  }
+
+  Result<std::vector<SoftBounceRow>> soft_bounces(const std::string& org_id, Channel channel,
+                                                  const ContactHash& contact) override {
+    auto c = pool_.take();
+    auto r = c->query(
+        "SELECT message_id, seq, at, status FROM soft_bounces WHERE org_id = $1 AND channel = $2 AND "
+        "contact_hash "
+        "= $3 ORDER BY at",
+        Params().text(org_id).integer(ch(channel)).bytea(hash_view(contact)));
+    if (!r) return r.error();
+    std::vector<SoftBounceRow> out;
+    for (int i = 0; i < r->size(); ++i)
+      out.push_back({channel, contact, std::string(r->text(i, 0)), r->integer(i, 1), r->integer(i, 2),
+                     std::string(r->text(i, 3))});
+    return out;
+  }
+
+  Status clear_soft_bounces(const std::string& org_id, Channel channel, const ContactHash& contact) override {
+    std::vector<Stmt> stmts;
+    stmts.push_back({"DELETE FROM soft_bounces WHERE org_id = $1 AND channel = $2 AND contact_hash = $3",
+                     Params().text(org_id).integer(ch(channel)).bytea(hash_view(contact))});
+    return write_transaction(stmts);
+  }
+
+ private:
+  // One durable transaction: the statements pipelined between two syncs, which PostgreSQL runs as one
+  // implicit transaction (all or nothing), committed before the sync's answer arrives.
+  Status write_transaction(std::vector<Stmt>& stmts) {
+    std::lock_guard lock(write_mu_);
+    if (auto s = writer_.begin_pipeline(); !s) return s;
+    for (auto& st : stmts)
+      if (!writer_.send(st.sql, st.params)) break;  // end_pipeline reports the error
+    return writer_.end_pipeline();
+  }
+
+  Result<std::optional<PlanHead>> read_plan_head(Connection& c, const std::string& org_id,
+                                                 const std::string& message_id) {
+    auto r = c.query("SELECT entries, stopped FROM delivery_plans WHERE org_id = $1 AND message_id = $2",
+                     Params().text(org_id).text(message_id));
+    if (!r) return r.error();
+    if (r->size() == 0) return std::optional<PlanHead>{};
+    return std::optional<PlanHead>(PlanHead{r->integer(0, 0), r->integer(0, 1) != 0});
+  }
+
+  Result<std::vector<SuppressionRow>> read_suppressions(Connection& c, const std::string& org_id) {
+    auto r =
+        c.query("SELECT channel, contact_hash, since, reason, confirmed FROM suppressions WHERE org_id = $1",
+                Params().text(org_id));
+    if (!r) return r.error();
+    std::vector<SuppressionRow> out;
+    for (int i = 0; i < r->size(); ++i)
+      out.push_back({org_id, static_cast<Channel>(r->integer(i, 0)), to_contact_hash(r->bytea(i, 1)),
+                     r->integer(i, 2), std::string(r->text(i, 3)), r->integer(i, 4) != 0});
+    return out;
+  }
+
+  // Reads (id, doc) rows into `out`, decoding each; one that does not decode goes to `quarantined`.
+  template <typename T, typename Decode>
+  Status load_docs(Connection& c, const std::string& org_id, const char* table, const char* sql,
+                   Decode decode, std::vector<T>& out, std::vector<QuarantinedDoc>& quarantined) {
+    return c.stream(sql, Params().text(org_id), [&](const Rows& r, int i) {
+      auto v = decode(r.text(i, 1));
+      if (v)
+        out.push_back(std::move(v).value());
+      else
+        quarantined.push_back(
+            {table, std::string(r.text(i, 0)), v.error().message, std::string(r.text(i, 1))});
+      return true;
+    });
+  }
+
+  std::mutex write_mu_;
+  Connection writer_;
+  ReadPool pool_;
+};
+
+}  // namespace
+
+bool is_postgres_url(std::string_view s) {
+  return s.starts_with("postgresql://") || s.starts_with("postgres://");
+}
+
+Result<std::unique_ptr<Store>> open_postgres_store(const std::string& url, const PostgresOptions& options) {
+  auto s = std::make_unique<PostgresStore>();
+  if (auto st = s->open(url, options); !st) return st.error();
+  return std::unique_ptr<Store>(std::move(s));
+}
+
+}  // namespace tocsin::store
