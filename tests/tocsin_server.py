@@ -99,12 +99,15 @@ class TocsinServer:
         """The environment a tocsin command against this installation needs (the database URL on PostgreSQL)."""
         return {**os.environ, **self.cli_env}
 
-    def db(self):
-        """The installation's database for a test to read rows from, whatever the backend: an sqlite3
-        connection (read-only) or a PgDb with the same execute/fetch calls. Close it after use."""
+    def db(self, write: bool = False):
+        """The installation's database for a test to read (or, with write=True, change) rows, whatever the
+        backend: an sqlite3 connection or a PgDb with the same execute/fetch/commit calls (each statement
+        committed as it runs). Close it after use."""
         if self.database_url:
             return PgDb(self.database_url)
         import sqlite3
+        if write:
+            return sqlite3.connect(self.db_path, timeout=10)
         return sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10)
     # ---------------------------------------------------------------- CLI
     def cli(self, *args, check: bool = True, timeout: float = 60, input: str | None = None):

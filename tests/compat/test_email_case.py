@@ -58,7 +58,7 @@ def test_evidence_lookup_by_either_spelling(server, org_a, a):
     assert [e["new_status"] for e in point["entries"]] == ["subscribed", "unsubscribed"], point
     for spelling in (upper, shout, lower):
         r = subprocess.run([server.binary, "evidence", "--data", str(server.data_dir), "--org", org_a["org_id"],
-                            spelling], capture_output=True, text=True, timeout=60)
+                            spelling], capture_output=True, text=True, timeout=60, env=server.proc_env)
         assert r.returncode == 0, r.stdout + r.stderr
         out = json.loads(r.stdout)
         proof = out.get("contact_point", out)

@@ -2,7 +2,6 @@
 persistence of actions, records and counters across a restart."""
 import datetime
 import json
-import sqlite3
 
 import pytest
 
@@ -79,7 +78,7 @@ def test_gdpr_organization_refuses_under_sixteen(srv):
     """`org create --gdpr` marks the organization; its supporters must be 16, others' 13."""
     a = srv.init("A")
     b = srv.create_org("EU", "--gdpr")
-    with sqlite3.connect(srv.db_path) as db:
+    with srv.db() as db:
         flags = dict(db.execute("SELECT id, gdpr FROM orgs"))
     assert flags == {a["org_id"]: 0, b["org_id"]: 1}
     srv.write_config()

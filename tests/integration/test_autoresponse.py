@@ -3,7 +3,6 @@
 relay, DKIM-signed with the footer and unsubscribe links; a repeat or a restart never sends it twice; an
 address the gate refuses gets nothing and the delivery row says why; API-created actions never autorespond."""
 import json
-import sqlite3
 import time
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -37,7 +36,7 @@ def wait_for(predicate, what, timeout=30):
 
 
 def delivery_of(srv, record_id):
-    with sqlite3.connect(srv.db_path) as db:
+    with srv.db() as db:
         return db.execute("SELECT state, reason FROM deliveries WHERE message_id = ? AND seq = 0",
                           (record_id,)).fetchone()
 

@@ -205,7 +205,7 @@ def test_after_a_kill_only_what_was_at_the_relay_is_unknown_and_an_audited_resen
                 for r in rcpts:
                     got[r] = got.get(r, 0) + accepted
             assert all(got.get(r) == 1 for r in everyone), "the resend reached the four, nobody else again"
-            db = sqlite3.connect(f"file:{srv.db_path}?mode=ro", uri=True, timeout=10)
+            db = srv.db()
             audits = [json.loads(d) for (d,) in db.execute(
                 "SELECT doc FROM org_docs WHERE org_id = ? AND kind = 'delivery_resend'", (org["org_id"],))]
             db.close()

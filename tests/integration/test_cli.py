@@ -37,8 +37,9 @@ def test_init_prints_one_json_line(srv):
     assert set(out) >= {"org_id", "api_key"}
     assert UUID_RE.match(out["org_id"])
     assert len(out["api_key"]) >= 20
-    assert (srv.data_dir / "tocsin.db").exists()
-    con = sqlite3.connect(srv.db_path)
+    if srv.backend == "sqlite":
+        assert (srv.data_dir / "tocsin.db").exists()
+    con = srv.db()
     try:
         stored = [row[0] for row in con.execute("SELECT hash FROM api_keys")]
     finally:
@@ -184,13 +185,23 @@ def test_ledger_verify_ok(srv, populated):
 
 
 def tampered_copy(srv, tmp_path, name):
+    """A data directory to tamper with: a copy on SQLite; on PostgreSQL the installation itself (its database
+    is the test's own, and a copied directory would name the same one)."""
+    if srv.backend == "postgresql":
+        return srv.data_dir
     dst = tmp_path / name
     shutil.copytree(srv.data_dir, dst)
     return dst
 
 
-def open_for_tampering(db):
-    con = sqlite3.connect(db)
+def open_for_tampering(srv, data_dir):
+    """A connection to the data directory's database with the ledger's append-only triggers removed, as an
+    attacker with database access would."""
+    if srv.backend == "postgresql":
+        con = srv.db()
+        con.execute("ALTER TABLE ledger DISABLE TRIGGER USER")
+        return con
+    con = sqlite3.connect(data_dir / "tocsin.db")
     for (trig,) in con.execute("SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='ledger'").fetchall():
         con.execute(f'DROP TRIGGER "{trig}"')
     return con
@@ -210,7 +221,7 @@ def assert_names(r, org_id, seq):
 def test_ledger_tamper_update_detected(srv, populated, tmp_path):
     org = populated["a"]["org_id"]
     d = tampered_copy(srv, tmp_path, "upd")
-    con = open_for_tampering(d / "tocsin.db")
+    con = open_for_tampering(srv, d)
     s = seqs(con, org)
     assert len(s) >= 4
     target = s[1]
@@ -230,7 +241,7 @@ def test_ledger_tamper_update_detected(srv, populated, tmp_path):
 def test_ledger_tamper_delete_middle_detected(srv, populated, tmp_path):
     org = populated["a"]["org_id"]
     d = tampered_copy(srv, tmp_path, "del")
-    con = open_for_tampering(d / "tocsin.db")
+    con = open_for_tampering(srv, d)
     s = seqs(con, org)
     target = s[len(s) // 2]
     assert s[0] < target < s[-1]
@@ -243,7 +254,7 @@ def test_ledger_tamper_delete_middle_detected(srv, populated, tmp_path):
 def test_ledger_tamper_other_columns_detected(srv, populated, tmp_path):
     org = populated["a"]["org_id"]
     d = tampered_copy(srv, tmp_path, "cols")
-    con = open_for_tampering(d / "tocsin.db")
+    con = open_for_tampering(srv, d)
     target = seqs(con, org)[0]
     con.execute("UPDATE ledger SET time = time + 1000000 WHERE org_id=? AND seq=?", (org, target))
     con.commit()
@@ -254,7 +265,7 @@ def test_ledger_tamper_other_columns_detected(srv, populated, tmp_path):
 def test_server_refuses_tampered_ledger_or_reports_it(srv, populated, tmp_path):
     """After tampering, the consent proof must not claim chain_verified: true for the altered contact."""
     org = populated["a"]["org_id"]
-    con = open_for_tampering(srv.db_path)
+    con = open_for_tampering(srv, srv.data_dir)
     first = seqs(con, org)[0]
     con.execute("UPDATE ledger SET actor = 'forged' WHERE org_id=? AND seq=?", (org, first))
     con.commit()

@@ -3,7 +3,6 @@ confirmation by email (messaging/resubscribe_confirmation.h), and the property t
 `subscribed` carries evidence naming who, where and how (people/subscribe_rule.h)."""
 import re
 from html import unescape
-import sqlite3
 import time
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -103,7 +102,7 @@ def test_keyless_resubscription_waits_for_the_owners_confirmation(tmp_path, smtp
         unsub = re.search(r"/unsubscribe/([A-Za-z0-9_-]+)", mail["List-Unsubscribe"]).group(1)
         assert requests.post(f"{srv.base}/resubscribe/{unsub}", timeout=10).status_code == 404
         def states():
-            with sqlite3.connect(srv.db_path) as db:
+            with srv.db() as db:
                 return [s for (s,) in db.execute("SELECT state FROM deliveries WHERE person_id = ?", (pid,))]
         wait_for(lambda: states() == [3], f"the confirmation's delivery row handed over: {states()}")
 
@@ -160,7 +159,7 @@ def test_every_path_that_sets_subscribed_carries_evidence(tmp_path, smtp_sink, l
                 assert twilio_post(url, fields, twilio_sign(public, fields)).status_code == 200
             assert primary_phone(c.person(an_id(keyed)))["status"] == "subscribed"
 
-    with sqlite3.connect(srv.db_path) as db:
+    with srv.db() as db:
         rows = db.execute("SELECT channel, old_status, actor, source, method, disclosure_hash FROM ledger "
                           "WHERE new_status = ?", (SUBSCRIBED,)).fetchall()
     methods = [r[4] for r in rows]

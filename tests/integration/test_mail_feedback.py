@@ -8,7 +8,6 @@ The dispatcher that writes deliveries is not part of this branch: each test writ
 its delivery rows into SQLite while the server is stopped, as the dispatcher would, and asks
 `tocsin mail-links` for the addresses the message would carry."""
 import json
-import sqlite3
 from html.parser import HTMLParser
 import subprocess
 import uuid
@@ -41,7 +40,7 @@ class Blast:
         self.srv.stop()
         self.message_id = str(uuid.uuid4())
         self.emails = [p["email_addresses"][0]["address"] for p in self.people]
-        con = sqlite3.connect(self.srv.db_path)
+        con = self.srv.db(write=True)
         try:
             org_id = self.org["org_id"]
             doc = {"id": self.message_id, "channel": "email", "status": "sent", "subject": "Rally on Saturday"}
@@ -81,12 +80,12 @@ class Blast:
 
     def ingest(self, raw: bytes, *args, expect=0):
         cmd = [self.srv.binary, "ingest-mail", "--data", str(self.srv.data_dir), *[str(a) for a in args]]
-        r = subprocess.run(cmd, input=raw, capture_output=True, timeout=60)
+        r = subprocess.run(cmd, input=raw, capture_output=True, timeout=60, env=self.srv.proc_env)
         assert r.returncode == expect, f"exit {r.returncode}: {r.stdout!r} {r.stderr!r}"
         return json.loads(r.stdout.decode().strip().splitlines()[-1]) if expect == 0 else None
 
     def db(self, sql, *params):
-        con = sqlite3.connect(self.srv.db_path)
+        con = self.srv.db(write=True)
         try:
             return con.execute(sql, params).fetchall()
         finally:
@@ -285,7 +284,7 @@ def test_three_soft_bounces_over_72_hours_make_the_address_bouncing(tmp_path):
         for _ in range(3):
             b.message_id = str(uuid.uuid4())
             ids.append(b.message_id)
-            con = sqlite3.connect(b.srv.db_path)
+            con = b.srv.db(write=True)
             con.execute("INSERT INTO org_docs (org_id, kind, id, doc) VALUES (?, 'message', ?, ?)",
                         (b.org["org_id"], b.message_id, json.dumps({"id": b.message_id, "status": "sent"})))
             (h,) = con.execute("SELECT hash FROM contact_points WHERE person_id = ?", (an_id(b.people[0]),)).fetchone()

@@ -51,7 +51,7 @@ def test_reports_about_a_real_blast_reach_its_deliveries(tmp_path, smtp_sink, lo
     for name, rcpt in (("postfix-hard-5.1.1.eml", "p1@example.net"), ("yahoo-arf-abuse.eml", "p2@example.net")):
         r = subprocess.run([srv.binary, "ingest-mail", "--data", str(srv.data_dir), "--recipient",
                             by_rcpt[rcpt]["BOUNCE"]], input=fill(name, by_rcpt[rcpt]), capture_output=True,
-                           timeout=60)
+                           timeout=60, env=srv.proc_env)
         assert r.returncode == 0, r.stderr
         outcomes.append(srv.json_line(r.stdout.decode())["outcome"])
     assert outcomes == ["hard_bounce", "complaint"]

@@ -73,7 +73,8 @@ def test_second_server_on_same_data_dir_refused(tmp_path):
         import subprocess
         try:
             r = subprocess.run([other.binary, "serve", "--data", str(other.data_dir), "--listen",
-                                f"127.0.0.1:{other.port}"], capture_output=True, text=True, timeout=10)
+                                f"127.0.0.1:{other.port}"], capture_output=True, text=True, timeout=10,
+                               env=srv.proc_env)
         except subprocess.TimeoutExpired:
             raise AssertionError("a second `serve` on the same data directory kept running (no exclusive lock)")
         assert r.returncode != 0, "a second `serve` on a locked data directory must refuse to start"

@@ -43,7 +43,7 @@ def test_readme_shell_blocks_run_as_written(tmp_path):
     srv = TocsinServer(tmp_path / "data")
     with open(tmp_path / "data.credentials.json", "w") as creds:
         subprocess.run([srv.binary, "init", "--data", "./data", "--org", "Demo Organization"], cwd=tmp_path,
-                       stdout=creds, check=True, timeout=60)
+                       stdout=creds, check=True, timeout=60, env=srv.proc_env)
     srv.write_config()
     try:
         srv.start()

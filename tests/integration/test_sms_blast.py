@@ -6,7 +6,6 @@ for that number."""
 from __future__ import annotations
 
 import datetime
-import sqlite3
 import time
 
 import requests
@@ -55,7 +54,7 @@ def stop_like_smsbox(port: int, phone: str, mo_id: str) -> requests.Response:
 def deliveries(srv, mid: str) -> dict[str, dict]:
     """Every recipient of the message by number, read from the store (a read-only connection beside the server):
     its delivery row, or its entry in the blast's plan while its delivery has not left it."""
-    db = sqlite3.connect(f"file:{srv.db_path}?mode=ro", uri=True, timeout=10)
+    db = srv.db()
     try:
         return delivery_plan.recipients(db, mid, "p")
     finally:

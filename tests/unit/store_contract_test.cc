@@ -1,0 +1,343 @@
+// The Store contract (store/store.h) as both backends must keep it: the same cases run on SQLite and on
+// PostgreSQL. The PostgreSQL cases need a server: TOCSIN_TEST_PG_URL names its admin database (ctest's
+// store_contract_postgresql entry starts one with tests/fixtures/with_postgres.py); without it they skip.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "consent/verify.h"
+#include "core/ids.h"
+#include "store/delivery_plan.h"
+#include "store/postgres/pg_conn.h"
+#include "store/postgres/postgres_store.h"
+#include "store/store.h"
+
+namespace tocsin::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+ContactHash hash_of(int n) {
+  ContactHash h{};
+  h[0] = static_cast<unsigned char>(n);
+  h[31] = static_cast<unsigned char>(n * 7);
+  return h;
+}
+
+class StoreContractTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      dir_ = fs::temp_directory_path() / ("tocsin-contract-" + new_uuid());
+      fs::create_directories(dir_);
+      path_ = (dir_ / "t.db").string();
+    } else {
+      const char* admin = std::getenv("TOCSIN_TEST_PG_URL");
+      if (!admin || !*admin) GTEST_SKIP() << "TOCSIN_TEST_PG_URL not set (ctest store_contract_postgresql sets it)";
+      pg::Connection c;
+      ASSERT_TRUE(c.open(admin).ok());
+      std::string name = "contract_" + new_uuid().substr(0, 8);
+      ASSERT_TRUE(c.exec("CREATE DATABASE " + name).ok()) << c.last_error();
+      std::string base = admin;
+      path_ = base.substr(0, base.rfind('/') + 1) + name;
+    }
+    store_ = open();
+    ASSERT_TRUE(store_);
+    ASSERT_TRUE(store_->create_org(Org{"org-a", "A", "US", false, false, 1}).ok());
+    ASSERT_TRUE(store_->create_org(Org{"org-b", "B", "GB", true, false, 2}).ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+
+  std::unique_ptr<Store> open() {
+    auto s = GetParam() == "sqlite" ? open_sqlite_store(path_) : open_postgres_store(path_);
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+    return s.ok() ? std::move(s).value() : nullptr;
+  }
+
+  consent::LedgerEntry entry(const std::string& org, int64_t seq, const std::string& prev, int contact) {
+    consent::LedgerEntry e;
+    e.org_id = org;
+    e.seq = seq;
+    e.time = 1000 + seq;
+    e.contact_hash = hash_of(contact);
+    e.contact_ref = "p" + std::to_string(contact) + "@example.org";
+    e.person_id = "person-" + std::to_string(contact);
+    e.new_status = consent::Status::kSubscribed;
+    e.evidence = {"api_key:k", "https://example.org/form", "api signup helper", "192.0.2.1", "agent",
+                  "I agree to emails", 0};
+    e.prev_hash = prev;
+    consent::seal(e);
+    return e;
+  }
+
+  fs::path dir_;
+  std::string path_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreContractTest, AppliedBatchLoadsBackInCreationOrderAndOnlyInItsOrganization) {
+  WriteBatch batch;
+  auto a = batch.for_org("org-a");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    Person p;
+    p.id = new_time_ordered_uuid();
+    p.email = "p" + std::to_string(i) + "@example.org";
+    ids.push_back(p.id);
+    a.add(op::PutPerson{p});
+    a.add(op::PutContactPoint{{Channel::kEmail, hash_of(i), p.id}});
+  }
+  a.add(op::PutTag{{"tag-1", "Volunteers", 5, 6}});
+  a.add(op::PutTagging{{"tg-1", "tag-1", ids[0], 7, 8}});
+  a.add(op::PutList{{"list-1", "Donors", "Report", 9, 10}});
+  a.add(op::PutListItem{{"li-1", "list-1", ids[1], 11, 12}});
+  a.add(op::PutCustomField{{"age", 1, 13, 14}});
+  a.add(op::PutDoc{{"settings", "main", R"({"x":1})"}});
+  a.add(op::PutSuppression{{"", Channel::kSms, hash_of(9), 15, "sms keyword STOP", true}});
+  ASSERT_TRUE(store_->apply(batch).ok());
+
+  // An update keeps the person's place; a deleted contact point is gone.
+  WriteBatch second;
+  auto a2 = second.for_org("org-a");
+  Person first;
+  first.id = ids[0];
+  first.email = "renamed@example.org";
+  a2.add(op::PutPerson{first});
+  a2.add(op::DeleteContactPoint{Channel::kEmail, hash_of(4)});
+  a2.add(op::PutDoc{{"settings", "main", R"({"x":2})"}});
+  ASSERT_TRUE(store_->apply(second).ok());
+
+  auto snap = store_->scope("org-a").load();
+  ASSERT_TRUE(snap.ok()) << snap.error().message;
+  ASSERT_EQ(snap->people.size(), 5u);
+  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(snap->people[i].id, ids[i]);
+  EXPECT_EQ(snap->people[0].email, "renamed@example.org");
+  EXPECT_EQ(snap->contact_points.size(), 4u);
+  ASSERT_EQ(snap->tags.size(), 1u);
+  EXPECT_EQ(snap->tags[0].name, "Volunteers");
+  EXPECT_EQ(snap->tags[0].modified, 6);
+  ASSERT_EQ(snap->taggings.size(), 1u);
+  EXPECT_EQ(snap->taggings[0].person_id, ids[0]);
+  ASSERT_EQ(snap->lists.size(), 1u);
+  ASSERT_EQ(snap->list_items.size(), 1u);
+  ASSERT_EQ(snap->custom_fields.size(), 1u);
+  ASSERT_EQ(snap->docs.size(), 1u);
+  EXPECT_EQ(snap->docs[0].doc, R"({"x":2})");
+  ASSERT_EQ(snap->suppressions.size(), 1u);
+  EXPECT_EQ(snap->suppressions[0].contact, hash_of(9));
+  EXPECT_TRUE(snap->suppressions[0].confirmed);
+  EXPECT_EQ(snap->suppressions[0].reason, "sms keyword STOP");
+
+  auto other = store_->scope("org-b").load();
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(other->people.empty() && other->contact_points.empty() && other->tags.empty() &&
+              other->docs.empty() && other->suppressions.empty());
+}
+
+TEST_P(StoreContractTest, LedgerChainReadsBackVerifiableAndAFailingBatchWritesNothing) {
+  WriteBatch batch;
+  auto a = batch.for_org("org-a");
+  std::string prev = consent::kGenesisHash;
+  for (int i = 1; i <= 3; ++i) {
+    auto e = entry("org-a", i, prev, i % 2);
+    prev = e.hash;
+    a.add(op::AppendLedger{e});
+  }
+  ASSERT_TRUE(store_->apply(batch).ok());
+
+  auto report = consent::verify_chain(store_->scope("org-a"));
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok) << report->problem;
+  EXPECT_EQ(report->entries, 3);
+
+  auto mine = store_->scope("org-a").ledger_for_contact(hash_of(1));
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 2u);
+  EXPECT_EQ((*mine)[0].entry.seq, 1);
+  EXPECT_EQ((*mine)[1].entry.seq, 3);
+  EXPECT_EQ((*mine)[0].entry.evidence.ip, "192.0.2.1");
+  EXPECT_EQ((*mine)[0].ip_digest, consent::digest_of("192.0.2.1"));
+  auto text = store_->scope("org-a").disclosure_text((*mine)[0].entry.disclosure_hash);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text.value(), "I agree to emails");
+  EXPECT_TRUE(store_->scope("org-b").ledger_for_contact(hash_of(1))->empty());
+
+  // All or nothing: a person, then an entry whose seq is taken (the ledger's key) -> neither is stored.
+  WriteBatch bad;
+  auto b = bad.for_org("org-a");
+  Person p;
+  p.id = "not-stored";
+  b.add(op::PutPerson{p});
+  b.add(op::AppendLedger{entry("org-a", 2, prev, 5)});
+  EXPECT_FALSE(store_->apply(bad).ok());
+  auto snap = store_->scope("org-a").load();
+  ASSERT_TRUE(snap.ok());
+  EXPECT_TRUE(snap->people.empty());
+  int64_t n = 0;
+  ASSERT_TRUE(store_->scope("org-a")
+                  .for_each_ledger_entry([&](const StoredLedgerEntry&) {
+                    ++n;
+                    return true;
+                  })
+                  .ok());
+  EXPECT_EQ(n, 3);
+  // The store is usable after a failed batch.
+  WriteBatch good;
+  good.for_org("org-a").add(op::PutPerson{p});
+  EXPECT_TRUE(store_->apply(good).ok());
+}
+
+TEST_P(StoreContractTest, ApiKeysRevokeOnlyInTheirOrganization) {
+  ASSERT_TRUE(store_->put_api_key({"key-1", "org-a", "abcd", 1, false}).ok());
+  EXPECT_FALSE(store_->revoke_api_key("org-b", "key-1").ok());
+  ASSERT_TRUE(store_->revoke_api_key("org-a", "key-1").ok());
+  auto keys = store_->api_keys();
+  ASSERT_TRUE(keys.ok());
+  ASSERT_EQ(keys->size(), 1u);
+  EXPECT_TRUE((*keys)[0].revoked);
+  auto orgs = store_->orgs();
+  ASSERT_TRUE(orgs.ok());
+  ASSERT_EQ(orgs->size(), 2u);
+  EXPECT_EQ((*orgs)[1].default_region, "GB");
+  EXPECT_TRUE((*orgs)[1].gdpr_applies);
+}
+
+TEST_P(StoreContractTest, DocumentsChangedOutsideAreLoggedInOrder) {
+  auto before = store_->last_doc_change();
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(store_->put_doc_outside("org-a", {"sms_sender", "s1", "{}"}).ok());
+  ASSERT_TRUE(store_->put_doc_outside("org-b", {"settings", "main", R"({"y":1})"}).ok());
+  auto changes = store_->doc_changes_since(before.value());
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_EQ((*changes)[0].org_id, "org-a");
+  EXPECT_EQ((*changes)[1].doc.doc, R"({"y":1})");
+  EXPECT_LT((*changes)[0].seq, (*changes)[1].seq);
+  EXPECT_EQ(store_->last_doc_change().value(), (*changes)[1].seq);
+  auto doc = store_->org_doc("org-b", "settings", "main");
+  ASSERT_TRUE(doc.ok() && doc->has_value());
+  EXPECT_FALSE(store_->org_doc("org-a", "settings", "main")->has_value());
+
+  SuppressionRow platform{"ignored", Channel::kEmail, hash_of(3), 5, "platform: abuse report", false};
+  ASSERT_TRUE(store_->put_platform_suppression(platform).ok());
+  auto rows = store_->platform_suppressions();
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].contact, hash_of(3));
+  EXPECT_TRUE(store_->scope("org-a").load()->suppressions.empty());
+}
+
+TEST_P(StoreContractTest, DeliveriesPlansAndSoftBounces) {
+  auto a = store_->scope("org-a");
+  DeliveryPlan plan;
+  plan.add("p0", DeliveryState::kQueued, "", 100);
+  plan.add("p1", DeliveryState::kSuppressed, "unsubscribed", 0);
+  plan.add("p2", DeliveryState::kQueued, "", 200);
+  ASSERT_TRUE(a.put_plan("m1", plan).ok());
+
+  DeliveryRow row;
+  row.message_id = "m1";
+  row.seq = 0;
+  row.person_id = "p0";
+  row.contact = hash_of(1);
+  row.address = "p0@example.org";
+  row.state = DeliveryState::kHandedOver;
+  row.handed_at = 500;
+  ASSERT_TRUE(a.put_deliveries({row}).ok());
+  // A final receipt wins over a later hand-over write, and events are only added.
+  ASSERT_TRUE(a.mark_delivery("m1", 0, {DeliveryState::kBounced, "5.1.1", kOpened, 600, true}).ok());
+  row.events = kClicked;
+  ASSERT_TRUE(a.put_deliveries({row}).ok());
+  auto d = a.delivery("m1", 0);
+  ASSERT_TRUE(d.ok() && d->has_value());
+  EXPECT_EQ((*d)->state, DeliveryState::kBounced);
+  EXPECT_EQ((*d)->reason, "5.1.1");
+  EXPECT_EQ((*d)->events, kOpened | kClicked);
+  EXPECT_EQ((*d)->contact, hash_of(1));
+  ASSERT_TRUE(a.mark_delivery("m1", 0, {DeliveryState::kDelivered, "", 0, 700, true}).ok());
+  EXPECT_EQ((*a.delivery("m1", 0))->state, DeliveryState::kBounced);
+  EXPECT_TRUE(a.mark_delivery("m1", 99, {DeliveryState::kDelivered, "", 0, 700, false}).ok());
+  EXPECT_FALSE(a.delivery("m1", 99)->has_value());
+  EXPECT_TRUE(store_->scope("org-b").delivery("m1", 0)->has_value() == false);
+
+  auto by_person = a.delivery_for_person("m1", "p0");
+  ASSERT_TRUE(by_person.ok() && by_person->has_value());
+  int recent = 0;
+  ASSERT_TRUE(a.for_each_recent_send(400, [&](const DeliveryRow&) { ++recent; }).ok());
+  EXPECT_EQ(recent, 1);
+  auto tally = a.delivery_tally("m1");
+  ASSERT_TRUE(tally.ok());
+  EXPECT_EQ(tally->handed_over, 1);
+
+  ASSERT_TRUE(a.stop_plan("m1").ok());
+  DeliveryPlan loaded;
+  auto head = a.load_plan("m1", &loaded);
+  ASSERT_TRUE(head.ok() && head->has_value());
+  EXPECT_TRUE((*head)->stopped);
+  ASSERT_EQ(loaded.size(), 3u);
+  EXPECT_EQ(loaded[2].person_id, "p2");
+  EXPECT_EQ(loaded[1].reason, "unsubscribed");
+  EXPECT_FALSE(a.load_plan("none", nullptr)->has_value());
+
+  auto groups = a.delivery_groups("m1");
+  ASSERT_TRUE(groups.ok());
+  int64_t total = 0, bounced = 0, stopped = 0;
+  for (const auto& g : groups.value()) {
+    total += g.count;
+    if (g.state == DeliveryState::kBounced) bounced += g.count;
+    if (g.state == DeliveryState::kStopped) stopped += g.count;
+  }
+  EXPECT_EQ(total, 3);
+  EXPECT_EQ(bounced, 1);
+  EXPECT_EQ(stopped, 1);
+
+  SoftBounceRow sb{Channel::kEmail, hash_of(1), "m1", 0, 10, "4.2.2"};
+  ASSERT_TRUE(a.add_soft_bounce(sb).ok());
+  ASSERT_TRUE(a.add_soft_bounce(sb).ok());  // the same delivery again: ignored
+  sb.message_id = "m2";
+  sb.at = 5;
+  ASSERT_TRUE(a.add_soft_bounce(sb).ok());
+  auto bounces = a.soft_bounces(Channel::kEmail, hash_of(1));
+  ASSERT_TRUE(bounces.ok());
+  ASSERT_EQ(bounces->size(), 2u);
+  EXPECT_EQ((*bounces)[0].message_id, "m2");  // oldest first
+  EXPECT_TRUE(store_->scope("org-b").soft_bounces(Channel::kEmail, hash_of(1))->empty());
+  ASSERT_TRUE(a.clear_soft_bounces(Channel::kEmail, hash_of(1)).ok());
+  EXPECT_TRUE(a.soft_bounces(Channel::kEmail, hash_of(1))->empty());
+}
+
+TEST_P(StoreContractTest, ConcurrentWritersAndReadersLoseNothingAndSurviveReopen) {
+  constexpr int kThreads = 4, kBatches = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int b = 0; b < kBatches; ++b) {
+        WriteBatch batch;
+        Person p;
+        p.id = "t" + std::to_string(t) + "-" + std::to_string(b);
+        batch.for_org("org-a").add(op::PutPerson{p});
+        if (!store_->apply(batch).ok()) ++failures;
+        if (!store_->scope("org-a").load().ok()) ++failures;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  store_.reset();
+  store_ = open();  // a second open finds the schema migrated and the rows there
+  ASSERT_TRUE(store_);
+  auto snap = store_->scope("org-a").load();
+  ASSERT_TRUE(snap.ok());
+  EXPECT_EQ(snap->people.size(), size_t{kThreads * kBatches});
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace tocsin::store
