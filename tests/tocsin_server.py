@@ -77,7 +77,7 @@ def _toml_value(v) -> str:
 class TocsinServer:
     """One data directory plus (optionally) one running `tocsin serve` process."""
 
-    def __init__(self, data_dir, binary: str | None = None):
+    def __init__(self, data_dir, binary: str | None = None, backend_override: str | None = None):
         self.data_dir = Path(data_dir)
         self.binary = binary or tocsin_bin()
         self.port: int | None = None
@@ -87,7 +87,7 @@ class TocsinServer:
         self.env: dict[str, str] = {}  # extra environment of `tocsin serve` (e.g. libfaketime's)
         # The backend under test (TOCSIN_TEST_BACKEND): on PostgreSQL each server gets a fresh database of its
         # own, named to every command through TOCSIN_DATABASE_URL.
-        self.backend = backend()
+        self.backend = backend_override or backend()
         self.database_url = shared_cluster().create_database() if self.backend == "postgresql" else None
         self.cli_env: dict[str, str] = {}
         if self.database_url:

@@ -35,7 +35,8 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
       path_ = (dir_ / "t.db").string();
     } else {
       const char* admin = std::getenv("TOCSIN_TEST_PG_URL");
-      if (!admin || !*admin) GTEST_SKIP() << "TOCSIN_TEST_PG_URL not set (ctest store_contract_postgresql sets it)";
+      if (!admin || !*admin)
+        GTEST_SKIP() << "TOCSIN_TEST_PG_URL not set (ctest store_contract_postgresql sets it)";
       pg::Connection c;
       ASSERT_TRUE(c.open(admin).ok());
       std::string name = "contract_" + new_uuid().substr(0, 8);
@@ -68,8 +69,13 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
     e.contact_ref = "p" + std::to_string(contact) + "@example.org";
     e.person_id = "person-" + std::to_string(contact);
     e.new_status = consent::Status::kSubscribed;
-    e.evidence = {"api_key:k", "https://example.org/form", "api signup helper", "192.0.2.1", "agent",
-                  "I agree to emails", 0};
+    e.evidence = {"api_key:k",
+                  "https://example.org/form",
+                  "api signup helper",
+                  "192.0.2.1",
+                  "agent",
+                  "I agree to emails",
+                  0};
     e.prev_hash = prev;
     consent::seal(e);
     return e;

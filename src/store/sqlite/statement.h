@@ -50,6 +50,10 @@ class Statement {
   std::string_view text(int col) const;
   int64_t integer(int col) const;
   std::string_view blob(int col) const;
+  // The row's shape, for copying tables column by column (store/postgres/store_copy.h).
+  int columns() const { return sqlite3_column_count(stmt_); }
+  int type(int col) const { return sqlite3_column_type(stmt_, col); }  // SQLITE_INTEGER, SQLITE_TEXT, ...
+  const char* name(int col) const { return sqlite3_column_name(stmt_, col); }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;

@@ -1,0 +1,30 @@
+// Copying an SQLite installation's database into an empty PostgreSQL one (`tocsin store copy`): every table,
+// row for row and byte for byte — ledger entries with their digests and erased columns as they are, so the
+// hash chains verify on the copy; documents that do not decode (quarantined) too. Creation order is kept
+// (rows are inserted in rowid order, which becomes the PostgreSQL pos order). All in one transaction: a
+// failed copy leaves the destination empty.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/contact_point.h"
+#include "core/result.h"
+
+namespace tocsin::store {
+
+// Rows copied, by table.
+using CopyCounts = std::map<std::string, int64_t>;
+
+// `sqlite_path` is migrated first if it needs it (with `hasher`, as opening the installation would). Fails,
+// copying nothing, when the destination already holds an organization.
+Result<CopyCounts> copy_sqlite_to_postgres(const std::string& sqlite_path, const std::string& postgres_url,
+                                           const std::optional<ContactHasher>& hasher);
+
+// Rows by table in a PostgreSQL store's database (for checking a copy).
+Result<CopyCounts> postgres_table_counts(const std::string& postgres_url);
+// The same of an SQLite store's file.
+Result<CopyCounts> sqlite_table_counts(const std::string& sqlite_path);
+
+}  // namespace tocsin::store
