@@ -192,7 +192,7 @@ class TocsinServer:
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--data", str(self.data_dir), "--listen", f"127.0.0.1:{self.port}"],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **self.env})
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env={**self.proc_env, **self.env})
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

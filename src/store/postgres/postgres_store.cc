@@ -6,6 +6,7 @@
 #include "actions/action_codec.h"
 #include "core/person_codec.h"
 #include "core/text.h"
+#include "store/contact_hash_bytes.h"
 #include "store/delivery_plan.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/postgres_migrations.h"
@@ -16,16 +17,6 @@ namespace {
 using pg::Connection;
 using pg::Params;
 using pg::Rows;
-
-std::string_view hash_view(const ContactHash& h) {
-  return {reinterpret_cast<const char*>(h.data()), h.size()};
-}
-
-ContactHash to_contact_hash(std::string_view blob) {
-  ContactHash h{};
-  if (blob.size() == h.size()) std::copy(blob.begin(), blob.end(), h.begin());
-  return h;
-}
 
 int64_t ch(Channel c) {
   return static_cast<int>(c);

@@ -13,6 +13,7 @@
 #include "actions/action_codec.h"
 #include "core/person_codec.h"
 #include "core/text.h"
+#include "store/contact_hash_bytes.h"
 #include "store/delivery_plan.h"
 #include "store/migrations/migrations.h"
 #include "store/sqlite/checkpointer.h"
@@ -57,16 +58,6 @@ Status migrate(Connection& c, const SqliteOptions& options) {
     spdlog::info("database migrated to version {}: {}", m.version, m.description);
   }
   return Ok{};
-}
-
-std::string_view hash_view(const ContactHash& h) {
-  return {reinterpret_cast<const char*>(h.data()), h.size()};
-}
-
-ContactHash to_contact_hash(std::string_view blob) {
-  ContactHash h{};
-  if (blob.size() == h.size()) std::copy(blob.begin(), blob.end(), h.begin());
-  return h;
 }
 
 // Entries per stored plan chunk (~700 KB): big enough that a 1,000,000-recipient plan is 62 inserts, small
