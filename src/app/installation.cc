@@ -91,8 +91,33 @@ Result<Installation> Installation::open(const std::string& dir, bool create) {
     options.hasher = inst.hasher();
     store = store::open_sqlite_store(db.string(), options);
   }
-  if (!store) return store.error();
+  // A failed init leaves no secrets behind, so it can be run again (e.g. with the right database URL).
+  auto undo_create = [&] {
+    if (!create) return;
+    fs::remove(key, ec);
+    fs::remove(fs::path(dir) / "token.keys", ec);
+    if (!postgres)  // create checked that no database was there before
+      for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix, ec);
+  };
+  if (!store) {
+    undo_create();
+    return store.error();
+  }
   inst.store = std::move(store).value();
+  if (create && postgres) {
+    // A database other nodes already serve has its installation's secrets: a fresh contact key here would
+    // hash contact points differently and miss every suppression. Such a node gets a copy of a data
+    // directory instead (docs/STORE.md).
+    auto orgs = inst.store->orgs();
+    if (!orgs) return orgs.error();
+    if (!orgs->empty()) {
+      inst.store.reset();
+      undo_create();
+      return bad_request(
+          "the database already holds an installation; copy its data directory (contact.key, "
+          "token.keys) to this node instead of running init");
+    }
+  }
   return inst;
 }
 
