@@ -12,6 +12,7 @@
 #include "store/delivery_plan.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/postgres_store.h"
+#include "store/sqlite/statement.h"
 #include "store/store.h"
 
 namespace tocsin::store {
@@ -196,6 +197,34 @@ TEST_P(StoreContractTest, LedgerChainReadsBackVerifiableAndAFailingBatchWritesNo
   WriteBatch good;
   good.for_org("org-a").add(op::PutPerson{p});
   EXPECT_TRUE(store_->apply(good).ok());
+}
+
+// The ledger is append-only in the database itself, whoever connects: no delete, no truncate, no change of a
+// chained column; only the erasable plaintext (contact_ref, ip, user_agent) may be blanked.
+TEST_P(StoreContractTest, LedgerRefusesDeleteTruncateAndChangesToChainedColumns) {
+  WriteBatch batch;
+  batch.for_org("org-a").add(op::AppendLedger{entry("org-a", 1, consent::kGenesisHash, 1)});
+  ASSERT_TRUE(store_->apply(batch).ok());
+  const char* refused[] = {"DELETE FROM ledger", "UPDATE ledger SET seq = 2",
+                           "UPDATE ledger SET actor = 'forged'", "UPDATE ledger SET hash = 'x'"};
+  const char* allowed = "UPDATE ledger SET contact_ref = '', ip = '', user_agent = ''";
+  if (GetParam() == "sqlite") {
+    sqlite::Connection c;
+    ASSERT_TRUE(c.open(path_).ok());
+    for (const char* sql : refused) EXPECT_FALSE(c.exec(sql).ok()) << sql;
+    EXPECT_TRUE(c.exec(allowed).ok());
+  } else {
+    pg::Connection c;
+    ASSERT_TRUE(c.open(path_).ok());
+    for (const char* sql : refused) EXPECT_FALSE(c.exec(sql).ok()) << sql;
+    EXPECT_FALSE(c.exec("TRUNCATE ledger").ok());
+    EXPECT_TRUE(c.exec(allowed).ok());
+  }
+  // Erased plaintext: the chain still verifies from the digests.
+  auto report = consent::verify_chain(store_->scope("org-a"));
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok) << report->problem;
+  EXPECT_EQ(report->entries, 1);
 }
 
 TEST_P(StoreContractTest, ApiKeysRevokeOnlyInTheirOrganization) {
