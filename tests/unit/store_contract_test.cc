@@ -3,6 +3,7 @@
 // store_contract_postgresql entry starts one with tests/fixtures/with_postgres.py); without it they skip.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -225,6 +226,30 @@ TEST_P(StoreContractTest, LedgerRefusesDeleteTruncateAndChangesToChainedColumns)
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok) << report->problem;
   EXPECT_EQ(report->entries, 1);
+}
+
+// Where SQLite replaces a row (a new rowid) the row moves to the end of creation order, and where it updates
+// in place the row keeps its place: both backends list the same order after the same writes.
+TEST_P(StoreContractTest, ReplacedRowsMoveToTheEndAndUpdatedRowsKeepTheirPlace) {
+  WriteBatch batch;
+  auto a = batch.for_org("org-a");
+  for (const char* id : {"l1", "l2", "l3"}) a.add(op::PutList{{id, id, "Report", 1, 1}});
+  for (const char* id : {"t1", "t2", "t3"}) a.add(op::PutTag{{id, id, 1, 1}});
+  ASSERT_TRUE(store_->apply(batch).ok());
+  WriteBatch again;
+  auto a2 = again.for_org("org-a");
+  a2.add(op::PutList{{"l1", "renamed", "Report", 1, 2}});
+  a2.add(op::PutTag{{"t1", "renamed", 1, 2}});
+  ASSERT_TRUE(store_->apply(again).ok());
+  auto snap = store_->scope("org-a").load();
+  ASSERT_TRUE(snap.ok());
+  std::vector<std::string> lists, tags;
+  for (const auto& l : snap->lists) lists.push_back(l.id);
+  for (const auto& t : snap->tags) tags.push_back(t.id);
+  EXPECT_EQ(lists, (std::vector<std::string>{"l2", "l3", "l1"}));
+  EXPECT_EQ(tags, (std::vector<std::string>{"t1", "t2", "t3"}));
+  EXPECT_EQ(snap->lists.back().name, "renamed");
+  EXPECT_EQ(snap->tags.front().name, "renamed");
 }
 
 TEST_P(StoreContractTest, ApiKeysRevokeOnlyInTheirOrganization) {
