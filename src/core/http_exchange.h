@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.h"
+
 namespace tocsin::http {
 
 struct Request {
@@ -30,6 +32,19 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 };
+
+// The client's address: the left-most X-Forwarded-For (or whichever header is configured) entry when a
+// trusted proxy header is set, else the socket's peer.
+inline std::string client_ip(const Request& req, std::string_view trusted_proxy_header) {
+  if (!trusted_proxy_header.empty()) {
+    if (const auto* h = req.header(lower_ascii(trusted_proxy_header))) {
+      std::string first = h->substr(0, h->find(','));
+      auto b = first.find_first_not_of(' '), e = first.find_last_not_of(' ');
+      if (b != std::string::npos) return first.substr(b, e - b + 1);
+    }
+  }
+  return req.remote_ip;
+}
 
 // Delivers the response for one request; callable from any thread, exactly once.
 using Respond = std::function<void(Response)>;

@@ -63,9 +63,9 @@ TEST(ActionBook, CountersFollowReplacedRecords) {
 
 TEST(ActionBook, EventCampaignCountsChildren) {
   ActionBook book;
-  book.put_action(Action{"c1", "event_campaigns", 1, 1, "", "", {}, {}, "", "", 1});
-  book.put_action(Action{"e1", "events", 1, 1, "", "c1", {}, {}, "", "", 1});
-  book.put_action(Action{"e2", "events", 1, 1, "", "c1", {}, {}, "", "", 1});
+  book.put_action(Action{"c1", "event_campaigns", 1, 1, "", "", {}, {}, "", "", 1, "", {}, "", 0});
+  book.put_action(Action{"e1", "events", 1, 1, "", "c1", {}, {}, "", "", 1, "", {}, "", 0});
+  book.put_action(Action{"e2", "events", 1, 1, "", "c1", {}, {}, "", "", 1, "", {}, "", 0});
   book.put_record(ActionRecord{"r1", "e1", "p1", 1, 1, {}, {}, "", false});
   book.put_record(ActionRecord{"r2", "e2", "p1", 1, 1, {}, {}, "", false});
   const ActionType& t = *type_by_collection("event_campaigns");
