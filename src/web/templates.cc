@@ -13,25 +13,14 @@ const std::string kLayout = R"(<!doctype html>
 <body>
 {{#banner}}
 <aside class="cookie-banner" aria-label="{{s.cookie_settings}}">
-<form method="post" action="/cookies">
 <p>{{s.cookie_banner}}</p>
-<input type="hidden" name="csrf" value="{{csrf_cookies}}">
-<input type="hidden" name="back" value="{{here}}">
-<label><input type="checkbox" name="functional" value="1"> {{s.cat_functional}}</label>
-<label><input type="checkbox" name="performance" value="1"> {{s.cat_performance}}</label>
-<div class="buttons">
-<button type="submit" name="choice" value="accept">{{s.accept_all}}</button>
-<button type="submit" name="choice" value="reject">{{s.reject_all}}</button>
-<button type="submit" name="choice" value="custom">{{s.save_choice}}</button>
-</div>
-</form>
+{{> cookie_form}}
 </aside>
 {{/banner}}
 <main>
 {{{body}}}
 </main>
 <footer>
-<a href="/o/{{org_slug}}/privacy">{{s.privacy_notice}}</a> ·
 <a href="/o/{{org_slug}}/cookies">{{s.cookie_settings}}</a>
 </footer>
 </body>
@@ -90,7 +79,10 @@ const std::string kCookiePage = R"(<h1>{{s.cookie_notice}}</h1>
 <p>{{s.beacons}}</p>
 <p>{{s.gpc_honored}}</p>
 <h2>{{s.cookie_settings}}</h2>
-<form method="post" action="/cookies">
+{{> cookie_form}}
+)";
+
+const std::string kCookieForm = R"(<form method="post" action="/cookies">
 <input type="hidden" name="csrf" value="{{csrf_cookies}}">
 <input type="hidden" name="back" value="{{here}}">
 <label><input type="checkbox" name="functional" value="1"{{#functional}} checked{{/functional}}> {{s.cat_functional}}</label>

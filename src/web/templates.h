@@ -10,6 +10,7 @@ extern const std::string kLayout;      // {{lang}}, {{title}}, {{{body}}} (rende
 extern const std::string kActionPage;  // an action's page and form
 extern const std::string kThanks;      // after a submission, with share links
 extern const std::string kCookiePage;  // the cookies notice and the choice form
+extern const std::string kCookieForm;  // partial {{> cookie_form}}: the choice (banner, cookies page)
 extern const std::string kMessage;     // a short message (not found, errors)
 extern const std::string kStylesheet;  // /static/tocsin.css
 

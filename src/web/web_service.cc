@@ -127,7 +127,9 @@ class Exchange {
     Response r;
     r.status = status;
     r.content_type = "text/html; charset=utf-8";
-    r.body = mstch::render(templates::kLayout, ctx);
+    ctx["functional"] = v_.choice.functional;
+    ctx["performance"] = v_.choice.performance;
+    r.body = mstch::render(templates::kLayout, ctx, {{"cookie_form", templates::kCookieForm}});
     r.headers = std::move(extra);
     send(std::move(r));
   }
@@ -298,13 +300,14 @@ void cookie_page(const CsrfGuard& csrf, const std::shared_ptr<Exchange>& ex, con
                               {"purpose", s.at(std::string(c.purpose_key))},
                               {"lifetime", life}});
   }
-  std::string body =
-      mstch::render(templates::kCookiePage, mstch::map{{"s", strings_map(v.lang)},
-                                                       {"cookies", rows},
-                                                       {"here", v.target.path},
-                                                       {"csrf_cookies", csrf.token(v.session, "cookies")},
-                                                       {"functional", v.choice.functional},
-                                                       {"performance", v.choice.performance}});
+  std::string body = mstch::render(templates::kCookiePage,
+                                   mstch::map{{"s", strings_map(v.lang)},
+                                              {"cookies", rows},
+                                              {"here", v.target.path},
+                                              {"csrf_cookies", csrf.token(v.session, "cookies")},
+                                              {"functional", v.choice.functional},
+                                              {"performance", v.choice.performance}},
+                                   {{"cookie_form", templates::kCookieForm}});
   ex->page(200, org.slug, s.at("cookie_notice"), body);
 }
 
