@@ -160,3 +160,27 @@ def test_cookie_choice_and_gpc(site):
     r = s.post(f"{srv.base}/cookies", data={"csrf": "x", "choice": "accept", "back": "//evil.example"},
                allow_redirects=False)
     assert r.status_code == 403
+
+
+def test_pages_are_org_scoped_and_every_kind_with_records_has_one(site):
+    srv, api = site
+    p = new_petition(api)
+    slug = p["tocsin:slug"]
+    # Org A's petition is not reachable under another organization's slug, nor under another kind.
+    assert requests.get(f"{srv.base}/o/other-org/petitions/{slug}").status_code == 404
+    assert requests.get(f"{srv.base}/o/friends-of-the-bay/forms/{slug}").status_code == 404
+    assert requests.post(f"{srv.base}/o/other-org/petitions/{slug}", data={"email": "x@example.org"}).status_code == 404
+    ev = api.ok("POST", "events", json={"title": "Beach Cleanup", "start_date": "2027-05-01T10:00:00Z",
+                                         "tocsin:language": "es"})
+    page = requests.get(ev["browser_url"])
+    assert page.status_code == 200 and "2027-05-01T10:00:00Z" in page.text
+    assert 'lang="es"' in page.text and "Confirmar asistencia" in page.text  # the action chooses
+    form = api.ok("POST", "forms", json={"title": "Volunteer", "tocsin:fields": ["name", "email", "comments"]})
+    s = requests.Session()
+    html = s.get(form["browser_url"]).text
+    assert "<textarea" in html and 'name="zip"' not in html
+    r = s.post(form["browser_url"], data={**form_of(html), "name": "Lin", "email": unique_email("form"),
+                                          "comments": "Weekends"}, allow_redirects=False)
+    assert r.status_code == 303
+    subs = api.ok("GET", f"forms/{an_id(form)}/submissions")["_embedded"]["osdi:submissions"]
+    assert len(subs) == 1
