@@ -21,6 +21,7 @@ def site(tmp_path_factory):
     srv = TocsinServer(tmp_path_factory.mktemp("pages") / "data")
     org = srv.init("Friends of the Bay")
     srv.create_org("Other Org")
+    srv.eu = srv.create_org("EU Friends", "--gdpr")
     srv.write_config()
     srv.start()
     yield srv, srv.client(org["api_key"])
@@ -184,3 +185,18 @@ def test_pages_are_org_scoped_and_every_kind_with_records_has_one(site):
     assert r.status_code == 303
     subs = api.ok("GET", f"forms/{an_id(form)}/submissions")["_embedded"]["osdi:submissions"]
     assert len(subs) == 1
+
+
+def test_gdpr_org_email_box_unticked_keeps_the_record_unsubscribed(site):
+    srv, _ = site
+    eu = srv.client(srv.eu["api_key"])
+    p = eu.ok("POST", "petitions", json={"title": "EU Petition"})
+    s = requests.Session()
+    html = s.get(p["browser_url"]).text
+    assert re.search(r'name="email_opt_in" value="1"\s*>', html)  # not pre-ticked under the GDPR
+    email = unique_email("eu")
+    r = s.post(p["browser_url"], data={**form_of(html), "name": "Eva", "email": email}, allow_redirects=False)
+    assert r.status_code == 303
+    assert eu.ok("GET", f"petitions/{an_id(p)}")["total_signatures"] == 1
+    people = eu.ok("GET", "people", params={"filter": f"email_address eq '{email}'"})["_embedded"]["osdi:people"]
+    assert primary_email(people[0])["status"] == "unsubscribed"
