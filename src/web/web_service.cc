@@ -259,7 +259,7 @@ void render_action(Exchange& ex, const CsrfGuard& csrf, const PageAction& p, con
 }
 
 // POST /cookies: the visitor's choice (accept all, reject all, or the categories ticked), then back.
-void cookie_choice(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<Exchange>& ex) {
+void cookie_choice(const CsrfGuard& csrf, const std::shared_ptr<Exchange>& ex) {
   Visit& v = ex->visit();
   Target form = parse_target("?" + v.req.body);
   if (!csrf.verify(v.session, "cookies", form.param("csrf").value_or(""))) {
@@ -282,7 +282,6 @@ void cookie_choice(const WebContext& ctx, const CsrfGuard& csrf, const std::shar
   r.content_type = "text/plain; charset=utf-8";
   r.headers = std::move(h);
   r.headers.emplace_back("Location", back);
-  (void)ctx;
   ex->send(std::move(r));
 }
 
@@ -450,7 +449,7 @@ void WebService::handle(Request&& req, http::Respond respond) {
     r.headers = {{"Cache-Control", "public, max-age=3600"}};
     return ex->send(std::move(r));
   }
-  if (seg.size() == 1 && seg[0] == "cookies" && method == "POST") return cookie_choice(ctx_, csrf_, ex);
+  if (seg.size() == 1 && seg[0] == "cookies" && method == "POST") return cookie_choice(csrf_, ex);
   if (seg.size() == 2 && seg[0] == "a" && method == "GET") {
     for (people::OrgState* org : ctx_.directory.all()) {
       std::shared_lock lock(org->mu);
