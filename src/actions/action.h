@@ -37,6 +37,13 @@ struct Action {
   std::string disclosure;      // email/general consent text (tocsin:disclosure)
   std::string sms_disclosure;  // raw JSON of tocsin:sms_disclosure (actions/sms_disclosure.h), or empty
   int disclosure_version = 1;
+  // The hosted page (web/): its URL slug (unique per organization and kind, made from the title at creation,
+  // editable as tocsin:slug), the fields it asks for (tocsin:fields; empty = the default name, email, ZIP),
+  // its language (tocsin:language, "en" or "es"; empty = the visitor's) and goal (tocsin:goal; 0 = none).
+  std::string slug;
+  std::vector<std::string> page_fields;
+  std::string language;
+  int64_t goal = 0;
 };
 
 struct ActionRecord {

@@ -67,6 +67,10 @@ std::string encode_action(const Action& a) {
   str(w, "disclosure", a.disclosure);
   str(w, "sms_disclosure", a.sms_disclosure);
   integer(w, "disclosure_version", a.disclosure_version);
+  str(w, "slug", a.slug);
+  strings(w, "page_fields", a.page_fields);
+  str(w, "language", a.language);
+  integer(w, "goal", a.goal);
   w.EndObject();
   return std::string(sb.GetString(), sb.GetSize());
 }
@@ -88,6 +92,10 @@ Result<Action> decode_action(std::string_view doc) {
   a.disclosure = DocFields(o).str("disclosure");
   a.sms_disclosure = DocFields(o).str("sms_disclosure");
   a.disclosure_version = static_cast<int>(DocFields(o).integer("disclosure_version"));
+  a.slug = DocFields(o).str("slug");
+  a.page_fields = DocFields(o).strings("page_fields");
+  a.language = DocFields(o).str("language");
+  a.goal = DocFields(o).integer("goal");
   return a;
 }
 

@@ -20,7 +20,15 @@ struct ActionInput {
   std::optional<std::string> creator_id;      // from _links.osdi:creator (last path segment)
   std::optional<std::string> disclosure;      // tocsin:disclosure
   std::optional<std::string> sms_disclosure;  // raw JSON of tocsin:sms_disclosure; "" removes it
+  // The hosted page's settings (actions/action.h): tocsin:slug, tocsin:fields, tocsin:language, tocsin:goal.
+  std::optional<std::string> slug;
+  std::optional<std::vector<std::string>> page_fields;
+  std::optional<std::string> language;
+  std::optional<int64_t> goal;
 };
+
+// The fields a hosted page may ask for (tocsin:fields).
+bool known_page_field(std::string_view name);
 
 // `parent_id`: the event campaign an event is created through, else empty.
 Result<const Action*> create_action(people::OrgState& org, const ActionType& type, ActionInput in,

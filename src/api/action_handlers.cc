@@ -10,8 +10,7 @@
 #include "api/person_json.h"
 #include "api/rate_limit.h"
 #include "core/odata_filter.h"
-#include "messaging/autoresponder.h"
-#include "messaging/resubscribe_confirmation.h"
+#include "messaging/submit_record.h"
 
 namespace tocsin::api::handlers {
 namespace {
@@ -266,31 +265,23 @@ void post_record(Call& c, const ActionType& type, const std::string& action_id) 
   if (!who) return c.error(who.error());
   auto ev = c.evidence(std::string(blind ? "blind " : "") + "record " +
                        std::string(actions::record_name(type)) + " helper");
-  actions::HelperRules rules{std::move(who).value()};
-  // The record that asked for an autoresponse, set by the write; the autoresponder starts once it is durable.
-  // A keyless re-subscription of an opted-out address waits for the owner's confirmation
-  // (messaging/resubscribe_confirmation.h), requested once the write is durable.
-  auto asked = std::make_shared<std::string>();
-  auto confirm = std::make_shared<std::pair<std::string, std::string>>();  // person id, address
-  auto autorespond = [responder = c.ctx.autoresponder, confirmations = c.ctx.resubscribe,
-                      org_id = c.org->org.id, asked, confirm] {
-    if (responder && !asked->empty()) responder->request(org_id, *asked);
-    if (confirmations && !confirm->second.empty())
-      confirmations->request(org_id, confirm->first, confirm->second);
-  };
-  commit_write(
-      c,
-      [&type, action_id, url, in = std::move(in), ev, rules, base, asked, confirm](
-          OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
-        auto r = actions::record_helper(org, type, action_id, url, in, ev, rules, w, now);
-        if (!r) return r.error();
-        if (in.record.autoresponse_requested) *asked = r->record->id;
-        if (r->confirm_email) *confirm = {r->record->person_id, *r->confirm_email};
+  messaging::Submission sub{&type,         action_id,     url,
+                            std::move(in), std::move(ev), actions::HelperRules{std::move(who).value()},
+                            std::nullopt};
+  messaging::SubmitServices services{c.ctx.committer, c.ctx.autoresponder, c.ctx.resubscribe};
+  auto call = std::make_shared<Call>(std::move(c));
+  messaging::submit_record(
+      services, *call->org, std::move(sub),
+      [&type, base](const OrgState& org, const actions::RecordOutcome& r) {
         JsonOut j;
-        write_record(j, org, type, *r->record, base, r->notices);
+        write_record(j, org, type, *r.record, base, r.notices);
         return j.take();
       },
-      blind, autorespond);
+      [call, blind](Result<std::string> body) {
+        if (!body) return blind ? call->empty_ok() : call->error(body.error());
+        if (blind || call->background) return call->empty_ok();
+        call->reply(200, std::move(body).value());
+      });
 }
 
 void put_record(Call& c, const ActionType& type, const std::string& action_id, const std::string& id) {

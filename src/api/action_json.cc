@@ -1,5 +1,7 @@
 #include "api/action_json.h"
 
+#include "actions/page_path.h"
+
 #include "actions/tally.h"
 #include "api/field_check.h"
 #include "api/person_json.h"
@@ -76,6 +78,40 @@ std::optional<std::string> linked_id(element body, const char* rel) {
   return std::string(slash == std::string_view::npos ? href : href.substr(slash + 1));
 }
 
+namespace {
+
+// tocsin:slug, tocsin:fields, tocsin:language, tocsin:goal (actions/action.h); checked further on write.
+Status read_page_settings(element body, actions::ActionInput& in) {
+  element v;
+  std::string_view s;
+  if (!body["tocsin:slug"].get(v)) {
+    if (v.get_string().get(s)) return bad_request("tocsin:slug must be a string");
+    in.slug = std::string(s);
+  }
+  if (!body["tocsin:language"].get(v)) {
+    if (v.get_string().get(s)) return bad_request("tocsin:language must be a string");
+    in.language = std::string(s);
+  }
+  if (!body["tocsin:goal"].get(v)) {
+    int64_t n = 0;
+    if (v.get_int64().get(n)) return bad_request("tocsin:goal must be an integer");
+    in.goal = n;
+  }
+  if (!body["tocsin:fields"].get(v)) {
+    simdjson::dom::array arr;
+    if (v.get_array().get(arr)) return bad_request("tocsin:fields must be an array of field names");
+    std::vector<std::string> names;
+    for (element f : arr) {
+      if (f.get_string().get(s)) return bad_request("tocsin:fields must be an array of field names");
+      names.emplace_back(s);
+    }
+    in.page_fields = std::move(names);
+  }
+  return Ok{};
+}
+
+}  // namespace
+
 Result<actions::ActionInput> parse_action(element body, const actions::ActionType& type) {
   actions::ActionInput in;
   if (auto s = read_fields(body, type.fields, in.fields); !s) return s.error();
@@ -91,6 +127,7 @@ Result<actions::ActionInput> parse_action(element body, const actions::ActionTyp
   }
   if (!body["tocsin:sms_disclosure"].get(v))
     in.sms_disclosure = v.is_null() ? std::string() : simdjson::minify(v);
+  if (auto s = read_page_settings(body, in); !s) return s.error();
   return in;
 }
 
@@ -138,7 +175,23 @@ void write_action(JsonOut& j, const people::OrgState& org, const actions::Action
   write_identifiers(j, a.id, a.identifiers);
   if (!actions::find_field(a.fields, "origin_system")) j.kv("origin_system", "tocsin");
   j.kv("created_date", format_iso8601(a.created)).kv("modified_date", format_iso8601(a.modified));
-  write_fields(j, a.fields);
+  if (actions::has_page(a.kind)) {
+    // browser_url is the canonical hosted page (web/), whatever a client once sent.
+    actions::RawFields fields = a.fields;
+    std::erase_if(fields, [](const auto& f) { return f.first == "browser_url"; });
+    write_fields(j, fields);
+    std::string site =
+        api_base.substr(0, api_base.size() - std::min<size_t>(api_base.size(), 7));  // "/api/v2"
+    j.kv("browser_url", site + actions::page_path(org.slug, a));
+    j.kv("tocsin:slug", actions::page_slug(a));
+    j.begin_array("tocsin:fields");
+    for (const auto& f : a.page_fields) j.str(f);
+    j.end_array();
+    if (!a.language.empty()) j.kv("tocsin:language", a.language);
+    if (a.goal > 0) j.kv("tocsin:goal", a.goal);
+  } else {
+    write_fields(j, a.fields);
+  }
   for (const auto& c : type.counters) raw(j, c.name, org.actions.counter_json(c, a));
   if (!a.disclosure.empty()) j.kv("tocsin:disclosure", a.disclosure);
   if (!a.sms_disclosure.empty()) raw(j, "tocsin:sms_disclosure", a.sms_disclosure);

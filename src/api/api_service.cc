@@ -14,15 +14,7 @@ ApiService::ApiService(ApiContext& ctx, KeyRing& keys)
       per_ip_(ctx.config.helper_posts_per_ip_per_second, ctx.config.helper_burst) {}
 
 std::string ApiService::client_ip(const Request& req) const {
-  if (!ctx_.config.trusted_proxy_header.empty()) {
-    if (const auto* h = req.header(lower_ascii(ctx_.config.trusted_proxy_header))) {
-      // X-Forwarded-For: the left-most address is the client as our proxy saw it.
-      std::string first = h->substr(0, h->find(','));
-      auto b = first.find_first_not_of(' '), e = first.find_last_not_of(' ');
-      if (b != std::string::npos) return first.substr(b, e - b + 1);
-    }
-  }
-  return req.remote_ip;
+  return http::client_ip(req, ctx_.config.trusted_proxy_header);
 }
 
 namespace {

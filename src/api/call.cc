@@ -1,6 +1,6 @@
 #include "api/call.h"
 
-#include "messaging/opt_out_fence.h"
+#include "messaging/org_write.h"
 
 namespace tocsin::api {
 
@@ -60,27 +60,15 @@ void commit_write(Call& c, WriteFn apply, bool blind, std::function<void()> dura
                   std::shared_ptr<std::vector<ContactHash>> opted_out) {
   people::OrgState* org = c.org;
   auto call = std::make_shared<Call>(std::move(c));
-  call->ctx.committer.submit([org, apply = std::move(apply), call, blind, durable = std::move(durable),
-                              opted_out](store::WriteBatch& b) {
-    auto w = b.for_org(org->org.id);
-    Result<std::string> body = std::string();
-    {
-      std::unique_lock lock(org->mu);
-      body = apply(*org, w, now_micros());
-    }
-    return Deferred([call, body = std::move(body), blind, durable, opted_out]() mutable {
-      if (!body) return blind ? call->empty_ok() : call->error(body.error());
-      if (durable) durable();
-      auto answer = [call, body = std::make_shared<Result<std::string>>(std::move(body)), blind] {
+  messaging::commit_org_write(
+      call->ctx.committer, *org, std::move(apply),
+      [call, blind, durable = std::move(durable)](Result<std::string> body) {
+        if (!body) return blind ? call->empty_ok() : call->error(body.error());
+        if (durable) durable();
         if (blind || call->background) return call->empty_ok();
-        call->reply(200, std::move(*body).value());
-      };
-      // Not on the committer thread: the fence runs the answer when the last such hand-over leaves.
-      auto* fence = call->ctx.opt_out_fence;
-      if (fence && opted_out && !opted_out->empty()) return fence->after_handovers(*opted_out, answer);
-      answer();
-    });
-  });
+        call->reply(200, std::move(body).value());
+      },
+      call->ctx.opt_out_fence, std::move(opted_out));
 }
 
 }  // namespace tocsin::api

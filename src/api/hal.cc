@@ -23,21 +23,6 @@ Paging parse_paging(const Target& t) {
   return p;
 }
 
-std::string percent_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 void write_collection(JsonOut& j, const CollectionSpec& spec, const std::string& api_base,
                       const std::function<std::string(size_t)>& item_href,
                       const std::function<void(size_t)>& write_item) {

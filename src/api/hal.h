@@ -46,6 +46,4 @@ void write_collection(JsonOut& j, const CollectionSpec& spec, const std::string&
                       const std::function<std::string(size_t)>& item_href,
                       const std::function<void(size_t)>& write_item);
 
-std::string percent_encode(std::string_view s);
-
 }  // namespace tocsin::api

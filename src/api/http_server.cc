@@ -82,7 +82,13 @@ class Session : public std::enable_shared_from_this<Session> {
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), 11);
     res->set(http::field::server, "tocsin");
     res->set(http::field::content_type, r.content_type);
-    for (const auto& [k, v] : r.headers) res->set(k, v);
+    // A handler's header replaces the default (Content-Type); Set-Cookie may come several times.
+    for (const auto& [k, v] : r.headers) {
+      if (k == "Set-Cookie")
+        res->insert(k, v);
+      else
+        res->set(k, v);
+    }
     res->keep_alive(keep_alive_);
     res->body() = std::move(r.body);
     res->prepare_payload();

@@ -25,6 +25,7 @@
 #include "sms/outbox_lines.h"
 #include "sms/twilio_driver.h"
 #include "store/group_commit.h"
+#include "web/web_service.h"
 
 // gperftools' C interface, present when the server is linked with tcmalloc (CMakeLists.txt; not under the
 // sanitizers): weak, so a build without it leaves the pointer null.
@@ -225,7 +226,14 @@ int serve(Installation& inst, Config config) {
   ctx.autoresponder = &autoresponder;
   ctx.resubscribe = &resubscribe;
   api::ApiService service(ctx, keys);
-  api::HttpServer server(opts, [&service](api::Request&& r, api::Respond respond) {
+  // The hosted pages: the same committer, limits and services as the API's record helpers.
+  RateLimiter web_per_ip(config.helper_posts_per_ip_per_second, config.helper_burst);
+  web::WebService pages({committer, directory, config.public_url, config.trusted_proxy_header, &helper_limits,
+                         &web_per_ip, config.age_custom_field, &autoresponder, &resubscribe});
+  // The one routing decision between the two faces: web/ owns its paths, everything else is the API's.
+  api::HttpServer server(opts, [&service, &pages](api::Request&& r, api::Respond respond) {
+    std::string_view path = std::string_view(r.target).substr(0, r.target.find('?'));
+    if (web::WebService::owns(path)) return pages.handle(std::move(r), std::move(respond));
     service.handle(std::move(r), std::move(respond));
   });
   if (auto s = server.start(); !s) {

@@ -1,6 +1,8 @@
 // Hand-written: target splitting and percent-decoding are a few lines; no Debian package does just this.
 #include "core/query_string.h"
 
+#include <cctype>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -95,6 +97,21 @@ Target parse_target(std::string_view raw_target) {
     t.query.emplace(percent_decode(key, true), percent_decode(value, true));
   }
   return t;
+}
+
+std::string percent_encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
 }
 
 }  // namespace tocsin

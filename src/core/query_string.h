@@ -11,6 +11,9 @@ namespace tocsin {
 // Percent-decodes; with `plus_as_space` (query strings) '+' becomes ' '. Invalid escapes are kept as-is.
 std::string percent_decode(std::string_view s, bool plus_as_space);
 
+// Percent-encodes everything but RFC 3986 unreserved characters (query values, share links).
+std::string percent_encode(std::string_view s);
+
 struct Target {
   std::string path;                               // decoded, trailing slashes removed (except the root "/")
   std::multimap<std::string, std::string> query;  // decoded keys and values

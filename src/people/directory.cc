@@ -1,5 +1,7 @@
 #include "people/directory.h"
 
+#include "core/slug.h"
+
 #include <spdlog/spdlog.h>
 
 namespace tocsin::people {
@@ -102,11 +104,17 @@ Status Directory::refresh(store::Store& store) {
       if (orgs_.count(o.id)) continue;
     }
     auto state = std::make_unique<OrgState>(o, hasher_);
+    {
+      std::shared_lock lock(mu_);
+      state->slug =
+          unique_slug(slugify(o.name, "org"), [&](const std::string& s) { return by_slug_.count(s) > 0; });
+    }
     if (auto s = state->load(store.scope(o.id)); !s) return s;
     spdlog::info("loaded organization {} ({} people, ledger at {})", o.id, state->people.size(),
                  state->ledger_seq);
     std::unique_lock lock(mu_);
     if (first_id_.empty()) first_id_ = o.id;  // orgs() lists in creation order
+    by_slug_.emplace(state->slug, o.id);
     orgs_.emplace(o.id, std::move(state));
   }
   return Ok{};
@@ -116,6 +124,17 @@ OrgState* Directory::find(const std::string& org_id) const {
   std::shared_lock lock(mu_);
   auto it = orgs_.find(org_id);
   return it == orgs_.end() ? nullptr : it->second.get();
+}
+
+OrgState* Directory::by_slug(std::string_view slug) const {
+  std::string id;
+  {
+    std::shared_lock lock(mu_);
+    auto it = by_slug_.find(std::string(slug));
+    if (it == by_slug_.end()) return nullptr;
+    id = it->second;
+  }
+  return find(id);
 }
 
 OrgState* Directory::first() const {

@@ -49,6 +49,9 @@ class OrgState {
   mutable std::shared_mutex mu;
   Org org;
   const ContactHasher* hasher;
+  // Derived, not stored: the name's slug, unique among the installation's organizations in creation order
+  // (set once by Directory before the state is shared), for hosted page URLs /o/{slug}/...
+  std::string slug;
 
   // People in creation order (ids, and the same people as pointers for walks that would otherwise look
   // each id up: a blast's audience) and by id. People are never removed and map nodes never move.
@@ -98,6 +101,8 @@ class Directory {
   // Loads every organization of the store; later calls pick up organizations created since.
   Status refresh(store::Store& store);
   OrgState* find(const std::string& org_id) const;
+  // The organization whose slug (Org::slug) this is, or null.
+  OrgState* by_slug(std::string_view slug) const;
   // The oldest organization (the one `tocsin init` created), or null.
   OrgState* first() const;
   // Every organization (for lookups by a globally unique id, e.g. a blind post to an action).
@@ -109,6 +114,7 @@ class Directory {
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, std::unique_ptr<OrgState>> orgs_;
   std::string first_id_;
+  std::unordered_map<std::string, std::string> by_slug_;  // slug → org id
 };
 
 }  // namespace tocsin::people

@@ -63,9 +63,9 @@ TEST(ActionBook, CountersFollowReplacedRecords) {
 
 TEST(ActionBook, EventCampaignCountsChildren) {
   ActionBook book;
-  book.put_action(Action{"c1", "event_campaigns", 1, 1, "", "", {}, {}, "", "", 1});
-  book.put_action(Action{"e1", "events", 1, 1, "", "c1", {}, {}, "", "", 1});
-  book.put_action(Action{"e2", "events", 1, 1, "", "c1", {}, {}, "", "", 1});
+  book.put_action(Action{"c1", "event_campaigns", 1, 1, "", "", {}, {}, "", "", 1, "", {}, "", 0});
+  book.put_action(Action{"e1", "events", 1, 1, "", "c1", {}, {}, "", "", 1, "", {}, "", 0});
+  book.put_action(Action{"e2", "events", 1, 1, "", "c1", {}, {}, "", "", 1, "", {}, "", 0});
   book.put_record(ActionRecord{"r1", "e1", "p1", 1, 1, {}, {}, "", false});
   book.put_record(ActionRecord{"r2", "e2", "p1", 1, 1, {}, {}, "", false});
   const ActionType& t = *type_by_collection("event_campaigns");
@@ -75,15 +75,31 @@ TEST(ActionBook, EventCampaignCountsChildren) {
 }
 
 TEST(Codec, RoundTripsActionsAndRecords) {
-  Action a{"id1",          "petitions", 10,        20,
-           "p1",           "",          {"crm:1"}, {{"title", "\"T\""}, {"target", R"([{"name":"M"}])"}},
-           "consent text", kSms,        3};
+  Action a{"id1",
+           "petitions",
+           10,
+           20,
+           "p1",
+           "",
+           {"crm:1"},
+           {{"title", "\"T\""}, {"target", R"([{"name":"M"}])"}},
+           "consent text",
+           kSms,
+           3,
+           "my-petition",
+           {"name", "email"},
+           "es",
+           500};
   auto back = decode_action(encode_action(a));
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->fields, a.fields);
   EXPECT_EQ(back->identifiers, a.identifiers);
   EXPECT_EQ(back->disclosure_version, 3);
   EXPECT_EQ(back->sms_disclosure, a.sms_disclosure);
+  EXPECT_EQ(back->slug, "my-petition");
+  EXPECT_EQ(back->page_fields, a.page_fields);
+  EXPECT_EQ(back->language, "es");
+  EXPECT_EQ(back->goal, 500);
   ActionRecord r{"r1", "id1", "p1", 5, 6, {"x:1"}, {{"comments", "\"hi\""}}, R"({"source":"fb"})", true};
   auto rb = decode_record(encode_record(r));
   ASSERT_TRUE(rb.ok());

@@ -1,9 +1,9 @@
-#include "api/rate_limit.h"
+#include "core/rate_limit.h"
 
 #include <cmath>
 #include <functional>
 
-namespace tocsin::api {
+namespace tocsin {
 
 int RateLimiter::acquire(const std::string& key, Micros now) {
   if (rate_ <= 0) return 0;  // 0 disables the limit
@@ -27,4 +27,4 @@ int RateLimiter::acquire(const std::string& key, Micros now) {
   return std::max(1, static_cast<int>(std::ceil((1 - b.tokens) / rate_)));
 }
 
-}  // namespace tocsin::api
+}  // namespace tocsin

@@ -1,0 +1,140 @@
+#include "web/catalog.h"
+
+namespace tocsin::web {
+namespace {
+
+const Strings kEnglish = {
+    {"lang", "en"},
+    {"signatures", "signatures"},
+    {"of_goal", "of goal"},
+    {"field_name", "Full name"},
+    {"field_email", "Email"},
+    {"field_phone", "Mobile phone"},
+    {"field_zip", "ZIP / postal code"},
+    {"field_comments", "Comment"},
+    {"submit_petitions", "Sign"},
+    {"submit_forms", "Submit"},
+    {"submit_events", "RSVP"},
+    {"submit_fundraising_pages", "Pledge"},
+    {"submit_advocacy_campaigns", "Send"},
+    {"email_opt_in", "Email me updates from this organization."},
+    {"sms_opt_in", "Text me updates (optional)."},
+    {"required", "This field is required."},
+    {"invalid_email", "Enter a valid email address."},
+    {"invalid_phone", "Enter a valid phone number."},
+    {"form_expired", "This form expired; please submit it again."},
+    {"disclosure_changed", "The terms on this page changed; please review them and submit again."},
+    {"rejected", "We could not record this submission."},
+    {"too_many", "Too many submissions; please try again later."},
+    {"thanks_title", "Thank you!"},
+    {"thanks_body", "Your response was recorded."},
+    {"share", "Share"},
+    {"privacy_notice", "Privacy notice"},
+    {"cookie_notice", "Cookies"},
+    {"cookie_settings", "Cookie settings"},
+    {"cookie_banner", "We use only strictly necessary cookies unless you allow more."},
+    {"accept_all", "Accept all"},
+    {"reject_all", "Reject all"},
+    {"save_choice", "Save choice"},
+    {"cat_functional", "Functional (remember my details)"},
+    {"cat_performance", "Performance (none used)"},
+    {"cookie_table", "Cookies this site may set"},
+    {"col_name", "Name"},
+    {"col_category", "Category"},
+    {"col_purpose", "Purpose"},
+    {"col_lifetime", "Lifetime"},
+    {"session", "session"},
+    {"days", "days"},
+    {"cookie_session", "Ties a form to your browser to block forged submissions."},
+    {"cookie_consent", "Remembers your cookie choice."},
+    {"cookie_prefill", "Prefills your name and email next time (only if you allow functional cookies)."},
+    {"beacons",
+     "Emails to supporters of organizations under the GDPR carry no open-tracking pixels by default."},
+    {"gpc_honored", "Your browser's Global Privacy Control signal is honored as a refusal."},
+    {"not_found", "Page not found."},
+};
+
+const Strings kSpanish = {
+    {"lang", "es"},
+    {"signatures", "firmas"},
+    {"of_goal", "de la meta"},
+    {"field_name", "Nombre completo"},
+    {"field_email", "Correo electrónico"},
+    {"field_phone", "Teléfono móvil"},
+    {"field_zip", "Código postal"},
+    {"field_comments", "Comentario"},
+    {"submit_petitions", "Firmar"},
+    {"submit_forms", "Enviar"},
+    {"submit_events", "Confirmar asistencia"},
+    {"submit_fundraising_pages", "Comprometerme"},
+    {"submit_advocacy_campaigns", "Enviar"},
+    {"email_opt_in", "Quiero recibir novedades de esta organización por correo."},
+    {"sms_opt_in", "Quiero recibir mensajes de texto (opcional)."},
+    {"required", "Este campo es obligatorio."},
+    {"invalid_email", "Escribe un correo electrónico válido."},
+    {"invalid_phone", "Escribe un número de teléfono válido."},
+    {"form_expired", "El formulario caducó; envíalo de nuevo."},
+    {"disclosure_changed", "Las condiciones de esta página cambiaron; revísalas y envía de nuevo."},
+    {"rejected", "No pudimos registrar este envío."},
+    {"too_many", "Demasiados envíos; inténtalo más tarde."},
+    {"thanks_title", "¡Gracias!"},
+    {"thanks_body", "Registramos tu respuesta."},
+    {"share", "Compartir"},
+    {"privacy_notice", "Aviso de privacidad"},
+    {"cookie_notice", "Cookies"},
+    {"cookie_settings", "Configuración de cookies"},
+    {"cookie_banner", "Solo usamos cookies estrictamente necesarias salvo que permitas más."},
+    {"accept_all", "Aceptar todas"},
+    {"reject_all", "Rechazar todas"},
+    {"save_choice", "Guardar selección"},
+    {"cat_functional", "Funcionales (recordar mis datos)"},
+    {"cat_performance", "De rendimiento (no se usan)"},
+    {"cookie_table", "Cookies que este sitio puede usar"},
+    {"col_name", "Nombre"},
+    {"col_category", "Categoría"},
+    {"col_purpose", "Finalidad"},
+    {"col_lifetime", "Duración"},
+    {"session", "sesión"},
+    {"days", "días"},
+    {"cookie_session", "Vincula el formulario a tu navegador para impedir envíos falsificados."},
+    {"cookie_consent", "Recuerda tu elección de cookies."},
+    {"cookie_prefill", "Rellena tu nombre y correo la próxima vez (solo si permites cookies funcionales)."},
+    {"beacons",
+     "Los correos de organizaciones sujetas al RGPD no llevan píxeles de seguimiento de apertura por "
+     "defecto."},
+    {"gpc_honored", "Respetamos la señal Global Privacy Control de tu navegador como rechazo."},
+    {"not_found", "Página no encontrada."},
+};
+
+}  // namespace
+
+bool supported_language(std::string_view lang) {
+  return lang == "en" || lang == "es";
+}
+
+const Strings& strings(std::string_view lang) {
+  return lang == "es" ? kSpanish : kEnglish;
+}
+
+std::string choose_language(std::string_view action_language, const std::optional<std::string>& lang_param,
+                            const std::string* accept_language) {
+  if (supported_language(action_language)) return std::string(action_language);
+  if (lang_param && supported_language(*lang_param)) return *lang_param;
+  if (accept_language) {
+    // Tags in the order given (q-values are rarely other than descending); the primary subtag decides.
+    std::string_view h = *accept_language;
+    while (!h.empty()) {
+      auto comma = h.find(',');
+      std::string_view tag = h.substr(0, comma);
+      while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+      std::string primary(tag.substr(0, std::min(tag.find_first_of("-;"), tag.size())));
+      for (auto& c : primary) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (supported_language(primary)) return primary;
+      if (comma == std::string_view::npos) break;
+      h.remove_prefix(comma + 1);
+    }
+  }
+  return "en";
+}
+
+}  // namespace tocsin::web

@@ -1,0 +1,116 @@
+#include "web/templates.h"
+
+namespace tocsin::web::templates {
+
+const std::string kLayout = R"(<!doctype html>
+<html lang="{{lang}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{title}}</title>
+<link rel="stylesheet" href="/static/tocsin.css">
+</head>
+<body>
+{{#banner}}
+<aside class="cookie-banner" aria-label="{{s.cookie_settings}}">
+<p>{{s.cookie_banner}}</p>
+{{> cookie_form}}
+</aside>
+{{/banner}}
+<main>
+{{{body}}}
+</main>
+<footer>
+<a href="/o/{{org_slug}}/cookies">{{s.cookie_settings}}</a>
+</footer>
+</body>
+</html>
+)";
+
+const std::string kActionPage = R"(<h1>{{title}}</h1>
+{{#description}}<p class="description">{{description}}</p>{{/description}}
+{{#event}}<p class="event">{{start}} {{time_zone}} · {{location}}</p>{{/event}}
+<p class="counter"><span id="count">{{count}}</span> {{count_label}}
+{{#goal}} · <meter min="0" max="{{goal}}" value="{{count}}">{{count}}/{{goal}}</meter> {{goal}} {{s.of_goal}}{{/goal}}</p>
+{{#form_error}}<p class="error" role="alert">{{form_error}}</p>{{/form_error}}
+<form method="post" action="{{action_url}}" novalidate>
+<input type="hidden" name="csrf" value="{{csrf}}">
+<input type="hidden" name="version" value="{{version}}">
+<div class="hp" aria-hidden="true"><label>Leave empty <input type="text" name="website" tabindex="-1" autocomplete="off"></label></div>
+{{#fields}}
+<p class="field">
+<label for="f-{{name}}">{{label}}</label>
+{{#textarea}}<textarea id="f-{{name}}" name="{{name}}">{{value}}</textarea>{{/textarea}}
+{{^textarea}}<input id="f-{{name}}" name="{{name}}" type="{{type}}" value="{{value}}" autocomplete="{{autocomplete}}"{{#required}} required aria-required="true"{{/required}}{{#error}} aria-invalid="true" aria-describedby="e-{{name}}"{{/error}}>{{/textarea}}
+{{#error}}<span class="error" id="e-{{name}}">{{error}}</span>{{/error}}
+</p>
+{{/fields}}
+<p class="opt-in"><label><input type="checkbox" name="email_opt_in" value="1"{{#email_checked}} checked{{/email_checked}}> {{s.email_opt_in}}</label></p>
+{{#sms}}
+<fieldset class="sms">
+<label><input type="checkbox" name="sms_opt_in" value="1"{{#sms_checked}} checked{{/sms_checked}}> {{s.sms_opt_in}}</label>
+<p class="sms-disclosure">{{text}} <a href="{{terms_url}}">Terms</a> · <a href="{{privacy_url}}">Privacy</a></p>
+</fieldset>
+{{/sms}}
+{{#disclosure}}<p class="disclosure">{{disclosure}}</p>{{/disclosure}}
+<button type="submit">{{submit}}</button>
+</form>
+)";
+
+const std::string kThanks = R"(<h1>{{s.thanks_title}}</h1>
+<p>{{s.thanks_body}}</p>
+<p><a href="{{page_url}}">{{title}}</a></p>
+<p class="share">{{s.share}}:
+<a href="mailto:?subject={{title_q}}&amp;body={{page_url_q}}">Email</a> ·
+<a href="https://twitter.com/intent/tweet?url={{page_url_q}}">X</a> ·
+<a href="https://www.facebook.com/sharer/sharer.php?u={{page_url_q}}">Facebook</a> ·
+<a href="https://wa.me/?text={{page_url_q}}">WhatsApp</a></p>
+)";
+
+const std::string kCookiePage = R"(<h1>{{s.cookie_notice}}</h1>
+<h2>{{s.cookie_table}}</h2>
+<table>
+<thead><tr><th scope="col">{{s.col_name}}</th><th scope="col">{{s.col_category}}</th><th scope="col">{{s.col_purpose}}</th><th scope="col">{{s.col_lifetime}}</th></tr></thead>
+<tbody>
+{{#cookies}}<tr><td>{{name}}</td><td>{{category}}</td><td>{{purpose}}</td><td>{{lifetime}}</td></tr>
+{{/cookies}}
+</tbody>
+</table>
+<p>{{s.beacons}}</p>
+<p>{{s.gpc_honored}}</p>
+<h2>{{s.cookie_settings}}</h2>
+{{> cookie_form}}
+)";
+
+const std::string kCookieForm = R"(<form method="post" action="/cookies">
+<input type="hidden" name="csrf" value="{{csrf_cookies}}">
+<input type="hidden" name="back" value="{{here}}">
+<label><input type="checkbox" name="functional" value="1"{{#functional}} checked{{/functional}}> {{s.cat_functional}}</label>
+<label><input type="checkbox" name="performance" value="1"{{#performance}} checked{{/performance}}> {{s.cat_performance}}</label>
+<div class="buttons">
+<button type="submit" name="choice" value="accept">{{s.accept_all}}</button>
+<button type="submit" name="choice" value="reject">{{s.reject_all}}</button>
+<button type="submit" name="choice" value="custom">{{s.save_choice}}</button>
+</div>
+</form>
+)";
+
+const std::string kMessage = R"(<h1>{{heading}}</h1>
+<p>{{message}}</p>
+)";
+
+const std::string kStylesheet =
+    R"(body{font-family:system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;color:#111}
+.field label{display:block;font-weight:600}
+.field input,.field textarea{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}
+.error{color:#a00000}
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+.cookie-banner{border:2px solid #111;padding:1rem;margin-bottom:1rem}
+.buttons button{font-size:1rem;padding:.5rem 1rem;margin-right:.5rem}
+button{cursor:pointer}
+meter{width:100%}
+footer{margin-top:2rem;font-size:.9rem}
+table{border-collapse:collapse}td,th{border:1px solid #999;padding:.25rem .5rem;text-align:left}
+)";
+
+}  // namespace tocsin::web::templates

@@ -1,0 +1,484 @@
+#include "web/web_service.h"
+
+#include <mstch/mstch.hpp>
+
+#include <map>
+#include <memory>
+
+#include "actions/page_path.h"
+#include "actions/sms_disclosure.h"
+#include "core/contact_point.h"
+#include "core/json_out.h"
+#include "core/query_string.h"
+#include "web/catalog.h"
+#include "web/cookie_list.h"
+#include "web/templates.h"
+
+namespace tocsin::web {
+namespace {
+
+using http::Request;
+using http::Response;
+using Form = std::multimap<std::string, std::string>;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// No inline script or style anywhere; forms post only to this origin; pages are not framed (embeds will
+// get their own policy).
+constexpr const char* kCsp =
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'";
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> seg;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    auto slash = path.find('/');
+    seg.emplace_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  return seg;
+}
+
+std::string first(const Form& f, const std::string& k) {
+  auto it = f.find(k);
+  return it == f.end() ? std::string() : it->second;
+}
+
+// What one request brings that every page needs: session, language, cookie choice, GPC.
+struct Visit {
+  Request req;
+  Target target;
+  std::string session;
+  bool new_session = false;
+  bool gpc = false;  // Sec-GPC: 1, a refusal of every optional category
+  CookieChoice choice;
+  bool secure = false;
+  std::string lang = "en";
+};
+
+mstch::map strings_map(const std::string& lang) {
+  mstch::map m;
+  for (const auto& [k, v] : strings(lang)) m[k] = v;
+  return m;
+}
+
+}  // namespace
+
+bool WebService::owns(std::string_view path) {
+  for (std::string_view p : {"/o/", "/a/", "/static/", "/embed/", "/my/"})
+    if (path.rfind(p, 0) == 0) return true;
+  return path == "/cookies";
+}
+
+namespace {
+
+class Exchange {
+ public:
+  Exchange(const WebContext& ctx, const CsrfGuard& csrf, Request&& req, http::Respond respond)
+      : ctx_(ctx), csrf_(csrf), respond_(std::move(respond)) {
+    v_.target = parse_target(req.target);
+    req.remote_ip = http::client_ip(req, ctx.trusted_proxy_header);
+    v_.req = std::move(req);
+    const std::string* cookies = v_.req.header("cookie");
+    if (auto s = read_cookie(cookies, "tocsin_session"); s && s->size() == 32) {
+      v_.session = *s;
+    } else {
+      v_.session = CsrfGuard::new_session();
+      v_.new_session = true;
+    }
+    const std::string* gpc = v_.req.header("sec-gpc");
+    v_.gpc = gpc && *gpc == "1";
+    v_.choice = CookieChoice::decode(read_cookie(cookies, "tocsin_consent"));
+    if (v_.gpc) v_.choice.functional = v_.choice.performance = false;
+    v_.secure = ctx.public_url.rfind("https://", 0) == 0;
+  }
+
+  Visit& visit() { return v_; }
+
+  void send(Response r) {
+    r.headers.emplace_back("Content-Security-Policy", kCsp);
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    r.headers.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
+    bool cache_set = false;
+    for (const auto& h : r.headers) cache_set = cache_set || h.first == "Cache-Control";
+    // Pages carry a per-session CSRF token: never cached by shared caches.
+    if (!cache_set) r.headers.emplace_back("Cache-Control", "no-store");
+    if (v_.new_session)
+      r.headers.emplace_back("Set-Cookie", set_cookie(cookie("tocsin_session"), v_.session, v_.secure));
+    respond_(std::move(r));
+  }
+
+  // One page in the layout.
+  void page(int status, const std::string& org_slug, const std::string& title, const std::string& body,
+            Headers extra = {}) {
+    mstch::map ctx{{"lang", v_.lang},
+                   {"title", title},
+                   {"body", body},
+                   {"org_slug", org_slug},
+                   {"s", strings_map(v_.lang)},
+                   {"here", v_.target.path},
+                   {"csrf_cookies", csrf_.token(v_.session, "cookies")},
+                   // No banner once a choice is made, or when the browser's GPC already refused.
+                   {"banner", !v_.choice.made && !v_.gpc}};
+    Response r;
+    r.status = status;
+    r.content_type = "text/html; charset=utf-8";
+    ctx["functional"] = v_.choice.functional;
+    ctx["performance"] = v_.choice.performance;
+    r.body = mstch::render(templates::kLayout, ctx, {{"cookie_form", templates::kCookieForm}});
+    r.headers = std::move(extra);
+    send(std::move(r));
+  }
+
+  void message(int status, const std::string& org_slug, const std::string& heading, const std::string& text,
+               Headers extra = {}) {
+    std::string body =
+        mstch::render(templates::kMessage, mstch::map{{"heading", heading}, {"message", text}});
+    page(status, org_slug, heading, body, std::move(extra));
+  }
+
+  void not_found(const std::string& org_slug = "") {
+    const auto& s = strings(v_.lang);
+    message(404, org_slug, s.at("not_found"), s.at("not_found"));
+  }
+
+  void redirect(int status, const std::string& location) {
+    Response r;
+    r.status = status;
+    r.content_type = "text/plain; charset=utf-8";
+    r.headers = {{"Location", location}};
+    send(std::move(r));
+  }
+
+ private:
+  const WebContext& ctx_;
+  const CsrfGuard& csrf_;
+  http::Respond respond_;
+  Visit v_;
+};
+
+// An action's page as rendered: the action copied out under the organization's shared lock.
+struct PageAction {
+  actions::Action action;
+  const actions::ActionType* type = nullptr;
+  int64_t count = 0;
+  std::string org_slug;
+  bool gdpr = false;
+  std::optional<actions::SmsDisclosure> sms;
+};
+
+// Finds kind/slug in `org` (a walk of the kind's actions: an organization has few pages; an index can
+// come with the render cache).
+std::optional<PageAction> find_page(people::OrgState& org, const std::string& kind, const std::string& slug) {
+  if (!actions::has_page(kind)) return std::nullopt;
+  std::shared_lock lock(org.mu);
+  for (const auto& id : org.actions.actions_of_kind(kind)) {
+    const actions::Action* a = org.actions.find_action(id);
+    if (!a || actions::page_slug(*a) != slug) continue;
+    PageAction p;
+    p.action = *a;
+    p.type = actions::type_by_collection(kind);
+    p.count = static_cast<int64_t>(org.actions.records_of_action(id).size());
+    p.org_slug = org.slug;
+    p.gdpr = org.org.gdpr_applies;
+    if (!a->sms_disclosure.empty())
+      if (auto d = actions::parse_sms_disclosure(a->sms_disclosure)) p.sms = d.value();
+    return p;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> page_fields(const PageAction& p) {
+  std::vector<std::string> f = p.action.page_fields;
+  if (f.empty()) f = {"name", "email", "zip"};
+  bool has_phone = std::find(f.begin(), f.end(), "phone") != f.end();
+  // A phone field whenever the action can take an SMS opt-in; never without a complete disclosure.
+  if (p.sms && !has_phone) f.push_back("phone");
+  if (!p.sms && has_phone) f.erase(std::find(f.begin(), f.end(), "phone"));
+  return f;
+}
+
+using FieldErrors = std::map<std::string, std::string>;
+
+void render_action(Exchange& ex, const CsrfGuard& csrf, const PageAction& p, const Form& typed,
+                   const FieldErrors& errors, const std::string& form_error, int status) {
+  Visit& v = ex.visit();
+  const auto& s = strings(v.lang);
+  const auto& a = p.action;
+  mstch::array fields;
+  for (const auto& name : page_fields(p)) {
+    std::string type = name == "email" ? "email" : name == "phone" ? "tel" : "text";
+    std::string autocomplete = name == "name"    ? "name"
+                               : name == "email" ? "email"
+                               : name == "phone" ? "tel"
+                               : name == "zip"   ? "postal-code"
+                                                 : "off";
+    auto err = errors.find(name);
+    fields.push_back(mstch::map{{"name", name},
+                                {"label", s.at("field_" + name)},
+                                {"type", type},
+                                {"autocomplete", autocomplete},
+                                {"value", first(typed, name)},
+                                {"textarea", name == "comments"},
+                                {"required", name == "email" || name == "name"},
+                                {"error", err == errors.end() ? std::string() : err->second}});
+  }
+  mstch::map ctx{
+      {"s", strings_map(v.lang)},
+      {"title", actions::string_field(a.fields, "title").value_or("")},
+      {"description", actions::string_field(a.fields, "description").value_or("")},
+      {"count", std::to_string(p.count)},
+      {"count_label", s.at("signatures")},
+      {"action_url", actions::page_path(p.org_slug, a)},
+      {"csrf", csrf.token(v.session, "page:" + a.id)},
+      {"version", std::to_string(a.disclosure_version)},
+      {"fields", fields},
+      {"form_error", form_error},
+      {"submit", s.at("submit_" + a.kind)},
+      {"disclosure", a.disclosure},
+      // Pre-checked only where the GDPR does not apply; a re-render keeps what the person chose.
+      {"email_checked", typed.empty() ? !p.gdpr : !first(typed, "email_opt_in").empty()},
+  };
+  if (a.goal > 0) ctx["goal"] = std::to_string(a.goal);
+  if (a.kind == "events") {
+    ctx["event"] = mstch::map{{"start", actions::string_field(a.fields, "start_date").value_or("")},
+                              {"time_zone", actions::string_field(a.fields, "time_zone").value_or("")},
+                              {"location", actions::string_field(a.fields, "instructions").value_or("")}};
+  }
+  if (p.sms)
+    ctx["sms"] = mstch::map{{"text", actions::disclosure_text(*p.sms)},
+                            {"terms_url", p.sms->terms_url},
+                            {"privacy_url", p.sms->privacy_url},
+                            {"sms_checked", !first(typed, "sms_opt_in").empty()}};
+  std::string body = mstch::render(templates::kActionPage, ctx);
+  ex.page(status, p.org_slug, actions::string_field(a.fields, "title").value_or(""), body);
+}
+
+// POST /cookies: the visitor's choice (accept all, reject all, or the categories ticked), then back.
+void cookie_choice(const CsrfGuard& csrf, const std::shared_ptr<Exchange>& ex) {
+  Visit& v = ex->visit();
+  Target form = parse_target("?" + v.req.body);
+  if (!csrf.verify(v.session, "cookies", form.param("csrf").value_or(""))) {
+    const auto& s = strings(v.lang);
+    return ex->message(403, "", s.at("form_expired"), s.at("form_expired"));
+  }
+  std::string choice = form.param("choice").value_or("reject");
+  CookieChoice c;
+  c.made = true;
+  c.functional = choice == "accept" || (choice == "custom" && form.param("functional"));
+  c.performance = choice == "accept" || (choice == "custom" && form.param("performance"));
+  if (v.gpc) c.functional = c.performance = false;  // GPC is a refusal whatever was clicked
+  Headers h{{"Set-Cookie", set_cookie(cookie("tocsin_consent"), c.encode(), v.secure)}};
+  // Withdrawing a category deletes what it had set.
+  if (!c.functional) h.emplace_back("Set-Cookie", "tocsin_prefill=; Path=/; Max-Age=0");
+  std::string back = form.param("back").value_or("/");
+  if (back.empty() || back[0] != '/' || back.rfind("//", 0) == 0) back = "/";  // same-site paths only
+  Response r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers = std::move(h);
+  r.headers.emplace_back("Location", back);
+  ex->send(std::move(r));
+}
+
+// GET /o/{org}/cookies: the cookies notice, its table generated from the declared list, and the choice.
+void cookie_page(const CsrfGuard& csrf, const std::shared_ptr<Exchange>& ex, const people::OrgState& org) {
+  Visit& v = ex->visit();
+  const auto& s = strings(v.lang);
+  mstch::array rows;
+  for (const auto& c : declared_cookies()) {
+    std::string life = c.max_age_seconds == 0
+                           ? s.at("session")
+                           : std::to_string(c.max_age_seconds / 86400) + " " + s.at("days");
+    rows.push_back(mstch::map{{"name", std::string(c.name)},
+                              {"category", std::string(category_name(c.category))},
+                              {"purpose", s.at(std::string(c.purpose_key))},
+                              {"lifetime", life}});
+  }
+  std::string body = mstch::render(templates::kCookiePage,
+                                   mstch::map{{"s", strings_map(v.lang)},
+                                              {"cookies", rows},
+                                              {"here", v.target.path},
+                                              {"csrf_cookies", csrf.token(v.session, "cookies")},
+                                              {"functional", v.choice.functional},
+                                              {"performance", v.choice.performance}},
+                                   {{"cookie_form", templates::kCookieForm}});
+  ex->page(200, org.slug, s.at("cookie_notice"), body);
+}
+
+// POST on a page: checks (CSRF, honeypot, limits, fields), then messaging::submit_record with the version
+// the person saw; 303 to the thank-you page once durable, or the form again with what was typed.
+void submit(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<Exchange>& ex,
+            people::OrgState& org, PageAction p) {
+  Visit& v = ex->visit();
+  const auto& s = strings(v.lang);
+  Form form = parse_target("?" + v.req.body).query;
+  const auto& a = p.action;
+  if (!csrf.verify(v.session, "page:" + a.id, first(form, "csrf")))
+    return render_action(*ex, csrf, p, form, {}, s.at("form_expired"), 403);
+  std::string thanks = actions::page_path(p.org_slug, a) + "/thanks";
+  // A bot filled the invisible field: it sees success, nothing is recorded.
+  if (!first(form, "website").empty()) return ex->redirect(303, thanks);
+
+  Micros now = now_micros();
+  auto limited = [&](RateLimiter* l, const std::string& key) {
+    int wait = l ? l->acquire(key, now) : 0;
+    if (wait) {
+      ex->page(429, p.org_slug, s.at("too_many"),
+               mstch::render(templates::kMessage, mstch::map{{"heading", s.at("too_many")}, {"message", ""}}),
+               {{"Retry-After", std::to_string(wait)}});
+    }
+    return wait != 0;
+  };
+  if (limited(ctx.per_ip, v.req.remote_ip)) return;
+  if (ctx.limits && limited(&ctx.limits->per_action, a.id)) return;
+
+  const auto fields = page_fields(p);
+  auto asks = [&](const char* f) { return std::find(fields.begin(), fields.end(), f) != fields.end(); };
+  FieldErrors errors;
+  actions::HelperInput in;
+  std::string name = first(form, "name");
+  if (asks("name")) {
+    if (name.find_first_not_of(" \t") == std::string::npos) {
+      errors["name"] = s.at("required");
+    } else {
+      auto b = name.find_first_not_of(' ');
+      name = name.substr(b);
+      auto sp = name.find(' ');
+      in.person.given_name.set(name.substr(0, sp));
+      if (sp != std::string::npos && name.find_first_not_of(' ', sp) != std::string::npos)
+        in.person.family_name.set(name.substr(name.find_first_not_of(' ', sp)));
+    }
+  }
+  std::string email = first(form, "email");
+  if (email.empty()) {
+    errors["email"] = s.at("required");
+  } else if (auto e = normalize_email(email); !e) {
+    errors["email"] = s.at("invalid_email");
+  } else {
+    in.person.email.set(e.value());
+  }
+  std::string phone = first(form, "phone");
+  if (asks("phone") && !phone.empty()) {
+    if (auto ph = normalize_phone(phone, org.org.default_region); !ph)
+      errors["phone"] = s.at("invalid_phone");
+    else
+      in.person.phone.set(ph.value());
+  }
+  if (!errors.empty()) return render_action(*ex, csrf, p, form, errors, "", 422);
+  if (asks("zip") && !first(form, "zip").empty()) {
+    PostalAddress addr;
+    addr.primary = true;
+    addr.postal_code = first(form, "zip").substr(0, 20);
+    in.person.postal_addresses.set({addr});
+  }
+  if (asks("comments") && !first(form, "comments").empty())
+    actions::set_field(in.record.fields, "comments",
+                       JsonOut().str(first(form, "comments").substr(0, 2000)).take());
+
+  if (!first(form, "email_opt_in").empty()) {
+    in.person.email_status = consent::Status::kSubscribed;
+  } else {
+    // Unticked: a new address is recorded unsubscribed (the record is still kept); an existing
+    // subscription is left as it is — not ticking a box is not an opt-out.
+    std::shared_lock lock(org.mu);
+    if (org.status_of(Channel::kEmail, in.person.email.value) == consent::Status::kNone)
+      in.person.email_status = consent::Status::kUnsubscribed;
+  }
+  if (in.person.phone.present()) {
+    if (ctx.limits && limited(&ctx.limits->per_phone, in.person.phone.value)) return;
+    // Only the unchecked-by-default box opts a number in (CTIA); the helper adds the disclosure shown.
+    if (!first(form, "sms_opt_in").empty()) in.person.phone_status = consent::Status::kSubscribed;
+  }
+
+  consent::Evidence ev;
+  ev.actor = "anonymous";
+  ev.method = "web page " + a.kind;
+  ev.ip = v.req.remote_ip;
+  if (const auto* ua = v.req.header("user-agent")) ev.user_agent = ua->substr(0, 512);
+  int shown = 0;
+  try {
+    shown = std::stoi(first(form, "version"));
+  } catch (...) {
+    shown = -1;
+  }
+  people::WriteAuthority who;
+  who.writer = people::Writer::kAnonymous;
+  who.age_field = ctx.age_field;
+  messaging::Submission sub{p.type,        a.id,          ctx.public_url + actions::page_path(p.org_slug, a),
+                            std::move(in), std::move(ev), actions::HelperRules{who},
+                            shown};
+  messaging::SubmitServices services{ctx.committer, ctx.autoresponder, ctx.confirmations};
+  auto page = std::make_shared<PageAction>(std::move(p));
+  auto typed = std::make_shared<Form>(std::move(form));
+  messaging::submit_record(
+      services, org, std::move(sub),
+      [](const people::OrgState&, const actions::RecordOutcome&) { return ""; },
+      [ex, &csrf, page, typed, thanks, org = &org](Result<std::string> out) {
+        if (out) return ex->redirect(303, thanks);
+        const auto& st = strings(ex->visit().lang);
+        if (out.error().http_status == 409) {
+          // The disclosure changed since the page was shown: the current text, with what was typed, and
+          // nothing recorded against text the person did not see.
+          auto now_shown = find_page(*org, page->action.kind, actions::page_slug(page->action));
+          if (!now_shown) return ex->not_found(page->org_slug);
+          return render_action(*ex, csrf, *now_shown, *typed, {}, st.at("disclosure_changed"), 409);
+        }
+        render_action(*ex, csrf, *page, *typed, {}, st.at("rejected") + " " + out.error().message,
+                      out.error().http_status);
+      });
+}
+
+}  // namespace
+
+void WebService::handle(Request&& req, http::Respond respond) {
+  auto ex = std::make_shared<Exchange>(ctx_, csrf_, std::move(req), std::move(respond));
+  Visit& v = ex->visit();
+  const auto seg = split_path(v.target.path);
+  const std::string& method = v.req.method;
+  v.lang = choose_language("", v.target.param("lang"), v.req.header("accept-language"));
+
+  if (seg.size() == 2 && seg[0] == "static" && seg[1] == "tocsin.css" && method == "GET") {
+    Response r;
+    r.content_type = "text/css; charset=utf-8";
+    r.body = templates::kStylesheet;
+    r.headers = {{"Cache-Control", "public, max-age=3600"}};
+    return ex->send(std::move(r));
+  }
+  if (seg.size() == 1 && seg[0] == "cookies" && method == "POST") return cookie_choice(csrf_, ex);
+  if (seg.size() == 2 && seg[0] == "a" && method == "GET") {
+    for (people::OrgState* org : ctx_.directory.all()) {
+      std::shared_lock lock(org->mu);
+      const actions::Action* a = org->actions.find_action(seg[1]);
+      if (a && actions::has_page(a->kind)) return ex->redirect(301, actions::page_path(org->slug, *a));
+    }
+    return ex->not_found();
+  }
+  if (seg.size() < 3 || seg[0] != "o") return ex->not_found();
+  people::OrgState* org = ctx_.directory.by_slug(seg[1]);
+  if (!org) return ex->not_found();
+  if (seg.size() == 3 && seg[2] == "cookies" && method == "GET") return cookie_page(csrf_, ex, *org);
+  if (seg.size() < 4) return ex->not_found(org->slug);
+  auto p = find_page(*org, seg[2], seg[3]);
+  if (!p) return ex->not_found(org->slug);
+  v.lang = choose_language(p->action.language, v.target.param("lang"), v.req.header("accept-language"));
+  if (seg.size() == 4 && method == "GET") return render_action(*ex, csrf_, *p, {}, {}, "", 200);
+  if (seg.size() == 4 && method == "POST") return submit(ctx_, csrf_, ex, *org, std::move(*p));
+  if (seg.size() == 5 && seg[4] == "thanks" && method == "GET") {
+    std::string url = ctx_.public_url + actions::page_path(p->org_slug, p->action);
+    std::string title = actions::string_field(p->action.fields, "title").value_or("");
+    std::string body = mstch::render(templates::kThanks, mstch::map{{"s", strings_map(v.lang)},
+                                                                    {"title", title},
+                                                                    {"page_url", url},
+                                                                    {"title_q", percent_encode(title)},
+                                                                    {"page_url_q", percent_encode(url)}});
+    return ex->page(200, p->org_slug, strings(v.lang).at("thanks_title"), body);
+  }
+  ex->not_found(org->slug);
+}
+
+}  // namespace tocsin::web

@@ -1,0 +1,48 @@
+// WebService: the supporter-facing face of tocsin — every path outside the API that is not one of the
+// API's own outside routes (unsubscribe, tracking, resubscribe, mail, sms). Server-rendered HTML (mstch,
+// web/templates.h) that works without JavaScript, a strict CSP (no inline script or style, same-origin
+// assets only), strings from web/catalog.h, cookies only from web/cookie_list.h. Submissions go through
+// messaging::submit_record, the same path as the API's record helpers (never to the store directly, never
+// around the gate). Thread-safe: handle() may run on any I/O thread.
+//
+// Routes: GET/POST /o/{org}/{kind}/{slug} (page, submission), GET /o/{org}/{kind}/{slug}/thanks,
+// GET /a/{action-id} (redirect to the page), GET /o/{org}/cookies (notice + choice), POST /cookies (choice),
+// GET /static/tocsin.css.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/http_exchange.h"
+#include "core/rate_limit.h"
+#include "messaging/submit_record.h"
+#include "people/directory.h"
+#include "web/csrf.h"
+
+namespace tocsin::web {
+
+struct WebContext {
+  store::GroupCommitter& committer;
+  people::Directory& directory;
+  std::string public_url;            // e.g. "https://act.example.org" (no trailing slash)
+  std::string trusted_proxy_header;  // as the API's (core/http_exchange.h client_ip)
+  HelperLimits* limits = nullptr;    // per action and per phone (the API's), null: none
+  RateLimiter* per_ip = nullptr;     // posts per client IP (the API's helper limit), null: none
+  std::string age_field;             // [privacy] age_custom_field
+  messaging::Autoresponder* autoresponder = nullptr;
+  messaging::ResubscribeConfirmations* confirmations = nullptr;
+};
+
+class WebService {
+ public:
+  explicit WebService(WebContext ctx) : ctx_(std::move(ctx)) {}
+  // Whether `path` is the web's (the HTTP server's one routing decision: app/serve.cc).
+  static bool owns(std::string_view path);
+  void handle(http::Request&& req, http::Respond respond);
+
+ private:
+  WebContext ctx_;
+  CsrfGuard csrf_;
+};
+
+}  // namespace tocsin::web
