@@ -73,7 +73,7 @@ void commit_write(Call& c, WriteFn apply, bool blind, std::function<void()> dura
       if (durable) durable();
       auto answer = [call, body = std::make_shared<Result<std::string>>(std::move(body)), blind] {
         if (blind || call->background) return call->empty_ok();
-        call->reply(200, std::move(*body).value());
+        call->reply(call->ok_status, std::move(*body).value());
       };
       // Not on the committer thread: the fence runs the answer when the last such hand-over leaves.
       auto* fence = call->ctx.opt_out_fence;

@@ -61,6 +61,7 @@ struct Call {
   std::string actor;                // "api_key:<id>" or "anonymous"
   bool authenticated = false;
   bool background = false;  // ?background_request=true or ?background_processing=true
+  int ok_status = 200;      // the status commit_write answers a successful write with (202: accepted, held)
   Respond respond;
 
   // Responses in Action Network's style.

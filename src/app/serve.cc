@@ -107,6 +107,9 @@ int serve(Installation& inst, Config config) {
   if (MallocExtension_ReleaseFreeMemory) MallocExtension_ReleaseFreeMemory();
 
   messaging::GateWiring gate(directory);
+  // Content screening (docs/POLICY.md): the gate's content rules, with the installation's link blocklist.
+  gate.gate().screen_with(std::make_shared<policy::content::Screener>(
+      std::make_shared<policy::content::BlocklistFile>(policy::content::BlocklistFile::path_in(inst.dir))));
   if (auto s = gate.load(*inst.store); !s) {
     spdlog::error("cannot load messaging state: {}", s.error().message);
     return 1;

@@ -8,6 +8,7 @@
 
 #include "email/dkim_signer.h"
 #include "messaging/compose.h"
+#include "messaging/content_screening.h"
 #include "messaging/feedback_status.h"
 #include "messaging/retry.h"
 #include "messaging/smtp_rejection.h"
@@ -531,6 +532,7 @@ bool Dispatcher::prepare_round(Run& run) {
   std::vector<std::optional<policy::OutboundSms>> texts(n);
   std::vector<DeliveryRow> marks;
   std::string from_domain = m.sender_domain();
+  auto content = email_content(m);
   auto& gate = deps_.gate.gate();
   for (size_t i = 0; i < n; ++i) {
     auto& r = rows[i];
@@ -544,13 +546,14 @@ bool Dispatcher::prepare_round(Run& run) {
     policy::Recipient to{r.address, r.contact, zips[i]};
     policy::Decision d;
     if (m.channel == Channel::kEmail) {
-      emails[i] = policy::OutboundEmail{run.org_id, to, policy::MessageKind::kBlast, from_domain};
+      emails[i] = policy::OutboundEmail{run.org_id, to, policy::MessageKind::kBlast, from_domain, content};
       d = gate.plan(*emails[i]);
     } else {
       bool first = !deps_.gate.sends().ever_sent(run.org_id, Channel::kSms, r.contact);
       std::string body = render_sms(m.body, run.brand, first, values[i]);
-      texts[i] = policy::OutboundSms{
-          run.org_id, to, policy::MessageKind::kBlast, m.marketing, m.total_targeted, m.sms_sender, body};
+      texts[i] =
+          policy::OutboundSms{run.org_id,   to,   policy::MessageKind::kBlast, m.marketing, m.total_targeted,
+                              m.sms_sender, body, m.review_approved()};
       d = gate.plan(*texts[i]);
     }
     settle(r, d, now);
