@@ -6,13 +6,14 @@ namespace tocsin::messaging {
 
 std::shared_ptr<const policy::EmailContent> email_content(const Message& m) {
   return std::make_shared<const policy::EmailContent>(
-      policy::EmailContent{m.from, m.subject, m.body, m.review_approved()});
+      policy::EmailContent{m.from, m.subject, m.body, m.review_approved(), m.sender_address()});
 }
 
 policy::content::Screening screen_message(const policy::Gate& gate, const std::string& org_id,
                                           const std::string& brand, const Message& m) {
   if (m.channel == Channel::kEmail)
-    return gate.screen(org_id, policy::content::Content{false, m.from, m.subject, m.body, true});
+    return gate.screen(org_id,
+                       policy::content::Content{false, m.from, m.subject, m.body, true, m.sender_address()});
   std::string text = render_sms(m.body, brand, true, {});
   return gate.screen(org_id, policy::content::Content{true, {}, {}, text, false});
 }

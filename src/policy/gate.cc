@@ -214,7 +214,8 @@ Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
   if (m.kind == MessageKind::kBlast && org->bulk_email_paused)
     return Decision::refuse(Reason::kBulkEmailPaused, org->bulk_email_paused_reason);
   if (m.content) {
-    content::Content c{false, m.content->from_name, m.content->subject, m.content->body_html, true};
+    content::Content c{false, m.content->from_name,   m.content->subject, m.content->body_html,
+                       true,  m.content->from_address};
     if (auto d = content_rule(*org, org, c, m.content->review_approved)) return *d;
   }
   if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact)) return *d;

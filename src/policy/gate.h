@@ -45,7 +45,9 @@ struct Recipient {
 // unfilled; the mandatory footer is tocsin's own). One shared value per message, so a blast screens once.
 struct EmailContent {
   std::string from_name, subject, body_html;
-  bool review_approved = false;  // the platform operator approved exactly this content (held -> sent)
+  bool review_approved = false;
+  std::string from_address = {};  // for the spam score's composed message  // the platform operator approved
+                                  // exactly this content (held -> sent)
 };
 
 struct OutboundEmail {

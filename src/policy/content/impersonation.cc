@@ -60,8 +60,8 @@ Finding claim(const Entity& e, Part part, size_t b, size_t end, std::string exce
                  std::move(excerpt),
                  "The message speaks as " + e.names.front() + " (" + e.kind +
                      "), and the organization is not verified as that entity. Held for review; a verified "
-                     "organization asks the platform operator to record it (`tocsin org settings "
-                     "--verified-entity " +
+                     "organization asks the platform operator to record it (`tocsin settings "
+                     "--verified-entities " +
                      e.id + "`)."};
 }
 

@@ -1,6 +1,7 @@
 #include "policy/content/screener.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/text.h"
 #include "policy/content/folded_text.h"
@@ -44,7 +45,7 @@ void find_lexicon(std::string_view text, const FoldedText& folded, Part part, co
       } else {
         fd.sentence = "SHAFT content (" + what +
                       ") needs a sender registered for it with age gating. Held for review; the organization "
-                      "registers the content with its sender (`tocsin org settings --age-gated " +
+                      "registers the content with its sender (`tocsin settings --age-gated " +
                       what + "`).";
       }
     } else {
@@ -86,6 +87,29 @@ std::string blank_tags(std::string_view html) {
     }
   }
   return out;
+}
+
+void Screener::score_spam(const Content& c, Screening& out) const {
+  std::string message = message_for_scoring(
+      c.from_name, c.from_address.empty() ? "sender@invalid" : c.from_address, c.subject, c.body);
+  auto report = spamd_check(*spamd_, message);
+  if (!report) {
+    out.spam_note = report.error().message + ": no spam score was computed";
+    out.add(Finding{Verdict::kWarn, "spam_score_unavailable", Part::kBody, 0, 0, "", out.spam_note});
+    return;
+  }
+  out.spam_score = report->score;
+  out.spam_threshold = report->threshold;
+  out.spam_rules = report->rules;
+  out.spam_note.clear();
+  if (!report->spam) return;
+  std::string rules;
+  for (const auto& r : report->rules) rules += (rules.empty() ? "" : ", ") + r;
+  char score[64];
+  std::snprintf(score, sizeof score, "%.1f (threshold %.1f)", report->score, report->threshold);
+  out.add(Finding{Verdict::kHold, "spam_score", Part::kBody, 0, c.body.size(), rules,
+                  std::string("SpamAssassin scores the message ") + score + "; rules that fired: " + rules +
+                      ". Held for review; rewriting what those rules flag lowers the score."});
 }
 
 Screening Screener::screen(const Content& c, const OrgContext& org) const {

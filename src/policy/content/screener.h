@@ -6,11 +6,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 
 #include "policy/content/blocklist.h"
+#include "policy/content/spamd_client.h"
 #include "policy/content/verdict.h"
 
 namespace tocsin::policy::content {
@@ -21,6 +23,7 @@ struct Content {
   std::string_view subject;    // email
   std::string_view body;       // UTF-8 text, or HTML for email (tags are skipped for words, read for links)
   bool html = false;
+  std::string_view from_address = {};  // email: the From address (for the spam score's composed message)
 };
 
 // What the organization has been verified or registered for (org settings, set by the platform operator).
@@ -35,15 +38,20 @@ struct OrgContext {
 class Screener {
  public:
   // `blocklist` may be null (no local list).
-  explicit Screener(std::shared_ptr<const BlocklistFile> blocklist = nullptr)
-      : blocklist_(std::move(blocklist)) {}
+  // `spamd`: when set, email content is also scored by SpamAssassin (spamd_client.h); a score at or over
+  // spamd's threshold holds the message (`spam_score`, with the rules that fired); spamd unreachable warns.
+  explicit Screener(std::shared_ptr<const BlocklistFile> blocklist = nullptr,
+                    std::optional<SpamdAddress> spamd = std::nullopt)
+      : blocklist_(std::move(blocklist)), spamd_(std::move(spamd)) {}
 
   Screening screen(const Content& c, const OrgContext& org) const;
   // Changes when a verdict could change for the same input (the blocklist was reloaded).
   uint64_t generation() const { return blocklist_ ? blocklist_->generation() : 0; }
 
  private:
+  void score_spam(const Content& c, Screening& out) const;
   std::shared_ptr<const BlocklistFile> blocklist_;
+  std::optional<SpamdAddress> spamd_;
 };
 
 // `html` with every tag replaced by spaces (same length, so spans stay exact) and the text of <script> and
