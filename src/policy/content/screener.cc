@@ -117,6 +117,7 @@ Screening Screener::screen(const Content& c, const OrgContext& org) const {
   out.spam_note =
       c.sms ? "spam scoring applies to email only"
             : "no spamd is configured ([screening] spamd in tocsin.toml): no spam score was computed";
+  if (!c.sms && spamd_) score_spam(c, out);
   auto blocklist = blocklist_ ? blocklist_->current() : nullptr;
   LinkContext links{c.sms, blocklist.get(), org.own_domains};
   if (!c.from_name.empty()) find_display_name_impersonation(c.from_name, org.verified_entities, out);

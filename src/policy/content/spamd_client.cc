@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 
 #include "core/text.h"
@@ -126,6 +127,17 @@ std::string message_for_scoring(std::string_view from_name, std::string_view fro
   std::string m;
   m += "From: \"" + std::string(from_name) + "\" <" + std::string(from_address) + ">\r\n";
   m += "Subject: " + std::string(subject) + "\r\n";
+  // The headers every message tocsin sends carries (email/message_builder), so the score is the content's and
+  // not that of a draft missing them (MISSING_DATE, MISSING_MID, ...).
+  std::string domain(from_address.substr(from_address.rfind('@') + 1));
+  m += "To: <recipient@" + domain + ">\r\n";
+  char date[64];
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  m += "Date: " + std::string(date) + "\r\n";
+  m += "Message-ID: <screening." + std::to_string(now) + "@" + domain + ">\r\n";
   m += "MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: "
        "8bit\r\n\r\n";
   for (size_t i = 0; i < html.size(); ++i) {  // bare LF to CRLF, as on the wire
