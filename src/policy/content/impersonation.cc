@@ -100,14 +100,19 @@ void find_display_name_impersonation(std::string_view from_name, const std::set<
                                      Screening& out) {
   FoldedText folded(from_name);
   std::string name(trim_ascii_space(folded.folded()));
+  std::string_view rest = name;
+  if (rest.starts_with("the ")) rest.remove_prefix(4);
   for (const auto& e : lists().entities) {
     if (verified && verified->count(e.id)) continue;
-    for (const auto& n : e.names)
+    for (const auto& n : e.names) {
+      if (!rest.starts_with(n)) continue;
+      std::string_view tail = rest.substr(n.size());
       for (auto suffix : kNameSuffix)
-        if (name == n + std::string(suffix) || name == "the " + n + std::string(suffix)) {
+        if (tail == suffix) {
           out.add(claim(e, Part::kFrom, 0, from_name.size(), std::string(from_name)));
           return;
         }
+    }
   }
 }
 

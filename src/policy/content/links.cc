@@ -127,30 +127,66 @@ std::string registrable_domain(std::string_view host) {
   return std::string(host.substr(second + 1));
 }
 
-bool is_lookalike(std::string_view host, std::string_view protected_domain, std::string_view written) {
-  std::string h = idna_to_unicode(std::string(host));
-  if (same_or_sub(h, protected_domain)) return false;
-  if (registrable_domain(h) == protected_domain) return false;
-  // IDNA mapping lower-cases, which would hide "paypaI": decode only what is punycode.
-  std::string seen = written.empty() ? h
-                     : lower_ascii(written).find("xn--") != std::string::npos
-                         ? idna_to_unicode(std::string(written))
-                         : std::string(written);
-  std::string reg = registrable_domain(seen);
+namespace {
+
+// UTS #39 skeleton: two strings are confusable exactly when their skeletons are equal (what
+// uspoof_areConfusable compares), so the protected domains' skeletons are computed once.
+std::string skeleton(std::string_view s) {
   USpoofChecker* sc = confusable_checker();
-  if (!sc) return false;
+  if (!sc) return std::string(s);
   UErrorCode status = U_ZERO_ERROR;
-  int32_t r =
-      uspoof_areConfusableUTF8(sc, reg.data(), static_cast<int32_t>(reg.size()), protected_domain.data(),
-                               static_cast<int32_t>(protected_domain.size()), &status);
-  if (U_SUCCESS(status) && r != 0) return true;
+  char buf[512];
+  int32_t n =
+      uspoof_getSkeletonUTF8(sc, 0, s.data(), static_cast<int32_t>(s.size()), buf, sizeof buf, &status);
+  if (U_FAILURE(status) || n < 0 || n > static_cast<int32_t>(sizeof buf)) return std::string(s);
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+struct Protected {
+  std::string domain, domain_skeleton, label, label_skeleton;
+  explicit Protected(std::string d)
+      : domain(std::move(d)),
+        domain_skeleton(skeleton(domain)),
+        label(first_label(domain)),
+        label_skeleton(skeleton(label)) {}
+};
+
+const std::vector<Protected>& protected_brands() {
+  static const std::vector<Protected> k = [] {
+    std::vector<Protected> v;
+    for (const auto& b : lists().brand_domains) v.emplace_back(b);
+    return v;
+  }();
+  return k;
+}
+
+// A host as people read it, with its skeletons, computed once per link.
+struct SeenHost {
+  std::string unicode, reg, reg_skeleton, label_skeleton;
+  SeenHost(std::string_view host, std::string_view written) {
+    unicode = idna_to_unicode(std::string(host));
+    // IDNA mapping lower-cases, which would hide "paypaI": decode only what is punycode.
+    std::string seen = written.empty() ? unicode
+                       : lower_ascii(written).find("xn--") != std::string::npos
+                           ? idna_to_unicode(std::string(written))
+                           : std::string(written);
+    reg = registrable_domain(seen);
+    reg_skeleton = skeleton(reg);
+    label_skeleton = skeleton(first_label(reg));
+  }
+};
+
+bool looks_like(const SeenHost& h, const Protected& p) {
+  if (same_or_sub(h.unicode, p.domain) || registrable_domain(h.unicode) == p.domain) return false;
+  if (h.reg_skeleton == p.domain_skeleton) return true;
   // The same name under another TLD with a homoglyph ("paypa1.net" against "paypal.com").
-  std::string a = first_label(reg), b = first_label(protected_domain);
-  if (a == b || b.size() < 4) return false;
-  status = U_ZERO_ERROR;
-  r = uspoof_areConfusableUTF8(sc, a.data(), static_cast<int32_t>(a.size()), b.data(),
-                               static_cast<int32_t>(b.size()), &status);
-  return U_SUCCESS(status) && r != 0;
+  return p.label.size() >= 4 && first_label(h.reg) != p.label && h.label_skeleton == p.label_skeleton;
+}
+
+}  // namespace
+
+bool is_lookalike(std::string_view host, std::string_view protected_domain, std::string_view written) {
+  return looks_like(SeenHost(host, written), Protected(std::string(protected_domain)));
 }
 
 std::vector<Link> extract_links(std::string_view text) {
@@ -227,18 +263,19 @@ void judge_links(std::string_view text, Part part, const LinkContext& ctx, Scree
     }
     if (!own) {
       std::string lookalike_of;
-      for (const auto& b : lists().brand_domains)
-        if (is_lookalike(host, b, l.written_host)) {
-          lookalike_of = b;
+      SeenHost seen(host, l.written_host);
+      for (const auto& b : protected_brands())
+        if (looks_like(seen, b)) {
+          lookalike_of = b.domain;
           break;
         }
       if (lookalike_of.empty() && ctx.own_domains)
         for (const auto& d : *ctx.own_domains)
-          if (is_lookalike(host, d, l.written_host)) {
+          if (looks_like(seen, Protected(d))) {
             lookalike_of = d;
             break;
           }
-      std::string unicode = idna_to_unicode(host);
+      const std::string& unicode = seen.unicode;
       if (lookalike_of.empty() && unicode != host) {
         // A punycode host that is not plainly one script (Latin mixed with Cyrillic or Greek, say).
         UErrorCode status = U_ZERO_ERROR;
