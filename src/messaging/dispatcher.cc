@@ -325,6 +325,7 @@ void Dispatcher::set_status(const std::string& org_id, const std::string& messag
     m.status = status;
     m.status_reason = reason;
     m.modified = now_micros();
+    if (status == MessageStatus::kHeld) m.review_state = "held";  // the reason names the decisive finding
     if (status == MessageStatus::kSent || status == MessageStatus::kStopped) m.sent_end = m.modified;
     auto w = batch.for_org(org_id);
     org->messaging.put_message(w, std::move(m));
@@ -351,7 +352,9 @@ void Dispatcher::start_scheduled() {
       if (!plan || !plan->summary.blocked_reason.empty()) {
         std::string why = plan ? plan->summary.blocked_sentence : plan.error().message;
         spdlog::warn("scheduled message {} cannot start: {}", m.id, why);
-        set_status(org->org.id, m.id, MessageStatus::kPaused, why);
+        // Held content waits for the platform operator's review (`tocsin review`), as a sent one does.
+        bool held = plan && plan->summary.blocked_reason == policy::reason_name(policy::Reason::kContentHeld);
+        set_status(org->org.id, m.id, held ? MessageStatus::kHeld : MessageStatus::kPaused, why);
         continue;
       }
       deps_.committer.run_sync([&](store::WriteBatch& batch) {

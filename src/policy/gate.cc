@@ -141,28 +141,30 @@ content::Screening Gate::screen(const std::string& org_id, const content::Conten
   return screener_->screen(c, ctx);
 }
 
-// One memo per thread: the last content judged, for which gate, organization settings object and blocklist
-// generation. A blast asks about the same content recipient after recipient; comparing it costs a string
-// compare, screening it again would cost the whole rule family.
+// One memo per thread: the last content judged, for which screener, organization settings object and
+// blocklist generation (the memo holds the first two, so their addresses cannot be reused meanwhile). A blast
+// asks about the same content recipient after recipient; comparing it costs a string compare, screening it
+// again would cost the whole rule family.
 std::optional<Decision> Gate::content_rule(const OrgMessaging& org,
                                            const std::shared_ptr<const OrgMessaging>& org_ptr,
                                            const content::Content& c, bool approved) const {
   if (!screener_) return std::nullopt;
   struct Memo {
-    const Gate* gate = nullptr;
+    std::shared_ptr<const content::Screener> screener;
     std::shared_ptr<const OrgMessaging> org;
     uint64_t generation = 0;
     bool sms = false, html = false;
-    std::string from, subject, body;
+    std::string from, subject, body, from_address;
     content::Screening result;
   };
   thread_local Memo memo;
   uint64_t generation = screener_->generation();
-  if (memo.gate != this || memo.org != org_ptr || memo.generation != generation || memo.sms != c.sms ||
-      memo.html != c.html || memo.from != c.from_name || memo.subject != c.subject || memo.body != c.body) {
+  if (memo.screener != screener_ || memo.org != org_ptr || memo.generation != generation ||
+      memo.sms != c.sms || memo.html != c.html || memo.from != c.from_name || memo.subject != c.subject ||
+      memo.body != c.body || memo.from_address != c.from_address) {
     content::OrgContext ctx{&org.verified_email_domains, &org.verified_entities, &org.age_gated_content};
     memo.result = screener_->screen(c, ctx);
-    memo.gate = this;
+    memo.screener = screener_;
     memo.org = org_ptr;
     memo.generation = generation;
     memo.sms = c.sms;
@@ -170,6 +172,7 @@ std::optional<Decision> Gate::content_rule(const OrgMessaging& org,
     memo.from.assign(c.from_name);
     memo.subject.assign(c.subject);
     memo.body.assign(c.body);
+    memo.from_address.assign(c.from_address);
   }
   const auto& s = memo.result;
   if (s.verdict == content::Verdict::kBlock)

@@ -4,6 +4,7 @@ the organization; the platform operator's `tocsin review list|approve|reject` wo
 which the approved content really goes out through smtp-sink; an edit after approval needs a new review; the
 link blocklist loaded with `tocsin screening load` applies to a running server without a restart; and another
 organization's key cannot see or send the held message."""
+import datetime
 import json
 import sqlite3
 import time
@@ -104,6 +105,15 @@ def test_rejected_and_edited_and_blocked(tmp_path, smtp_sink, local_dns):
         assert "impersonates a government agency" in m["tocsin:status_reason"], m
         assert review(srv, "reject", "--org", org["org_id"], "--message", held, "--by", "x", "--note", "y",
                       check=False).returncode == 1, "only a held message can be decided"
+
+        # A scheduled message whose content is held waits as `held` when its time comes, as a sent one does.
+        later = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=3)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ")
+        scheduled = message(c, tag_href, "<p>We know where you live. Vote them out.</p>")
+        r = c.post(f"messages/{scheduled}/schedule", json={"scheduled_start_date": later})
+        assert r.status_code == 200, r.text
+        m = wait_status(c, scheduled, "held", timeout=60)
+        assert m["tocsin:review"]["state"] == "held" and "harassment" in m["tocsin:status_reason"], m
 
 
 def test_blocklist_loaded_into_a_running_server(tmp_path, smtp_sink, local_dns):
