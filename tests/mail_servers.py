@@ -403,3 +403,34 @@ class RecordingSmtpSink:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+
+class Spamd:
+    """SpamAssassin's spamd on loopback, started in the foreground (no daemonizing) from a temp dir:
+    -L (local tests only: no DNS blocklists, no network), -x (no per-user configs), the site config of
+    /etc/spamassassin (its .pre files load the plugins) and the rules Debian ships in /usr/share/spamassassin
+    (used when sa-update never ran), one child. As root it must be told whom to become (-u nobody)."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = Path(workdir)
+        self.port = 0
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 90.0) -> "Spamd":
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        home = Path(tempfile.mkdtemp(prefix="tocsin-spamd-"))  # writable by the user spamd becomes
+        home.chmod(0o777)
+        self.port = free_port()
+        args = ["spamd", "-L", "-x", f"--listen=127.0.0.1:{self.port}", "--min-children=1", "--max-children=1",
+                "--syslog=stderr", f"--helper-home-dir={home}", "--siteconfigpath=/etc/spamassassin"]
+        if os.geteuid() == 0:
+            args += ["-u", "nobody"]
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(self.workdir / "spamd.log", "wb"))
+        _wait_port(self.port, self.proc, "spamd", timeout=timeout)  # it compiles its rules before listening
+        return self
+
+    def log(self) -> str:
+        return (self.workdir / "spamd.log").read_text(errors="replace")[-4000:]
+
+    def stop(self) -> None:
+        _stop(self.proc)

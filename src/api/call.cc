@@ -66,7 +66,7 @@ void commit_write(Call& c, WriteFn apply, bool blind, std::function<void()> dura
         if (!body) return blind ? call->empty_ok() : call->error(body.error());
         if (durable) durable();
         if (blind || call->background) return call->empty_ok();
-        call->reply(200, std::move(body).value());
+        call->reply(call->ok_status, std::move(body).value());
       },
       call->ctx.opt_out_fence, std::move(opted_out));
 }

@@ -62,6 +62,7 @@ struct Call {
   bool authenticated = false;
   bool background = false;  // ?background_request=true or ?background_processing=true
   Respond respond;
+  int ok_status = 200;  // the status commit_write answers a successful write with (202: accepted, held)
 
   // Responses in Action Network's style.
   void reply(int status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {});

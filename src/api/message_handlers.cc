@@ -8,6 +8,7 @@
 #include "api/handlers.h"
 #include "core/ids.h"
 #include "messaging/audience.h"
+#include "messaging/content_screening.h"
 #include "messaging/dispatcher.h"
 #include "messaging/header_values.h"
 #include "messaging/render.h"
@@ -47,6 +48,12 @@ void write_message(const std::string& api_base, JsonOut& j, const Message& m,
   if (m.scheduled_at) j.kv("scheduled_start_date", format_iso8601(m.scheduled_at));
   if (m.sent_start) j.kv("sent_start_date", format_iso8601(m.sent_start));
   if (m.channel == Channel::kSms) j.kv("tocsin:sms_sender", m.sms_sender).kv("tocsin:marketing", m.marketing);
+  // Content review (docs/POLICY.md): why the message is held or was rejected, visible to the organization.
+  if (!m.review_state.empty()) {
+    j.begin("tocsin:review").kv("state", m.review_state).kv("note", m.review_note).k("findings");
+    j.raw(m.review_findings.empty() ? "[]" : m.review_findings);
+    j.end();
+  }
   j.begin_array("targets");
   for (const auto& t : m.targets) {
     const char* kind = t.kind == messaging::Target::Kind::kList  ? "lists"
@@ -206,10 +213,15 @@ void create_or_update(Call& c, const std::string& id) {
                  if (!id.empty()) {
                    const Message* existing = org.messaging.message(id);
                    if (!existing) return not_found("no such message");
-                   if (existing->status != MessageStatus::kDraft)
+                   // A held message can be edited: it becomes a draft again, screened anew when sent.
+                   if (existing->status != MessageStatus::kDraft && existing->status != MessageStatus::kHeld)
                      return bad_request("only a draft can be edited; this message is " +
                                         std::string(messaging::status_name(existing->status)));
                    m = *existing;
+                   if (m.status == MessageStatus::kHeld) {
+                     m.status = MessageStatus::kDraft;
+                     m.status_reason.clear();
+                   }
                  } else {
                    m.id = new_uuid();
                    m.created = now;
@@ -259,6 +271,52 @@ void schedule(Call& c, const std::string& id, bool cancel) {
                });
 }
 
+std::string brand_of(const people::OrgState& org) {
+  auto view = org.messaging.gate_view();
+  return view ? view->brand_name : org.org.name;
+}
+
+// Content screening held the message at send: it becomes `held` with the findings, for the platform
+// operator's review queue (`tocsin review`); the organization sees why on the message and in this answer.
+void hold(Call& c, const std::string& id, const Message& m) {
+  policy::content::Screening screening;
+  if (c.ctx.gate) {
+    std::string brand;
+    {
+      std::shared_lock lock(c.org->mu);
+      brand = brand_of(*c.org);
+    }
+    screening = messaging::screen_message(c.ctx.gate->gate(), c.org->org.id, brand, m);
+  }
+  std::string findings = messaging::findings_json(screening);
+  JsonOut answer;
+  answer.begin()
+      .kv("message",
+          "Your message is held for review: content screening found something the platform "
+          "operator must look at first.")
+      .begin("tocsin:screening");
+  messaging::write_screening(answer, screening);
+  answer.end().end();
+  std::string body = answer.take();
+  c.ok_status = 202;
+  commit_write(c,
+               [id, findings, body](people::OrgState& org, store::WriteBatch::OrgWrites& w,
+                                    Micros now) -> Result<std::string> {
+                 const Message* existing = org.messaging.message(id);
+                 if (!existing || existing->status != MessageStatus::kDraft)
+                   return bad_request("this message was sent or scheduled meanwhile");
+                 Message next = *existing;
+                 next.status = MessageStatus::kHeld;
+                 next.status_reason = "held for content review";
+                 next.review_state = "held";
+                 next.review_findings = findings;
+                 next.review_note.clear();
+                 next.modified = now;
+                 org.messaging.put_message(w, std::move(next));
+                 return body;
+               });
+}
+
 void send(Call& c, const std::string& id) {
   if (!c.ctx.dispatcher) return c.error(503, "sending is not available on this server");
   Message m;
@@ -271,6 +329,8 @@ void send(Call& c, const std::string& id) {
   if (auto s = ready_to_send(m); !s) return c.error(s.error());
   auto plan = c.ctx.dispatcher->plan_and_store(*c.org, m);
   if (!plan) return c.error(plan.error());
+  if (plan->summary.blocked_reason == policy::reason_name(policy::Reason::kContentHeld))
+    return hold(c, id, m);
   if (!plan->summary.blocked_reason.empty())
     return c.error(422, plan->summary.blocked_sentence + " (" + plan->summary.blocked_reason + ")");
   if (plan->summary.targeted == 0) return c.error(400, "the targets select nobody (total_targeted is 0)");
@@ -325,12 +385,14 @@ void preflight(Call& c, const std::string& id) {
   Message m;
   Result<messaging::Audience> audience = bad_request("");
   int64_t daily_cap = 0;
+  std::string brand;
   {
     std::shared_lock lock(c.org->mu);
     const Message* existing = c.org->messaging.message(id);
     if (!existing) return c.error(404, "no such message");
     m = *existing;
     audience = messaging::snapshot_audience(*c.org, m);
+    brand = brand_of(*c.org);
     if (auto sender = c.org->messaging.senders().find(m.sms_sender);
         sender != c.org->messaging.senders().end())
       daily_cap = sender->second.daily_cap;
@@ -353,6 +415,9 @@ void preflight(Call& c, const std::string& id) {
   j.end();
   if (!s.blocked_reason.empty()) j.kv("blocked_reason", s.blocked_reason).kv("blocked", s.blocked_sentence);
   if (m.channel == Channel::kSms) j.kv("segments", int64_t{s.sms_segments}).kv("encoding", s.sms_encoding);
+  j.begin("tocsin:screening");
+  messaging::write_screening(j, messaging::screen_message(c.ctx.gate->gate(), c.org->org.id, brand, m));
+  j.end();
   j.begin("_links")
       .link("self", message_href(c, id) + "/tocsin:preflight")
       .link("osdi:message", message_href(c, id))

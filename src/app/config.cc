@@ -20,6 +20,7 @@ Result<Config> load_config(const std::string& data_dir) {
     return bad_request(std::string("cannot parse ") + path.string() + ": " + std::string(e.description()));
   }
   static const std::set<std::string> kKnown = {"server.listen",
+                                               "screening.spamd",
                                                "server.public_url",
                                                "server.max_body_bytes",
                                                "server.io_threads",
@@ -117,6 +118,7 @@ Result<Config> load_config(const std::string& data_dir) {
   m.connections = static_cast<int>(t["sms"]["connections"].value_or(int64_t{m.connections}));
   if (m.connections < 1 || m.connections > 256)
     return bad_request("tocsin.toml: sms.connections must be between 1 and 256");
+  c.screening_spamd = t["screening"]["spamd"].value_or(c.screening_spamd);
   return c;
 }
 

@@ -61,6 +61,8 @@ struct Config {
     // (it stores the report's route first), so its rate grows with concurrency: BENCHMARKS.md, "SMS".
     int connections = 32;
   } sms;
+  // [screening] spamd = "HOST:PORT": SpamAssassin's spamd scores every email's content (docs/POLICY.md).
+  std::string screening_spamd;
 };
 
 // The mail domain in effect (bounce+/unsubscribe+ addresses, email/bounce_address.h): email.mail_domain,

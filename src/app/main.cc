@@ -15,6 +15,7 @@
 #include "app/mail_commands.h"
 #include "app/messaging_commands.h"
 #include "app/quarantine_commands.h"
+#include "app/review_commands.h"
 #include "app/serve.h"
 #include "app/store_commands.h"
 #include "consent/verify.h"
@@ -147,6 +148,7 @@ int main(int argc, char** argv) {
   add_quarantine_commands(app);
   add_store_commands(app);
   add_messaging_commands(app, *org);
+  add_review_commands(app);
   CLI11_PARSE(app, argc, argv);
 
   if (init->parsed()) {

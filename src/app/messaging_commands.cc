@@ -9,6 +9,7 @@
 #include "email/dkim_dns_check.h"
 #include "email/dkim_key.h"
 #include "messaging/settings.h"
+#include "policy/content/lists.h"
 
 namespace tocsin {
 namespace {
@@ -19,6 +20,7 @@ struct Args {
   std::string dir, org_id, reason;
   // settings
   std::optional<std::string> postal_address, brand, support, frequency, tracking;
+  std::optional<std::string> verified_entities, age_gated;  // comma-separated; "" clears
   std::optional<int> email_cap, sms_cap, max_segments;
   std::optional<int64_t> email_cap_hours, sms_cap_hours, long_code_max;
   // senders and domains
@@ -66,6 +68,18 @@ void save_settings(Installation& inst, const std::string& org_id, const messagin
   if (auto st = inst.store->put_doc_outside(org_id, doc); !st) fail(st.error());
 }
 
+std::vector<std::string> comma_list(const std::string& s) {
+  std::vector<std::string> out;
+  size_t from = 0;
+  while (from <= s.size()) {
+    size_t comma = std::min(s.find(',', from), s.size());
+    auto item = trim_ascii_space(std::string_view(s).substr(from, comma - from));
+    if (!item.empty()) out.push_back(lower_ascii(item));
+    from = comma + 1;
+  }
+  return out;
+}
+
 void print_settings(const messaging::Settings& s) {
   JsonOut j;
   j.begin()
@@ -83,6 +97,11 @@ void print_settings(const messaging::Settings& s) {
       .kv("suspended_reason", s.suspended_reason)
       .kv("bulk_email_paused", s.bulk_email_paused);
   if (s.tracking) j.kv("tracking", *s.tracking);
+  j.begin_array("verified_entities");
+  for (const auto& e : s.verified_entities) j.str(e);
+  j.end_array().begin_array("age_gated_content");
+  for (const auto& c : s.age_gated_content) j.str(c);
+  j.end_array();
   std::cout << j.end().take() << "\n";
 }
 
@@ -102,6 +121,23 @@ void run_settings(const Args& a) {
   if (a.tracking) {
     if (*a.tracking != "on" && *a.tracking != "off") fail(bad_request("--tracking must be on or off"));
     s.tracking = *a.tracking == "on";
+  }
+  if (a.verified_entities) {
+    s.verified_entities.clear();
+    for (const auto& id : comma_list(*a.verified_entities)) {
+      bool known = false;
+      for (const auto& e : policy::content::lists().entities) known = known || e.id == id;
+      if (!known) fail(bad_request("--verified-entities: " + id + " is not an entity of data/entities.txt"));
+      s.verified_entities.insert(id);
+    }
+  }
+  if (a.age_gated) {
+    s.age_gated_content.clear();
+    for (const auto& c : comma_list(*a.age_gated)) {
+      if (c != "sex" && c != "alcohol" && c != "firearms" && c != "tobacco" && c != "cannabis")
+        fail(bad_request("--age-gated takes sex, alcohol, firearms, tobacco, cannabis"));
+      s.age_gated_content.insert(c);
+    }
   }
   if (s.email_cap.max > 0 && s.email_cap.window <= 0)
     fail(bad_request("--email-cap needs --email-cap-hours"));
@@ -267,6 +303,15 @@ void add_messaging_commands(CLI::App& app, CLI::App& org_command) {
   settings->add_option("--max-segments", a->max_segments, "longest text in segments (default 6)");
   settings->add_option("--long-code-max", a->long_code_max, "largest blast allowed on a plain long code");
   settings->add_option("--tracking", a->tracking, "open and click tracking: on|off");
+  // Content screening facts the platform operator vouches for (docs/POLICY.md "Content screening").
+  settings->add_option(
+      "--verified-entities", a->verified_entities,
+      "entities (ids of src/policy/content/data/entities.txt) the organization is verified as, "
+      "comma-separated; \"\" clears");
+  settings->add_option(
+      "--age-gated", a->age_gated,
+      "SHAFT content its senders are registered for with age gating: sex, alcohol, firearms, "
+      "tobacco, cannabis (comma-separated; \"\" clears)");
   settings->callback([a] { run_settings(*a); });
 
   for (bool suspend : {true, false}) {

@@ -108,6 +108,19 @@ int serve(Installation& inst, Config config) {
   if (MallocExtension_ReleaseFreeMemory) MallocExtension_ReleaseFreeMemory();
 
   messaging::GateWiring gate(directory);
+  // Content screening (docs/POLICY.md): the gate's content rules, with the installation's link blocklist.
+  std::optional<policy::content::SpamdAddress> spamd;
+  if (!config.screening_spamd.empty()) {
+    auto at = policy::content::parse_spamd_address(config.screening_spamd);
+    if (!at) {
+      spdlog::error("{}", at.error().message);
+      return 1;
+    }
+    spamd = std::move(at).value();
+  }
+  gate.gate().screen_with(std::make_shared<policy::content::Screener>(
+      std::make_shared<policy::content::BlocklistFile>(policy::content::BlocklistFile::path_in(inst.dir)),
+      spamd));
   if (auto s = gate.load(*inst.store); !s) {
     spdlog::error("cannot load messaging state: {}", s.error().message);
     return 1;

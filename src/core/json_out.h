@@ -50,6 +50,11 @@ class JsonOut {
     w_.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
     return *this;
   }
+  // A value that is already JSON written by JsonOut (a stored document part): copied as it is.
+  JsonOut& raw(std::string_view json) {
+    w_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+    return *this;
+  }
   JsonOut& kv(std::string_view key, std::string_view v) { return k(key).str(v); }
   JsonOut& kv(std::string_view key, const char* v) { return k(key).str(v); }
   JsonOut& kv(std::string_view key, const std::string& v) { return k(key).str(v); }

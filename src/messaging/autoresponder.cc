@@ -184,7 +184,9 @@ void Autoresponder::work(Job job) {
   } else {
     policy::Recipient to{r.address, r.contact, snap->zip};
     auto out = deps_.gate.gate().dispatch(
-        policy::OutboundEmail{job.org_id, to, policy::MessageKind::kOneOff, snap->response.from_domain()});
+        policy::OutboundEmail{job.org_id, to, policy::MessageKind::kOneOff, snap->response.from_domain(),
+                              std::make_shared<const policy::EmailContent>(policy::EmailContent{
+                                  snap->response.from, snap->response.subject, snap->response.body, false})});
     const policy::Decision& d = out.decision;
     r.reason = d.sends() ? std::string() : std::string(policy::reason_name(d.reason));
     switch (d.kind) {

@@ -8,6 +8,7 @@
 
 #include "email/dkim_signer.h"
 #include "messaging/compose.h"
+#include "messaging/content_screening.h"
 #include "messaging/feedback_status.h"
 #include "messaging/retry.h"
 #include "messaging/smtp_rejection.h"
@@ -324,6 +325,7 @@ void Dispatcher::set_status(const std::string& org_id, const std::string& messag
     m.status = status;
     m.status_reason = reason;
     m.modified = now_micros();
+    if (status == MessageStatus::kHeld) m.review_state = "held";  // the reason names the decisive finding
     if (status == MessageStatus::kSent || status == MessageStatus::kStopped) m.sent_end = m.modified;
     auto w = batch.for_org(org_id);
     org->messaging.put_message(w, std::move(m));
@@ -350,7 +352,9 @@ void Dispatcher::start_scheduled() {
       if (!plan || !plan->summary.blocked_reason.empty()) {
         std::string why = plan ? plan->summary.blocked_sentence : plan.error().message;
         spdlog::warn("scheduled message {} cannot start: {}", m.id, why);
-        set_status(org->org.id, m.id, MessageStatus::kPaused, why);
+        // Held content waits for the platform operator's review (`tocsin review`), as a sent one does.
+        bool held = plan && plan->summary.blocked_reason == policy::reason_name(policy::Reason::kContentHeld);
+        set_status(org->org.id, m.id, held ? MessageStatus::kHeld : MessageStatus::kPaused, why);
         continue;
       }
       deps_.committer.run_sync([&](store::WriteBatch& batch) {
@@ -531,6 +535,7 @@ bool Dispatcher::prepare_round(Run& run) {
   std::vector<std::optional<policy::OutboundSms>> texts(n);
   std::vector<DeliveryRow> marks;
   std::string from_domain = m.sender_domain();
+  auto content = email_content(m);
   auto& gate = deps_.gate.gate();
   for (size_t i = 0; i < n; ++i) {
     auto& r = rows[i];
@@ -544,13 +549,14 @@ bool Dispatcher::prepare_round(Run& run) {
     policy::Recipient to{r.address, r.contact, zips[i]};
     policy::Decision d;
     if (m.channel == Channel::kEmail) {
-      emails[i] = policy::OutboundEmail{run.org_id, to, policy::MessageKind::kBlast, from_domain};
+      emails[i] = policy::OutboundEmail{run.org_id, to, policy::MessageKind::kBlast, from_domain, content};
       d = gate.plan(*emails[i]);
     } else {
       bool first = !deps_.gate.sends().ever_sent(run.org_id, Channel::kSms, r.contact);
       std::string body = render_sms(m.body, run.brand, first, values[i]);
-      texts[i] = policy::OutboundSms{
-          run.org_id, to, policy::MessageKind::kBlast, m.marketing, m.total_targeted, m.sms_sender, body};
+      texts[i] =
+          policy::OutboundSms{run.org_id,   to,   policy::MessageKind::kBlast, m.marketing, m.total_targeted,
+                              m.sms_sender, body, m.review_approved()};
       d = gate.plan(*texts[i]);
     }
     settle(r, d, now);

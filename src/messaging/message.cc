@@ -1,6 +1,7 @@
 #include "messaging/message.h"
 
 #include <simdjson.h>
+#include <sodium.h>
 
 #include "core/doc_fields.h"
 #include "core/json_out.h"
@@ -9,7 +10,8 @@
 namespace tocsin::messaging {
 namespace {
 
-constexpr std::string_view kStatusNames[] = {"draft", "scheduled", "sending", "sent", "stopped", "paused"};
+constexpr std::string_view kStatusNames[] = {"draft",   "scheduled", "sending", "sent",
+                                             "stopped", "paused",    "held"};
 constexpr std::string_view kTargetKinds[] = {"list", "tag", "query"};
 
 }  // namespace
@@ -19,7 +21,7 @@ std::string_view status_name(MessageStatus s) {
 }
 
 std::optional<MessageStatus> parse_message_status(std::string_view s) {
-  for (int i = 0; i < 6; ++i)
+  for (int i = 0; i < 7; ++i)
     if (kStatusNames[i] == s) return static_cast<MessageStatus>(i);
   return std::nullopt;
 }
@@ -28,6 +30,26 @@ std::string Message::sender_domain() const {
   std::string address = sender_address();
   auto at = address.rfind('@');
   return at == std::string::npos ? std::string() : lower_ascii(address.substr(at + 1));
+}
+
+std::string Message::content_digest() const {
+  crypto_generichash_state st;
+  unsigned char out[16];
+  crypto_generichash_init(&st, nullptr, 0, sizeof out);
+  for (std::string_view part : {std::string_view(channel_name(channel)), std::string_view(from),
+                                std::string_view(subject), std::string_view(body)}) {
+    uint64_t n = part.size();  // length-prefixed, so the parts cannot run into each other
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(&n), sizeof n);
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(part.data()), part.size());
+  }
+  crypto_generichash_final(&st, out, sizeof out);
+  static const char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char b : out) {
+    hex += kHex[b >> 4];
+    hex += kHex[b & 15];
+  }
+  return hex;
 }
 
 std::string encode_message(const Message& m) {
@@ -53,6 +75,11 @@ std::string encode_message(const Message& m) {
       .kv("sent_start", m.sent_start)
       .kv("sent_end", m.sent_end)
       .kv("total_targeted", m.total_targeted);
+  if (!m.review_state.empty())
+    o.kv("review_state", m.review_state)
+        .kv("review_digest", m.review_digest)
+        .kv("review_findings", m.review_findings)
+        .kv("review_note", m.review_note);
   o.begin_array("identifiers");
   for (const auto& i : m.identifiers) o.str(i);
   o.end_array().begin_array("targets");
@@ -88,6 +115,10 @@ Result<Message> decode_message(std::string_view doc) {
   m.sent_start = f.integer("sent_start");
   m.sent_end = f.integer("sent_end");
   m.total_targeted = f.integer("total_targeted");
+  m.review_state = f.str("review_state");
+  m.review_digest = f.str("review_digest");
+  m.review_findings = f.str("review_findings");
+  m.review_note = f.str("review_note");
   for (const auto& t : f.strings("targets")) {
     auto colon = t.find(':');
     if (colon == std::string::npos) continue;

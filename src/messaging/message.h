@@ -4,7 +4,10 @@
 // Life cycle (AN/OSDI statuses): draft -> scheduled -> sending -> sent, or stopped (DELETE .../send);
 // a scheduled message can go back to draft (DELETE .../schedule). Only a draft can be edited, scheduled
 // or sent. `paused` is tocsin's: the organization's bulk email was paused (complaint rate) or the
-// organization was suspended mid-blast; deliveries not yet handed over wait.
+// organization was suspended mid-blast; deliveries not yet handed over wait. `held` is tocsin's too: content
+// screening held the message at send (docs/POLICY.md "Content screening"); the platform operator approves it
+// (`tocsin review approve`: back to draft, approved for exactly this content, so the next send goes) or
+// rejects it (stopped); an edit by the organization makes it a draft again that is screened anew.
 #pragma once
 
 #include <optional>
@@ -20,7 +23,7 @@ namespace tocsin::messaging {
 
 inline constexpr std::string_view kMessageKind = "message";
 
-enum class MessageStatus { kDraft, kScheduled, kSending, kSent, kStopped, kPaused };
+enum class MessageStatus { kDraft, kScheduled, kSending, kSent, kStopped, kPaused, kHeld };
 std::string_view status_name(MessageStatus s);
 std::optional<MessageStatus> parse_message_status(std::string_view s);
 
@@ -53,10 +56,17 @@ struct Message {
   Micros scheduled_at = 0;  // when scheduled
   Micros sent_start = 0, sent_end = 0;
   int64_t total_targeted = 0;  // recipients planned (at send time)
+  // Content review: "" | "held" | "approved" | "rejected"; the digest of the content approved; the
+  // screening findings as a JSON array when held or rejected (shown to the organization); the operator's
+  // note.
+  std::string review_state, review_digest, review_findings, review_note;
 
   std::string sender_address() const { return from_address.empty() ? reply_to : from_address; }
   // The lower-cased domain of sender_address(): the sending domain the gate checks and DKIM signs for.
   std::string sender_domain() const;
+  // A digest of what screening reads (channel, from, subject, body): an approval holds for this content only.
+  std::string content_digest() const;
+  bool review_approved() const { return review_state == "approved" && review_digest == content_digest(); }
 };
 
 std::string encode_message(const Message& m);

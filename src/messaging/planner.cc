@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "messaging/audience.h"
+#include "messaging/content_screening.h"
 #include "messaging/render.h"
 #include "policy/sms_segments.h"
 #include "sms/pacer.h"
@@ -28,6 +29,9 @@ bool is_message_level(policy::Reason r) {
     case R::kInvalidText:
     case R::kBrandMissing:
     case R::kTooManySegments:
+    // Content screening judges the message, not the recipient.
+    case R::kContentBlocked:
+    case R::kContentHeld:
       return true;
     default:
       return false;
@@ -146,9 +150,9 @@ void plan_part(const Audience& a, const Message& m, const policy::Gate& gate, Mi
   auto& sum = part.sum;
   // One outbound value reused for every recipient, so planning allocates nothing per person but the gate's
   // own decision.
-  policy::OutboundEmail email{a.org_id, {}, policy::MessageKind::kBlast, m.sender_domain()};
+  policy::OutboundEmail email{a.org_id, {}, policy::MessageKind::kBlast, m.sender_domain(), email_content(m)};
   policy::OutboundSms text{a.org_id,     {}, policy::MessageKind::kBlast, m.marketing, targeted,
-                           m.sms_sender, {}};
+                           m.sms_sender, {}, m.review_approved()};
   policy::Recipient& to = m.channel == Channel::kEmail ? email.to : text.to;
   if (keep) part.entries.reserve(end - begin, (end - begin) * 36);
   for (size_t i = begin; i < end; ++i) {

@@ -46,6 +46,11 @@ std::string encode_settings(const Settings& s) {
       .kv("bulk_email_paused", s.bulk_email_paused)
       .kv("bulk_email_paused_reason", s.bulk_email_paused_reason);
   if (s.tracking) o.kv("tracking", *s.tracking);
+  o.begin_array("verified_entities");
+  for (const auto& e : s.verified_entities) o.str(e);
+  o.end_array().begin_array("age_gated_content");
+  for (const auto& c : s.age_gated_content) o.str(c);
+  o.end_array();
   return o.end().take();
 }
 
@@ -69,6 +74,8 @@ Result<Settings> decode_settings(std::string_view doc) {
   s.bulk_email_paused = f.boolean("bulk_email_paused");
   s.bulk_email_paused_reason = f.str("bulk_email_paused_reason");
   s.tracking = f.optional_boolean("tracking");
+  for (auto& e : f.strings("verified_entities")) s.verified_entities.insert(std::move(e));
+  for (auto& c : f.strings("age_gated_content")) s.age_gated_content.insert(std::move(c));
   return s;
 }
 
@@ -131,6 +138,8 @@ policy::OrgMessaging to_policy(const Settings& s, const std::map<std::string, Se
   m.suspended_reason = s.suspended_reason;
   m.bulk_email_paused = s.bulk_email_paused;
   m.bulk_email_paused_reason = s.bulk_email_paused_reason;
+  m.verified_entities = s.verified_entities;
+  m.age_gated_content = s.age_gated_content;
   m.postal_address = s.postal_address;
   m.brand_name = s.brand_name;
   for (const auto& [name, d] : domains)

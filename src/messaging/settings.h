@@ -8,6 +8,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,10 @@ struct Settings {
   // Platform-administrator facts.
   bool suspended = false;
   std::string suspended_reason;
+  // Content screening (docs/POLICY.md): entities the organization is verified as, and SHAFT categories its
+  // senders are registered for with age gating.
+  std::set<std::string> verified_entities;
+  std::set<std::string> age_gated_content;
   // Set by tocsin itself when a blast's complaint rate passes the limit (EM-C2); lifted by the organization.
   bool bulk_email_paused = false;
   std::string bulk_email_paused_reason;

@@ -49,6 +49,9 @@ enum class Reason {
   kBrandMissing,
   kOptOutInstructionsMissing,
   kTooManySegments,
+  // content screening (policy/content/screener.h): the decisive finding's code and sentence are the detail
+  kContentBlocked,
+  kContentHeld,
   // time and volume
   kQuietHours,
   kNoSendingWindow,

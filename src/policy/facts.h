@@ -95,6 +95,11 @@ struct OrgMessaging {
   FrequencyCap sms_cap{3, int64_t{24} * 3600 * 1'000'000};  // SMS-F1 platform default
   int64_t long_code_max_recipients = 50;  // a bigger blast needs a registered sender (SMS-T1)
   int max_segments = 6;                   // SMS-E1
+  // Content screening (policy/content/screener.h), set by the platform operator: the entities
+  // (data/entities.txt ids) the organization is verified as, and the SHAFT categories its senders are
+  // registered for with age gating.
+  std::set<std::string> verified_entities;
+  std::set<std::string> age_gated_content;
 };
 
 // Organization settings lookup. Safe for concurrent use.

@@ -121,7 +121,66 @@ std::optional<Decision> quiet_hours_rule(const Recipient& to, Micros now) {
   return std::nullopt;
 }
 
+std::string finding_detail(const content::Screening& s) {
+  const content::Finding* f = s.decisive();
+  if (!f) return {};
+  return f->code + " in the " + std::string(content::part_name(f->part)) + " at \"" + f->excerpt +
+         "\": " + f->sentence;
+}
+
 }  // namespace
+
+content::Screening Gate::screen(const std::string& org_id, const content::Content& c) const {
+  auto org = facts_.orgs.messaging(org_id);
+  if (!screener_ || !org) {
+    content::Screening none;
+    none.spam_note = "content screening is not configured on this process";
+    return none;
+  }
+  content::OrgContext ctx{&org->verified_email_domains, &org->verified_entities, &org->age_gated_content};
+  return screener_->screen(c, ctx);
+}
+
+// One memo per thread: the last content judged, for which screener, organization settings object and
+// blocklist generation (the memo holds the first two, so their addresses cannot be reused meanwhile). A blast
+// asks about the same content recipient after recipient; comparing it costs a string compare, screening it
+// again would cost the whole rule family.
+std::optional<Decision> Gate::content_rule(const OrgMessaging& org,
+                                           const std::shared_ptr<const OrgMessaging>& org_ptr,
+                                           const content::Content& c, bool approved) const {
+  if (!screener_) return std::nullopt;
+  struct Memo {
+    std::shared_ptr<const content::Screener> screener;
+    std::shared_ptr<const OrgMessaging> org;
+    uint64_t generation = 0;
+    bool sms = false, html = false;
+    std::string from, subject, body, from_address;
+    content::Screening result;
+  };
+  thread_local Memo memo;
+  uint64_t generation = screener_->generation();
+  if (memo.screener != screener_ || memo.org != org_ptr || memo.generation != generation ||
+      memo.sms != c.sms || memo.html != c.html || memo.from != c.from_name || memo.subject != c.subject ||
+      memo.body != c.body || memo.from_address != c.from_address) {
+    content::OrgContext ctx{&org.verified_email_domains, &org.verified_entities, &org.age_gated_content};
+    memo.result = screener_->screen(c, ctx);
+    memo.screener = screener_;
+    memo.org = org_ptr;
+    memo.generation = generation;
+    memo.sms = c.sms;
+    memo.html = c.html;
+    memo.from.assign(c.from_name);
+    memo.subject.assign(c.subject);
+    memo.body.assign(c.body);
+    memo.from_address.assign(c.from_address);
+  }
+  const auto& s = memo.result;
+  if (s.verdict == content::Verdict::kBlock)
+    return Decision::refuse(Reason::kContentBlocked, finding_detail(s));
+  if (s.verdict == content::Verdict::kHold && !approved)
+    return Decision::refuse(Reason::kContentHeld, finding_detail(s));
+  return std::nullopt;
+}
 
 Decision Gate::cap(const std::string& org_id, Channel channel, const ContactHash& contact,
                    const FrequencyCap& c, Stage stage, Micros now) const {
@@ -157,6 +216,11 @@ Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
   // The complaint-rate breaker stops bulk mail only: an autoresponse answers what the person just did.
   if (m.kind == MessageKind::kBlast && org->bulk_email_paused)
     return Decision::refuse(Reason::kBulkEmailPaused, org->bulk_email_paused_reason);
+  if (m.content) {
+    content::Content c{false, m.content->from_name,   m.content->subject, m.content->body_html,
+                       true,  m.content->from_address};
+    if (auto d = content_rule(*org, org, c, m.content->review_approved)) return *d;
+  }
   if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact)) return *d;
   if (auto d = status_rule(facts_.consent.status(m.org_id, m.to.contact))) return *d;
   if (!org->verified_email_domains.count(lower_ascii(m.from_domain)))
@@ -196,6 +260,8 @@ Decision Gate::judge(const OutboundSms& m, Stage stage, Micros now) const {
   if (auto d = number_rule(m.to.address)) return *d;
   if (auto d = sender_rule(*org, m)) return *d;
   if (auto d = text_rule(*org, m)) return *d;
+  if (auto d = content_rule(*org, org, content::Content{true, {}, {}, m.body, false}, m.review_approved))
+    return *d;
   // The confirmation goes to a number that is suppressed by definition, so it has its own path.
   if (m.kind == MessageKind::kStopConfirmation) return judge_confirmation(m, stage, now);
   if (m.kind == MessageKind::kHelpReply) return judge_help_reply(m);

@@ -14,11 +14,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "core/clock.h"
 #include "core/contact_point.h"
+#include "policy/content/screener.h"
 #include "policy/decision.h"
 #include "policy/facts.h"
 
@@ -39,11 +41,21 @@ struct Recipient {
   std::optional<std::string> zip;  // US ZIP of the person's postal address, when known (quiet hours)
 };
 
+// What content screening reads of an email: the templates as the organization wrote them (merge fields
+// unfilled; the mandatory footer is tocsin's own). One shared value per message, so a blast screens once.
+struct EmailContent {
+  std::string from_name, subject, body_html;
+  bool review_approved = false;
+  std::string from_address = {};  // for the spam score's composed message  // the platform operator approved
+                                  // exactly this content (held -> sent)
+};
+
 struct OutboundEmail {
   std::string org_id;
   Recipient to;
   MessageKind kind = MessageKind::kBlast;
-  std::string from_domain;  // domain of the From address
+  std::string from_domain;                                // domain of the From address
+  std::shared_ptr<const EmailContent> content = nullptr;  // null only for tocsin's own mail (confirmations)
 };
 
 struct OutboundSms {
@@ -54,6 +66,7 @@ struct OutboundSms {
   int64_t blast_recipients = 1;  // size of the blast this message belongs to (1 for one-offs)
   std::string sender;            // one of the organization's senders (E.164 or short code)
   std::string body;              // UTF-8, as it will be sent
+  bool review_approved = false;  // the platform operator approved this message's held content
 };
 
 class Gate;
@@ -103,6 +116,14 @@ class Gate {
   Decision plan(const OutboundSms& m) const;
   Dispatch<OutboundEmail> dispatch(const OutboundEmail& m);
   Dispatch<OutboundSms> dispatch(const OutboundSms& m);
+  // Content screening (docs/POLICY.md "Content screening") is one of the gate's rules when a screener is
+  // set (the serving process always sets one, before the gate is used); plan and dispatch ask it through a
+  // per-thread memo, so content that does not vary between recipients is screened once per thread.
+  void screen_with(std::shared_ptr<const content::Screener> screener) { screener_ = std::move(screener); }
+  // The screening of one message's content for an organization, as the gate judges it (for previews and
+  // the held-message record). Passes with a note when no screener is set.
+  content::Screening screen(const std::string& org_id, const content::Content& c) const;
+
   // The recipient rules alone (suppression, then subscription status) with the facts of this instant: the
   // last look a transport takes right before it commits a hand-over the gate cleared a moment ago
   // (messaging/opt_out_fence.h). No side effects.
@@ -119,8 +140,13 @@ class Gate {
   Decision cap(const std::string& org_id, Channel channel, const ContactHash& contact,
                const FrequencyCap& cap, Stage stage, Micros now) const;
 
+  std::optional<Decision> content_rule(const OrgMessaging& org,
+                                       const std::shared_ptr<const OrgMessaging>& org_ptr,
+                                       const content::Content& c, bool approved) const;
+
   Facts facts_;
   Clock clock_;
+  std::shared_ptr<const content::Screener> screener_;
 };
 
 }  // namespace tocsin::policy

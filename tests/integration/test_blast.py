@@ -15,10 +15,10 @@ DOMAIN = "example.org"
 
 
 def setup_server(tmp_path, smtp_sink, local_dns, people=30, per_second=0, init_flags=(), sink=None, smtp_port=None,
-                 email=None, port=None):
+                 email=None, port=None, sections=None):
     """`init_flags`: for `tocsin init` (e.g. "--gdpr"); `sink`: an SmtpSink already started; `smtp_port`: where
     tocsin hands mail (default: the sink; e.g. a Postfix relay in front of it); `email`: more [email] keys;
-    `port`: the server's port (default: a free one)."""
+    `port`: the server's port (default: a free one); `sections`: further tocsin.toml tables."""
     srv = TocsinServer(tmp_path / "data")
     org = srv.init("A", *init_flags)
     srv.cli("settings", "--data", str(srv.data_dir), "--org", org["org_id"], "--postal-address",
@@ -32,7 +32,8 @@ def setup_server(tmp_path, smtp_sink, local_dns, people=30, per_second=0, init_f
     srv.port = port or free_port()
     srv.write_config(server={"public_url": f"https://127.0.0.1:{srv.port}"}, sections={"email": {"smtp_host": "127.0.0.1", "smtp_port": smtp_port or sink.port, "smtp_starttls": "off",
                                          "smtp_connections": 4, "smtp_max_per_second": per_second,
-                                         "mail_domain": "mail.example.org", **(email or {})}})
+                                         "mail_domain": "mail.example.org", **(email or {})},
+                                               **(sections or {})})
     srv.start()
     c = srv.client(org["api_key"])
     assert c.post("tags", json={"name": "volunteers"}).status_code == 200
