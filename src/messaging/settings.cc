@@ -43,6 +43,7 @@ std::string encode_settings(const Settings& s) {
       .kv("max_segments", int64_t{s.max_segments})
       .kv("suspended", s.suspended)
       .kv("suspended_reason", s.suspended_reason)
+      .kv("evidence_overdue", s.evidence_overdue)
       .kv("bulk_email_paused", s.bulk_email_paused)
       .kv("bulk_email_paused_reason", s.bulk_email_paused_reason);
   if (s.tracking) o.kv("tracking", *s.tracking);
@@ -66,6 +67,7 @@ Result<Settings> decode_settings(std::string_view doc) {
   s.max_segments = static_cast<int>(f.integer("max_segments", s.max_segments));
   s.suspended = f.boolean("suspended");
   s.suspended_reason = f.str("suspended_reason");
+  s.evidence_overdue = f.str("evidence_overdue");
   s.bulk_email_paused = f.boolean("bulk_email_paused");
   s.bulk_email_paused_reason = f.str("bulk_email_paused_reason");
   s.tracking = f.optional_boolean("tracking");
@@ -129,6 +131,7 @@ policy::OrgMessaging to_policy(const Settings& s, const std::map<std::string, Se
   policy::OrgMessaging m;
   m.suspended = s.suspended;
   m.suspended_reason = s.suspended_reason;
+  m.evidence_overdue = s.evidence_overdue;
   m.bulk_email_paused = s.bulk_email_paused;
   m.bulk_email_paused_reason = s.bulk_email_paused_reason;
   m.postal_address = s.postal_address;

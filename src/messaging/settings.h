@@ -35,6 +35,9 @@ struct Settings {
   // Platform-administrator facts.
   bool suspended = false;
   std::string suspended_reason;
+  // Set and cleared only by the consent-evidence clock (privacy/evidence_clock.h): which request is overdue.
+  // Apart from `suspended` so answering the request lifts this suspension and no other.
+  std::string evidence_overdue;
   // Set by tocsin itself when a blast's complaint rate passes the limit (EM-C2); lifted by the organization.
   bool bulk_email_paused = false;
   std::string bulk_email_paused_reason;

@@ -22,6 +22,10 @@ constexpr std::array kRows{
     Row{Reason::kOrgSuspended, Kind::kBlock, "org_suspended", "AUP",
         "The organization's messaging is suspended; nothing is sent until the platform lifts the "
         "suspension."},
+    Row{Reason::kEvidenceOverdue, Kind::kBlock, "evidence_overdue", "AUP",
+        "A consent-evidence request of the platform passed its deadline unanswered; nothing is sent until "
+        "the "
+        "organization answers it (privacy/evidence_clock.h)."},
     Row{Reason::kBulkEmailPaused, Kind::kBlock, "bulk_email_paused", "EM-F2",
         "The organization's bulk email is paused (complaint rate); blasts wait until the organization lifts "
         "the pause. One-off mail (autoresponses, confirmations) still goes."},

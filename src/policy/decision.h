@@ -24,6 +24,7 @@ enum class Reason {
   // organization and sender
   kOrgUnknown,
   kOrgSuspended,
+  kEvidenceOverdue,
   kBulkEmailPaused,
   kSenderDomainUnverified,
   kPostalAddressMissing,

@@ -84,6 +84,9 @@ struct SmsSender {
 struct OrgMessaging {
   bool suspended = false;
   std::string suspended_reason;  // the platform's reason (`tocsin org suspend --reason`), shown with refusals
+  // The suspension of the consent-evidence clock (privacy/evidence_clock.h): non-empty while a request is
+  // overdue, saying which. Separate from `suspended` so answering lifts only this one.
+  std::string evidence_overdue;
   // Bulk email paused (EM-F2 complaint-rate breaker): blasts are refused, one-off mail still passes.
   bool bulk_email_paused = false;
   std::string bulk_email_paused_reason;

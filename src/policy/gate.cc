@@ -21,6 +21,8 @@ std::optional<Decision> org_rule(const OrgMessaging* org) {
   if (org->suspended)
     return Decision::refuse(Reason::kOrgSuspended,
                             org->suspended_reason.empty() ? "" : "Reason: " + org->suspended_reason);
+  if (!org->evidence_overdue.empty())
+    return Decision::refuse(Reason::kEvidenceOverdue, org->evidence_overdue);
   return std::nullopt;
 }
 
