@@ -14,6 +14,7 @@
 #include "app/mail_commands.h"
 #include "app/messaging_commands.h"
 #include "app/privacy_commands.h"
+#include "app/privacy_request_commands.h"
 #include "app/quarantine_commands.h"
 #include "app/serve.h"
 #include "consent/verify.h"
@@ -149,6 +150,7 @@ int main(int argc, char** argv) {
   add_quarantine_commands(app);
   add_messaging_commands(app, *org);
   add_privacy_commands(app, *evidence);
+  add_privacy_request_commands(app);
   CLI11_PARSE(app, argc, argv);
 
   if (init->parsed()) {

@@ -47,6 +47,9 @@ std::string encode_settings(const Settings& s) {
       .kv("bulk_email_paused", s.bulk_email_paused)
       .kv("bulk_email_paused_reason", s.bulk_email_paused_reason);
   if (s.tracking) o.kv("tracking", *s.tracking);
+  o.begin_array("restricted");
+  for (const auto& h : s.restricted) o.str(h);
+  o.end_array();
   return o.end().take();
 }
 
@@ -68,6 +71,7 @@ Result<Settings> decode_settings(std::string_view doc) {
   s.suspended = f.boolean("suspended");
   s.suspended_reason = f.str("suspended_reason");
   s.evidence_overdue = f.str("evidence_overdue");
+  s.restricted = f.strings("restricted");
   s.bulk_email_paused = f.boolean("bulk_email_paused");
   s.bulk_email_paused_reason = f.str("bulk_email_paused_reason");
   s.tracking = f.optional_boolean("tracking");
@@ -132,6 +136,8 @@ policy::OrgMessaging to_policy(const Settings& s, const std::map<std::string, Se
   m.suspended = s.suspended;
   m.suspended_reason = s.suspended_reason;
   m.evidence_overdue = s.evidence_overdue;
+  for (const auto& hex : s.restricted)
+    if (auto h = contact_hash_from_hex(hex)) m.restricted.insert(*h);
   m.bulk_email_paused = s.bulk_email_paused;
   m.bulk_email_paused_reason = s.bulk_email_paused_reason;
   m.postal_address = s.postal_address;

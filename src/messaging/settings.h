@@ -38,6 +38,9 @@ struct Settings {
   // Set and cleared only by the consent-evidence clock (privacy/evidence_clock.h): which request is overdue.
   // Apart from `suspended` so answering the request lifts this suspension and no other.
   std::string evidence_overdue;
+  // Keyed hashes (hex) of contact points under a restriction of processing (privacy/privacy_request.h),
+  // written only by fulfilling a restriction request; the gate refuses them with `restricted`.
+  std::vector<std::string> restricted;
   // Set by tocsin itself when a blast's complaint rate passes the limit (EM-C2); lifted by the organization.
   bool bulk_email_paused = false;
   std::string bulk_email_paused_reason;

@@ -46,6 +46,9 @@ constexpr std::array kRows{
         "The person behind this address asked to be erased; only a keyed-hash suppression remains."},
     Row{Reason::kOrgSuppressed, Kind::kSuppress, "org_suppressed", "EM-2, SMS-R1, SMS-R4",
         "The address opted out of this organization's messages."},
+    Row{Reason::kRestricted, Kind::kSuppress, "restricted", "GDPR Art. 18",
+        "The person asked for restriction of processing (a privacy request): nothing is sent to them and "
+        "they are left out of exports until it is lifted."},
     Row{Reason::kNotSubscribed, Kind::kSuppress, "not_subscribed", "SMS-C1, GD-1",
         "The address is not subscribed."},
     Row{Reason::kBouncing, Kind::kSuppress, "bouncing", "EM-B1", "The address is bouncing."},

@@ -35,6 +35,7 @@ enum class Reason {
   kPlatformSuppressed,
   kErasedContact,
   kOrgSuppressed,
+  kRestricted,
   kNotSubscribed,
   kBouncing,
   kPreviousBounce,

@@ -8,6 +8,7 @@
 #include "app/privacy_commands.h"
 #include "privacy/contact_scope.h"
 #include "privacy/evidence_clock.h"
+#include "privacy/privacy_request.h"
 #include "privacy/signing_key.h"
 #include "privacy/zip_writer.h"
 
@@ -119,6 +120,58 @@ TEST(SigningKey, SignatureVerifiesWithPublicKey) {
   EXPECT_NE(
       crypto_sign_verify_detached(sig, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), pk),
       0);
+}
+
+}  // namespace
+}  // namespace tocsin::privacy
+
+
+namespace tocsin::privacy {
+namespace {
+
+TEST(PrivacyRequest, DueDatesAndRoundTrip) {
+  EXPECT_EQ(due_after(0, true), 30 * kDayMicros);
+  EXPECT_EQ(due_after(0, false), 45 * kDayMicros);
+  PrivacyRequest r;
+  r.id = "x";
+  r.kind = RequestKind::kWithdrawal;
+  r.subject = {Channel::kSms, "+12025550100"};
+  r.received = 5;
+  r.due = 6;
+  r.state = RequestState::kRefused;
+  r.refusal_reason = "why";
+  auto back = decode_privacy_request(encode_privacy_request(r));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->kind, RequestKind::kWithdrawal);
+  EXPECT_EQ(back->state, RequestState::kRefused);
+  EXPECT_EQ(back->refusal_reason, "why");
+  EXPECT_EQ(back->subject.address, "+12025550100");
+  for (auto k :
+       {"access", "rectification", "erasure", "restriction", "portability", "objection", "withdrawal"})
+    EXPECT_EQ(kind_name(*parse_kind(k)), k);
+  EXPECT_FALSE(parse_kind("delete"));
+}
+
+TEST(PrivacyRequest, OverdueFirstThenOpenByDueThenClosed) {
+  auto mk = [](std::string id, Micros due, RequestState s) {
+    PrivacyRequest r;
+    r.id = std::move(id);
+    r.due = due;
+    r.received = due - 10;
+    r.state = s;
+    return r;
+  };
+  std::vector<PrivacyRequest> v{mk("done", 1, RequestState::kDone), mk("later", 300, RequestState::kOpen),
+                                mk("soon", 200, RequestState::kInProgress),
+                                mk("late", 50, RequestState::kOpen)};
+  sort_for_work(v, 100);
+  ASSERT_EQ(v.size(), 4u);
+  EXPECT_EQ(v[0].id, "late");
+  EXPECT_EQ(v[1].id, "soon");
+  EXPECT_EQ(v[2].id, "later");
+  EXPECT_EQ(v[3].id, "done");
+  EXPECT_TRUE(is_overdue(v[0], 100));
+  EXPECT_FALSE(is_overdue(v[3], 100));
 }
 
 }  // namespace
