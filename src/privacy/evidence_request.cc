@@ -24,6 +24,31 @@ std::optional<ContactRef> parse_contact_key(std::string_view key) {
   return c;
 }
 
+void write_audit(JsonOut& j, std::string_view key, const std::vector<AuditEvent>& audit, bool iso) {
+  j.begin_array(key);
+  for (const auto& a : audit) {
+    j.begin();
+    if (iso)
+      j.kv("time", format_iso8601_micros(a.time));
+    else
+      j.kv("time", a.time);
+    j.kv("actor", a.actor).kv("event", a.event).end();
+  }
+  j.end_array();
+}
+
+std::vector<AuditEvent> read_audit(simdjson::dom::element root) {
+  std::vector<AuditEvent> out;
+  simdjson::dom::array audit;
+  if (root["audit"].get_array().get(audit)) return out;
+  for (auto item : audit) {
+    if (!item.is_object()) continue;
+    DocFields a(item);
+    out.push_back({a.integer("time"), a.str("actor"), a.str("event")});
+  }
+  return out;
+}
+
 std::string encode_evidence_request(const EvidenceRequest& r) {
   JsonOut j;
   j.begin()
@@ -40,9 +65,7 @@ std::string encode_evidence_request(const EvidenceRequest& r) {
   j.begin_array("contacts");
   for (const auto& c : r.contacts) j.str(contact_key(c));
   j.end_array();
-  j.begin_array("audit");
-  for (const auto& a : r.audit) j.begin().kv("time", a.time).kv("actor", a.actor).kv("event", a.event).end();
-  j.end_array();
+  write_audit(j, "audit", r.audit, false);
   return j.end().take();
 }
 
@@ -64,14 +87,7 @@ Result<EvidenceRequest> decode_evidence_request(std::string_view doc) {
   r.packet_sha256 = f.str("packet_sha256");
   for (const auto& k : f.strings("contacts"))
     if (auto c = parse_contact_key(k)) r.contacts.push_back(std::move(*c));
-  simdjson::dom::array audit;
-  if (!root.value()["audit"].get_array().get(audit)) {
-    for (auto item : audit) {
-      if (!item.is_object()) continue;
-      DocFields a(item);
-      r.audit.push_back({a.integer("time"), a.str("actor"), a.str("event")});
-    }
-  }
+  r.audit = read_audit(root.value());
   return r;
 }
 
@@ -98,10 +114,7 @@ void write_evidence_request(JsonOut& j, const EvidenceRequest& r, Micros now, bo
     j.begin_array("contacts");
     for (const auto& c : r.contacts) j.str(contact_key(c));
     j.end_array();
-    j.begin_array("audit");
-    for (const auto& a : r.audit)
-      j.begin().kv("time", format_iso8601_micros(a.time)).kv("actor", a.actor).kv("event", a.event).end();
-    j.end_array();
+    write_audit(j, "audit", r.audit, true);
   }
 }
 

@@ -5,6 +5,8 @@
 // then), so answering reads only the ledger.
 #pragma once
 
+#include <simdjson.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +58,11 @@ Result<EvidenceRequest> decode_evidence_request(std::string_view doc);
 inline bool overdue(const EvidenceRequest& r, Micros now) {
   return r.answered == 0 && r.deadline <= now;
 }
+
+// An audit trail as stored (times in microseconds) or shown (`iso`: ISO 8601 times), as the array `key`
+// of the open object; and read back from a stored document's root.
+void write_audit(JsonOut& j, std::string_view key, const std::vector<AuditEvent>& audit, bool iso);
+std::vector<AuditEvent> read_audit(simdjson::dom::element root);
 
 // "email:a@example.org" / "sms:+12025550100" and back (the stored form of a contact point).
 std::string contact_key(const ContactRef& c);

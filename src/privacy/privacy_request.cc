@@ -41,9 +41,7 @@ std::string encode_privacy_request(const PrivacyRequest& r) {
       .kv("refusal_reason", r.refusal_reason)
       .kv("actor", r.actor)
       .kv("note", r.note);
-  j.begin_array("audit");
-  for (const auto& a : r.audit) j.begin().kv("time", a.time).kv("actor", a.actor).kv("event", a.event).end();
-  j.end_array();
+  write_audit(j, "audit", r.audit, false);
   return j.end().take();
 }
 
@@ -69,14 +67,7 @@ Result<PrivacyRequest> decode_privacy_request(std::string_view doc) {
   r.refusal_reason = f.str("refusal_reason");
   r.actor = f.str("actor");
   r.note = f.str("note");
-  simdjson::dom::array audit;
-  if (!root.value()["audit"].get_array().get(audit)) {
-    for (auto item : audit) {
-      if (!item.is_object()) continue;
-      DocFields a(item);
-      r.audit.push_back({a.integer("time"), a.str("actor"), a.str("event")});
-    }
-  }
+  r.audit = read_audit(root.value());
   return r;
 }
 
@@ -93,10 +84,7 @@ void write_privacy_request(JsonOut& j, const PrivacyRequest& r, Micros now, bool
   if (!r.extension_reason.empty()) j.kv("extension_reason", r.extension_reason);
   if (r.state == RequestState::kRefused) j.kv("refusal_reason", r.refusal_reason);
   if (with_audit) {
-    j.begin_array("audit");
-    for (const auto& a : r.audit)
-      j.begin().kv("time", format_iso8601_micros(a.time)).kv("actor", a.actor).kv("event", a.event).end();
-    j.end_array();
+    write_audit(j, "audit", r.audit, true);
   }
 }
 
