@@ -25,6 +25,10 @@ class OptOutFence;
 class Autoresponder;
 class ResubscribeConfirmations;
 }  // namespace tocsin::messaging
+namespace tocsin::privacy {
+class EvidenceClock;
+class SigningKey;
+}  // namespace tocsin::privacy
 namespace tocsin::email {
 class UnsubscribeTokens;
 class DeliveryTokens;
@@ -50,6 +54,10 @@ struct ApiContext {
   messaging::Autoresponder* autoresponder = nullptr;  // record helpers' autoresponses (null: none sent)
   // Confirmation emails for keyless re-subscriptions, and their links (null: none sent, nothing confirmed).
   messaging::ResubscribeConfirmations* resubscribe = nullptr;
+  // Consent-evidence requests: the clock their answers go through and the key that signs packets (null: the
+  // answer endpoint answers 503).
+  privacy::EvidenceClock* evidence_clock = nullptr;
+  const privacy::SigningKey* evidence_key = nullptr;
 };
 
 struct Call {

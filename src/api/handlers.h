@@ -22,6 +22,13 @@ void records_of_person(Call& call, const std::string& person_id, const std::stri
 // POST /<action collection>/{id}/<record collection>: the keyless record helper posts.
 bool is_record_helper_post(const Call& call);
 
+// /tocsin:evidence_requests[/{id}], POST /tocsin:evidence_requests/{id}/tocsin:answer (the signed ZIP packet)
+// (api/privacy_handlers.cc).
+void evidence_requests(Call& call);
+// /tocsin:privacy_requests[/{id}], POST /tocsin:privacy_requests/{id}/tocsin:fulfil: data-subject requests
+// (api/privacy_request_handlers.cc).
+void privacy_requests(Call& call);
+
 // Paths outside /api/v2 that people and gateways reach without an API key, each authenticated its own way
 // (a signed token in the path, a gateway's shared secret or signature): /unsubscribe/{token} (one-click
 // unsubscribe), /resubscribe/{token} (confirming a re-subscription), /sms/... (gateway callbacks), /mail/...

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include "actions/action_type.h"
-#include "api/consent_view.h"
 #include "api/hal.h"
 #include "api/handlers.h"
 #include "api/person_json.h"
@@ -12,6 +11,7 @@
 #include "messaging/resubscribe_confirmation.h"
 #include "people/person_filter.h"
 #include "people/upsert.h"
+#include "privacy/contact_proof.h"
 
 namespace tocsin::api::handlers {
 namespace {
@@ -212,7 +212,7 @@ void person_consent(Call& c, const std::string& id) {
   for (auto [channel, value] : {std::pair{Channel::kEmail, &email}, std::pair{Channel::kSms, &phone}}) {
     if (!*value) continue;
     j.begin();
-    verified &= write_contact_proof(j, scope, *c.org->hasher, channel, **value);
+    verified &= privacy::write_contact_proof(j, scope, *c.org->hasher, channel, **value);
     j.end();
   }
   j.end_array();

@@ -5,7 +5,6 @@
 
 #include <iostream>
 
-#include "api/consent_view.h"
 #include "api/keyring.h"
 #include "app/action_commands.h"
 #include "app/config.h"
@@ -14,12 +13,15 @@
 #include "app/installation.h"
 #include "app/mail_commands.h"
 #include "app/messaging_commands.h"
+#include "app/privacy_commands.h"
+#include "app/privacy_request_commands.h"
 #include "app/quarantine_commands.h"
 #include "app/review_commands.h"
 #include "app/serve.h"
 #include "app/store_commands.h"
 #include "consent/verify.h"
 #include "core/contact_point.h"
+#include "privacy/contact_proof.h"
 
 using namespace tocsin;
 
@@ -65,7 +67,7 @@ int cmd_evidence(const std::string& dir, const std::string& org_id, const std::s
   if (entries->empty()) return fail(not_found("no consent record for " + contact + " in this organization"));
   JsonOut j;
   j.begin().kv("org_id", org_id);
-  bool verified = api::write_contact_proof(j, scope, hasher, channel, normalized.value());
+  bool verified = privacy::write_contact_proof(j, scope, hasher, channel, normalized.value());
   j.kv("chain_verified", verified).end();
   std::cout << j.take() << "\n";
   return verified ? 0 : 1;
@@ -129,11 +131,13 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--data", dir)->required();
   serve_cmd->add_option("--listen", listen, "HOST:PORT (default 127.0.0.1:8080)");
 
+  // `evidence --data D --org O CONTACT` prints one proof; `evidence packet|public-key`
+  // (app/privacy_commands.h) are its subcommands, so its own options cannot be required.
   auto* evidence =
       app.add_subcommand("evidence", "print the consent proof of one email address or phone number");
-  evidence->add_option("--data", dir)->required();
-  evidence->add_option("--org", org_id)->required();
-  evidence->add_option("contact", contact)->required();
+  evidence->add_option("--data", dir, "required without a subcommand");
+  evidence->add_option("--org", org_id, "required without a subcommand");
+  evidence->add_option("contact", contact, "required without a subcommand");
 
   auto* ledger = app.add_subcommand("ledger", "consent ledger tools");
   ledger->require_subcommand(1);
@@ -148,7 +152,12 @@ int main(int argc, char** argv) {
   add_quarantine_commands(app);
   add_store_commands(app);
   add_messaging_commands(app, *org);
+<<<<<<< HEAD
   add_review_commands(app);
+=======
+  add_privacy_commands(app, *evidence);
+  add_privacy_request_commands(app);
+>>>>>>> privacy
   CLI11_PARSE(app, argc, argv);
 
   if (init->parsed()) {
@@ -191,7 +200,13 @@ int main(int argc, char** argv) {
     if (!listen.empty()) config->listen = listen;
     return serve(*inst, std::move(config).value());
   }
-  if (evidence->parsed()) return cmd_evidence(dir, org_id, contact);
+  if (evidence->parsed()) {
+    if (evidence->get_option("--data")->count() == 0 || org_id.empty() || contact.empty()) {
+      std::cerr << "tocsin evidence: --data, --org and the contact point are required\n";
+      return 2;
+    }
+    return cmd_evidence(dir, org_id, contact);
+  }
   if (verify->parsed()) return cmd_ledger_verify(dir, org_id);
   return 0;
 }

@@ -95,6 +95,7 @@ void print_settings(const messaging::Settings& s) {
       .kv("max_segments", int64_t{s.max_segments})
       .kv("suspended", s.suspended)
       .kv("suspended_reason", s.suspended_reason)
+      .kv("evidence_overdue", s.evidence_overdue)
       .kv("bulk_email_paused", s.bulk_email_paused);
   if (s.tracking) j.kv("tracking", *s.tracking);
   j.begin_array("verified_entities");

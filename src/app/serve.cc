@@ -21,6 +21,8 @@
 #include "messaging/resubscribe_confirmation.h"
 #include "messaging/sms_replies.h"
 #include "people/directory.h"
+#include "privacy/evidence_clock.h"
+#include "privacy/signing_key.h"
 #include "sms/kannel_driver.h"
 #include "sms/outbox_lines.h"
 #include "sms/twilio_driver.h"
@@ -228,6 +230,15 @@ int serve(Installation& inst, Config config) {
       deps, {&tokens, &delivery_tokens, config.public_url, effective_mail_domain(config)},
       resubscribe_tokens);
   resubscribe.start();
+  auto evidence_key = privacy::SigningKey::load_or_create(inst.dir);
+  if (!evidence_key) {
+    spdlog::error("evidence signing key: {}", evidence_key.error().message);
+    return 1;
+  }
+  // Suspends an organization whose consent-evidence request passed its deadline (also one that passed while
+  // the server was down: the first tick runs now).
+  privacy::EvidenceClock evidence_clock(*inst.store, directory, committer);
+  evidence_clock.start();
   api::HelperLimits helper_limits(config.helper_posts_per_action_per_second, config.helper_action_burst,
                                   config.helper_posts_per_phone_per_hour, config.helper_phone_burst);
   api::ApiContext ctx{
@@ -238,6 +249,8 @@ int serve(Installation& inst, Config config) {
   ctx.opt_out_fence = &opt_out_fence;
   ctx.autoresponder = &autoresponder;
   ctx.resubscribe = &resubscribe;
+  ctx.evidence_clock = &evidence_clock;
+  ctx.evidence_key = &evidence_key.value();
   api::ApiService service(ctx, keys);
   // The hosted pages: the same committer, limits and services as the API's record helpers.
   RateLimiter web_per_ip(config.helper_posts_per_ip_per_second, config.helper_burst);
@@ -271,6 +284,7 @@ int serve(Installation& inst, Config config) {
   server.wait();
   running = false;
   refresher.join();
+  evidence_clock.stop();
   dispatcher.stop();
   sms_replies.stop();
   autoresponder.stop();

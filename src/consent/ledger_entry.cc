@@ -31,30 +31,35 @@ std::string chain_hash(const LedgerEntry& e, std::string_view ip_digest, std::st
                        std::string_view ref_digest) {
   std::string c;
   c.reserve(512);
-  put(c, "tocsin-ledger-v1");
-  put(c, e.prev_hash);
-  put(c, e.org_id);
-  put(c, std::to_string(e.seq));
-  put(c, std::to_string(e.time));
-  put(c, channel_name(e.channel));
-  put(c, to_hex(e.contact_hash));
-  put(c, ref_digest);
-  put(c, e.person_id);
-  put(c, status_name(e.old_status));
-  put(c, std::to_string(static_cast<int>(e.old_status)));
-  put(c, status_name(e.new_status));
-  put(c, std::to_string(static_cast<int>(e.new_status)));
-  put(c, e.evidence.actor);
-  put(c, e.evidence.source);
-  put(c, e.evidence.method);
-  put(c, ip_digest);
-  put(c, ua_digest);
-  put(c, e.disclosure_hash);
-  put(c, std::to_string(e.evidence.consent_time));
+  for (const auto& f : chained_fields(e, ip_digest, ua_digest, ref_digest)) put(c, f);
   return sha256_hex(c);
 }
 
 }  // namespace
+
+std::vector<std::string> chained_fields(const LedgerEntry& e, std::string_view ip_digest,
+                                        std::string_view ua_digest, std::string_view ref_digest) {
+  return {"tocsin-ledger-v1",
+          e.prev_hash,
+          e.org_id,
+          std::to_string(e.seq),
+          std::to_string(e.time),
+          channel_name(e.channel),
+          to_hex(e.contact_hash),
+          std::string(ref_digest),
+          e.person_id,
+          std::string(status_name(e.old_status)),
+          std::to_string(static_cast<int>(e.old_status)),
+          std::string(status_name(e.new_status)),
+          std::to_string(static_cast<int>(e.new_status)),
+          e.evidence.actor,
+          e.evidence.source,
+          e.evidence.method,
+          std::string(ip_digest),
+          std::string(ua_digest),
+          e.disclosure_hash,
+          std::to_string(e.evidence.consent_time)};
+}
 
 void seal(LedgerEntry& e) {
   e.disclosure_hash =

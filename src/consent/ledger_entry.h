@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "consent/status.h"
 #include "core/clock.h"
@@ -53,6 +54,11 @@ void seal(LedgerEntry& entry);
 // Recomputes the hash from the stored fields (using the digests when plaintext was erased) and compares.
 bool hash_matches(const LedgerEntry& entry, std::string_view ip_digest, std::string_view ua_digest,
                   std::string_view ref_digest);
+
+// The fields the hash covers, in order: hash = SHA256 of each field written as "<byte length>:<field>;".
+// Published in evidence packets (privacy/evidence_packet.h) so a third party can recompute an entry's hash.
+std::vector<std::string> chained_fields(const LedgerEntry& entry, std::string_view ip_digest,
+                                        std::string_view ua_digest, std::string_view ref_digest);
 
 // The digests as stored next to the plaintext (so erasure can drop the plaintext).
 std::string digest_of(std::string_view personal_value);

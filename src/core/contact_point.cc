@@ -234,6 +234,15 @@ ContactHash ContactHasher::hash(Channel channel, std::string_view normalized) co
   return out;
 }
 
+std::optional<ContactHash> contact_hash_from_hex(std::string_view hex) {
+  ContactHash h{};
+  size_t n = 0;
+  if (hex.size() != h.size() * 2 ||
+      sodium_hex2bin(h.data(), h.size(), hex.data(), hex.size(), nullptr, &n, nullptr) != 0 || n != h.size())
+    return std::nullopt;
+  return h;
+}
+
 std::string to_hex(const ContactHash& h) {
   std::string hex(h.size() * 2 + 1, '\0');
   sodium_bin2hex(hex.data(), hex.size(), h.data(), h.size());

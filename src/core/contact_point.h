@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -51,5 +52,7 @@ class ContactHasher {
 };
 
 std::string to_hex(const ContactHash& h);
+// The inverse of to_hex; nullopt unless exactly 64 hex digits.
+std::optional<ContactHash> contact_hash_from_hex(std::string_view hex);
 
 }  // namespace tocsin

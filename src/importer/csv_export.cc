@@ -1,5 +1,7 @@
 #include "importer/csv_export.h"
 
+#include <set>
+
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -70,9 +72,17 @@ Result<int64_t> export_csv(const people::OrgState& org, std::FILE* out) {
   buf += "\r\n";
 
   int64_t n = 0;
+  // People under a restriction of processing (GDPR Art. 18, privacy/request_actions.h) are left out.
+  const auto& restricted = org.messaging.settings().restricted;
+  std::set<std::string> restricted_set(restricted.begin(), restricted.end());
+  auto is_restricted = [&](const Person& p) {
+    if (restricted_set.empty()) return false;
+    return (p.email && restricted_set.count(to_hex(org.hasher->hash(Channel::kEmail, *p.email)))) ||
+           (p.phone && restricted_set.count(to_hex(org.hasher->hash(Channel::kSms, *p.phone))));
+  };
   for (const auto& id : org.person_order) {
     const Person* p = org.find_person(id);
-    if (!p) continue;
+    if (!p || is_restricted(*p)) continue;
     const PostalAddress* addr = nullptr;
     for (const auto& a : p->postal_addresses)
       if (a.primary && !addr) addr = &a;

@@ -12,7 +12,8 @@ namespace tocsin::importer {
 // The fixed leading columns, in order; one column per custom field (org.custom_fields order) follows.
 extern const char* const kExportColumns[17];
 
-// Writes the header and one row per person (creation order) to `out`. Statuses come from the ledger
+// Writes the header and one row per person (creation order) to `out`, except people under a restriction of
+// processing (messaging settings `restricted`). Statuses come from the ledger
 // projection; a contact point the ledger holds nothing for gets an empty status cell (never subscribed).
 // Returns the number of people written, or an error if writing fails.
 Result<int64_t> export_csv(const people::OrgState& org, std::FILE* out);

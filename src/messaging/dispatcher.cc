@@ -41,7 +41,8 @@ void settle(DeliveryRow& r, const policy::Decision& d, Micros now) {
       r.reason = std::string(policy::reason_name(d.reason));
       // A suspension or bulk-email pause that arrived since the round's pause check: the blast waits (the
       // next round pauses it), the recipient is not written off.
-      if (d.reason == policy::Reason::kOrgSuspended || d.reason == policy::Reason::kBulkEmailPaused) {
+      if (d.reason == policy::Reason::kOrgSuspended || d.reason == policy::Reason::kEvidenceOverdue ||
+          d.reason == policy::Reason::kBulkEmailPaused) {
         r.state = DeliveryState::kDeferred;
         r.next_at = now + kSecond;
       }
@@ -472,7 +473,8 @@ bool Dispatcher::prepare_round(Run& run) {
   {
     std::shared_lock lock(org->mu);
     const auto& s = org->messaging.settings();
-    std::string why = s.suspended ? "organization suspended: " + s.suspended_reason
+    std::string why = s.suspended                   ? "organization suspended: " + s.suspended_reason
+                      : !s.evidence_overdue.empty() ? "evidence_overdue: " + s.evidence_overdue
                       : (m.channel == Channel::kEmail && s.bulk_email_paused)
                           ? "bulk email paused: " + s.bulk_email_paused_reason
                           : "";

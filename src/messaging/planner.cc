@@ -18,6 +18,7 @@ bool is_message_level(policy::Reason r) {
   switch (r) {
     case R::kOrgUnknown:
     case R::kOrgSuspended:
+    case R::kEvidenceOverdue:
     case R::kBulkEmailPaused:
     case R::kSenderDomainUnverified:
     case R::kPostalAddressMissing:

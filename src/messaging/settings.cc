@@ -43,13 +43,19 @@ std::string encode_settings(const Settings& s) {
       .kv("max_segments", int64_t{s.max_segments})
       .kv("suspended", s.suspended)
       .kv("suspended_reason", s.suspended_reason)
+      .kv("evidence_overdue", s.evidence_overdue)
       .kv("bulk_email_paused", s.bulk_email_paused)
       .kv("bulk_email_paused_reason", s.bulk_email_paused_reason);
   if (s.tracking) o.kv("tracking", *s.tracking);
+<<<<<<< HEAD
   o.begin_array("verified_entities");
   for (const auto& e : s.verified_entities) o.str(e);
   o.end_array().begin_array("age_gated_content");
   for (const auto& c : s.age_gated_content) o.str(c);
+=======
+  o.begin_array("restricted");
+  for (const auto& h : s.restricted) o.str(h);
+>>>>>>> privacy
   o.end_array();
   return o.end().take();
 }
@@ -71,6 +77,8 @@ Result<Settings> decode_settings(std::string_view doc) {
   s.max_segments = static_cast<int>(f.integer("max_segments", s.max_segments));
   s.suspended = f.boolean("suspended");
   s.suspended_reason = f.str("suspended_reason");
+  s.evidence_overdue = f.str("evidence_overdue");
+  s.restricted = f.strings("restricted");
   s.bulk_email_paused = f.boolean("bulk_email_paused");
   s.bulk_email_paused_reason = f.str("bulk_email_paused_reason");
   s.tracking = f.optional_boolean("tracking");
@@ -136,6 +144,9 @@ policy::OrgMessaging to_policy(const Settings& s, const std::map<std::string, Se
   policy::OrgMessaging m;
   m.suspended = s.suspended;
   m.suspended_reason = s.suspended_reason;
+  m.evidence_overdue = s.evidence_overdue;
+  for (const auto& hex : s.restricted)
+    if (auto h = contact_hash_from_hex(hex)) m.restricted.insert(*h);
   m.bulk_email_paused = s.bulk_email_paused;
   m.bulk_email_paused_reason = s.bulk_email_paused_reason;
   m.verified_entities = s.verified_entities;

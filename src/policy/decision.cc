@@ -22,6 +22,10 @@ constexpr std::array kRows{
     Row{Reason::kOrgSuspended, Kind::kBlock, "org_suspended", "AUP",
         "The organization's messaging is suspended; nothing is sent until the platform lifts the "
         "suspension."},
+    Row{Reason::kEvidenceOverdue, Kind::kBlock, "evidence_overdue", "AUP",
+        "A consent-evidence request of the platform passed its deadline unanswered; nothing is sent until "
+        "the "
+        "organization answers it (privacy/evidence_clock.h)."},
     Row{Reason::kBulkEmailPaused, Kind::kBlock, "bulk_email_paused", "EM-F2",
         "The organization's bulk email is paused (complaint rate); blasts wait until the organization lifts "
         "the pause. One-off mail (autoresponses, confirmations) still goes."},
@@ -42,6 +46,9 @@ constexpr std::array kRows{
         "The person behind this address asked to be erased; only a keyed-hash suppression remains."},
     Row{Reason::kOrgSuppressed, Kind::kSuppress, "org_suppressed", "EM-2, SMS-R1, SMS-R4",
         "The address opted out of this organization's messages."},
+    Row{Reason::kRestricted, Kind::kSuppress, "restricted", "GDPR Art. 18",
+        "The person asked for restriction of processing (a privacy request): nothing is sent to them and "
+        "they are left out of exports until it is lifted."},
     Row{Reason::kNotSubscribed, Kind::kSuppress, "not_subscribed", "SMS-C1, GD-1",
         "The address is not subscribed."},
     Row{Reason::kBouncing, Kind::kSuppress, "bouncing", "EM-B1", "The address is bouncing."},

@@ -24,6 +24,7 @@ enum class Reason {
   // organization and sender
   kOrgUnknown,
   kOrgSuspended,
+  kEvidenceOverdue,
   kBulkEmailPaused,
   kSenderDomainUnverified,
   kPostalAddressMissing,
@@ -34,6 +35,7 @@ enum class Reason {
   kPlatformSuppressed,
   kErasedContact,
   kOrgSuppressed,
+  kRestricted,
   kNotSubscribed,
   kBouncing,
   kPreviousBounce,

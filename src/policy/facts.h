@@ -84,6 +84,12 @@ struct SmsSender {
 struct OrgMessaging {
   bool suspended = false;
   std::string suspended_reason;  // the platform's reason (`tocsin org suspend --reason`), shown with refusals
+  // The suspension of the consent-evidence clock (privacy/evidence_clock.h): non-empty while a request is
+  // overdue, saying which. Separate from `suspended` so answering lifts only this one.
+  std::string evidence_overdue;
+  // Contact points whose person asked for restriction of processing (privacy/privacy_request.h): every
+  // send to them is refused with `restricted`, except the answers they ask for (STOP confirmation, HELP).
+  std::set<ContactHash> restricted;
   // Bulk email paused (EM-F2 complaint-rate breaker): blasts are refused, one-off mail still passes.
   bool bulk_email_paused = false;
   std::string bulk_email_paused_reason;

@@ -21,6 +21,13 @@ std::optional<Decision> org_rule(const OrgMessaging* org) {
   if (org->suspended)
     return Decision::refuse(Reason::kOrgSuspended,
                             org->suspended_reason.empty() ? "" : "Reason: " + org->suspended_reason);
+  if (!org->evidence_overdue.empty())
+    return Decision::refuse(Reason::kEvidenceOverdue, org->evidence_overdue);
+  return std::nullopt;
+}
+
+std::optional<Decision> restriction_rule(const OrgMessaging& org, const ContactHash& contact) {
+  if (!org.restricted.empty() && org.restricted.count(contact)) return Decision::refuse(Reason::kRestricted);
   return std::nullopt;
 }
 
@@ -212,6 +219,7 @@ Decision Gate::judge_resubscribe_confirmation(const OutboundEmail& m, const OrgM
 Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
   auto org = facts_.orgs.messaging(m.org_id);
   if (auto d = org_rule(org.get())) return *d;
+  if (auto d = restriction_rule(*org, m.to.contact)) return *d;
   if (m.kind == MessageKind::kResubscribeConfirmation) return judge_resubscribe_confirmation(m, *org);
   // The complaint-rate breaker stops bulk mail only: an autoresponse answers what the person just did.
   if (m.kind == MessageKind::kBlast && org->bulk_email_paused)
@@ -265,6 +273,7 @@ Decision Gate::judge(const OutboundSms& m, Stage stage, Micros now) const {
   // The confirmation goes to a number that is suppressed by definition, so it has its own path.
   if (m.kind == MessageKind::kStopConfirmation) return judge_confirmation(m, stage, now);
   if (m.kind == MessageKind::kHelpReply) return judge_help_reply(m);
+  if (auto d = restriction_rule(*org, m.to.contact)) return *d;
   if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact)) return *d;
   if (auto d = status_rule(facts_.consent.status(m.org_id, m.to.contact))) return *d;
   if (!facts_.sends.ever_sent(m.org_id, Channel::kSms, m.to.contact) && !has_opt_out_instructions(m.body))

@@ -309,6 +309,8 @@ class Store {
   virtual Result<std::vector<StoredLedgerEntry>> ledger_for_contact(const std::string& org_id,
                                                                     const ContactHash& hash) = 0;
   virtual Result<std::string> disclosure_text(const std::string& disclosure_hash) = 0;
+  // Privacy records (evidence requests, data-subject requests) are read where needed, not held in memory.
+  virtual Result<std::vector<OrgDoc>> org_docs_of_kind(const std::string& org_id, std::string_view kind) = 0;
   virtual Status put_deliveries(const std::string& org_id, const std::vector<DeliveryRow>& rows) = 0;
   virtual Status for_each_delivery(const std::string& org_id, const std::string& message_id,
                                    const std::function<bool(const DeliveryRow&)>& fn) = 0;
@@ -352,6 +354,14 @@ class OrgScope {
     return store_->ledger_for_contact(org_id_, hash);
   }
   Result<std::string> disclosure_text(const std::string& hash) { return store_->disclosure_text(hash); }
+  // The organization's documents of one kind, in creation order.
+  Result<std::vector<OrgDoc>> docs_of_kind(std::string_view kind) {
+    return store_->org_docs_of_kind(org_id_, kind);
+  }
+  // One document, or nullopt.
+  Result<std::optional<OrgDoc>> doc(std::string_view kind, const std::string& id) {
+    return store_->org_doc(org_id_, kind, id);
+  }
 
   // Delivery state is written outside group commits: a blast writes it in its own transactions (its plan,
   // a dispatch round's marks and outcomes), insert-or-replace by (message_id, seq), durable on return.

@@ -59,6 +59,29 @@ TEST_F(EmailGateTest, SuspendedOrganizationIsBlockedUntilLifted) {
   EXPECT_EQ(gate_.plan(m).reason, Reason::kOk);
 }
 
+TEST_F(EmailGateTest, OverdueEvidenceBlocksApartFromTheOperatorsSuspension) {
+  edit_settings([](OrgMessaging& o) { o.evidence_overdue = "consent evidence request r1 unanswered"; });
+  Decision d = gate_.plan(email());
+  EXPECT_EQ(d.reason, Reason::kEvidenceOverdue);
+  EXPECT_EQ(d.kind, Kind::kBlock);
+  EXPECT_NE(d.sentence.find("r1"), std::string::npos) << d.sentence;
+  edit_settings([](OrgMessaging& o) { o.suspended = true; });
+  EXPECT_EQ(gate_.plan(email()).reason, Reason::kOrgSuspended);
+  edit_settings([](OrgMessaging& o) { o.evidence_overdue.clear(); });
+  EXPECT_EQ(gate_.plan(email()).reason, Reason::kOrgSuspended);
+  edit_settings([](OrgMessaging& o) { o.suspended = false; });
+  EXPECT_EQ(gate_.plan(email()).reason, Reason::kOk);
+}
+
+TEST_F(EmailGateTest, RestrictedPersonIsSuppressedOthersAreNot) {
+  OutboundEmail restricted = email(Status::kSubscribed, "kept@example.com");
+  edit_settings([&](OrgMessaging& o) { o.restricted.insert(restricted.to.contact); });
+  EXPECT_EQ(gate_.plan(restricted).reason, Reason::kRestricted);
+  EXPECT_EQ(gate_.plan(restricted).kind, Kind::kSuppress);
+  EXPECT_FALSE(gate_.dispatch(restricted).cleared);
+  EXPECT_EQ(gate_.plan(email()).reason, Reason::kOk);
+}
+
 TEST_F(EmailGateTest, SuspensionSentenceCarriesThePlatformsReason) {
   edit_settings([](OrgMessaging& o) {
     o.suspended = true;

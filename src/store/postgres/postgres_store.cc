@@ -489,6 +489,17 @@ class PostgresStore final : public Store {
     return std::optional<OrgDoc>(OrgDoc{std::string(kind), id, std::string(r->text(0, 0))});
   }
 
+  Result<std::vector<OrgDoc>> org_docs_of_kind(const std::string& org_id, std::string_view kind) override {
+    auto c = pool_.take();
+    auto r = c->query("SELECT id, doc FROM org_docs WHERE org_id = $1 AND kind = $2 ORDER BY pos",
+                      Params().text(org_id).text(std::string(kind)));
+    if (!r) return r.error();
+    std::vector<OrgDoc> out;
+    for (int i = 0; i < r->size(); ++i)
+      out.push_back(OrgDoc{std::string(kind), std::string(r->text(i, 0)), std::string(r->text(i, 1))});
+    return out;
+  }
+
   Result<int64_t> last_doc_change() override {
     auto c = pool_.take();
     auto r = c->query("SELECT COALESCE(MAX(seq), 0) FROM doc_changes");

@@ -212,6 +212,16 @@ class SqliteStore final : public Store {
     return std::optional<OrgDoc>(OrgDoc{std::string(kind), id, std::string(q.text(0))});
   }
 
+  Result<std::vector<OrgDoc>> org_docs_of_kind(const std::string& org_id, std::string_view kind) override {
+    std::lock_guard lock(read_mu_);
+    Statement q(reader_, "SELECT id, doc FROM org_docs WHERE org_id = ? AND kind = ? ORDER BY rowid");
+    q.bind(1, org_id).bind(2, std::string(kind));
+    std::vector<OrgDoc> out;
+    while (q.step() == SQLITE_ROW)
+      out.push_back(OrgDoc{std::string(kind), std::string(q.text(0)), std::string(q.text(1))});
+    return out;
+  }
+
   Result<int64_t> last_doc_change() override {
     std::lock_guard lock(read_mu_);
     Statement q(reader_, "SELECT COALESCE(MAX(seq), 0) FROM doc_changes");

@@ -1,0 +1,180 @@
+#include "app/privacy_request_commands.h"
+
+#include <fstream>
+#include <iostream>
+
+#include "app/installation.h"
+#include "core/ids.h"
+#include "privacy/access_bundle.h"
+#include "privacy/contact_scope.h"
+
+namespace tocsin {
+namespace {
+
+struct Args {
+  std::string dir, org_id, kind, subject, note, id, out, refuse, reason;
+  int64_t extend_days = 0;
+};
+
+int fail(const Error& e) {
+  std::cerr << "tocsin: " << e.message << "\n";
+  return e.http_status == 404 ? 4 : e.http_status == 501 ? 5 : 1;
+}
+
+struct Opened {
+  Installation inst;
+  Org org;
+};
+
+Result<Opened> open_org(const Args& a) {
+  auto inst = Installation::open(a.dir, false);
+  if (!inst) return inst.error();
+  auto orgs = inst->store->orgs();
+  if (!orgs) return orgs.error();
+  for (const auto& o : orgs.value())
+    if (o.id == a.org_id) return Opened{std::move(inst).value(), o};
+  return not_found("no organization " + a.org_id);
+}
+
+Status save(Opened& o, const privacy::PrivacyRequest& r) {
+  return o.inst.store->put_doc_outside(
+      o.org.id, {std::string(privacy::kPrivacyRequestKind), r.id, privacy::encode_privacy_request(r)});
+}
+
+void print(const privacy::PrivacyRequest& r) {
+  JsonOut j;
+  j.begin();
+  privacy::write_privacy_request(j, r, now_micros(), false);
+  std::cout << j.end().take() << "\n";
+}
+
+int run_request(const Args& a) {
+  auto kind = privacy::parse_kind(a.kind);
+  if (!kind)
+    return fail(
+        bad_request("--kind must be access, rectification, erasure, restriction, portability, "
+                    "objection or withdrawal"));
+  auto o = open_org(a);
+  if (!o) return fail(o.error());
+  auto subject = privacy::parse_contact(a.subject, o->org);
+  if (!subject) return fail(subject.error());
+  privacy::PrivacyRequest r;
+  r.id = new_uuid();
+  r.kind = *kind;
+  r.subject = subject.value();
+  r.received = now_micros();
+  r.due = privacy::due_after(r.received, o->org.gdpr_applies);
+  r.actor = "platform:cli";
+  r.note = a.note;
+  r.audit.push_back({r.received, r.actor, "received; due " + format_iso8601(r.due)});
+  if (auto s = save(o.value(), r); !s) return fail(s.error());
+  print(r);
+  return 0;
+}
+
+Result<std::vector<privacy::PrivacyRequest>> all_requests(Opened& o) {
+  auto docs = o.inst.store->scope(o.org.id).docs_of_kind(privacy::kPrivacyRequestKind);
+  if (!docs) return docs.error();
+  std::vector<privacy::PrivacyRequest> out;
+  for (const auto& d : docs.value())
+    if (auto r = privacy::decode_privacy_request(d.doc)) out.push_back(std::move(r).value());
+  privacy::sort_for_work(out, now_micros());
+  return out;
+}
+
+int run_list(const Args& a) {
+  auto o = open_org(a);
+  if (!o) return fail(o.error());
+  auto all = all_requests(o.value());
+  if (!all) return fail(all.error());
+  for (const auto& r : all.value()) print(r);
+  return 0;
+}
+
+int run_fulfil(const Args& a) {
+  auto o = open_org(a);
+  if (!o) return fail(o.error());
+  auto doc = o->inst.store->scope(o->org.id).doc(privacy::kPrivacyRequestKind, a.id);
+  if (!doc) return fail(doc.error());
+  if (!doc.value()) return fail(not_found("no privacy request " + a.id));
+  auto r = privacy::decode_privacy_request(doc.value()->doc);
+  if (!r) return fail(r.error());
+  using privacy::RequestKind;
+  using privacy::RequestState;
+  if (r->state == RequestState::kDone || r->state == RequestState::kRefused)
+    return fail(Error{409, "the request is already " + std::string(privacy::state_name(r->state))});
+  Micros now = now_micros();
+  if (!a.refuse.empty()) {
+    r->state = RequestState::kRefused;
+    r->refusal_reason = a.refuse;
+    r->audit.push_back({now, "platform:cli", "refused: " + a.refuse});
+  } else if (a.extend_days) {
+    int64_t max = privacy::max_extension_days(o->org.gdpr_applies);
+    if (!r->extension_reason.empty()) return fail(Error{409, "the request was already extended"});
+    if (a.reason.empty() || a.extend_days < 1 || a.extend_days > max)
+      return fail(bad_request("--extend-days needs --reason and 1 to " + std::to_string(max) + " days"));
+    r->due += a.extend_days * privacy::kDayMicros;
+    r->extension_reason = a.reason;
+    r->audit.push_back({now, "platform:cli", "extended to " + format_iso8601(r->due) + ": " + a.reason});
+  } else if (r->kind == RequestKind::kAccess || r->kind == RequestKind::kPortability) {
+    if (a.out.empty()) return fail(bad_request("--out FILE is required for the bundle"));
+    auto hasher = o->inst.hasher();  // OrgState keeps a pointer to it
+    people::OrgState state(o->org, hasher);
+    if (auto s = state.load(o->inst.store->scope(o->org.id)); !s) return fail(s.error());
+    auto people = privacy::subject_people(state, r->subject);
+    auto scope = o->inst.store->scope(o->org.id);
+    auto zip = privacy::build_access_bundle(state, scope, r.value(), people);
+    if (!zip) return fail(zip.error());
+    std::ofstream out(a.out, std::ios::binary | std::ios::trunc);
+    if (!out.write(zip->data(), static_cast<std::streamsize>(zip->size())) || !out.flush())
+      return fail(internal_error("cannot write " + a.out));
+    r->state = RequestState::kDone;
+    r->audit.push_back(
+        {now, "platform:cli", "bundle written (" + std::to_string(people.size()) + " person(s))"});
+  } else if (r->kind == RequestKind::kErasure) {
+    return fail(Error{501, "erasure is not built yet: the request is recorded and stays open"});
+  } else if (r->kind == RequestKind::kRectification) {
+    r->state = RequestState::kDone;
+    r->audit.push_back({now, "platform:cli", "rectified (PUT /people)"});
+  } else {
+    return fail(bad_request(std::string(privacy::kind_name(r->kind)) +
+                            " changes the ledger and the gate: fulfil it on the running server with POST "
+                            "/api/v2/tocsin:privacy_requests/" +
+                            r->id + "/tocsin:fulfil"));
+  }
+  if (auto s = save(o.value(), r.value()); !s) return fail(s.error());
+  print(r.value());
+  return 0;
+}
+
+}  // namespace
+
+void add_privacy_request_commands(CLI::App& app) {
+  auto a = std::make_shared<Args>();
+  auto* p = app.add_subcommand("privacy", "data-subject requests (access, restriction, objection, ...)");
+  p->require_subcommand(1);
+  auto* req = p->add_subcommand("request", "record a data-subject request");
+  req->add_option("--data", a->dir, "data directory")->required();
+  req->add_option("--org", a->org_id)->required();
+  req->add_option("--kind", a->kind,
+                  "access|rectification|erasure|restriction|portability|objection|withdrawal")
+      ->required();
+  req->add_option("--subject", a->subject, "the subject's email address or phone number")->required();
+  req->add_option("--note", a->note);
+  req->callback([a] { throw CLI::RuntimeError(run_request(*a)); });
+  auto* list = p->add_subcommand("list", "the organization's requests, overdue first (one JSON line each)");
+  list->add_option("--data", a->dir, "data directory")->required();
+  list->add_option("--org", a->org_id)->required();
+  list->callback([a] { throw CLI::RuntimeError(run_list(*a)); });
+  auto* ful = p->add_subcommand("fulfil", "fulfil (bundle to --out), refuse or extend a request");
+  ful->add_option("--data", a->dir, "data directory")->required();
+  ful->add_option("--org", a->org_id)->required();
+  ful->add_option("--id", a->id)->required();
+  ful->add_option("--out", a->out, "the access/portability bundle (ZIP) to write");
+  ful->add_option("--refuse", a->refuse, "refuse, with this reason");
+  ful->add_option("--extend-days", a->extend_days, "extend the deadline (needs --reason)");
+  ful->add_option("--reason", a->reason, "the extension's reason");
+  ful->callback([a] { throw CLI::RuntimeError(run_fulfil(*a)); });
+}
+
+}  // namespace tocsin

@@ -1,0 +1,72 @@
+// A data-subject request (GDPR Art. 15-21, CCPA): a durable record, stored as an organization document of
+// kind `privacy_request`. The subject is an email address or phone number; every person of the organization
+// holding it is covered. Due 30 days after receipt where the organization is under the GDPR, else 45 (CCPA
+// and US state laws); one extension with its reason. Every step is in the audit trail with its actor.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json_out.h"
+#include "privacy/evidence_request.h"
+
+namespace tocsin::privacy {
+
+inline constexpr std::string_view kPrivacyRequestKind = "privacy_request";
+
+enum class RequestKind {
+  kAccess,
+  kRectification,
+  kErasure,
+  kRestriction,
+  kPortability,
+  kObjection,
+  kWithdrawal
+};
+enum class RequestState { kOpen, kInProgress, kDone, kRefused };
+
+std::string_view kind_name(RequestKind k);  // "access", ...
+std::optional<RequestKind> parse_kind(std::string_view s);
+std::string_view state_name(RequestState s);  // "open", "in_progress", "done", "refused"
+
+struct PrivacyRequest {
+  std::string id;
+  RequestKind kind = RequestKind::kAccess;
+  ContactRef subject;
+  Micros received = 0;
+  Micros due = 0;  // with the extension, if any
+  std::string extension_reason;
+  RequestState state = RequestState::kOpen;
+  std::string refusal_reason;
+  std::string actor;  // who entered it ("api_key:<id>", "platform:cli")
+  std::string note;
+  std::vector<AuditEvent> audit;
+};
+
+inline constexpr int64_t kDayMicros = int64_t{86400} * 1'000'000;
+// 30 days under the GDPR (Art. 12(3)), else 45 (CCPA §1798.130).
+inline Micros due_after(Micros received, bool gdpr) {
+  return received + (gdpr ? 30 : 45) * kDayMicros;
+}
+// The longest extension: 60 days more under the GDPR (Art. 12(3)), 45 under the CCPA.
+inline int64_t max_extension_days(bool gdpr) {
+  return gdpr ? 60 : 45;
+}
+
+inline bool is_overdue(const PrivacyRequest& r, Micros now) {
+  return (r.state == RequestState::kOpen || r.state == RequestState::kInProgress) && r.due <= now;
+}
+
+std::string encode_privacy_request(const PrivacyRequest& r);
+Result<PrivacyRequest> decode_privacy_request(std::string_view doc);
+
+// The API's representation (fields of the open object).
+void write_privacy_request(JsonOut& j, const PrivacyRequest& r, Micros now, bool with_audit);
+
+// Requests in the order they are worked: overdue first (most overdue first), then open by due date, then
+// closed ones, newest first.
+void sort_for_work(std::vector<PrivacyRequest>& v, Micros now);
+
+}  // namespace tocsin::privacy

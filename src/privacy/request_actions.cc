@@ -1,0 +1,55 @@
+#include "privacy/request_actions.h"
+
+#include <algorithm>
+
+namespace tocsin::privacy {
+namespace {
+
+std::vector<std::pair<Channel, std::string>> contacts_of(const Person& p) {
+  std::vector<std::pair<Channel, std::string>> out;
+  if (p.email) out.push_back({Channel::kEmail, *p.email});
+  if (p.phone) out.push_back({Channel::kSms, *p.phone});
+  return out;
+}
+
+}  // namespace
+
+int record_withdrawal(people::OrgState& org, store::WriteBatch::OrgWrites& w, const PrivacyRequest& r,
+                      const std::vector<std::string>& person_ids, const std::string& actor, Micros now) {
+  consent::Evidence ev;
+  ev.actor = actor;
+  ev.source = "privacy_request:" + r.id;
+  ev.method = "privacy request: " + std::string(kind_name(r.kind));
+  int n = 0;
+  for (const auto& pid : person_ids) {
+    const Person* p = org.find_person(pid);
+    if (!p) continue;
+    for (const auto& [ch, addr] : contacts_of(*p)) {
+      auto s = org.status_of(ch, addr);
+      if (s != consent::Status::kSubscribed) continue;  // already not receiving: nothing to withdraw
+      org.record_status(w, ch, addr, pid, consent::Status::kUnsubscribed, ev, now);
+      ++n;
+    }
+  }
+  return n;
+}
+
+int add_restriction(people::OrgState& org, store::WriteBatch::OrgWrites& w,
+                    const std::vector<std::string>& person_ids) {
+  messaging::Settings s = org.messaging.settings();
+  int n = 0;
+  for (const auto& pid : person_ids) {
+    const Person* p = org.find_person(pid);
+    if (!p) continue;
+    for (const auto& [ch, addr] : contacts_of(*p)) {
+      std::string hex = to_hex(org.hasher->hash(ch, addr));
+      if (std::find(s.restricted.begin(), s.restricted.end(), hex) != s.restricted.end()) continue;
+      s.restricted.push_back(std::move(hex));
+      ++n;
+    }
+  }
+  if (n) org.messaging.put_settings(w, std::move(s));
+  return n;
+}
+
+}  // namespace tocsin::privacy
