@@ -16,6 +16,7 @@
 #include "app/messaging_commands.h"
 #include "app/quarantine_commands.h"
 #include "app/serve.h"
+#include "app/user_commands.h"
 #include "consent/verify.h"
 #include "core/contact_point.h"
 
@@ -144,6 +145,7 @@ int main(int argc, char** argv) {
   add_mail_commands(app);
   add_action_commands(app);
   add_quarantine_commands(app);
+  add_user_commands(app);
   add_messaging_commands(app, *org);
   CLI11_PARSE(app, argc, argv);
 
