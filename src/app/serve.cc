@@ -24,7 +24,9 @@
 #include "sms/kannel_driver.h"
 #include "sms/outbox_lines.h"
 #include "sms/twilio_driver.h"
+#include "staff/staff_service.h"
 #include "store/group_commit.h"
+#include "web/admin/console.h"
 
 // gperftools' C interface, present when the server is linked with tcmalloc (CMakeLists.txt; not under the
 // sanitizers): weak, so a build without it leaves the pointer null.
@@ -225,7 +227,13 @@ int serve(Installation& inst, Config config) {
   ctx.autoresponder = &autoresponder;
   ctx.resubscribe = &resubscribe;
   api::ApiService service(ctx, keys);
-  api::HttpServer server(opts, [&service](api::Request&& r, api::Respond respond) {
+  // The organizer's console (/admin): staff accounts and sessions, over the same serving state.
+  staff::DocAuditLog staff_audit(*inst.store);
+  staff::StaffService staff(*inst.store, inst.contact_key, staff_audit);
+  web::admin::Console console(directory, *inst.store, staff, inst.contact_key,
+                              {web::admin::secure_cookies_for(config.public_url, config.listen)});
+  api::HttpServer server(opts, [&service, &console](api::Request&& r, api::Respond respond) {
+    if (web::admin::Console::owns(r.target)) return console.handle(std::move(r), std::move(respond));
     service.handle(std::move(r), std::move(respond));
   });
   if (auto s = server.start(); !s) {

@@ -1,0 +1,57 @@
+// The organizer's console under /admin (docs/CONSOLE.md): login (email, password, TOTP), logout, the
+// dashboard, and the team page (owners only). Every screen behind the login:
+// - finds the principal from the session cookie (staff::StaffService::authenticate), else redirects to
+//   /admin/login;
+// - works only in the session's organization, which no URL names, so one organization's staff cannot
+//   address another's data;
+// - checks the role against the permission table (staff/role.h) before reading anything;
+// - reads the organization's serving state through the same accessors the API handlers use
+//   (people::Directory / OrgState), never a second path to the store.
+// Every form carries a CSRF token: before login a random value also set in a SameSite=Strict cookie (double
+// submit); after login a keyed BLAKE2b hash of the session token, which only this server can compute.
+#pragma once
+
+#include <array>
+#include <string>
+
+#include "api/http.h"
+#include "people/directory.h"
+#include "staff/staff_service.h"
+
+namespace tocsin::web::admin {
+
+struct ConsoleOptions {
+  // Cookies carry `Secure` unless the server serves plain HTTP on a loopback address (make run, tests):
+  // see secure_cookies_for().
+  bool secure_cookies = true;
+};
+
+// False only when `public_url` is plain http and `listen` is a loopback address: then no browser can reach
+// the console over a network, and a Secure cookie would not be sent back by browsers that do not treat the
+// host as a secure context.
+bool secure_cookies_for(const std::string& public_url, const std::string& listen);
+
+class Console {
+ public:
+  Console(people::Directory& directory, store::Store& store, staff::StaffService& staff,
+          const std::array<unsigned char, 32>& installation_key, ConsoleOptions options);
+
+  // True when `req.target` is the console's (/admin or below).
+  static bool owns(const std::string& target);
+  void handle(api::Request&& req, api::Respond respond);
+
+ private:
+  struct Page;
+  void login_form(const api::Request& req, api::Respond& respond, int status, const std::string& error,
+                  const std::string& email);
+  void login_post(const api::Request& req, api::Respond& respond);
+  std::string csrf_for(const std::string& session_token) const;
+
+  people::Directory& directory_;
+  store::Store& store_;
+  staff::StaffService& staff_;
+  std::array<unsigned char, 32> csrf_key_{};
+  ConsoleOptions options_;
+};
+
+}  // namespace tocsin::web::admin
