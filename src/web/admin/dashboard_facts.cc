@@ -20,17 +20,17 @@ void add_blockers(const people::OrgState& org, DashboardFacts& f) {
     f.blockers.push_back({"Bulk email is paused" + (s.bulk_email_paused_reason.empty()
                                                         ? std::string(".")
                                                         : ": " + s.bulk_email_paused_reason + "."),
-                          "Review the complaints of the last blast, then lift the pause in Settings."});
+                          "Review the complaints of the last blast, then lift the pause (docs/MAIL.md)."});
   if (s.postal_address.empty())
     f.blockers.push_back({"No postal address: email cannot leave without one in its footer (CAN-SPAM).",
-                          "Add the organization's postal address in Settings."});
+                          "Set it: tocsin settings --data DIR --org ORG --postal-address \"...\"."});
   bool verified = false;
   for (const auto& [name, d] : org.messaging.domains()) verified |= d.verified_at > 0;
   if (!verified)
     f.blockers.push_back({org.messaging.domains().empty()
                               ? "No sending domain: email has no verified From domain."
                               : "No sending domain is verified yet.",
-                          "Add a domain in Settings, publish its DKIM record, then verify it."});
+                          "tocsin domain add, publish the printed DKIM record, then tocsin domain verify."});
 }
 
 }  // namespace
