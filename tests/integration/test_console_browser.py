@@ -74,8 +74,9 @@ def test_console_journey_in_chromium(tmp_path, node_project):
     assert "does not allow" in out["viewerTeamText"]
     assert out["wrongStatuses"] == [401, 401, 401, 401, 429]
     assert out["lockedRightStatus"] == 429 and "locked" in out["lockedText"]
-    for screen in ("loginAxe", "dashboardAxe", "teamAxe", "forbiddenAxe"):
+    assert out["peopleUrl"] == srv.base + "/admin/people" and out["peopleResult"] == "1 found"
+    for screen in ("loginAxe", "dashboardAxe", "teamAxe", "forbiddenAxe", "peopleAxe"):
         assert out[screen] == [], f"{screen}: {out[screen]}"
     assert out["narrowOverflow"] is False
-    for name in ("login", "dashboard", "dashboard-375", "team", "locked"):
+    for name in ("login", "dashboard", "dashboard-375", "team", "people", "locked"):
         assert (shots / f"{name}.png").stat().st_size > 0

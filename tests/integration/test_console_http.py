@@ -157,3 +157,33 @@ def test_password_reset_revokes_sessions(srv):
     srv.cli("user", "reset", "--data", srv.data_dir, "--email", "o@example.org", input="a brand new password\n")
     assert owner.get("/admin").headers["Location"] == "/admin/login"
     assert owner.login(password="a brand new password").status_code == 303
+
+
+def test_people_search_is_posted_and_scoped_to_the_session_org(srv):
+    a, b = srv.orgs["A"]["org_id"], srv.orgs["B"]["org_id"]
+    people = [("A", "ada@example.org", "Lovelace"), ("A", "alan@example.org", "Turing"),
+              ("B", "grace@example.org", "Hopper")]
+    for org, email, family in people:
+        r = requests.post(srv.api + "/people", headers={"OSDI-API-Token": srv.orgs[org]["api_key"]},
+                          json={"person": {"family_name": family,
+                                           "email_addresses": [{"address": email, "status": "subscribed"}]}})
+        assert r.status_code == 200
+    viewer = Staff(srv, a, "v@example.org", "viewer")  # reading is every role's
+    assert viewer.login().status_code == 303
+    page = viewer.get("/admin/people")
+    assert page.status_code == 200 and 'role="search"' in page.text and 'method="post"' in page.text
+
+    def search(q, csrf=None):
+        return viewer.http.post(srv.base + "/admin/people", data={"csrf": csrf or viewer.csrf(), "q": q},
+                                allow_redirects=False)
+
+    r = search("ADA@example.org")
+    assert r.status_code == 200 and "1 found" in r.text and "Lovelace" in r.text and "Turing" not in r.text
+    r = search("Turing")
+    assert "1 found" in r.text and "alan@example.org" in r.text
+    r = search("family_name eq 'Turing'")
+    assert "alan@example.org" in r.text
+    # another organization's supporter is not found from this session
+    assert "0 found" in search("grace@example.org").text and "0 found" in search("Hopper").text
+    assert search("given_name eq 'x' and").status_code == 400
+    assert search("Turing", csrf="0" * 32).status_code == 403

@@ -6,6 +6,7 @@
 #include "core/ids.h"
 #include "core/query_string.h"
 #include "web/admin/dashboard_facts.h"
+#include "web/admin/people_search.h"
 #include "web/admin/screens.h"
 
 namespace tocsin::web::admin {
@@ -151,10 +152,19 @@ void Console::handle(api::Request&& req, api::Respond respond) {
       r.headers.push_back({"Set-Cookie", staff::clear_session_cookie(options_.secure_cookies)});
       return respond(std::move(r));
     }
+    if (path == "/admin/people") {
+      const std::string q = form.param("q").value_or("");
+      if (q.empty() || q.size() > 500)
+        return respond(html(400, people_page(frame, "", nullptr, "Type something to search for.")));
+      auto rows = search_people(*org, q);
+      if (!rows) return respond(html(400, people_page(frame, q, nullptr, rows.error().message)));
+      return respond(html(200, people_page(frame, q, &rows.value(), "")));
+    }
     return respond(html(404, forbidden_page(frame, "this action")));
   }
   if (req.method != "GET") return respond(html(405, "method not allowed"));
   if (path == "/admin") return respond(html(200, dashboard_page(frame, dashboard_facts(*org))));
+  if (path == "/admin/people") return respond(html(200, people_page(frame, "", nullptr, "")));
   if (path == "/admin/team") {
     if (!p.can(staff::Permission::kTeam))
       return respond(html(403, forbidden_page(frame, "managing the team")));

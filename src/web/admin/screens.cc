@@ -28,7 +28,7 @@ th,td{text-align:left;padding:0.3rem 0.5rem;border-bottom:1px solid #ddd}
 )";
 
 constexpr const char* kFrame = R"(<header><strong>{{org_name}}</strong>
-<nav aria-label="Console"><a href="/admin">Dashboard</a>{{#can_team}}<a href="/admin/team">Team</a>{{/can_team}}</nav>
+<nav aria-label="Console"><a href="/admin">Dashboard</a><a href="/admin/people">People</a>{{#can_team}}<a href="/admin/team">Team</a>{{/can_team}}</nav>
 <span>{{email}} ({{role}})</span>
 <form method="post" action="/admin/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Log out</button></form>
 </header>
@@ -72,6 +72,21 @@ constexpr const char* kTeam = R"(<main><h1>Team</h1>
 {{#members}}<tr><td>{{email}}</td><td>{{role}}</td></tr>{{/members}}
 </tbody></table>
 <p>Add members with <code>tocsin user create</code> for now.</p></main></body></html>
+)";
+
+constexpr const char* kPeople = R"(<main><h1>People</h1>
+<form method="post" action="/admin/people" role="search">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<label for="q">Email, phone, family name, or a filter such as <code>given_name eq 'Ada'</code></label>
+<input id="q" name="q" type="search" required value="{{query}}">
+<button type="submit">Search</button>
+</form>
+{{#error}}<div class="alert" role="alert">{{error}}</div>{{/error}}
+{{#searched}}<h2 id="results">{{count}} found</h2>
+{{#has_rows}}<table aria-labelledby="results"><thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Email status</th><th scope="col">Phone</th><th scope="col">Text status</th></tr></thead><tbody>
+{{#rows}}<tr><td>{{name}}</td><td>{{email}}</td><td>{{email_status}}</td><td>{{phone}}</td><td>{{sms_status}}</td></tr>{{/rows}}
+</tbody></table>{{/has_rows}}{{/searched}}
+</main></body></html>
 )";
 
 constexpr const char* kForbidden = R"(<main><h1>Not allowed</h1>
@@ -126,6 +141,26 @@ std::string team_page(const Frame& f, const std::vector<staff::TeamMember>& team
   for (const auto& m : team)
     members.push_back(mstch::map{{"email", m.email}, {"role", std::string(staff::role_name(m.role))}});
   return render("Team", &f, kTeam, {{"members", members}});
+}
+
+std::string people_page(const Frame& f, const std::string& query, const std::vector<PersonRow>* rows,
+                        const std::string& error) {
+  mstch::array list;
+  if (rows)
+    for (const auto& r : *rows)
+      list.push_back(mstch::map{{"name", r.name},
+                                {"email", r.email},
+                                {"email_status", r.email_status},
+                                {"phone", r.phone},
+                                {"sms_status", r.sms_status}});
+  return render("People", &f, kPeople,
+                {{"csrf", f.csrf},
+                 {"query", query},
+                 {"error", error},
+                 {"searched", rows != nullptr},
+                 {"count", num(rows ? static_cast<int64_t>(rows->size()) : 0)},
+                 {"has_rows", rows && !rows->empty()},
+                 {"rows", list}});
 }
 
 std::string forbidden_page(const Frame& f, const std::string& what) {

@@ -7,6 +7,7 @@
 
 #include "staff/staff_service.h"
 #include "web/admin/dashboard_facts.h"
+#include "web/admin/people_search.h"
 
 namespace tocsin::web::admin {
 
@@ -20,6 +21,10 @@ struct Frame {
 };
 std::string dashboard_page(const Frame& f, const DashboardFacts& facts);
 std::string team_page(const Frame& f, const std::vector<staff::TeamMember>& team);
+// The search form (posted, so what was searched for never appears in a URL or an access log) and, after a
+// search, its results.
+std::string people_page(const Frame& f, const std::string& query, const std::vector<PersonRow>* rows,
+                        const std::string& error);
 std::string forbidden_page(const Frame& f, const std::string& what);
 
 }  // namespace tocsin::web::admin

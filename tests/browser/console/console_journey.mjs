@@ -69,6 +69,14 @@ try {
   out.ownerTeamStatus = team.status();
   out.teamAxe = await axe(owner);
   await owner.screenshot({ path: `${cfg.shots}/team.png`, fullPage: true });
+  // People: search by address (a posted form: the address never appears in a URL).
+  await owner.goto(cfg.base + "/admin/people");
+  await owner.getByLabel(/Email, phone/).fill("s@example.org");
+  await Promise.all([owner.waitForNavigation(), owner.getByRole("button", { name: "Search" }).click()]);
+  out.peopleUrl = owner.url();
+  out.peopleResult = await owner.locator("#results").textContent();
+  out.peopleAxe = await axe(owner);
+  await owner.screenshot({ path: `${cfg.shots}/people.png`, fullPage: true });
   const cookies = await owner.context().cookies();
   const session = cookies.find((c) => c.name === "tocsin_staff");
   out.sessionCookie = session && { httpOnly: session.httpOnly, sameSite: session.sameSite, path: session.path };
