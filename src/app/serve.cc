@@ -230,8 +230,9 @@ int serve(Installation& inst, Config config) {
   // The organizer's console (/admin): staff accounts and sessions, over the same serving state.
   staff::DocAuditLog staff_audit(*inst.store);
   staff::StaffService staff(*inst.store, inst.contact_key, staff_audit);
-  web::admin::Console console(directory, *inst.store, staff, inst.contact_key,
-                              {web::admin::secure_cookies_for(config.public_url, config.listen)});
+  web::admin::Console console(
+      directory, *inst.store, staff, inst.contact_key,
+      {web::admin::secure_cookies_for(config.public_url, config.listen), config.trusted_proxy_header});
   api::HttpServer server(opts, [&service, &console](api::Request&& r, api::Respond respond) {
     if (web::admin::Console::owns(r.target)) return console.handle(std::move(r), std::move(respond));
     service.handle(std::move(r), std::move(respond));

@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/query_string.h"
+#include "core/text.h"
 #include "web/admin/dashboard_facts.h"
 #include "web/admin/people_search.h"
 #include "web/admin/screens.h"
@@ -72,7 +73,12 @@ bool secure_cookies_for(const std::string& public_url, const std::string& listen
 
 Console::Console(people::Directory& directory, store::Store& store, staff::StaffService& staff,
                  const std::array<unsigned char, 32>& installation_key, ConsoleOptions options)
-    : directory_(directory), store_(store), staff_(staff), options_(options) {
+    : directory_(directory),
+      store_(store),
+      staff_(staff),
+      options_(std::move(options)),
+      login_limit_(options_.login_posts_per_second, options_.login_burst) {
+  options_.trusted_proxy_header = lower_ascii(options_.trusted_proxy_header);
   crypto_generichash(csrf_key_.data(), csrf_key_.size(),
                      reinterpret_cast<const unsigned char*>(kCsrfContext.data()), kCsrfContext.size(),
                      installation_key.data(), installation_key.size());
@@ -80,6 +86,17 @@ Console::Console(people::Directory& directory, store::Store& store, staff::Staff
 
 bool Console::owns(const std::string& target) {
   return target == "/admin" || target.rfind("/admin/", 0) == 0 || target.rfind("/admin?", 0) == 0;
+}
+
+// As the API does (api/api_service.cc): the left-most X-Forwarded-For address when a proxy is trusted.
+std::string Console::client_ip(const api::Request& req) const {
+  if (!options_.trusted_proxy_header.empty())
+    if (const auto* h = req.header(options_.trusted_proxy_header)) {
+      std::string first = h->substr(0, h->find(','));
+      auto b = first.find_first_not_of(' '), e = first.find_last_not_of(' ');
+      if (b != std::string::npos) return first.substr(b, e - b + 1);
+    }
+  return req.remote_ip;
 }
 
 std::string Console::csrf_for(const std::string& session_token) const {
@@ -105,8 +122,15 @@ void Console::login_post(const api::Request& req, api::Respond& respond) {
   const std::string email = form.param("email").value_or("");
   if (!same_secret(cookie(req, kLoginCookie), form.param("csrf").value_or("")))
     return login_form(req, respond, 403, "The form expired; please try again.", email);
-  auto in = staff_.login(email, form.param("password").value_or(""), form.param("code").value_or(""), "",
-                         req.remote_ip, now_micros());
+  const std::string ip = client_ip(req);
+  if (int wait = login_limit_.acquire(ip, now_micros())) {
+    api::Response r = html(429, login_page(cookie(req, kLoginCookie),
+                                           "Too many attempts from this address; wait a minute.", email));
+    r.headers.push_back({"Retry-After", std::to_string(wait)});
+    return respond(std::move(r));
+  }
+  auto in = staff_.login(email, form.param("password").value_or(""), form.param("code").value_or(""), "", ip,
+                         now_micros());
   if (!in) {
     const int status = in.error().http_status == 429 ? 429 : (in.error().http_status == 401 ? 401 : 500);
     const std::string text = status == 401 ? "Wrong email, password or code."
@@ -147,7 +171,7 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     if (!same_secret(frame.csrf, form.param("csrf").value_or("")))
       return respond(html(403, forbidden_page(frame, "this form without its token (reload the page)")));
     if (path == "/admin/logout") {
-      (void)staff_.logout(token, req.remote_ip, now_micros());
+      (void)staff_.logout(token, client_ip(req), now_micros());
       api::Response r = redirect("/admin/login");
       r.headers.push_back({"Set-Cookie", staff::clear_session_cookie(options_.secure_cookies)});
       return respond(std::move(r));

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "api/http.h"
+#include "api/rate_limit.h"
 #include "people/directory.h"
 #include "staff/staff_service.h"
 
@@ -24,6 +25,12 @@ struct ConsoleOptions {
   // Cookies carry `Secure` unless the server serves plain HTTP on a loopback address (make run, tests):
   // see secure_cookies_for().
   bool secure_cookies = true;
+  // The header a trusted reverse proxy puts the client's address in (config `trusted_proxy_header`), or "".
+  std::string trusted_proxy_header;
+  // Login posts per client address: argon2id costs 64 MiB and tens of milliseconds a try, so an address
+  // gets a burst of 20 and then one every 3 seconds (the per-account lockout is the guessing bound).
+  double login_posts_per_second = 1.0 / 3;
+  double login_burst = 20;
 };
 
 // False only when `public_url` is plain http and `listen` is a loopback address: then no browser can reach
@@ -46,12 +53,14 @@ class Console {
                   const std::string& email);
   void login_post(const api::Request& req, api::Respond& respond);
   std::string csrf_for(const std::string& session_token) const;
+  std::string client_ip(const api::Request& req) const;
 
   people::Directory& directory_;
   store::Store& store_;
   staff::StaffService& staff_;
   std::array<unsigned char, 32> csrf_key_{};
   ConsoleOptions options_;
+  api::RateLimiter login_limit_;
 };
 
 }  // namespace tocsin::web::admin
