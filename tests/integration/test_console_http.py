@@ -209,3 +209,19 @@ def test_login_posts_are_limited_per_address(srv):
     assert len(statuses) > 20 and all(r.status_code == 401 for r in statuses[:-1])
     assert statuses[-1].status_code == 429 and int(statuses[-1].headers["Retry-After"]) >= 1
     assert "Too many attempts from this address" in statuses[-1].text
+
+
+def test_operator_without_org_role_sees_no_organization(srv):
+    r = srv.cli("user", "create", "--data", srv.data_dir, "--email", "ops@example.org", "--operator",
+                input=PASSWORD + "\n")
+    ops = Staff.__new__(Staff)
+    ops.srv, ops.email, ops.last_step, ops.http = srv, "ops@example.org", 0, requests.Session()
+    uri = srv.json_line(r.stdout)["totp_uri"]
+    ops.secret = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)["secret"][0]
+    assert ops.login().status_code == 303
+    page = ops.get("/admin")
+    assert page.status_code == 403 and "platform operator" in page.text
+    assert ops.get("/admin/team").status_code == 403
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+    assert ops.http.post(srv.base + "/admin/logout", data={"csrf": token}, allow_redirects=False).status_code == 303
+    assert ops.get("/admin").headers["Location"] == "/admin/login"

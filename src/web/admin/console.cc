@@ -157,6 +157,20 @@ void Console::handle(api::Request&& req, api::Respond respond) {
   auto who = staff_.authenticate(token, now_micros());
   if (!who) return respond(redirect("/admin/login"));
   const staff::Principal& p = who.value();
+  auto logout = [&] {
+    (void)staff_.logout(token, client_ip(req), now_micros());
+    api::Response r = redirect("/admin/login");
+    r.headers.push_back({"Set-Cookie", staff::clear_session_cookie(options_.secure_cookies)});
+    respond(std::move(r));
+  };
+  if (p.org_id.empty()) {  // a platform operator without an org role: the operator screens are not built yet
+    Frame bare{"tocsin", p.email, "platform operator", csrf_for(token), false};
+    if (req.method == "POST" && path == "/admin/logout" &&
+        same_secret(bare.csrf, parse_target("?" + req.body).param("csrf").value_or(""))) {
+      return logout();
+    }
+    return respond(html(403, forbidden_page(bare, "organization screens without a role in an organization")));
+  }
   people::OrgState* org = directory_.find(p.org_id);
   if (!org) {
     (void)directory_.refresh(store_);  // an organization created by the CLI since we started
@@ -170,12 +184,7 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     const Target form = parse_target("?" + req.body);
     if (!same_secret(frame.csrf, form.param("csrf").value_or("")))
       return respond(html(403, forbidden_page(frame, "this form without its token (reload the page)")));
-    if (path == "/admin/logout") {
-      (void)staff_.logout(token, client_ip(req), now_micros());
-      api::Response r = redirect("/admin/login");
-      r.headers.push_back({"Set-Cookie", staff::clear_session_cookie(options_.secure_cookies)});
-      return respond(std::move(r));
-    }
+    if (path == "/admin/logout") return logout();
     if (path == "/admin/people") {
       const std::string q = form.param("q").value_or("");
       if (q.empty() || q.size() > 500)
