@@ -1,6 +1,7 @@
 // The console dashboard's figures (web/admin/dashboard_facts.h) over an organization's serving state:
 // counts per channel, blockers first, recent actions with their counts, messages in flight.
 #include "web/admin/dashboard_facts.h"
+#include "web/admin/console.h"
 
 #include <gtest/gtest.h>
 
@@ -111,6 +112,27 @@ TEST_F(DashboardFactsTest, CountsActionsMessagesAndSuspension) {
   EXPECT_EQ(f.in_flight[0].name, "Spring appeal");
   EXPECT_EQ(f.in_flight[0].status, "sending");
   EXPECT_EQ(f.in_flight[0].targeted, 2);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(AdminConsole, OwnsOnlyAdminPaths) {
+  using web::admin::Console;
+  EXPECT_TRUE(Console::owns("/admin"));
+  EXPECT_TRUE(Console::owns("/admin/login"));
+  EXPECT_TRUE(Console::owns("/admin?x=1"));
+  EXPECT_FALSE(Console::owns("/administrator"));
+  EXPECT_FALSE(Console::owns("/api/v2/admin"));
+}
+
+TEST(AdminConsole, SecureCookiesExceptPlainHttpOnLoopback) {
+  using web::admin::secure_cookies_for;
+  EXPECT_FALSE(secure_cookies_for("http://127.0.0.1:8080", "127.0.0.1:8080"));
+  EXPECT_FALSE(secure_cookies_for("http://localhost:8080", "localhost:8080"));
+  EXPECT_TRUE(secure_cookies_for("https://act.example.org", "127.0.0.1:8080"));  // behind a TLS proxy
+  EXPECT_TRUE(secure_cookies_for("http://act.example.org", "0.0.0.0:8080"));     // plain http on a network
 }
 
 }  // namespace
