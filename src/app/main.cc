@@ -19,6 +19,7 @@
 #include "app/review_commands.h"
 #include "app/serve.h"
 #include "app/store_commands.h"
+#include "app/user_commands.h"
 #include "consent/verify.h"
 #include "core/contact_point.h"
 #include "privacy/contact_proof.h"
@@ -151,13 +152,11 @@ int main(int argc, char** argv) {
   add_action_commands(app);
   add_quarantine_commands(app);
   add_store_commands(app);
+  add_user_commands(app);
   add_messaging_commands(app, *org);
-<<<<<<< HEAD
   add_review_commands(app);
-=======
   add_privacy_commands(app, *evidence);
   add_privacy_request_commands(app);
->>>>>>> privacy
   CLI11_PARSE(app, argc, argv);
 
   if (init->parsed()) {

@@ -26,7 +26,9 @@
 #include "sms/kannel_driver.h"
 #include "sms/outbox_lines.h"
 #include "sms/twilio_driver.h"
+#include "staff/staff_service.h"
 #include "store/group_commit.h"
+#include "web/admin/console.h"
 #include "web/web_service.h"
 
 // gperftools' C interface, present when the server is linked with tcmalloc (CMakeLists.txt; not under the
@@ -256,8 +258,16 @@ int serve(Installation& inst, Config config) {
   RateLimiter web_per_ip(config.helper_posts_per_ip_per_second, config.helper_burst);
   web::WebService pages({committer, directory, config.public_url, config.trusted_proxy_header, &helper_limits,
                          &web_per_ip, config.age_custom_field, &autoresponder, &resubscribe});
-  // The one routing decision between the two faces: web/ owns its paths, everything else is the API's.
-  api::HttpServer server(opts, [&service, &pages](api::Request&& r, api::Respond respond) {
+  // The organizer's console (/admin): staff accounts and sessions, over the same serving state.
+  staff::DocAuditLog staff_audit(*inst.store);
+  staff::StaffService staff(*inst.store, inst.contact_key, staff_audit);
+  web::admin::Console console(
+      directory, *inst.store, staff, inst.contact_key,
+      {web::admin::secure_cookies_for(config.public_url, config.listen), config.trusted_proxy_header});
+  // The one routing decision between the three faces: /admin is the console's, web/ owns its paths,
+  // everything else is the API's.
+  api::HttpServer server(opts, [&service, &pages, &console](api::Request&& r, api::Respond respond) {
+    if (web::admin::Console::owns(r.target)) return console.handle(std::move(r), std::move(respond));
     std::string_view path = std::string_view(r.target).substr(0, r.target.find('?'));
     if (web::WebService::owns(path)) return pages.handle(std::move(r), std::move(respond));
     service.handle(std::move(r), std::move(respond));

@@ -47,15 +47,12 @@ std::string encode_settings(const Settings& s) {
       .kv("bulk_email_paused", s.bulk_email_paused)
       .kv("bulk_email_paused_reason", s.bulk_email_paused_reason);
   if (s.tracking) o.kv("tracking", *s.tracking);
-<<<<<<< HEAD
   o.begin_array("verified_entities");
   for (const auto& e : s.verified_entities) o.str(e);
   o.end_array().begin_array("age_gated_content");
   for (const auto& c : s.age_gated_content) o.str(c);
-=======
-  o.begin_array("restricted");
+  o.end_array().begin_array("restricted");
   for (const auto& h : s.restricted) o.str(h);
->>>>>>> privacy
   o.end_array();
   return o.end().take();
 }

@@ -36,19 +36,16 @@ struct Settings {
   // Platform-administrator facts.
   bool suspended = false;
   std::string suspended_reason;
-<<<<<<< HEAD
   // Content screening (docs/POLICY.md): entities the organization is verified as, and SHAFT categories its
   // senders are registered for with age gating.
   std::set<std::string> verified_entities;
   std::set<std::string> age_gated_content;
-=======
   // Set and cleared only by the consent-evidence clock (privacy/evidence_clock.h): which request is overdue.
   // Apart from `suspended` so answering the request lifts this suspension and no other.
   std::string evidence_overdue;
   // Keyed hashes (hex) of contact points under a restriction of processing (privacy/privacy_request.h),
   // written only by fulfilling a restriction request; the gate refuses them with `restricted`.
   std::vector<std::string> restricted;
->>>>>>> privacy
   // Set by tocsin itself when a blast's complaint rate passes the limit (EM-C2); lifted by the organization.
   bool bulk_email_paused = false;
   std::string bulk_email_paused_reason;

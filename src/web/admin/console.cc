@@ -1,0 +1,211 @@
+#include "web/admin/console.h"
+
+#include <sodium.h>
+
+#include "core/clock.h"
+#include "core/ids.h"
+#include "core/query_string.h"
+#include "core/text.h"
+#include "web/admin/dashboard_facts.h"
+#include "web/admin/people_search.h"
+#include "web/admin/screens.h"
+
+namespace tocsin::web::admin {
+namespace {
+
+constexpr std::string_view kLoginCookie = "tocsin_login";
+constexpr std::string_view kCsrfContext = "tocsin console csrf v1";
+
+// The value of cookie `name` in the request's Cookie header(s), or "".
+std::string cookie(const api::Request& req, std::string_view name) {
+  for (const auto& [k, v] : req.headers) {
+    if (k != "cookie") continue;
+    std::string_view rest = v;
+    while (!rest.empty()) {
+      auto semi = rest.find(';');
+      std::string_view pair = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      auto eq = pair.find('=');
+      if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+    }
+  }
+  return {};
+}
+
+bool same_secret(const std::string& a, const std::string& b) {
+  return !a.empty() && a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+api::Response html(int status, std::string body) {
+  api::Response r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::move(body);
+  r.headers = {{"Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
+                "frame-ancestors 'none'; base-uri 'none'"},
+               {"X-Content-Type-Options", "nosniff"},
+               {"Referrer-Policy", "no-referrer"},
+               {"Cache-Control", "no-store"}};
+  return r;
+}
+
+api::Response redirect(const std::string& to) {
+  api::Response r = html(303, "");
+  r.headers.push_back({"Location", to});
+  return r;
+}
+
+std::string login_cookie(const std::string& value, bool secure) {
+  std::string c = std::string(kLoginCookie) + "=" + value + "; Path=/admin; HttpOnly; SameSite=Strict";
+  return secure ? c + "; Secure" : c;
+}
+
+}  // namespace
+
+bool secure_cookies_for(const std::string& public_url, const std::string& listen) {
+  const bool plain = public_url.rfind("http://", 0) == 0;
+  const bool loopback =
+      listen.rfind("127.", 0) == 0 || listen.rfind("[::1]", 0) == 0 || listen.rfind("localhost:", 0) == 0;
+  return !(plain && loopback);
+}
+
+Console::Console(people::Directory& directory, store::Store& store, staff::StaffService& staff,
+                 const std::array<unsigned char, 32>& installation_key, ConsoleOptions options)
+    : directory_(directory),
+      store_(store),
+      staff_(staff),
+      options_(std::move(options)),
+      login_limit_(options_.login_posts_per_second, options_.login_burst) {
+  options_.trusted_proxy_header = lower_ascii(options_.trusted_proxy_header);
+  crypto_generichash(csrf_key_.data(), csrf_key_.size(),
+                     reinterpret_cast<const unsigned char*>(kCsrfContext.data()), kCsrfContext.size(),
+                     installation_key.data(), installation_key.size());
+}
+
+bool Console::owns(const std::string& target) {
+  return target == "/admin" || target.rfind("/admin/", 0) == 0 || target.rfind("/admin?", 0) == 0;
+}
+
+// As the API does (api/api_service.cc): the left-most X-Forwarded-For address when a proxy is trusted.
+std::string Console::client_ip(const api::Request& req) const {
+  if (!options_.trusted_proxy_header.empty())
+    if (const auto* h = req.header(options_.trusted_proxy_header)) {
+      std::string first = h->substr(0, h->find(','));
+      auto b = first.find_first_not_of(' '), e = first.find_last_not_of(' ');
+      if (b != std::string::npos) return first.substr(b, e - b + 1);
+    }
+  return req.remote_ip;
+}
+
+std::string Console::csrf_for(const std::string& session_token) const {
+  unsigned char h[16];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(session_token.data()),
+                     session_token.size(), csrf_key_.data(), csrf_key_.size());
+  char hex[sizeof h * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+  return std::string(hex, sizeof h * 2);
+}
+
+void Console::login_form(const api::Request& req, api::Respond& respond, int status, const std::string& error,
+                         const std::string& email) {
+  std::string token = cookie(req, kLoginCookie);
+  if (token.size() != 32) token = random_hex(16);
+  api::Response r = html(status, login_page(token, error, email));
+  r.headers.push_back({"Set-Cookie", login_cookie(token, options_.secure_cookies)});
+  respond(std::move(r));
+}
+
+void Console::login_post(const api::Request& req, api::Respond& respond) {
+  const Target form = parse_target("?" + req.body);
+  const std::string email = form.param("email").value_or("");
+  if (!same_secret(cookie(req, kLoginCookie), form.param("csrf").value_or("")))
+    return login_form(req, respond, 403, "The form expired; please try again.", email);
+  const std::string ip = client_ip(req);
+  if (int wait = login_limit_.acquire(ip, now_micros())) {
+    api::Response r = html(429, login_page(cookie(req, kLoginCookie),
+                                           "Too many attempts from this address; wait a minute.", email));
+    r.headers.push_back({"Retry-After", std::to_string(wait)});
+    return respond(std::move(r));
+  }
+  auto in = staff_.login(email, form.param("password").value_or(""), form.param("code").value_or(""), "", ip,
+                         now_micros());
+  if (!in) {
+    const int status = in.error().http_status == 429 ? 429 : (in.error().http_status == 401 ? 401 : 500);
+    const std::string text = status == 401 ? "Wrong email, password or code."
+                             : status == 429
+                                 ? "Too many failed attempts: this account is locked for 15 minutes."
+                                 : "Login is unavailable; try again later.";
+    return login_form(req, respond, status, text, email);
+  }
+  api::Response r = redirect("/admin");
+  r.headers.push_back({"Set-Cookie", staff::session_cookie(in->token, options_.secure_cookies)});
+  respond(std::move(r));
+}
+
+void Console::handle(api::Request&& req, api::Respond respond) {
+  const Target t = parse_target(req.target);
+  const std::string& path = t.path;
+  if (path == "/admin/login") {
+    if (req.method == "GET") return login_form(req, respond, 200, "", "");
+    if (req.method == "POST") return login_post(req, respond);
+    return respond(html(405, "method not allowed"));
+  }
+
+  const std::string token = cookie(req, staff::kSessionCookie);
+  auto who = staff_.authenticate(token, now_micros());
+  if (!who) return respond(redirect("/admin/login"));
+  const staff::Principal& p = who.value();
+  auto logout = [&] {
+    (void)staff_.logout(token, client_ip(req), now_micros());
+    api::Response r = redirect("/admin/login");
+    r.headers.push_back({"Set-Cookie", staff::clear_session_cookie(options_.secure_cookies)});
+    respond(std::move(r));
+  };
+  if (p.org_id.empty()) {  // a platform operator without an org role: the operator screens are not built yet
+    Frame bare{"tocsin", p.email, "platform operator", csrf_for(token), false};
+    if (req.method == "POST" && path == "/admin/logout" &&
+        same_secret(bare.csrf, parse_target("?" + req.body).param("csrf").value_or(""))) {
+      return logout();
+    }
+    return respond(html(403, forbidden_page(bare, "organization screens without a role in an organization")));
+  }
+  people::OrgState* org = directory_.find(p.org_id);
+  if (!org) {
+    (void)directory_.refresh(store_);  // an organization created by the CLI since we started
+    org = directory_.find(p.org_id);
+  }
+  if (!org) return respond(redirect("/admin/login"));
+  Frame frame{org->org.name, p.email, std::string(staff::role_name(p.role)), csrf_for(token),
+              p.can(staff::Permission::kTeam)};
+
+  if (req.method == "POST") {
+    const Target form = parse_target("?" + req.body);
+    if (!same_secret(frame.csrf, form.param("csrf").value_or("")))
+      return respond(html(403, forbidden_page(frame, "this form without its token (reload the page)")));
+    if (path == "/admin/logout") return logout();
+    if (path == "/admin/people") {
+      const std::string q = form.param("q").value_or("");
+      if (q.empty() || q.size() > 500)
+        return respond(html(400, people_page(frame, "", nullptr, "Type something to search for.")));
+      auto rows = search_people(*org, q);
+      if (!rows) return respond(html(400, people_page(frame, q, nullptr, rows.error().message)));
+      return respond(html(200, people_page(frame, q, &rows.value(), "")));
+    }
+    return respond(html(404, forbidden_page(frame, "this action")));
+  }
+  if (req.method != "GET") return respond(html(405, "method not allowed"));
+  if (path == "/admin") return respond(html(200, dashboard_page(frame, dashboard_facts(*org))));
+  if (path == "/admin/people") return respond(html(200, people_page(frame, "", nullptr, "")));
+  if (path == "/admin/team") {
+    if (!p.can(staff::Permission::kTeam))
+      return respond(html(403, forbidden_page(frame, "managing the team")));
+    auto team = staff_.team(p.org_id);
+    if (!team) return respond(html(500, forbidden_page(frame, "reading the team now")));
+    return respond(html(200, team_page(frame, team.value())));
+  }
+  respond(html(404, forbidden_page(frame, "this page (it does not exist)")));
+}
+
+}  // namespace tocsin::web::admin

@@ -1,0 +1,66 @@
+// The organizer's console under /admin (docs/CONSOLE.md): login (email, password, TOTP), logout, the
+// dashboard, and the team page (owners only). Every screen behind the login:
+// - finds the principal from the session cookie (staff::StaffService::authenticate), else redirects to
+//   /admin/login;
+// - works only in the session's organization, which no URL names, so one organization's staff cannot
+//   address another's data;
+// - checks the role against the permission table (staff/role.h) before reading anything;
+// - reads the organization's serving state through the same accessors the API handlers use
+//   (people::Directory / OrgState), never a second path to the store.
+// Every form carries a CSRF token: before login a random value also set in a SameSite=Strict cookie (double
+// submit); after login a keyed BLAKE2b hash of the session token, which only this server can compute.
+#pragma once
+
+#include <array>
+#include <string>
+
+#include "api/http.h"
+#include "api/rate_limit.h"
+#include "people/directory.h"
+#include "staff/staff_service.h"
+
+namespace tocsin::web::admin {
+
+struct ConsoleOptions {
+  // Cookies carry `Secure` unless the server serves plain HTTP on a loopback address (make run, tests):
+  // see secure_cookies_for().
+  bool secure_cookies = true;
+  // The header a trusted reverse proxy puts the client's address in (config `trusted_proxy_header`), or "".
+  std::string trusted_proxy_header;
+  // Login posts per client address: argon2id costs 64 MiB and tens of milliseconds a try, so an address
+  // gets a burst of 20 and then one every 3 seconds (the per-account lockout is the guessing bound).
+  double login_posts_per_second = 1.0 / 3;
+  double login_burst = 20;
+};
+
+// False only when `public_url` is plain http and `listen` is a loopback address: then no browser can reach
+// the console over a network, and a Secure cookie would not be sent back by browsers that do not treat the
+// host as a secure context.
+bool secure_cookies_for(const std::string& public_url, const std::string& listen);
+
+class Console {
+ public:
+  Console(people::Directory& directory, store::Store& store, staff::StaffService& staff,
+          const std::array<unsigned char, 32>& installation_key, ConsoleOptions options);
+
+  // True when `req.target` is the console's (/admin or below).
+  static bool owns(const std::string& target);
+  void handle(api::Request&& req, api::Respond respond);
+
+ private:
+  struct Page;
+  void login_form(const api::Request& req, api::Respond& respond, int status, const std::string& error,
+                  const std::string& email);
+  void login_post(const api::Request& req, api::Respond& respond);
+  std::string csrf_for(const std::string& session_token) const;
+  std::string client_ip(const api::Request& req) const;
+
+  people::Directory& directory_;
+  store::Store& store_;
+  staff::StaffService& staff_;
+  std::array<unsigned char, 32> csrf_key_{};
+  ConsoleOptions options_;
+  api::RateLimiter login_limit_;
+};
+
+}  // namespace tocsin::web::admin

@@ -1,0 +1,46 @@
+// What the console's dashboard shows, read from an organization's serving state (people::OrgState) under
+// its shared lock — the same in-memory state and accessors the API handlers read, never the store.
+// Blockers come first on the screen: anything that keeps this organization's messages from leaving.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "people/directory.h"
+
+namespace tocsin::web::admin {
+
+struct Blocker {
+  std::string what;  // one sentence: what stops sending
+  std::string fix;   // what to do about it
+};
+
+struct RecentAction {
+  std::string id, kind, title;
+  int64_t records = 0;
+  Micros created = 0;
+};
+
+struct MessageInFlight {
+  std::string id, name, status;
+  std::string channel;  // "email" | "sms"
+  int64_t targeted = 0;
+};
+
+struct DashboardFacts {
+  std::vector<Blocker> blockers;
+  int64_t people = 0;
+  int64_t with_email = 0, email_subscribed = 0;
+  int64_t with_phone = 0, sms_subscribed = 0;
+  std::vector<RecentAction> recent_actions;  // newest first, at most `kRecentActions`
+  std::vector<MessageInFlight> in_flight;    // scheduled, sending or paused
+};
+
+inline constexpr size_t kRecentActions = 10;
+
+// One pass over the organization's people (a subscribed count per channel), its actions and messages.
+DashboardFacts dashboard_facts(const people::OrgState& org);
+
+}  // namespace tocsin::web::admin

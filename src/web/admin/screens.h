@@ -1,0 +1,30 @@
+// The console's HTML screens, rendered with mstch (every value HTML-escaped). No scripts: forms post, the
+// server answers with a page or a redirect; the layout works at 375 px and from the keyboard.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "staff/staff_service.h"
+#include "web/admin/dashboard_facts.h"
+#include "web/admin/people_search.h"
+
+namespace tocsin::web::admin {
+
+// The login form. `csrf`: the pre-session token (also in a cookie); `error`: shown above the form.
+std::string login_page(const std::string& csrf, const std::string& error, const std::string& email);
+
+// Pages behind the login share a header naming the organization and user, with a logout form.
+struct Frame {
+  std::string org_name, email, role, csrf;
+  bool can_team = false;
+};
+std::string dashboard_page(const Frame& f, const DashboardFacts& facts);
+std::string team_page(const Frame& f, const std::vector<staff::TeamMember>& team);
+// The search form (posted, so what was searched for never appears in a URL or an access log) and, after a
+// search, its results.
+std::string people_page(const Frame& f, const std::string& query, const std::vector<PersonRow>* rows,
+                        const std::string& error);
+std::string forbidden_page(const Frame& f, const std::string& what);
+
+}  // namespace tocsin::web::admin

@@ -1,0 +1,116 @@
+// The console in real Chromium (playwright-core over the system's /usr/bin/chromium), driven by
+// tests/integration/test_console_browser.py, which starts the server and creates the accounts with the CLI.
+// Prints one JSON object of observations; the Python test decides pass or fail.
+//   node console_journey.mjs CONFIG_JSON
+// CONFIG_JSON: {base, shots, owner: {email, password, secret}, viewer: {...}, locked: {...}}
+import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const cfg = JSON.parse(process.argv[2]);
+
+// RFC 6238 TOTP (HMAC-SHA-1, 6 digits, 30 s): the test's own oracle, independent of the server's liboath.
+function base32(s) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of s.replace(/=+$/, "")) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const out = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) out.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(out);
+}
+function totp(secret, at = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const h = createHmac("sha1", base32(secret)).update(counter).digest();
+  const off = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(off) & 0x7fffffff) % 1000000).padStart(6, "0");
+}
+
+async function axe(page) {
+  // Evaluated through the DevTools protocol, which the page's CSP (no scripts at all) does not govern.
+  await page.evaluate(axeSource);
+  const r = await page.evaluate(async () => await window.axe.run());
+  return r.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help}`);
+}
+
+async function login(page, who, { password = who.password, code = totp(who.secret) } = {}) {
+  await page.goto(cfg.base + "/admin/login");
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("Code from your authenticator app").fill(code);
+  const [resp] = await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Log in" }).click()]);
+  return resp;
+}
+
+const out = {};
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+try {
+  // The owner logs in with TOTP and sees the dashboard, at phone width too.
+  const owner = await (await browser.newContext()).newPage();
+  await owner.goto(cfg.base + "/admin/login");
+  out.loginAxe = await axe(owner);
+  await owner.screenshot({ path: `${cfg.shots}/login.png`, fullPage: true });
+  await login(owner, cfg.owner);
+  out.ownerUrl = owner.url();
+  out.ownerHeading = await owner.getByRole("heading", { level: 1 }).textContent();
+  out.peopleCount = await owner.locator("#people-count").textContent();
+  out.blocked = await owner.getByRole("heading", { name: "Sending is blocked" }).count();
+  out.dashboardAxe = await axe(owner);
+  await owner.screenshot({ path: `${cfg.shots}/dashboard.png`, fullPage: true });
+  await owner.setViewportSize({ width: 375, height: 800 });
+  out.narrowOverflow = await owner.evaluate(() => document.documentElement.scrollWidth > 375);
+  await owner.screenshot({ path: `${cfg.shots}/dashboard-375.png`, fullPage: true });
+  const team = await owner.goto(cfg.base + "/admin/team");
+  out.ownerTeamStatus = team.status();
+  out.teamAxe = await axe(owner);
+  await owner.screenshot({ path: `${cfg.shots}/team.png`, fullPage: true });
+  // People: search by address (a posted form: the address never appears in a URL).
+  await owner.goto(cfg.base + "/admin/people");
+  await owner.getByLabel(/Email, phone/).fill("s@example.org");
+  await Promise.all([owner.waitForNavigation(), owner.getByRole("button", { name: "Search" }).click()]);
+  out.peopleUrl = owner.url();
+  out.peopleResult = await owner.locator("#results").textContent();
+  out.peopleAxe = await axe(owner);
+  await owner.screenshot({ path: `${cfg.shots}/people.png`, fullPage: true });
+  const cookies = await owner.context().cookies();
+  const session = cookies.find((c) => c.name === "tocsin_staff");
+  out.sessionCookie = session && { httpOnly: session.httpOnly, sameSite: session.sameSite, path: session.path };
+  out.scriptCanReadSession = await owner.evaluate(() => document.cookie.includes("tocsin_staff"));
+  // Log out with the button: the session ends.
+  await owner.goto(cfg.base + "/admin");
+  await Promise.all([owner.waitForNavigation(), owner.getByRole("button", { name: "Log out" }).click()]);
+  out.afterLogout = owner.url();
+  await owner.goto(cfg.base + "/admin");
+  out.afterLogoutDashboard = owner.url();
+
+  // A viewer cannot reach the owner-only page, and is not offered it.
+  const viewer = await (await browser.newContext()).newPage();
+  await login(viewer, cfg.viewer);
+  out.viewerTeamLinks = await viewer.getByRole("link", { name: "Team" }).count();
+  const forbidden = await viewer.goto(cfg.base + "/admin/team");
+  out.viewerTeamStatus = forbidden.status();
+  out.viewerTeamText = await viewer.getByRole("alert").textContent();
+  out.forbiddenAxe = await axe(viewer);
+
+  // Five wrong passwords lock the account; then the right password and code are refused too.
+  const locked = await (await browser.newContext()).newPage();
+  out.wrongStatuses = [];
+  for (let i = 0; i < 5; i++) {
+    const r = await login(locked, cfg.locked, { password: "not the password at all" });
+    out.wrongStatuses.push(r.status());
+  }
+  const right = await login(locked, cfg.locked);
+  out.lockedRightStatus = right.status();
+  out.lockedText = await locked.locator("#login-error").textContent();
+  await locked.screenshot({ path: `${cfg.shots}/locked.png`, fullPage: true });
+} catch (e) {
+  out.error = String((e && e.stack) || e);
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(out));

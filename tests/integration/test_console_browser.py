@@ -1,0 +1,82 @@
+"""The console in real Chromium (issue #13): the owner is created with the CLI, logs in with TOTP (computed in
+the browser test's own RFC 6238 function), sees the dashboard; a viewer cannot reach the owner-only team page;
+five wrong passwords lock an account, after which the right password is refused too. axe-core reports no
+serious or critical violation on the screens; the dashboard fits 375 px. Screenshots go to the test's
+temporary directory (TOCSIN_SHOTS to keep them elsewhere).
+
+Node packages are locked in tests/browser/console (package.json, package-lock.json) and installed with
+`npm ci` into a copy; Chromium is the system's (/usr/bin/chromium)."""
+import json
+import os
+import shutil
+import subprocess
+import urllib.parse
+from pathlib import Path
+
+import pytest
+import requests
+
+from tocsin_server import TocsinServer
+
+PROJECT = Path(__file__).resolve().parents[1] / "browser" / "console"
+PASSWORD = "a long password"
+
+
+@pytest.fixture(scope="module")
+def node_project(tmp_path_factory):
+    npm = shutil.which("npm")
+    assert npm and shutil.which("node"), "node and npm are needed (scripts/install-deps test)"
+    assert os.path.exists("/usr/bin/chromium"), "chromium is needed (scripts/install-deps test)"
+    d = tmp_path_factory.mktemp("console-browser")
+    for f in ("package.json", "package-lock.json", "console_journey.mjs"):
+        shutil.copy(PROJECT / f, d / f)
+    r = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=d, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, f"npm ci failed:\n{r.stderr[-2000:]}"
+    return d
+
+
+def staff(srv, org, email, role):
+    r = srv.cli("user", "create", "--data", srv.data_dir, "--org", org, "--email", email, "--role", role,
+                input=PASSWORD + "\n")
+    uri = srv.json_line(r.stdout)["totp_uri"]
+    secret = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)["secret"][0]
+    return {"email": email, "password": PASSWORD, "secret": secret}
+
+
+def test_console_journey_in_chromium(tmp_path, node_project):
+    srv = TocsinServer(tmp_path / "data")
+    org = srv.init("A")
+    srv.start()
+    try:
+        r = requests.post(srv.api + "/people", headers={"OSDI-API-Token": org["api_key"]},
+                          json={"person": {"email_addresses": [{"address": "s@example.org", "status": "subscribed"}]}})
+        assert r.status_code == 200
+        shots = Path(os.environ.get("TOCSIN_SHOTS", tmp_path / "shots"))
+        shots.mkdir(parents=True, exist_ok=True)
+        cfg = {"base": srv.base, "shots": str(shots),
+               "owner": staff(srv, org["org_id"], "owner@example.org", "owner"),
+               "viewer": staff(srv, org["org_id"], "viewer@example.org", "viewer"),
+               "locked": staff(srv, org["org_id"], "locked@example.org", "organizer")}
+        run = subprocess.run(["node", "console_journey.mjs", json.dumps(cfg)], cwd=node_project,
+                             capture_output=True, text=True, timeout=240)
+        assert run.stdout.strip(), run.stderr[-3000:]
+        out = json.loads(run.stdout.strip().splitlines()[-1])
+    finally:
+        srv.stop()
+    assert "error" not in out, out.get("error")
+    assert out["ownerUrl"] == srv.base + "/admin"
+    assert out["ownerHeading"] == "Dashboard" and out["peopleCount"] == "1" and out["blocked"] == 1
+    assert out["ownerTeamStatus"] == 200
+    assert out["sessionCookie"] == {"httpOnly": True, "sameSite": "Strict", "path": "/admin"}
+    assert out["scriptCanReadSession"] is False
+    assert out["afterLogout"].endswith("/admin/login") and out["afterLogoutDashboard"].endswith("/admin/login")
+    assert out["viewerTeamLinks"] == 0 and out["viewerTeamStatus"] == 403
+    assert "does not allow" in out["viewerTeamText"]
+    assert out["wrongStatuses"] == [401, 401, 401, 401, 429]
+    assert out["lockedRightStatus"] == 429 and "locked" in out["lockedText"]
+    assert out["peopleUrl"] == srv.base + "/admin/people" and out["peopleResult"] == "1 found"
+    for screen in ("loginAxe", "dashboardAxe", "teamAxe", "forbiddenAxe", "peopleAxe"):
+        assert out[screen] == [], f"{screen}: {out[screen]}"
+    assert out["narrowOverflow"] is False
+    for name in ("login", "dashboard", "dashboard-375", "team", "people", "locked"):
+        assert (shots / f"{name}.png").stat().st_size > 0

@@ -1,0 +1,227 @@
+"""The console's login, sessions and screens over real HTTP (issue #13), as a browser without scripts sees
+them: the login form with its CSRF token, TOTP, the session cookie's attributes, the dashboard read from the
+serving state, role checks (a viewer cannot reach an owner-only page), cross-organization isolation, logout
+with CSRF, lockout after 5 wrong passwords (also across a restart) and revocation by password reset.
+
+The TOTP code is computed here with a small RFC 6238 function: a test oracle independent of liboath."""
+import base64
+import hashlib
+import hmac
+import re
+import struct
+import time
+import urllib.parse
+
+import pytest
+import requests
+
+from tocsin_server import TocsinServer
+
+PASSWORD = "a long password"
+
+
+def totp(secret_b32: str, step: int) -> str:
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    off = digest[-1] & 15
+    return f"{(struct.unpack('>I', digest[off:off + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+class Staff:
+    """One staff member: creates the account with the CLI and logs in with a fresh TOTP step each time."""
+
+    def __init__(self, srv, org_id, email, role):
+        r = srv.cli("user", "create", "--data", srv.data_dir, "--org", org_id, "--email", email, "--role", role,
+                    input=PASSWORD + "\n")
+        uri = srv.json_line(r.stdout)["totp_uri"]
+        self.secret = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)["secret"][0]
+        self.srv, self.email, self.last_step = srv, email, 0
+        self.http = requests.Session()
+
+    def code(self) -> str:
+        # a step inside the ±1 window that is later than the last one used (codes are single-use)
+        step = max(int(time.time()) // 30 - 1, self.last_step + 1)
+        assert step <= int(time.time()) // 30 + 1, "used every code of the window; wait a step"
+        self.last_step = step
+        return totp(self.secret, step)
+
+    def login(self, password=PASSWORD, code=None, csrf=None):
+        page = self.http.get(self.srv.base + "/admin/login")
+        assert page.status_code == 200
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+        return self.http.post(self.srv.base + "/admin/login", allow_redirects=False,
+                              data={"csrf": csrf if csrf is not None else token, "email": self.email,
+                                    "password": password, "code": code if code is not None else self.code()})
+
+    def get(self, path):
+        return self.http.get(self.srv.base + path, allow_redirects=False)
+
+    def csrf(self):
+        return re.search(r'name="csrf" value="([0-9a-f]+)"', self.get("/admin").text).group(1)
+
+
+@pytest.fixture()
+def srv(tmp_path):
+    s = TocsinServer(tmp_path / "data")
+    s.init("A")
+    s.create_org("B")
+    s.start()
+    yield s
+    s.stop()
+
+
+def test_login_dashboard_logout(srv):
+    a = srv.orgs["A"]["org_id"]
+    key = srv.orgs["A"]["api_key"]
+    for email in ("x1@example.org", "x2@example.org"):
+        r = requests.post(srv.api + "/people", headers={"OSDI-API-Token": key},
+                          json={"person": {"email_addresses": [{"address": email, "status": "subscribed"}]}})
+        assert r.status_code == 200, r.text
+    owner = Staff(srv, a, "owner@example.org", "owner")
+    assert owner.get("/admin").headers["Location"] == "/admin/login"  # not logged in yet
+
+    page = owner.http.get(srv.base + "/admin/login")
+    assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+    assert "HttpOnly" in page.headers["Set-Cookie"] and "SameSite=Strict" in page.headers["Set-Cookie"]
+
+    r = owner.login()
+    assert r.status_code == 303 and r.headers["Location"] == "/admin", r.text
+    cookie = r.headers["Set-Cookie"]
+    assert cookie.startswith("tocsin_staff=")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/admin" in cookie
+    assert "Secure" not in cookie  # plain http on loopback only (docs/CONSOLE.md)
+
+    d = owner.get("/admin")
+    assert d.status_code == 200
+    assert re.search(r'id="people-count">2<', d.text) and re.search(r'id="email-subscribed">2<', d.text)
+    # blocking problems come first: no postal address, no verified domain
+    assert d.text.index("Sending is blocked") < d.text.index("people-count")
+    assert "No postal address" in d.text and "sending domain" in d.text
+    assert owner.get("/admin/team").status_code == 200
+
+    # logout needs the form's token
+    assert owner.http.post(srv.base + "/admin/logout", data={"csrf": "0" * 32},
+                           allow_redirects=False).status_code == 403
+    assert owner.get("/admin").status_code == 200
+    r = owner.http.post(srv.base + "/admin/logout", data={"csrf": owner.csrf()}, allow_redirects=False)
+    assert r.status_code == 303 and "Max-Age=0" in r.headers["Set-Cookie"]
+    assert owner.get("/admin").headers["Location"] == "/admin/login"
+
+
+def test_login_form_needs_its_csrf_token(srv):
+    owner = Staff(srv, srv.orgs["A"]["org_id"], "o@example.org", "owner")
+    assert owner.login(csrf="f" * 32).status_code == 403
+    assert owner.login().status_code == 303
+
+
+def test_wrong_code_and_replayed_code_are_refused(srv):
+    owner = Staff(srv, srv.orgs["A"]["org_id"], "o@example.org", "owner")
+    assert owner.login(code="000000").status_code in (401, 303)  # 1 in a million it is the right code
+    code = owner.code()
+    assert owner.login(code=code).status_code == 303
+    other = Staff.__new__(Staff)
+    other.__dict__.update(owner.__dict__, http=requests.Session())
+    assert other.login(code=code).status_code == 401  # the same code again
+
+
+def test_viewer_cannot_reach_owner_pages_and_orgs_are_separate(srv):
+    a, b = srv.orgs["A"]["org_id"], srv.orgs["B"]["org_id"]
+    viewer = Staff(srv, a, "v@example.org", "viewer")
+    assert viewer.login().status_code == 303
+    d = viewer.get("/admin")
+    assert d.status_code == 200 and "/admin/team" not in d.text
+    assert viewer.get("/admin/team").status_code == 403
+
+    other = Staff(srv, b, "b-owner@example.org", "owner")
+    assert other.login().status_code == 303
+    team_b = other.get("/admin/team").text
+    assert "b-owner@example.org" in team_b and "v@example.org" not in team_b
+    assert "<strong>B</strong>" in other.get("/admin").text
+
+
+def test_lockout_after_five_wrong_passwords_survives_restart(srv):
+    owner = Staff(srv, srv.orgs["A"]["org_id"], "o@example.org", "owner")
+    for _ in range(4):
+        assert owner.login(password="not the password", code="123456").status_code == 401
+    r = owner.login(password="not the password", code="123456")
+    assert r.status_code == 429 and "locked" in r.text
+    assert owner.login().status_code == 429  # the right password too
+    srv.restart()
+    assert owner.login().status_code == 429
+
+
+def test_password_reset_revokes_sessions(srv):
+    owner = Staff(srv, srv.orgs["A"]["org_id"], "o@example.org", "owner")
+    assert owner.login().status_code == 303
+    assert owner.get("/admin").status_code == 200
+    srv.cli("user", "reset", "--data", srv.data_dir, "--email", "o@example.org", input="a brand new password\n")
+    assert owner.get("/admin").headers["Location"] == "/admin/login"
+    assert owner.login(password="a brand new password").status_code == 303
+
+
+def test_people_search_is_posted_and_scoped_to_the_session_org(srv):
+    a, b = srv.orgs["A"]["org_id"], srv.orgs["B"]["org_id"]
+    people = [("A", "ada@example.org", "Lovelace"), ("A", "alan@example.org", "Turing"),
+              ("B", "grace@example.org", "Hopper")]
+    for org, email, family in people:
+        r = requests.post(srv.api + "/people", headers={"OSDI-API-Token": srv.orgs[org]["api_key"]},
+                          json={"person": {"family_name": family,
+                                           "email_addresses": [{"address": email, "status": "subscribed"}]}})
+        assert r.status_code == 200
+    viewer = Staff(srv, a, "v@example.org", "viewer")  # reading is every role's
+    assert viewer.login().status_code == 303
+    page = viewer.get("/admin/people")
+    assert page.status_code == 200 and 'role="search"' in page.text and 'method="post"' in page.text
+
+    def search(q, csrf=None):
+        return viewer.http.post(srv.base + "/admin/people", data={"csrf": csrf or viewer.csrf(), "q": q},
+                                allow_redirects=False)
+
+    r = search("ADA@example.org")
+    assert r.status_code == 200 and "1 found" in r.text and "Lovelace" in r.text and "Turing" not in r.text
+    r = search("Turing")
+    assert "1 found" in r.text and "alan@example.org" in r.text
+    r = search("family_name eq 'Turing'")
+    assert "alan@example.org" in r.text
+    # another organization's supporter is not found from this session
+    assert "0 found" in search("grace@example.org").text and "0 found" in search("Hopper").text
+    assert search("given_name eq 'x' and").status_code == 400
+    assert search("Turing", csrf="0" * 32).status_code == 403
+
+
+def test_login_posts_are_limited_per_address(srv):
+    # argon2id is expensive on purpose: one address gets a burst of 20 login posts, then one every 3 s
+    http = requests.Session()
+    page = http.get(srv.base + "/admin/login")
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+    def post(i):
+        return http.post(srv.base + "/admin/login", allow_redirects=False,
+                         data={"csrf": token, "email": f"nobody{i}@example.org", "password": PASSWORD,
+                               "code": "123456"})
+
+    # the burst is 20; tokens refill meanwhile (each post verifies a hash), so the refusal comes a few posts
+    # later on a slow machine — what is checked is that it comes, and with Retry-After
+    statuses = []
+    for i in range(60):
+        statuses.append(post(i))
+        if statuses[-1].status_code != 401:
+            break
+    assert len(statuses) > 20 and all(r.status_code == 401 for r in statuses[:-1])
+    assert statuses[-1].status_code == 429 and int(statuses[-1].headers["Retry-After"]) >= 1
+    assert "Too many attempts from this address" in statuses[-1].text
+
+
+def test_operator_without_org_role_sees_no_organization(srv):
+    r = srv.cli("user", "create", "--data", srv.data_dir, "--email", "ops@example.org", "--operator",
+                input=PASSWORD + "\n")
+    ops = Staff.__new__(Staff)
+    ops.srv, ops.email, ops.last_step, ops.http = srv, "ops@example.org", 0, requests.Session()
+    uri = srv.json_line(r.stdout)["totp_uri"]
+    ops.secret = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)["secret"][0]
+    assert ops.login().status_code == 303
+    page = ops.get("/admin")
+    assert page.status_code == 403 and "platform operator" in page.text
+    assert ops.get("/admin/team").status_code == 403
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+    assert ops.http.post(srv.base + "/admin/logout", data={"csrf": token}, allow_redirects=False).status_code == 303
+    assert ops.get("/admin").headers["Location"] == "/admin/login"
