@@ -6,7 +6,6 @@ link blocklist loaded with `tocsin screening load` applies to a running server w
 organization's key cannot see or send the held message."""
 import datetime
 import json
-import sqlite3
 import time
 
 from mail_servers import Spamd
@@ -75,7 +74,7 @@ def test_held_message_waits_for_review_then_sends(tmp_path, smtp_sink, local_dns
         assert len(sink.messages()) == 3
 
         # The audit of the decision is stored with the organization's documents.
-        db = sqlite3.connect(f"file:{srv.db_path}?mode=ro", uri=True)
+        db = srv.db()
         try:
             docs = [json.loads(d) for (d,) in db.execute("SELECT doc FROM org_docs WHERE kind = 'content_review'")]
         finally:

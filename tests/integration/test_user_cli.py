@@ -4,7 +4,6 @@ The password comes from standard input, never from the arguments; create prints 
 the stored account holds an argon2id hash, not the password; reset revokes sessions (checked in the unit tests
 and the browser test) and refuses unknown addresses; list shows an organization's team only."""
 import json
-import sqlite3
 import urllib.parse
 
 import pytest
@@ -32,8 +31,11 @@ def members(srv, org):
 
 
 def docs(srv, kind):
-    with sqlite3.connect(srv.db_path) as db:
+    db = srv.db()
+    try:
         return db.execute("SELECT org_id, id, doc FROM org_docs WHERE kind = ?", (kind,)).fetchall()
+    finally:
+        db.close()
 
 
 def test_create_prints_enrolment_once_and_stores_only_a_hash(srv):
