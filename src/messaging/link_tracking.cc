@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "core/html_escape.h"
 #include "core/text.h"
 #include "email/tracking_links.h"
 
@@ -10,19 +11,6 @@ namespace {
 
 bool is_space(char c) {
   return std::isspace(static_cast<unsigned char>(c)) != 0;
-}
-
-std::string encode_attribute(std::string_view v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '&')
-      out += "&amp;";
-    else if (c == '"')
-      out += "&quot;";
-    else
-      out += c;
-  }
-  return out;
 }
 
 // Within one tag [begin, end): the position and length of the href value (without quotes), or npos.
@@ -66,7 +54,7 @@ std::string rewrite_links(std::string_view html, const LinkWrapper& wrap) {
     if (!tracked) continue;
     bool quoted = html[at - 1] == '"' || html[at - 1] == '\'';
     out.append(html, copied, at - copied);
-    out += quoted ? encode_attribute(*tracked) : "\"" + encode_attribute(*tracked) + "\"";
+    out += quoted ? escape_html(*tracked) : "\"" + escape_html(*tracked) + "\"";
     copied = at + len;
     lt = gt;
   }

@@ -2,6 +2,7 @@
 
 #include <mstch/mstch.hpp>
 
+#include "core/html_escape.h"
 #include "core/text.h"
 #include "messaging/link_tracking.h"
 
@@ -19,30 +20,6 @@ mstch::map context_of(const MergeValues& v) {
   }
   ctx["custom"] = custom;
   return ctx;
-}
-
-std::string escape_html(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // mstch HTML-escapes {{x}}; subjects and texts are not HTML, so they are rendered with every {{x}} turned

@@ -4,39 +4,13 @@
 
 #include "consent/ledger_entry.h"
 #include "consent/verify.h"
+#include "core/html_escape.h"
 #include "core/json_out.h"
 #include "privacy/contact_proof.h"
 #include "privacy/zip_writer.h"
 
 namespace tocsin::privacy {
 namespace {
-
-std::string html(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string display(const ContactRef& c) {
   return c.channel == Channel::kSms ? phone_for_display(c.address) : c.address;
@@ -72,12 +46,14 @@ Result<Packet> build_evidence_packet(const Org& org, store::OrgScope& scope, con
   ev.begin().kv("org_id", org.id).kv("org_name", org.name).kv("request_id", request.request_id);
   ev.kv("scope", request.scope).kv("made", made);
   chain.begin().kv("org_id", org.id).kv("algorithm", "SHA-256 over each field as \"<byte length>:<field>;\"");
-  summary = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Consent evidence — " + html(org.name) +
+  summary = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Consent evidence — " +
+            escape_html(org.name) +
             "</title><style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px "
             "solid #999;padding:2px 6px;font-size:90%}</style></head><body><h1>Consent evidence</h1><p>"
             "Organization: " +
-            html(org.name) + " (" + html(org.id) + ")<br>Request: " + html(request.request_id) +
-            "<br>Scope: " + html(request.scope) + "<br>Made: " + html(made) +
+            escape_html(org.name) + " (" + escape_html(org.id) +
+            ")<br>Request: " + escape_html(request.request_id) + "<br>Scope: " + escape_html(request.scope) +
+            "<br>Made: " + escape_html(made) +
             "</p><p>Every entry below is an append-only, hash-chained ledger entry; chain.json lets anyone "
             "recompute its hash. manifest.json and signature.json prove this packet is unaltered.</p>";
   bool all_verified = true;
@@ -91,8 +67,8 @@ Result<Packet> build_evidence_packet(const Org& org, store::OrgScope& scope, con
     ev.begin().kv("channel", channel_name(c.channel)).kv("address", display(c)).kv("contact_hash", to_hex(h));
     ev.kv("status", consent::status_name(current)).kv("entry_count", static_cast<int64_t>(entries->size()));
     ev.begin_array("entries");
-    summary += "<h2>" + html(display(c)) + " (" + channel_name(c.channel) +
-               ")</h2><p>Current status: " + html(consent::status_name(current)) + "</p>";
+    summary += "<h2>" + escape_html(display(c)) + " (" + channel_name(c.channel) +
+               ")</h2><p>Current status: " + escape_html(consent::status_name(current)) + "</p>";
     if (entries->empty()) {
       summary += "<p><strong>No consent record for this contact point in this organization.</strong></p>";
     } else {
@@ -109,13 +85,15 @@ Result<Packet> build_evidence_packet(const Org& org, store::OrgScope& scope, con
       chain.begin_array("fields");
       for (const auto& f : consent::chained_fields(e, s.ip_digest, s.ua_digest, s.ref_digest)) chain.str(f);
       chain.end_array().end();
-      summary += "<tr><td>" + std::to_string(e.seq) + "</td><td>" + html(format_iso8601(e.time)) +
-                 "</td><td>" +
-                 html(e.old_status == consent::Status::kNone ? "none" : consent::status_name(e.old_status)) +
-                 " → " + html(consent::status_name(e.new_status)) + "</td><td>" + html(e.evidence.source) +
-                 "</td><td>" + html(e.evidence.method) + "</td><td>" + html(e.evidence.ip) + "</td><td>" +
-                 html(e.evidence.user_agent) + "</td><td>" + (text ? html(*text) : std::string("—")) +
-                 "</td><td>" + (intact ? "yes" : "<strong>NO</strong>") + "</td></tr>";
+      summary +=
+          "<tr><td>" + std::to_string(e.seq) + "</td><td>" + escape_html(format_iso8601(e.time)) +
+          "</td><td>" +
+          escape_html(e.old_status == consent::Status::kNone ? "none" : consent::status_name(e.old_status)) +
+          " → " + escape_html(consent::status_name(e.new_status)) + "</td><td>" +
+          escape_html(e.evidence.source) + "</td><td>" + escape_html(e.evidence.method) + "</td><td>" +
+          escape_html(e.evidence.ip) + "</td><td>" + escape_html(e.evidence.user_agent) + "</td><td>" +
+          (text ? escape_html(*text) : std::string("—")) + "</td><td>" +
+          (intact ? "yes" : "<strong>NO</strong>") + "</td></tr>";
     }
     if (!entries->empty()) summary += "</table>";
     ev.end_array().end();
