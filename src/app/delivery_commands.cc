@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "app/command_exit.h"
 #include "app/installation.h"
 #include "core/clock.h"
 #include "core/ids.h"
@@ -21,32 +22,20 @@ struct Args {
   bool resend = false;
 };
 
-[[noreturn]] void finish(int code) {
-  throw CLI::RuntimeError(code);
-}
-
-[[noreturn]] void fail(const Error& e) {
-  std::cerr << "tocsin deliveries: " << e.message << "\n";
-  finish(1);
-}
-
-std::string os_user() {
-  const char* u = std::getenv("USER");
-  if (u && *u) return u;
-  return "uid " + std::to_string(::getuid());
-}
-
 void run_unknown(const Args& a) {
   if (a.resend && a.by.empty())
-    fail(bad_request("--resend needs --by NAME: who asks for it (kept in the audit)"));
+    fail_command("tocsin deliveries",
+                 bad_request("--resend needs --by NAME: who asks for it (kept in the audit)"));
   auto inst = Installation::open(a.dir, false);
-  if (!inst) fail(inst.error());
+  if (!inst) fail_command("tocsin deliveries", inst.error());
   store::Store& st = *inst->store;
   auto doc = st.org_doc(a.org_id, messaging::kMessageKind, a.message_id);
-  if (!doc) fail(doc.error());
-  if (!doc.value()) fail(not_found("organization " + a.org_id + " has no message " + a.message_id));
+  if (!doc) fail_command("tocsin deliveries", doc.error());
+  if (!doc.value())
+    fail_command("tocsin deliveries",
+                 not_found("organization " + a.org_id + " has no message " + a.message_id));
   auto message = messaging::decode_message(doc.value()->doc);
-  if (!message) fail(message.error());
+  if (!message) fail_command("tocsin deliveries", message.error());
 
   auto scope = st.scope(a.org_id);
   std::vector<store::DeliveryRow> unknown;
@@ -54,7 +43,7 @@ void run_unknown(const Args& a) {
     if (r.state == store::DeliveryState::kUnknown) unknown.push_back(r);
     return true;
   });
-  if (!s) fail(s.error());
+  if (!s) fail_command("tocsin deliveries", s.error());
   for (const auto& r : unknown) {
     JsonOut j;
     j.begin()
@@ -69,18 +58,19 @@ void run_unknown(const Args& a) {
     JsonOut j;
     j.begin().kv("message_id", a.message_id).kv("unknown", static_cast<int64_t>(unknown.size())).end();
     std::cout << j.take() << "\n";
-    finish(0);
+    finish_command(0);
   }
 
   using messaging::MessageStatus;
   MessageStatus status = message->status;
   if (status == MessageStatus::kSending || status == MessageStatus::kPaused ||
       status == MessageStatus::kScheduled || status == MessageStatus::kDraft)
-    fail(bad_request("message " + a.message_id + " is " + std::string(messaging::status_name(status)) +
-                     ": resend its unknown deliveries once it has finished"));
+    fail_command("tocsin deliveries", bad_request("message " + a.message_id + " is " +
+                                                  std::string(messaging::status_name(status)) +
+                                                  ": resend its unknown deliveries once it has finished"));
   if (unknown.empty()) {
     std::cout << "{\"message_id\": \"" << a.message_id << "\", \"resent\": 0}\n";
-    finish(0);
+    finish_command(0);
   }
 
   // 1. The audit first: a resend that happened is always on record (one that failed after it says so too).
@@ -98,7 +88,7 @@ void run_unknown(const Args& a) {
   std::string audit_id = new_uuid();
   if (auto w = st.put_doc_outside(a.org_id, store::OrgDoc{std::string(kResendKind), audit_id, audit.take()});
       !w)
-    fail(w.error());
+    fail_command("tocsin deliveries", w.error());
 
   // 2. The deliveries are due again; the gate asks about each at its hand-over.
   for (auto& r : unknown) {
@@ -107,7 +97,7 @@ void run_unknown(const Args& a) {
     r.updated = now;
     r.reason = "resend of an unknown hand-over by " + a.by;
   }
-  if (auto w = scope.put_deliveries(unknown); !w) fail(w.error());
+  if (auto w = scope.put_deliveries(unknown); !w) fail_command("tocsin deliveries", w.error());
 
   // 3. The message sends again: a running server resumes it on this change, a stopped one at start.
   messaging::Message m = std::move(message).value();
@@ -115,7 +105,7 @@ void run_unknown(const Args& a) {
   m.status_reason = "resending " + std::to_string(unknown.size()) + " unknown deliveries";
   m.modified = now;
   store::OrgDoc next{std::string(messaging::kMessageKind), m.id, messaging::encode_message(m)};
-  if (auto w = st.put_doc_outside(a.org_id, next); !w) fail(w.error());
+  if (auto w = st.put_doc_outside(a.org_id, next); !w) fail_command("tocsin deliveries", w.error());
   JsonOut j;
   j.begin()
       .kv("message_id", a.message_id)
@@ -123,7 +113,7 @@ void run_unknown(const Args& a) {
       .kv("audit", std::string(kResendKind) + "/" + audit_id)
       .end();
   std::cout << j.take() << "\n";
-  finish(0);
+  finish_command(0);
 }
 
 }  // namespace

@@ -121,6 +121,16 @@ Result<Installation> Installation::open(const std::string& dir, bool create) {
   return inst;
 }
 
+Result<OrgInstallation> open_org_installation(const std::string& dir, const std::string& org_id) {
+  auto inst = Installation::open(dir, false);
+  if (!inst) return inst.error();
+  auto orgs = inst->store->orgs();
+  if (!orgs) return orgs.error();
+  for (const auto& o : orgs.value())
+    if (o.id == org_id) return OrgInstallation{std::move(inst).value(), o};
+  return not_found("no organization " + org_id);
+}
+
 Result<std::string> Installation::create_org_with_key(const std::string& name, const std::string& region,
                                                       bool gdpr_applies) {
   Org o;

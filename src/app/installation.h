@@ -30,6 +30,15 @@ struct Installation {
                                           bool gdpr_applies = false);
 };
 
+// An installation opened for a command about one organization.
+struct OrgInstallation {
+  Installation inst;
+  Org org;
+};
+
+// Opens the existing data directory `dir` and finds organization `org_id` in it (404 naming it when absent).
+Result<OrgInstallation> open_org_installation(const std::string& dir, const std::string& org_id);
+
 // An exclusive lock on the data directory, held by `serve` and `import`: both keep state in memory that
 // another writer would invalidate (and they would fork the ledger chain).
 class DataDirLock {

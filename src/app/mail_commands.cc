@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "app/command_exit.h"
 #include "app/config.h"
 #include "app/http_post.h"
 #include "app/installation.h"
@@ -25,13 +26,9 @@ struct Args {
   int64_t seq = 0;
 };
 
-[[noreturn]] void finish(int code) {
-  throw CLI::RuntimeError(code);
-}
-
 [[noreturn]] void tempfail(const std::string& why) {
   std::cerr << "tocsin ingest-mail: " << why << " (will be retried)\n";
-  finish(kExTempFail);
+  finish_command(kExTempFail);
 }
 
 // Reads stdin; beyond `limit` bytes the rest is read and dropped (the report's fields come first; the
@@ -55,7 +52,7 @@ void forward(const std::string& url, const Config& config, const std::string& ra
   if (reply->status != 200)
     tempfail("the server answered " + std::to_string(reply->status) + ": " + reply->body);
   std::cout << reply->body << "\n";
-  finish(0);
+  finish_command(0);
 }
 
 std::string loopback_url(const Config& config) {
@@ -103,13 +100,13 @@ void run_ingest(const Args& a) {
     now = parse_iso8601(a.now);
     if (!now) {
       std::cerr << "tocsin ingest-mail: --now must be ISO-8601\n";
-      finish(kExUsage);
+      finish_command(kExUsage);
     }
   }
   if (!a.url.empty()) {
     if (now) {
       std::cerr << "tocsin ingest-mail: --now applies only without a server\n";
-      finish(kExUsage);
+      finish_command(kExUsage);
     }
     forward(a.url, config.value(), raw, a.recipient);
   }
@@ -119,7 +116,7 @@ void run_ingest(const Args& a) {
   if (!lock) {
     if (now) {
       std::cerr << "tocsin ingest-mail: --now applies only without a server\n";
-      finish(kExUsage);
+      finish_command(kExUsage);
     }
     forward(loopback_url(config.value()), config.value(), raw, a.recipient);
   }
@@ -133,26 +130,26 @@ void run_ingest(const Args& a) {
   committer.stop();
   if (!out) tempfail(out.error().message);
   std::cout << out->to_json() << "\n";
-  finish(0);
+  finish_command(0);
 }
 
 void run_links(const Args& a) {
   auto inst = Installation::open(a.dir, false);
   if (!inst) {
     std::cerr << "tocsin: " << inst.error().message << "\n";
-    finish(1);
+    finish_command(1);
   }
   auto config = load_config(a.dir);
   if (!config) {
     std::cerr << "tocsin: " << config.error().message << "\n";
-    finish(1);
+    finish_command(1);
   }
   std::string person = a.person_id;
   if (person.empty()) {
     auto d = inst->store->scope(a.org_id).delivery(a.message_id, a.seq);
     if (!d || !d.value()) {
       std::cerr << "tocsin: no delivery " << a.message_id << ":" << a.seq << " (give --person)\n";
-      finish(1);
+      finish_command(1);
     }
     person = d.value()->person_id;
   }
@@ -169,7 +166,7 @@ void run_links(const Args& a) {
   for (const Error* e : {token ? nullptr : &token.error(), bounce ? nullptr : &bounce.error()}) {
     if (e) {
       std::cerr << "tocsin: " << e->message << "\n";
-      finish(1);
+      finish_command(1);
     }
   }
   std::string url = email::unsubscribe_url(public_url, token.value());
@@ -182,7 +179,7 @@ void run_links(const Args& a) {
       .kv("unsubscribe_url", url)
       .kv("unsubscribe_mailto", mailto.value());
   std::cout << j.end().take() << "\n";
-  finish(0);
+  finish_command(0);
 }
 
 }  // namespace

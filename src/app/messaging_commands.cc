@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "app/command_exit.h"
 #include "app/installation.h"
 #include "core/contact_point.h"
 #include "core/json_out.h"
@@ -32,40 +33,31 @@ struct Args {
   std::string dns;
 };
 
-[[noreturn]] void finish(int code) {
-  throw CLI::RuntimeError(code);
-}
-
-[[noreturn]] void fail(const Error& e) {
-  std::cerr << "tocsin: " << e.message << "\n";
-  finish(1);
-}
-
 Installation open_for(const Args& a) {
   auto inst = Installation::open(a.dir, false);
-  if (!inst) fail(inst.error());
+  if (!inst) fail_command(inst.error());
   auto orgs = inst->store->orgs();
-  if (!orgs) fail(orgs.error());
+  if (!orgs) fail_command(orgs.error());
   if (!a.org_id.empty()) {
     bool found = false;
     for (const auto& o : orgs.value()) found = found || o.id == a.org_id;
-    if (!found) fail(not_found("no organization " + a.org_id));
+    if (!found) fail_command(not_found("no organization " + a.org_id));
   }
   return std::move(inst).value();
 }
 
 messaging::Settings current_settings(Installation& inst, const std::string& org_id) {
   auto doc = inst.store->org_doc(org_id, messaging::kSettingsKind, "settings");
-  if (!doc) fail(doc.error());
+  if (!doc) fail_command(doc.error());
   if (!doc.value()) return {};
   auto s = messaging::decode_settings(doc.value()->doc);
-  if (!s) fail(s.error());
+  if (!s) fail_command(s.error());
   return std::move(s).value();
 }
 
 void save_settings(Installation& inst, const std::string& org_id, const messaging::Settings& s) {
   store::OrgDoc doc{std::string(messaging::kSettingsKind), "settings", messaging::encode_settings(s)};
-  if (auto st = inst.store->put_doc_outside(org_id, doc); !st) fail(st.error());
+  if (auto st = inst.store->put_doc_outside(org_id, doc); !st) fail_command(st.error());
 }
 
 std::vector<std::string> comma_list(const std::string& s) {
@@ -120,7 +112,8 @@ void run_settings(const Args& a) {
   if (a.max_segments) s.max_segments = *a.max_segments;
   if (a.long_code_max) s.long_code_max_recipients = *a.long_code_max;
   if (a.tracking) {
-    if (*a.tracking != "on" && *a.tracking != "off") fail(bad_request("--tracking must be on or off"));
+    if (*a.tracking != "on" && *a.tracking != "off")
+      fail_command(bad_request("--tracking must be on or off"));
     s.tracking = *a.tracking == "on";
   }
   if (a.verified_entities) {
@@ -128,7 +121,8 @@ void run_settings(const Args& a) {
     for (const auto& id : comma_list(*a.verified_entities)) {
       bool known = false;
       for (const auto& e : policy::content::lists().entities) known = known || e.id == id;
-      if (!known) fail(bad_request("--verified-entities: " + id + " is not an entity of data/entities.txt"));
+      if (!known)
+        fail_command(bad_request("--verified-entities: " + id + " is not an entity of data/entities.txt"));
       s.verified_entities.insert(id);
     }
   }
@@ -136,48 +130,50 @@ void run_settings(const Args& a) {
     s.age_gated_content.clear();
     for (const auto& c : comma_list(*a.age_gated)) {
       if (c != "sex" && c != "alcohol" && c != "firearms" && c != "tobacco" && c != "cannabis")
-        fail(bad_request("--age-gated takes sex, alcohol, firearms, tobacco, cannabis"));
+        fail_command(bad_request("--age-gated takes sex, alcohol, firearms, tobacco, cannabis"));
       s.age_gated_content.insert(c);
     }
   }
   if (s.email_cap.max > 0 && s.email_cap.window <= 0)
-    fail(bad_request("--email-cap needs --email-cap-hours"));
-  if (s.sms_cap.max <= 0) fail(bad_request("--sms-cap must be at least 1 (SMS-F1 always caps texts)"));
-  if (s.max_segments < 1 || s.max_segments > 10) fail(bad_request("--max-segments must be 1 to 10"));
+    fail_command(bad_request("--email-cap needs --email-cap-hours"));
+  if (s.sms_cap.max <= 0)
+    fail_command(bad_request("--sms-cap must be at least 1 (SMS-F1 always caps texts)"));
+  if (s.max_segments < 1 || s.max_segments > 10) fail_command(bad_request("--max-segments must be 1 to 10"));
   save_settings(inst, a.org_id, s);
   print_settings(s);
-  finish(0);
+  finish_command(0);
 }
 
 void run_suspend(const Args& a, bool suspend) {
   auto inst = open_for(a);
   auto s = current_settings(inst, a.org_id);
-  if (suspend && a.reason.empty()) fail(bad_request("--reason is required: it is shown with every refusal"));
+  if (suspend && a.reason.empty())
+    fail_command(bad_request("--reason is required: it is shown with every refusal"));
   s.suspended = suspend;
   s.suspended_reason = suspend ? a.reason : "";
   save_settings(inst, a.org_id, s);
   print_settings(s);
-  finish(0);
+  finish_command(0);
 }
 
 void run_sender_add(const Args& a) {
   auto type = messaging::parse_sender_type(a.type);
-  if (!type) fail(bad_request("--type must be long_code, 10dlc, toll_free or short_code"));
+  if (!type) fail_command(bad_request("--type must be long_code, 10dlc, toll_free or short_code"));
   messaging::SmsSender s;
   if (*type == policy::SenderType::kShortCode) {
     if (a.number.empty() || a.number.size() > 6 ||
         a.number.find_first_not_of("0123456789") != std::string::npos)
-      fail(bad_request("a short code is 3 to 6 digits"));
+      fail_command(bad_request("a short code is 3 to 6 digits"));
     s.number = a.number;
   } else {
     auto n = normalize_phone(a.number, "US");
-    if (!n) fail(n.error());
+    if (!n) fail_command(n.error());
     s.number = n.value();
   }
   // The rate the carrier or aggregator granted the number; 10,000/s is beyond any single sender's grant.
-  if (a.mps <= 0 || a.mps > 10000) fail(bad_request("--mps must be above 0 and at most 10000"));
+  if (a.mps <= 0 || a.mps > 10000) fail_command(bad_request("--mps must be above 0 and at most 10000"));
   if (*type == policy::SenderType::kTenDlc && a.registered && a.campaign.empty())
-    fail(bad_request("a registered 10DLC number needs --campaign (its TCR campaign id)"));
+    fail_command(bad_request("a registered 10DLC number needs --campaign (its TCR campaign id)"));
   s.type = *type;
   s.registered = a.registered || *type == policy::SenderType::kShortCode;
   s.campaign_id = a.campaign;
@@ -187,15 +183,15 @@ void run_sender_add(const Args& a) {
   auto inst = open_for(a);
   // A number belongs to one organization: inbound texts to it are routed by the number alone.
   auto orgs = inst.store->orgs();
-  if (!orgs) fail(orgs.error());
+  if (!orgs) fail_command(orgs.error());
   for (const auto& o : orgs.value()) {
     if (o.id == a.org_id) continue;
     auto other = inst.store->org_doc(o.id, messaging::kSenderKind, s.number);
-    if (!other) fail(other.error());
-    if (other.value()) fail(bad_request("sender " + s.number + " belongs to another organization"));
+    if (!other) fail_command(other.error());
+    if (other.value()) fail_command(bad_request("sender " + s.number + " belongs to another organization"));
   }
   store::OrgDoc doc{std::string(messaging::kSenderKind), s.number, messaging::encode_sender(s)};
-  if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail(st.error());
+  if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail_command(st.error());
   JsonOut j;
   j.begin()
       .kv("number", s.number)
@@ -204,24 +200,24 @@ void run_sender_add(const Args& a) {
       .kv("mps", s.mps)
       .kv("daily_cap", s.daily_cap);
   std::cout << j.end().take() << "\n";
-  finish(0);
+  finish_command(0);
 }
 
 void run_domain_add(const Args& a) {
   auto email = normalize_email("postmaster@" + a.domain);
-  if (!email) fail(bad_request("not a valid domain: " + a.domain));
+  if (!email) fail_command(bad_request("not a valid domain: " + a.domain));
   std::string domain = email->substr(email->find('@') + 1);
   auto inst = open_for(a);
   auto existing = inst.store->org_doc(a.org_id, messaging::kDomainKind, domain);
-  if (!existing) fail(existing.error());
+  if (!existing) fail_command(existing.error());
   if (existing.value())
-    fail(bad_request("domain " + domain + " is already registered; its DKIM key is kept"));
+    fail_command(bad_request("domain " + domain + " is already registered; its DKIM key is kept"));
   auto key = email::generate_dkim_rsa_key();
-  if (!key) fail(key.error());
+  if (!key) fail_command(key.error());
   messaging::SendingDomain d{domain,       a.selector, key->private_pem, key->public_base64,
                              now_micros(), 0,          "not checked yet"};
   store::OrgDoc doc{std::string(messaging::kDomainKind), domain, messaging::encode_domain(d)};
-  if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail(st.error());
+  if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail_command(st.error());
   JsonOut j;
   j.begin()
       .kv("domain", domain)
@@ -230,19 +226,20 @@ void run_domain_add(const Args& a) {
       .kv("dns_type", "TXT")
       .kv("dns_value", email::dkim_txt_record(key.value()));
   std::cout << j.end().take() << "\n";
-  finish(0);
+  finish_command(0);
 }
 
 void run_domain_verify(const Args& a) {
   auto inst = open_for(a);
   std::string domain = lower_ascii(a.domain);
   auto existing = inst.store->org_doc(a.org_id, messaging::kDomainKind, domain);
-  if (!existing) fail(existing.error());
-  if (!existing.value()) fail(not_found("domain " + domain + " is not registered (tocsin domain add)"));
+  if (!existing) fail_command(existing.error());
+  if (!existing.value())
+    fail_command(not_found("domain " + domain + " is not registered (tocsin domain add)"));
   auto d = messaging::decode_domain(existing.value()->doc);
-  if (!d) fail(d.error());
+  if (!d) fail_command(d.error());
   auto dns = email::DnsChecker::make(a.dns);
-  if (!dns) fail(dns.error());
+  if (!dns) fail_command(dns.error());
   auto check = dns->check_dkim(d->domain, d->selector, d->public_key_b64);
   d->last_check = check.sentence;
   // A record that was removed or replaced un-verifies the domain; a DNS failure (kError) changes nothing.
@@ -251,7 +248,7 @@ void run_domain_verify(const Args& a) {
   else if (check.outcome != email::DnsCheck::Outcome::kError)
     d->verified_at = 0;
   store::OrgDoc doc{std::string(messaging::kDomainKind), domain, messaging::encode_domain(d.value())};
-  if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail(st.error());
+  if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail_command(st.error());
   JsonOut j;
   j.begin()
       .kv("domain", domain)
@@ -259,13 +256,13 @@ void run_domain_verify(const Args& a) {
       .kv("verified", d->verified_at > 0)
       .kv("detail", check.sentence);
   std::cout << j.end().take() << "\n";
-  finish(check.outcome == email::DnsCheck::Outcome::kVerified ? 0 : 1);
+  finish_command(check.outcome == email::DnsCheck::Outcome::kVerified ? 0 : 1);
 }
 
 void run_suppress(const Args& a) {
   if (!a.platform)
-    fail(bad_request("only --platform suppressions are made here (opt-outs go through the ledger)"));
-  if (a.reason.empty()) fail(bad_request("--reason is required"));
+    fail_command(bad_request("only --platform suppressions are made here (opt-outs go through the ledger)"));
+  if (a.reason.empty()) fail_command(bad_request("--reason is required"));
   auto inst = open_for(a);
   store::SuppressionRow row;
   auto email = normalize_email(a.address);
@@ -274,15 +271,15 @@ void run_suppress(const Args& a) {
     row.contact = inst.hasher().hash(Channel::kEmail, email.value());
   } else {
     auto phone = normalize_phone(a.address, "US");
-    if (!phone) fail(bad_request("not an email address or phone number: " + a.address));
+    if (!phone) fail_command(bad_request("not an email address or phone number: " + a.address));
     row.channel = Channel::kSms;
     row.contact = inst.hasher().hash(Channel::kSms, phone.value());
   }
   row.since = now_micros();
   row.reason = "platform: " + a.reason;
-  if (auto st = inst.store->put_platform_suppression(row); !st) fail(st.error());
+  if (auto st = inst.store->put_platform_suppression(row); !st) fail_command(st.error());
   std::cout << "{\"suppressed\": true, \"channel\": \"" << channel_name(row.channel) << "\"}\n";
-  finish(0);
+  finish_command(0);
 }
 
 }  // namespace

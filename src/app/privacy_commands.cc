@@ -24,23 +24,8 @@ int fail(const Error& e) {
   return e.http_status == 404 ? 4 : 1;
 }
 
-struct Opened {
-  Installation inst;
-  Org org;
-};
-
-Result<Opened> open_org(const Args& a) {
-  auto inst = Installation::open(a.dir, false);
-  if (!inst) return inst.error();
-  auto orgs = inst->store->orgs();
-  if (!orgs) return orgs.error();
-  for (const auto& o : orgs.value())
-    if (o.id == a.org_id) return Opened{std::move(inst).value(), o};
-  return not_found("no organization " + a.org_id);
-}
-
 // The one scope option given, as the request's `scope` and its contact points.
-Result<std::pair<std::string, std::vector<privacy::ContactRef>>> resolve(const Args& a, Opened& o) {
+Result<std::pair<std::string, std::vector<privacy::ContactRef>>> resolve(const Args& a, OrgInstallation& o) {
   int given = !a.contacts_file.empty() + !a.message_id.empty() + !a.sender.empty() + !a.list_id.empty();
   if (given != 1) return bad_request("give exactly one of --contacts, --message, --sender, --list");
   auto scope = o.inst.store->scope(o.org.id);
@@ -70,7 +55,7 @@ Result<std::pair<std::string, std::vector<privacy::ContactRef>>> resolve(const A
 int run_open(const Args& a) {
   auto deadline = parse_duration_micros(a.deadline);
   if (!deadline) return fail(bad_request("--deadline must be like 24h, 90m, 30s or 2d"));
-  auto o = open_org(a);
+  auto o = open_org_installation(a.dir, a.org_id);
   if (!o) return fail(o.error());
   auto r = resolve(a, o.value());
   if (!r) return fail(r.error());
@@ -97,7 +82,7 @@ int run_open(const Args& a) {
 }
 
 int run_packet(const Args& a) {
-  auto o = open_org(a);
+  auto o = open_org_installation(a.dir, a.org_id);
   if (!o) return fail(o.error());
   privacy::PacketRequest pr;
   pr.made = now_micros();

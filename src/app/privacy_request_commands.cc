@@ -21,22 +21,7 @@ int fail(const Error& e) {
   return e.http_status == 404 ? 4 : e.http_status == 501 ? 5 : 1;
 }
 
-struct Opened {
-  Installation inst;
-  Org org;
-};
-
-Result<Opened> open_org(const Args& a) {
-  auto inst = Installation::open(a.dir, false);
-  if (!inst) return inst.error();
-  auto orgs = inst->store->orgs();
-  if (!orgs) return orgs.error();
-  for (const auto& o : orgs.value())
-    if (o.id == a.org_id) return Opened{std::move(inst).value(), o};
-  return not_found("no organization " + a.org_id);
-}
-
-Status save(Opened& o, const privacy::PrivacyRequest& r) {
+Status save(OrgInstallation& o, const privacy::PrivacyRequest& r) {
   return o.inst.store->put_doc_outside(
       o.org.id, {std::string(privacy::kPrivacyRequestKind), r.id, privacy::encode_privacy_request(r)});
 }
@@ -54,7 +39,7 @@ int run_request(const Args& a) {
     return fail(
         bad_request("--kind must be access, rectification, erasure, restriction, portability, "
                     "objection or withdrawal"));
-  auto o = open_org(a);
+  auto o = open_org_installation(a.dir, a.org_id);
   if (!o) return fail(o.error());
   auto subject = privacy::parse_contact(a.subject, o->org);
   if (!subject) return fail(subject.error());
@@ -72,7 +57,7 @@ int run_request(const Args& a) {
   return 0;
 }
 
-Result<std::vector<privacy::PrivacyRequest>> all_requests(Opened& o) {
+Result<std::vector<privacy::PrivacyRequest>> all_requests(OrgInstallation& o) {
   auto docs = o.inst.store->scope(o.org.id).docs_of_kind(privacy::kPrivacyRequestKind);
   if (!docs) return docs.error();
   std::vector<privacy::PrivacyRequest> out;
@@ -83,7 +68,7 @@ Result<std::vector<privacy::PrivacyRequest>> all_requests(Opened& o) {
 }
 
 int run_list(const Args& a) {
-  auto o = open_org(a);
+  auto o = open_org_installation(a.dir, a.org_id);
   if (!o) return fail(o.error());
   auto all = all_requests(o.value());
   if (!all) return fail(all.error());
@@ -92,7 +77,7 @@ int run_list(const Args& a) {
 }
 
 int run_fulfil(const Args& a) {
-  auto o = open_org(a);
+  auto o = open_org_installation(a.dir, a.org_id);
   if (!o) return fail(o.error());
   auto doc = o->inst.store->scope(o->org.id).doc(privacy::kPrivacyRequestKind, a.id);
   if (!doc) return fail(doc.error());

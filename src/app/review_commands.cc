@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/command_exit.h"
 #include "app/installation.h"
 #include "core/clock.h"
 #include "core/ids.h"
@@ -23,21 +24,6 @@ struct Args {
   std::string dir, org_id, message_id, by, note, file;
   bool replace = false;
 };
-
-[[noreturn]] void finish(int code) {
-  throw CLI::RuntimeError(code);
-}
-
-[[noreturn]] void fail(const Error& e) {
-  std::cerr << "tocsin: " << e.message << "\n";
-  finish(1);
-}
-
-std::string os_user() {
-  const char* u = std::getenv("USER");
-  if (u && *u) return u;
-  return "uid " + std::to_string(::getuid());
-}
 
 void write_held(JsonOut& j, const std::string& org_id, const messaging::Message& m) {
   j.begin()
@@ -56,16 +42,16 @@ void write_held(JsonOut& j, const std::string& org_id, const messaging::Message&
 
 void run_list(const Args& a) {
   auto inst = Installation::open(a.dir, false);
-  if (!inst) fail(inst.error());
+  if (!inst) fail_command(inst.error());
   auto orgs = inst->store->orgs();
-  if (!orgs) fail(orgs.error());
+  if (!orgs) fail_command(orgs.error());
   size_t count = 0;
   bool found = a.org_id.empty();
   for (const auto& o : orgs.value()) {
     if (!a.org_id.empty() && o.id != a.org_id) continue;
     found = true;
     auto snap = inst->store->scope(o.id).load();
-    if (!snap) fail(snap.error());
+    if (!snap) fail_command(snap.error());
     // Later documents of the same message replace earlier ones (the snapshot is in creation order).
     std::map<std::string, messaging::Message> latest;
     for (const auto& d : snap->docs) {
@@ -81,26 +67,27 @@ void run_list(const Args& a) {
       ++count;
     }
   }
-  if (!found) fail(not_found("no organization " + a.org_id));
+  if (!found) fail_command(not_found("no organization " + a.org_id));
   std::cerr << count << " held message" << (count == 1 ? "" : "s") << "\n";
-  finish(0);
+  finish_command(0);
 }
 
 void run_decide(const Args& a, bool approve) {
-  if (a.by.empty()) fail(bad_request("--by NAME is required: who decides (kept in the audit)"));
-  if (!approve && a.note.empty()) fail(bad_request("--note is required: the organization is told why"));
+  if (a.by.empty()) fail_command(bad_request("--by NAME is required: who decides (kept in the audit)"));
+  if (!approve && a.note.empty())
+    fail_command(bad_request("--note is required: the organization is told why"));
   auto inst = Installation::open(a.dir, false);
-  if (!inst) fail(inst.error());
+  if (!inst) fail_command(inst.error());
   store::Store& st = *inst->store;
   auto doc = st.org_doc(a.org_id, messaging::kMessageKind, a.message_id);
-  if (!doc) fail(doc.error());
-  if (!doc.value()) fail(not_found("organization " + a.org_id + " has no message " + a.message_id));
+  if (!doc) fail_command(doc.error());
+  if (!doc.value()) fail_command(not_found("organization " + a.org_id + " has no message " + a.message_id));
   auto message = messaging::decode_message(doc.value()->doc);
-  if (!message) fail(message.error());
+  if (!message) fail_command(message.error());
   messaging::Message m = std::move(message).value();
   if (m.status != messaging::MessageStatus::kHeld)
-    fail(bad_request("message " + a.message_id + " is " + std::string(messaging::status_name(m.status)) +
-                     ", not held"));
+    fail_command(bad_request("message " + a.message_id + " is " +
+                             std::string(messaging::status_name(m.status)) + ", not held"));
 
   // The audit first: a decision that took effect is always on record.
   Micros now = now_micros();
@@ -120,7 +107,7 @@ void run_decide(const Args& a, bool approve) {
   std::string audit_id = new_uuid();
   if (auto w = st.put_doc_outside(a.org_id, store::OrgDoc{std::string(kReviewKind), audit_id, audit.take()});
       !w)
-    fail(w.error());
+    fail_command(w.error());
 
   if (approve) {
     m.status = messaging::MessageStatus::kDraft;
@@ -138,7 +125,7 @@ void run_decide(const Args& a, bool approve) {
   if (auto w = st.put_doc_outside(
           a.org_id, store::OrgDoc{std::string(messaging::kMessageKind), m.id, messaging::encode_message(m)});
       !w)
-    fail(w.error());
+    fail_command(w.error());
   JsonOut j;
   j.begin()
       .kv("message_id", m.id)
@@ -147,20 +134,20 @@ void run_decide(const Args& a, bool approve) {
       .kv("audit", std::string(kReviewKind) + "/" + audit_id)
       .end();
   std::cout << j.take() << "\n";
-  finish(0);
+  finish_command(0);
 }
 
 void run_load(const Args& a) {
   std::ifstream in(a.file, std::ios::binary);
-  if (!in) fail(not_found("cannot read " + a.file));
+  if (!in) fail_command(not_found("cannot read " + a.file));
   std::stringstream buf;
   buf << in.rdbuf();
   auto loaded = policy::content::Blocklist::parse(buf.str());
-  if (!loaded) fail(loaded.error());
+  if (!loaded) fail_command(loaded.error());
   auto path = policy::content::BlocklistFile::path_in(a.dir);
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) fail(internal_error("cannot create " + path.parent_path().string() + ": " + ec.message()));
+  if (ec) fail_command(internal_error("cannot create " + path.parent_path().string() + ": " + ec.message()));
   policy::content::Blocklist merged;
   if (!a.replace) {
     std::ifstream old(path, std::ios::binary);
@@ -178,10 +165,10 @@ void run_load(const Args& a) {
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << merged.serialize();
-    if (!out) fail(internal_error("cannot write " + tmp.string()));
+    if (!out) fail_command(internal_error("cannot write " + tmp.string()));
   }
   std::filesystem::rename(tmp, path, ec);
-  if (ec) fail(internal_error("cannot replace " + path.string() + ": " + ec.message()));
+  if (ec) fail_command(internal_error("cannot replace " + path.string() + ": " + ec.message()));
   JsonOut j;
   j.begin()
       .kv("file", path.string())
@@ -189,7 +176,7 @@ void run_load(const Args& a) {
       .kv("entries", static_cast<int64_t>(merged.size()))
       .end();
   std::cout << j.take() << "\n";
-  finish(0);
+  finish_command(0);
 }
 
 }  // namespace
