@@ -234,7 +234,12 @@ TEST_F(StaffServiceTest, CreateLoginAuthenticateLogout) {
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->email, "owner@example.org");
   EXPECT_TRUE(p->can(Permission::kTeam));
-  EXPECT_EQ(svc_->authenticate("0" + in->token.substr(1), t).error().http_status, 401);
+  // One character changed: always a different character, or a token starting with '0' would be unchanged.
+  std::string altered = in->token;
+  altered[0] = altered[0] == '0' ? '1' : '0';
+  auto forged = svc_->authenticate(altered, t);
+  ASSERT_FALSE(forged.ok());
+  EXPECT_EQ(forged.error().http_status, 401);
   // idle timeout
   EXPECT_FALSE(svc_->authenticate(in->token, t + kSec + kIdleTimeout + kSec).ok());
 
