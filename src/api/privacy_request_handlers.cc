@@ -113,6 +113,27 @@ void list(Call& c) {
   c.reply(200, j.end().take());
 }
 
+// Lifting a fulfilled restriction (GDPR Art. 18(3): the controller tells the subject before it lifts, so the
+// reason is required and kept in the audit trail). The request stays done; its people are sendable again.
+void lift_restriction(Call& c, PrivacyRequest& r, const std::string& reason) {
+  if (r.kind != RequestKind::kRestriction || r.state != RequestState::kDone)
+    return c.error(409, "only a fulfilled restriction request can be lifted");
+  if (reason.empty()) return c.error(400, "lifting a restriction needs its reason");
+  std::vector<std::string> people;
+  {
+    std::shared_lock lock(c.org->mu);
+    people = privacy::subject_people(*c.org, r.subject);
+  }
+  int n = 0;
+  Micros now = now_micros();
+  save(c, r, [&](store::WriteBatch::OrgWrites& w) {
+    n = privacy::lift_restriction(*c.org, w, people);
+    r.audit.push_back(
+        {now, c.actor, "restriction lifted for " + std::to_string(n) + " contact point(s): " + reason});
+  });
+  reply_request(c, r);
+}
+
 void fulfil(Call& c, const std::string& id) {
   auto r = load(c, id);
   if (!r) return c.error(r.error());
@@ -128,6 +149,7 @@ void fulfil(Call& c, const std::string& id) {
     if (body["days"].get_int64().get(days)) days = 0;  // absent or not a number: checked below
   }
   if (reason.size() > 2000) return c.error(400, "reason is too long (2000 bytes at most)");
+  if (action == "lift") return lift_restriction(c, r.value(), reason);
   if (r->state == RequestState::kDone || r->state == RequestState::kRefused)
     return c.error(409, "the request is already " + std::string(privacy::state_name(r->state)));
   Micros now = now_micros();
@@ -158,7 +180,7 @@ void fulfil(Call& c, const std::string& id) {
     save(c, r.value());
     return reply_request(c, r.value());
   }
-  if (action != "fulfil") return c.error(400, "action must be fulfil, start, extend or refuse");
+  if (action != "fulfil") return c.error(400, "action must be fulfil, start, extend, refuse or lift");
 
   std::vector<std::string> people;
   {

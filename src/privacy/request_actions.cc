@@ -52,4 +52,22 @@ int add_restriction(people::OrgState& org, store::WriteBatch::OrgWrites& w,
   return n;
 }
 
+int lift_restriction(people::OrgState& org, store::WriteBatch::OrgWrites& w,
+                     const std::vector<std::string>& person_ids) {
+  messaging::Settings s = org.messaging.settings();
+  int n = 0;
+  for (const auto& pid : person_ids) {
+    const Person* p = org.find_person(pid);
+    if (!p) continue;
+    for (const auto& [ch, addr] : contacts_of(*p)) {
+      auto it = std::find(s.restricted.begin(), s.restricted.end(), to_hex(org.hasher->hash(ch, addr)));
+      if (it == s.restricted.end()) continue;
+      s.restricted.erase(it);
+      ++n;
+    }
+  }
+  if (n) org.messaging.put_settings(w, std::move(s));
+  return n;
+}
+
 }  // namespace tocsin::privacy

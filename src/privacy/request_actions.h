@@ -20,4 +20,9 @@ int record_withdrawal(people::OrgState& org, store::WriteBatch::OrgWrites& w, co
 int add_restriction(people::OrgState& org, store::WriteBatch::OrgWrites& w,
                     const std::vector<std::string>& person_ids);
 
+// Lifting: the people's contact points leave the restricted set. Returns the number of contact points
+// removed.
+int lift_restriction(people::OrgState& org, store::WriteBatch::OrgWrites& w,
+                     const std::vector<std::string>& person_ids);
+
 }  // namespace tocsin::privacy

@@ -167,3 +167,19 @@ def test_restriction_and_objection_change_what_is_sent(tmp_path, smtp_sink, loca
     srv.cli("export", "--data", srv.data_dir, "--org", org["org_id"], "--out", out)
     text = out.read_text()
     assert "p0@example.net" not in text and "p2@example.net" in text
+
+    # Lifting the restriction (after a restart: the restricted set is durable) needs a reason, is refused for
+    # any other request, and makes the person sendable again; the request stays done with the lift audited.
+    srv.start()
+    with srv:
+        r = fulfil(c, restrict["id"], action="lift")
+        assert r.status_code == 400 and "reason" in r.json()["error"], r.text
+        r = fulfil(c, objection["id"], action="lift", reason="subject asked")
+        assert r.status_code == 409, r.text
+        pre = c.get(f"messages/{mid}/tocsin:preflight").json()
+        assert pre["excluded_by_reason"] == {"not_subscribed": 2, "restricted": 1}, pre
+        r = fulfil(c, restrict["id"], action="lift", reason="accuracy verified; subject informed")
+        assert r.status_code == 200 and r.json()["state"] == "done", r.text
+        assert "restriction lifted for 1 contact point(s): accuracy verified" in json.dumps(r.json()["audit"])
+        pre = c.get(f"messages/{mid}/tocsin:preflight").json()
+        assert pre["excluded_by_reason"] == {"not_subscribed": 2}, pre
