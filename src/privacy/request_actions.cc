@@ -12,6 +12,16 @@ std::vector<std::pair<Channel, std::string>> contacts_of(const Person& p) {
   return out;
 }
 
+// The keyed hashes (hex) of the people's contact points: what the restricted set holds.
+std::vector<std::string> contact_hashes_of(const people::OrgState& org,
+                                           const std::vector<std::string>& person_ids) {
+  std::vector<std::string> out;
+  for (const auto& pid : person_ids)
+    if (const Person* p = org.find_person(pid))
+      for (const auto& [ch, addr] : contacts_of(*p)) out.push_back(to_hex(org.hasher->hash(ch, addr)));
+  return out;
+}
+
 }  // namespace
 
 int record_withdrawal(people::OrgState& org, store::WriteBatch::OrgWrites& w, const PrivacyRequest& r,
@@ -38,15 +48,10 @@ int add_restriction(people::OrgState& org, store::WriteBatch::OrgWrites& w,
                     const std::vector<std::string>& person_ids) {
   messaging::Settings s = org.messaging.settings();
   int n = 0;
-  for (const auto& pid : person_ids) {
-    const Person* p = org.find_person(pid);
-    if (!p) continue;
-    for (const auto& [ch, addr] : contacts_of(*p)) {
-      std::string hex = to_hex(org.hasher->hash(ch, addr));
-      if (std::find(s.restricted.begin(), s.restricted.end(), hex) != s.restricted.end()) continue;
-      s.restricted.push_back(std::move(hex));
-      ++n;
-    }
+  for (auto& hex : contact_hashes_of(org, person_ids)) {
+    if (std::find(s.restricted.begin(), s.restricted.end(), hex) != s.restricted.end()) continue;
+    s.restricted.push_back(std::move(hex));
+    ++n;
   }
   if (n) org.messaging.put_settings(w, std::move(s));
   return n;
@@ -56,15 +61,11 @@ int lift_restriction(people::OrgState& org, store::WriteBatch::OrgWrites& w,
                      const std::vector<std::string>& person_ids) {
   messaging::Settings s = org.messaging.settings();
   int n = 0;
-  for (const auto& pid : person_ids) {
-    const Person* p = org.find_person(pid);
-    if (!p) continue;
-    for (const auto& [ch, addr] : contacts_of(*p)) {
-      auto it = std::find(s.restricted.begin(), s.restricted.end(), to_hex(org.hasher->hash(ch, addr)));
-      if (it == s.restricted.end()) continue;
-      s.restricted.erase(it);
-      ++n;
-    }
+  for (const auto& hex : contact_hashes_of(org, person_ids)) {
+    auto it = std::find(s.restricted.begin(), s.restricted.end(), hex);
+    if (it == s.restricted.end()) continue;
+    s.restricted.erase(it);
+    ++n;
   }
   if (n) org.messaging.put_settings(w, std::move(s));
   return n;
