@@ -3,13 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <thread>
 
 #include "api/api_service.h"
 #include "api/http_server.h"
 #include "api/keyring.h"
+#include "core/stop_signal.h"
 #include "email/delivery_token.h"
 #include "email/outbox_folder.h"
 #include "email/smtp_relay.h"
@@ -279,10 +279,9 @@ int serve(Installation& inst, Config config) {
   spdlog::info("tocsin serving {} on {}", ctx.api_base, config.listen);
 
   // Keys and organizations created or revoked by the CLI take effect within a second.
-  std::atomic<bool> running{true};
+  StopSignal refresher_stop;
   std::thread refresher([&] {
-    while (running) {
-      std::this_thread::sleep_for(std::chrono::seconds(1));
+    while (refresher_stop.wait_for(std::chrono::seconds(1))) {
       if (auto s = keys.refresh(*inst.store); !s) spdlog::warn("key refresh failed: {}", s.error().message);
       if (auto s = directory.refresh(*inst.store); !s)
         spdlog::warn("organization refresh failed: {}", s.error().message);
@@ -292,7 +291,7 @@ int serve(Installation& inst, Config config) {
     }
   });
   server.wait();
-  running = false;
+  refresher_stop.stop();
   refresher.join();
   evidence_clock.stop();
   dispatcher.stop();

@@ -24,18 +24,15 @@ EvidenceClock::~EvidenceClock() {
 }
 
 void EvidenceClock::start(std::chrono::milliseconds period) {
-  running_ = true;
+  stop_.reset();
   tick(now_micros());
   thread_ = std::thread([this, period] {
-    while (running_) {
-      std::this_thread::sleep_for(period);
-      if (running_) tick(now_micros());
-    }
+    while (stop_.wait_for(period)) tick(now_micros());
   });
 }
 
 void EvidenceClock::stop() {
-  running_ = false;
+  stop_.stop();
   if (thread_.joinable()) thread_.join();
 }
 

@@ -9,7 +9,6 @@
 // are seen without any change feed. Thread-safe.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <set>
@@ -18,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/stop_signal.h"
 #include "people/directory.h"
 #include "privacy/evidence_request.h"
 #include "store/group_commit.h"
@@ -57,7 +57,7 @@ class EvidenceClock {
   // clock reads the store, and must never be counted overdue (nor overwritten) again.
   std::mutex mu_;
   std::set<std::pair<std::string, std::string>> answered_;  // (org id, request id)
-  std::atomic<bool> running_{false};
+  StopSignal stop_;
   std::thread thread_;
 };
 
