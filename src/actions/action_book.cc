@@ -41,6 +41,21 @@ void ActionBook::put_record(ActionRecord r) {
   records_.emplace(std::move(id), std::move(r));
 }
 
+void ActionBook::forget_records_of(const std::string& person_id) {
+  auto mine = by_person_.extract(person_id);
+  if (mine.empty()) return;
+  for (const auto& rid : mine.mapped()) {
+    auto it = records_.find(rid);
+    if (it == records_.end()) continue;
+    const ActionRecord& r = it->second;
+    tallies_[r.action_id] -= tally_of(r);
+    std::erase(by_action_[r.action_id], rid);
+    auto pair = by_action_person_.find({r.action_id, person_id});
+    if (pair != by_action_person_.end() && pair->second == rid) by_action_person_.erase(pair);
+    records_.erase(it);
+  }
+}
+
 const Action* ActionBook::find_action(const std::string& id) const {
   auto it = actions_.find(id);
   return it == actions_.end() ? nullptr : &it->second;

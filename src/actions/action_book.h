@@ -20,6 +20,8 @@ class ActionBook {
   void put_action(Action a);
   // Inserts or replaces (same id) a record, moving its contribution to the counters.
   void put_record(ActionRecord r);
+  // Erasure: drops every record of the person, and their contribution to the counters.
+  void forget_records_of(const std::string& person_id);
 
   const Action* find_action(const std::string& id) const;
   // The action only if it is of `kind` (a petition id under /forms is unknown there).

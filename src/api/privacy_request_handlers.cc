@@ -3,11 +3,15 @@
 // with an optional body {"action": "fulfil" (default) | "start" | "extend" | "refuse", "reason", "days"}.
 // Fulfilling: access and portability answer the ZIP bundle (privacy/access_bundle.h); objection and
 // withdrawal record `unsubscribed` on every channel; restriction adds the gate's `restricted` exclusion;
-// rectification is done through PUT /people and is only closed here; erasure is not built yet (501).
+// rectification is done through PUT /people and is only closed here; erasure removes the subject's data
+// (privacy/erasure.h) and scrubs the database's files.
+#include <spdlog/spdlog.h>
+
 #include "api/handlers.h"
 #include "core/ids.h"
 #include "privacy/access_bundle.h"
 #include "privacy/contact_scope.h"
+#include "privacy/erasure.h"
 #include "privacy/request_actions.h"
 
 namespace tocsin::api::handlers {
@@ -134,6 +138,36 @@ void lift_restriction(Call& c, PrivacyRequest& r, const std::string& reason) {
   reply_request(c, r);
 }
 
+// Erasure (privacy/erasure.h): one durable commit, then the bytes are scrubbed from the database's files
+// before the answer, so "done" means gone from the file (SQLite) or from the live tables (PostgreSQL).
+void erase(Call& c, PrivacyRequest& r, Micros now) {
+  auto scope = c.ctx.store.scope(c.org->org.id);
+  Result<privacy::ErasurePlan> plan = privacy::ErasurePlan{};
+  {
+    std::shared_lock lock(c.org->mu);
+    plan = privacy::plan_erasure(*c.org, scope, r);
+  }
+  if (!plan) return c.error(plan.error());
+  privacy::ErasureCounts n;
+  r.state = RequestState::kDone;
+  save(c, r, [&](store::WriteBatch::OrgWrites& w) {
+    n = privacy::apply_erasure(*c.org, w, plan.value(), r, c.actor, now);
+    r.subject.address = privacy::erased_marker(*c.org, r.subject);
+    r.audit.push_back({now, c.actor,
+                       "erased " + std::to_string(n.people) + " person(s) and " +
+                           std::to_string(n.contact_points) + " contact point(s); " +
+                           std::to_string(n.documents) + " document(s) removed or rewritten"});
+  });
+  if (auto s = c.ctx.store.scrub(false); !s) {
+    spdlog::error("privacy request {}: erasure committed, but scrubbing the database files failed: {}", r.id,
+                  s.error().message);
+    return c.error(500,
+                   "the erasure is committed, but the database files could not be scrubbed: run "
+                   "`tocsin privacy scrub`");
+  }
+  reply_request(c, r);
+}
+
 void fulfil(Call& c, const std::string& id) {
   auto r = load(c, id);
   if (!r) return c.error(r.error());
@@ -189,9 +223,7 @@ void fulfil(Call& c, const std::string& id) {
   }
   switch (r->kind) {
     case RequestKind::kErasure:
-      r->audit.push_back({now, c.actor, "fulfil asked: erasure is not built yet"});
-      save(c, r.value());
-      return c.error(501, "erasure is not built yet: the request is recorded and stays open");
+      return erase(c, r.value(), now);
     case RequestKind::kAccess:
     case RequestKind::kPortability: {
       auto scope = c.ctx.store.scope(c.org->org.id);

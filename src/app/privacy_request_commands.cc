@@ -116,8 +116,6 @@ int run_fulfil(const Args& a) {
     r->state = RequestState::kDone;
     r->audit.push_back(
         {now, "platform:cli", "bundle written (" + std::to_string(people.size()) + " person(s))"});
-  } else if (r->kind == RequestKind::kErasure) {
-    return fail(Error{501, "erasure is not built yet: the request is recorded and stays open"});
   } else if (r->kind == RequestKind::kRectification) {
     r->state = RequestState::kDone;
     r->audit.push_back({now, "platform:cli", "rectified (PUT /people)"});
@@ -129,6 +127,17 @@ int run_fulfil(const Args& a) {
   }
   if (auto s = save(o.value(), r.value()); !s) return fail(s.error());
   print(r.value());
+  return 0;
+}
+
+// The maintenance half of erasure: the server scrubs what each erasure touched as it answers (the WAL on
+// SQLite, a plain VACUUM on PostgreSQL); this rewrites the files themselves (VACUUM; VACUUM FULL), which
+// holds writers off for its duration.
+int run_scrub(const Args& a) {
+  auto inst = Installation::open(a.dir, false);
+  if (!inst) return fail(inst.error());
+  if (auto s = inst->store->scrub(true); !s) return fail(s.error());
+  std::cout << "{\"scrubbed\":true}" << std::endl;
   return 0;
 }
 
@@ -160,6 +169,9 @@ void add_privacy_request_commands(CLI::App& app) {
   ful->add_option("--extend-days", a->extend_days, "extend the deadline (needs --reason)");
   ful->add_option("--reason", a->reason, "the extension's reason");
   ful->callback([a] { throw CLI::RuntimeError(run_fulfil(*a)); });
+  auto* scrub = p->add_subcommand("scrub", "rewrite the database files so erased data is gone from them");
+  scrub->add_option("--data", a->dir, "data directory")->required();
+  scrub->callback([a] { throw CLI::RuntimeError(run_scrub(*a)); });
 }
 
 }  // namespace tocsin

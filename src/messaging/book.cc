@@ -8,6 +8,10 @@ Status MessagingBook::load(const Org& org, const std::vector<store::OrgDoc>& doc
                            const std::vector<store::SuppressionRow>& suppressions) {
   org_name_ = org.name;
   for (const auto& row : suppressions) {
+    if (store::is_erasure_stub(row)) {
+      suppressions_.add_erased(row.contact, row.since);
+      continue;
+    }
     suppressions_.add_org(org.id, row.contact, row.since);
     if (row.confirmed) (void)suppressions_.claim_confirmation(org.id, row.contact);
   }

@@ -527,6 +527,8 @@ bool Dispatcher::prepare_round(Run& run) {
             rows[i].contact = org->hasher->hash(m.channel, *address);
           }
         }
+      } else if (!rows[i].person_id.empty()) {
+        rows[i].address.clear();  // erased since the row was read: its address must not be written back
       }
   }
 

@@ -128,7 +128,12 @@ InboundResult apply_inbound(people::OrgState& org, store::WriteBatch::OrgWrites&
         break;
       }
       Status status = org.status_of(contact);
-      bool suppressed = suppressions.find(org_id, contact).has_value();
+      auto hit = suppressions.find(org_id, contact);
+      if (hit && hit->scope == policy::SuppressionScope::kErased) {
+        r.note = "the number was erased at its owner's request; START does not lift an erasure";
+        break;
+      }
+      bool suppressed = hit.has_value();
       if (status != Status::kUnsubscribed && !suppressed) {
         r.note = "no opt-out to lift";
         break;

@@ -50,6 +50,24 @@ Status OrgState::load(store::OrgScope scope) {
   });
 }
 
+bool OrgState::forget_person(const std::string& id) {
+  auto node = people.extract(id);
+  if (node.empty()) return false;
+  const Person* gone = &node.mapped();
+  std::erase(person_order, id);
+  std::erase(people_in_order, gone);
+  std::erase_if(person_by_contact, [&](const auto& kv) { return kv.second == id; });
+  std::erase_if(person_by_identifier, [&](const auto& kv) { return kv.second == id; });
+  std::erase_if(tagging_by_pair, [&](const auto& kv) { return kv.first.second == id; });
+  std::erase_if(taggings, [&](const auto& kv) { return kv.second.person_id == id; });
+  std::erase_if(list_items, [&](const ListItem& i) { return i.person_id == id; });
+  actions.forget_records_of(id);
+  node.mapped() = Person{};
+  node.mapped().id = id;
+  forgotten_.push_back(std::move(node));
+  return true;
+}
+
 consent::Status OrgState::status_of(const ContactHash& h) const {
   auto it = status.find(h);
   return it == status.end() ? consent::Status::kNone : it->second;

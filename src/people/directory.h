@@ -54,7 +54,8 @@ class OrgState {
   std::string slug;
 
   // People in creation order (ids, and the same people as pointers for walks that would otherwise look
-  // each id up: a blast's audience) and by id. People are never removed and map nodes never move.
+  // each id up: a blast's audience) and by id. Map nodes never move; only erasure removes a person
+  // (forget_person), whose node is kept, blanked, so a pointer taken earlier never dangles.
   std::vector<std::string> person_order;
   std::vector<const Person*> people_in_order;
   std::unordered_map<std::string, Person> people;
@@ -86,11 +87,19 @@ class OrgState {
   const Person* find_by_contact(Channel c, const std::string& normalized) const;
   const Tag* find_tag_by_name(const std::string& name) const;
 
+  // Erasure (privacy/erasure.h): removes the person from every index, with their taggings, list items and
+  // action records (and their counts); the consent projection keeps its statuses, keyed by hash. The store
+  // rows go with store::op::ErasePerson, queued by the caller. False when there is no such person.
+  bool forget_person(const std::string& id);
+
   // Appends a sealed ledger entry for a status change of one contact point, updates the projection and
   // queues the write.
   void record_status(store::WriteBatch::OrgWrites& w, Channel c, const std::string& normalized,
                      const std::string& person_id, consent::Status new_status, const consent::Evidence& ev,
                      Micros now);
+
+ private:
+  std::vector<decltype(people)::node_type> forgotten_;  // erased people's nodes, blanked
 };
 
 // All organizations, by id. Organizations are added (never removed) while serving; OrgState objects have

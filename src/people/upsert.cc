@@ -49,6 +49,15 @@ bool settle_status(OrgState& org, store::WriteBatch::OrgWrites& w, const Person&
     org.record_status(w, c, *value, p.id, desired, ev, now);
     return true;
   }
+  // An erased person's stub (privacy/erasure.h) is never re-subscribed, whoever writes: the address stays
+  // unsubscribed. Only the organization's own writers hear why; an anonymous signup learns nothing.
+  if (auto hit = org.messaging.suppressions().find(org.org.id, org.hasher->hash(c, *value));
+      hit && hit->scope == policy::SuppressionScope::kErased) {
+    if (who.writer != Writer::kAnonymous)
+      out.notices.push_back(std::string(c == Channel::kEmail ? "email" : "phone") +
+                            " stays unsubscribed: the address was erased at its owner's request");
+    return false;
+  }
   SubscribeRuling ruling = rule_on_subscribe(c, current, who, ev);
   switch (ruling.verdict) {
     case Verdict::kRecord:

@@ -56,6 +56,13 @@ struct SuppressionRow {
   bool confirmed = false;
 };
 
+// An erased person's stub (privacy/erasure.h): the reason starts with this. Unlike an opt-out, no START
+// or re-subscription lifts it.
+inline constexpr std::string_view kErasureStubReason = "erased";
+inline bool is_erasure_stub(const SuppressionRow& r) {
+  return r.reason.starts_with(kErasureStubReason);
+}
+
 // One recipient of one message: the per-recipient delivery state that makes a blast resumable. `seq` is the
 // recipient's position in the plan; the pair (message_id, seq) is the delivery id.
 enum class DeliveryState : int {
@@ -200,12 +207,28 @@ struct MarkDelivery {  // in place, as Store::mark_delivery; a delivery that doe
 struct PutDelivery {  // insert or replace by (org, message, seq), as Store::put_deliveries
   DeliveryRow row;
 };
+struct DeleteDoc {
+  std::string kind, id;
+};
+// Erasure (privacy/erasure.h). A person: their row, contact points, taggings, list items and action records
+// go; the ledger entries recorded for them keep only what the chain covers (contact_ref, ip and user_agent
+// blanked, the digests stay) and their deliveries lose the address.
+struct ErasePerson {
+  std::string person_id;
+};
+// A contact point, whoever held it: the plaintext of the ledger entries recorded under its keyed hash (or an
+// alias of it) and the address of its deliveries are blanked.
+struct EraseContact {
+  Channel channel = Channel::kEmail;
+  ContactHash contact{};
+};
 }  // namespace op
 
-using Op = std::variant<op::PutPerson, op::PutContactPoint, op::DeleteContactPoint, op::AppendLedger,
-                        op::PutTag, op::PutTagging, op::DeleteTagging, op::PutList, op::PutListItem,
-                        op::PutCustomField, op::PutAction, op::PutActionRecord, op::PutDoc,
-                        op::PutSuppression, op::DeleteSuppression, op::MarkDelivery, op::PutDelivery>;
+using Op =
+    std::variant<op::PutPerson, op::PutContactPoint, op::DeleteContactPoint, op::AppendLedger, op::PutTag,
+                 op::PutTagging, op::DeleteTagging, op::PutList, op::PutListItem, op::PutCustomField,
+                 op::PutAction, op::PutActionRecord, op::PutDoc, op::PutSuppression, op::DeleteSuppression,
+                 op::MarkDelivery, op::PutDelivery, op::DeleteDoc, op::ErasePerson, op::EraseContact>;
 
 struct ScopedOp {
   std::string org_id;
@@ -294,6 +317,13 @@ class Store {
   virtual Result<std::vector<DocChange>> doc_changes_since(int64_t seq) = 0;
   // The newest change's seq (0 when none): a server starts reading changes after it.
   virtual Result<int64_t> last_doc_change() = 0;
+
+  // After an erasure is committed: makes the removed bytes unreadable in the database's own files. SQLite
+  // (the writer zeroes what it deletes, secure_delete) truncates the WAL; with `thorough` it also rewrites
+  // the file (VACUUM), for bytes freed before secure_delete was on. PostgreSQL vacuums the tables erasure
+  // touches, and with `thorough` rewrites them (VACUUM FULL: an exclusive lock, for a maintenance window);
+  // its WAL and base backups hold the old rows until they are recycled (docs/PRIVACY.md).
+  virtual Status scrub(bool thorough) = 0;
 
   // Platform-wide suppressions (above organizations; org_id of the rows is ignored).
   virtual Status put_platform_suppression(const SuppressionRow& row) = 0;

@@ -1,7 +1,7 @@
 """Data-subject requests (privacy/privacy_request.h, docs/PRIVACY.md): durable records with deadlines, overdue
 first; the access bundle holds everything about the subject and nothing of another person or organization;
 restriction excludes the person from every send (gate reason `restricted`) and from exports; objection records
-`unsubscribed` on every channel with the request as evidence; erasure is recorded but answered 501."""
+`unsubscribed` on every channel with the request as evidence. Erasure has its own file (test_erasure.py)."""
 import csv
 import io
 import json
@@ -68,18 +68,19 @@ def test_records_deadlines_validation_and_org_scope(tmp_path, smtp_sink, local_d
         assert fulfil(c, old["id"]).status_code == 409
         assert any("refused" in a["event"] for a in c.get(f"tocsin:privacy_requests/{old['id']}").json()["audit"])
 
-        # Every kind is accepted; erasure is recorded but not fulfilled.
+        # Every kind is accepted.
         for kind in KINDS:
             new_request(c, kind, "+1 202 555 0100")
         erasure = new_request(c, "erasure", "p0@example.net")
-        r = fulfil(c, erasure["id"])
-        assert r.status_code == 501 and "not built" in r.json()["error"]
-        assert c.get(f"tocsin:privacy_requests/{erasure['id']}").json()["state"] == "open"
 
         # Organization B sees none of it and cannot act on it.
         assert cb.get("tocsin:privacy_requests").json()["total_records"] == 0
         assert cb.get(f"tocsin:privacy_requests/{fresh['id']}").status_code == 404
         assert fulfil(cb, fresh["id"]).status_code == 404
+        assert fulfil(cb, erasure["id"]).status_code == 404
+        emails = {e["address"] for p in c.get("people").json()["_embedded"]["osdi:people"]
+                  for e in p["email_addresses"]}
+        assert "p0@example.net" in emails, "B's key erased nothing"
 
 
 def test_access_bundle_is_complete_and_scoped(tmp_path, smtp_sink, local_dns):

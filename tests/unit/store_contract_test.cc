@@ -202,6 +202,62 @@ TEST_P(StoreContractTest, LedgerChainReadsBackVerifiableAndAFailingBatchWritesNo
 
 // The ledger is append-only in the database itself, whoever connects: no delete, no truncate, no change of a
 // chained column; only the erasable plaintext (contact_ref, ip, user_agent) may be blanked.
+// Erasure (privacy/erasure.h): the person's rows go, the ledger keeps its chain with the plaintext blanked,
+// delivery rows keep their counts without the address, and the other organization's rows are untouched.
+TEST_P(StoreContractTest, ErasureRemovesThePersonAndBlanksWhatItKeeps) {
+  WriteBatch batch;
+  for (const char* org : {"org-a", "org-b"}) {
+    auto w = batch.for_org(org);
+    Person p;
+    p.id = "person-1";
+    p.email = "p1@example.org";
+    p.given_name = "Erasable";
+    w.add(op::PutPerson{p});
+    w.add(op::PutContactPoint{{Channel::kEmail, hash_of(1), p.id}});
+    w.add(op::PutTagging{{"tg-1", "tag-1", p.id, 1, 1}});
+    w.add(op::PutListItem{{"li-1", "list-1", p.id, 1, 1}});
+    w.add(op::AppendLedger{entry(org, 1, consent::kGenesisHash, 1)});
+    w.add(op::PutDoc{{"sms_inbound", "kannel:1", R"({"from":"+12025550100"})"}});
+  }
+  ASSERT_TRUE(store_->apply(batch).ok());
+  DeliveryRow d;
+  d.message_id = "m1";
+  d.person_id = "person-1";
+  d.contact = hash_of(1);
+  d.address = "p1@example.org";
+  d.state = DeliveryState::kHandedOver;
+  ASSERT_TRUE(store_->scope("org-a").put_deliveries({d}).ok());
+
+  WriteBatch erase;
+  auto w = erase.for_org("org-a");
+  w.add(op::ErasePerson{"person-1"});
+  w.add(op::EraseContact{Channel::kEmail, hash_of(1)});
+  w.add(op::DeleteDoc{"sms_inbound", "kannel:1"});
+  ASSERT_TRUE(store_->apply(erase).ok());
+  ASSERT_TRUE(store_->scrub(false).ok());
+
+  auto snap = store_->scope("org-a").load();
+  ASSERT_TRUE(snap.ok());
+  EXPECT_TRUE(snap->people.empty() && snap->contact_points.empty() && snap->taggings.empty() &&
+              snap->list_items.empty() && snap->docs.empty());
+  auto kept = store_->scope("org-a").ledger_for_contact(hash_of(1));
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_EQ((*kept)[0].entry.contact_ref, "");
+  EXPECT_EQ((*kept)[0].entry.evidence.ip, "");
+  EXPECT_EQ((*kept)[0].entry.evidence.user_agent, "");
+  EXPECT_TRUE(consent::verify_chain(store_->scope("org-a"))->ok);
+  auto row = store_->scope("org-a").delivery("m1", 0);
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ((*row)->address, "");
+  EXPECT_EQ((*row)->state, DeliveryState::kHandedOver);
+
+  auto other = store_->scope("org-b").load();
+  ASSERT_EQ(other->people.size(), 1u);
+  EXPECT_EQ(other->people[0].given_name, "Erasable");
+  EXPECT_EQ(other->docs.size(), 1u);
+  EXPECT_EQ((*store_->scope("org-b").ledger_for_contact(hash_of(1)))[0].entry.contact_ref, "p1@example.org");
+}
+
 TEST_P(StoreContractTest, LedgerRefusesDeleteTruncateAndChangesToChainedColumns) {
   WriteBatch batch;
   batch.for_org("org-a").add(op::AppendLedger{entry("org-a", 1, consent::kGenesisHash, 1)});

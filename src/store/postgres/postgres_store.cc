@@ -274,6 +274,34 @@ Stmt sql_for(const std::string& org, const op::PutDelivery& o) {
   return delivery_sql(org, o.row);
 }
 
+Stmt sql_for(const std::string& org, const op::DeleteDoc& o) {
+  return {"DELETE FROM org_docs WHERE org_id = $1 AND kind = $2 AND id = $3",
+          Params().text(org).text(o.kind).text(o.id)};
+}
+
+// Erasure: several statements each (as the SQLite store's; store/store.h op::ErasePerson, EraseContact).
+void erase_person_sql(const std::string& org, const op::ErasePerson& o, std::vector<Stmt>& out) {
+  for (const char* sql : {"DELETE FROM people WHERE org_id = $1 AND id = $2",
+                          "DELETE FROM contact_points WHERE org_id = $1 AND person_id = $2",
+                          "DELETE FROM taggings WHERE org_id = $1 AND person_id = $2",
+                          "DELETE FROM list_items WHERE org_id = $1 AND person_id = $2",
+                          "DELETE FROM action_records WHERE org_id = $1 AND person_id = $2",
+                          "UPDATE ledger SET contact_ref = NULL, ip = NULL, user_agent = NULL "
+                          "WHERE org_id = $1 AND person_id = $2",
+                          "UPDATE deliveries SET address = '' WHERE org_id = $1 AND person_id = $2"})
+    out.push_back({sql, Params().text(org).text(o.person_id)});
+}
+void erase_contact_sql(const std::string& org, const op::EraseContact& o, std::vector<Stmt>& out) {
+  out.push_back(
+      {"UPDATE ledger SET contact_ref = NULL, ip = NULL, user_agent = NULL WHERE org_id = $1 AND "
+       "contact_hash IN (SELECT $2::bytea UNION ALL SELECT alias_hash FROM contact_aliases WHERE "
+       "org_id = $1 AND contact_hash = $2::bytea)",
+       Params().text(org).bytea(hash_view(o.contact))});
+  out.push_back(
+      {"UPDATE deliveries SET address = '' WHERE org_id = $1 AND channel = $2 AND contact_hash = $3",
+       Params().text(org).integer(ch(o.channel)).bytea(hash_view(o.contact))});
+}
+
 // The ledger append is two statements (the disclosure text, kept once per hash, then the entry).
 void ledger_sql(const std::string& org, const consent::LedgerEntry& e, std::vector<Stmt>& out) {
   if (!e.evidence.disclosure_text.empty())
@@ -303,10 +331,16 @@ void ledger_sql(const std::string& org, const consent::LedgerEntry& e, std::vect
 }
 
 void op_sql(const std::string& org, const Op& op, std::vector<Stmt>& out) {
-  if (const auto* l = std::get_if<op::AppendLedger>(&op)) return ledger_sql(org, l->entry, out);
   std::visit(
       [&](const auto& o) {
-        if constexpr (!std::is_same_v<std::decay_t<decltype(o)>, op::AppendLedger>)
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, op::AppendLedger>)
+          ledger_sql(org, o.entry, out);
+        else if constexpr (std::is_same_v<T, op::ErasePerson>)
+          erase_person_sql(org, o, out);
+        else if constexpr (std::is_same_v<T, op::EraseContact>)
+          erase_contact_sql(org, o, out);
+        else
           out.push_back(sql_for(org, o));
       },
       op);
@@ -505,6 +539,16 @@ class PostgresStore final : public Store {
     auto r = c->query("SELECT COALESCE(MAX(seq), 0) FROM doc_changes");
     if (!r) return r.error();
     return r->integer(0, 0);
+  }
+
+  // VACUUM cannot run inside a transaction: one statement per table, on the writer outside any pipeline.
+  Status scrub(bool thorough) override {
+    std::lock_guard lock(write_mu_);
+    for (const char* table : {"people", "contact_points", "taggings", "list_items", "action_records",
+                              "ledger", "deliveries", "org_docs"})
+      if (auto s = writer_.exec(std::string(thorough ? "VACUUM (FULL) " : "VACUUM ") + table); !s) return s;
+    // CHECKPOINT needs superuser or pg_checkpoint: asked for only by the operator's maintenance command.
+    return thorough ? writer_.exec("CHECKPOINT") : Status{Ok{}};
   }
 
   Status put_platform_suppression(const SuppressionRow& row) override {

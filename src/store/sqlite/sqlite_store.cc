@@ -92,6 +92,9 @@ class SqliteStore final : public Store {
   Status open(const std::string& path, const SqliteOptions& options) {
     if (auto s = writer_.open(path); !s) return s;
     if (auto s = configure(writer_); !s) return s;
+    // Deleted and overwritten content is zeroed in the pages that held it, so an erased person's bytes do
+    // not linger in free space (privacy/erasure.h); scrub() then truncates the WAL that held the old pages.
+    if (auto s = writer_.exec("PRAGMA secure_delete=ON"); !s) return s;
     if (auto s = migrate(writer_, options); !s) return s;
     if (auto s = reader_.open(path); !s) return s;
     if (auto s = configure(reader_); !s) return s;
@@ -227,6 +230,16 @@ class SqliteStore final : public Store {
     Statement q(reader_, "SELECT COALESCE(MAX(seq), 0) FROM doc_changes");
     if (q.step() != SQLITE_ROW) return internal_error("cannot read doc_changes: " + reader_.last_error());
     return q.integer(0);
+  }
+
+  Status scrub(bool thorough) override {
+    std::lock_guard lock(write_mu_);
+    if (thorough)
+      if (auto s = writer_.exec("VACUUM"); !s) return s;
+    int rc =
+        sqlite3_wal_checkpoint_v2(writer_.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    if (rc != SQLITE_OK) return internal_error("cannot truncate the WAL: " + writer_.last_error());
+    return Ok{};
   }
 
   Status put_platform_suppression(const SuppressionRow& row) override {
@@ -869,6 +882,40 @@ class SqliteStore final : public Store {
   }
 
   bool write(const std::string& org, const op::PutDelivery& o) { return write_delivery(org, o.row); }
+
+  bool write(const std::string& org, const op::DeleteDoc& o) {
+    Statement q(writer_, "DELETE FROM org_docs WHERE org_id = ? AND kind = ? AND id = ?");
+    return q.bind(1, org).bind(2, o.kind).bind(3, o.id).run();
+  }
+
+  // Erasure is rare: its statements are prepared when used.
+  bool write(const std::string& org, const op::ErasePerson& o) {
+    for (const char* sql : {"DELETE FROM people WHERE org_id = ?1 AND id = ?2",
+                            "DELETE FROM contact_points WHERE org_id = ?1 AND person_id = ?2",
+                            "DELETE FROM taggings WHERE org_id = ?1 AND person_id = ?2",
+                            "DELETE FROM list_items WHERE org_id = ?1 AND person_id = ?2",
+                            "DELETE FROM action_records WHERE org_id = ?1 AND person_id = ?2",
+                            "UPDATE ledger SET contact_ref = NULL, ip = NULL, user_agent = NULL "
+                            "WHERE org_id = ?1 AND person_id = ?2",
+                            "UPDATE deliveries SET address = '' WHERE org_id = ?1 AND person_id = ?2"}) {
+      Statement q(writer_, sql);
+      if (!q.bind(1, org).bind(2, o.person_id).run()) return false;
+    }
+    return true;
+  }
+  bool write(const std::string& org, const op::EraseContact& o) {
+    auto h = hash_view(o.contact);
+    Statement ledger(
+        writer_,
+        "UPDATE ledger SET contact_ref = NULL, ip = NULL, user_agent = NULL WHERE org_id = ?1 AND "
+        "contact_hash IN (SELECT ?2 UNION ALL SELECT alias_hash FROM contact_aliases WHERE org_id = "
+        "?1 AND contact_hash = ?2)");
+    if (!ledger.bind(1, org).bind_blob(2, h.data(), h.size()).run()) return false;
+    Statement deliveries(
+        writer_, "UPDATE deliveries SET address = '' WHERE org_id = ? AND channel = ? AND contact_hash = ?");
+    deliveries.bind(1, org).bind(2, int64_t{static_cast<int>(o.channel)});
+    return deliveries.bind_blob(3, h.data(), h.size()).run();
+  }
 
   static int on_wal_commit(void* self, sqlite3*, const char*, int pages) {
     auto* store = static_cast<SqliteStore*>(self);
