@@ -16,6 +16,7 @@
 #include "messaging/sms_replies.h"
 #include "people/upsert.h"
 #include "policy_gate_fixture.h"
+#include "privacy/erasure.h"
 
 namespace tocsin::messaging {
 namespace {
@@ -270,6 +271,48 @@ TEST_F(SmsInboundFlowTest, StartLiftsAnOptOutAndIsConfirmedButCreatesNoConsentFr
   EXPECT_EQ(yes.action, InboundAction::kNotResubscribed);
   EXPECT_EQ(status(other), Status::kUnsubscribed);
   EXPECT_NE(yes.note.find("double opt-in"), std::string::npos);
+}
+
+// Erasure (privacy/erasure.h) of a texter: their inbound texts go, the number keeps an erasure stub that the
+// gate refuses with erased_contact, START does not lift it, and all of it survives a restart.
+TEST_F(SmsInboundFlowTest, AnErasedNumberStaysRefusedAndStartDoesNotLiftIt) {
+  std::string pid = add_person(kPhone, Status::kSubscribed);
+  ASSERT_EQ(text("see you at the rally").action, InboundAction::kStored);
+  privacy::PrivacyRequest req;
+  req.id = "pr-1";
+  req.kind = privacy::RequestKind::kErasure;
+  req.subject = {Channel::kSms, kPhone};
+  auto scope = store_->scope(org_.id);
+  Result<privacy::ErasurePlan> plan = privacy::ErasurePlan{};
+  {
+    std::shared_lock lock(state_->mu);
+    plan = privacy::plan_erasure(*state_, scope, req);
+  }
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->person_ids, std::vector<std::string>{pid});
+  EXPECT_EQ(plan->gone.size(), 1u);  // the inbound text
+  change([&](people::OrgState& o, store::WriteBatch::OrgWrites& w) {
+    auto n = privacy::apply_erasure(o, w, plan.value(), req, "test", now_micros());
+    EXPECT_EQ(n.people, 1);
+    EXPECT_EQ(n.contact_points, 1);
+  });
+  EXPECT_EQ(status(kPhone), Status::kUnsubscribed);
+  EXPECT_EQ(wiring_->gate().plan(blast_text(kPhone)).reason, policy::Reason::kErasedContact);
+  EXPECT_TRUE(store_->scope(org_.id).docs_of_kind(kInboundKind)->empty());
+
+  InboundResult start = text("START");
+  EXPECT_EQ(start.action, InboundAction::kNotResubscribed);
+  EXPECT_NE(start.note.find("erased"), std::string::npos);
+  EXPECT_FALSE(start.reply);
+  EXPECT_EQ(status(kPhone), Status::kUnsubscribed);
+
+  restart();
+  EXPECT_EQ(wiring_->gate().plan(blast_text(kPhone)).reason, policy::Reason::kErasedContact);
+  auto rows = stored_suppressions();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_TRUE(store::is_erasure_stub(rows[0]));
+  EXPECT_EQ(state_->find_person(pid), nullptr);
+  for (const auto& e : ledger(kPhone)) EXPECT_EQ(e.entry.contact_ref, "");
 }
 
 TEST_F(SmsInboundFlowTest, HelpIsAnsweredForAnyNumberFromTheProgramSettings) {
