@@ -5,7 +5,7 @@ verifiable and the message's counts; touches nothing of another organization."""
 import json
 
 from test_blast import create_message, setup_server, wait_status
-from test_privacy_requests import fulfil, new_request, wait_for
+from test_privacy_requests import fulfil, new_request, second_org
 from tocsin_server import an_id
 
 EMAIL = "Zeb.Quixotefield@Example.net"
@@ -50,9 +50,7 @@ def file_leftovers(srv) -> dict:
 def test_erasure_removes_the_subject_and_keeps_the_promise(tmp_path, smtp_sink, local_dns):
     srv, org, c, sink, _dns, tag = setup_server(tmp_path, smtp_sink, local_dns, people=2)
     with srv:
-        org_b = srv.create_org("B")
-        cb = srv.client(org_b["api_key"])
-        wait_for(lambda: cb.get("people").status_code == 200, "B's key known")
+        _org_b, cb = second_org(srv)
         pet = an_id(c.ok("POST", "petitions", json={"title": "Clean Air", "tocsin:disclosure": "Yes, email me"}))
         r = c.post(f"petitions/{pet}/signatures", headers={"User-Agent": "UniqueAgent/9.9"},
                    json={"person": {"email_addresses": [{"address": EMAIL, "status": "subscribed"}],

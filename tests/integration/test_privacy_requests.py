@@ -29,6 +29,14 @@ def new_request(c, kind, subject, **extra):
     return r.json()
 
 
+def second_org(srv):
+    """Organization B (its init record) and its client, once the running server knows its key."""
+    org_b = srv.create_org("B")
+    cb = srv.client(org_b["api_key"])
+    wait_for(lambda: cb.get("people").status_code == 200, "B's key known")
+    return org_b, cb
+
+
 def fulfil(c, rid, **body):
     return c.post(f"tocsin:privacy_requests/{rid}/tocsin:fulfil", json=body or None)
 
@@ -36,9 +44,7 @@ def fulfil(c, rid, **body):
 def test_records_deadlines_validation_and_org_scope(tmp_path, smtp_sink, local_dns):
     srv, org, c, _sink, _dns, _tag = setup_server(tmp_path, smtp_sink, local_dns, people=2)
     with srv:
-        org_b = srv.create_org("B")
-        cb = srv.client(org_b["api_key"])
-        wait_for(lambda: cb.get("people").status_code == 200, "B's key known")
+        org_b, cb = second_org(srv)
         for bad in ({"kind": "delete", "subject": "p0@example.net"}, {"kind": "access"},
                     {"kind": "access", "subject": "not a contact"},
                     {"kind": "access", "subject": "p0@example.net", "received": "2999-01-01T00:00:00Z"}):
@@ -86,9 +92,7 @@ def test_records_deadlines_validation_and_org_scope(tmp_path, smtp_sink, local_d
 def test_access_bundle_is_complete_and_scoped(tmp_path, smtp_sink, local_dns):
     srv, org, c, _sink, _dns, _tag = setup_server(tmp_path, smtp_sink, local_dns, people=2)
     with srv:
-        org_b = srv.create_org("B")
-        cb = srv.client(org_b["api_key"])
-        wait_for(lambda: cb.get("people").status_code == 200, "B's key known")
+        org_b, cb = second_org(srv)
         pet = an_id(c.ok("POST", "petitions", json={"title": "Clean Air", "tocsin:disclosure": "Yes, email me"}))
         c.ok("POST", f"petitions/{pet}/signatures",
              json={"person": {"email_addresses": [{"address": "subject@example.net", "status": "subscribed"}],
