@@ -20,7 +20,7 @@ a{color:#0645ad}
 label{display:block;margin-top:0.75rem;font-weight:600}
 input{font:inherit;padding:0.4rem;width:100%;max-width:22rem;box-sizing:border-box}
 button{font:inherit;padding:0.4rem 1rem;margin-top:1rem}
-.alert{border:2px solid #a00;background:#fff0f0;padding:0.5rem 1rem;margin:1rem 0}
+.alert{border:2px solid #a00;background:#fff0f0;padding:0.5rem 1rem;margin:1rem 0;overflow-wrap:anywhere}
 .figures{display:flex;flex-wrap:wrap;gap:1rem;padding:0;list-style:none}
 .figures li{border:1px solid #ccc;padding:0.5rem 1rem;min-width:9rem}
 .figures strong{display:block;font-size:1.5rem}
@@ -32,7 +32,7 @@ dl.facts dd{margin:0;overflow-wrap:anywhere}
 ol.timeline{padding-left:1.5rem}
 ol.timeline li{margin-bottom:1rem;border-left:3px solid #ccc;padding-left:0.75rem}
 blockquote{margin:0;padding:0.25rem 0.5rem;background:#f4f4f4;white-space:pre-wrap}
-.ok{border:2px solid #060;background:#f0fff0;padding:0.5rem 1rem;margin:1rem 0}
+.ok{border:2px solid #060;background:#f0fff0;padding:0.5rem 1rem;margin:1rem 0;overflow-wrap:anywhere}
 .scroll{overflow-x:auto}
 </style></head><body>
 )";
