@@ -328,5 +328,20 @@ def test_person_page_shows_fields_actions_and_the_consent_timeline(tmp_path):
         # not logged in: to the login page
         assert requests.get(f"{s.base}/admin/people/{pid}", allow_redirects=False).headers["Location"] == \
             "/admin/login"
+
+        # an altered entry (its plaintext IP no longer matches the digest the chain holds) is named by Verify
+        # and marked in the timeline
+        db = s.db(write=True)
+        try:
+            db.execute("UPDATE ledger SET ip = ? WHERE org_id = ? AND seq = ?", ("198.51.100.66", a["org_id"], 1))
+            db.commit()
+        finally:
+            db.close()
+        v = viewer.http.post(f"{s.base}/admin/people/{pid}/verify", data={"csrf": viewer.csrf()},
+                             allow_redirects=False)
+        assert v.status_code == 200
+        assert ('class="alert" role="status" id="chain-result">Chain broken: entry 1 was altered (its hash does '
+                'not match its contents).<') in v.text, v.text[-3000:]
+        assert "(this entry's hash does not match its contents)" in v.text and "<dd>198.51.100.66</dd>" in v.text
     finally:
         s.stop()
