@@ -239,6 +239,7 @@ def test_person_page_shows_fields_actions_and_the_consent_timeline(tmp_path):
     try:
         a, b = s.orgs["A"], s.orgs["B"]
         hdr = {"OSDI-API-Token": a["api_key"], "X-Forwarded-For": "203.0.113.7", "User-Agent": "signup-browser/1.0"}
+        assert requests.post(s.api + "/tags", headers=hdr, json={"name": "volunteer"}).status_code == 200
         r = requests.post(s.api + "/people", headers=hdr, json={
             "person": {"given_name": "<script>alert(1)</script>", "family_name": "O'Hara & Sons",
                        "email_addresses": [{"address": "ada@example.org", "status": "subscribed"}],
@@ -246,7 +247,7 @@ def test_person_page_shows_fields_actions_and_the_consent_timeline(tmp_path):
                        "postal_addresses": [{"address_lines": ["1 Main St"], "locality": "Springfield",
                                              "region": "IL", "postal_code": "62701", "country": "US"}],
                        "custom_fields": {"shirt": "<b>XL</b>"}},
-            "add_tags": ["volunteer"],
+            "add_tags": ["volunteer"],  # an existing tag, as Action Network requires
             "tocsin:consent": {"source": "https://example.org/join v3", "method": "web form checkbox",
                                "disclosure": DISCLOSURE}})
         assert r.status_code == 200, r.text
