@@ -49,11 +49,13 @@ def test_console_journey_in_chromium(tmp_path, node_project):
     srv.start()
     try:
         r = requests.post(srv.api + "/people", headers={"OSDI-API-Token": org["api_key"]},
-                          json={"person": {"email_addresses": [{"address": "s@example.org", "status": "subscribed"}]}})
+                          json={"person": {"given_name": "Sam", "family_name": "Signer",
+                                           "email_addresses": [{"address": "s@example.org", "status": "subscribed"}]}})
         assert r.status_code == 200
+        person_id = r.json()["identifiers"][0].split(":", 1)[1]
         shots = Path(os.environ.get("TOCSIN_SHOTS", tmp_path / "shots"))
         shots.mkdir(parents=True, exist_ok=True)
-        cfg = {"base": srv.base, "shots": str(shots),
+        cfg = {"base": srv.base, "shots": str(shots), "personName": "Sam Signer",
                "owner": staff(srv, org["org_id"], "owner@example.org", "owner"),
                "viewer": staff(srv, org["org_id"], "viewer@example.org", "viewer"),
                "locked": staff(srv, org["org_id"], "locked@example.org", "organizer")}
@@ -75,8 +77,15 @@ def test_console_journey_in_chromium(tmp_path, node_project):
     assert out["wrongStatuses"] == [401, 401, 401, 401, 429]
     assert out["lockedRightStatus"] == 429 and "locked" in out["lockedText"]
     assert out["peopleUrl"] == srv.base + "/admin/people" and out["peopleResult"] == "1 found"
-    for screen in ("loginAxe", "dashboardAxe", "teamAxe", "forbiddenAxe", "peopleAxe"):
+    # the person page, opened from the search results: the timeline, then Verify
+    assert out["personUrl"] == f"{srv.base}/admin/people/{person_id}"
+    assert out["personHeading"] == "Sam Signer" and out["timelineHeadings"] == 1
+    assert out["timelineEntries"] == 1 and "none → subscribed" in out["timelineText"]
+    assert out["verifyUrl"] == f"{srv.base}/admin/people/{person_id}/verify#consent"
+    assert out["chainResult"].startswith("Chain intact: 1 entry, head "), out["chainResult"]
+    assert out["personOverflow"] is False
+    for screen in ("loginAxe", "dashboardAxe", "teamAxe", "forbiddenAxe", "peopleAxe", "personAxe", "verifyAxe"):
         assert out[screen] == [], f"{screen}: {out[screen]}"
     assert out["narrowOverflow"] is False
-    for name in ("login", "dashboard", "dashboard-375", "team", "people", "locked"):
+    for name in ("login", "dashboard", "dashboard-375", "team", "people", "person", "person-verified", "locked"):
         assert (shots / f"{name}.png").stat().st_size > 0

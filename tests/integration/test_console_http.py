@@ -225,3 +225,124 @@ def test_operator_without_org_role_sees_no_organization(srv):
     token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
     assert ops.http.post(srv.base + "/admin/logout", data={"csrf": token}, allow_redirects=False).status_code == 303
     assert ops.get("/admin").headers["Location"] == "/admin/login"
+
+
+DISCLOSURE = "Rally Alerts: up to 4 msgs/mo. Msg & data rates may apply. Reply HELP for help, STOP to end."
+
+
+def test_person_page_shows_fields_actions_and_the_consent_timeline(tmp_path):
+    s = TocsinServer(tmp_path / "data")
+    s.init("A")
+    s.create_org("B")
+    s.write_config(server={"trusted_proxy_header": "X-Forwarded-For"})
+    s.start()
+    try:
+        a, b = s.orgs["A"], s.orgs["B"]
+        hdr = {"OSDI-API-Token": a["api_key"], "X-Forwarded-For": "203.0.113.7", "User-Agent": "signup-browser/1.0"}
+        assert requests.post(s.api + "/tags", headers=hdr, json={"name": "volunteer"}).status_code == 200
+        r = requests.post(s.api + "/people", headers=hdr, json={
+            "person": {"given_name": "<script>alert(1)</script>", "family_name": "O'Hara & Sons",
+                       "email_addresses": [{"address": "ada@example.org", "status": "subscribed"}],
+                       "phone_numbers": [{"number": "+12025550143", "status": "subscribed"}],
+                       "postal_addresses": [{"address_lines": ["1 Main St"], "locality": "Springfield",
+                                             "region": "IL", "postal_code": "62701", "country": "US"}],
+                       "custom_fields": {"shirt": "<b>XL</b>"}},
+            "add_tags": ["volunteer"],  # an existing tag, as Action Network requires
+            "tocsin:consent": {"source": "https://example.org/join v3", "method": "web form checkbox",
+                               "disclosure": DISCLOSURE}})
+        assert r.status_code == 200, r.text
+        pid = r.json()["identifiers"][0].split(":", 1)[1]
+        pet = requests.post(s.api + "/petitions", headers=hdr, json={"title": "Save the <park>"})
+        assert pet.status_code == 200, pet.text
+        pet_id = pet.json()["identifiers"][0].split(":", 1)[1]
+        sig = requests.post(f"{s.api}/petitions/{pet_id}/signatures", headers=hdr,
+                            json={"person": {"email_addresses": [{"address": "ada@example.org"}]}})
+        assert sig.status_code == 200, sig.text
+        r = requests.post(s.api + "/people", headers={"OSDI-API-Token": b["api_key"]},
+                          json={"person": {"email_addresses": [{"address": "grace@example.org"}]}})
+        other_pid = r.json()["identifiers"][0].split(":", 1)[1]
+
+        viewer = Staff(s, a["org_id"], "v@example.org", "viewer")  # read-only role: sees the page
+        assert viewer.login().status_code == 303
+
+        # the search result links to the person's page
+        found = viewer.http.post(s.base + "/admin/people", data={"csrf": viewer.csrf(), "q": "ada@example.org"})
+        assert f'href="/admin/people/{pid}"' in found.text
+
+        page = viewer.get(f"/admin/people/{pid}")
+        assert page.status_code == 200, page.text
+        assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+        t = page.text
+        # escaped by the templates: the name is text, never markup
+        assert "<script>" not in t and "<h1>&lt;script&gt;alert(1)&lt;&#x2F;script&gt; O&#39;Hara &amp; Sons</h1>" in t
+        assert "<b>XL</b>" not in t and "&lt;b&gt;XL&lt;" in t
+        assert "ada@example.org (subscribed)" in t and "+12025550143 (subscribed)" in t
+        assert "1 Main St" in t and "Springfield IL 62701 US" in t
+        assert re.search(r"<dt>shirt</dt><dd>", t)
+        assert 'id="tags">volunteer<' in t
+        assert "Save the &lt;park&gt;" in t and "<td>petition</td>" in t
+        # the timeline: both contact points, each entry's evidence with the IP given at signup
+        assert "Email: ada@example.org (subscribed)" in t and "Texts: +12025550143 (subscribed)" in t
+        assert t.count("none → subscribed") == 2
+        assert t.count("<dd>203.0.113.7</dd>") >= 2 and "<dd>signup-browser&#x2F;1.0</dd>" in t
+        assert "<dd>https:&#x2F;&#x2F;example.org&#x2F;join v3</dd>" in t
+        assert "attested by the API key: web form checkbox" in t
+        shown = DISCLOSURE.replace("&", "&amp;").replace("/", "&#x2F;")  # as the templates escape it
+        assert f"<blockquote>{shown}</blockquote>" in t  # the disclosure text shown, whole
+        assert "api_key:" in t
+        assert f'action="/admin/people/{pid}/verify#consent"' in t
+        assert 'id="chain-result"' not in t
+
+        # Verify: a posted form with the CSRF token; reports the chain intact with its length and head
+        assert viewer.http.post(f"{s.base}/admin/people/{pid}/verify", data={"csrf": "0" * 32},
+                                allow_redirects=False).status_code == 403
+        v = viewer.http.post(f"{s.base}/admin/people/{pid}/verify", data={"csrf": viewer.csrf()},
+                             allow_redirects=False)
+        assert v.status_code == 200, v.text
+        m = re.search(r'id="chain-result">Chain intact: (\d+) entries, head ([0-9a-f]{64})\.<', v.text)
+        assert m, v.text[-3000:]
+        db = s.db()
+        try:
+            (count,) = db.execute("SELECT COUNT(*) FROM ledger WHERE org_id = ?", (a["org_id"],)).fetchone()
+        finally:
+            db.close()
+        assert int(m.group(1)) == int(count) >= 2  # the whole organization's chain, not only this person
+
+        # another organization's person is 404 for every role, and so is nonsense
+        for role in ("owner", "admin", "organizer"):
+            st = Staff(s, a["org_id"], f"{role}@example.org", role)
+            assert st.login().status_code == 303
+            assert st.get(f"/admin/people/{pid}").status_code == 200
+            assert st.get(f"/admin/people/{other_pid}").status_code == 404
+            r = st.http.post(f"{s.base}/admin/people/{other_pid}/verify", data={"csrf": st.csrf()},
+                             allow_redirects=False)
+            assert r.status_code == 404
+        nf = viewer.get(f"/admin/people/{other_pid}")
+        assert nf.status_code == 404 and "grace@example.org" not in nf.text
+        assert viewer.get("/admin/people/not-an-id").status_code == 404
+        assert viewer.get(f"/admin/people/{pid}/extra").status_code == 404
+        # and the other organization's staff cannot open A's person
+        b_owner = Staff(s, b["org_id"], "b@example.org", "owner")
+        assert b_owner.login().status_code == 303
+        assert b_owner.get(f"/admin/people/{pid}").status_code == 404
+        assert b_owner.get(f"/admin/people/{other_pid}").status_code == 200
+        # not logged in: to the login page
+        assert requests.get(f"{s.base}/admin/people/{pid}", allow_redirects=False).headers["Location"] == \
+            "/admin/login"
+
+        # an altered entry (its plaintext IP no longer matches the digest the chain holds) is named by Verify
+        # and marked in the timeline
+        db = s.db(write=True)
+        try:
+            db.execute("UPDATE ledger SET ip = ? WHERE org_id = ? AND seq = ?", ("198.51.100.66", a["org_id"], 1))
+            db.commit()
+        finally:
+            db.close()
+        v = viewer.http.post(f"{s.base}/admin/people/{pid}/verify", data={"csrf": viewer.csrf()},
+                             allow_redirects=False)
+        assert v.status_code == 200
+        assert ('class="alert" role="status" id="chain-result">Chain broken: entry 1 was altered (its hash does '
+                'not match its contents).<') in v.text, v.text[-3000:]
+        assert "(this entry's hash does not match its contents)" in v.text and "<dd>198.51.100.66</dd>" in v.text
+    finally:
+        s.stop()

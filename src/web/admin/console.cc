@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "web/admin/dashboard_facts.h"
 #include "web/admin/people_search.h"
+#include "web/admin/person_view.h"
 #include "web/admin/screens.h"
 
 namespace tocsin::web::admin {
@@ -49,6 +50,15 @@ api::Response html(int status, std::string body) {
                {"Referrer-Policy", "no-referrer"},
                {"Cache-Control", "no-store"}};
   return r;
+}
+
+// The id in /admin/people/{id}[suffix], or "" when `path` is not of that shape. An id never holds a slash.
+std::string person_id_in(const std::string& path, std::string_view suffix) {
+  constexpr std::string_view kPrefix = "/admin/people/";
+  if (path.size() <= kPrefix.size() + suffix.size() || path.rfind(kPrefix, 0) != 0) return {};
+  if (path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) return {};
+  std::string id = path.substr(kPrefix.size(), path.size() - kPrefix.size() - suffix.size());
+  return id.find('/') == std::string::npos ? id : std::string();
 }
 
 api::Response redirect(const std::string& to) {
@@ -180,6 +190,17 @@ void Console::handle(api::Request&& req, api::Respond respond) {
   Frame frame{org->org.name, p.email, std::string(staff::role_name(p.role)), csrf_for(token),
               p.can(staff::Permission::kTeam)};
 
+  // The person page; an id that is not a person of the session's organization (another's included) is 404.
+  auto person_screen = [&](const std::string& id, bool verify) {
+    if (!p.can(staff::Permission::kRead)) return respond(html(403, forbidden_page(frame, "reading people")));
+    auto view = read_person(*org, store_.scope(org->org.id), id);
+    if (!view) return respond(html(500, forbidden_page(frame, "reading this person now")));
+    if (!view.value()) return respond(html(404, not_found_page(frame, "such person")));
+    std::optional<ChainCheck> chain;
+    if (verify) chain = check_chain(*org, store_.scope(org->org.id));
+    respond(html(200, person_page(frame, *view.value(), chain ? &*chain : nullptr)));
+  };
+
   if (req.method == "POST") {
     const Target form = parse_target("?" + req.body);
     if (!same_secret(frame.csrf, form.param("csrf").value_or("")))
@@ -193,11 +214,14 @@ void Console::handle(api::Request&& req, api::Respond respond) {
       if (!rows) return respond(html(400, people_page(frame, q, nullptr, rows.error().message)));
       return respond(html(200, people_page(frame, q, &rows.value(), "")));
     }
+    // Verifying reads and changes nothing: every role that may read the page may run it.
+    if (std::string id = person_id_in(path, "/verify"); !id.empty()) return person_screen(id, true);
     return respond(html(404, forbidden_page(frame, "this action")));
   }
   if (req.method != "GET") return respond(html(405, "method not allowed"));
   if (path == "/admin") return respond(html(200, dashboard_page(frame, dashboard_facts(*org))));
   if (path == "/admin/people") return respond(html(200, people_page(frame, "", nullptr, "")));
+  if (std::string id = person_id_in(path, ""); !id.empty()) return person_screen(id, false);
   if (path == "/admin/team") {
     if (!p.can(staff::Permission::kTeam))
       return respond(html(403, forbidden_page(frame, "managing the team")));

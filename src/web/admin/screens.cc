@@ -2,6 +2,8 @@
 
 #include <mstch/mstch.hpp>
 
+#include "core/clock.h"
+
 namespace tocsin::web::admin {
 namespace {
 
@@ -18,12 +20,20 @@ a{color:#0645ad}
 label{display:block;margin-top:0.75rem;font-weight:600}
 input{font:inherit;padding:0.4rem;width:100%;max-width:22rem;box-sizing:border-box}
 button{font:inherit;padding:0.4rem 1rem;margin-top:1rem}
-.alert{border:2px solid #a00;background:#fff0f0;padding:0.5rem 1rem;margin:1rem 0}
+.alert{border:2px solid #a00;background:#fff0f0;padding:0.5rem 1rem;margin:1rem 0;overflow-wrap:anywhere}
 .figures{display:flex;flex-wrap:wrap;gap:1rem;padding:0;list-style:none}
 .figures li{border:1px solid #ccc;padding:0.5rem 1rem;min-width:9rem}
 .figures strong{display:block;font-size:1.5rem}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:0.3rem 0.5rem;border-bottom:1px solid #ddd}
+dl.facts{display:grid;grid-template-columns:minmax(7rem,max-content) 1fr;gap:0.2rem 1rem;margin:0.5rem 0}
+dl.facts dt{font-weight:600}
+dl.facts dd{margin:0;overflow-wrap:anywhere}
+ol.timeline{padding-left:1.5rem}
+ol.timeline li{margin-bottom:1rem;border-left:3px solid #ccc;padding-left:0.75rem}
+blockquote{margin:0;padding:0.25rem 0.5rem;background:#f4f4f4;white-space:pre-wrap}
+.ok{border:2px solid #060;background:#f0fff0;padding:0.5rem 1rem;margin:1rem 0;overflow-wrap:anywhere}
+.scroll{overflow-x:auto}
 </style></head><body>
 )";
 
@@ -84,9 +94,67 @@ constexpr const char* kPeople = R"(<main><h1>People</h1>
 {{#error}}<div class="alert" role="alert">{{error}}</div>{{/error}}
 {{#searched}}<h2 id="results">{{count}} found</h2>
 {{#has_rows}}<table aria-labelledby="results"><thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Email status</th><th scope="col">Phone</th><th scope="col">Text status</th></tr></thead><tbody>
-{{#rows}}<tr><td>{{name}}</td><td>{{email}}</td><td>{{email_status}}</td><td>{{phone}}</td><td>{{sms_status}}</td></tr>{{/rows}}
+{{#rows}}<tr><td><a href="/admin/people/{{id}}">{{label}}</a></td><td>{{email}}</td><td>{{email_status}}</td><td>{{phone}}</td><td>{{sms_status}}</td></tr>{{/rows}}
 </tbody></table>{{/has_rows}}{{/searched}}
 </main></body></html>
+)";
+
+constexpr const char* kPerson = R"(<main><p><a href="/admin/people">People</a></p>
+<h1>{{label}}</h1>
+<section aria-labelledby="fields"><h2 id="fields">Fields</h2>
+<dl class="facts">
+<dt>Given name</dt><dd id="given-name">{{given_name}}</dd>
+<dt>Family name</dt><dd id="family-name">{{family_name}}</dd>
+<dt>Email</dt><dd>{{#has_email}}{{email}} ({{email_status}}){{/has_email}}{{^has_email}}none{{/has_email}}</dd>
+<dt>Phone</dt><dd>{{#has_phone}}{{phone}} ({{sms_status}}){{/has_phone}}{{^has_phone}}none{{/has_phone}}</dd>
+<dt>Postal addresses</dt><dd>{{#addresses}}<address>{{#lines}}{{line}}<br>{{/lines}}{{place}}{{#primary}} (primary){{/primary}}</address>{{/addresses}}{{^addresses}}none{{/addresses}}</dd>
+<dt>Languages</dt><dd>{{languages}}</dd>
+<dt>Created</dt><dd>{{created}}</dd>
+<dt>Modified</dt><dd>{{modified}}</dd>
+</dl>
+<h3>Custom fields</h3>
+{{#has_custom}}<dl class="facts" id="custom-fields">{{#custom}}<dt>{{name}}</dt><dd>{{value}}</dd>{{/custom}}</dl>{{/has_custom}}{{^has_custom}}<p>None.</p>{{/has_custom}}
+<h3>Tags</h3><p id="tags">{{#has_tags}}{{tags}}{{/has_tags}}{{^has_tags}}None.{{/has_tags}}</p>
+<h3>Lists</h3><p id="lists">{{#has_lists}}{{lists}}{{/has_lists}}{{^has_lists}}None.{{/has_lists}}</p>
+</section>
+<section aria-labelledby="actions-taken"><h2 id="actions-taken">Actions taken</h2>
+{{#has_actions}}<div class="scroll"><table aria-labelledby="actions-taken"><thead><tr><th scope="col">Action</th><th scope="col">Kind</th><th scope="col">Date</th></tr></thead><tbody>
+{{#actions}}<tr><td>{{title}}</td><td>{{kind}}</td><td>{{date}}</td></tr>{{/actions}}
+</tbody></table></div>{{#actions_capped}}<p>The newest {{actions_shown}} of {{actions_total}}.</p>{{/actions_capped}}{{/has_actions}}{{^has_actions}}<p>None.</p>{{/has_actions}}
+</section>
+<section aria-labelledby="messages-received"><h2 id="messages-received">Messages received</h2>
+{{#has_messages}}<div class="scroll"><table aria-labelledby="messages-received"><thead><tr><th scope="col">Message</th><th scope="col">Channel</th><th scope="col">Delivery</th><th scope="col">Reason</th><th scope="col">Date</th></tr></thead><tbody>
+{{#messages}}<tr><td>{{name}}</td><td>{{channel}}</td><td>{{state}}</td><td>{{reason}}</td><td>{{date}}</td></tr>{{/messages}}
+</tbody></table></div>{{/has_messages}}{{^has_messages}}<p>None.</p>{{/has_messages}}
+{{#messages_capped}}<p>Looked up in the organization's newest {{messages_looked}} messages sent.</p>{{/messages_capped}}
+</section>
+<section aria-labelledby="consent"><h2 id="consent">Consent timeline</h2>
+<form method="post" action="/admin/people/{{id}}/verify#consent">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<p>Each entry is a link in the organization's hash chain. Verify recomputes every entry's hash and checks the chain end to end.</p>
+<button type="submit">Verify</button>
+</form>
+{{#has_chain}}<div class="{{chain_class}}" role="status" id="chain-result">{{chain_summary}}</div>{{/has_chain}}
+{{#timelines}}<h3>{{channel_label}}: {{address}} ({{status}})</h3>
+{{#has_entries}}<ol class="timeline">
+{{#entries}}<li><p><strong>{{time}}</strong>: {{old_status}} → {{new_status}}{{^intact}} <strong>(this entry's hash does not match its contents)</strong>{{/intact}}</p>
+<dl class="facts">
+<dt>Method</dt><dd>{{method}}</dd>
+<dt>Source</dt><dd>{{source}}</dd>
+{{#has_consent_time}}<dt>Consent given</dt><dd>{{consent_time}}</dd>{{/has_consent_time}}
+<dt>IP</dt><dd>{{ip}}</dd>
+<dt>User agent</dt><dd>{{user_agent}}</dd>
+<dt>Actor</dt><dd>{{actor}}</dd>
+<dt>Disclosure shown</dt><dd>{{#has_disclosure}}<blockquote>{{disclosure}}</blockquote>{{/has_disclosure}}{{^has_disclosure}}{{no_disclosure}}{{/has_disclosure}}</dd>
+<dt>Entry</dt><dd>#{{seq}}</dd>
+</dl></li>{{/entries}}
+</ol>{{/has_entries}}{{^has_entries}}<p>No ledger entry for this contact point.</p>{{/has_entries}}
+{{/timelines}}{{^timelines}}<p>This person has no email address or phone number.</p>{{/timelines}}
+</section></main></body></html>
+)";
+
+constexpr const char* kNotFound = R"(<main><h1>Not found</h1>
+<p role="alert">There is no {{what}} in this organization.</p></main></body></html>
 )";
 
 constexpr const char* kForbidden = R"(<main><h1>Not allowed</h1>
@@ -148,7 +216,8 @@ std::string people_page(const Frame& f, const std::string& query, const std::vec
   mstch::array list;
   if (rows)
     for (const auto& r : *rows)
-      list.push_back(mstch::map{{"name", r.name},
+      list.push_back(mstch::map{{"id", r.id},
+                                {"label", r.name.empty() ? std::string("(no name)") : r.name},
                                 {"email", r.email},
                                 {"email_status", r.email_status},
                                 {"phone", r.phone},
@@ -161,6 +230,99 @@ std::string people_page(const Frame& f, const std::string& query, const std::vec
                  {"count", num(rows ? static_cast<int64_t>(rows->size()) : 0)},
                  {"has_rows", rows && !rows->empty()},
                  {"rows", list}});
+}
+
+std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* chain) {
+  const Person& p = v.person;
+  const std::string name =
+      p.given_name + (p.given_name.empty() || p.family_name.empty() ? "" : " ") + p.family_name;
+  const std::string label = name.empty() ? std::string("(no name)") : name;
+  auto joined = [](const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+    return out;
+  };
+  mstch::array addresses, custom, actions, messages, timelines;
+  for (const auto& a : p.postal_addresses) {
+    mstch::array lines;
+    for (const auto& l : a.address_lines) lines.push_back(mstch::map{{"line", l}});
+    std::string place;
+    for (const std::string* part : {&a.locality, &a.region, &a.postal_code, &a.country})
+      if (!part->empty()) place += (place.empty() ? "" : " ") + *part;
+    addresses.push_back(mstch::map{{"lines", lines}, {"place", place}, {"primary", a.primary}});
+  }
+  for (const auto& [k, val] : p.custom_fields) custom.push_back(mstch::map{{"name", k}, {"value", val}});
+  for (const auto& a : v.actions)
+    actions.push_back(mstch::map{{"title", a.title}, {"kind", a.kind}, {"date", a.date}});
+  for (const auto& m : v.messages)
+    messages.push_back(mstch::map{{"name", m.name},
+                                  {"channel", m.channel},
+                                  {"state", m.state},
+                                  {"reason", m.reason},
+                                  {"date", m.date}});
+  for (const auto& tl : v.timelines) {
+    mstch::array entries;
+    for (const auto& e : tl.entries)
+      entries.push_back(mstch::map{{"seq", num(e.seq)},
+                                   {"time", e.time},
+                                   {"has_consent_time", !e.consent_time.empty()},
+                                   {"consent_time", e.consent_time},
+                                   {"old_status", e.old_status},
+                                   {"new_status", e.new_status},
+                                   {"intact", e.intact},
+                                   {"method", e.method},
+                                   {"source", e.source},
+                                   {"ip", e.ip},
+                                   {"user_agent", e.user_agent},
+                                   {"actor", e.actor},
+                                   {"has_disclosure", e.disclosure.has_value()},
+                                   {"disclosure", e.disclosure.value_or("")},
+                                   {"no_disclosure", std::string("none recorded")}});
+    timelines.push_back(mstch::map{{"channel_label", tl.channel == "sms" ? std::string("Texts") : "Email"},
+                                   {"address", tl.address},
+                                   {"status", tl.status},
+                                   {"has_entries", !tl.entries.empty()},
+                                   {"entries", entries}});
+  }
+  return render(label, &f, kPerson,
+                {{"id", p.id},
+                 {"csrf", f.csrf},
+                 {"label", label},
+                 {"given_name", p.given_name},
+                 {"family_name", p.family_name},
+                 {"has_email", p.email.has_value()},
+                 {"email", p.email.value_or("")},
+                 {"email_status", v.email_status},
+                 {"has_phone", p.phone.has_value()},
+                 {"phone", p.phone.value_or("")},
+                 {"sms_status", v.sms_status},
+                 {"addresses", addresses},
+                 {"languages", joined(p.languages_spoken)},
+                 {"created", p.created ? format_iso8601(p.created) : std::string()},
+                 {"modified", p.modified ? format_iso8601(p.modified) : std::string()},
+                 {"has_custom", !custom.empty()},
+                 {"custom", custom},
+                 {"has_tags", !v.tags.empty()},
+                 {"tags", joined(v.tags)},
+                 {"has_lists", !v.lists.empty()},
+                 {"lists", joined(v.lists)},
+                 {"has_actions", !v.actions.empty()},
+                 {"actions", actions},
+                 {"actions_capped", v.actions_total > v.actions.size()},
+                 {"actions_shown", num(static_cast<int64_t>(v.actions.size()))},
+                 {"actions_total", num(static_cast<int64_t>(v.actions_total))},
+                 {"has_messages", !v.messages.empty()},
+                 {"messages", messages},
+                 {"messages_capped", v.messages_capped},
+                 {"messages_looked", num(static_cast<int64_t>(kMaxMessagesLooked))},
+                 {"has_chain", chain != nullptr},
+                 {"chain_class", std::string(chain && chain->ok ? "ok" : "alert")},
+                 {"chain_summary", chain ? chain->summary : std::string()},
+                 {"timelines", timelines}});
+}
+
+std::string not_found_page(const Frame& f, const std::string& what) {
+  return render("Not found", &f, kNotFound, {{"what", what}});
 }
 
 std::string forbidden_page(const Frame& f, const std::string& what) {

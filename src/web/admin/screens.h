@@ -8,6 +8,7 @@
 #include "staff/staff_service.h"
 #include "web/admin/dashboard_facts.h"
 #include "web/admin/people_search.h"
+#include "web/admin/person_view.h"
 
 namespace tocsin::web::admin {
 
@@ -25,6 +26,13 @@ std::string team_page(const Frame& f, const std::vector<staff::TeamMember>& team
 // search, its results.
 std::string people_page(const Frame& f, const std::string& query, const std::vector<PersonRow>* rows,
                         const std::string& error);
+// One person (GET /admin/people/{id}): fields, tags and lists, actions taken, messages received, and the
+// consent timeline of each contact point with the "Verify" form (posted with the CSRF token). `chain`: the
+// result of a verification just run, shown beside the form; null on a plain GET.
+std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* chain);
 std::string forbidden_page(const Frame& f, const std::string& what);
+// 404 inside the console: `what` was not found in the session's organization (the same words whether or not
+// it exists in another).
+std::string not_found_page(const Frame& f, const std::string& what);
 
 }  // namespace tocsin::web::admin

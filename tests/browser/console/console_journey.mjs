@@ -2,7 +2,7 @@
 // tests/integration/test_console_browser.py, which starts the server and creates the accounts with the CLI.
 // Prints one JSON object of observations; the Python test decides pass or fail.
 //   node console_journey.mjs CONFIG_JSON
-// CONFIG_JSON: {base, shots, owner: {email, password, secret}, viewer: {...}, locked: {...}}
+// CONFIG_JSON: {base, shots, personName, owner: {email, password, secret}, viewer: {...}, locked: {...}}
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -77,6 +77,21 @@ try {
   out.peopleResult = await owner.locator("#results").textContent();
   out.peopleAxe = await axe(owner);
   await owner.screenshot({ path: `${cfg.shots}/people.png`, fullPage: true });
+  // Open the person from the results: fields, the consent timeline, and Verify (still at 375 px).
+  await Promise.all([owner.waitForNavigation(), owner.getByRole("link", { name: cfg.personName }).click()]);
+  out.personUrl = owner.url();
+  out.personHeading = await owner.getByRole("heading", { level: 1 }).textContent();
+  out.timelineHeadings = await owner.getByRole("heading", { name: "Consent timeline" }).count();
+  out.timelineEntries = await owner.locator("ol.timeline > li").count();
+  out.timelineText = await owner.locator("ol.timeline").first().textContent();
+  out.personAxe = await axe(owner);
+  await owner.screenshot({ path: `${cfg.shots}/person.png`, fullPage: true });
+  await Promise.all([owner.waitForNavigation(), owner.getByRole("button", { name: "Verify" }).click()]);
+  out.verifyUrl = owner.url();
+  out.chainResult = await owner.locator("#chain-result").textContent();
+  out.verifyAxe = await axe(owner);
+  out.personOverflow = await owner.evaluate(() => document.documentElement.scrollWidth > 375);
+  await owner.screenshot({ path: `${cfg.shots}/person-verified.png`, fullPage: true });
   const cookies = await owner.context().cookies();
   const session = cookies.find((c) => c.name === "tocsin_staff");
   out.sessionCookie = session && { httpOnly: session.httpOnly, sameSite: session.sameSite, path: session.path };
