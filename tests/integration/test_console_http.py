@@ -346,3 +346,69 @@ def test_person_page_shows_fields_actions_and_the_consent_timeline(tmp_path):
         assert "(this entry's hash does not match its contents)" in v.text and "<dd>198.51.100.66</dd>" in v.text
     finally:
         s.stop()
+
+
+def test_staff_unsubscribe_one_channel_from_the_person_page(srv):
+    a, b = srv.orgs["A"], srv.orgs["B"]
+    hdr = {"OSDI-API-Token": a["api_key"]}
+    r = requests.post(srv.api + "/people", headers=hdr, json={
+        "person": {"email_addresses": [{"address": "caller@example.org", "status": "subscribed"}],
+                   "phone_numbers": [{"number": "+12025550177", "status": "subscribed"}]},
+        "tocsin:consent": {"source": "https://example.org/join", "method": "web form checkbox"}})
+    assert r.status_code == 200, r.text
+    pid = r.json()["identifiers"][0].split(":", 1)[1]
+    r = requests.post(srv.api + "/people", headers={"OSDI-API-Token": b["api_key"]},
+                      json={"person": {"email_addresses": [{"address": "b-person@example.org"}]}})
+    other_pid = r.json()["identifiers"][0].split(":", 1)[1]
+
+    def ledger_methods():
+        db = srv.db()
+        try:
+            return [row[0] for row in db.execute(
+                "SELECT method FROM ledger WHERE org_id = ? AND person_id = ? ORDER BY seq", (a["org_id"], pid))]
+        finally:
+            db.close()
+
+    # A viewer sees no button and cannot post the form.
+    viewer = Staff(srv, a["org_id"], "viewer@example.org", "viewer")
+    assert viewer.login().status_code == 303
+    assert "/unsubscribe" not in viewer.get(f"/admin/people/{pid}").text
+    assert viewer.http.post(f"{srv.base}/admin/people/{pid}/unsubscribe", allow_redirects=False,
+                            data={"csrf": viewer.csrf(), "channel": "email"}).status_code == 403
+
+    organizer = Staff(srv, a["org_id"], "organizer@example.org", "organizer")
+    assert organizer.login().status_code == 303
+    page = organizer.get(f"/admin/people/{pid}").text
+    assert page.count(f'action="/admin/people/{pid}/unsubscribe"') == 2
+    assert "Unsubscribe from email" in page and "Unsubscribe from texts" in page
+    url = f"{srv.base}/admin/people/{pid}/unsubscribe"
+    assert organizer.http.post(url, data={"csrf": "0" * 32, "channel": "email"},
+                               allow_redirects=False).status_code == 403
+    assert organizer.http.post(url, data={"csrf": organizer.csrf(), "channel": "fax"},
+                               allow_redirects=False).status_code == 400
+    assert len(ledger_methods()) == 2  # nothing written by the refused posts
+
+    done = organizer.http.post(url, data={"csrf": organizer.csrf(), "channel": "email"}, allow_redirects=False)
+    assert done.status_code == 303 and done.headers["Location"] == f"/admin/people/{pid}#consent"
+    person = requests.get(f"{srv.api}/people/{pid}", headers=hdr).json()
+    assert person["email_addresses"][0]["status"] == "unsubscribed"
+    assert person["phone_numbers"][0]["status"] == "subscribed"  # only the channel asked for
+    methods = ledger_methods()
+    assert len(methods) == 3 and methods[-1] == "console: unsubscribed by staff"
+    db = srv.db()
+    try:
+        actor, ip = db.execute("SELECT actor, ip FROM ledger WHERE org_id = ? AND person_id = ? ORDER BY seq DESC",
+                               (a["org_id"], pid)).fetchone()
+        audit = [row[0] for row in db.execute("SELECT doc FROM org_docs WHERE kind = 'staff_audit'")]
+    finally:
+        db.close()
+    assert actor.startswith("staff:") and ip == "127.0.0.1"
+    assert any("people.unsubscribe_email" in d and pid in d for d in audit), audit
+    after = organizer.get(f"/admin/people/{pid}").text
+    assert "Unsubscribe from email" not in after and "Unsubscribe from texts" in after
+    # Again: nothing more is written; another organization's person is 404.
+    assert organizer.http.post(url, data={"csrf": organizer.csrf(), "channel": "email"},
+                               allow_redirects=False).status_code == 303
+    assert len(ledger_methods()) == 3
+    assert organizer.http.post(f"{srv.base}/admin/people/{other_pid}/unsubscribe", allow_redirects=False,
+                               data={"csrf": organizer.csrf(), "channel": "email"}).status_code == 404

@@ -82,10 +82,12 @@ bool secure_cookies_for(const std::string& public_url, const std::string& listen
 }
 
 Console::Console(people::Directory& directory, store::Store& store, staff::StaffService& staff,
-                 const std::array<unsigned char, 32>& installation_key, ConsoleOptions options)
+                 ConsoleWrites writes, const std::array<unsigned char, 32>& installation_key,
+                 ConsoleOptions options)
     : directory_(directory),
       store_(store),
       staff_(staff),
+      writes_(writes),
       options_(std::move(options)),
       login_limit_(options_.login_posts_per_second, options_.login_burst) {
   options_.trusted_proxy_header = lower_ascii(options_.trusted_proxy_header);
@@ -154,6 +156,45 @@ void Console::login_post(const api::Request& req, api::Respond& respond) {
   respond(std::move(r));
 }
 
+// A supporter who phones or writes to stop hearing from the organization: staff record the opt-out on one
+// channel. The same write path as the API's (durable before the answer, behind the opt-out fence, so no
+// message already cleared for the address leaves after the page says so), with the staff member and the
+// address they posted from as the ledger entry's evidence, and a line in the staff audit trail.
+void Console::unsubscribe(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
+                          Channel channel, const std::string& ip, api::Respond respond, const Frame& frame) {
+  auto opted_out = std::make_shared<std::vector<ContactHash>>();
+  messaging::commit_org_write(
+      writes_.committer, org,
+      [=](people::OrgState& o, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
+        const Person* person = o.find_person(person_id);
+        if (!person) return not_found("no such person");
+        const auto& address = channel == Channel::kEmail ? person->email : person->phone;
+        if (!address || o.status_of(channel, *address) != consent::Status::kSubscribed)
+          return std::string("unchanged");
+        consent::Evidence ev;
+        ev.actor = "staff:" + p.account_id;
+        ev.source = "console";
+        ev.method = "console: unsubscribed by staff";
+        ev.ip = ip;
+        o.record_status(w, channel, *address, person_id, consent::Status::kUnsubscribed, ev, now);
+        opted_out->push_back(o.hasher->hash(channel, *address));
+        return std::string("unsubscribed");
+      },
+      [=, this, org_id = org.org.id](Result<std::string> r) {
+        if (!r && r.error().http_status == 404)
+          return respond(html(404, not_found_page(frame, "such person")));
+        if (!r) return respond(html(500, forbidden_page(frame, "changing this person now")));
+        if (r.value() == "unsubscribed") {
+          (void)writes_.audit.record(
+              {org_id, p.account_id,
+               channel == Channel::kEmail ? "people.unsubscribe_email" : "people.unsubscribe_sms", person_id,
+               ip, now_micros()});
+        }
+        respond(redirect("/admin/people/" + person_id + "#consent"));
+      },
+      writes_.fence, opted_out);
+}
+
 void Console::handle(api::Request&& req, api::Respond respond) {
   const Target t = parse_target(req.target);
   const std::string& path = t.path;
@@ -187,8 +228,12 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     org = directory_.find(p.org_id);
   }
   if (!org) return respond(redirect("/admin/login"));
-  Frame frame{org->org.name, p.email, std::string(staff::role_name(p.role)), csrf_for(token),
-              p.can(staff::Permission::kTeam)};
+  Frame frame{org->org.name,
+              p.email,
+              std::string(staff::role_name(p.role)),
+              csrf_for(token),
+              p.can(staff::Permission::kTeam),
+              p.can(staff::Permission::kSend)};
 
   // The person page; an id that is not a person of the session's organization (another's included) is 404.
   auto person_screen = [&](const std::string& id, bool verify) {
@@ -216,6 +261,15 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     }
     // Verifying reads and changes nothing: every role that may read the page may run it.
     if (std::string id = person_id_in(path, "/verify"); !id.empty()) return person_screen(id, true);
+    if (std::string id = person_id_in(path, "/unsubscribe"); !id.empty()) {
+      if (!p.can(staff::Permission::kSend))
+        return respond(html(403, forbidden_page(frame, "changing people")));
+      const std::string channel = form.param("channel").value_or("");
+      if (channel != "email" && channel != "sms")
+        return respond(html(400, forbidden_page(frame, "this form without a channel (email or sms)")));
+      return unsubscribe(p, *org, id, channel == "email" ? Channel::kEmail : Channel::kSms, client_ip(req),
+                         std::move(respond), frame);
+    }
     return respond(html(404, forbidden_page(frame, "this action")));
   }
   if (req.method != "GET") return respond(html(405, "method not allowed"));

@@ -1,5 +1,6 @@
 // The organizer's console under /admin (docs/CONSOLE.md): login (email, password, TOTP), logout, the
-// dashboard, and the team page (owners only). Every screen behind the login:
+// dashboard, people search and the person page (with Verify, and Unsubscribe per channel), and the team page
+// (owners only). Every screen behind the login:
 // - finds the principal from the session cookie (staff::StaffService::authenticate), else redirects to
 //   /admin/login;
 // - works only in the session's organization, which no URL names, so one organization's staff cannot
@@ -16,8 +17,11 @@
 
 #include "api/http.h"
 #include "api/rate_limit.h"
+#include "messaging/org_write.h"
 #include "people/directory.h"
+#include "staff/audit.h"
 #include "staff/staff_service.h"
+#include "web/admin/screens.h"
 
 namespace tocsin::web::admin {
 
@@ -38,9 +42,17 @@ struct ConsoleOptions {
 // host as a secure context.
 bool secure_cookies_for(const std::string& public_url, const std::string& listen);
 
+// What a console change goes through: the same committer and opt-out fence as the API's writes, and the staff
+// audit trail.
+struct ConsoleWrites {
+  store::GroupCommitter& committer;
+  messaging::OptOutFence* fence = nullptr;
+  staff::AuditLog& audit;
+};
+
 class Console {
  public:
-  Console(people::Directory& directory, store::Store& store, staff::StaffService& staff,
+  Console(people::Directory& directory, store::Store& store, staff::StaffService& staff, ConsoleWrites writes,
           const std::array<unsigned char, 32>& installation_key, ConsoleOptions options);
 
   // True when `req.target` is the console's (/admin or below).
@@ -54,10 +66,13 @@ class Console {
   void login_post(const api::Request& req, api::Respond& respond);
   std::string csrf_for(const std::string& session_token) const;
   std::string client_ip(const api::Request& req) const;
+  void unsubscribe(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
+                   Channel channel, const std::string& ip, api::Respond respond, const Frame& frame);
 
   people::Directory& directory_;
   store::Store& store_;
   staff::StaffService& staff_;
+  ConsoleWrites writes_;
   std::array<unsigned char, 32> csrf_key_{};
   ConsoleOptions options_;
   api::RateLimiter login_limit_;

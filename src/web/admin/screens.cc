@@ -136,6 +136,10 @@ constexpr const char* kPerson = R"(<main><p><a href="/admin/people">People</a></
 </form>
 {{#has_chain}}<div class="{{chain_class}}" role="status" id="chain-result">{{chain_summary}}</div>{{/has_chain}}
 {{#timelines}}<h3>{{channel_label}}: {{address}} ({{status}})</h3>
+{{#can_unsubscribe}}<form method="post" action="/admin/people/{{id}}/unsubscribe">
+<input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="channel" value="{{channel}}">
+<button type="submit">Unsubscribe from {{channel_noun}}</button>
+</form>{{/can_unsubscribe}}
 {{#has_entries}}<ol class="timeline">
 {{#entries}}<li><p><strong>{{time}}</strong>: {{old_status}} → {{new_status}}{{^intact}} <strong>(this entry's hash does not match its contents)</strong>{{/intact}}</p>
 <dl class="facts">
@@ -279,6 +283,9 @@ std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* c
                                    {"disclosure", e.disclosure.value_or("")},
                                    {"no_disclosure", std::string("none recorded")}});
     timelines.push_back(mstch::map{{"channel_label", tl.channel == "sms" ? std::string("Texts") : "Email"},
+                                   {"channel", tl.channel},
+                                   {"channel_noun", tl.channel == "sms" ? std::string("texts") : "email"},
+                                   {"can_unsubscribe", f.can_edit && tl.status == "subscribed"},
                                    {"address", tl.address},
                                    {"status", tl.status},
                                    {"has_entries", !tl.entries.empty()},
