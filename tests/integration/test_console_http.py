@@ -412,3 +412,22 @@ def test_staff_unsubscribe_one_channel_from_the_person_page(srv):
     assert len(ledger_methods()) == 3
     assert organizer.http.post(f"{srv.base}/admin/people/{other_pid}/unsubscribe", allow_redirects=False,
                                data={"csrf": organizer.csrf(), "channel": "email"}).status_code == 404
+
+
+def test_verify_is_limited_per_organization(srv):
+    pids = {}
+    for name in ("A", "B"):
+        r = requests.post(srv.api + "/people", headers={"OSDI-API-Token": srv.orgs[name]["api_key"]},
+                          json={"person": {"email_addresses": [{"address": f"v-{name}@example.org"}]}})
+        pids[name] = r.json()["identifiers"][0].split(":", 1)[1]
+    viewer = Staff(srv, srv.orgs["A"]["org_id"], "viewer@example.org", "viewer")
+    assert viewer.login().status_code == 303
+    url = f"{srv.base}/admin/people/{pids['A']}/verify"
+    codes = [viewer.http.post(url, data={"csrf": viewer.csrf()}, allow_redirects=False) for _ in range(6)]
+    assert [r.status_code for r in codes[:5]] == [200] * 5  # a burst of five
+    assert codes[5].status_code == 429 and int(codes[5].headers["Retry-After"]) >= 1
+    # the limit is the organization's: B's staff still verify
+    b_viewer = Staff(srv, srv.orgs["B"]["org_id"], "b-viewer@example.org", "viewer")
+    assert b_viewer.login().status_code == 303
+    assert b_viewer.http.post(f"{srv.base}/admin/people/{pids['B']}/verify", data={"csrf": b_viewer.csrf()},
+                              allow_redirects=False).status_code == 200

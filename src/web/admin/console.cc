@@ -89,7 +89,8 @@ Console::Console(people::Directory& directory, store::Store& store, staff::Staff
       staff_(staff),
       writes_(writes),
       options_(std::move(options)),
-      login_limit_(options_.login_posts_per_second, options_.login_burst) {
+      login_limit_(options_.login_posts_per_second, options_.login_burst),
+      verify_limit_(options_.verifies_per_second, options_.verify_burst) {
   options_.trusted_proxy_header = lower_ascii(options_.trusted_proxy_header);
   crypto_generichash(csrf_key_.data(), csrf_key_.size(),
                      reinterpret_cast<const unsigned char*>(kCsrfContext.data()), kCsrfContext.size(),
@@ -242,7 +243,16 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     if (!view) return respond(html(500, forbidden_page(frame, "reading this person now")));
     if (!view.value()) return respond(html(404, not_found_page(frame, "such person")));
     std::optional<ChainCheck> chain;
-    if (verify) chain = check_chain(*org, store_.scope(org->org.id));
+    if (verify) {
+      if (int wait = verify_limit_.acquire(org->org.id, now_micros())) {
+        api::Response r = html(429, forbidden_page(frame,
+                                                   "another Verify right now (the chain was checked "
+                                                   "moments ago; try again in a few seconds)"));
+        r.headers.push_back({"Retry-After", std::to_string(wait)});
+        return respond(std::move(r));
+      }
+      chain = check_chain(*org, store_.scope(org->org.id));
+    }
     respond(html(200, person_page(frame, *view.value(), chain ? &*chain : nullptr)));
   };
 

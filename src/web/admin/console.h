@@ -35,6 +35,10 @@ struct ConsoleOptions {
   // gets a burst of 20 and then one every 3 seconds (the per-account lockout is the guessing bound).
   double login_posts_per_second = 1.0 / 3;
   double login_burst = 20;
+  // Verify reads the organization's whole ledger: per organization a burst of 5, then one every 10 seconds,
+  // so repeated presses (by any role, a viewer included) cannot keep the store busy.
+  double verifies_per_second = 0.1;
+  double verify_burst = 5;
 };
 
 // False only when `public_url` is plain http and `listen` is a loopback address: then no browser can reach
@@ -76,6 +80,7 @@ class Console {
   std::array<unsigned char, 32> csrf_key_{};
   ConsoleOptions options_;
   api::RateLimiter login_limit_;
+  api::RateLimiter verify_limit_;  // keyed by organization
 };
 
 }  // namespace tocsin::web::admin
