@@ -15,7 +15,7 @@ namespace {
 bool covers(const people::OrgState& org, const ErasurePlan& plan, const ContactRef& c) {
   ContactHash h = org.hasher->hash(c.channel, c.address);
   return std::any_of(plan.contacts.begin(), plan.contacts.end(),
-                     [&](const ContactRef& e) { return org.hasher->hash(e.channel, e.address) == h; });
+                     [&](const ErasedContact& e) { return e.hash == h; });
 }
 
 // Inbound texts from the numbers (or recorded against the people) only held the subject's data.
@@ -73,9 +73,11 @@ Result<ErasurePlan> plan_erasure(const people::OrgState& org, store::OrgScope& s
   plan.person_ids = subject_people(org, request.subject);
   // One entry per contact point: a person's address may differ from the subject in case only, and the
   // keyed hash is of the case-folded address.
-  std::set<ContactHash> seen;
   auto add = [&](Channel ch, const std::string& address) {
-    if (seen.insert(org.hasher->hash(ch, address)).second) plan.contacts.push_back({ch, address});
+    ContactHash h = org.hasher->hash(ch, address);
+    if (std::none_of(plan.contacts.begin(), plan.contacts.end(),
+                     [&](const ErasedContact& e) { return e.hash == h; }))
+      plan.contacts.push_back({{ch, address}, h});
   };
   add(request.subject.channel, request.subject.address);
   for (const auto& pid : plan.person_ids)
@@ -84,9 +86,8 @@ Result<ErasurePlan> plan_erasure(const people::OrgState& org, store::OrgScope& s
       if (p->phone) add(Channel::kSms, *p->phone);
     }
   for (const auto& c : plan.contacts)
-    if (c.channel == Channel::kEmail)
-      plan.gone.push_back(
-          {std::string(messaging::kResubscribeKind), to_hex(org.hasher->hash(c.channel, c.address))});
+    if (c.ref.channel == Channel::kEmail)
+      plan.gone.push_back({std::string(messaging::kResubscribeKind), to_hex(c.hash)});
   if (auto s = plan_inbound_texts(org, scope, plan); !s) return s.error();
   if (auto s = plan_requests(org, scope, request, now_micros(), plan); !s) return s.error();
   return plan;
@@ -101,8 +102,7 @@ ErasureCounts apply_erasure(people::OrgState& org, store::WriteBatch::OrgWrites&
   ev.method = "privacy request: erasure";
   auto& suppressions = org.messaging.suppressions();
   // The opt-out comes first: its entries are blanked with the others below, in the same commit.
-  for (const auto& c : plan.contacts) {
-    ContactHash h = org.hasher->hash(c.channel, c.address);
+  for (const auto& [c, h] : plan.contacts) {
     if (org.status_of(h) == consent::Status::kSubscribed) {
       const Person* holder = org.find_by_contact(c.channel, c.address);
       org.record_status(w, c.channel, c.address, holder ? holder->id : "", consent::Status::kUnsubscribed, ev,
@@ -119,8 +119,7 @@ ErasureCounts apply_erasure(people::OrgState& org, store::WriteBatch::OrgWrites&
     w.add(store::op::ErasePerson{pid});
     ++counts.people;
   }
-  for (const auto& c : plan.contacts)
-    w.add(store::op::EraseContact{c.channel, org.hasher->hash(c.channel, c.address)});
+  for (const auto& [c, h] : plan.contacts) w.add(store::op::EraseContact{c.channel, h});
   for (const auto& d : plan.gone) w.add(d);
   for (const auto& d : plan.rewritten) w.add(store::op::PutDoc{d});
   counts.documents = static_cast<int>(plan.gone.size() + plan.rewritten.size());

@@ -1,11 +1,11 @@
 // Erasure (GDPR Art. 17, CCPA §1798.105) of a data subject: everything the organization holds about the
 // people who hold the subject's address or number, and about those contact points, except what the design
 // promises to keep (DESIGN invariant 5):
-//  - the keyed hash of each contact point as an opt-out: a ledger entry `unsubscribed` (the request as its
-//    evidence) and the organization's suppression, reason "erased". So a later import or signup with the
-//    same address arrives unsubscribed (the subscribe rule never re-subscribes an opt-out on a keyless or
-//    imported write: people/subscribe_rule.h), and the gate refuses to send to it; only the person's own act
-//    re-subscribes (a confirmation link they ask for, or START from the phone);
+//  - the keyed hash of each contact point as an erasure stub: the organization's suppression, reason
+//    "erased" (store::is_erasure_stub), and a ledger entry `unsubscribed` (the request as its evidence) when
+//    the contact point was subscribed. The gate refuses the address (erased_contact); a later import, signup
+//    or keyed write with it arrives unsubscribed (people/upsert.cc); START does not lift it
+//    (messaging/sms_inbound.cc). The stub is final for this organization;
 //  - the ledger's entries, with the personal plaintext blanked (address, IP, user agent): the chain covers
 //    their digests, so `tocsin ledger verify` still passes;
 //  - delivery rows without their address, so a message's statistics keep their counts.
@@ -26,9 +26,15 @@
 
 namespace tocsin::privacy {
 
+// A contact point to erase, with its keyed hash (computed once: every step matches and writes by it).
+struct ErasedContact {
+  ContactRef ref;
+  ContactHash hash{};
+};
+
 struct ErasurePlan {
   std::vector<std::string> person_ids;
-  std::vector<ContactRef> contacts;        // the subject and every address and number of the people
+  std::vector<ErasedContact> contacts;     // the subject and every address and number of the people
   std::vector<store::OrgDoc> rewritten;    // documents that keep existing, without the contact points
   std::vector<store::op::DeleteDoc> gone;  // documents that only held the subject's data
 };
