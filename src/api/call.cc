@@ -1,6 +1,7 @@
 #include "api/call.h"
 
 #include "messaging/org_write.h"
+#include "privacy/access_log.h"
 
 namespace tocsin::api {
 
@@ -54,6 +55,19 @@ bool Call::parse_body(simdjson::dom::parser& parser, simdjson::dom::element& out
     return false;
   }
   return true;
+}
+
+void reply_read(Call& c, std::string action, std::vector<std::string> person_ids, std::string body,
+                int64_t count, std::vector<std::pair<std::string, std::string>> headers) {
+  privacy::AccessLog* log = c.ctx.access_log;
+  if (!log) return c.reply(200, std::move(body), std::move(headers));
+  privacy::AccessRead r{
+      c.org->org.id,         c.actor, c.req.remote_ip, std::move(action), privacy::access_query(c.target),
+      std::move(person_ids), count};
+  auto call = std::make_shared<Call>(std::move(c));
+  log->record(std::move(r), [call, body = std::move(body), headers = std::move(headers)]() mutable {
+    call->reply(200, std::move(body), std::move(headers));
+  });
 }
 
 void commit_write(Call& c, WriteFn apply, bool blind, std::function<void()> durable,

@@ -28,6 +28,7 @@ class ResubscribeConfirmations;
 namespace tocsin::privacy {
 class EvidenceClock;
 class SigningKey;
+class AccessLog;
 }  // namespace tocsin::privacy
 namespace tocsin::email {
 class UnsubscribeTokens;
@@ -58,6 +59,8 @@ struct ApiContext {
   // answer endpoint answers 503).
   privacy::EvidenceClock* evidence_clock = nullptr;
   const privacy::SigningKey* evidence_key = nullptr;
+  // Reads of personal data are logged here before they are answered (null: not logged; API-only tests).
+  privacy::AccessLog* access_log = nullptr;
 };
 
 struct Call {
@@ -84,6 +87,11 @@ struct Call {
   // Parses the body as a JSON object; on failure answers 400 and returns false.
   bool parse_body(simdjson::dom::parser& parser, simdjson::dom::element& out);
 };
+
+// Answers `body`, which holds the personal data of `person_ids` (all of them, or `count` when the list is
+// not given), once the read is in the access log (privacy/access_log.h) and durable.
+void reply_read(Call& c, std::string action, std::vector<std::string> person_ids, std::string body,
+                int64_t count = -1, std::vector<std::pair<std::string, std::string>> headers = {});
 
 using Deferred = std::function<void()>;
 

@@ -28,6 +28,8 @@ void evidence_requests(Call& call);
 // /tocsin:privacy_requests[/{id}], POST /tocsin:privacy_requests/{id}/tocsin:fulfil: data-subject requests
 // (api/privacy_request_handlers.cc).
 void privacy_requests(Call& call);
+// /tocsin:access_log[/tocsin:verify]: who read which supporters' data (api/access_log_handlers.cc).
+void access_log(Call& call);
 
 // Paths outside /api/v2 that people and gateways reach without an API key, each authenticated its own way
 // (a signed token in the path, a gateway's shared secret or signature): /unsubscribe/{token} (one-click

@@ -73,8 +73,11 @@ void list_people(Call& c) {
   write_collection(
       j, spec, c.ctx.api_base, [&](size_t i) { return person_href(c, page[i]->id); },
       [&](size_t i) { write_person(j, *c.org, *page[i], c.ctx.api_base); });
+  std::vector<std::string> ids;
+  ids.reserve(page.size());
+  for (const Person* p : page) ids.push_back(p->id);
   lock.unlock();
-  c.reply(200, j.take());
+  reply_read(c, "people.list", std::move(ids), j.take());
 }
 
 void get_person(Call& c, const std::string& id) {
@@ -84,7 +87,7 @@ void get_person(Call& c, const std::string& id) {
   JsonOut j;
   write_person(j, *c.org, *p, c.ctx.api_base);
   lock.unlock();
-  c.reply(200, j.take());
+  reply_read(c, "person.read", {id}, j.take());
 }
 
 // After a keyless write that tried to re-subscribe an opted-out address (people/subscribe_rule.h): the
@@ -222,7 +225,7 @@ void person_consent(Call& c, const std::string& id) {
       .link("osdi:person", person_href(c, id))
       .end();
   j.end();
-  c.reply(200, j.take());
+  reply_read(c, "person.consent", {id}, j.take());
 }
 
 }  // namespace

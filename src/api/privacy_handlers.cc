@@ -89,11 +89,13 @@ void answer_request(Call& c, const std::string& id) {
                                 " contact points)"});
   auto lifted = c.ctx.evidence_clock->answer(*c.org, std::move(answered), now);
   if (!lifted) return c.error(lifted.error());
-  c.reply(200, std::move(packet->zip),
-          {{"Content-Type", "application/zip"},
-           {"Content-Disposition", "attachment; filename=\"evidence-" + id + ".zip\""},
-           {"X-Tocsin-Packet-Sha256", packet->sha256},
-           {"X-Tocsin-Suspension-Lifted", lifted.value() ? "true" : "false"}});
+  // The packet holds the contact points' addresses and evidence: a read of everyone they belong to.
+  int64_t contacts = static_cast<int64_t>(pr.contacts.size());
+  reply_read(c, "evidence.packet", {}, std::move(packet->zip), contacts,
+             {{"Content-Type", "application/zip"},
+              {"Content-Disposition", "attachment; filename=\"evidence-" + id + ".zip\""},
+              {"X-Tocsin-Packet-Sha256", packet->sha256},
+              {"X-Tocsin-Suspension-Lifted", lifted.value() ? "true" : "false"}});
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "api/handlers.h"
 #include "core/ids.h"
 #include "privacy/access_bundle.h"
+#include "privacy/access_log.h"
 #include "privacy/contact_scope.h"
 #include "privacy/erasure.h"
 #include "privacy/request_actions.h"
@@ -237,7 +238,12 @@ void fulfil(Call& c, const std::string& id) {
       r->audit.push_back({now, c.actor,
                           "bundle handed over (" + std::to_string(people.size()) + " person(s), " +
                               std::to_string(zip->size()) + " bytes)"});
-      save(c, r.value());
+      // The hand-over is logged with the request's own commit, so both are durable before the bundle leaves.
+      save(c, r.value(), [&](store::WriteBatch::OrgWrites& w) {
+        w.add(store::op::AppendAccess{
+            privacy::access_entry({c.org->org.id, c.actor, c.req.remote_ip, "privacy.bundle",
+                                   privacy::access_query(c.target), people})});
+      });
       return c.reply(200, std::move(zip).value(),
                      {{"Content-Type", "application/zip"},
                       {"Content-Disposition", "attachment; filename=\"privacy-" + r->id + ".zip\""}});

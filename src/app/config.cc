@@ -21,6 +21,7 @@ Result<Config> load_config(const std::string& data_dir) {
   }
   static const std::set<std::string> kKnown = {"server.listen",
                                                "screening.spamd",
+                                               "privacy.access_log",
                                                "server.public_url",
                                                "server.max_body_bytes",
                                                "server.io_threads",
@@ -119,6 +120,7 @@ Result<Config> load_config(const std::string& data_dir) {
   if (m.connections < 1 || m.connections > 256)
     return bad_request("tocsin.toml: sms.connections must be between 1 and 256");
   c.screening_spamd = t["screening"]["spamd"].value_or(c.screening_spamd);
+  c.access_log = t["privacy"]["access_log"].value_or(c.access_log);
   return c;
 }
 

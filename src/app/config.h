@@ -63,6 +63,9 @@ struct Config {
   } sms;
   // [screening] spamd = "HOST:PORT": SpamAssassin's spamd scores every email's content (docs/POLICY.md).
   std::string screening_spamd;
+  // [privacy] access_log = false turns the access log off (privacy/access_log.h). Only for measuring what
+  // it costs (bench/access_log): an installation that answers data-subject and audit questions keeps it on.
+  bool access_log = true;
 };
 
 // The mail domain in effect (bounce+/unsubscribe+ addresses, email/bounce_address.h): email.mail_domain,

@@ -13,10 +13,12 @@
 
 #include <fmt/format.h>
 
+#include "app/command_exit.h"
 #include "app/installation.h"
 #include "importer/csv_export.h"
 #include "importer/csv_import.h"
 #include "people/directory.h"
+#include "privacy/access_log.h"
 
 namespace tocsin {
 
@@ -131,6 +133,17 @@ int run_export(Args& a) {
   auto hasher = inst->hasher();
   auto org = load_org(*inst, hasher, a.org_id);
   if (!org) return fail(org.error());
+  // Logged before a row is written: an export that exists has been logged.
+  const auto& order = org.value()->person_order;
+  privacy::AccessRead read{a.org_id,
+                           "cli:" + os_user(),
+                           "",
+                           "people.export",
+                           "tocsin export",
+                           {},
+                           static_cast<int64_t>(order.size())};
+  if (order.size() <= store::kAccessPeopleListed) read.person_ids.assign(order.begin(), order.end());
+  if (auto s = privacy::record_access_now(*inst->store, std::move(read)); !s) return fail(s.error());
   if (a.out.empty() || a.out == "-") {
     auto n = importer::export_csv(*org.value(), stdout);
     return n ? 0 : fail(n.error());

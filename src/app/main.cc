@@ -7,6 +7,7 @@
 
 #include "api/keyring.h"
 #include "app/action_commands.h"
+#include "app/audit_commands.h"
 #include "app/config.h"
 #include "app/delivery_commands.h"
 #include "app/import_commands.h"
@@ -157,6 +158,7 @@ int main(int argc, char** argv) {
   add_review_commands(app);
   add_privacy_commands(app, *evidence);
   add_privacy_request_commands(app);
+  add_audit_commands(app);
   CLI11_PARSE(app, argc, argv);
 
   if (init->parsed()) {

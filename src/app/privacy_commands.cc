@@ -5,9 +5,11 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/command_exit.h"
 #include "app/installation.h"
 #include "core/ids.h"
 #include "core/json_out.h"
+#include "privacy/access_log.h"
 #include "privacy/contact_scope.h"
 #include "privacy/evidence_packet.h"
 
@@ -107,6 +109,16 @@ int run_packet(const Args& a) {
   auto hasher = o->inst.hasher();
   auto packet = privacy::build_evidence_packet(o->org, scope, hasher, key.value(), pr);
   if (!packet) return fail(packet.error());
+  // Logged before the packet is written (it holds the contact points' addresses and evidence).
+  if (auto s = privacy::record_access_now(*o->inst.store, {o->org.id,
+                                                           "cli:" + os_user(),
+                                                           "",
+                                                           "evidence.packet",
+                                                           "tocsin evidence packet " + pr.scope,
+                                                           {},
+                                                           static_cast<int64_t>(pr.contacts.size())});
+      !s)
+    return fail(s.error());
   std::ofstream out(a.out, std::ios::binary | std::ios::trunc);
   if (!out.write(packet->zip.data(), static_cast<std::streamsize>(packet->zip.size())) || !out.flush())
     return fail(internal_error("cannot write " + a.out));

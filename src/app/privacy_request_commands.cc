@@ -3,9 +3,11 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/command_exit.h"
 #include "app/installation.h"
 #include "core/ids.h"
 #include "privacy/access_bundle.h"
+#include "privacy/access_log.h"
 #include "privacy/contact_scope.h"
 
 namespace tocsin {
@@ -110,6 +112,12 @@ int run_fulfil(const Args& a) {
     auto scope = o->inst.store->scope(o->org.id);
     auto zip = privacy::build_access_bundle(state, scope, r.value(), people);
     if (!zip) return fail(zip.error());
+    // Logged before the bundle is written: a bundle that exists has been logged.
+    if (auto s = privacy::record_access_now(
+            *o->inst.store,
+            {o->org.id, "cli:" + os_user(), "", "privacy.bundle", "tocsin privacy fulfil " + r->id, people});
+        !s)
+      return fail(s.error());
     std::ofstream out(a.out, std::ios::binary | std::ios::trunc);
     if (!out.write(zip->data(), static_cast<std::streamsize>(zip->size())) || !out.flush())
       return fail(internal_error("cannot write " + a.out));

@@ -21,6 +21,7 @@
 #include "messaging/resubscribe_confirmation.h"
 #include "messaging/sms_replies.h"
 #include "people/directory.h"
+#include "privacy/access_log.h"
 #include "privacy/evidence_clock.h"
 #include "privacy/signing_key.h"
 #include "sms/kannel_driver.h"
@@ -253,6 +254,12 @@ int serve(Installation& inst, Config config) {
   ctx.resubscribe = &resubscribe;
   ctx.evidence_clock = &evidence_clock;
   ctx.evidence_key = &evidence_key.value();
+  // Reads of personal data are logged before they are answered (privacy/access_log.h).
+  if (!config.access_log)
+    spdlog::warn(
+        "[privacy] access_log = false: reads of personal data are not logged (for measurement only)");
+  privacy::AccessLog access_log(committer, config.access_log);
+  ctx.access_log = &access_log;
   api::ApiService service(ctx, keys);
   // The hosted pages: the same committer, limits and services as the API's record helpers.
   RateLimiter web_per_ip(config.helper_posts_per_ip_per_second, config.helper_burst);
@@ -262,7 +269,7 @@ int serve(Installation& inst, Config config) {
   staff::DocAuditLog staff_audit(*inst.store);
   staff::StaffService staff(*inst.store, inst.contact_key, staff_audit);
   web::admin::Console console(
-      directory, *inst.store, staff, {committer, &opt_out_fence, staff_audit}, inst.contact_key,
+      directory, *inst.store, staff, {committer, &opt_out_fence, staff_audit, &access_log}, inst.contact_key,
       {web::admin::secure_cookies_for(config.public_url, config.listen), config.trusted_proxy_header});
   // The one routing decision between the three faces: /admin is the console's, web/ owns its paths,
   // everything else is the API's.

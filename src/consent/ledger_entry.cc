@@ -18,21 +18,22 @@ std::string digest_of(std::string_view personal_value) {
   return personal_value.empty() ? std::string() : sha256_hex(personal_value);
 }
 
-namespace {
-
-// Length-prefixed fields: no separator can be forged by a value that contains it.
-void put(std::string& out, std::string_view field) {
-  fmt::format_to(std::back_inserter(out), "{}:", field.size());
-  out.append(field);
-  out.push_back(';');
+std::string chained_hash(const std::vector<std::string>& fields) {
+  std::string c;
+  c.reserve(512);
+  for (const auto& f : fields) {
+    fmt::format_to(std::back_inserter(c), "{}:", f.size());
+    c.append(f);
+    c.push_back(';');
+  }
+  return sha256_hex(c);
 }
+
+namespace {
 
 std::string chain_hash(const LedgerEntry& e, std::string_view ip_digest, std::string_view ua_digest,
                        std::string_view ref_digest) {
-  std::string c;
-  c.reserve(512);
-  for (const auto& f : chained_fields(e, ip_digest, ua_digest, ref_digest)) put(c, f);
-  return sha256_hex(c);
+  return chained_hash(chained_fields(e, ip_digest, ua_digest, ref_digest));
 }
 
 }  // namespace

@@ -48,6 +48,10 @@ inline const std::string kGenesisHash(64, '0');
 // Hex SHA-256 of arbitrary bytes.
 std::string sha256_hex(std::string_view data);
 
+// The hash of a chained record: hex SHA-256 of each field written as "<byte length>:<field>;" (no separator
+// can be forged by a value that contains it). The ledger's entries and the access log's use it.
+std::string chained_hash(const std::vector<std::string>& fields);
+
 // Computes entry.disclosure_hash (from the text) and entry.hash (from prev_hash and the canonical form).
 void seal(LedgerEntry& entry);
 

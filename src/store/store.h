@@ -21,6 +21,7 @@
 #include "core/org.h"
 #include "core/person.h"
 #include "core/result.h"
+#include "store/access_entry.h"
 
 namespace tocsin::store {
 
@@ -222,13 +223,18 @@ struct EraseContact {
   Channel channel = Channel::kEmail;
   ContactHash contact{};
 };
+// A read of personal data for the access log: the store chains it after the organization's last entry
+// inside the transaction (store/access_entry.h), so whatever seq/prev_hash/hash it carries are ignored.
+struct AppendAccess {
+  AccessEntry entry;
+};
 }  // namespace op
 
-using Op =
-    std::variant<op::PutPerson, op::PutContactPoint, op::DeleteContactPoint, op::AppendLedger, op::PutTag,
-                 op::PutTagging, op::DeleteTagging, op::PutList, op::PutListItem, op::PutCustomField,
-                 op::PutAction, op::PutActionRecord, op::PutDoc, op::PutSuppression, op::DeleteSuppression,
-                 op::MarkDelivery, op::PutDelivery, op::DeleteDoc, op::ErasePerson, op::EraseContact>;
+using Op = std::variant<op::PutPerson, op::PutContactPoint, op::DeleteContactPoint, op::AppendLedger,
+                        op::PutTag, op::PutTagging, op::DeleteTagging, op::PutList, op::PutListItem,
+                        op::PutCustomField, op::PutAction, op::PutActionRecord, op::PutDoc,
+                        op::PutSuppression, op::DeleteSuppression, op::MarkDelivery, op::PutDelivery,
+                        op::DeleteDoc, op::ErasePerson, op::EraseContact, op::AppendAccess>;
 
 struct ScopedOp {
   std::string org_id;
@@ -339,6 +345,11 @@ class Store {
   virtual Result<std::vector<StoredLedgerEntry>> ledger_for_contact(const std::string& org_id,
                                                                     const ContactHash& hash) = 0;
   virtual Result<std::string> disclosure_text(const std::string& disclosure_hash) = 0;
+  // The access log (store/access_entry.h): entries matching `q` in seq order; and every entry, for
+  // verification, until fn returns false.
+  virtual Result<std::vector<AccessEntry>> access_log(const std::string& org_id, const AccessQuery& q) = 0;
+  virtual Status for_each_access(const std::string& org_id,
+                                 const std::function<bool(const AccessEntry&)>& fn) = 0;
   // Privacy records (evidence requests, data-subject requests) are read where needed, not held in memory.
   virtual Result<std::vector<OrgDoc>> org_docs_of_kind(const std::string& org_id, std::string_view kind) = 0;
   virtual Status put_deliveries(const std::string& org_id, const std::vector<DeliveryRow>& rows) = 0;
@@ -384,6 +395,11 @@ class OrgScope {
     return store_->ledger_for_contact(org_id_, hash);
   }
   Result<std::string> disclosure_text(const std::string& hash) { return store_->disclosure_text(hash); }
+  // The access log: entries matching `q` (store/access_entry.h), and every entry in seq order.
+  Result<std::vector<AccessEntry>> access_log(const AccessQuery& q) { return store_->access_log(org_id_, q); }
+  Status for_each_access(const std::function<bool(const AccessEntry&)>& fn) {
+    return store_->for_each_access(org_id_, fn);
+  }
   // The organization's documents of one kind, in creation order.
   Result<std::vector<OrgDoc>> docs_of_kind(std::string_view kind) {
     return store_->org_docs_of_kind(org_id_, kind);

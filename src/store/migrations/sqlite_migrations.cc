@@ -124,6 +124,23 @@ CREATE INDEX contact_aliases_by_contact ON contact_aliases (org_id, contact_hash
        [](sqlite::Connection& c, const MigrationContext& ctx) {
          return fold_email_case(c, ctx.hasher, ctx.now);
        }},
+      {7, "access log: who read which person's data, hash-chained per organization", R"SQL(
+-- Reads of personal data (privacy/access_log.h). seq, prev_hash and hash are assigned by the store when
+-- the entry is written (store/access_entry.h); `people` lists the people read (space-separated ids) when
+-- there are few enough, and access_log_people finds a person's entries.
+CREATE TABLE access_log (
+  org_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, ip TEXT NOT NULL,
+  action TEXT NOT NULL, query TEXT NOT NULL, count INTEGER NOT NULL, people TEXT NOT NULL,
+  prev_hash TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (org_id, seq)) WITHOUT ROWID;
+CREATE TABLE access_log_people (
+  org_id TEXT NOT NULL, person_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  PRIMARY KEY (org_id, person_id, seq)) WITHOUT ROWID;
+-- Append-only, like the ledger.
+CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log
+BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log
+BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+)SQL"},
   };
   return kMigrations;
 }

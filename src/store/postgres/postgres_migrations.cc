@@ -116,6 +116,20 @@ CREATE TABLE contact_aliases (
   PRIMARY KEY (org_id, channel, alias_hash));
 CREATE INDEX contact_aliases_by_contact ON contact_aliases (org_id, contact_hash);
 )SQL"},
+      {7, "access log: who read which person's data, hash-chained per organization", R"SQL(
+CREATE TABLE access_log (
+  org_id TEXT NOT NULL, seq BIGINT NOT NULL, at BIGINT NOT NULL, actor TEXT NOT NULL, ip TEXT NOT NULL,
+  action TEXT NOT NULL, query TEXT NOT NULL, count BIGINT NOT NULL, people TEXT NOT NULL,
+  prev_hash TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (org_id, seq));
+CREATE TABLE access_log_people (
+  org_id TEXT NOT NULL, person_id TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (org_id, person_id, seq));
+CREATE FUNCTION access_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'the access log is append-only'; END $$;
+CREATE TRIGGER access_log_no_change BEFORE UPDATE OR DELETE ON access_log FOR EACH ROW
+  EXECUTE FUNCTION access_log_append_only();
+CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log FOR EACH STATEMENT
+  EXECUTE FUNCTION access_log_append_only();
+)SQL"},
   };
   return kMigrations;
 }

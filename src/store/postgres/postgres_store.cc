@@ -1,5 +1,7 @@
 #include "store/postgres/postgres_store.h"
 
+#include <fmt/format.h>
+
 #include <condition_variable>
 #include <mutex>
 
@@ -78,6 +80,21 @@ DeliveryRow read_delivery_row(const Rows& r, int i) {
   d.gateway_id = r.text(i, 13);
   d.events = static_cast<int>(r.integer(i, 14));
   return d;
+}
+
+AccessEntry read_access(const Rows& r, int i) {
+  AccessEntry e;
+  e.seq = r.integer(i, 0);
+  e.at = r.integer(i, 1);
+  e.actor = r.text(i, 2);
+  e.ip = r.text(i, 3);
+  e.action = r.text(i, 4);
+  e.query = r.text(i, 5);
+  e.count = r.integer(i, 6);
+  e.person_ids = split_person_ids(r.text(i, 7));
+  e.prev_hash = r.text(i, 8);
+  e.hash = r.text(i, 9);
+  return e;
 }
 
 // One statement of a write transaction.
@@ -330,6 +347,52 @@ void ledger_sql(const std::string& org, const consent::LedgerEntry& e, std::vect
                                     .text(e.hash)});
 }
 
+// The access log append (store/access_entry.h): the organization's chain is extended inside the
+// transaction. The first statement takes a transaction lock per organization, so appends from other nodes
+// or the CLI wait their turn; the second, which starts after it (a new snapshot, under READ COMMITTED),
+// reads the head, computes the hash exactly as access_chained_fields + consent::chained_hash do
+// ("<byte length>:<field>;" per field, SHA-256, lower-case hex; the database is UTF-8), inserts the entry
+// and indexes it by person (or as a bulk read).
+const char* const kLockAccessLog =
+    "SELECT pg_advisory_xact_lock(hashtextextended('tocsin access_log ' || $1::text, 0))";
+const char* const kAppendAccess = R"SQL(
+WITH head AS (
+  SELECT coalesce(max(seq), 0) + 1 AS seq,
+         coalesce((SELECT hash FROM access_log WHERE org_id = $1::text ORDER BY seq DESC LIMIT 1),
+                  repeat('0', 64)) AS prev_hash
+  FROM access_log WHERE org_id = $1::text),
+chained AS (
+  SELECT seq, prev_hash,
+         ARRAY['tocsin-access-v1', prev_hash, $1::text, seq::text, $2::bigint::text, $3::text, $4::text,
+               $5::text, $6::text, $7::bigint::text, $8::text] AS fields
+  FROM head),
+entry AS (
+  INSERT INTO access_log (org_id, seq, at, actor, ip, action, query, count, people, prev_hash, hash)
+  SELECT $1::text, seq, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::bigint, $8::text, prev_hash,
+         encode(sha256(convert_to((SELECT string_agg(octet_length(f)::text || ':' || f || ';', '' ORDER BY n)
+                                   FROM unnest(fields) WITH ORDINALITY AS u(f, n)), 'UTF8')), 'hex')
+  FROM chained RETURNING seq)
+INSERT INTO access_log_people (org_id, person_id, seq)
+SELECT $1::text, p, entry.seq FROM entry, unnest(string_to_array(nullif($9::text, ''), ' ')) AS p
+ON CONFLICT DO NOTHING)SQL";
+
+void access_sql(const std::string& org, const op::AppendAccess& o, std::vector<Stmt>& out) {
+  const AccessEntry& e = o.entry;
+  std::string people = joined_person_ids(e.person_ids);
+  std::string indexed = is_bulk_read(e) ? std::string(kBulkReadPerson) : people;
+  out.push_back({kLockAccessLog, Params().text(org)});
+  out.push_back({kAppendAccess, Params()
+                                    .text(org)
+                                    .integer(e.at)
+                                    .text(e.actor)
+                                    .text(e.ip)
+                                    .text(e.action)
+                                    .text(e.query)
+                                    .integer(e.count)
+                                    .text(people)
+                                    .text(indexed)});
+}
+
 void op_sql(const std::string& org, const Op& op, std::vector<Stmt>& out) {
   std::visit(
       [&](const auto& o) {
@@ -340,6 +403,8 @@ void op_sql(const std::string& org, const Op& op, std::vector<Stmt>& out) {
           erase_person_sql(org, o, out);
         else if constexpr (std::is_same_v<T, op::EraseContact>)
           erase_contact_sql(org, o, out);
+        else if constexpr (std::is_same_v<T, op::AppendAccess>)
+          access_sql(org, o, out);
         else
           out.push_back(sql_for(org, o));
       },
@@ -666,6 +731,35 @@ class PostgresStore final : public Store {
     std::vector<StoredLedgerEntry> out;
     for (int i = 0; i < r->size(); ++i) out.push_back(read_ledger_row(*r, i));
     return out;
+  }
+
+  Result<std::vector<AccessEntry>> access_log(const std::string& org_id, const AccessQuery& q) override {
+    auto c = pool_.take();
+    Params params;
+    params.text(org_id).integer(q.after_seq).integer(q.since).integer(q.limit);
+    std::string where = "seq > $2";
+    if (!q.person_id.empty()) {
+      // A person's entries and the bulk reads come from access_log_people's index.
+      where =
+          "seq IN (SELECT seq FROM access_log_people WHERE org_id = $1 AND person_id IN ($5, $6) AND seq > "
+          "$2)";
+      params.text(q.person_id).text(std::string(kBulkReadPerson));
+    }
+    auto r = c->query(fmt::format("SELECT {} FROM access_log WHERE org_id = $1 AND {} AND at >= $3 ORDER BY "
+                                  "seq LIMIT $4",
+                                  kAccessColumns, where),
+                      std::move(params));
+    if (!r) return r.error();
+    std::vector<AccessEntry> out;
+    for (int i = 0; i < r->size(); ++i) out.push_back(read_access(*r, i));
+    return out;
+  }
+
+  Status for_each_access(const std::string& org_id,
+                         const std::function<bool(const AccessEntry&)>& fn) override {
+    auto c = pool_.take();
+    return c->stream(fmt::format("SELECT {} FROM access_log WHERE org_id = $1 ORDER BY seq", kAccessColumns),
+                     Params().text(org_id), [&](const Rows& r, int i) { return fn(read_access(r, i)); });
   }
 
   Result<std::string> disclosure_text(const std::string& disclosure_hash) override {

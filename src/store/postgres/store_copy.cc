@@ -8,7 +8,7 @@
 namespace tocsin::store {
 namespace {
 
-// Every table of the schema (version 6) and the order its rows are read in: creation order where the
+// Every table of the schema (version 7) and the order its rows are read in: creation order where the
 // SQLite store relies on rowid, the key elsewhere. schema_migrations is the destination's own.
 struct Table {
   const char* name;
@@ -37,6 +37,8 @@ constexpr Table kTables[] = {
     {"delivery_plan_groups", "org_id, message_id, state, reason"},
     {"delivery_plan_chunks", "rowid"},
     {"contact_aliases", "org_id, channel, alias_hash"},
+    {"access_log", "org_id, seq"},
+    {"access_log_people", "org_id, person_id, seq"},
 };
 
 // Rows per pipelined round trip.

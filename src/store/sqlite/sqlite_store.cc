@@ -6,6 +6,7 @@
 // proceed while a write transaction is open. Checkpoints run on a third connection and thread
 // (sqlite/checkpointer.h), not inside a commit (the writer has auto-checkpoint off) unless that thread
 // has fallen far behind.
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <mutex>
@@ -629,6 +630,38 @@ class SqliteStore final : public Store {
     return std::string(q.text(0));
   }
 
+  Result<std::vector<AccessEntry>> access_log(const std::string& org_id, const AccessQuery& q) override {
+    std::lock_guard lock(read_mu_);
+    // A person's entries and the bulk reads come from access_log_people's index, never a walk of the log.
+    std::string sql = fmt::format(
+        "SELECT {} FROM access_log WHERE org_id = ?1 AND {} AND at >= ?3 ORDER BY seq LIMIT ?4",
+        kAccessColumns,
+        q.person_id.empty() ? "seq > ?2"
+                            : "seq IN (SELECT seq FROM access_log_people WHERE org_id = ?1 AND person_id IN "
+                              "(?5, ?6) AND seq > ?2)");
+    Statement st(reader_, sql.c_str());
+    st.bind(1, org_id).bind(2, q.after_seq).bind(3, q.since).bind(4, q.limit);
+    if (!q.person_id.empty()) st.bind(5, q.person_id).bind(6, kBulkReadPerson);
+    std::vector<AccessEntry> out;
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_access(st));
+    if (rc != SQLITE_DONE) return internal_error("cannot read the access log: " + reader_.last_error());
+    return out;
+  }
+
+  Status for_each_access(const std::string& org_id,
+                         const std::function<bool(const AccessEntry&)>& fn) override {
+    std::lock_guard lock(read_mu_);
+    std::string sql = fmt::format("SELECT {} FROM access_log WHERE org_id = ? ORDER BY seq", kAccessColumns);
+    Statement st(reader_, sql.c_str());
+    st.bind(1, org_id);
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW)
+      if (!fn(read_access(st))) return Ok{};
+    if (rc != SQLITE_DONE) return internal_error("cannot read the access log: " + reader_.last_error());
+    return Ok{};
+  }
+
  private:
   // Reads (id, doc) rows into `out`, decoding each document; one that does not decode goes to `quarantined`.
   template <typename T, typename Decode>
@@ -735,11 +768,21 @@ class SqliteStore final : public Store {
         writer_,
         "INSERT INTO action_records (org_id, id, action_id, person_id, doc) VALUES (?,?,?,?,?) ON "
         "CONFLICT (org_id, id) DO UPDATE SET doc = excluded.doc");
-    for (auto* s :
-         {put_doc_.get(), put_suppression_.get(), del_suppression_.get(), put_delivery_.get(),
-          mark_delivery_.get(), put_action_.get(), put_record_.get(), put_person_.get(), put_contact_.get(),
-          del_contact_.get(), append_ledger_.get(), put_disclosure_.get(), put_tag_.get(), put_tagging_.get(),
-          del_tagging_.get(), put_list_.get(), put_item_.get(), put_field_.get()})
+    access_head_ = std::make_unique<Statement>(
+        writer_, "SELECT seq, hash FROM access_log WHERE org_id = ? ORDER BY seq DESC LIMIT 1");
+    append_access_ = std::make_unique<Statement>(
+        writer_,
+        "INSERT INTO access_log (org_id, seq, at, actor, ip, action, query, count, people, prev_hash, hash) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    append_access_person_ = std::make_unique<Statement>(
+        writer_, "INSERT OR IGNORE INTO access_log_people (org_id, person_id, seq) VALUES (?,?,?)");
+    for (auto* s : {access_head_.get(),  append_access_.get(),   append_access_person_.get(),
+                    put_doc_.get(),      put_suppression_.get(), del_suppression_.get(),
+                    put_delivery_.get(), mark_delivery_.get(),   put_action_.get(),
+                    put_record_.get(),   put_person_.get(),      put_contact_.get(),
+                    del_contact_.get(),  append_ledger_.get(),   put_disclosure_.get(),
+                    put_tag_.get(),      put_tagging_.get(),     del_tagging_.get(),
+                    put_list_.get(),     put_item_.get(),        put_field_.get()})
       if (!s->prepared()) return internal_error("cannot prepare statement: " + writer_.last_error());
     return Ok{};
   }
@@ -888,6 +931,57 @@ class SqliteStore final : public Store {
     return q.bind(1, org).bind(2, o.kind).bind(3, o.id).run();
   }
 
+  // Chained after the organization's last entry as the transaction sees it (BEGIN IMMEDIATE holds the
+  // database's write lock, so another process appending to the same log waits its turn).
+  bool write(const std::string& org, const op::AppendAccess& o) {
+    AccessEntry e = o.entry;
+    access_head_->reset().bind(1, org);
+    int rc = access_head_->step();
+    if (rc == SQLITE_ROW)
+      chain_after(org, access_head_->integer(0), std::string(access_head_->text(1)), e);
+    else if (rc == SQLITE_DONE)
+      chain_after(org, 0, {}, e);
+    else
+      return false;
+    access_head_->reset();
+    bool ok = append_access_->reset()
+                  .bind(1, org)
+                  .bind(2, e.seq)
+                  .bind(3, e.at)
+                  .bind(4, e.actor)
+                  .bind(5, e.ip)
+                  .bind(6, e.action)
+                  .bind(7, e.query)
+                  .bind(8, e.count)
+                  .bind(9, joined_person_ids(e.person_ids))
+                  .bind(10, e.prev_hash)
+                  .bind(11, e.hash)
+                  .run();
+    if (!ok) return false;
+    auto index = [&](std::string_view person) {
+      return append_access_person_->reset().bind(1, org).bind(2, person).bind(3, e.seq).run();
+    };
+    if (is_bulk_read(e)) return index(kBulkReadPerson);
+    for (const auto& id : e.person_ids)
+      if (!index(id)) return false;
+    return true;
+  }
+
+  static AccessEntry read_access(const Statement& st) {
+    AccessEntry e;
+    e.seq = st.integer(0);
+    e.at = st.integer(1);
+    e.actor = st.text(2);
+    e.ip = st.text(3);
+    e.action = st.text(4);
+    e.query = st.text(5);
+    e.count = st.integer(6);
+    e.person_ids = split_person_ids(st.text(7));
+    e.prev_hash = st.text(8);
+    e.hash = st.text(9);
+    return e;
+  }
+
   // Erasure is rare: its statements are prepared when used.
   bool write(const std::string& org, const op::ErasePerson& o) {
     for (const char* sql : {"DELETE FROM people WHERE org_id = ?1 AND id = ?2",
@@ -934,7 +1028,8 @@ class SqliteStore final : public Store {
   sqlite::WalCheckpointer checkpointer_;
   std::unique_ptr<Statement> put_person_, put_contact_, del_contact_, append_ledger_, put_disclosure_,
       put_tag_, put_tagging_, del_tagging_, put_list_, put_item_, put_field_, put_action_, put_record_,
-      put_doc_, put_suppression_, del_suppression_, put_delivery_, mark_delivery_;
+      put_doc_, put_suppression_, del_suppression_, put_delivery_, mark_delivery_, access_head_,
+      append_access_, append_access_person_;
 };
 
 }  // namespace

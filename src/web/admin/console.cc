@@ -196,6 +196,17 @@ void Console::unsubscribe(const staff::Principal& p, people::OrgState& org, cons
       writes_.fence, opted_out);
 }
 
+void Console::release_read(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
+                           std::string action, std::vector<std::string> person_ids, api::Response r,
+                           api::Respond respond) {
+  if (!writes_.access_log) return respond(std::move(r));
+  // The search text itself is not logged (it may be an address or a name); the people found are.
+  writes_.access_log->record(
+      {org.org.id, "staff:" + p.account_id, client_ip(req), std::move(action), parse_target(req.target).path,
+       std::move(person_ids)},
+      [respond = std::move(respond), r = std::move(r)]() mutable { respond(std::move(r)); });
+}
+
 void Console::handle(api::Request&& req, api::Respond respond) {
   const Target t = parse_target(req.target);
   const std::string& path = t.path;
@@ -253,7 +264,8 @@ void Console::handle(api::Request&& req, api::Respond respond) {
       }
       chain = check_chain(*org, store_.scope(org->org.id));
     }
-    respond(html(200, person_page(frame, *view.value(), chain ? &*chain : nullptr)));
+    release_read(p, *org, req, verify ? "console.person_verify" : "console.person", {id},
+                 html(200, person_page(frame, *view.value(), chain ? &*chain : nullptr)), std::move(respond));
   };
 
   if (req.method == "POST") {
@@ -267,7 +279,10 @@ void Console::handle(api::Request&& req, api::Respond respond) {
         return respond(html(400, people_page(frame, "", nullptr, "Type something to search for.")));
       auto rows = search_people(*org, q);
       if (!rows) return respond(html(400, people_page(frame, q, nullptr, rows.error().message)));
-      return respond(html(200, people_page(frame, q, &rows.value(), "")));
+      std::vector<std::string> found;
+      for (const auto& row : rows.value()) found.push_back(row.id);
+      return release_read(p, *org, req, "console.people_search", std::move(found),
+                          html(200, people_page(frame, q, &rows.value(), "")), std::move(respond));
     }
     // Verifying reads and changes nothing: every role that may read the page may run it.
     if (std::string id = person_id_in(path, "/verify"); !id.empty()) return person_screen(id, true);

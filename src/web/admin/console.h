@@ -19,6 +19,7 @@
 #include "api/rate_limit.h"
 #include "messaging/org_write.h"
 #include "people/directory.h"
+#include "privacy/access_log.h"
 #include "staff/audit.h"
 #include "staff/staff_service.h"
 #include "web/admin/screens.h"
@@ -52,6 +53,8 @@ struct ConsoleWrites {
   store::GroupCommitter& committer;
   messaging::OptOutFence* fence = nullptr;
   staff::AuditLog& audit;
+  // Screens that show supporters' data are logged here before they are sent (null: not logged).
+  privacy::AccessLog* access_log = nullptr;
 };
 
 class Console {
@@ -72,6 +75,10 @@ class Console {
   std::string client_ip(const api::Request& req) const;
   void unsubscribe(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
                    Channel channel, const std::string& ip, api::Respond respond, const Frame& frame);
+  // Sends `r`, a screen with the data of `person_ids`, once the read is in the access log.
+  void release_read(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
+                    std::string action, std::vector<std::string> person_ids, api::Response r,
+                    api::Respond respond);
 
   people::Directory& directory_;
   store::Store& store_;
