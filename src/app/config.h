@@ -66,6 +66,9 @@ struct Config {
   // [privacy] access_log = false turns the access log off (privacy/access_log.h). Only for measuring what
   // it costs (bench/access_log): an installation that answers data-subject and audit questions keeps it on.
   bool access_log = true;
+  // [privacy] retention_sweep_seconds: how often the server applies each organization's retention policy
+  // (privacy/retention.h); it also sweeps once at start.
+  int64_t retention_sweep_seconds = 3600;
 };
 
 // The mail domain in effect (bounce+/unsubscribe+ addresses, email/bounce_address.h): email.mail_domain,

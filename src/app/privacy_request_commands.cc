@@ -5,6 +5,7 @@
 
 #include "app/command_exit.h"
 #include "app/installation.h"
+#include "app/retention_commands.h"
 #include "core/ids.h"
 #include "privacy/access_bundle.h"
 #include "privacy/access_log.h"
@@ -180,6 +181,7 @@ void add_privacy_request_commands(CLI::App& app) {
   auto* scrub = p->add_subcommand("scrub", "rewrite the database files so erased data is gone from them");
   scrub->add_option("--data", a->dir, "data directory")->required();
   scrub->callback([a] { throw CLI::RuntimeError(run_scrub(*a)); });
+  add_retention_command(*p);
 }
 
 }  // namespace tocsin

@@ -23,6 +23,7 @@
 #include "people/directory.h"
 #include "privacy/access_log.h"
 #include "privacy/evidence_clock.h"
+#include "privacy/retention.h"
 #include "privacy/signing_key.h"
 #include "sms/kannel_driver.h"
 #include "sms/outbox_lines.h"
@@ -242,6 +243,9 @@ int serve(Installation& inst, Config config) {
   // the server was down: the first tick runs now).
   privacy::EvidenceClock evidence_clock(*inst.store, directory, committer);
   evidence_clock.start();
+  // Each organization's retention policy, applied at start and then periodically in bounded batches.
+  privacy::RetentionSweeper retention(*inst.store, directory, committer);
+  retention.start(std::chrono::seconds(config.retention_sweep_seconds));
   api::HelperLimits helper_limits(config.helper_posts_per_action_per_second, config.helper_action_burst,
                                   config.helper_posts_per_phone_per_hour, config.helper_phone_burst);
   api::ApiContext ctx{
@@ -301,6 +305,7 @@ int serve(Installation& inst, Config config) {
   refresher_stop.stop();
   refresher.join();
   evidence_clock.stop();
+  retention.stop();  // before the committer: a sweep waits on it
   dispatcher.stop();
   sms_replies.stop();
   autoresponder.stop();

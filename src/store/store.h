@@ -352,6 +352,11 @@ class Store {
                                  const std::function<bool(const AccessEntry&)>& fn) = 0;
   // Privacy records (evidence requests, data-subject requests) are read where needed, not held in memory.
   virtual Result<std::vector<OrgDoc>> org_docs_of_kind(const std::string& org_id, std::string_view kind) = 0;
+  // Retention (privacy/retention.h): blanks the IP and user agent of at most `limit` ledger entries recorded
+  // before `before` that still carry one (their digests stay, so the chain verifies), oldest first, in its
+  // own durable transaction; returns how many. With `count_only`, changes nothing and counts them all.
+  virtual Result<int64_t> blank_ledger_evidence(const std::string& org_id, Micros before, int64_t limit,
+                                                bool count_only) = 0;
   virtual Status put_deliveries(const std::string& org_id, const std::vector<DeliveryRow>& rows) = 0;
   virtual Status for_each_delivery(const std::string& org_id, const std::string& message_id,
                                    const std::function<bool(const DeliveryRow&)>& fn) = 0;
@@ -407,6 +412,15 @@ class OrgScope {
   // One document, or nullopt.
   Result<std::optional<OrgDoc>> doc(std::string_view kind, const std::string& id) {
     return store_->org_doc(org_id_, kind, id);
+  }
+
+  // Retention: the IP and user agent of ledger entries recorded before `before`
+  // (Store::blank_ledger_evidence).
+  Result<int64_t> blank_evidence_before(Micros before, int64_t limit) {
+    return store_->blank_ledger_evidence(org_id_, before, limit, false);
+  }
+  Result<int64_t> evidence_before(Micros before) {
+    return store_->blank_ledger_evidence(org_id_, before, 0, true);
   }
 
   // Delivery state is written outside group commits: a blast writes it in its own transactions (its plan,

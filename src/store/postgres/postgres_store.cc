@@ -755,6 +755,27 @@ class PostgresStore final : public Store {
     return out;
   }
 
+  Result<int64_t> blank_ledger_evidence(const std::string& org_id, Micros before, int64_t limit,
+                                        bool count_only) override {
+    static constexpr const char* kCarrying =
+        "org_id = $1 AND time < $2 AND (coalesce(ip, '') <> '' OR coalesce(user_agent, '') <> '')";
+    if (count_only) {
+      auto c = pool_.take();
+      auto r = c->query(fmt::format("SELECT count(*) FROM ledger WHERE {}", kCarrying),
+                        Params().text(org_id).integer(before));
+      if (!r) return r.error();
+      return r->integer(0, 0);
+    }
+    std::lock_guard lock(write_mu_);
+    auto r =
+        writer_.query(fmt::format("UPDATE ledger SET ip = NULL, user_agent = NULL WHERE org_id = $1 AND seq "
+                                  "IN (SELECT seq FROM ledger WHERE {} ORDER BY seq LIMIT $3)",
+                                  kCarrying),
+                      Params().text(org_id).integer(before).integer(limit));
+    if (!r) return r.error();
+    return r->affected();
+  }
+
   Status for_each_access(const std::string& org_id,
                          const std::function<bool(const AccessEntry&)>& fn) override {
     auto c = pool_.take();

@@ -649,6 +649,33 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Result<int64_t> blank_ledger_evidence(const std::string& org_id, Micros before, int64_t limit,
+                                        bool count_only) override {
+    static constexpr const char* kCarrying =
+        "org_id = ?1 AND time < ?2 AND (coalesce(ip, '') <> '' OR coalesce(user_agent, '') <> '')";
+    if (count_only) {
+      std::lock_guard lock(read_mu_);
+      Statement q(reader_, fmt::format("SELECT count(*) FROM ledger WHERE {}", kCarrying).c_str());
+      q.bind(1, org_id).bind(2, before);
+      if (q.step() != SQLITE_ROW)
+        return internal_error("cannot count ledger evidence: " + reader_.last_error());
+      return q.integer(0);
+    }
+    int64_t changed = 0;
+    auto s = write_transaction([&] {
+      Statement q(writer_,
+                  fmt::format("UPDATE ledger SET ip = NULL, user_agent = NULL WHERE org_id = ?1 AND seq "
+                              "IN (SELECT seq FROM ledger WHERE {} ORDER BY seq LIMIT ?3)",
+                              kCarrying)
+                      .c_str());
+      if (!q.bind(1, org_id).bind(2, before).bind(3, limit).run()) return false;
+      changed = sqlite3_changes(writer_.handle());
+      return true;
+    });
+    if (!s) return s.error();
+    return changed;
+  }
+
   Status for_each_access(const std::string& org_id,
                          const std::function<bool(const AccessEntry&)>& fn) override {
     std::lock_guard lock(read_mu_);
