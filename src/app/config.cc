@@ -122,6 +122,8 @@ Result<Config> load_config(const std::string& data_dir) {
     return bad_request("tocsin.toml: sms.connections must be between 1 and 256");
   c.screening_spamd = t["screening"]["spamd"].value_or(c.screening_spamd);
   c.access_log = t["privacy"]["access_log"].value_or(c.access_log);
+  if (c.access_log != "batched" && c.access_log != "durable" && c.access_log != "off")
+    return bad_request("tocsin.toml: privacy.access_log must be \"batched\", \"durable\" or \"off\"");
   c.retention_sweep_seconds = t["privacy"]["retention_sweep_seconds"].value_or(c.retention_sweep_seconds);
   if (c.retention_sweep_seconds < 1 || c.retention_sweep_seconds > 7 * 86400)
     return bad_request("tocsin.toml: privacy.retention_sweep_seconds must be between 1 and 604800");

@@ -63,9 +63,9 @@ struct Config {
   } sms;
   // [screening] spamd = "HOST:PORT": SpamAssassin's spamd scores every email's content (docs/POLICY.md).
   std::string screening_spamd;
-  // [privacy] access_log = false turns the access log off (privacy/access_log.h). Only for measuring what
-  // it costs (bench/access_log): an installation that answers data-subject and audit questions keeps it on.
-  bool access_log = true;
+  // [privacy] access_log = "batched" | "durable" | "off" (privacy/access_log.h). "off" is only for measuring
+  // what logging costs (bench/access_log): an installation that answers audit questions keeps it on.
+  std::string access_log = "batched";
   // [privacy] retention_sweep_seconds: how often the server applies each organization's retention policy
   // (privacy/retention.h); it also sweeps once at start.
   int64_t retention_sweep_seconds = 3600;

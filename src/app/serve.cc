@@ -258,11 +258,13 @@ int serve(Installation& inst, Config config) {
   ctx.resubscribe = &resubscribe;
   ctx.evidence_clock = &evidence_clock;
   ctx.evidence_key = &evidence_key.value();
-  // Reads of personal data are logged before they are answered (privacy/access_log.h).
-  if (!config.access_log)
+  // Reads of personal data are logged as they are answered (privacy/access_log.h).
+  auto access_mode =
+      privacy::parse_access_log_mode(config.access_log).value_or(privacy::AccessLogMode::kBatched);
+  if (access_mode == privacy::AccessLogMode::kOff)
     spdlog::warn(
-        "[privacy] access_log = false: reads of personal data are not logged (for measurement only)");
-  privacy::AccessLog access_log(committer, config.access_log);
+        "[privacy] access_log = \"off\": reads of personal data are not logged (for measurement only)");
+  privacy::AccessLog access_log(committer, access_mode);
   ctx.access_log = &access_log;
   api::ApiService service(ctx, keys);
   // The hosted pages: the same committer, limits and services as the API's record helpers.

@@ -59,13 +59,23 @@ std::string access_query(const Target& target) {
   return out;
 }
 
+std::optional<AccessLogMode> parse_access_log_mode(std::string_view s) {
+  if (s == "batched") return AccessLogMode::kBatched;
+  if (s == "durable") return AccessLogMode::kDurable;
+  if (s == "off") return AccessLogMode::kOff;
+  return std::nullopt;
+}
+
 void AccessLog::record(AccessRead r, std::function<void()> release) {
-  if (!enabled_) return release();
+  if (mode_ == AccessLogMode::kOff) return release();
+  std::function<void()> after_commit;
+  if (mode_ == AccessLogMode::kDurable) after_commit = std::move(release);
   committer_.submit([org_id = r.org_id, entry = access_entry(std::move(r)),
-                     release = std::move(release)](store::WriteBatch& batch) mutable {
+                     after_commit = std::move(after_commit)](store::WriteBatch& batch) mutable {
     batch.for_org(org_id).add(store::op::AppendAccess{std::move(entry)});
-    return std::move(release);
+    return std::move(after_commit);
   });
+  if (release) release();
 }
 
 void write_access_entry(JsonOut& j, const store::AccessEntry& e) {

@@ -4,12 +4,17 @@
 // (GDPR Art. 5(2), 30, 32). The entries are append-only and hash-chained per organization
 // (store/access_entry.h), the chain's order assigned by the database.
 //
-// The entry is durable before the data is released: a reader that is answered has been logged. Entries
-// ride the group committer with the writes, so a busy server pays one fsync per group, not per read
-// (bench/access_log, BENCHMARKS.md).
+// Entries ride the group committer with the writes, so a busy server pays one fsync per group, not per read.
+// Two modes ([privacy] access_log):
+//  - "batched" (default): the answer is released as soon as its entry is queued, in order, for the next
+//    group commit (milliseconds); a crash can lose the entries of the reads answered in that last moment.
+//  - "durable": the answer waits until its entry is durable, so every answered read is logged even across
+//    a crash; that costs a read the group commit's latency (bench/access_log, BENCHMARKS.md "Access log").
+// The CLI's reads (exports, bundles, packets) are always durable before their file is written.
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,22 +48,21 @@ store::AccessEntry access_entry(AccessRead r);
 // people found are listed by id).
 std::string access_query(const Target& target);
 
+enum class AccessLogMode { kBatched, kDurable, kOff };  // kOff: for measuring what logging costs only
+std::optional<AccessLogMode> parse_access_log_mode(std::string_view s);  // "batched", "durable", "off"
+
 class AccessLog {
  public:
-  // `enabled` false ([privacy] access_log = false, for measurement only): nothing is recorded.
-  AccessLog(store::GroupCommitter& committer, bool enabled = true)
-      : committer_(committer), enabled_(enabled) {}
+  AccessLog(store::GroupCommitter& committer, AccessLogMode mode) : committer_(committer), mode_(mode) {}
 
-  // Appends the entry through the group committer, then calls `release` on the committer thread once it is
-  // durable (where the caller sends the data). If the commit fails the process stops (group_commit.h), so
-  // release is never called for a read that was not logged.
+  // Appends the entry through the group committer and calls `release` (where the caller sends the data):
+  // batched, at once on the caller's thread once the entry is queued; durable, on the committer thread once
+  // it is durable. If a commit fails the process stops (group_commit.h).
   void record(AccessRead r, std::function<void()> release);
-
-  bool enabled() const { return enabled_; }
 
  private:
   store::GroupCommitter& committer_;
-  bool enabled_;
+  AccessLogMode mode_;
 };
 
 // {"seq", "at", "actor", "ip", "action", "query", "count", "person_ids", "bulk", "prev_hash", "hash"}: the
