@@ -42,6 +42,7 @@ void mail(Call& call);         // /mail/inbound (api/mail_handlers.cc)
 // /sms/kannel/mo|dlr, /sms/twilio/inbound|status: SMS gateway callbacks (api/sms_handlers.cc)
 void sms(Call& call);
 void tracking(Call& call);  // /t/c/{token}, /t/o/{token}.gif (api/tracking_handlers.cc)
+void metrics(Call& call);   // /metrics: Prometheus gauges for the operator (api/metrics_handlers.cc)
 
 // Shared representations.
 void write_tagging(JsonOut& j, const Tagging& t, const std::string& api_base);

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "api/handlers.h"
+#include "core/secret_compare.h"
 #include "email/delivery_token.h"
 #include "messaging/mail_ingest.h"
 #include "messaging/message_owner.h"
@@ -18,8 +19,7 @@ namespace tocsin::api::handlers {
 namespace {
 
 bool secret_matches(const std::string& configured, const std::string* given) {
-  if (configured.empty() || !given || given->size() != configured.size()) return false;
-  return sodium_memcmp(configured.data(), given->data(), configured.size()) == 0;
+  return given && same_secret(configured, *given);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "screening.spamd",
                                                "privacy.access_log",
                                                "privacy.retention_sweep_seconds",
+                                               "metrics.token",
                                                "server.public_url",
                                                "server.max_body_bytes",
                                                "server.io_threads",
@@ -125,6 +126,9 @@ Result<Config> load_config(const std::string& data_dir) {
   if (c.access_log != "batched" && c.access_log != "durable" && c.access_log != "off")
     return bad_request("tocsin.toml: privacy.access_log must be \"batched\", \"durable\" or \"off\"");
   c.retention_sweep_seconds = t["privacy"]["retention_sweep_seconds"].value_or(c.retention_sweep_seconds);
+  c.metrics_token = t["metrics"]["token"].value_or(c.metrics_token);
+  if (!c.metrics_token.empty() && c.metrics_token.size() < 16)
+    return bad_request("tocsin.toml: metrics.token must be at least 16 characters");
   if (c.retention_sweep_seconds < 1 || c.retention_sweep_seconds > 7 * 86400)
     return bad_request("tocsin.toml: privacy.retention_sweep_seconds must be between 1 and 604800");
   return c;

@@ -69,6 +69,9 @@ struct Config {
   // [privacy] retention_sweep_seconds: how often the server applies each organization's retention policy
   // (privacy/retention.h); it also sweeps once at start.
   int64_t retention_sweep_seconds = 3600;
+  // [metrics] token: GET /metrics answers a scraper that sends `Authorization: Bearer <token>`; empty: off.
+  // Secret: never logged.
+  std::string metrics_token;
 };
 
 // The mail domain in effect (bounce+/unsubscribe+ addresses, email/bounce_address.h): email.mail_domain,

@@ -592,15 +592,8 @@ class SqliteStore final : public Store {
 
   Status for_each_ledger_entry(const std::string& org_id,
                                const std::function<bool(const StoredLedgerEntry&)>& fn) override {
-    std::lock_guard lock(read_mu_);
-    std::string sql = std::string("SELECT ") + kLedgerColumns + " FROM ledger WHERE org_id = ? ORDER BY seq";
-    Statement q(reader_, sql.c_str());
-    q.bind(1, org_id);
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW)
-      if (!fn(read_ledger_row(q))) return Ok{};
-    if (rc != SQLITE_DONE) return internal_error("ledger read failed: " + reader_.last_error());
-    return Ok{};
+    return for_each_row(std::string("SELECT ") + kLedgerColumns + " FROM ledger WHERE org_id = ? ORDER BY seq",
+                        org_id, read_ledger_row, fn, "ledger read failed: ");
   }
 
   Result<std::vector<StoredLedgerEntry>> ledger_for_contact(const std::string& org_id,
@@ -678,18 +671,25 @@ class SqliteStore final : public Store {
 
   Status for_each_access(const std::string& org_id,
                          const std::function<bool(const AccessEntry&)>& fn) override {
-    std::lock_guard lock(read_mu_);
-    std::string sql = fmt::format("SELECT {} FROM access_log WHERE org_id = ? ORDER BY seq", kAccessColumns);
-    Statement st(reader_, sql.c_str());
-    st.bind(1, org_id);
-    int rc;
-    while ((rc = st.step()) == SQLITE_ROW)
-      if (!fn(read_access(st))) return Ok{};
-    if (rc != SQLITE_DONE) return internal_error("cannot read the access log: " + reader_.last_error());
-    return Ok{};
+    return for_each_row(fmt::format("SELECT {} FROM access_log WHERE org_id = ? ORDER BY seq", kAccessColumns),
+                        org_id, read_access, fn, "cannot read the access log: ");
   }
 
  private:
+  // Calls fn with each row of `sql` (one parameter: the organization) read by `read`, until it returns false.
+  template <class Row, class Read>
+  Status for_each_row(const std::string& sql, const std::string& org_id, Read read,
+                      const std::function<bool(const Row&)>& fn, const char* failure) {
+    std::lock_guard lock(read_mu_);
+    Statement q(reader_, sql.c_str());
+    q.bind(1, org_id);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+      if (!fn(read(q))) return Ok{};
+    if (rc != SQLITE_DONE) return internal_error(failure + reader_.last_error());
+    return Ok{};
+  }
+
   // Reads (id, doc) rows into `out`, decoding each document; one that does not decode goes to `quarantined`.
   template <typename T, typename Decode>
   void load_docs(const std::string& org_id, const char* table, const char* sql, Decode decode,

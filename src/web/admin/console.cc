@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/query_string.h"
+#include "core/secret_compare.h"
 #include "core/text.h"
 #include "web/admin/dashboard_facts.h"
 #include "web/admin/people_search.h"
@@ -32,10 +33,6 @@ std::string cookie(const api::Request& req, std::string_view name) {
     }
   }
   return {};
-}
-
-bool same_secret(const std::string& a, const std::string& b) {
-  return !a.empty() && a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 api::Response html(int status, std::string body) {
