@@ -9,6 +9,7 @@ void outside(Call& c) {
   if (!c.seg.empty() && c.seg[0] == "mail") return mail(c);
   if (!c.seg.empty() && c.seg[0] == "sms") return sms(c);
   if (!c.seg.empty() && c.seg[0] == "t") return tracking(c);
+  if (!c.seg.empty() && c.seg[0] == "abuse") return abuse(c);
   c.error(404, "not found; the API lives under /api/v2/");
 }
 

@@ -125,6 +125,8 @@ int serve(Installation& inst, Config config) {
   gate.gate().screen_with(std::make_shared<policy::content::Screener>(
       std::make_shared<policy::content::BlocklistFile>(policy::content::BlocklistFile::path_in(inst.dir)),
       spamd));
+  gate.opt_outs().configure({config.sms.opt_out_pause_percent, config.sms.opt_out_pause_min_texts,
+                             config.sms.opt_out_pause_window_hours * 3600 * 1'000'000});
   if (auto s = gate.load(*inst.store); !s) {
     spdlog::error("cannot load messaging state: {}", s.error().message);
     return 1;
