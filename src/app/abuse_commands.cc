@@ -17,7 +17,7 @@ namespace {
 
 struct Args {
   std::string dir, org_id, about, target, text, case_id, reason;
-  bool all = false, disable_sender = false;
+  bool all = false, disable_sender = false, take_down_page = false, stop_message = false;
 };
 
 Installation open_dir(const std::string& dir) {
@@ -81,6 +81,42 @@ void run_list(const Args& a) {
   finish_command(0);
 }
 
+// Each action is audited before it takes effect, like the case's close.
+void audit(store::Store& st, const messaging::AbuseCase& c, const std::string& actor,
+           const std::string& action, const std::string& target, Micros now) {
+  staff::DocAuditLog log(st);
+  if (auto r = log.record({c.org_id, actor, action, target, "", now}); !r) fail_command(r.error());
+}
+
+void take_down(store::Store& st, const messaging::AbuseCase& c, const messaging::PageRef& page,
+               const std::string& told, const std::string& actor, Micros now) {
+  std::string id = messaging::page_takedown_id(page.kind, page.slug);
+  audit(st, c, actor, "page.take_down",
+        std::string(messaging::kPageTakedownKind) + ":" + id + " (" + told + ")", now);
+  store::OrgDoc doc{std::string(messaging::kPageTakedownKind), id,
+                    messaging::encode_page_takedown(told, c.id, now)};
+  if (auto w = st.put_doc_outside(c.org_id, doc); !w) fail_command(w.error());
+}
+
+// The message becomes `stopped` with the reason; a running server halts its blast (app/serve.cc).
+void stop_message(store::Store& st, const messaging::AbuseCase& c, const std::string& told,
+                  const std::string& actor, Micros now) {
+  auto doc = st.org_doc(c.org_id, messaging::kMessageKind, c.target);
+  if (!doc) fail_command(doc.error());
+  if (!doc.value()) fail_command(not_found("organization " + c.org_id + " has no message " + c.target));
+  auto m = messaging::decode_message(doc.value()->doc);
+  if (!m) fail_command(m.error());
+  if (m->status == messaging::MessageStatus::kSent || m->status == messaging::MessageStatus::kStopped)
+    fail_command(bad_request("message " + c.target + " is " + std::string(messaging::status_name(m->status)) +
+                             " already"));
+  audit(st, c, actor, "message.stop", "message:" + c.target + " (" + told + ")", now);
+  m->status = messaging::MessageStatus::kStopped;
+  m->status_reason = "stopped by the platform operator: " + told;
+  m->modified = now;
+  store::OrgDoc out{std::string(messaging::kMessageKind), m->id, messaging::encode_message(m.value())};
+  if (auto w = st.put_doc_outside(c.org_id, out); !w) fail_command(w.error());
+}
+
 void run_close(const Args& a) {
   auto inst = open_dir(a.dir);
   store::Store& st = *inst.store;
@@ -99,21 +135,31 @@ void run_close(const Args& a) {
   if (c.status != "open") fail_command(bad_request("abuse case " + c.id + " is closed already"));
   std::string actor = "cli:" + os_user();
   Micros now = now_micros();
+  if (a.disable_sender + a.take_down_page + a.stop_message > 1)
+    fail_command(bad_request("one of --disable-sender, --take-down-page, --stop-message"));
+  // What the organization is told: the case and the operator's words, wherever the action shows.
+  std::string told = "abuse case " + c.id + ": " + a.reason;
   std::string done = a.reason;
   if (a.disable_sender) {
     if (c.about != "number" || c.org_id.empty())
       fail_command(bad_request("--disable-sender needs a case about a number of an organization"));
-    auto out =
-        pull_lever(st, {c.org_id, true, c.target, true, "abuse case " + c.id + ": " + a.reason, actor});
+    auto out = pull_lever(st, {c.org_id, true, c.target, true, told, actor});
     if (!out) fail_command(out.error());
     done = "sender " + c.target + " disabled: " + a.reason;
+  } else if (a.take_down_page) {
+    auto page = messaging::page_of(c.target);
+    if (c.about != "page" || c.org_id.empty() || !page)
+      fail_command(
+          bad_request("--take-down-page needs a case about a hosted page (/o/...) of an organization"));
+    take_down(st, c, *page, told, actor, now);
+    done = "page " + page->kind + "/" + page->slug + " taken down: " + a.reason;
+  } else if (a.stop_message) {
+    if (c.about != "message" || c.org_id.empty())
+      fail_command(bad_request("--stop-message needs a case about a message of an organization"));
+    stop_message(st, c, told, actor, now);
+    done = "message " + c.target + " stopped: " + a.reason;
   }
-  // The audit first: a decision that took effect is always on record.
-  staff::DocAuditLog log(st);
-  if (auto r =
-          log.record({c.org_id, actor, "abuse.close", "abuse_case:" + c.id + " (" + done + ")", "", now});
-      !r)
-    fail_command(r.error());
+  audit(st, c, actor, "abuse.close", "abuse_case:" + c.id + " (" + done + ")", now);
   c.status = "closed";
   c.resolution = done;
   c.closed_by = actor;
@@ -149,6 +195,9 @@ void add_abuse_commands(CLI::App& app) {
       ->required();
   close->add_flag("--disable-sender", a->disable_sender,
                   "disable the reported number (tocsin sender disable), naming the case");
+  close->add_flag("--take-down-page", a->take_down_page,
+                  "take the reported hosted page down (it answers 410 with the reason)");
+  close->add_flag("--stop-message", a->stop_message, "stop the reported message (a blast in flight halts)");
   close->callback([a] { run_close(*a); });
 }
 

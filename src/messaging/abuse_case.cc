@@ -14,20 +14,48 @@
 namespace tocsin::messaging {
 namespace {
 
-// "/o/{slug}/..." of an absolute or relative URL: the organization's slug, or "".
-std::string_view page_org_slug(std::string_view url) {
+// The next path segment of `path` (consumed), or "".
+std::string_view next_segment(std::string_view& path) {
+  auto slash = path.find('/');
+  std::string_view seg = path.substr(0, slash);
+  path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+  return seg;
+}
+
+}  // namespace
+
+std::optional<PageRef> page_of(std::string_view url) {
   if (auto scheme = url.find("://"); scheme != std::string_view::npos) {
     url.remove_prefix(scheme + 3);
     auto slash = url.find('/');
     url = slash == std::string_view::npos ? std::string_view() : url.substr(slash);
   }
   url = url.substr(0, url.find_first_of("?#"));
-  if (!url.starts_with("/o/")) return {};
+  if (!url.starts_with("/o/")) return std::nullopt;
   url.remove_prefix(3);
-  return url.substr(0, url.find('/'));
+  PageRef p;
+  p.org_slug = next_segment(url);
+  p.kind = next_segment(url);
+  p.slug = next_segment(url);
+  if (p.org_slug.empty() || p.kind.empty() || p.slug.empty()) return std::nullopt;
+  return p;
 }
 
-}  // namespace
+std::string page_takedown_id(std::string_view kind, std::string_view slug) {
+  return std::string(kind) + "/" + std::string(slug);
+}
+
+std::string encode_page_takedown(const std::string& reason, const std::string& case_id, Micros at) {
+  JsonOut o;
+  o.begin().kv("reason", reason).kv("case_id", case_id).kv("at", at);
+  return o.end().take();
+}
+
+std::string page_takedown_reason(std::string_view doc) {
+  thread_local simdjson::dom::parser parser;
+  auto root = parse_doc(doc, parser, "page take-down");
+  return root ? DocFields(root.value()).str("reason") : std::string();
+}
 
 std::string encode_abuse_case(const AbuseCase& c) {
   JsonOut o;
@@ -117,8 +145,8 @@ std::string abuse_org(const people::Directory& directory, const AbuseCase& c) {
     return route.org ? route.org->org.id : std::string();
   }
   if (c.about == "page") {
-    auto slug = page_org_slug(c.target);
-    const auto* org = slug.empty() ? nullptr : directory.by_slug(slug);
+    auto page = page_of(c.target);
+    const auto* org = page ? directory.by_slug(page->org_slug) : nullptr;
     return org ? org->org.id : std::string();
   }
   for (auto* org : directory.all()) {

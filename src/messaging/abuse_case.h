@@ -45,6 +45,20 @@ std::string abuse_case_json(const AbuseCase& c);
 // E.164 in the US region, a short code as its digits), text within kAbuseTextMax. 400 with the reason.
 Result<AbuseCase> make_abuse_report(std::string about, std::string target, std::string text);
 
+// A hosted page as its URL names it: /o/{org slug}/{kind}/{action slug} (actions/page_path.h).
+struct PageRef {
+  std::string org_slug, kind, slug;
+};
+std::optional<PageRef> page_of(std::string_view url);
+
+// A page the platform operator took down (`tocsin abuse close --take-down-page`): an organization document
+// of this kind, id "{kind}/{action slug}", which the hosted pages (web/web_service.cc) answer 410 for, with
+// the reason.
+inline constexpr std::string_view kPageTakedownKind = "page_takedown";
+std::string page_takedown_id(std::string_view kind, std::string_view slug);
+std::string encode_page_takedown(const std::string& reason, const std::string& case_id, Micros at);
+std::string page_takedown_reason(std::string_view doc);
+
 // The organization a report concerns: the one whose page is at the URL's path (/o/{slug}/...), whose
 // message has the id, or whose senders include the number; '' when none. Takes organizations' locks shared.
 std::string abuse_org(const people::Directory& directory, const AbuseCase& c);

@@ -104,6 +104,7 @@ struct Dispatcher::Run {
   // halt's pending deliveries were already marked stopped.
   int in_flight = 0;
   bool stop_recorded = false;
+  std::string stop_reason = "stopped by request";  // set by halt() before `halted`, under mu_
   std::optional<email::DkimSigner> signer;
   MailContent content;  // email: what the message says (tracking as the organization's setting was at start)
   std::string brand;
@@ -258,10 +259,13 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
   cv_.notify_all();
 }
 
-void Dispatcher::halt(const std::string&, const std::string& message_id) {
+void Dispatcher::halt(const std::string&, const std::string& message_id, const std::string& reason) {
   std::lock_guard lock(mu_);
   auto it = runs_.find(message_id);
-  if (it != runs_.end()) it->second->halted = true;
+  if (it != runs_.end() && !it->second->halted) {
+    it->second->stop_reason = reason;
+    it->second->halted = true;
+  }
   cv_.notify_all();
 }
 
@@ -438,7 +442,12 @@ void Dispatcher::loop() {
           r->stop_recorded = true;
         }
         if (r->in_flight == 0) {
-          finish(*r, MessageStatus::kStopped, "stopped by request");
+          std::string why;
+          {
+            std::lock_guard lock(mu_);
+            why = r->stop_reason;
+          }
+          finish(*r, MessageStatus::kStopped, why);
           done = true;
         }
       } else {

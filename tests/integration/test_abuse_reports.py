@@ -95,3 +95,53 @@ def test_reports_become_cases_the_operator_closes_by_disabling_the_number(tmp_pa
         bad = srv.cli("abuse", "close", "--data", srv.data_dir, "--case", page_case["case_id"], "--reason", "x",
                       "--disable-sender", check=False)
         assert bad.returncode != 0 and "needs a case about a number" in bad.stderr, bad.stderr
+
+
+def test_the_operator_takes_a_page_down_and_stops_a_message(tmp_path):
+    srv, org = texting_server(tmp_path, free_port(), {})
+    org_b = srv.create_org("B")
+    with srv.start():
+        a, b = srv.client(org["api_key"]), srv.client(org_b["api_key"])
+        page = a.ok("POST", "petitions", json={"title": "Verify your bank account",
+                                               "tocsin:disclosure": "We may email you."})
+        other = a.ok("POST", "petitions", json={"title": "Save the Bay", "tocsin:disclosure": "We may email you."})
+        b_page = b.ok("POST", "petitions", json={"title": "Verify your bank account",
+                                                 "tocsin:disclosure": "We may email you."})
+        assert requests.get(page["browser_url"], timeout=20).status_code == 200
+        mid = an_id(a.post("messages", json={"type": "tocsin:sms", "name": "x", "body": "Rally Saturday.",
+                                             "tocsin:sms_sender": SENDER}).json())
+
+        r = report(srv, about="page", target=page["browser_url"], text="a phishing page asking for bank logins")
+        assert r.status_code == 202, r.text
+        page_case = r.json()["case_id"]
+        r = report(srv, about="message", target=mid, text="spam")
+        assert r.status_code == 202, r.text
+        message_case = r.json()["case_id"]
+        assert {c["case_id"]: c["org_id"] for c in cases(srv)} == {page_case: org["org_id"],
+                                                                    message_case: org["org_id"]}
+
+        wrong = srv.cli("abuse", "close", "--data", srv.data_dir, "--case", page_case, "--reason", "x",
+                        "--stop-message", check=False)
+        assert wrong.returncode != 0 and "needs a case about a message" in wrong.stderr, wrong.stderr
+        closed = srv.json_line(srv.cli("abuse", "close", "--data", srv.data_dir, "--case", page_case, "--reason",
+                                       "credential phishing", "--take-down-page").stdout)
+        assert "taken down" in closed["resolution"], closed
+        gone = requests.get(page["browser_url"], timeout=20)
+        assert gone.status_code == 410, gone.status_code
+        assert "taken down" in gone.text and f"abuse case {page_case}: credential phishing" in gone.text, gone.text
+        assert requests.post(page["browser_url"], data={"name": "x"}, timeout=20).status_code == 410
+        assert requests.get(other["browser_url"], timeout=20).status_code == 200, "the org's other page stays"
+        assert requests.get(b_page["browser_url"], timeout=20).status_code == 200, "B's page of that title stays"
+
+        srv.cli("abuse", "close", "--data", srv.data_dir, "--case", message_case, "--reason", "unsolicited",
+                "--stop-message")
+
+        def message():
+            return a.get(f"messages/{mid}").json()
+        wait_until("the stop to apply", lambda: message()["status"] == "stopped", log=srv.log_tail)
+        assert message()["tocsin:status_reason"] == (
+            f"stopped by the platform operator: abuse case {message_case}: unsolicited"), message()
+        r = a.post(f"messages/{mid}/send", json={})
+        assert r.status_code == 400 and "stopped" in r.json()["error"], r.text
+        audit = [d["action"] for o, d in stored(srv, "staff_audit") if o == org["org_id"]]
+        assert sorted(audit) == ["abuse.close", "abuse.close", "message.stop", "page.take_down"], audit
