@@ -39,10 +39,12 @@ void settle(DeliveryRow& r, const policy::Decision& d, Micros now) {
     case policy::Kind::kBlock:
       r.state = DeliveryState::kBlocked;
       r.reason = std::string(policy::reason_name(d.reason));
-      // A suspension or bulk-email pause that arrived since the round's pause check: the blast waits (the
-      // next round pauses it), the recipient is not written off.
+      // A suspension, bulk-email pause, or a lever on the sender (disabled, opt-out-rate pause) that arrived
+      // since the round's pause check: the blast waits (the next round pauses it), the recipient is not
+      // written off.
       if (d.reason == policy::Reason::kOrgSuspended || d.reason == policy::Reason::kEvidenceOverdue ||
-          d.reason == policy::Reason::kBulkEmailPaused) {
+          d.reason == policy::Reason::kBulkEmailPaused || d.reason == policy::Reason::kSenderDisabled ||
+          d.reason == policy::Reason::kDomainDisabled || d.reason == policy::Reason::kSenderOptOutRate) {
         r.state = DeliveryState::kDeferred;
         r.next_at = now + kSecond;
       }

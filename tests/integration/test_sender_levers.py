@@ -244,3 +244,25 @@ def test_the_opt_out_rate_breaker_pauses_one_numbers_blasts_with_its_figures(tmp
         assert mo(srv, numbers[3], SENDER, "STOP", "mo-4").status_code == 200
         state = sender_state(a, SENDER)
         assert state["blasts_paused"] is False, (state, log())
+
+
+def test_a_blast_sending_when_its_number_is_disabled_pauses_and_resumes_when_enabled(tmp_path):
+    srv, org = texting_server(tmp_path, free_port(), {"sms": {"kannel_secret": SECRET}}, mps=1)
+    with srv.start():
+        log = srv.log_tail
+        a = srv.client(org["api_key"])
+        numbers = [number(i) for i in range(8)]
+        mid = create_text(a, tag_numbers(a, "texters", numbers), SENDER)
+        assert a.post(f"messages/{mid}/send", json={}).status_code == 200
+        wait_until("the blast to be under way", lambda: len(texts(srv, SENDER)) >= 2, log=log)
+        lever(srv, "sender", "disable", "--org", org["org_id"], "--number", SENDER, "--reason", "under review")
+        m = wait_until("the blast to pause", lambda: (lambda m: m if m["status"] == "paused" else None)(
+            a.get(f"messages/{mid}").json()), log=log)
+        assert m["tocsin:status_reason"] == "sender_disabled: under review", m
+        time.sleep(1.5)  # a text in flight at the pause may still land; then nothing more
+        held = len(texts(srv, SENDER))
+        time.sleep(2.5)
+        assert len(texts(srv, SENDER)) == held < len(numbers), "nothing leaves a disabled number"
+        lever(srv, "sender", "enable", "--org", org["org_id"], "--number", SENDER, "--reason", "cleared")
+        assert sent(a, mid, log)["statistics"]["sent"] == len(numbers)
+        assert sorted(t["to"] for t in texts(srv, SENDER)) == numbers, "each once"
