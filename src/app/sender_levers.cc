@@ -24,14 +24,34 @@ Status audit(store::Store& store, const LeverPull& p, Micros now) {
   return log.record({p.org_id, p.actor, action, target, "", now});
 }
 
-Result<std::string> pull_sender(store::Store& store, const LeverPull& p, Micros now) {
-  auto doc = store.org_doc(p.org_id, messaging::kSenderKind, p.name);
+std::string_view kind_of(const LeverPull& p) {
+  return p.sms ? messaging::kSenderKind : messaging::kDomainKind;
+}
+
+// The sender's or domain's stored document; 404 naming the command that adds one.
+Result<std::string> stored(store::Store& store, const LeverPull& p) {
+  auto doc = store.org_doc(p.org_id, kind_of(p), p.name);
   if (!doc) return doc.error();
   if (!doc.value())
-    return not_found("organization " + p.org_id + " has no SMS sender " + p.name + " (tocsin sender add)");
-  auto s = messaging::decode_sender(doc.value()->doc);
+    return not_found("organization " + p.org_id +
+                     (p.sms ? " has no SMS sender " : " has no sending domain ") + p.name +
+                     (p.sms ? " (tocsin sender add)" : " (tocsin domain add)"));
+  return doc.value()->doc;
+}
+
+// Audits the pull, then writes the changed document (the audit first: a change that took effect is always
+// on record).
+Status audit_and_write(store::Store& store, const LeverPull& p, const std::string& id, std::string doc,
+                       Micros now) {
+  if (auto a = audit(store, p, now); !a) return a;
+  return store.put_doc_outside(p.org_id, store::OrgDoc{std::string(kind_of(p)), id, std::move(doc)});
+}
+
+Result<std::string> pull_sender(store::Store& store, const LeverPull& p, Micros now) {
+  auto doc = stored(store, p);
+  if (!doc) return doc.error();
+  auto s = messaging::decode_sender(doc.value());
   if (!s) return s.error();
-  if (auto a = audit(store, p, now); !a) return a.error();
   if (p.disable) {
     s->disabled_reason = p.reason;
     s->disabled_at = now;
@@ -44,8 +64,8 @@ Result<std::string> pull_sender(store::Store& store, const LeverPull& p, Micros 
     s->blasts_paused_at = 0;
     s->opt_outs_counted_from = now;
   }
-  store::OrgDoc out{std::string(messaging::kSenderKind), s->number, messaging::encode_sender(s.value())};
-  if (auto w = store.put_doc_outside(p.org_id, out); !w) return w.error();
+  if (auto w = audit_and_write(store, p, s->number, messaging::encode_sender(s.value()), now); !w)
+    return w.error();
   JsonOut j;
   j.begin()
       .kv("org_id", p.org_id)
@@ -57,18 +77,14 @@ Result<std::string> pull_sender(store::Store& store, const LeverPull& p, Micros 
 }
 
 Result<std::string> pull_domain(store::Store& store, const LeverPull& p, Micros now) {
-  auto doc = store.org_doc(p.org_id, messaging::kDomainKind, p.name);
+  auto doc = stored(store, p);
   if (!doc) return doc.error();
-  if (!doc.value())
-    return not_found("organization " + p.org_id + " has no sending domain " + p.name +
-                     " (tocsin domain add)");
-  auto d = messaging::decode_domain(doc.value()->doc);
+  auto d = messaging::decode_domain(doc.value());
   if (!d) return d.error();
-  if (auto a = audit(store, p, now); !a) return a.error();
   d->disabled_reason = p.disable ? p.reason : "";
   d->disabled_at = p.disable ? now : 0;
-  store::OrgDoc out{std::string(messaging::kDomainKind), d->domain, messaging::encode_domain(d.value())};
-  if (auto w = store.put_doc_outside(p.org_id, out); !w) return w.error();
+  if (auto w = audit_and_write(store, p, d->domain, messaging::encode_domain(d.value()), now); !w)
+    return w.error();
   JsonOut j;
   j.begin()
       .kv("org_id", p.org_id)
