@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
   org->postal_address = "1 Main St, Springfield, IL 62701";
   org->brand_name = "Tocsin Action";
   org->verified_email_domains = {"news.example.org"};
-  org->sms_senders = {{"12345", SmsSender{SenderType::kShortCode, true}}};
+  org->sms_senders = {{"12345", SmsSender{SenderType::kShortCode, true, {}, {}}}};
   org->sms_cap = {};
   orgs.org = org;
   // Recipients: addresses and hashes made once, outside the timed loops.

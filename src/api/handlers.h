@@ -31,6 +31,10 @@ void privacy_requests(Call& call);
 // /tocsin:access_log[/tocsin:verify]: who read which supporters' data (api/access_log_handlers.cc).
 void access_log(Call& call);
 
+// /tocsin:sms_senders, /tocsin:sending_domains (GET): the organization's senders and the state of their
+// levers (api/sender_handlers.cc).
+void senders(Call& call);
+
 // Paths outside /api/v2 that people and gateways reach without an API key, each authenticated its own way
 // (a signed token in the path, a gateway's shared secret or signature): /unsubscribe/{token} (one-click
 // unsubscribe), /resubscribe/{token} (confirming a re-subscription), /sms/... (gateway callbacks), /mail/...
@@ -43,6 +47,7 @@ void mail(Call& call);         // /mail/inbound (api/mail_handlers.cc)
 void sms(Call& call);
 void tracking(Call& call);  // /t/c/{token}, /t/o/{token}.gif (api/tracking_handlers.cc)
 void metrics(Call& call);   // /metrics: Prometheus gauges for the operator (api/metrics_handlers.cc)
+void abuse(Call& call);     // POST /abuse: public abuse reports (api/abuse_handlers.cc)
 
 // Shared representations.
 void write_tagging(JsonOut& j, const Tagging& t, const std::string& api_base);

@@ -10,6 +10,7 @@ void outside(Call& c) {
   if (!c.seg.empty() && c.seg[0] == "sms") return sms(c);
   if (!c.seg.empty() && c.seg[0] == "t") return tracking(c);
   if (c.seg.size() == 1 && c.seg[0] == "metrics") return metrics(c);
+  if (!c.seg.empty() && c.seg[0] == "abuse") return abuse(c);
   c.error(404, "not found; the API lives under /api/v2/");
 }
 

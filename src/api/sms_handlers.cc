@@ -19,6 +19,7 @@
 
 #include "api/handlers.h"
 #include "core/ids.h"
+#include "messaging/gate_wiring.h"
 #include "messaging/opt_out_fence.h"
 #include "messaging/sms_inbound.h"
 #include "messaging/sms_receipts.h"
@@ -91,7 +92,11 @@ void inbound(Call& c, Result<sms::InboundText> parsed, const std::string& gatewa
   c.ctx.committer.run_sync([&](store::WriteBatch& b) {
     auto w = b.for_org(org.org.id);
     std::unique_lock lock(org.mu);
-    result = messaging::apply_inbound(org, w, in, now_micros());
+    Micros now = now_micros();
+    result = messaging::apply_inbound(org, w, in, now);
+    // The opt-out-rate breaker: a sender whose opt-outs pass the limit pauses its blasts with this commit.
+    if (c.ctx.gate && result.action == messaging::InboundAction::kOptedOut)
+      (void)messaging::count_opt_out(c.ctx.gate->opt_outs(), org, w, in.text.to, now);
     return std::function<void()>{};
   });
   // The opt-out is visible to the gate and durable: answer once the texts to this number that took their

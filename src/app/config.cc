@@ -59,6 +59,9 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "sms.twilio_auth_token",
                                                "sms.twilio_messaging_service_sid",
                                                "sms.connections",
+                                               "sms.opt_out_pause_percent",
+                                               "sms.opt_out_pause_min_texts",
+                                               "sms.opt_out_pause_window_hours",
                                                "store.backend",  // read by app/store_location.h
                                                "store.url"};
   for (const auto& [section, node] : t) {
@@ -121,6 +124,17 @@ Result<Config> load_config(const std::string& data_dir) {
   m.connections = static_cast<int>(t["sms"]["connections"].value_or(int64_t{m.connections}));
   if (m.connections < 1 || m.connections > 256)
     return bad_request("tocsin.toml: sms.connections must be between 1 and 256");
+  m.opt_out_pause_percent = t["sms"]["opt_out_pause_percent"].value_or(m.opt_out_pause_percent);
+  m.opt_out_pause_min_texts = t["sms"]["opt_out_pause_min_texts"].value_or(m.opt_out_pause_min_texts);
+  m.opt_out_pause_window_hours =
+      t["sms"]["opt_out_pause_window_hours"].value_or(m.opt_out_pause_window_hours);
+  if (m.opt_out_pause_percent < 0 || m.opt_out_pause_percent > 100)
+    return bad_request("tocsin.toml: sms.opt_out_pause_percent must be between 0 (off) and 100");
+  if (m.opt_out_pause_min_texts < 1)
+    return bad_request("tocsin.toml: sms.opt_out_pause_min_texts must be at least 1");
+  // The window is rebuilt at start from the deliveries the send history keeps (7 days).
+  if (m.opt_out_pause_window_hours < 1 || m.opt_out_pause_window_hours > 168)
+    return bad_request("tocsin.toml: sms.opt_out_pause_window_hours must be between 1 and 168");
   c.screening_spamd = t["screening"]["spamd"].value_or(c.screening_spamd);
   c.access_log = t["privacy"]["access_log"].value_or(c.access_log);
   if (c.access_log != "batched" && c.access_log != "durable" && c.access_log != "off")

@@ -60,6 +60,12 @@ struct Config {
     // Gateway requests in flight at once. Kannel answers a sendsms that asks for delivery reports in ~20 ms
     // (it stores the report's route first), so its rate grows with concurrency: BENCHMARKS.md, "SMS".
     int connections = 32;
+    // The opt-out-rate breaker (messaging/opt_out_breaker.h, where the defaults are argued): a sender whose
+    // opt-outs pass opt_out_pause_percent of the texts it handed over in the last opt_out_pause_window_hours
+    // (counted once it handed over opt_out_pause_min_texts) pauses its blasts. 0 percent turns it off.
+    double opt_out_pause_percent = 5.0;
+    int64_t opt_out_pause_min_texts = 200;
+    int64_t opt_out_pause_window_hours = 24;
   } sms;
   // [screening] spamd = "HOST:PORT": SpamAssassin's spamd scores every email's content (docs/POLICY.md).
   std::string screening_spamd;

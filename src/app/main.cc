@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "api/keyring.h"
+#include "app/abuse_commands.h"
 #include "app/action_commands.h"
 #include "app/audit_commands.h"
 #include "app/config.h"
@@ -155,6 +156,7 @@ int main(int argc, char** argv) {
   add_store_commands(app);
   add_user_commands(app);
   add_messaging_commands(app, *org);
+  add_abuse_commands(app);
   add_review_commands(app);
   add_privacy_commands(app, *evidence);
   add_privacy_request_commands(app);

@@ -4,6 +4,7 @@
 
 #include "app/command_exit.h"
 #include "app/installation.h"
+#include "app/sender_levers.h"
 #include "core/contact_point.h"
 #include "core/json_out.h"
 #include "core/text.h"
@@ -214,8 +215,8 @@ void run_domain_add(const Args& a) {
     fail_command(bad_request("domain " + domain + " is already registered; its DKIM key is kept"));
   auto key = email::generate_dkim_rsa_key();
   if (!key) fail_command(key.error());
-  messaging::SendingDomain d{domain,       a.selector, key->private_pem, key->public_base64,
-                             now_micros(), 0,          "not checked yet"};
+  messaging::SendingDomain d{
+      domain, a.selector, key->private_pem, key->public_base64, now_micros(), 0, "not checked yet", "", 0};
   store::OrgDoc doc{std::string(messaging::kDomainKind), domain, messaging::encode_domain(d)};
   if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail_command(st.error());
   JsonOut j;
@@ -357,6 +358,8 @@ void add_messaging_commands(CLI::App& app, CLI::App& org_command) {
   suppress->add_option("address", a->address)->required();
   suppress->add_option("--reason", a->reason)->required();
   suppress->callback([a] { run_suppress(*a); });
+
+  add_lever_commands(*sender, *domain);
 }
 
 }  // namespace tocsin

@@ -10,8 +10,9 @@
 
 namespace tocsin {
 
-// Registers `settings`, `org suspend|unsuspend`, `sender add`, `domain add` and `suppress`; each runs from
-// its CLI11 callback and ends the parse by throwing CLI::RuntimeError(exit code).
+// Registers `settings`, `org suspend|unsuspend`, `sender add|disable|enable`, `domain
+// add|verify|disable|enable` (the levers: app/sender_levers.h) and `suppress`; each runs from its CLI11
+// callback and ends the parse by throwing CLI::RuntimeError(exit code).
 void add_messaging_commands(CLI::App& app, CLI::App& org_command);
 
 }  // namespace tocsin

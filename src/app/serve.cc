@@ -64,10 +64,13 @@ void apply_outside_changes(store::Store& store, people::Directory& directory,
     }
     return std::function<void()>{};
   });
-  // A message set `sending` from outside (`tocsin deliveries unknown --resend`) is resumed.
+  // A message set `sending` from outside (`tocsin deliveries unknown --resend`) is resumed; one set `stopped`
+  // (`tocsin abuse close --stop-message`) is halted with the operator's reason.
   for (const auto& c : changes.value()) {
     if (c.doc.kind != messaging::kMessageKind) continue;
     auto m = messaging::decode_message(c.doc.doc);
+    if (m && m->status == messaging::MessageStatus::kStopped)
+      dispatcher.halt(c.org_id, c.doc.id, m->status_reason);
     if (!m || m->status != messaging::MessageStatus::kSending) continue;
     if (auto s = dispatcher.resume_message(c.org_id, c.doc.id); !s)
       spdlog::warn("cannot resume message {}: {}", c.doc.id, s.error().message);
@@ -127,6 +130,8 @@ int serve(Installation& inst, Config config) {
   gate.gate().screen_with(std::make_shared<policy::content::Screener>(
       std::make_shared<policy::content::BlocklistFile>(policy::content::BlocklistFile::path_in(inst.dir)),
       spamd));
+  gate.opt_outs().configure({config.sms.opt_out_pause_percent, config.sms.opt_out_pause_min_texts,
+                             config.sms.opt_out_pause_window_hours * 3600 * 1'000'000});
   if (auto s = gate.load(*inst.store); !s) {
     spdlog::error("cannot load messaging state: {}", s.error().message);
     return 1;
@@ -270,7 +275,8 @@ int serve(Installation& inst, Config config) {
   // The hosted pages: the same committer, limits and services as the API's record helpers.
   RateLimiter web_per_ip(config.helper_posts_per_ip_per_second, config.helper_burst);
   web::WebService pages({committer, directory, config.public_url, config.trusted_proxy_header, &helper_limits,
-                         &web_per_ip, config.age_custom_field, &autoresponder, &resubscribe});
+                         &web_per_ip, config.age_custom_field, &autoresponder, &resubscribe,
+                         inst.store.get()});
   // The organizer's console (/admin): staff accounts and sessions, over the same serving state.
   staff::DocAuditLog staff_audit(*inst.store);
   staff::StaffService staff(*inst.store, inst.contact_key, staff_audit);

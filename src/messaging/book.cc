@@ -26,7 +26,15 @@ Status MessagingBook::load(const Org& org, const std::vector<store::OrgDoc>& doc
 }
 
 Status MessagingBook::apply_outside_change(const store::OrgDoc& doc) {
+  std::optional<Micros> counted_from;
+  if (auto it = senders_.find(doc.id); doc.kind == kSenderKind && it != senders_.end())
+    counted_from = it->second.opt_outs_counted_from;
   if (auto st = take(doc); !st) return st;
+  // `sender enable` restarts the opt-out count (messaging/opt_out_breaker.h) at the CLI's clock, which need
+  // not be this process's: the count starts when this process applies it, by its own clock.
+  if (auto it = senders_.find(doc.id);
+      counted_from && it != senders_.end() && it->second.opt_outs_counted_from != *counted_from)
+    it->second.opt_outs_counted_from = now_micros();
   publish();
   return Ok{};
 }

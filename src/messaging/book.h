@@ -45,7 +45,8 @@ class MessagingBook {
   void put_sender(store::WriteBatch::OrgWrites& w, SmsSender s);
   void put_message(store::WriteBatch::OrgWrites& w, Message m);
 
-  // Applies a document another process wrote (store::Store::doc_changes_since); nothing is queued.
+  // Applies a document another process wrote (store::Store::doc_changes_since); nothing is queued. A
+  // sender's restarted opt-out count starts at this process's clock.
   Status apply_outside_change(const store::OrgDoc& doc);
 
   // The organization's settings as the gate reads them; never null after load.

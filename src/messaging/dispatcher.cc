@@ -39,10 +39,12 @@ void settle(DeliveryRow& r, const policy::Decision& d, Micros now) {
     case policy::Kind::kBlock:
       r.state = DeliveryState::kBlocked;
       r.reason = std::string(policy::reason_name(d.reason));
-      // A suspension or bulk-email pause that arrived since the round's pause check: the blast waits (the
-      // next round pauses it), the recipient is not written off.
+      // A suspension, bulk-email pause, or a lever on the sender (disabled, opt-out-rate pause) that arrived
+      // since the round's pause check: the blast waits (the next round pauses it), the recipient is not
+      // written off.
       if (d.reason == policy::Reason::kOrgSuspended || d.reason == policy::Reason::kEvidenceOverdue ||
-          d.reason == policy::Reason::kBulkEmailPaused) {
+          d.reason == policy::Reason::kBulkEmailPaused || d.reason == policy::Reason::kSenderDisabled ||
+          d.reason == policy::Reason::kDomainDisabled || d.reason == policy::Reason::kSenderOptOutRate) {
         r.state = DeliveryState::kDeferred;
         r.next_at = now + kSecond;
       }
@@ -68,6 +70,21 @@ void pop_waiting(Waiting& w) {
   w.pop_back();
 }
 
+// Why the message's own sender (SMS number or From domain) sends nothing now, or "".
+std::string sender_stopped(const MessagingBook& book, const Message& m) {
+  if (m.channel == Channel::kSms) {
+    auto s = book.senders().find(m.sms_sender);
+    if (s == book.senders().end()) return "";
+    if (!s->second.disabled_reason.empty()) return "sender_disabled: " + s->second.disabled_reason;
+    if (!s->second.blasts_paused_reason.empty())
+      return "sender_opt_out_rate: " + s->second.blasts_paused_reason;
+    return "";
+  }
+  auto d = book.domains().find(lower_ascii(m.sender_domain()));
+  if (d == book.domains().end() || d->second.disabled_reason.empty()) return "";
+  return "domain_disabled: " + d->second.disabled_reason;
+}
+
 // Rounds handed to the workers at once per blast: while the workers send one, the dispatcher thread clears
 // the next through the gate and marks it, so the relay's connections never wait for the database.
 constexpr int kRoundsInFlight = 2;
@@ -89,6 +106,7 @@ struct Dispatcher::Run {
   // halt's pending deliveries were already marked stopped.
   int in_flight = 0;
   bool stop_recorded = false;
+  std::string stop_reason = "stopped by request";  // set by halt() before `halted`, under mu_
   std::optional<email::DkimSigner> signer;
   MailContent content;  // email: what the message says (tracking as the organization's setting was at start)
   std::string brand;
@@ -243,10 +261,13 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
   cv_.notify_all();
 }
 
-void Dispatcher::halt(const std::string&, const std::string& message_id) {
+void Dispatcher::halt(const std::string&, const std::string& message_id, const std::string& reason) {
   std::lock_guard lock(mu_);
   auto it = runs_.find(message_id);
-  if (it != runs_.end()) it->second->halted = true;
+  if (it != runs_.end() && !it->second->halted) {
+    it->second->stop_reason = reason;
+    it->second->halted = true;
+  }
   cv_.notify_all();
 }
 
@@ -423,7 +444,12 @@ void Dispatcher::loop() {
           r->stop_recorded = true;
         }
         if (r->in_flight == 0) {
-          finish(*r, MessageStatus::kStopped, "stopped by request");
+          std::string why;
+          {
+            std::lock_guard lock(mu_);
+            why = r->stop_reason;
+          }
+          finish(*r, MessageStatus::kStopped, why);
           done = true;
         }
       } else {
@@ -469,7 +495,8 @@ bool Dispatcher::prepare_round(Run& run) {
   if (!org) return false;
   const Message& m = run.message;
   Micros now = now_micros();
-  // Paused while the organization is suspended or its bulk email is paused; nothing is marked.
+  // Paused while the organization is suspended, its bulk email is paused, or the platform operator or the
+  // opt-out-rate breaker stopped the message's sender; nothing is marked.
   {
     std::shared_lock lock(org->mu);
     const auto& s = org->messaging.settings();
@@ -477,7 +504,7 @@ bool Dispatcher::prepare_round(Run& run) {
                       : !s.evidence_overdue.empty() ? "evidence_overdue: " + s.evidence_overdue
                       : (m.channel == Channel::kEmail && s.bulk_email_paused)
                           ? "bulk email paused: " + s.bulk_email_paused_reason
-                          : "";
+                          : sender_stopped(org->messaging, m);
     if (!why.empty() || (m.channel == Channel::kEmail ? !deps_.email : !deps_.sms)) {
       if (why.empty()) why = "no transport is configured for this channel";
       if (!run.paused) {
@@ -664,6 +691,8 @@ void Dispatcher::hand_over(Round& round, size_t i) {
   auto h = deps_.sms->send(*cleared.cleared, m.id + ":" + std::to_string(r.seq));
   r.gateway_id = h.gateway_id;
   using O = sms::SmsHandover::Outcome;
+  // The opt-out-rate breaker's denominator: texts the gateway took from this sender.
+  if (h.outcome == O::kAccepted) deps_.gate.opt_outs().record_text(run.org_id, m.sms_sender, now_micros());
   settle_and_record(h.outcome == O::kAccepted   ? Outcome::kOk
                     : h.outcome == O::kRejected ? Outcome::kFail
                     : h.outcome == O::kWithheld ? Outcome::kWithheld

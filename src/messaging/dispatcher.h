@@ -109,7 +109,10 @@ class Dispatcher {
   void begin(const std::string& org_id, const std::string& message_id, PendingBlast blast);
   // DELETE .../send: no further hand-overs; pending deliveries become `stopped` (one plan-level mark for
   // those still in the plan, rows for those that left it).
-  void halt(const std::string& org_id, const std::string& message_id);
+  // `reason` is the stopped message's status_reason (the platform operator's, when it stops one from an
+  // abuse case).
+  void halt(const std::string& org_id, const std::string& message_id,
+            const std::string& reason = "stopped by request");
   // Counts from the store (every delivery of the message: the plan's entries and the rows).
   Result<DeliveryCounts> counts(const std::string& org_id, const std::string& message_id);
 

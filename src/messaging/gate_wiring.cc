@@ -1,5 +1,11 @@
 #include "messaging/gate_wiring.h"
 
+#include <simdjson.h>
+#include <shared_mutex>
+
+#include "core/doc_fields.h"
+#include "messaging/sms_inbound.h"
+
 namespace tocsin::messaging {
 namespace {
 constexpr Micros kHistoryKept = int64_t{7} * 24 * 3600 * 1'000'000;
@@ -45,12 +51,34 @@ Status GateWiring::refresh_platform(store::Store& store) {
 Status GateWiring::load(store::Store& store) {
   if (auto s = refresh_platform(store); !s) return s;
   Micros since = now_micros() - kHistoryKept;
+  Micros meter_since = now_micros() - opt_outs_.settings().window;
   for (auto* org : directory_.all()) {
     const std::string& id = org->org.id;
+    std::shared_lock lock(org->mu);
     auto s = store.scope(id).for_each_recent_send(since, [&](const store::DeliveryRow& d) {
       (void)sends_.try_record(id, d.channel, d.contact, policy::FrequencyCap{}, d.handed_at);
+      if (d.channel != Channel::kSms || d.handed_at < meter_since) return;
+      if (const Message* m = org->messaging.message(d.message_id))
+        opt_outs_.record_text(id, m->sms_sender, d.handed_at);
     });
     if (!s) return s;
+    if (auto o = load_opt_outs(store, id, meter_since); !o) return o;
+  }
+  return Ok{};
+}
+
+// The opt-outs of the meter's window, from the inbound texts kept as documents (messaging/sms_inbound.h).
+Status GateWiring::load_opt_outs(store::Store& store, const std::string& org_id, Micros since) {
+  auto docs = store.scope(org_id).docs_of_kind(kInboundKind);
+  if (!docs) return docs.error();
+  thread_local simdjson::dom::parser parser;
+  for (const auto& d : docs.value()) {
+    auto root = parse_doc(d.doc, parser, "inbound text");
+    if (!root) continue;
+    DocFields f(root.value());
+    Micros at = f.integer("recorded_at");
+    if (at >= since && f.str("action") == action_name(InboundAction::kOptedOut))
+      opt_outs_.record_opt_out(org_id, f.str("to"), at);
   }
   return Ok{};
 }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "messaging/opt_out_breaker.h"
 #include "people/directory.h"
 #include "policy/consent_projection.h"
 #include "policy/gate.h"
@@ -46,7 +47,8 @@ class GateWiring {
   GateWiring(const people::Directory& directory, policy::Gate::Clock clock = now_micros);
 
   // Loads platform suppressions and rebuilds the send history of every organization from the deliveries
-  // handed over in the last 7 days (the longest cap window kept).
+  // handed over in the last 7 days (the longest cap window kept), and the opt-out meter's window from the
+  // texts handed over and the opt-outs received in it (configure the meter first).
   Status load(store::Store& store);
 
   // Picks up platform-wide suppressions added since (by the administrator's CLI).
@@ -55,12 +57,17 @@ class GateWiring {
   policy::Gate& gate() { return gate_; }
   ServingSuppressions& suppressions() { return suppressions_; }
   policy::SendLog& sends() { return sends_; }
+  // Texts and opt-outs per sender: the SMS opt-out-rate breaker's figures (messaging/opt_out_breaker.h).
+  OptOutMeter& opt_outs() { return opt_outs_; }
 
  private:
+  Status load_opt_outs(store::Store& store, const std::string& org_id, Micros since);
+
   const people::Directory& directory_;
   policy::ProjectionConsent consent_;
   ServingSuppressions suppressions_;
   policy::SendLog sends_;
+  OptOutMeter opt_outs_;
   ServingOrgFacts orgs_;
   policy::Gate gate_;
 };

@@ -25,6 +25,9 @@ bool is_message_level(policy::Reason r) {
     case R::kSenderUnknown:
     case R::kSenderUnregistered:
     case R::kLongCodeBulk:
+    case R::kSenderDisabled:
+    case R::kDomainDisabled:
+    case R::kSenderOptOutRate:
     // The text itself (as rendered for sending): sending it would exclude everyone it does not fit, so the
     // message is refused instead and its author shortens or fixes it.
     case R::kInvalidText:

@@ -93,7 +93,9 @@ std::string encode_domain(const SendingDomain& d) {
       .kv("public_key_b64", d.public_key_b64)
       .kv("created", d.created)
       .kv("verified_at", d.verified_at)
-      .kv("last_check", d.last_check);
+      .kv("last_check", d.last_check)
+      .kv("disabled_reason", d.disabled_reason)
+      .kv("disabled_at", d.disabled_at);
   return o.end().take();
 }
 
@@ -102,9 +104,9 @@ Result<SendingDomain> decode_domain(std::string_view doc) {
   auto root = parse_doc(doc, parser, "sending domain");
   if (!root) return root.error();
   DocFields f(root.value());
-  return SendingDomain{f.str("domain"),         f.str("selector"),    f.str("private_key_pem"),
-                       f.str("public_key_b64"), f.integer("created"), f.integer("verified_at"),
-                       f.str("last_check")};
+  return SendingDomain{f.str("domain"),         f.str("selector"),        f.str("private_key_pem"),
+                       f.str("public_key_b64"), f.integer("created"),     f.integer("verified_at"),
+                       f.str("last_check"),     f.str("disabled_reason"), f.integer("disabled_at")};
 }
 
 std::string encode_sender(const SmsSender& s) {
@@ -116,7 +118,12 @@ std::string encode_sender(const SmsSender& s) {
       .kv("campaign_id", s.campaign_id)
       .kv("mps", s.mps)
       .kv("daily_cap", s.daily_cap)
-      .kv("created", s.created);
+      .kv("created", s.created)
+      .kv("disabled_reason", s.disabled_reason)
+      .kv("disabled_at", s.disabled_at)
+      .kv("blasts_paused_reason", s.blasts_paused_reason)
+      .kv("blasts_paused_at", s.blasts_paused_at)
+      .kv("opt_outs_counted_from", s.opt_outs_counted_from);
   return o.end().take();
 }
 
@@ -133,6 +140,11 @@ Result<SmsSender> decode_sender(std::string_view doc) {
   s.mps = f.number("mps", 1.0);
   s.daily_cap = f.integer("daily_cap");
   s.created = f.integer("created");
+  s.disabled_reason = f.str("disabled_reason");
+  s.disabled_at = f.integer("disabled_at");
+  s.blasts_paused_reason = f.str("blasts_paused_reason");
+  s.blasts_paused_at = f.integer("blasts_paused_at");
+  s.opt_outs_counted_from = f.integer("opt_outs_counted_from");
   return s;
 }
 
@@ -150,9 +162,13 @@ policy::OrgMessaging to_policy(const Settings& s, const std::map<std::string, Se
   m.age_gated_content = s.age_gated_content;
   m.postal_address = s.postal_address;
   m.brand_name = s.brand_name;
-  for (const auto& [name, d] : domains)
+  for (const auto& [name, d] : domains) {
     if (d.verified_at > 0) m.verified_email_domains.insert(name);
-  for (const auto& [number, sender] : senders) m.sms_senders[number] = {sender.type, sender.registered};
+    if (!d.disabled_reason.empty()) m.disabled_email_domains[name] = d.disabled_reason;
+  }
+  for (const auto& [number, sender] : senders)
+    m.sms_senders[number] = {sender.type, sender.registered, sender.disabled_reason,
+                             sender.blasts_paused_reason};
   m.email_cap = s.email_cap;
   m.sms_cap = s.sms_cap;
   m.long_code_max_recipients = s.long_code_max_recipients;

@@ -59,6 +59,10 @@ struct SendingDomain {
   Micros created = 0;
   Micros verified_at = 0;  // 0 until a DNS lookup found the published key
   std::string last_check;  // the last verification's sentence
+  // The platform operator's lever (`tocsin domain disable|enable`): non-empty while disabled, shown with
+  // every refusal (`domain_disabled`) and in GET /tocsin:sending_domains.
+  std::string disabled_reason;
+  Micros disabled_at = 0;
 };
 
 struct SmsSender {
@@ -69,6 +73,17 @@ struct SmsSender {
   double mps = 1.0;         // messages per second the carrier allows on this sender
   int64_t daily_cap = 0;    // 0 = none
   Micros created = 0;
+  // The platform operator's lever (`tocsin sender disable|enable`): non-empty while disabled; every text
+  // from the number is refused (`sender_disabled`) with this reason.
+  std::string disabled_reason;
+  Micros disabled_at = 0;
+  // Set by tocsin when the number's opt-out rate passed the platform's limit (messaging/opt_out_breaker.h),
+  // with the figures; its blasts are refused (`sender_opt_out_rate`) until `tocsin sender enable`.
+  std::string blasts_paused_reason;
+  Micros blasts_paused_at = 0;
+  // Opt-outs and texts before this instant do not count towards the breaker (set by `sender enable`, so a
+  // lifted pause is not tripped again at once by the figures that tripped it).
+  Micros opt_outs_counted_from = 0;
 };
 
 std::string encode_settings(const Settings& s);

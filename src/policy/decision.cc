@@ -40,6 +40,16 @@ constexpr std::array kRows{
     Row{Reason::kLongCodeBulk, Kind::kBlock, "long_code_bulk", "SMS-T1",
         "Marketing or large blasts cannot go out on a plain long code; use a registered 10DLC, toll-free or "
         "short code sender."},
+    Row{Reason::kSenderDisabled, Kind::kBlock, "sender_disabled", "AUP",
+        "The platform operator disabled this sending number; nothing is sent from it until it is enabled "
+        "again. The organization's other senders are not affected."},
+    Row{Reason::kDomainDisabled, Kind::kBlock, "domain_disabled", "AUP",
+        "The platform operator disabled this sending domain; no mail is sent from it until it is enabled "
+        "again. The organization's other domains are not affected."},
+    Row{Reason::kSenderOptOutRate, Kind::kBlock, "sender_opt_out_rate", "AUP (SMS opt-out-rate breaker)",
+        "Blasts from this number are paused: too many recipients of its recent texts opted out. Replies, "
+        "HELP answers and opt-out confirmations still go; the platform operator lifts the pause (tocsin "
+        "sender enable)."},
     Row{Reason::kPlatformSuppressed, Kind::kSuppress, "platform_suppressed", "AUP",
         "The address is on the platform-wide suppression list."},
     Row{Reason::kErasedContact, Kind::kSuppress, "erased_contact", "GD-6",

@@ -31,6 +31,10 @@ enum class Reason {
   kSenderUnknown,
   kSenderUnregistered,
   kLongCodeBulk,
+  // the platform operator's levers on one sender (tocsin sender|domain disable) and the opt-out-rate breaker
+  kSenderDisabled,
+  kDomainDisabled,
+  kSenderOptOutRate,
   // suppression and consent
   kPlatformSuppressed,
   kErasedContact,

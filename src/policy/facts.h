@@ -78,6 +78,13 @@ enum class SenderType { kLongCode, kTenDlc, kTollFree, kShortCode };
 struct SmsSender {
   SenderType type = SenderType::kLongCode;
   bool registered = false;  // 10DLC campaign approved / toll-free verified / short code provisioned
+  // Non-empty while the platform operator has disabled the number (`tocsin sender disable`): every text
+  // from it is refused with `sender_disabled` and this reason.
+  std::string disabled_reason;
+  // Non-empty while the opt-out-rate breaker has paused the number's blasts (messaging/opt_out_breaker.h),
+  // with the figures that tripped it: blasts are refused with `sender_opt_out_rate`; replies, HELP answers
+  // and opt-out confirmations still go.
+  std::string blasts_paused_reason;
 };
 
 // An organization's messaging settings, as the gate needs them.
@@ -93,9 +100,12 @@ struct OrgMessaging {
   // Bulk email paused (EM-F2 complaint-rate breaker): blasts are refused, one-off mail still passes.
   bool bulk_email_paused = false;
   std::string bulk_email_paused_reason;
-  std::string postal_address;                               // CAN-SPAM footer (EM-3)
-  std::string brand_name;                                   // must appear in every SMS (SMS-X1)
-  std::set<std::string> verified_email_domains;             // lower-case
+  std::string postal_address;                    // CAN-SPAM footer (EM-3)
+  std::string brand_name;                        // must appear in every SMS (SMS-X1)
+  std::set<std::string> verified_email_domains;  // lower-case
+  // Sending domains the platform operator disabled (`tocsin domain disable`), lower-case, with the reason
+  // shown with every refusal (`domain_disabled`).
+  std::map<std::string, std::string> disabled_email_domains;
   std::map<std::string, SmsSender> sms_senders;             // by E.164 number or short code
   FrequencyCap email_cap{};                                 // organization setting; none by default
   FrequencyCap sms_cap{3, int64_t{24} * 3600 * 1'000'000};  // SMS-F1 platform default

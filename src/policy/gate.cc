@@ -26,6 +26,15 @@ std::optional<Decision> org_rule(const OrgMessaging* org) {
   return std::nullopt;
 }
 
+// A sending domain the platform operator disabled refuses every mail from it, tocsin's own confirmations
+// included (they carry the domain's name and DKIM signature too).
+std::optional<Decision> domain_rule(const OrgMessaging& org, const std::string& from_domain) {
+  if (org.disabled_email_domains.empty()) return std::nullopt;
+  auto it = org.disabled_email_domains.find(lower_ascii(from_domain));
+  if (it == org.disabled_email_domains.end()) return std::nullopt;
+  return Decision::refuse(Reason::kDomainDisabled, "Reason: " + it->second);
+}
+
 std::optional<Decision> restriction_rule(const OrgMessaging& org, const ContactHash& contact) {
   if (!org.restricted.empty() && org.restricted.count(contact)) return Decision::refuse(Reason::kRestricted);
   return std::nullopt;
@@ -94,6 +103,14 @@ std::optional<Decision> sender_rule(const OrgMessaging& org, const OutboundSms& 
   auto it = org.sms_senders.find(m.sender);
   if (it == org.sms_senders.end()) return Decision::refuse(Reason::kSenderUnknown);
   const SmsSender& s = it->second;
+  // The platform operator's lever stops every text from the number, answers included: a number taken down
+  // for abuse sends nothing (the opt-out itself is still recorded when a STOP arrives).
+  if (!s.disabled_reason.empty())
+    return Decision::refuse(Reason::kSenderDisabled, "Reason: " + s.disabled_reason);
+  // The opt-out-rate breaker pauses bulk texts only: what a person asked for (HELP, the STOP confirmation,
+  // a reply) still goes.
+  if (m.kind == MessageKind::kBlast && !s.blasts_paused_reason.empty())
+    return Decision::refuse(Reason::kSenderOptOutRate, s.blasts_paused_reason);
   if (s.type == SenderType::kLongCode) {
     if (m.marketing) return Decision::refuse(Reason::kLongCodeBulk, "This message is marked marketing.");
     if (m.blast_recipients > org.long_code_max_recipients)
@@ -219,6 +236,7 @@ Decision Gate::judge_resubscribe_confirmation(const OutboundEmail& m, const OrgM
 Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
   auto org = facts_.orgs.messaging(m.org_id);
   if (auto d = org_rule(org.get())) return *d;
+  if (auto d = domain_rule(*org, m.from_domain)) return *d;
   if (auto d = restriction_rule(*org, m.to.contact)) return *d;
   if (m.kind == MessageKind::kResubscribeConfirmation) return judge_resubscribe_confirmation(m, *org);
   // The complaint-rate breaker stops bulk mail only: an autoresponse answers what the person just did.

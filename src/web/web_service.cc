@@ -10,6 +10,7 @@
 #include "core/contact_point.h"
 #include "core/json_out.h"
 #include "core/query_string.h"
+#include "messaging/abuse_case.h"
 #include "web/catalog.h"
 #include "web/cookie_list.h"
 #include "web/templates.h"
@@ -190,6 +191,18 @@ std::optional<PageAction> find_page(people::OrgState& org, const std::string& ki
     return p;
   }
   return std::nullopt;
+}
+
+// The platform operator's reason when it took the page down (`tocsin abuse close --take-down-page`), read
+// from the store: a take-down written by the CLI holds from the next request on. A failed read serves the
+// page (a store that cannot answer fails the submission anyway).
+std::optional<std::string> taken_down(const WebContext& ctx, const people::OrgState& org,
+                                      const std::string& kind, const std::string& slug) {
+  if (!ctx.store) return std::nullopt;
+  auto doc =
+      ctx.store->org_doc(org.org.id, messaging::kPageTakedownKind, messaging::page_takedown_id(kind, slug));
+  if (!doc || !doc.value()) return std::nullopt;
+  return messaging::page_takedown_reason(doc.value()->doc);
 }
 
 std::vector<std::string> page_fields(const PageAction& p) {
@@ -465,6 +478,10 @@ void WebService::handle(Request&& req, http::Respond respond) {
   if (seg.size() < 4) return ex->not_found(org->slug);
   auto p = find_page(*org, seg[2], seg[3]);
   if (!p) return ex->not_found(org->slug);
+  if (auto gone = taken_down(ctx_, *org, seg[2], seg[3]))
+    return ex->message(410, org->slug, "This page was taken down",
+                       "The platform that hosts this page took it down after a report of abuse: " + *gone +
+                           " Nothing can be signed or submitted here.");
   v.lang = choose_language(p->action.language, v.target.param("lang"), v.req.header("accept-language"));
   if (seg.size() == 4 && method == "GET") return render_action(*ex, csrf_, *p, {}, {}, "", 200);
   if (seg.size() == 4 && method == "POST") return submit(ctx_, csrf_, ex, *org, std::move(*p));

@@ -31,6 +31,8 @@ struct WebContext {
   std::string age_field;             // [privacy] age_custom_field
   messaging::Autoresponder* autoresponder = nullptr;
   messaging::ResubscribeConfirmations* confirmations = nullptr;
+  // Page take-downs of abuse cases (messaging/abuse_case.h), looked up per page request; null: none.
+  store::Store* store = nullptr;
 };
 
 class WebService {

@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
   policy::OrgSettings settings;
   policy::OrgMessaging m;
   m.brand_name = "Tocsin Test";
-  m.sms_senders = {{from, policy::SmsSender{policy::SenderType::kTenDlc, true}}};
+  m.sms_senders = {{from, policy::SmsSender{policy::SenderType::kTenDlc, true, {}, {}}}};
   m.sms_cap = policy::FrequencyCap{0, 0};
   settings.put("org-test", m);
   policy::Gate gate(policy::Gate::Facts{consent, suppressions, sends, settings},

@@ -38,10 +38,10 @@ class GateTest : public ::testing::Test {
     m.postal_address = "1 Main St, Springfield, IL 62701";
     m.brand_name = "Tocsin Action";
     m.verified_email_domains = {"news.example.org"};
-    m.sms_senders = {{"+12025550100", SmsSender{SenderType::kTenDlc, true}},
-                     {"+12025550101", SmsSender{SenderType::kLongCode, false}},
-                     {"+18885550102", SmsSender{SenderType::kTollFree, false}},
-                     {"12345", SmsSender{SenderType::kShortCode, true}}};
+    m.sms_senders = {{"+12025550100", SmsSender{SenderType::kTenDlc, true, {}, {}}},
+                     {"+12025550101", SmsSender{SenderType::kLongCode, false, {}, {}}},
+                     {"+18885550102", SmsSender{SenderType::kTollFree, false, {}, {}}},
+                     {"12345", SmsSender{SenderType::kShortCode, true, {}, {}}}};
     m.email_cap = FrequencyCap{2, 24 * kHour};
     settings_.put("org-1", m);
   }

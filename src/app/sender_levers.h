@@ -1,0 +1,37 @@
+// The platform operator's levers on one sender of an organization: disable (and enable again) one SMS
+// number or one sending domain without suspending the whole organization (`tocsin sender disable|enable`,
+// `tocsin domain disable|enable`; docs/SMS.md "Per-sender levers").
+//
+// A lever is a field of the sender's own document (messaging/settings.h: `disabled_reason`), written with
+// Store::put_doc_outside, so a running server applies it within a second and the gate refuses every send on
+// it (`sender_disabled`, `domain_disabled`) while the organization's other senders keep sending. Enabling a
+// number also lifts a pause of the opt-out-rate breaker (`blasts_paused_reason`) and restarts its count.
+// Every pull is recorded first in the staff audit (staff/audit.h, actor "cli:USER"), so a change that took
+// effect is always on record.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "core/result.h"
+#include "store/store.h"
+
+namespace tocsin {
+
+struct LeverPull {
+  std::string org_id;
+  bool sms = true;   // an SMS number (true) or a sending domain (false)
+  std::string name;  // the number as stored (E.164 or short code) or the domain, lower-case
+  bool disable = true;
+  std::string reason;  // required: shown with every refusal and kept in the audit
+  std::string actor;   // "cli:USER"
+};
+
+// Applies one pull; the answer is the JSON line the command prints (the sender's state after it). 404 when
+// the organization has no such sender, 400 without a reason.
+Result<std::string> pull_lever(store::Store& store, const LeverPull& pull);
+
+// Registers `disable` and `enable` under the existing `sender` and `domain` commands.
+void add_lever_commands(CLI::App& sender, CLI::App& domain);
+
+}  // namespace tocsin
