@@ -1,5 +1,17 @@
 #include "web/templates.h"
 
+#include "web/catalog.h"
+
+namespace tocsin::web {
+
+mstch::map strings_map(const std::string& lang) {
+  mstch::map m;
+  for (const auto& [k, v] : strings(lang)) m[k] = v;
+  return m;
+}
+
+}  // namespace tocsin::web
+
 namespace tocsin::web::templates {
 
 const std::string kLayout = R"(<!doctype html>
@@ -99,6 +111,43 @@ const std::string kMessage = R"(<h1>{{heading}}</h1>
 <p>{{message}}</p>
 )";
 
+const std::string kPreferences = R"(<h1>{{heading}}</h1>
+<p>{{s.my_intro}}</p>
+{{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+{{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+{{#channels}}
+<section class="channel" aria-labelledby="ch-{{key}}">
+<h2 id="ch-{{key}}">{{label}}</h2>
+<p><span class="address">{{address}}</span>: <span class="status" id="status-{{key}}">{{status}}</span></p>
+{{#unsubscribe}}<form method="post" action="{{action}}">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<input type="hidden" name="channel" value="{{key}}">
+<button type="submit" name="do" value="unsubscribe">{{unsubscribe}}</button>
+</form>{{/unsubscribe}}
+{{#resubscribe}}<form method="post" action="{{action}}">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<input type="hidden" name="channel" value="{{key}}">
+{{#disclosure}}<p class="sms-disclosure">{{disclosure}}</p>{{/disclosure}}
+<button type="submit" name="do" value="resubscribe">{{resubscribe}}</button>
+</form>{{/resubscribe}}
+{{#other_only}}<p>{{s.my_other_channel}}</p>{{/other_only}}
+</section>
+{{/channels}}
+<section aria-labelledby="my-data">
+<h2 id="my-data">{{s.my_data_heading}}</h2>
+<p>{{s.my_data_intro}}</p>
+<form method="post" action="{{action}}">
+<input type="hidden" name="csrf" value="{{csrf_data}}">
+<button type="submit" name="do" value="access">{{s.my_access}}</button>
+</form>
+<form method="post" action="{{action}}">
+<input type="hidden" name="csrf" value="{{csrf_data}}">
+<p>{{s.my_erasure_note}}</p>
+<button type="submit" name="do" value="erasure">{{s.my_erasure}}</button>
+</form>
+</section>
+)";
+
 const std::string kStylesheet =
     R"(body{font-family:system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;color:#111}
 .field label{display:block;font-weight:600}
@@ -111,6 +160,8 @@ button{cursor:pointer}
 meter{width:100%}
 footer{margin-top:2rem;font-size:.9rem}
 table{border-collapse:collapse}td,th{border:1px solid #999;padding:.25rem .5rem;text-align:left}
+.channel,.notice{border-top:1px solid #999;padding-top:.5rem}
+.notice{font-weight:600}
 )";
 
 }  // namespace tocsin::web::templates
