@@ -87,6 +87,33 @@ const Strings kEnglish = {
     {"link_invalid",
      "This link is not valid or has expired. Use the link in the most recent message you received."},
     {"try_again", "We could not record this just now; please try again."},
+    {"pn_controller", "Who is responsible"},
+    {"pn_controller_text", "The data controller is"},
+    {"pn_contact", "Privacy questions"},
+    {"pn_dpo", "Data protection officer"},
+    {"pn_dpo_none", "None designated."},
+    {"pn_collect", "What we collect"},
+    {"pn_collect_text",
+     "What you type into a form (name, email, phone, postal code, comments), and a record of each consent: "
+     "when, on which page and version, the exact text shown, your IP address and browser."},
+    {"pn_why", "Why"},
+    {"pn_why_text",
+     "To contact you as you asked, to count your action, and to prove your consent. Your data is never "
+     "shared "
+     "with other organizations on this platform."},
+    {"pn_gdpr", "The GDPR applies: requests are answered within 30 days."},
+    {"pn_retention", "How long we keep it"},
+    {"pn_retention_default",
+     "While you are a supporter. When you ask us to delete your data, only a coded mark of your address "
+     "stays, "
+     "so you are never subscribed again by mistake."},
+    {"pn_rights", "Your rights"},
+    {"pn_rights_text",
+     "You can ask for a copy of your data, to correct, delete, restrict or transfer it, and object to its "
+     "use. "
+     "Use the \u201cManage your preferences\u201d link in any email we sent you, or write to the contact "
+     "above."},
+    {"pn_texts", "Text messages"},
 };
 
 const Strings kSpanish = {
@@ -176,6 +203,35 @@ const Strings kSpanish = {
     {"link_invalid",
      "Este enlace no es válido o caducó. Usa el enlace del mensaje más reciente que recibiste."},
     {"try_again", "No pudimos registrarlo ahora; inténtalo de nuevo."},
+    {"pn_controller", "Quién es responsable"},
+    {"pn_controller_text", "El responsable del tratamiento es"},
+    {"pn_contact", "Preguntas sobre privacidad"},
+    {"pn_dpo", "Delegado de protección de datos"},
+    {"pn_dpo_none", "No designado."},
+    {"pn_collect", "Qué recogemos"},
+    {"pn_collect_text",
+     "Lo que escribes en un formulario (nombre, correo, teléfono, código postal, comentarios) y un registro "
+     "de "
+     "cada consentimiento: cuándo, en qué página y versión, el texto exacto mostrado, tu dirección IP y tu "
+     "navegador."},
+    {"pn_why", "Para qué"},
+    {"pn_why_text",
+     "Para contactarte como pediste, contar tu acción y probar tu consentimiento. Tus datos nunca se "
+     "comparten "
+     "con otras organizaciones de esta plataforma."},
+    {"pn_gdpr", "Se aplica el RGPD: respondemos a las solicitudes en un plazo de 30 días."},
+    {"pn_retention", "Cuánto tiempo los conservamos"},
+    {"pn_retention_default",
+     "Mientras seas simpatizante. Si pides borrar tus datos, solo queda una marca cifrada de tu dirección, "
+     "para "
+     "que nunca vuelvas a quedar suscrito por error."},
+    {"pn_rights", "Tus derechos"},
+    {"pn_rights_text",
+     "Puedes pedir una copia de tus datos, corregirlos, borrarlos, limitarlos o transferirlos, y oponerte a "
+     "su "
+     "uso. Usa el enlace \u201cManage your preferences\u201d de cualquier correo que te enviamos, o escribe "
+     "al contacto indicado."},
+    {"pn_texts", "Mensajes de texto"},
 };
 
 }  // namespace

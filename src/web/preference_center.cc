@@ -4,7 +4,6 @@
 
 #include <shared_mutex>
 
-#include "actions/sms_disclosure.h"
 #include "core/contact_point.h"
 #include "messaging/org_write.h"
 #include "messaging/resubscribe_confirmation.h"
@@ -12,6 +11,7 @@
 #include "privacy/access_bundle.h"
 #include "privacy/privacy_request.h"
 #include "web/catalog.h"
+#include "web/notice_pages.h"
 #include "web/templates.h"
 
 namespace tocsin::web {
@@ -61,20 +61,6 @@ std::optional<policy::SuppressionHit> suppression(const WebContext& ctx, const p
 // Erased and platform-wide suppressions are final: no write of any kind re-subscribes them.
 bool final_suppression(const std::optional<policy::SuppressionHit>& hit) {
   return hit && hit->scope != policy::SuppressionScope::kOrg;
-}
-
-// The texting program's disclosure, as complete as an action's must be (actions/sms_disclosure.h): shown
-// above the button that re-subscribes a number, and carried by the ledger entry that button writes.
-std::string program_disclosure(const WebContext& ctx, const people::OrgState& org) {
-  actions::SmsDisclosure d;
-  auto view = org.messaging.gate_view();
-  d.program_name = view && !view->brand_name.empty() ? view->brand_name : org.org.name;
-  d.message_frequency = org.messaging.settings().message_frequency;
-  d.rates = "Msg & data rates may apply";
-  d.help = "Text HELP for help";
-  d.stop = "Text STOP to cancel";
-  d.terms_url = d.privacy_url = ctx.public_url + "/o/" + org.slug + "/privacy";
-  return actions::disclosure_text(d);
 }
 
 std::string mask(Channel c, const std::string& address) {
@@ -141,7 +127,7 @@ void render(const WebContext& ctx, const CsrfGuard& csrf, Exchange& ex, const Ho
       if (st == Status::kSubscribed) row["unsubscribe"] = s.at("my_unsubscribe_" + k);
       if (own && can_resubscribe) {
         row["resubscribe"] = s.at("my_resubscribe_" + k);
-        if (c == Channel::kSms) row["disclosure"] = program_disclosure(ctx, org);
+        if (c == Channel::kSms) row["disclosure"] = program_disclosure(org, ctx.public_url);
       }
       channels.push_back(std::move(row));
     }
@@ -203,7 +189,7 @@ void resubscribe(const WebContext& ctx, const CsrfGuard& csrf, const std::shared
   who.writer = people::Writer::kOwner;
   if (c == Channel::kSms) {
     std::shared_lock lock(h.org->mu);
-    who.sms_disclosure = ev.disclosure_text = program_disclosure(ctx, *h.org);
+    who.sms_disclosure = ev.disclosure_text = program_disclosure(*h.org, ctx.public_url);
   }
   auto confirm = std::make_shared<bool>(false);
   auto done = answer(ctx, csrf, ex, h);

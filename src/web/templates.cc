@@ -33,7 +33,8 @@ const std::string kLayout = R"(<!doctype html>
 {{{body}}}
 </main>
 <footer>
-<a href="/o/{{org_slug}}/cookies">{{s.cookie_settings}}</a>
+{{#org_slug}}<a href="/o/{{org_slug}}/privacy">{{s.privacy_notice}}</a> ·
+<a href="/o/{{org_slug}}/cookies">{{s.cookie_settings}}</a>{{/org_slug}}
 </footer>
 </body>
 </html>
@@ -146,6 +147,26 @@ const std::string kPreferences = R"(<h1>{{heading}}</h1>
 <button type="submit" name="do" value="erasure">{{s.my_erasure}}</button>
 </form>
 </section>
+)";
+
+const std::string kPrivacyPage = R"(<h1>{{heading}}</h1>
+<h2>{{s.pn_controller}}</h2>
+<p>{{s.pn_controller_text}} {{controller}}.</p>
+{{#contact}}<p>{{s.pn_contact}}: {{contact}}</p>{{/contact}}
+<h2>{{s.pn_dpo}}</h2>
+<p>{{#dpo}}{{dpo}}{{/dpo}}{{^dpo}}{{s.pn_dpo_none}}{{/dpo}}</p>
+<h2>{{s.pn_collect}}</h2>
+<p>{{s.pn_collect_text}}</p>
+<h2>{{s.pn_why}}</h2>
+<p>{{s.pn_why_text}}</p>
+<h2>{{s.pn_retention}}</h2>
+<p>{{retention}}</p>
+<h2>{{s.pn_rights}}</h2>
+<p>{{s.pn_rights_text}}</p>
+{{#gdpr}}<p>{{s.pn_gdpr}}</p>{{/gdpr}}
+{{#sms}}<h2>{{s.pn_texts}}</h2>
+<p>{{sms}}</p>{{/sms}}
+<p><a href="/o/{{org_slug}}/cookies">{{s.cookie_notice}}</a></p>
 )";
 
 const std::string kStylesheet =

@@ -22,6 +22,7 @@ extern const std::string kCookiePage;   // the cookies notice and the choice for
 extern const std::string kCookieForm;   // partial {{> cookie_form}}: the choice (banner, cookies page)
 extern const std::string kMessage;      // a short message (not found, errors)
 extern const std::string kPreferences;  // a supporter's own page (web/preference_center.h)
+extern const std::string kPrivacyPage;  // an organization's privacy notice (web/notice_pages.h)
 extern const std::string kStylesheet;   // /static/tocsin.css
 
 }  // namespace tocsin::web::templates

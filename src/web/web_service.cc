@@ -13,6 +13,7 @@
 #include "web/catalog.h"
 #include "web/cookie_list.h"
 #include "web/exchange.h"
+#include "web/notice_pages.h"
 #include "web/preference_center.h"
 #include "web/templates.h"
 
@@ -335,6 +336,7 @@ void WebService::handle(Request&& req, http::Respond respond) {
   people::OrgState* org = ctx_.directory.by_slug(seg[1]);
   if (!org) return ex->not_found();
   if (seg.size() == 3 && seg[2] == "cookies" && method == "GET") return cookie_page(csrf_, ex, *org);
+  if (seg.size() == 3 && seg[2] == "privacy" && method == "GET") return privacy_page(ctx_, ex, *org);
   if (seg.size() < 4) return ex->not_found(org->slug);
   auto p = find_page(*org, seg[2], seg[3]);
   if (!p) return ex->not_found(org->slug);

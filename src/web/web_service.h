@@ -7,6 +7,7 @@
 //
 // Routes: GET/POST /o/{org}/{kind}/{slug} (page, submission), GET /o/{org}/{kind}/{slug}/thanks,
 // GET /a/{action-id} (redirect to the page), GET /o/{org}/cookies (notice + choice), POST /cookies (choice),
+// GET /o/{org}/privacy (the privacy notice: web/notice_pages.h),
 // GET/POST /my/{token} (a supporter's own page: web/preference_center.h), GET /static/tocsin.css.
 #pragma once
 

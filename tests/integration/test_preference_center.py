@@ -273,3 +273,33 @@ def test_privacy_requests_from_the_page(site):
     # Organization B sees none of them.
     other = srv.client(srv.other["api_key"])
     assert other.ok("GET", "tocsin:privacy_requests")["total_records"] == 0
+
+
+def test_privacy_notice_page_from_the_organizations_settings(site):
+    srv, api = site
+    url = f"{srv.base}/o/friends-of-the-bay/privacy"
+    r = requests.get(url)
+    assert r.status_code == 200 and "default-src 'none'" in r.headers["Content-Security-Policy"]
+    html = r.text
+    assert "The data controller is Friends of the Bay." in html
+    assert "Privacy questions: 1 Main St, Springfield, IL" in html  # no support contact: the postal address
+    assert "None designated." in html and "only a coded mark of your address stays" in html
+    assert 'href="/o/friends-of-the-bay/cookies"' in html and "<script" not in html
+    # Every page links the notice: the preference center and an action page alike.
+    assert 'href="/o/friends-of-the-bay/privacy"' in requests.get(link_of(srv, "bob")).text
+    # The organization states its own (text, never markup); another organization's key changes only its own.
+    bad = api.put("tocsin:privacy_notice", json={"dpo": 7})
+    assert bad.status_code == 400 and bad.json()["error"] == "dpo must be a string"
+    got = api.ok("PUT", "tocsin:privacy_notice", json={"controller_name": "Friends of the Bay <Inc>",
+                                                        "dpo": "Dana Protector, dpo@example.org",
+                                                        "retention": "Two years after your last action."})
+    assert got["browser_url"] == url and got["dpo"] == "Dana Protector, dpo@example.org"
+    other = srv.client(srv.other["api_key"])
+    other.ok("PUT", "tocsin:privacy_notice", json={"controller_name": "Somebody Else"})
+    html = requests.get(url).text
+    assert "The data controller is Friends of the Bay &lt;Inc&gt;." in html and "Somebody Else" not in html
+    assert "Dana Protector, dpo@example.org" in html and "Two years after your last action." in html
+    assert api.ok("GET", "tocsin:privacy_notice")["retention"] == "Two years after your last action."
+    es = requests.get(url + "?lang=es").text
+    assert "El responsable del tratamiento es Friends of the Bay &lt;Inc&gt;." in es
+    assert requests.get(f"{srv.base}/o/no-such-org/privacy").status_code == 404
