@@ -1,7 +1,7 @@
 // A supporter's own page in Chromium: a real blast email is sent (the server writes it to its outbox folder),
 // the preference link is read from the raw .eml as a mail client would show it, the page opens, axe-core
 // finds no serious or critical violation, and the person unsubscribes with the keyboard only; the API then
-// shows the address unsubscribed. Screenshots per state.
+// shows the address unsubscribed; the privacy notice the footer links passes axe too. Screenshots per state.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -104,5 +104,11 @@ test('open the preference center from a real email and unsubscribe with the keyb
 
   const got = await api('GET', `people/${idOf(person)}`);
   assert.equal(got.email_addresses[0].status, 'unsubscribed');
+
+  // The privacy notice, linked from the page's footer.
+  await Promise.all([page.waitForNavigation(), page.click('footer a[href$="/privacy"]')]);
+  assert.match(await page.textContent('h1'), /Privacy notice: Friends of the Bay/);
+  await page.screenshot({ path: path.join(SHOTS, 'privacy-notice.png'), fullPage: true });
+  assert.deepEqual(await axe(page), []);
   await ctx.close();
 });
