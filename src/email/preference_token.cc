@@ -18,7 +18,6 @@ constexpr size_t kBodyBytes = 1 + 2 + 2 * kUuidBytes + 1 + 4;
 constexpr size_t kTokenBytes = kBodyBytes + kMacBytes;
 constexpr size_t kChannelAt = 3 + 2 * kUuidBytes;
 constexpr size_t kExpiresAt = kChannelAt + 1;
-constexpr int kBase64Variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
 
 std::string canonical(Channel c, std::string_view address) {
   return c == Channel::kEmail ? email_match_key(address) : std::string(address);
@@ -49,24 +48,15 @@ Result<std::string> PreferenceTokens::issue(const PreferenceClaim& claim, std::s
   auto seconds = static_cast<uint32_t>(std::max<Micros>(0, claim.expires / 1'000'000));
   for (int i = 0; i < 4; ++i) raw[kExpiresAt + i] = static_cast<unsigned char>(seconds >> (24 - 8 * i));
   mac(*key, raw, canonical(claim.channel, address), raw + kBodyBytes);
-  std::string out(sodium_base64_ENCODED_LEN(kTokenBytes, kBase64Variant), '\0');
-  sodium_bin2base64(out.data(), out.size(), raw, kTokenBytes, kBase64Variant);
-  out.resize(std::strlen(out.c_str()));
-  return out;
+  return to_link_text(raw, kTokenBytes);
 }
 
 Result<PreferenceClaim> PreferenceTokens::verify(std::string_view token, Micros now,
                                                  const AddressOf& address_of) const {
   unsigned char raw[kTokenBytes];
-  size_t len = 0;
-  const char* end = nullptr;
-  if (token.size() > 2 * kTokenBytes ||
-      sodium_base642bin(raw, sizeof raw, token.data(), token.size(), nullptr, &len, &end, kBase64Variant) !=
-          0 ||
-      len != kTokenBytes || end != token.data() + token.size() ||
-      raw[0] != static_cast<unsigned char>(LinkPurpose::kPreferences) || raw[kChannelAt] > 1) {
+  if (!from_link_text(token, raw, kTokenBytes) ||
+      raw[0] != static_cast<unsigned char>(LinkPurpose::kPreferences) || raw[kChannelAt] > 1)
     return invalid_token();
-  }
   const TokenKey* key = keys_.find(static_cast<uint16_t>(raw[1] << 8 | raw[2]));
   if (!key) return invalid_token();
   PreferenceClaim claim;

@@ -6,24 +6,12 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
+const { BASE, SHOTS, api, idOf, launch } = require('./support');
 
-const BASE = process.env.TOCSIN_BASE;
-const KEY = process.env.TOCSIN_API_KEY;
-const SHOTS = process.env.TOCSIN_ARTIFACTS;
 const OUTBOX = process.env.TOCSIN_OUTBOX;
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 let browser;
 
-async function api(method, p, body) {
-  const r = await fetch(`${BASE}/api/v2/${p}`, {
-    method, headers: { 'OSDI-API-Token': KEY, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.equal(r.status, 200, await r.clone().text());
-  return r.json();
-}
-const idOf = (doc) => doc.identifiers[0].split(':')[1];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // The raw message to `address` in the outbox, once the dispatcher has written it.
@@ -56,7 +44,7 @@ async function axe(page) {
 }
 
 before(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await launch();
 });
 after(async () => browser && browser.close());
 

@@ -20,20 +20,11 @@ import pytest
 import requests
 
 from mail_servers import LocalDns
+from test_blast import wait_status
 from tocsin_server import TocsinServer, an_id, primary_email, unique_email
 
 DOMAIN = "example.org"
 PHONE = "+12025550143"
-
-
-def wait_status(c, mid, want, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        m = c.get(f"messages/{mid}").json()
-        if m["status"] == want:
-            return m
-        time.sleep(0.1)
-    raise AssertionError(f"message stayed {m['status']}")
 
 
 @pytest.fixture(scope="module")
