@@ -156,7 +156,10 @@ std::function<void(Result<std::string>)> answer(const WebContext& ctx, const Csr
                                                 const std::shared_ptr<Exchange>& ex, const Holder& h) {
   return [&ctx, &csrf, ex, h](Result<std::string> r) {
     const auto& s = strings(ex->visit().lang);
-    if (!r) return render(ctx, csrf, *ex, h, r.error().http_status == 409 ? 409 : 503, "", s.at("try_again"));
+    // The person no longer holds the link's contact point (changed or erased since the page was shown).
+    if (!r && r.error().http_status == 404)
+      return ex->message(404, "", s.at("not_found"), s.at("link_invalid"));
+    if (!r) return render(ctx, csrf, *ex, h, 503, "", s.at("try_again"));
     if (r.value() == "cannot_resubscribe") return render(ctx, csrf, *ex, h, 409, "", s.at(r.value()));
     render(ctx, csrf, *ex, h, 200, s.at(r.value()), "");
   };

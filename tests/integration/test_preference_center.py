@@ -294,3 +294,30 @@ def test_privacy_notice_page_from_the_organizations_settings(site):
     es = requests.get(url + "?lang=es").text
     assert "El responsable del tratamiento es Friends of the Bay &lt;Inc&gt;." in es
     assert requests.get(f"{srv.base}/o/no-such-org/privacy").status_code == 404
+
+
+def test_a_link_texted_to_a_number_resubscribes_that_number_with_the_program_disclosure(site):
+    srv, api = site
+    ada = srv.people["ada"]
+    s = requests.Session()
+    url = f"{srv.base}/my/" + mint(srv, srv.org["org_id"], an_id(ada), PHONE, channel=1)
+    html = s.get(url).text
+    # This link was sent to the number: the number in full, the address masked; the program's terms shown.
+    assert PHONE in html and address(srv, "ada") not in html
+    assert 'value="resubscribe">Subscribe to text messages again<' in html
+    assert "Friends of the Bay: Msg frequency varies. Msg &amp; data rates may apply. Text HELP for help. " \
+           "Text STOP to cancel." in html
+    assert f"Terms: {srv.base}/o/friends-of-the-bay/privacy Privacy: {srv.base}/o/friends-of-the-bay/privacy" \
+        in unescape(html)
+    r = s.post(url, data={"csrf": csrf_of(html), "do": "resubscribe", "channel": "sms"})
+    assert r.status_code == 200 and "You are subscribed again." in r.text
+    person = api.person(an_id(ada))
+    assert person["phone_numbers"][0]["status"] == "subscribed"
+    consent = str(api.ok("GET", f"people/{an_id(ada)}/consent"))
+    assert "Text STOP to cancel" in consent and "re-subscribed by the contact point's owner" in consent
+    # The email address was not sent this link: it cannot be re-subscribed from it, only unsubscribed.
+    r = s.post(url, data={"csrf": csrf_of(html), "do": "resubscribe", "channel": "email"})
+    assert r.status_code == 403
+    r = s.post(url, data={"csrf": csrf_of(html), "do": "unsubscribe", "channel": "sms"})
+    assert "You are unsubscribed." in r.text
+    assert api.person(an_id(ada))["phone_numbers"][0]["status"] == "unsubscribed"
