@@ -23,7 +23,8 @@ struct PrivacyNotice {
   std::string controller_name;  // the legal name of the data controller
   std::string contact;          // an email address, phone or postal address for privacy questions
   std::string dpo;              // the data protection officer and how to reach them; empty: none designated
-  std::string retention;        // how long supporters' data is kept; empty: the product's default sentence
+  std::string retention;        // the organization's own words on retention; the page adds the policy's
+                                // (privacy/retention.h), which is what the sweeper does
 };
 
 std::string encode_privacy_notice(const PrivacyNotice& n);

@@ -103,10 +103,15 @@ const Strings kEnglish = {
      "with other organizations on this platform."},
     {"pn_gdpr", "The GDPR applies: requests are answered within 30 days."},
     {"pn_retention", "How long we keep it"},
-    {"pn_retention_default",
-     "While you are a supporter. When you ask us to delete your data, only a coded mark of your address "
-     "stays, "
-     "so you are never subscribed again by mistake."},
+    {"pn_ret_evidence", "The IP address and browser recorded with each consent are kept for {{n}} days."},
+    {"pn_ret_evidence_kept", "The IP address and browser recorded with each consent are kept with it."},
+    {"pn_ret_texts", "Texts you send us are deleted after {{n}} days."},
+    {"pn_ret_texts_kept", "Texts you send us are kept."},
+    {"pn_ret_inactive", "With no subscription and no activity for {{n}} months, your data is erased."},
+    {"pn_ret_inactive_never", "Your details are kept while you are a supporter."},
+    {"pn_ret_erasure",
+     "When you ask us to delete your data, only a coded mark of your address stays, so you are never "
+     "subscribed again by mistake."},
     {"pn_rights", "Your rights"},
     {"pn_rights_text",
      "You can ask for a copy of your data, to correct, delete, restrict or transfer it, and object to its "
@@ -221,10 +226,17 @@ const Strings kSpanish = {
      "con otras organizaciones de esta plataforma."},
     {"pn_gdpr", "Se aplica el RGPD: respondemos a las solicitudes en un plazo de 30 días."},
     {"pn_retention", "Cuánto tiempo los conservamos"},
-    {"pn_retention_default",
-     "Mientras seas simpatizante. Si pides borrar tus datos, solo queda una marca cifrada de tu dirección, "
-     "para "
-     "que nunca vuelvas a quedar suscrito por error."},
+    {"pn_ret_evidence",
+     "La dirección IP y el navegador registrados con cada consentimiento se conservan {{n}} días."},
+    {"pn_ret_evidence_kept",
+     "La dirección IP y el navegador registrados con cada consentimiento se conservan con él."},
+    {"pn_ret_texts", "Los mensajes de texto que nos envías se borran a los {{n}} días."},
+    {"pn_ret_texts_kept", "Los mensajes de texto que nos envías se conservan."},
+    {"pn_ret_inactive", "Sin suscripción ni actividad durante {{n}} meses, tus datos se borran."},
+    {"pn_ret_inactive_never", "Tus datos se conservan mientras seas simpatizante."},
+    {"pn_ret_erasure",
+     "Si pides borrar tus datos, solo queda una marca cifrada de tu dirección, para que nunca vuelvas a quedar "
+     "suscrito por error."},
     {"pn_rights", "Tus derechos"},
     {"pn_rights_text",
      "Puedes pedir una copia de tus datos, corregirlos, borrarlos, limitarlos o transferirlos, y oponerte a "

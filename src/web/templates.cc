@@ -160,7 +160,11 @@ const std::string kPrivacyPage = R"(<h1>{{heading}}</h1>
 <h2>{{s.pn_why}}</h2>
 <p>{{s.pn_why_text}}</p>
 <h2>{{s.pn_retention}}</h2>
-<p>{{retention}}</p>
+{{#retention}}<p>{{retention}}</p>{{/retention}}
+<ul class="retention">
+{{#retention_policy}}<li>{{.}}</li>
+{{/retention_policy}}
+</ul>
 <h2>{{s.pn_rights}}</h2>
 <p>{{s.pn_rights_text}}</p>
 {{#gdpr}}<p>{{s.pn_gdpr}}</p>{{/gdpr}}

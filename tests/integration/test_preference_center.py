@@ -275,6 +275,9 @@ def test_privacy_notice_page_from_the_organizations_settings(site):
     assert "The data controller is Friends of the Bay." in html
     assert "Privacy questions: 1 Main St, Springfield, IL" in html  # no support contact: the postal address
     assert "None designated." in html and "only a coded mark of your address stays" in html
+    # Retention as the sweeper applies it (privacy/retention.h; the defaults: this organization set none).
+    assert "Your details are kept while you are a supporter." in html
+    assert "kept for 1825 days" in html and "Texts you send us are deleted after 365 days." in html
     assert 'href="/o/friends-of-the-bay/cookies"' in html and "<script" not in html
     # Every page links the notice: the preference center and an action page alike.
     assert 'href="/o/friends-of-the-bay/privacy"' in requests.get(link_of(srv, "bob")).text
