@@ -30,6 +30,9 @@ void evidence_requests(Call& call);
 void privacy_requests(Call& call);
 // /tocsin:access_log[/tocsin:verify]: who read which supporters' data (api/access_log_handlers.cc).
 void access_log(Call& call);
+// GET/PUT /tocsin:privacy_notice: what the organization's privacy notice page says about it
+// (api/privacy_notice_handlers.cc).
+void privacy_notice(Call& call);
 
 // /tocsin:sms_senders, /tocsin:sending_domains (GET): the organization's senders and the state of their
 // levers (api/sender_handlers.cc).

@@ -45,8 +45,7 @@ void save(Call& c, const PrivacyRequest& r,
     auto w = b.for_org(c.org->org.id);
     std::unique_lock lock(c.org->mu);
     if (more) more(w);
-    w.add(store::op::PutDoc{
-        {std::string(privacy::kPrivacyRequestKind), r.id, privacy::encode_privacy_request(r)}});
+    w.add(store::op::PutDoc{privacy::privacy_request_doc(r)});
     return std::function<void()>{};
   });
 }
@@ -70,27 +69,19 @@ void create(Call& c) {
   if (body["note"].get_string().get(note_s)) note_s = {};  // absent or not a string: no note
   if (note_s.size() > 2000) return c.error(400, "note is too long (2000 bytes at most)");
   Micros now = now_micros();
-  PrivacyRequest r;
-  r.id = new_uuid();
-  r.kind = *kind;
-  r.subject = subject.value();
-  r.received = now;
+  Micros received = now;
   if (!body["received"].get_string().get(received_s)) {
     auto t = parse_iso8601(received_s);
     if (!t || *t > now) return c.error(400, "received must be an ISO 8601 time not in the future");
-    r.received = *t;
+    received = *t;
   }
-  r.due = privacy::due_after(r.received, c.org->org.gdpr_applies);
-  r.actor = c.actor;
-  r.note = std::string(note_s);
   size_t matched;
   {
     std::shared_lock lock(c.org->mu);
-    matched = privacy::subject_people(*c.org, r.subject).size();
+    matched = privacy::subject_people(*c.org, subject.value()).size();
   }
-  r.audit.push_back(
-      {now, c.actor,
-       "received; " + std::to_string(matched) + " matching person(s); due " + format_iso8601(r.due)});
+  PrivacyRequest r = privacy::receive_privacy_request(*kind, subject.value(), c.org->org.gdpr_applies,
+                                                      c.actor, std::string(note_s), received, matched);
   save(c, r);
   reply_request(c, r);
 }

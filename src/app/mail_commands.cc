@@ -11,6 +11,7 @@
 #include "app/installation.h"
 #include "core/json_out.h"
 #include "email/bounce_address.h"
+#include "email/preference_token.h"
 #include "email/unsubscribe_links.h"
 #include "messaging/mail_ingest.h"
 #include "messaging/settings.h"
@@ -145,8 +146,10 @@ void run_links(const Args& a) {
     finish_command(1);
   }
   std::string person = a.person_id;
+  std::string address;  // the delivery's, which the preference link is bound to
+  auto d = inst->store->scope(a.org_id).delivery(a.message_id, a.seq);
+  if (d && d.value()) address = d.value()->address;
   if (person.empty()) {
-    auto d = inst->store->scope(a.org_id).delivery(a.message_id, a.seq);
     if (!d || !d.value()) {
       std::cerr << "tocsin: no delivery " << a.message_id << ":" << a.seq << " (give --person)\n";
       finish_command(1);
@@ -178,6 +181,13 @@ void run_links(const Args& a) {
       .kv("unsubscribe_token", token.value())
       .kv("unsubscribe_url", url)
       .kv("unsubscribe_mailto", mailto.value());
+  if (!address.empty() && d.value()->person_id == person) {
+    email::PreferenceTokens preferences(inst->token_keys);
+    auto channel = d.value()->channel;
+    if (auto t = preferences.issue({a.org_id, person, channel, now_micros() + email::kPreferenceLinkLifetime},
+                                   address))
+      j.kv("preferences_url", email::preference_url(public_url, t.value()));
+  }
   std::cout << j.end().take() << "\n";
   finish_command(0);
 }
@@ -195,8 +205,8 @@ void add_mail_commands(CLI::App& app) {
   ingest->add_option("--now", a->now)->group("");
   ingest->callback([a] { run_ingest(*a); });
 
-  auto* links =
-      app.add_subcommand("mail-links", "print the bounce address and unsubscribe links of a delivery");
+  auto* links = app.add_subcommand(
+      "mail-links", "print the bounce address, unsubscribe and preference links of a delivery");
   links->add_option("--data", a->dir, "data directory")->required();
   links->add_option("--org", a->org_id, "organization id")->required();
   links->add_option("--message", a->message_id, "message id")->required();

@@ -25,8 +25,7 @@ int fail(const Error& e) {
 }
 
 Status save(OrgInstallation& o, const privacy::PrivacyRequest& r) {
-  return o.inst.store->put_doc_outside(
-      o.org.id, {std::string(privacy::kPrivacyRequestKind), r.id, privacy::encode_privacy_request(r)});
+  return o.inst.store->put_doc_outside(o.org.id, privacy::privacy_request_doc(r));
 }
 
 void print(const privacy::PrivacyRequest& r) {
@@ -46,15 +45,8 @@ int run_request(const Args& a) {
   if (!o) return fail(o.error());
   auto subject = privacy::parse_contact(a.subject, o->org);
   if (!subject) return fail(subject.error());
-  privacy::PrivacyRequest r;
-  r.id = new_uuid();
-  r.kind = *kind;
-  r.subject = subject.value();
-  r.received = now_micros();
-  r.due = privacy::due_after(r.received, o->org.gdpr_applies);
-  r.actor = "platform:cli";
-  r.note = a.note;
-  r.audit.push_back({r.received, r.actor, "received; due " + format_iso8601(r.due)});
+  auto r = privacy::receive_privacy_request(*kind, subject.value(), o->org.gdpr_applies, "platform:cli",
+                                            a.note, now_micros(), std::nullopt);
   if (auto s = save(o.value(), r); !s) return fail(s.error());
   print(r);
   return 0;

@@ -144,6 +144,7 @@ int serve(Installation& inst, Config config) {
   int64_t change_seq = last_change.value();
   email::UnsubscribeTokens tokens(inst.token_keys);
   email::DeliveryTokens delivery_tokens(inst.token_keys);
+  email::PreferenceTokens preference_tokens(inst.token_keys);  // /my/{token} (web/preference_center.h)
 
   store::GroupCommitter committer(*inst.store);
 
@@ -213,12 +214,14 @@ int serve(Installation& inst, Config config) {
   messaging::FencedEmailTransport fenced_email(*email_transport, gate.gate(), opt_out_fence);
   messaging::FencedSmsTransport fenced_sms(*sms_transport, gate.gate(), opt_out_fence);
   messaging::SmsReplies sms_replies(committer, directory, gate.gate(), sms_transport.get());
+  sms_replies.link_preferences(&preference_tokens, config.public_url);
   sms_replies.start();
   messaging::Dispatcher::Deps deps{*inst.store,   committer,   directory, gate,
                                    &fenced_email, &fenced_sms, &tokens,   &delivery_tokens};
   messaging::DispatcherOptions dispatch;
   dispatch.public_url = config.public_url;
   dispatch.mail_domain = effective_mail_domain(config);
+  dispatch.preferences = &preference_tokens;
   dispatch.email_handover_threads = config.email.smtp_connections + (config.email.smtp_connections + 1) / 2;
   dispatch.sms_handover_threads = config.sms.connections;
   messaging::Dispatcher dispatcher(deps, dispatch);
@@ -276,7 +279,7 @@ int serve(Installation& inst, Config config) {
   RateLimiter web_per_ip(config.helper_posts_per_ip_per_second, config.helper_burst);
   web::WebService pages({committer, directory, config.public_url, config.trusted_proxy_header, &helper_limits,
                          &web_per_ip, config.age_custom_field, &autoresponder, &resubscribe,
-                         inst.store.get()});
+                         &preference_tokens, &opt_out_fence, &gate.suppressions(), inst.store.get()});
   // The organizer's console (/admin): staff accounts and sessions, over the same serving state.
   staff::DocAuditLog staff_audit(*inst.store);
   staff::StaffService staff(*inst.store, inst.contact_key, staff_audit);

@@ -39,6 +39,23 @@ void token_mac(const TokenKey& key, std::initializer_list<std::string_view> part
   std::memcpy(out, full, std::min(out_len, sizeof full));
 }
 
+std::string to_link_text(const unsigned char* raw, size_t len) {
+  constexpr int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  std::string out(sodium_base64_ENCODED_LEN(len, variant), '\0');
+  sodium_bin2base64(out.data(), out.size(), raw, len, variant);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+bool from_link_text(std::string_view text, unsigned char* out, size_t len) {
+  size_t got = 0;
+  const char* end = nullptr;
+  return text.size() <= 2 * len &&
+         sodium_base642bin(out, len, text.data(), text.size(), nullptr, &got, &end,
+                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
+         got == len && end == text.data() + text.size();
+}
+
 bool uuid_to_bytes(std::string_view text, unsigned char* out) {
   if (text.size() != 36) return false;
   size_t len = 0;

@@ -40,6 +40,11 @@ class TokenKeyRing {
 void token_mac(const TokenKey& key, std::initializer_list<std::string_view> parts, unsigned char* out,
                size_t out_len);
 
+// A link token's bytes as URL-safe text (base64url, no padding) and back: `from_link_text` is true only when
+// `text` decodes to exactly `len` bytes with nothing left over.
+std::string to_link_text(const unsigned char* raw, size_t len);
+bool from_link_text(std::string_view text, unsigned char* out, size_t len);
+
 inline constexpr size_t kUuidBytes = 16;
 // A UUID's 16 bytes from its 36-character text form; false if it is not one.
 bool uuid_to_bytes(std::string_view text, unsigned char* out);

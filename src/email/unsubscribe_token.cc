@@ -13,7 +13,6 @@ namespace {
 constexpr size_t kMacBytes = 16;
 constexpr size_t kBodyBytes = 1 + 2 + 3 * kUuidBytes;
 constexpr size_t kTokenBytes = kBodyBytes + kMacBytes;
-constexpr int kBase64Variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
 
 void mac(const TokenKey& key, const unsigned char* body, unsigned char* out) {
   token_mac(key, {std::string_view(reinterpret_cast<const char*>(body), kBodyBytes)}, out, kMacBytes);
@@ -40,23 +39,13 @@ Result<std::string> UnsubscribeTokens::issue(const UnsubscribeClaim& claim) cons
     return bad_request("unsubscribe tokens need UUID ids");
   }
   mac(*key, raw, raw + kBodyBytes);
-  std::string out(sodium_base64_ENCODED_LEN(kTokenBytes, kBase64Variant), '\0');
-  sodium_bin2base64(out.data(), out.size(), raw, kTokenBytes, kBase64Variant);
-  out.resize(std::strlen(out.c_str()));
-  return out;
+  return to_link_text(raw, kTokenBytes);
 }
 
 Result<UnsubscribeClaim> UnsubscribeTokens::verify(std::string_view token) const {
   unsigned char raw[kTokenBytes];
-  size_t len = 0;
-  const char* end = nullptr;
-  if (token.size() > 2 * kTokenBytes ||
-      sodium_base642bin(raw, sizeof raw, token.data(), token.size(), nullptr, &len, &end, kBase64Variant) !=
-          0 ||
-      len != kTokenBytes || end != token.data() + token.size() ||
-      raw[0] != static_cast<unsigned char>(purpose_)) {
+  if (!from_link_text(token, raw, kTokenBytes) || raw[0] != static_cast<unsigned char>(purpose_))
     return invalid_token();
-  }
   const TokenKey* key = keys_.find(static_cast<uint16_t>(raw[1] << 8 | raw[2]));
   if (!key) return invalid_token();
   unsigned char expected[kMacBytes];

@@ -22,6 +22,7 @@ namespace tocsin::email {
 enum class LinkPurpose : unsigned char {
   kUnsubscribe = 1,
   kResubscribeConfirmation = 2,  // messaging/resubscribe_confirmation.h; message_id = the confirmation's id
+  kPreferences = 3,              // email/preference_token.h: a supporter's own page /my/{token}
 };
 
 struct UnsubscribeClaim {

@@ -3,6 +3,7 @@
 #include "email/bounce_address.h"
 #include "email/dkim_signer.h"
 #include "email/message_builder.h"
+#include "email/preference_token.h"
 #include "email/unsubscribe_links.h"
 #include "email/unsubscribe_token.h"
 #include "messaging/link_tracking.h"
@@ -21,6 +22,10 @@ Result<ComposedEmail> compose_email(const MailLinks& links, const MailContent& c
   frame.wrapper_footer = content.wrapper_footer;
   frame.postal_address = content.postal_address;
   frame.unsubscribe_url = links.public_url + "/unsubscribe/" + token;
+  if (links.preferences)
+    if (auto t = links.preferences->issue(
+            {org_id, person_id, Channel::kEmail, now + email::kPreferenceLinkLifetime}, to_address))
+      frame.preferences_url = email::preference_url(links.public_url, t.value());
   if (content.tracking && links.delivery_tokens)
     add_tracking(frame, *links.delivery_tokens, links.public_url, ref);
   auto parts = render_email(content.subject, content.body_html, frame, values);

@@ -13,6 +13,7 @@
 #include "messaging/render.h"
 
 namespace tocsin::email {
+class PreferenceTokens;
 class UnsubscribeTokens;
 class DkimSigner;
 }  // namespace tocsin::email
@@ -26,6 +27,8 @@ struct MailLinks {
   const email::DeliveryTokens* delivery_tokens = nullptr;
   std::string public_url;   // links in messages
   std::string mail_domain;  // bounce and mailto-unsubscribe addresses
+  // The footer's link to the recipient's own page (blasts); null: no link.
+  const email::PreferenceTokens* preferences = nullptr;
 };
 
 // What one message says, whoever it goes to.

@@ -149,7 +149,8 @@ struct Dispatcher::Round {
 Dispatcher::Dispatcher(Deps deps, DispatcherOptions options)
     : deps_(deps),
       options_(std::move(options)),
-      links_{deps_.tokens, deps_.delivery_tokens, options_.public_url, options_.mail_domain} {}
+      links_{deps_.tokens, deps_.delivery_tokens, options_.public_url, options_.mail_domain,
+             options_.preferences} {}
 
 Dispatcher::~Dispatcher() {
   stop();

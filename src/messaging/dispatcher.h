@@ -43,6 +43,7 @@
 #include "store/group_commit.h"
 
 namespace tocsin::email {
+class PreferenceTokens;
 class UnsubscribeTokens;
 class DeliveryTokens;
 }  // namespace tocsin::email
@@ -50,8 +51,9 @@ class DeliveryTokens;
 namespace tocsin::messaging {
 
 struct DispatcherOptions {
-  std::string public_url;   // links in messages
-  std::string mail_domain;  // bounce and mailto-unsubscribe addresses
+  std::string public_url;                                // links in messages
+  std::string mail_domain;                               // bounce and mailto-unsubscribe addresses
+  const email::PreferenceTokens* preferences = nullptr;  // the footer's preference-center link; null: none
   // Hand-over workers per channel. Email: a few more than the relay's connections, so one composes (render,
   // build, sign: CPU) while the others talk SMTP; more only wait for a connection and cost context
   // switches. Texts: the gateway requests in flight ([sms] connections).

@@ -92,16 +92,22 @@ EmailParts render_email(const std::string& subject, const std::string& body_html
   EmailParts out;
   out.subject = render_plain(subject, ctx);
   std::string body = mstch::render(body_html, ctx);
-  std::string footer = "<p style=\"font-size:12px;color:#666\">" + escape_html(frame.postal_address) +
-                       "<br><a href=\"" + escape_html(frame.unsubscribe_url) +
-                       "\">Unsubscribe</a> from these emails.</p>";
+  std::string footer =
+      "<p style=\"font-size:12px;color:#666\">" + escape_html(frame.postal_address) + "<br><a href=\"" +
+      escape_html(frame.unsubscribe_url) + "\">Unsubscribe</a> from these emails." +
+      (frame.preferences_url.empty()
+           ? std::string()
+           : " <a href=\"" + escape_html(frame.preferences_url) + "\">Manage your preferences</a>.") +
+      "</p>";
   std::string content = frame.wrapper_header + body + frame.wrapper_footer;
   if (frame.track_link) content = rewrite_links(content, frame.track_link);
   out.html = content + footer;
   if (!frame.open_pixel_url.empty())
     out.html += "<img src=\"" + escape_html(frame.open_pixel_url) + "\" width=\"1\" height=\"1\" alt=\"\">";
-  out.text = html_to_text(content) + "\n\n--\n" + frame.postal_address +
-             "\nUnsubscribe: " + frame.unsubscribe_url + "\n";
+  out.text =
+      html_to_text(content) + "\n\n--\n" + frame.postal_address + "\nUnsubscribe: " + frame.unsubscribe_url +
+      "\n" +
+      (frame.preferences_url.empty() ? std::string() : "Your preferences: " + frame.preferences_url + "\n");
   return out;
 }
 

@@ -37,6 +37,7 @@ struct EmailFrame {
   std::string wrapper_header, wrapper_footer;  // HTML, from the message's wrapper (may be empty)
   std::string postal_address;
   std::string unsubscribe_url;
+  std::string preferences_url;  // the recipient's own page (web/preference_center.h); empty: no link
   // Open and click tracking (messaging/link_tracking.h add_tracking), when the organization has it on: the
   // links of the body and wrapper go through track_link (the footer's unsubscribe link never does) and
   // open_pixel_url is appended as a 1x1 image. Unset/empty: no tracking.

@@ -27,7 +27,10 @@ struct Settings {
   std::string postal_address;   // CAN-SPAM footer (EM-3); required before any email leaves
   std::string brand_name;       // program name in every text (SMS-X1); defaults to the org name
   std::string support_contact;  // HELP reply: an email or phone where people get help (SMS-K2)
-  std::string message_frequency = "Msg frequency varies";           // HELP reply and first-message disclosure
+  std::string message_frequency = "Msg frequency varies";  // HELP reply and first-message disclosure
+  // The HELP reply also carries the asker's preference-center link (/my/{token}); off by default: the link
+  // makes the answer a second segment.
+  bool help_preferences_link = false;
   policy::FrequencyCap email_cap{};                                 // none unless set
   policy::FrequencyCap sms_cap{3, int64_t{24} * 3600 * 1'000'000};  // SMS-F1 default 3 per rolling 24 h
   std::optional<bool> tracking;  // opens and clicks; unset = on, except off when GDPR applies

@@ -74,11 +74,29 @@ bool SmsReplies::persist_confirmation(const KeywordReply& reply) {
   return written;
 }
 
+std::string SmsReplies::help_with_link(const KeywordReply& reply) const {
+  auto* org = preferences_ ? directory_.find(reply.org_id) : nullptr;
+  if (!org) return reply.body;
+  std::string person_id;
+  {
+    std::shared_lock lock(org->mu);
+    if (!org->messaging.settings().help_preferences_link) return reply.body;
+    const Person* p = org->find_by_contact(Channel::kSms, reply.to);
+    if (!p) return reply.body;
+    person_id = p->id;
+  }
+  auto token = preferences_->issue(
+      {reply.org_id, person_id, Channel::kSms, now_micros() + email::kPreferenceLinkLifetime}, reply.to);
+  if (!token) return reply.body;
+  return reply.body + " Manage: " + email::preference_url(public_url_, token.value());
+}
+
 std::optional<sms::SmsHandover> SmsReplies::deliver(const KeywordReply& reply) {
+  std::string body = reply.kind == policy::MessageKind::kHelpReply ? help_with_link(reply) : reply.body;
   policy::OutboundSms m{reply.org_id,        policy::Recipient{reply.to, reply.contact, std::nullopt},
                         reply.kind,
                         /*marketing=*/false, 1,
-                        reply.sender,        reply.body};
+                        reply.sender,        body};
   auto out = gate_.dispatch(m);
   if (!out.cleared) {
     spdlog::warn("keyword reply to {} not sent: the gate said {} ({})", log_number(reply.to),

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <thread>
 
+#include "email/preference_token.h"
 #include "messaging/sms_inbound.h"
 #include "people/directory.h"
 #include "policy/gate.h"
@@ -41,6 +42,12 @@ class SmsReplies {
   void start();
   // Sends what is queued, then joins.
   void stop();
+  // The HELP answer carries the asker's preference-center link (/my/{token}) when their organization's
+  // program asks for it (Settings::help_preferences_link) and a person holds the number. Call before start().
+  void link_preferences(const email::PreferenceTokens* tokens, std::string public_url) {
+    preferences_ = tokens;
+    public_url_ = std::move(public_url);
+  }
   // Queues one reply; call after the commit that decided it is durable.
   void post(KeywordReply reply);
   // Sends one reply on the calling thread (the worker's step; unit tests call it directly). Returns the
@@ -50,11 +57,14 @@ class SmsReplies {
  private:
   void loop();
   bool persist_confirmation(const KeywordReply& reply);
+  std::string help_with_link(const KeywordReply& reply) const;
 
   store::GroupCommitter& committer_;
   people::Directory& directory_;
   policy::Gate& gate_;
   sms::SmsTransport* transport_;
+  const email::PreferenceTokens* preferences_ = nullptr;
+  std::string public_url_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<KeywordReply> queue_;

@@ -66,6 +66,11 @@ SubscribeRuling rule_on_subscribe(Channel c, consent::Status current, const Writ
     r.verdict = Verdict::kConfirmFirst;
     return r;
   }
+  if (who.writer == Writer::kOwner) {
+    r.verdict = consent::is_hard_suppression(current) ? Verdict::kConfirmFirst : Verdict::kRecord;
+    r.evidence = ev;
+    return r;
+  }
   if (consent::is_hard_suppression(current)) return r;  // bouncing / spam complaint: never by a write
   r.verdict = Verdict::kRecord;
   r.evidence = attested_evidence(who, ev);

@@ -11,12 +11,18 @@
 //        with `tocsin:consent` its source and method); bouncing and spam complaint are never cleared this
 //        way (only a confirmation by the address's owner clears them);
 //      * keyless: never directly. Nothing changes and the caller sends a confirmation email
-//        (messaging/resubscribe_confirmation.h); the owner's click records the subscription.
+//        (messaging/resubscribe_confirmation.h); the owner's click records the subscription;
+//      * by the address's verified owner (the holder of a signed preference-center link sent to that very
+//        address, web/preference_center.h): recorded with the owner's evidence, except bouncing and spam
+//        complaint, which need the mailbox to answer now — a confirmation email, as for keyless writes (a
+//        link may be weeks old, and a bouncing mailbox may no longer be theirs).
 //  - An SMS number becomes subscribed only
 //      * through a complete SMS disclosure the entry point showed (record helpers of an action with
 //        tocsin:sms_disclosure; the text enters the evidence), or
 //      * on the attestation of an API key (`tocsin:consent` with source and method) or an import (its consent
 //        basis): the evidence names the key or batch as actor, the attested source and method.
+//    The verified owner of a number (web/preference_center.h) takes the first way: that page shows the
+//    texting program's complete disclosure above its button, and the entry carries it.
 //    Keyless without a disclosure: the number keeps its status (not an error; the person is still written).
 //    Keyed without a disclosure or an attestation: 422 before anything changes.
 //
@@ -37,6 +43,7 @@ enum class Writer {
   kAnonymous,  // a keyless request: anyone on the internet
   kApiKey,     // a request with the organization's API key
   kImport,     // `tocsin import` run by the operator
+  kOwner,      // the contact point's owner, shown by a signed link sent to it (never a different one)
 };
 
 // A key holder's or importer's statement of how consent was obtained (`tocsin:consent` over the API, the

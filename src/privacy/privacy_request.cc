@@ -4,6 +4,7 @@
 #include <array>
 
 #include "core/doc_fields.h"
+#include "core/ids.h"
 
 namespace tocsin::privacy {
 namespace {
@@ -26,6 +27,25 @@ std::optional<RequestKind> parse_kind(std::string_view s) {
 
 std::string_view state_name(RequestState s) {
   return kStates[static_cast<size_t>(s)];
+}
+
+PrivacyRequest receive_privacy_request(RequestKind kind, ContactRef subject, bool gdpr, std::string actor,
+                                       std::string note, Micros received, std::optional<size_t> matched) {
+  PrivacyRequest r;
+  r.id = new_uuid();
+  r.kind = kind;
+  r.subject = std::move(subject);
+  r.received = received;
+  r.due = due_after(received, gdpr);
+  r.actor = std::move(actor);
+  r.note = std::move(note);
+  std::string found = matched ? std::to_string(*matched) + " matching person(s); " : std::string();
+  r.audit.push_back({now_micros(), r.actor, "received; " + found + "due " + format_iso8601(r.due)});
+  return r;
+}
+
+store::OrgDoc privacy_request_doc(const PrivacyRequest& r) {
+  return {std::string(kPrivacyRequestKind), r.id, encode_privacy_request(r)};
 }
 
 std::string encode_privacy_request(const PrivacyRequest& r) {

@@ -11,6 +11,7 @@
 
 #include "core/json_out.h"
 #include "privacy/evidence_request.h"
+#include "store/store.h"
 
 namespace tocsin::privacy {
 
@@ -59,7 +60,16 @@ inline bool is_overdue(const PrivacyRequest& r, Micros now) {
   return (r.state == RequestState::kOpen || r.state == RequestState::kInProgress) && r.due <= now;
 }
 
+// A request as it is received: a new id, due from `received` by the organization's law (`gdpr`), state open,
+// entered by `actor`, with the first audit line ("received; [N matching person(s); ]due ..."). The one way a
+// request comes to exist, whoever enters it: the organization's key (API), the operator (CLI) or the subject
+// through their signed preference-center link (web/preference_center.h).
+PrivacyRequest receive_privacy_request(RequestKind kind, ContactRef subject, bool gdpr, std::string actor,
+                                       std::string note, Micros received, std::optional<size_t> matched);
+
 std::string encode_privacy_request(const PrivacyRequest& r);
+// The request as the organization document it is stored as.
+store::OrgDoc privacy_request_doc(const PrivacyRequest& r);
 Result<PrivacyRequest> decode_privacy_request(std::string_view doc);
 
 // The API's representation (fields of the open object).

@@ -1,5 +1,17 @@
 #include "web/templates.h"
 
+#include "web/catalog.h"
+
+namespace tocsin::web {
+
+mstch::map strings_map(const std::string& lang) {
+  mstch::map m;
+  for (const auto& [k, v] : strings(lang)) m[k] = v;
+  return m;
+}
+
+}  // namespace tocsin::web
+
 namespace tocsin::web::templates {
 
 const std::string kLayout = R"(<!doctype html>
@@ -21,7 +33,8 @@ const std::string kLayout = R"(<!doctype html>
 {{{body}}}
 </main>
 <footer>
-<a href="/o/{{org_slug}}/cookies">{{s.cookie_settings}}</a>
+{{#org_slug}}<a href="/o/{{org_slug}}/privacy">{{s.privacy_notice}}</a> ·
+<a href="/o/{{org_slug}}/cookies">{{s.cookie_settings}}</a>{{/org_slug}}
 </footer>
 </body>
 </html>
@@ -99,6 +112,67 @@ const std::string kMessage = R"(<h1>{{heading}}</h1>
 <p>{{message}}</p>
 )";
 
+const std::string kPreferences = R"(<h1>{{heading}}</h1>
+<p>{{s.my_intro}}</p>
+{{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+{{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+{{#channels}}
+<section class="channel" aria-labelledby="ch-{{key}}">
+<h2 id="ch-{{key}}">{{label}}</h2>
+<p><span class="address">{{address}}</span>: <span class="status" id="status-{{key}}">{{status}}</span></p>
+{{#unsubscribe}}<form method="post" action="{{action}}">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<input type="hidden" name="channel" value="{{key}}">
+<button type="submit" name="do" value="unsubscribe">{{unsubscribe}}</button>
+</form>{{/unsubscribe}}
+{{#resubscribe}}<form method="post" action="{{action}}">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<input type="hidden" name="channel" value="{{key}}">
+{{#disclosure}}<p class="sms-disclosure">{{disclosure}}</p>{{/disclosure}}
+<button type="submit" name="do" value="resubscribe">{{resubscribe}}</button>
+</form>{{/resubscribe}}
+{{#other_only}}<p>{{s.my_other_channel}}</p>{{/other_only}}
+</section>
+{{/channels}}
+<section aria-labelledby="my-data">
+<h2 id="my-data">{{s.my_data_heading}}</h2>
+<p>{{s.my_data_intro}}</p>
+<form method="post" action="{{action}}">
+<input type="hidden" name="csrf" value="{{csrf_data}}">
+<button type="submit" name="do" value="access">{{s.my_access}}</button>
+</form>
+<form method="post" action="{{action}}">
+<input type="hidden" name="csrf" value="{{csrf_data}}">
+<p>{{s.my_erasure_note}}</p>
+<button type="submit" name="do" value="erasure">{{s.my_erasure}}</button>
+</form>
+</section>
+)";
+
+const std::string kPrivacyPage = R"(<h1>{{heading}}</h1>
+<h2>{{s.pn_controller}}</h2>
+<p>{{s.pn_controller_text}} {{controller}}.</p>
+{{#contact}}<p>{{s.pn_contact}}: {{contact}}</p>{{/contact}}
+<h2>{{s.pn_dpo}}</h2>
+<p>{{#dpo}}{{dpo}}{{/dpo}}{{^dpo}}{{s.pn_dpo_none}}{{/dpo}}</p>
+<h2>{{s.pn_collect}}</h2>
+<p>{{s.pn_collect_text}}</p>
+<h2>{{s.pn_why}}</h2>
+<p>{{s.pn_why_text}}</p>
+<h2>{{s.pn_retention}}</h2>
+{{#retention}}<p>{{retention}}</p>{{/retention}}
+<ul class="retention">
+{{#retention_policy}}<li>{{.}}</li>
+{{/retention_policy}}
+</ul>
+<h2>{{s.pn_rights}}</h2>
+<p>{{s.pn_rights_text}}</p>
+{{#gdpr}}<p>{{s.pn_gdpr}}</p>{{/gdpr}}
+{{#sms}}<h2>{{s.pn_texts}}</h2>
+<p>{{sms}}</p>{{/sms}}
+<p><a href="/o/{{org_slug}}/cookies">{{s.cookie_notice}}</a></p>
+)";
+
 const std::string kStylesheet =
     R"(body{font-family:system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;color:#111}
 .field label{display:block;font-weight:600}
@@ -111,6 +185,8 @@ button{cursor:pointer}
 meter{width:100%}
 footer{margin-top:2rem;font-size:.9rem}
 table{border-collapse:collapse}td,th{border:1px solid #999;padding:.25rem .5rem;text-align:left}
+.channel,.notice{border-top:1px solid #999;padding-top:.5rem}
+.notice{font-weight:600}
 )";
 
 }  // namespace tocsin::web::templates

@@ -13,6 +13,9 @@
 #include "messaging/abuse_case.h"
 #include "web/catalog.h"
 #include "web/cookie_list.h"
+#include "web/exchange.h"
+#include "web/notice_pages.h"
+#include "web/preference_center.h"
 #include "web/templates.h"
 
 namespace tocsin::web {
@@ -20,52 +23,6 @@ namespace {
 
 using http::Request;
 using http::Response;
-using Form = std::multimap<std::string, std::string>;
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-// No inline script or style anywhere; forms post only to this origin; pages are not framed (embeds will
-// get their own policy).
-constexpr const char* kCsp =
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
-    "frame-ancestors 'none'";
-
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> seg;
-  while (!path.empty()) {
-    if (path.front() == '/') {
-      path.remove_prefix(1);
-      continue;
-    }
-    auto slash = path.find('/');
-    seg.emplace_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash);
-  }
-  return seg;
-}
-
-std::string first(const Form& f, const std::string& k) {
-  auto it = f.find(k);
-  return it == f.end() ? std::string() : it->second;
-}
-
-// What one request brings that every page needs: session, language, cookie choice, GPC.
-struct Visit {
-  Request req;
-  Target target;
-  std::string session;
-  bool new_session = false;
-  bool gpc = false;  // Sec-GPC: 1, a refusal of every optional category
-  CookieChoice choice;
-  bool secure = false;
-  std::string lang = "en";
-};
-
-mstch::map strings_map(const std::string& lang) {
-  mstch::map m;
-  for (const auto& [k, v] : strings(lang)) m[k] = v;
-  return m;
-}
 
 }  // namespace
 
@@ -76,91 +33,6 @@ bool WebService::owns(std::string_view path) {
 }
 
 namespace {
-
-class Exchange {
- public:
-  Exchange(const WebContext& ctx, const CsrfGuard& csrf, Request&& req, http::Respond respond)
-      : ctx_(ctx), csrf_(csrf), respond_(std::move(respond)) {
-    v_.target = parse_target(req.target);
-    req.remote_ip = http::client_ip(req, ctx.trusted_proxy_header);
-    v_.req = std::move(req);
-    const std::string* cookies = v_.req.header("cookie");
-    if (auto s = read_cookie(cookies, "tocsin_session"); s && s->size() == 32) {
-      v_.session = *s;
-    } else {
-      v_.session = CsrfGuard::new_session();
-      v_.new_session = true;
-    }
-    const std::string* gpc = v_.req.header("sec-gpc");
-    v_.gpc = gpc && *gpc == "1";
-    v_.choice = CookieChoice::decode(read_cookie(cookies, "tocsin_consent"));
-    if (v_.gpc) v_.choice.functional = v_.choice.performance = false;
-    v_.secure = ctx.public_url.rfind("https://", 0) == 0;
-  }
-
-  Visit& visit() { return v_; }
-
-  void send(Response r) {
-    r.headers.emplace_back("Content-Security-Policy", kCsp);
-    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    r.headers.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
-    bool cache_set = false;
-    for (const auto& h : r.headers) cache_set = cache_set || h.first == "Cache-Control";
-    // Pages carry a per-session CSRF token: never cached by shared caches.
-    if (!cache_set) r.headers.emplace_back("Cache-Control", "no-store");
-    if (v_.new_session)
-      r.headers.emplace_back("Set-Cookie", set_cookie(cookie("tocsin_session"), v_.session, v_.secure));
-    respond_(std::move(r));
-  }
-
-  // One page in the layout.
-  void page(int status, const std::string& org_slug, const std::string& title, const std::string& body,
-            Headers extra = {}) {
-    mstch::map ctx{{"lang", v_.lang},
-                   {"title", title},
-                   {"body", body},
-                   {"org_slug", org_slug},
-                   {"s", strings_map(v_.lang)},
-                   {"here", v_.target.path},
-                   {"csrf_cookies", csrf_.token(v_.session, "cookies")},
-                   // No banner once a choice is made, or when the browser's GPC already refused.
-                   {"banner", !v_.choice.made && !v_.gpc}};
-    Response r;
-    r.status = status;
-    r.content_type = "text/html; charset=utf-8";
-    ctx["functional"] = v_.choice.functional;
-    ctx["performance"] = v_.choice.performance;
-    r.body = mstch::render(templates::kLayout, ctx, {{"cookie_form", templates::kCookieForm}});
-    r.headers = std::move(extra);
-    send(std::move(r));
-  }
-
-  void message(int status, const std::string& org_slug, const std::string& heading, const std::string& text,
-               Headers extra = {}) {
-    std::string body =
-        mstch::render(templates::kMessage, mstch::map{{"heading", heading}, {"message", text}});
-    page(status, org_slug, heading, body, std::move(extra));
-  }
-
-  void not_found(const std::string& org_slug = "") {
-    const auto& s = strings(v_.lang);
-    message(404, org_slug, s.at("not_found"), s.at("not_found"));
-  }
-
-  void redirect(int status, const std::string& location) {
-    Response r;
-    r.status = status;
-    r.content_type = "text/plain; charset=utf-8";
-    r.headers = {{"Location", location}};
-    send(std::move(r));
-  }
-
- private:
-  const WebContext& ctx_;
-  const CsrfGuard& csrf_;
-  http::Respond respond_;
-  Visit v_;
-};
 
 // An action's page as rendered: the action copied out under the organization's shared lock.
 struct PageAction {
@@ -449,7 +321,8 @@ void submit(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<
 }  // namespace
 
 void WebService::handle(Request&& req, http::Respond respond) {
-  auto ex = std::make_shared<Exchange>(ctx_, csrf_, std::move(req), std::move(respond));
+  auto ex = std::make_shared<Exchange>(ctx_.public_url, ctx_.trusted_proxy_header, csrf_, std::move(req),
+                                       std::move(respond));
   Visit& v = ex->visit();
   const auto seg = split_path(v.target.path);
   const std::string& method = v.req.method;
@@ -471,10 +344,12 @@ void WebService::handle(Request&& req, http::Respond respond) {
     }
     return ex->not_found();
   }
+  if (seg.size() == 2 && seg[0] == "my") return preference_center(ctx_, csrf_, ex, seg[1]);
   if (seg.size() < 3 || seg[0] != "o") return ex->not_found();
   people::OrgState* org = ctx_.directory.by_slug(seg[1]);
   if (!org) return ex->not_found();
   if (seg.size() == 3 && seg[2] == "cookies" && method == "GET") return cookie_page(csrf_, ex, *org);
+  if (seg.size() == 3 && seg[2] == "privacy" && method == "GET") return privacy_page(ctx_, ex, *org);
   if (seg.size() < 4) return ex->not_found(org->slug);
   auto p = find_page(*org, seg[2], seg[3]);
   if (!p) return ex->not_found(org->slug);

@@ -7,7 +7,8 @@
 //
 // Routes: GET/POST /o/{org}/{kind}/{slug} (page, submission), GET /o/{org}/{kind}/{slug}/thanks,
 // GET /a/{action-id} (redirect to the page), GET /o/{org}/cookies (notice + choice), POST /cookies (choice),
-// GET /static/tocsin.css.
+// GET /o/{org}/privacy (the privacy notice: web/notice_pages.h),
+// GET/POST /my/{token} (a supporter's own page: web/preference_center.h), GET /static/tocsin.css.
 #pragma once
 
 #include <string>
@@ -15,8 +16,10 @@
 
 #include "core/http_exchange.h"
 #include "core/rate_limit.h"
+#include "email/preference_token.h"
 #include "messaging/submit_record.h"
 #include "people/directory.h"
+#include "policy/facts.h"
 #include "web/csrf.h"
 
 namespace tocsin::web {
@@ -31,7 +34,12 @@ struct WebContext {
   std::string age_field;             // [privacy] age_custom_field
   messaging::Autoresponder* autoresponder = nullptr;
   messaging::ResubscribeConfirmations* confirmations = nullptr;
-  // Page take-downs of abuse cases (messaging/abuse_case.h), looked up per page request; null: none.
+  // The preference center (/my/{token}); without tokens every link is "not valid".
+  const email::PreferenceTokens* preferences = nullptr;
+  messaging::OptOutFence* fence = nullptr;                 // opt-outs answer once no hand-over is in flight
+  const policy::SuppressionFacts* suppressions = nullptr;  // platform + org (the gate's); null: org's only
+  // Privacy requests already open, and page take-downs of abuse cases (messaging/abuse_case.h), looked up per
+  // page request; null: none.
   store::Store* store = nullptr;
 };
 

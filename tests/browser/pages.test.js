@@ -4,11 +4,8 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
+const { BASE, SHOTS, api, idOf, launch } = require('./support');
 
-const BASE = process.env.TOCSIN_BASE;
-const KEY = process.env.TOCSIN_API_KEY;
-const SHOTS = process.env.TOCSIN_ARTIFACTS;
 const SMS = {
   program_name: 'Bay Alerts', message_frequency: 'Up to 4 msgs/mo', rates: 'Msg & data rates may apply',
   help: 'Text HELP for help', stop: 'Text STOP to cancel', terms_url: 'https://example.org/terms',
@@ -16,19 +13,10 @@ const SMS = {
 };
 let browser;
 
-async function api(method, p, body) {
-  const r = await fetch(`${BASE}/api/v2/${p}`, {
-    method, headers: { 'OSDI-API-Token': KEY, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.equal(r.status, 200, await r.clone().text());
-  return r.json();
-}
-const idOf = (doc) => doc.identifiers[0].split(':')[1];
 const unique = (p) => `${p}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.org`;
 
 before(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await launch();
 });
 after(async () => browser && browser.close());
 

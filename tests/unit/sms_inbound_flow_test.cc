@@ -343,6 +343,35 @@ TEST_F(SmsInboundFlowTest, HelpIsAnsweredForAnyNumberFromTheProgramSettings) {
   EXPECT_NE(bare.note.find("help_contact"), std::string::npos);
 }
 
+TEST_F(SmsInboundFlowTest, HelpCarriesThePreferenceLinkOnlyWhenTheProgramAsksAndThePersonIsKnown) {
+  email::PreferenceTokens tokens({email::TokenKey::generate(1)});
+  replies_->link_preferences(&tokens, "https://act.example.org");
+  std::string person = add_person(kPhone, Status::kSubscribed);
+  ASSERT_TRUE(replies_->deliver(*text("HELP").reply));
+  ASSERT_EQ(gateway_.sent.size(), 1u);
+  EXPECT_EQ(gateway_.sent[0].body.find("/my/"), std::string::npos) << "off by default: it costs a segment";
+
+  Settings s = state_->messaging.settings();
+  s.help_preferences_link = true;
+  change([&](people::OrgState& o, store::WriteBatch::OrgWrites& w) { o.messaging.put_settings(w, s); });
+  ASSERT_TRUE(replies_->deliver(*text("HELP").reply));
+  ASSERT_EQ(gateway_.sent.size(), 2u);
+  const std::string& body = gateway_.sent[1].body;
+  auto at = body.find(" Manage: https://act.example.org/my/");
+  ASSERT_NE(at, std::string::npos) << body;
+  EXPECT_EQ(body.substr(0, at), text("HELP").reply->body) << "the HELP answer itself is unchanged";
+  // The link opens the page of this person, bound to the number it was texted to.
+  std::string token = body.substr(body.rfind('/') + 1);
+  auto claim = tokens.verify(
+      token, now_micros(), [](const email::PreferenceClaim&) { return std::optional<std::string>(kPhone); });
+  ASSERT_TRUE(claim.ok());
+  EXPECT_EQ(claim->person_id, person);
+  EXPECT_EQ(claim->channel, Channel::kSms);
+  // A number no person holds gets the plain answer.
+  ASSERT_TRUE(replies_->deliver(*text("HELP", "+13125550188").reply));
+  EXPECT_EQ(gateway_.sent.back().body.find("/my/"), std::string::npos);
+}
+
 TEST_F(SmsInboundFlowTest, OtherTextsAreStoredWithoutReply) {
   InboundResult r = text("See you at the rally!");
   EXPECT_EQ(r.action, InboundAction::kStored);

@@ -377,3 +377,32 @@ TEST_F(UpsertTest, HeaderBoundTextLosesControlCharacters) {
 
 }  // namespace
 }  // namespace tocsin::people
+
+namespace tocsin::people {
+namespace {
+
+// The owner of a contact point (a signed preference-center link sent to it): re-subscribes an opted-out
+// address directly, but a bouncing or complained one only through a confirmation email; a number only with
+// the program's disclosure shown.
+TEST(SubscribeRule, TheVerifiedOwnerMayResubscribeTheirOwnContactPoint) {
+  consent::Evidence ev;
+  ev.actor = "recipient";
+  WriteAuthority owner;
+  owner.writer = Writer::kOwner;
+  for (auto s : {consent::Status::kUnsubscribed, consent::Status::kPreviousBounce,
+                 consent::Status::kPreviousSpamComplaint, consent::Status::kNone}) {
+    auto r = rule_on_subscribe(Channel::kEmail, s, owner, ev);
+    EXPECT_EQ(r.verdict, Verdict::kRecord) << consent::status_name(s);
+    EXPECT_EQ(r.evidence.actor, "recipient");
+  }
+  for (auto s : {consent::Status::kBouncing, consent::Status::kSpamComplaint})
+    EXPECT_EQ(rule_on_subscribe(Channel::kEmail, s, owner, ev).verdict, Verdict::kConfirmFirst);
+  EXPECT_EQ(rule_on_subscribe(Channel::kSms, consent::Status::kUnsubscribed, owner, ev).verdict,
+            Verdict::kKeep);
+  owner.sms_disclosure = "Bay Alerts: Msg freq varies. Msg & data rates may apply. ...";
+  EXPECT_EQ(rule_on_subscribe(Channel::kSms, consent::Status::kUnsubscribed, owner, ev).verdict,
+            Verdict::kRecord);
+}
+
+}  // namespace
+}  // namespace tocsin::people

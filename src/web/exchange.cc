@@ -1,0 +1,110 @@
+#include "web/exchange.h"
+
+#include "web/catalog.h"
+#include "web/templates.h"
+
+namespace tocsin::web {
+namespace {
+
+// No inline script or style anywhere; forms post only to this origin; pages are not framed (embeds will
+// get their own policy).
+constexpr const char* kCsp =
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'";
+
+}  // namespace
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> seg;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    auto slash = path.find('/');
+    seg.emplace_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  return seg;
+}
+
+std::string first(const Form& f, const std::string& k) {
+  auto it = f.find(k);
+  return it == f.end() ? std::string() : it->second;
+}
+
+Exchange::Exchange(const std::string& public_url, const std::string& trusted_proxy_header,
+                   const CsrfGuard& csrf, http::Request&& req, http::Respond respond)
+    : csrf_(csrf), respond_(std::move(respond)) {
+  v_.target = parse_target(req.target);
+  req.remote_ip = http::client_ip(req, trusted_proxy_header);
+  v_.req = std::move(req);
+  const std::string* cookies = v_.req.header("cookie");
+  if (auto s = read_cookie(cookies, "tocsin_session"); s && s->size() == 32) {
+    v_.session = *s;
+  } else {
+    v_.session = CsrfGuard::new_session();
+    v_.new_session = true;
+  }
+  const std::string* gpc = v_.req.header("sec-gpc");
+  v_.gpc = gpc && *gpc == "1";
+  v_.choice = CookieChoice::decode(read_cookie(cookies, "tocsin_consent"));
+  if (v_.gpc) v_.choice.functional = v_.choice.performance = false;
+  v_.secure = public_url.rfind("https://", 0) == 0;
+}
+
+void Exchange::send(http::Response r) {
+  r.headers.emplace_back("Content-Security-Policy", kCsp);
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
+  bool cache_set = false;
+  for (const auto& h : r.headers) cache_set = cache_set || h.first == "Cache-Control";
+  // Pages carry a per-session CSRF token: never cached by shared caches.
+  if (!cache_set) r.headers.emplace_back("Cache-Control", "no-store");
+  if (v_.new_session)
+    r.headers.emplace_back("Set-Cookie", set_cookie(cookie("tocsin_session"), v_.session, v_.secure));
+  respond_(std::move(r));
+}
+
+void Exchange::page(int status, const std::string& org_slug, const std::string& title,
+                    const std::string& body, Headers extra) {
+  mstch::map ctx{{"lang", v_.lang},
+                 {"title", title},
+                 {"body", body},
+                 {"org_slug", org_slug},
+                 {"s", strings_map(v_.lang)},
+                 {"here", v_.target.path},
+                 {"csrf_cookies", csrf_.token(v_.session, "cookies")},
+                 // No banner once a choice is made, or when the browser's GPC already refused.
+                 {"banner", !v_.choice.made && !v_.gpc}};
+  http::Response r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  ctx["functional"] = v_.choice.functional;
+  ctx["performance"] = v_.choice.performance;
+  r.body = mstch::render(templates::kLayout, ctx, {{"cookie_form", templates::kCookieForm}});
+  r.headers = std::move(extra);
+  send(std::move(r));
+}
+
+void Exchange::message(int status, const std::string& org_slug, const std::string& heading,
+                       const std::string& text, Headers extra) {
+  std::string body = mstch::render(templates::kMessage, mstch::map{{"heading", heading}, {"message", text}});
+  page(status, org_slug, heading, body, std::move(extra));
+}
+
+void Exchange::not_found(const std::string& org_slug) {
+  const auto& s = strings(v_.lang);
+  message(404, org_slug, s.at("not_found"), s.at("not_found"));
+}
+
+void Exchange::redirect(int status, const std::string& location) {
+  http::Response r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers = {{"Location", location}};
+  send(std::move(r));
+}
+
+}  // namespace tocsin::web

@@ -1,0 +1,65 @@
+// One request to the supporter-facing pages and its answer: what every page needs from the request (the
+// strictly necessary session cookie, language, cookie choice, Sec-GPC) and the one way a page is answered —
+// in the layout, with the CSP and the other security headers, never cached, the session cookie set when new.
+// The hosted action pages (web/web_service.cc) and the preference center (web/preference_center.h) both
+// answer through it, so their headers cannot drift apart. Not thread-safe: one per request.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/http_exchange.h"
+#include "core/query_string.h"
+#include "web/cookie_list.h"
+#include "web/csrf.h"
+
+namespace tocsin::web {
+
+using Form = std::multimap<std::string, std::string>;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// The path's non-empty segments: "/o/a/b" -> {"o", "a", "b"}.
+std::vector<std::string> split_path(std::string_view path);
+// The first value of `k` in a posted form, or "".
+std::string first(const Form& f, const std::string& k);
+
+// What one request brings that every page needs: session, language, cookie choice, GPC.
+struct Visit {
+  http::Request req;
+  Target target;
+  std::string session;
+  bool new_session = false;
+  bool gpc = false;  // Sec-GPC: 1, a refusal of every optional category
+  CookieChoice choice;
+  bool secure = false;
+  std::string lang = "en";
+};
+
+class Exchange {
+ public:
+  Exchange(const std::string& public_url, const std::string& trusted_proxy_header, const CsrfGuard& csrf,
+           http::Request&& req, http::Respond respond);
+
+  Visit& visit() { return v_; }
+
+  // Adds the security headers (and the session cookie when new) and answers.
+  void send(http::Response r);
+
+  // One page in the layout; `body` is already rendered (and escaped).
+  void page(int status, const std::string& org_slug, const std::string& title, const std::string& body,
+            Headers extra = {});
+  // A heading and one sentence in the layout.
+  void message(int status, const std::string& org_slug, const std::string& heading, const std::string& text,
+               Headers extra = {});
+  void not_found(const std::string& org_slug = "");
+  void redirect(int status, const std::string& location);
+
+ private:
+  const CsrfGuard& csrf_;
+  http::Respond respond_;
+  Visit v_;
+};
+
+}  // namespace tocsin::web

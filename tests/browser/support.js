@@ -1,0 +1,21 @@
+// What the browser tests share (not a test file: run.py runs *.test.js): the server under test, its API with
+// the organization's key, and Debian's Chromium.
+const assert = require('node:assert/strict');
+const { chromium } = require('playwright-core');
+
+const BASE = process.env.TOCSIN_BASE;
+const KEY = process.env.TOCSIN_API_KEY;
+const SHOTS = process.env.TOCSIN_ARTIFACTS;
+
+async function api(method, p, body) {
+  const r = await fetch(`${BASE}/api/v2/${p}`, {
+    method, headers: { 'OSDI-API-Token': KEY, 'Content-Type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  assert.equal(r.status, 200, await r.clone().text());
+  return r.json();
+}
+const idOf = (doc) => doc.identifiers[0].split(':')[1];
+const launch = () => chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+
+module.exports = { BASE, KEY, SHOTS, api, idOf, launch };
