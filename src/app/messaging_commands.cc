@@ -21,7 +21,7 @@ constexpr int64_t kHour = int64_t{3600} * 1'000'000;
 struct Args {
   std::string dir, org_id, reason;
   // settings
-  std::optional<std::string> postal_address, brand, support, frequency, tracking;
+  std::optional<std::string> postal_address, brand, support, frequency, tracking, help_link;
   std::optional<std::string> verified_entities, age_gated;  // comma-separated; "" clears
   std::optional<int> email_cap, sms_cap, max_segments;
   std::optional<int64_t> email_cap_hours, sms_cap_hours, long_code_max;
@@ -91,12 +91,18 @@ void print_settings(const messaging::Settings& s) {
       .kv("evidence_overdue", s.evidence_overdue)
       .kv("bulk_email_paused", s.bulk_email_paused);
   if (s.tracking) j.kv("tracking", *s.tracking);
+  j.kv("help_preferences_link", s.help_preferences_link);
   j.begin_array("verified_entities");
   for (const auto& e : s.verified_entities) j.str(e);
   j.end_array().begin_array("age_gated_content");
   for (const auto& c : s.age_gated_content) j.str(c);
   j.end_array();
   std::cout << j.end().take() << "\n";
+}
+
+bool on_off(const std::string& value, const char* flag) {
+  if (value != "on" && value != "off") fail_command(bad_request(std::string(flag) + " must be on or off"));
+  return value == "on";
 }
 
 void run_settings(const Args& a) {
@@ -112,11 +118,8 @@ void run_settings(const Args& a) {
   if (a.sms_cap_hours) s.sms_cap.window = *a.sms_cap_hours * kHour;
   if (a.max_segments) s.max_segments = *a.max_segments;
   if (a.long_code_max) s.long_code_max_recipients = *a.long_code_max;
-  if (a.tracking) {
-    if (*a.tracking != "on" && *a.tracking != "off")
-      fail_command(bad_request("--tracking must be on or off"));
-    s.tracking = *a.tracking == "on";
-  }
+  if (a.tracking) s.tracking = on_off(*a.tracking, "--tracking");
+  if (a.help_link) s.help_preferences_link = on_off(*a.help_link, "--help-link");
   if (a.verified_entities) {
     s.verified_entities.clear();
     for (const auto& id : comma_list(*a.verified_entities)) {
@@ -302,6 +305,8 @@ void add_messaging_commands(CLI::App& app, CLI::App& org_command) {
   settings->add_option("--max-segments", a->max_segments, "longest text in segments (default 6)");
   settings->add_option("--long-code-max", a->long_code_max, "largest blast allowed on a plain long code");
   settings->add_option("--tracking", a->tracking, "open and click tracking: on|off");
+  settings->add_option("--help-link", a->help_link,
+                       "the preference-center link in HELP answers (one more segment): on|off");
   // Content screening facts the platform operator vouches for (docs/POLICY.md "Content screening").
   settings->add_option(
       "--verified-entities", a->verified_entities,

@@ -324,3 +324,14 @@ def test_a_link_texted_to_a_number_resubscribes_that_number_with_the_program_dis
     r = s.post(url, data={"csrf": csrf_of(html), "do": "unsubscribe", "channel": "sms"})
     assert "You are unsubscribed." in r.text
     assert api.person(an_id(ada))["phone_numbers"][0]["status"] == "unsubscribed"
+
+
+def test_the_help_link_is_switched_from_the_cli(tmp_path):
+    srv = TocsinServer(tmp_path / "data")
+    org = srv.init("A")
+    base = ("settings", "--data", srv.data_dir, "--org", org["org_id"])
+    assert srv.json_line(srv.cli(*base).stdout)["help_preferences_link"] is False  # off by default
+    assert srv.json_line(srv.cli(*base, "--help-link", "on").stdout)["help_preferences_link"] is True
+    assert srv.json_line(srv.cli(*base).stdout)["help_preferences_link"] is True  # stored
+    r = srv.cli(*base, "--help-link", "yes", check=False)
+    assert r.returncode != 0 and "--help-link must be on or off" in r.stderr
