@@ -431,3 +431,48 @@ def test_verify_is_limited_per_organization(srv):
     assert b_viewer.login().status_code == 303
     assert b_viewer.http.post(f"{srv.base}/admin/people/{pids['B']}/verify", data={"csrf": b_viewer.csrf()},
                               allow_redirects=False).status_code == 200
+
+
+def test_export_people_as_csv_by_role_and_logged(srv):
+    a, b = srv.orgs["A"], srv.orgs["B"]
+    for key, email in ((a["api_key"], "exp1@example.org"), (a["api_key"], "exp2@example.org"),
+                       (b["api_key"], "other-org@example.org")):
+        r = requests.post(srv.api + "/people", headers={"OSDI-API-Token": key},
+                          json={"person": {"email_addresses": [{"address": email, "status": "subscribed"}]}})
+        assert r.status_code == 200, r.text
+    viewer = Staff(srv, a["org_id"], "viewer@example.org", "viewer")
+    assert viewer.login().status_code == 303
+    assert "/admin/people/export" not in viewer.get("/admin/people").text
+    r = viewer.http.post(srv.base + "/admin/people/export", data={"csrf": viewer.csrf()}, allow_redirects=False)
+    assert r.status_code == 403 and "viewers read only" in r.text
+
+    organizer = Staff(srv, a["org_id"], "organizer@example.org", "organizer")
+    assert organizer.login().status_code == 303
+    assert 'action="/admin/people/export"' in organizer.get("/admin/people").text
+    assert organizer.http.post(srv.base + "/admin/people/export", data={"csrf": "0" * 32},
+                               allow_redirects=False).status_code == 403
+    r = organizer.http.post(srv.base + "/admin/people/export", data={"csrf": organizer.csrf()},
+                            allow_redirects=False)
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert r.headers["Content-Disposition"].startswith('attachment; filename="people-')
+    assert r.headers["Cache-Control"] == "no-store"
+    lines = r.content.decode("utf-8").splitlines()
+    assert len(lines) == 3 and lines[0].startswith("email"), lines[:2]
+    assert b"exp1@example.org" in r.content and b"exp2@example.org" in r.content
+    assert b"other-org@example.org" not in r.content  # organization B's person
+
+    # The export is in the access log (every person in it) under the organizer's account.
+    account = [m for m in (srv.json_line(line) for line in srv.cli(
+        "user", "list", "--data", srv.data_dir, "--org", a["org_id"]).stdout.splitlines() if line.strip())
+        if m["email"] == "organizer@example.org"][0]
+    deadline = time.monotonic() + 10
+    while True:
+        entries = [srv.json_line(line) for line in srv.cli("audit", "--data", srv.data_dir, "--org",
+                                                           a["org_id"]).stdout.splitlines() if line.strip()]
+        exports = [e for e in entries if e["action"] == "console.people_export"]
+        if exports or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert len(exports) == 1 and exports[0]["actor"] == f"staff:{account['account_id']}"
+    assert exports[0]["count"] == 2 and len(exports[0]["person_ids"]) == 2

@@ -1,12 +1,16 @@
 #include "web/admin/console.h"
 
 #include <sodium.h>
+#include <stdio.h>
+
+#include <cstdlib>
 
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/query_string.h"
 #include "core/secret_compare.h"
 #include "core/text.h"
+#include "importer/csv_export.h"
 #include "web/admin/dashboard_facts.h"
 #include "web/admin/people_search.h"
 #include "web/admin/person_view.h"
@@ -204,6 +208,40 @@ void Console::release_read(const staff::Principal& p, const people::OrgState& or
       [respond = std::move(respond), r = std::move(r)]() mutable { respond(std::move(r)); });
 }
 
+// The same CSV as `tocsin export` (importer/csv_export.h), written into memory under the organization's
+// shared lock; audited as an export and logged as a read of everyone in it.
+void Console::export_people(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
+                            api::Respond respond, const Frame& frame) {
+  char* data = nullptr;
+  size_t size = 0;
+  std::FILE* out = ::open_memstream(&data, &size);
+  if (!out) return respond(html(500, forbidden_page(frame, "exporting people now")));
+  Result<int64_t> written = int64_t{0};
+  std::vector<std::string> ids;
+  {
+    std::shared_lock lock(org.mu);
+    written = importer::export_csv(org, out);
+    ids = org.person_order;
+  }
+  std::fclose(out);
+  std::string csv(data ? data : "", size);
+  std::free(data);
+  if (!written) return respond(html(500, forbidden_page(frame, "exporting people now")));
+  Micros now = now_micros();
+  if (auto s = writes_.audit.record({org.org.id, p.account_id, "people.export",
+                                     std::to_string(written.value()) + " people", client_ip(req), now});
+      !s)
+    return respond(html(500, forbidden_page(frame, "exporting people now")));
+  api::Response r;
+  r.status = 200;
+  r.content_type = "text/csv; charset=utf-8";
+  r.body = std::move(csv);
+  r.headers = {{"Content-Disposition",
+                "attachment; filename=\"people-" + format_iso8601(now).substr(0, 10) + ".csv\""},
+               {"Cache-Control", "no-store"}};
+  release_read(p, org, req, "console.people_export", std::move(ids), std::move(r), std::move(respond));
+}
+
 void Console::handle(api::Request&& req, api::Respond respond) {
   const Target t = parse_target(req.target);
   const std::string& path = t.path;
@@ -242,7 +280,8 @@ void Console::handle(api::Request&& req, api::Respond respond) {
               std::string(staff::role_name(p.role)),
               csrf_for(token),
               p.can(staff::Permission::kTeam),
-              p.can(staff::Permission::kSend)};
+              p.can(staff::Permission::kSend),
+              p.can(staff::Permission::kExport)};
 
   // The person page; an id that is not a person of the session's organization (another's included) is 404.
   auto person_screen = [&](const std::string& id, bool verify) {
@@ -280,6 +319,11 @@ void Console::handle(api::Request&& req, api::Respond respond) {
       for (const auto& row : rows.value()) found.push_back(row.id);
       return release_read(p, *org, req, "console.people_search", std::move(found),
                           html(200, people_page(frame, q, &rows.value(), "")), std::move(respond));
+    }
+    if (path == "/admin/people/export") {
+      if (!p.can(staff::Permission::kExport))
+        return respond(html(403, forbidden_page(frame, "exporting people (viewers read only)")));
+      return export_people(p, *org, req, std::move(respond), frame);
     }
     // Verifying reads and changes nothing: every role that may read the page may run it.
     if (std::string id = person_id_in(path, "/verify"); !id.empty()) return person_screen(id, true);

@@ -75,6 +75,8 @@ class Console {
   std::string client_ip(const api::Request& req) const;
   void unsubscribe(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
                    Channel channel, const std::string& ip, api::Respond respond, const Frame& frame);
+  void export_people(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
+                     api::Respond respond, const Frame& frame);
   // Sends `r`, a screen with the data of `person_ids`, once the read is in the access log.
   void release_read(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
                     std::string action, std::vector<std::string> person_ids, api::Response r,

@@ -91,6 +91,10 @@ constexpr const char* kPeople = R"(<main><h1>People</h1>
 <input id="q" name="q" type="search" required value="{{query}}">
 <button type="submit">Search</button>
 </form>
+{{#can_export}}<form method="post" action="/admin/people/export">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<button type="submit">Export everyone as CSV</button> <span>(the file <code>tocsin import</code> reads back; people under a restriction of processing are left out; the export is logged)</span>
+</form>{{/can_export}}
 {{#error}}<div class="alert" role="alert">{{error}}</div>{{/error}}
 {{#searched}}<h2 id="results">{{count}} found</h2>
 {{#has_rows}}<table aria-labelledby="results"><thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Email status</th><th scope="col">Phone</th><th scope="col">Text status</th></tr></thead><tbody>
@@ -228,6 +232,7 @@ std::string people_page(const Frame& f, const std::string& query, const std::vec
                                 {"sms_status", r.sms_status}});
   return render("People", &f, kPeople,
                 {{"csrf", f.csrf},
+                 {"can_export", f.can_export},
                  {"query", query},
                  {"error", error},
                  {"searched", rows != nullptr},

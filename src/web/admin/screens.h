@@ -19,7 +19,8 @@ std::string login_page(const std::string& csrf, const std::string& error, const 
 struct Frame {
   std::string org_name, email, role, csrf;
   bool can_team = false;
-  bool can_edit = false;  // people and actions (staff::Permission::kSend)
+  bool can_edit = false;    // people and actions (staff::Permission::kSend)
+  bool can_export = false;  // CSV of people (staff::Permission::kExport)
 };
 std::string dashboard_page(const Frame& f, const DashboardFacts& facts);
 std::string team_page(const Frame& f, const std::vector<staff::TeamMember>& team);
