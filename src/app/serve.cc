@@ -279,7 +279,8 @@ int serve(Installation& inst, Config config) {
   RateLimiter web_per_ip(config.helper_posts_per_ip_per_second, config.helper_burst);
   web::WebService pages({committer, directory, config.public_url, config.trusted_proxy_header, &helper_limits,
                          &web_per_ip, config.age_custom_field, &autoresponder, &resubscribe,
-                         &preference_tokens, &opt_out_fence, &gate.suppressions(), inst.store.get()});
+                         &preference_tokens, &opt_out_fence, &gate.suppressions(), inst.store.get(),
+                         &access_log});
   // The organizer's console (/admin): staff accounts and sessions, over the same serving state.
   staff::DocAuditLog staff_audit(*inst.store);
   staff::StaffService staff(*inst.store, inst.contact_key, staff_audit);

@@ -289,7 +289,21 @@ void preference_center(const WebContext& ctx, const CsrfGuard& csrf, const std::
   // nothing (not even whether the organization exists).
   if (!h) return ex->message(404, "", s.at("not_found"), s.at("link_invalid"));
   const std::string& method = v.req.method;
-  if (method == "GET" || method == "HEAD") return render(ctx, csrf, *ex, *h, 200, "", "");
+  if (method == "GET" || method == "HEAD") {
+    if (!ctx.access_log) return render(ctx, csrf, *ex, *h, 200, "", "");
+    // Logged like any read of a person's data, with the link as the reader's credential; never the URL
+    // (the token in it is that credential).
+    std::string actor =
+        std::string("subject:verified_link:") + (h->claim.channel == Channel::kEmail ? "email" : "sms");
+    ctx.access_log->record({h->org->org.id,
+                            std::move(actor),
+                            v.req.remote_ip,
+                            "preferences.view",
+                            "/my/ (preference center)",
+                            {h->claim.person_id}},
+                           [&ctx, &csrf, ex, holder = *h] { render(ctx, csrf, *ex, holder, 200, "", ""); });
+    return;
+  }
   if (method != "POST") return ex->message(405, h->org->slug, s.at("not_found"), s.at("not_found"));
   Form form = parse_target("?" + v.req.body).query;
   if (!csrf.verify(v.session, csrf_purpose(*h), first(form, "csrf")))

@@ -20,6 +20,7 @@
 #include "messaging/submit_record.h"
 #include "people/directory.h"
 #include "policy/facts.h"
+#include "privacy/access_log.h"
 #include "web/csrf.h"
 
 namespace tocsin::web {
@@ -41,6 +42,9 @@ struct WebContext {
   // Privacy requests already open, and page take-downs of abuse cases (messaging/abuse_case.h), looked up per
   // page request; null: none.
   store::Store* store = nullptr;
+  // A person opening their own preference center is a read of their data (privacy/access_log.h); null:
+  // not logged.
+  privacy::AccessLog* access_log = nullptr;
 };
 
 class WebService {

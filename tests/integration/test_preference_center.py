@@ -145,6 +145,17 @@ def test_the_email_link_opens_the_page(site):
     assert 'lang="es"' in es and "Tus suscripciones" in es and "Darme de baja del correo" in es
     # One-click unsubscribe is untouched: the List-Unsubscribe link still answers its own page.
     assert requests.get(unsubscribe_link(srv, "ada")).status_code == 200
+    # Opening the page is a read of Ada's data: in the access log, with the link as credential, never the URL.
+    token = url.rsplit("/", 1)[1]
+    deadline = time.monotonic() + 10
+    while True:
+        r = srv.cli("audit", "--data", srv.data_dir, "--org", srv.org["org_id"], "--person", an_id(srv.people["ada"]))
+        views = [srv.json_line(line) for line in r.stdout.splitlines() if '"preferences.view"' in line]
+        if len(views) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert len(views) >= 2 and views[0]["actor"] == "subject:verified_link:email", views
+    assert token not in r.stdout and views[0]["query"] == "/my/ (preference center)"
 
 
 def test_bad_links_are_refused_alike(site):
