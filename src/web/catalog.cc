@@ -86,6 +86,9 @@ const Strings kEnglish = {
     {"request_due", "Due by"},
     {"link_invalid",
      "This link is not valid or has expired. Use the link in the most recent message you received."},
+    {"taken_down_title", "This page was taken down"},
+    {"taken_down_body", "The platform that hosts this page took it down after a report of abuse:"},
+    {"taken_down_closed", "Nothing can be signed or submitted here."},
     {"try_again", "We could not record this just now; please try again."},
     {"pn_controller", "Who is responsible"},
     {"pn_controller_text", "The data controller is"},
@@ -207,6 +210,9 @@ const Strings kSpanish = {
     {"request_due", "Plazo"},
     {"link_invalid",
      "Este enlace no es válido o caducó. Usa el enlace del mensaje más reciente que recibiste."},
+    {"taken_down_title", "Esta página fue retirada"},
+    {"taken_down_body", "La plataforma que aloja esta página la retiró tras una denuncia de abuso:"},
+    {"taken_down_closed", "Aquí ya no se puede firmar ni enviar nada."},
     {"try_again", "No pudimos registrarlo ahora; inténtalo de nuevo."},
     {"pn_controller", "Quién es responsable"},
     {"pn_controller_text", "El responsable del tratamiento es"},
@@ -235,7 +241,8 @@ const Strings kSpanish = {
     {"pn_ret_inactive", "Sin suscripción ni actividad durante {{n}} meses, tus datos se borran."},
     {"pn_ret_inactive_never", "Tus datos se conservan mientras seas simpatizante."},
     {"pn_ret_erasure",
-     "Si pides borrar tus datos, solo queda una marca cifrada de tu dirección, para que nunca vuelvas a quedar "
+     "Si pides borrar tus datos, solo queda una marca cifrada de tu dirección, para que nunca vuelvas a "
+     "quedar "
      "suscrito por error."},
     {"pn_rights", "Tus derechos"},
     {"pn_rights_text",

@@ -353,11 +353,12 @@ void WebService::handle(Request&& req, http::Respond respond) {
   if (seg.size() < 4) return ex->not_found(org->slug);
   auto p = find_page(*org, seg[2], seg[3]);
   if (!p) return ex->not_found(org->slug);
-  if (auto gone = taken_down(ctx_, *org, seg[2], seg[3]))
-    return ex->message(410, org->slug, "This page was taken down",
-                       "The platform that hosts this page took it down after a report of abuse: " + *gone +
-                           " Nothing can be signed or submitted here.");
   v.lang = choose_language(p->action.language, v.target.param("lang"), v.req.header("accept-language"));
+  if (auto gone = taken_down(ctx_, *org, seg[2], seg[3])) {
+    const auto& s = strings(v.lang);
+    return ex->message(410, org->slug, s.at("taken_down_title"),
+                       s.at("taken_down_body") + " " + *gone + " " + s.at("taken_down_closed"));
+  }
   if (seg.size() == 4 && method == "GET") return render_action(*ex, csrf_, *p, {}, {}, "", 200);
   if (seg.size() == 4 && method == "POST") return submit(ctx_, csrf_, ex, *org, std::move(*p));
   if (seg.size() == 5 && seg[4] == "thanks" && method == "GET") {

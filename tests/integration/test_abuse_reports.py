@@ -129,6 +129,8 @@ def test_the_operator_takes_a_page_down_and_stops_a_message(tmp_path):
         gone = requests.get(page["browser_url"], timeout=20)
         assert gone.status_code == 410, gone.status_code
         assert "taken down" in gone.text and f"abuse case {page_case}: credential phishing" in gone.text, gone.text
+        es = requests.get(page["browser_url"], headers={"Accept-Language": "es"}, timeout=20)
+        assert es.status_code == 410 and "Esta página fue retirada" in es.text and 'lang="es"' in es.text, es.text
         assert requests.post(page["browser_url"], data={"name": "x"}, timeout=20).status_code == 410
         assert requests.get(other["browser_url"], timeout=20).status_code == 200, "the org's other page stays"
         assert requests.get(b_page["browser_url"], timeout=20).status_code == 200, "B's page of that title stays"
