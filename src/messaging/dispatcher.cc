@@ -357,6 +357,11 @@ void Dispatcher::set_status(const std::string& org_id, const std::string& messag
 }
 
 void Dispatcher::finish(Run& run, MessageStatus status, const std::string& reason) {
+  // The last hand-overs' outcomes may still wait in the committer's current group. A status change is
+  // visible in memory as soon as its job runs, before its group commits, so without this wait a reader
+  // could see `sent` while the statistics (read from the store) still lack those outcomes. An empty job's
+  // answer comes once every job queued before it is durable.
+  deps_.committer.run_sync([](store::WriteBatch&) { return std::function<void()>{}; });
   set_status(run.org_id, run.message.id, status, reason);
   spdlog::info("message {} {}", run.message.id, status_name(status));
 }
