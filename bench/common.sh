@@ -39,3 +39,17 @@ pct_ms() {
   awk -v p="$2" '$1==p {v=$2; u=v; sub(/[0-9.]+/,"",u); sub(/[a-z]+$/,"",v);
     if (u=="us") v/=1000; else if (u=="s") v*=1000; printf "%.2f", v}' "$1"
 }
+
+# bench_people_csv FILE N PREFIX: N people for `tocsin import` (email PREFIX<i>@example<i%97>.org, a first name,
+# a ZIP; every third also an SMS opt-in with a valid NANP mobile number: area 201-989, exchange 200-999).
+bench_people_csv() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import sys
+path, n, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+with open(path, "w", newline="") as f:
+    f.write("email,first_name,phone,sms_opt_in,zip\r\n")
+    for i in range(n):
+        phone = "+1%03d%03d%04d" % (201 + i % 700, 200 + (i // 700) % 800, i % 10000) if i % 3 == 0 else ""
+        f.write("%s%d@example%d.org,P%d,%s,%s,20009\r\n" % (prefix, i, i % 97, i, phone, "yes" if phone else ""))
+PY
+}

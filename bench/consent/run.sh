@@ -35,16 +35,7 @@ cat > "$D/tocsin.toml" <<TOML
 [limits]
 key_requests_per_second = 0
 TOML
-python3 - "$WORK/people.csv" "$N" <<'PY'
-import sys
-path, n = sys.argv[1], int(sys.argv[2])
-with open(path, "w", newline="") as f:
-    f.write("email,first_name,phone,sms_opt_in,zip\r\n")
-    for i in range(n):
-        # every third person also gives a mobile number (valid NANP: area 201-989, exchange 200-999)
-        phone = "+1%03d%03d%04d" % (201 + i % 700, 200 + (i // 700) % 800, i % 10000) if i % 3 == 0 else ""
-        f.write("c%d@example%d.org,P%d,%s,%s,20009\r\n" % (i, i % 97, i, phone, "yes" if phone else ""))
-PY
+bench_people_csv "$WORK/people.csv" "$N" c
 /usr/bin/time -f "%e %U %S" -o "$WORK/import.time" \
   "$BIN" import --data "$D" --org "$ORG" "$WORK/people.csv" --source "consent bench" --consent-date 2024-01-01 \
   --consent-method web_checkbox --disclosure-text "Yes, keep me informed." >"$WORK/import.json" 2>>"$WORK/tocsin.log"

@@ -24,15 +24,7 @@ CREDS=$("$BIN" init --data "$D" --org Bench 2>>"$WORK/tocsin.log")
 KEY=$(printf '%s' "$CREDS" | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])')
 ORG=$(printf '%s' "$CREDS" | python3 -c 'import json,sys; print(json.load(sys.stdin)["org_id"])')
 printf '[limits]\nkey_requests_per_second = 0\n' >"$D/tocsin.toml"
-python3 - "$WORK/people.csv" "$N" <<'PY'
-import sys
-path, n = sys.argv[1], int(sys.argv[2])
-with open(path, "w", newline="") as f:
-    f.write("email,first_name,phone,sms_opt_in,zip\r\n")
-    for i in range(n):
-        phone = "+1%03d%03d%04d" % (201 + i % 700, 200 + (i // 700) % 800, i % 10000) if i % 3 == 0 else ""
-        f.write("b%d@example%d.org,P%d,%s,%s,20009\r\n" % (i, i % 97, i, phone, "yes" if phone else ""))
-PY
+bench_people_csv "$WORK/people.csv" "$N" b
 "$BIN" import --data "$D" --org "$ORG" "$WORK/people.csv" --source "bundle bench" --consent-date 2024-01-01 \
   --consent-method web_checkbox --disclosure-text "Yes, keep me informed." >"$WORK/import.json" 2>>"$WORK/tocsin.log"
 echo "organization: $(sqlite3 "$D/tocsin.db" "select count(*) from people") people," \

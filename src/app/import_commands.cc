@@ -140,9 +140,8 @@ int run_export(Args& a) {
                            "",
                            "people.export",
                            "tocsin export",
-                           {},
+                           privacy::listed_people(order),
                            static_cast<int64_t>(order.size())};
-  if (order.size() <= store::kAccessPeopleListed) read.person_ids.assign(order.begin(), order.end());
   if (auto s = privacy::record_access_now(*inst->store, std::move(read)); !s) return fail(s.error());
   if (a.out.empty() || a.out == "-") {
     auto n = importer::export_csv(*org.value(), stdout);

@@ -5,6 +5,10 @@
 
 namespace tocsin::privacy {
 
+std::vector<std::string> listed_people(const std::vector<std::string>& everyone) {
+  return everyone.size() <= store::kAccessPeopleListed ? everyone : std::vector<std::string>{};
+}
+
 store::AccessEntry access_entry(AccessRead r) {
   store::AccessEntry e;
   e.at = now_micros();

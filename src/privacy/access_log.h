@@ -39,6 +39,10 @@ struct AccessRead {
   int64_t count = -1;                   // -1: person_ids.size()
 };
 
+// The ids a read of `everyone` lists: all of them while there are at most kAccessPeopleListed, else none
+// (its count says how many), so an export of a million people copies no ids only to have them dropped.
+std::vector<std::string> listed_people(const std::vector<std::string>& everyone);
+
 // The entry to append for a read (the time is now; a read of more than kAccessPeopleListed people keeps
 // only its count).
 store::AccessEntry access_entry(AccessRead r);

@@ -199,12 +199,12 @@ void Console::unsubscribe(const staff::Principal& p, people::OrgState& org, cons
 
 void Console::release_read(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
                            std::string action, std::vector<std::string> person_ids, api::Response r,
-                           api::Respond respond) {
+                           api::Respond respond, int64_t count) {
   if (!writes_.access_log) return respond(std::move(r));
   // The search text itself is not logged (it may be an address or a name); the people found are.
   writes_.access_log->record(
       {org.org.id, "staff:" + p.account_id, client_ip(req), std::move(action), parse_target(req.target).path,
-       std::move(person_ids)},
+       std::move(person_ids), count},
       [respond = std::move(respond), r = std::move(r)]() mutable { respond(std::move(r)); });
 }
 
@@ -218,10 +218,12 @@ void Console::export_people(const staff::Principal& p, const people::OrgState& o
   if (!out) return respond(html(500, forbidden_page(frame, "exporting people now")));
   Result<int64_t> written = int64_t{0};
   std::vector<std::string> ids;
+  int64_t everyone = 0;
   {
     std::shared_lock lock(org.mu);
     written = importer::export_csv(org, out);
-    ids = org.person_order;
+    ids = privacy::listed_people(org.person_order);
+    everyone = static_cast<int64_t>(org.person_order.size());
   }
   std::fclose(out);
   std::string csv(data ? data : "", size);
@@ -239,7 +241,8 @@ void Console::export_people(const staff::Principal& p, const people::OrgState& o
   r.headers = {{"Content-Disposition",
                 "attachment; filename=\"people-" + format_iso8601(now).substr(0, 10) + ".csv\""},
                {"Cache-Control", "no-store"}};
-  release_read(p, org, req, "console.people_export", std::move(ids), std::move(r), std::move(respond));
+  release_read(p, org, req, "console.people_export", std::move(ids), std::move(r), std::move(respond),
+               everyone);
 }
 
 void Console::handle(api::Request&& req, api::Respond respond) {

@@ -77,10 +77,11 @@ class Console {
                    Channel channel, const std::string& ip, api::Respond respond, const Frame& frame);
   void export_people(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
                      api::Respond respond, const Frame& frame);
-  // Sends `r`, a screen with the data of `person_ids`, once the read is in the access log.
+  // Sends `r`, a screen with the data of `person_ids` (or of `count` people when they are not listed), once
+  // the read is in the access log.
   void release_read(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
                     std::string action, std::vector<std::string> person_ids, api::Response r,
-                    api::Respond respond);
+                    api::Respond respond, int64_t count = -1);
 
   people::Directory& directory_;
   store::Store& store_;
