@@ -64,16 +64,18 @@ def plan(db: sqlite3.Connection, mid: str) -> tuple[list[dict], bool] | None:
     return entries, bool(head[1])
 
 
-def recipients(db: sqlite3.Connection, mid: str, channel_key: str) -> dict[str, dict]:
+def recipients(db: sqlite3.Connection, mid: str, channel_key: str, unseal=lambda value, column: value) -> dict[str, dict]:
     """Every recipient by address (channel_key: "e" for email, "p" for phone in the people documents): its row
-    if its delivery left the plan, else its plan entry (address from the person, handed_at 0)."""
-    rows = {s: {"seq": s, "address": a, "state": st, "reason": r, "handed_at": h}
+    if its delivery left the plan, else its plan entry (address from the person, handed_at 0). `unseal`
+    opens sealed columns (TocsinServer.unseal: encryption at rest)."""
+    rows = {s: {"seq": s, "address": unseal(a, "deliveries.address"), "state": st, "reason": r, "handed_at": h}
             for s, a, st, r, h in db.execute(
                 "SELECT seq, address, state, reason, handed_at FROM deliveries WHERE message_id = ?", (mid,))}
     planned = plan(db, mid)
     if planned is not None:
         entries, stopped = planned
-        people = {pid: json.loads(doc).get(channel_key, "") for pid, doc in db.execute("SELECT id, doc FROM people")}
+        people = {pid: json.loads(unseal(doc, "people.doc")).get(channel_key, "")
+                  for pid, doc in db.execute("SELECT id, doc FROM people")}
         for seq, e in enumerate(entries):
             if seq in rows:
                 continue

@@ -109,6 +109,25 @@ class TocsinServer:
         if write:
             return sqlite3.connect(self.db_path, timeout=10)
         return sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10)
+    @property
+    def kek_path(self) -> Path:
+        """The key-encryption key `tocsin init` creates beside the data directory (DIR.kek)."""
+        return self.data_dir.parent / (self.data_dir.name + ".kek")
+
+    def unseal(self, value, column: str):
+        """The plaintext of a value read from a sealed column ("people.doc", "org_docs.doc", "ledger.ip",
+        ...), decrypted by the test itself with the installation's key-encryption key (fixtures/sealed_values);
+        a value that is not sealed is returned as it is."""
+        from fixtures.sealed_values import data_keys, is_sealed, read_kek, unseal
+        if not is_sealed(value):
+            return value
+        db = self.db()
+        try:
+            rows = db.execute("SELECT id, wrapped FROM data_keys").fetchall()
+        finally:
+            db.close()
+        return unseal(data_keys(read_kek(self.kek_path), rows), value, column)
+
     # ---------------------------------------------------------------- CLI
     def cli(self, *args, check: bool = True, timeout: float = 60, input: str | None = None):
         cmd = [self.binary, *[str(a) for a in args]]

@@ -13,6 +13,7 @@
 #   PHONES       1 (default) adds a second run whose bodies also carry a unique US phone number; 0 skips it
 #   IO_THREADS   tocsin [server] io_threads and nginx worker_processes (default 2)
 #   KEEP         1 keeps the temporary directory (data dir, logs) and prints its path
+#   ENCRYPTION   on (default: personal data sealed at rest, as `tocsin init` makes it) | off (--unencrypted)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,6 +26,7 @@ NEW_PCT="${NEW_PCT:-70}"
 PHONES="${PHONES:-1}"
 IO_THREADS="${IO_THREADS:-2}"
 KEEP="${KEEP:-0}"
+ENCRYPTION="${ENCRYPTION:-on}"
 
 . "$ROOT/bench/common.sh"
 bench_require wrk nginx sqlite3 python3 curl
@@ -56,7 +58,9 @@ rm -f "$WORK/fsync.probe"
 
 # ---- 2. tocsin -------------------------------------------------------------------------------------------
 D="$WORK/data"
-CREDS=$("$BIN" init --data "$D" --org Bench 2>>"$WORK/tocsin.log")
+INIT_FLAGS=()
+[ "$ENCRYPTION" = off ] && INIT_FLAGS=(--unencrypted)
+CREDS=$("$BIN" init --data "$D" --org Bench "${INIT_FLAGS[@]}" 2>>"$WORK/tocsin.log")
 KEY=$(printf '%s' "$CREDS" | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])')
 cat > "$D/tocsin.toml" <<TOML
 [server]

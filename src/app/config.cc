@@ -62,6 +62,7 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "sms.opt_out_pause_percent",
                                                "sms.opt_out_pause_min_texts",
                                                "sms.opt_out_pause_window_hours",
+                                               "keys.kek_file",  // read by app/kek_location.h
                                                "store.backend",  // read by app/store_location.h
                                                "store.url"};
   for (const auto& [section, node] : t) {

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "api/keyring.h"
+#include "app/kek_location.h"
 #include "app/store_location.h"
 #include "core/ids.h"
 #include "core/json_out.h"
@@ -50,7 +51,33 @@ Result<std::vector<email::TokenKey>> load_or_create_token_keys(const fs::path& p
 
 }  // namespace
 
-Result<Installation> Installation::open(const std::string& dir, bool create) {
+namespace {
+
+// The key-encryption key: created by init when its file does not exist yet (a provisioned one is used as it
+// is); read when present; absent, the store opens only a database without data keys.
+Result<bool> find_kek(Installation& inst, bool create, const EncryptionChoice& encryption) {
+  if (create && encryption.unencrypted) return false;
+  auto path = encryption.kek_file.empty() ? kek_path(inst.dir) : Result<std::string>(encryption.kek_file);
+  if (!path) return path.error();
+  inst.kek_file = *path;
+  std::error_code ec;
+  if (fs::exists(*path, ec)) {
+    auto kek = store::read_kek_file(*path);
+    if (!kek) return kek.error();
+    inst.kek = *kek;
+    return false;
+  }
+  if (!create) return false;
+  auto kek = store::create_kek_file(*path);
+  if (!kek) return kek.error();
+  inst.kek = *kek;
+  return true;
+}
+
+}  // namespace
+
+Result<Installation> Installation::open(const std::string& dir, bool create,
+                                        const EncryptionChoice& encryption) {
   if (sodium_init() < 0) return internal_error("libsodium failed to initialize");
   Installation inst;
   inst.dir = dir;
@@ -83,12 +110,17 @@ Result<Installation> Installation::open(const std::string& dir, bool create) {
   auto keys = load_or_create_token_keys(fs::path(dir) / "token.keys");
   if (!keys) return keys.error();
   inst.token_keys = std::move(keys).value();
+  auto kek_created = find_kek(inst, create, encryption);
+  if (!kek_created) return kek_created.error();
   Result<std::unique_ptr<store::Store>> store = internal_error("no store");
   if (postgres) {
-    store = store::open_postgres_store(location->url);
+    store::PostgresOptions options;
+    options.kek = inst.kek;
+    store = store::open_postgres_store(location->url, options);
   } else {
     store::SqliteOptions options;
     options.hasher = inst.hasher();
+    options.kek = inst.kek;
     store = store::open_sqlite_store(db.string(), options);
   }
   // A failed init leaves no secrets behind, so it can be run again (e.g. with the right database URL).
@@ -96,6 +128,7 @@ Result<Installation> Installation::open(const std::string& dir, bool create) {
     if (!create) return;
     fs::remove(key, ec);
     fs::remove(fs::path(dir) / "token.keys", ec);
+    if (*kek_created) fs::remove(inst.kek_file, ec);
     if (!postgres)  // create checked that no database was there before
       for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix, ec);
   };

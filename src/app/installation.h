@@ -1,9 +1,11 @@
 // An installation: a data directory holding the database (tocsin.db), the secret that keys contact-point
-// hashes (contact.key, 0600), and the optional config (tocsin.toml).
+// hashes (contact.key, 0600), and the optional config (tocsin.toml); and, beside the directory, the
+// key-encryption key that opens the database's data keys (DIR.kek, app/kek_location.h).
 #pragma once
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/contact_point.h"
@@ -13,14 +15,24 @@
 
 namespace tocsin {
 
+// How `tocsin init` encrypts a new installation's personal data (store/sealing/).
+struct EncryptionChoice {
+  std::string kek_file;      // where the key-encryption key is, or is created; empty: app/kek_location.h
+  bool unencrypted = false;  // no key-encryption key: values stored as they are (not recommended)
+};
+
 struct Installation {
   std::string dir;
   std::unique_ptr<store::Store> store;
   std::array<unsigned char, 32> contact_key{};
-  std::vector<email::TokenKey> token_keys;  // unsubscribe/tracking link keys (token.keys, 0600)
+  std::vector<email::TokenKey> token_keys;     // unsubscribe/tracking link keys (token.keys, 0600)
+  std::optional<store::KeyEncryptionKey> kek;  // none: an installation without encryption at rest
+  std::string kek_file;                        // where it was read from
 
-  // Opens an existing data directory (create=false) or creates it (create=true, fails if initialized).
-  static Result<Installation> open(const std::string& dir, bool create);
+  // Opens an existing data directory (create=false) or creates it (create=true, fails if initialized;
+  // `encryption` says how).
+  static Result<Installation> open(const std::string& dir, bool create,
+                                   const EncryptionChoice& encryption = {});
 
   ContactHasher hasher() const { return ContactHasher(contact_key); }
 

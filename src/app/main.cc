@@ -13,6 +13,7 @@
 #include "app/delivery_commands.h"
 #include "app/import_commands.h"
 #include "app/installation.h"
+#include "app/key_commands.h"
 #include "app/mail_commands.h"
 #include "app/messaging_commands.h"
 #include "app/privacy_commands.h"
@@ -111,6 +112,11 @@ int main(int argc, char** argv) {
   init->add_option("--org", org_name, "name of the first organization");
   init->add_option("--region", region, "default phone region (ISO 3166 alpha-2)");
   init->add_flag("--gdpr", gdpr, kGdprHelp);
+  EncryptionChoice encryption;
+  init->add_option("--kek", encryption.kek_file,
+                   "key-encryption key file (default: DIR.kek beside the data directory; created if absent)");
+  init->add_flag("--unencrypted", encryption.unencrypted,
+                 "store personal data without encryption at rest (not recommended)");
 
   auto* org = app.add_subcommand("org", "manage organizations");
   org->require_subcommand(1);
@@ -161,14 +167,20 @@ int main(int argc, char** argv) {
   add_privacy_commands(app, *evidence);
   add_privacy_request_commands(app);
   add_audit_commands(app);
+  add_key_commands(app);
   CLI11_PARSE(app, argc, argv);
 
   if (init->parsed()) {
-    auto inst = Installation::open(dir, true);
+    auto inst = Installation::open(dir, true, encryption);
     if (!inst) return fail(inst.error());
     auto line = inst->create_org_with_key(org_name, region, gdpr);
     if (!line) return fail(line.error());
     std::cout << line.value() << "\n";
+    if (inst->kek)
+      std::cerr << "tocsin: personal data is encrypted at rest; its key-encryption key is " << inst->kek_file
+                << " (keep it, and out of the data directory's backups: docs/PRIVACY.md)\n";
+    else
+      std::cerr << "tocsin: personal data is stored without encryption at rest (--unencrypted)\n";
     return 0;
   }
   if (org_create->parsed()) {

@@ -30,6 +30,7 @@
 #include "sms/twilio_driver.h"
 #include "staff/staff_service.h"
 #include "store/group_commit.h"
+#include "store/sealing/key_ring.h"
 #include "web/admin/console.h"
 #include "web/web_service.h"
 
@@ -300,12 +301,19 @@ int serve(Installation& inst, Config config) {
     return 1;
   }
   spdlog::info("tocsin serving {} on {}", ctx.api_base, config.listen);
+  if (!inst.kek)
+    spdlog::warn(
+        "personal data is stored without encryption at rest (no key-encryption key): docs/PRIVACY.md");
 
   // Keys and organizations created or revoked by the CLI take effect within a second.
   StopSignal refresher_stop;
   std::thread refresher([&] {
     while (refresher_stop.wait_for(std::chrono::seconds(1))) {
       if (auto s = keys.refresh(*inst.store); !s) spdlog::warn("key refresh failed: {}", s.error().message);
+      // A data key added by `tocsin keys rotate` (another process or node) seals from now on.
+      if (inst.kek)
+        if (auto s = store::refresh_data_keys(*inst.store, *inst.kek); !s)
+          spdlog::warn("data key refresh failed: {}", s.error().message);
       if (auto s = directory.refresh(*inst.store); !s)
         spdlog::warn("organization refresh failed: {}", s.error().message);
       apply_outside_changes(*inst.store, directory, committer, dispatcher, change_seq);

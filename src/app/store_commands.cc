@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/installation.h"
+#include "app/kek_location.h"
 #include "core/json_out.h"
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/store_copy.h"
@@ -33,7 +34,16 @@ int run_copy(const Args& a) {
     return fail(internal_error("cannot read " + (fs::path(a.from) / "contact.key").string()));
   auto lock = DataDirLock::acquire(a.from, "copying its database");
   if (!lock) return fail(lock.error());
-  auto copied = store::copy_sqlite_to_postgres(db.string(), a.to, ContactHasher(key));
+  store::SqliteOptions opened;
+  opened.hasher = ContactHasher(key);
+  auto kek_file = kek_path(a.from);
+  if (!kek_file) return fail(kek_file.error());
+  if (fs::exists(*kek_file)) {
+    auto kek = store::read_kek_file(*kek_file);
+    if (!kek) return fail(kek.error());
+    opened.kek = *kek;
+  }
+  auto copied = store::copy_sqlite_to_postgres(db.string(), a.to, opened);
   if (!copied) return fail(copied.error());
   auto source = store::sqlite_table_counts(db.string());
   if (!source) return fail(source.error());

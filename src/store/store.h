@@ -22,6 +22,8 @@
 #include "core/person.h"
 #include "core/result.h"
 #include "store/access_entry.h"
+#include "store/sealing/data_keys.h"
+#include "store/sealing/sealed_tables.h"
 
 namespace tocsin::store {
 
@@ -337,7 +339,24 @@ class Store {
 
   OrgScope scope(std::string org_id);
 
+  // Encryption at rest (store/sealing/): every read and write of a column that holds supporters' personal
+  // data goes through sealer(), whose keys store/sealing/key_ring.h loads from the `data_keys` rows.
+  FieldSealer& sealer() { return sealer_; }
+  virtual Result<std::vector<DataKeyRow>> data_key_rows() = 0;
+  // Adds a key; fails (409) if its id exists, so two rotations at once cannot overwrite each other's key.
+  virtual Status insert_data_key(const DataKeyRow& row) = 0;
+  // Replaces the wrapped form of existing keys (a new key-encryption key), in one durable transaction.
+  virtual Status rewrap_data_key_rows(const std::vector<DataKeyRow>& rows) = 0;
+  // One step of a rotation's walk through `table` (sealed_tables()): up to `limit` rows after `after`
+  // (empty: from the start) in key order. Values not under the current key are sealed again, a row only if
+  // it still holds what was read, so a concurrent write wins and a later walk seals it; one durable
+  // transaction. With `count_only`, changes nothing and counts the stale values.
+  virtual Result<ResealStep> reseal(const SealedTable& table, const RowKey& after, int limit,
+                                    bool count_only) = 0;
+
  protected:
+  FieldSealer sealer_;
+
   friend class OrgScope;
   virtual Result<OrgSnapshot> load_org(const std::string& org_id) = 0;
   virtual Status for_each_ledger_entry(const std::string& org_id,
@@ -503,6 +522,10 @@ struct SqliteOptions {
   // The installation's contact-hash key, for migrations that re-key (migration 6). Without it, opening a
   // database that holds email contact points and still needs migration 6 fails.
   std::optional<ContactHasher> hasher;
+  // The installation's key-encryption key (store/sealing/key_ring.h open_data_keys): with it, personal data
+  // is sealed (a first data key is created if there is none); without it, a database that holds data keys
+  // does not open.
+  std::optional<KeyEncryptionKey> kek;
 };
 
 // Opens (creating and migrating if needed) the embedded SQLite store at `path`.

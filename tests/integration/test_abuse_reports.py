@@ -25,7 +25,7 @@ def cases(srv, *flags) -> list[dict]:
 def stored(srv, kind: str) -> list[tuple[str, dict]]:
     db = srv.db()
     try:
-        return [(o, json.loads(d)) for (o, d) in db.execute(
+        return [(o, json.loads(srv.unseal(d, "org_docs.doc"))) for (o, d) in db.execute(
             "SELECT org_id, doc FROM org_docs WHERE kind = ?", (kind,))]
     finally:
         db.close()

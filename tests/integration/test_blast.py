@@ -207,7 +207,7 @@ def test_after_a_kill_only_what_was_at_the_relay_is_unknown_and_an_audited_resen
                     got[r] = got.get(r, 0) + accepted
             assert all(got.get(r) == 1 for r in everyone), "the resend reached the four, nobody else again"
             db = srv.db()
-            audits = [json.loads(d) for (d,) in db.execute(
+            audits = [json.loads(srv.unseal(d, "org_docs.doc")) for (d,) in db.execute(
                 "SELECT doc FROM org_docs WHERE org_id = ? AND kind = 'delivery_resend'", (org["org_id"],))]
             db.close()
             assert len(audits) == 1 and audits[0]["by"] == "ops@example.org" and audits[0]["count"] == 4, audits

@@ -76,7 +76,8 @@ def test_held_message_waits_for_review_then_sends(tmp_path, smtp_sink, local_dns
         # The audit of the decision is stored with the organization's documents.
         db = srv.db()
         try:
-            docs = [json.loads(d) for (d,) in db.execute("SELECT doc FROM org_docs WHERE kind = 'content_review'")]
+            docs = [json.loads(srv.unseal(d, "org_docs.doc"))
+                    for (d,) in db.execute("SELECT doc FROM org_docs WHERE kind = 'content_review'")]
         finally:
             db.close()
         assert [(d["message_id"], d["decision"], d["by"]) for d in docs] == [(held, "approved", "operator")]

@@ -112,7 +112,7 @@ class Blast:
 
     def settings_doc(self):
         rows = self.db("SELECT doc FROM org_docs WHERE kind = 'messaging_settings'")
-        return json.loads(rows[0][0]) if rows else {}
+        return json.loads(self.srv.unseal(rows[0][0], "org_docs.doc")) if rows else {}
 
 
 def form_of(html: str) -> dict:

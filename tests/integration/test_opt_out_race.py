@@ -247,7 +247,8 @@ def test_no_text_goes_to_the_gateway_for_a_number_after_its_stop_was_answered(tm
                 assert c.post(f"messages/{mid}/send", json={}).status_code == 200
                 db = srv.db()
                 entries, _ = delivery_plan.plan(db, mid)
-                phones = {pid: json.loads(doc).get("p", "") for pid, doc in db.execute("SELECT id, doc FROM people")}
+                phones = {pid: json.loads(srv.unseal(doc, "people.doc")).get("p", "")
+                          for pid, doc in db.execute("SELECT id, doc FROM people")}
                 db.close()
                 order = [phones[e["person_id"]] for e in entries]
 

@@ -92,7 +92,7 @@ def installation(tmp_path, breaker: dict | None = None):
 def audit_docs(srv, org_id: str) -> list[dict]:
     db = srv.db()
     try:
-        return [json.loads(d) for (d,) in db.execute(
+        return [json.loads(srv.unseal(d, "org_docs.doc")) for (d,) in db.execute(
             "SELECT doc FROM org_docs WHERE org_id = ? AND kind = 'staff_audit'", (org_id,))]
     finally:
         db.close()

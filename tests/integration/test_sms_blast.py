@@ -56,7 +56,7 @@ def deliveries(srv, mid: str) -> dict[str, dict]:
     its delivery row, or its entry in the blast's plan while its delivery has not left it."""
     db = srv.db()
     try:
-        return delivery_plan.recipients(db, mid, "p")
+        return delivery_plan.recipients(db, mid, "p", srv.unseal)
     finally:
         db.close()
 

@@ -33,7 +33,8 @@ def members(srv, org):
 def docs(srv, kind):
     db = srv.db()
     try:
-        return db.execute("SELECT org_id, id, doc FROM org_docs WHERE kind = ?", (kind,)).fetchall()
+        return [(o, i, srv.unseal(d, "org_docs.doc"))
+                for o, i, d in db.execute("SELECT org_id, id, doc FROM org_docs WHERE kind = ?", (kind,)).fetchall()]
     finally:
         db.close()
 

@@ -14,6 +14,8 @@
 #include "store/delivery_plan.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/postgres_store.h"
+#include "store/sealing/key_ring.h"
+#include "store/sealing/key_rotation.h"
 #include "store/sqlite/statement.h"
 #include "store/store.h"
 
@@ -58,9 +60,37 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::unique_ptr<Store> open() {
-    auto s = GetParam() == "sqlite" ? open_sqlite_store(path_) : open_postgres_store(path_);
+    auto s = open_with({});
     EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
     return s.ok() ? std::move(s).value() : nullptr;
+  }
+  Result<std::unique_ptr<Store>> open_with(const std::optional<KeyEncryptionKey>& kek) {
+    if (GetParam() == "sqlite") {
+      SqliteOptions o;
+      o.kek = kek;
+      return open_sqlite_store(path_, o);
+    }
+    PostgresOptions o;
+    o.kek = kek;
+    return open_postgres_store(path_, o);
+  }
+  // The stored text of one column, as the database holds it (not through the store).
+  std::vector<std::string> raw(const std::string& sql) {
+    std::vector<std::string> out;
+    if (GetParam() == "sqlite") {
+      sqlite::Connection c;
+      EXPECT_TRUE(c.open(path_).ok());
+      sqlite::Statement q(c, sql.c_str());
+      while (q.step() == SQLITE_ROW) out.emplace_back(q.text(0));
+    } else {
+      pg::Connection c;
+      EXPECT_TRUE(c.open(path_).ok());
+      auto r = c.query(sql);
+      EXPECT_TRUE(r.ok());
+      if (r.ok())
+        for (int i = 0; i < r->size(); ++i) out.emplace_back(r->text(i, 0));
+    }
+    return out;
   }
 
   consent::LedgerEntry entry(const std::string& org, int64_t seq, const std::string& prev, int contact) {
@@ -534,6 +564,130 @@ TEST_P(StoreContractTest, AccessLogStaysOneChainWithTwoWritersAndFindsAPersonsRe
   auto other = store_->scope("org-b").access_log({});
   ASSERT_TRUE(other.ok());
   EXPECT_TRUE(other->empty());
+}
+
+KeyEncryptionKey some_kek(unsigned char fill) {
+  KeyEncryptionKey k;
+  k.secret.fill(fill);
+  return k;
+}
+
+// Encryption at rest: every column that holds personal data is sealed in the database and opened by the
+// store; a rotation walks every row while another store keeps writing, and leaves every value under the new
+// key with nothing lost; the wrong key-encryption key, or none, opens nothing.
+TEST_P(StoreContractTest, SealedColumnsStayUnreadableInTheDatabaseAndRotateUnderConcurrentWrites) {
+  store_.reset();
+  auto kek = some_kek(7);
+  auto opened = open_with(kek);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto sealed = std::move(opened).value();
+  ASSERT_EQ(sealed->sealer().current_key(), 1u);
+  auto write_person = [&](Store& s, int n) {
+    WriteBatch b;
+    auto a = b.for_org("org-a");
+    Person p;
+    p.id = "person-" + std::to_string(n);
+    p.email = "secret" + std::to_string(n) + "@example.org";
+    p.family_name = "Quarrington";
+    a.add(op::PutPerson{p});
+    actions::ActionRecord r;
+    r.id = "record-" + std::to_string(n);
+    r.action_id = "petition-1";
+    r.person_id = p.id;
+    a.add(op::PutActionRecord{r});
+    a.add(op::PutDoc{{"sms_inbound", "in-" + std::to_string(n), R"({"body":"STOP secret text"})"}});
+    return s.apply(b);
+  };
+  ASSERT_TRUE(write_person(*sealed, 0).ok());
+  WriteBatch b;
+  b.for_org("org-a").add(op::AppendLedger{entry("org-a", 1, consent::kGenesisHash, 1)});
+  ASSERT_TRUE(sealed->apply(b).ok());
+  DeliveryRow row;
+  row.message_id = "m1";
+  row.person_id = "person-0";
+  row.contact = hash_of(1);
+  row.address = "secret0@example.org";
+  ASSERT_TRUE(sealed->scope("org-a").put_deliveries({row}).ok());
+
+  for (const char* sql :
+       {"SELECT doc FROM people", "SELECT doc FROM action_records", "SELECT doc FROM org_docs",
+        "SELECT contact_ref FROM ledger", "SELECT ip FROM ledger", "SELECT user_agent FROM ledger",
+        "SELECT address FROM deliveries"})
+    for (const auto& v : raw(sql)) {
+      EXPECT_TRUE(v.starts_with("tq1:1:")) << sql << ": " << v;
+      EXPECT_EQ(v.find("secret"), std::string::npos) << sql;
+      EXPECT_EQ(v.find("192.0.2.1"), std::string::npos) << sql;
+    }
+  auto snap = sealed->scope("org-a").load();
+  ASSERT_TRUE(snap.ok());
+  ASSERT_EQ(snap->people.size(), 1u);
+  EXPECT_EQ(snap->people[0].email, "secret0@example.org");
+  EXPECT_EQ(snap->action_records.size(), 1u);
+  ASSERT_EQ(snap->docs.size(), 1u);
+  EXPECT_EQ(snap->docs[0].doc, R"({"body":"STOP secret text"})");
+  EXPECT_TRUE(snap->quarantined.empty());
+  auto ledger = sealed->scope("org-a").ledger_for_contact(hash_of(1));
+  ASSERT_TRUE(ledger.ok() && ledger->size() == 1u);
+  EXPECT_EQ((*ledger)[0].entry.contact_ref, "p1@example.org");
+  EXPECT_EQ((*ledger)[0].entry.evidence.ip, "192.0.2.1");
+  EXPECT_EQ((*sealed->scope("org-a").delivery("m1", 0))->address, "secret0@example.org");
+
+  // Without the key-encryption key, or with another one, the store does not open.
+  auto none = open_with({});
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().message.find("key-encryption key"), std::string::npos);
+  auto wrong = open_with(some_kek(8));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().message.find("not this installation's"), std::string::npos);
+
+  // A second store (another process or node) keeps writing while the first rotates.
+  auto other = open_with(kek);
+  ASSERT_TRUE(other.ok());
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{1};
+  std::thread writer([&] {
+    while (!stop) {
+      int n = written.load();
+      ASSERT_TRUE(write_person(**other, n).ok());
+      written = n + 1;
+      if (n % 5 == 0) (void)refresh_data_keys(**other, kek);  // as a server's refresher
+    }
+  });
+  auto id = add_data_key(*sealed, kek);
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(*id, 2u);
+  auto first = reseal_all(*sealed, 3, false, 50);
+  stop = true;
+  writer.join();
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  auto report = reseal_all(*sealed, 3, false, 5);  // what the writer sealed under key 1 before its refresh
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->complete);
+  auto counted = reseal_all(*sealed, 100, true, 1);
+  ASSERT_TRUE(counted.ok());
+  for (const auto& t : counted->tables) EXPECT_EQ(t.resealed, 0) << t.table;
+  for (const auto& v : raw("SELECT doc FROM people")) EXPECT_TRUE(v.starts_with("tq1:2:")) << v;
+  sealed.reset();
+  other->reset();
+  auto reopened = open_with(kek);
+  ASSERT_TRUE(reopened.ok());
+  auto after = (*reopened)->scope("org-a").load();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->people.size(), static_cast<size_t>(written.load()));
+  EXPECT_TRUE(after->quarantined.empty());
+  EXPECT_EQ(after->people[0].email, "secret0@example.org");
+  auto verified = consent::verify_chain((*reopened)->scope("org-a"));
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok);
+
+  // A new key-encryption key wraps the same data keys; the old one no longer opens them.
+  auto next = some_kek(9);
+  ASSERT_TRUE(rewrap_data_keys(**reopened, kek, next).ok());
+  reopened->reset();
+  EXPECT_FALSE(open_with(kek).ok());
+  auto rewrapped = open_with(next);
+  ASSERT_TRUE(rewrapped.ok());
+  EXPECT_EQ((*rewrapped)->scope("org-a").load()->people.size(), static_cast<size_t>(written.load()));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, ::testing::Values("sqlite", "postgresql"),

@@ -141,6 +141,12 @@ BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
 CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log
 BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
 )SQL"},
+      {8, "encryption at rest: data keys wrapped by the installation's key-encryption key", R"SQL(
+-- store/sealing/data_keys.h: each data key wrapped by the key-encryption key kept outside the database;
+-- the current one is the highest id; the others still open what they sealed. Sealed columns name the key
+-- they are sealed under.
+CREATE TABLE data_keys (id INTEGER PRIMARY KEY, wrapped TEXT NOT NULL, created INTEGER NOT NULL);
+)SQL"},
   };
   return kMigrations;
 }

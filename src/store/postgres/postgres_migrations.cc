@@ -130,6 +130,9 @@ CREATE TRIGGER access_log_no_change BEFORE UPDATE OR DELETE ON access_log FOR EA
 CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log FOR EACH STATEMENT
   EXECUTE FUNCTION access_log_append_only();
 )SQL"},
+      {8, "encryption at rest: data keys wrapped by the installation's key-encryption key", R"SQL(
+CREATE TABLE data_keys (id BIGINT PRIMARY KEY, wrapped TEXT NOT NULL, created BIGINT NOT NULL);
+)SQL"},
   };
   return kMigrations;
 }

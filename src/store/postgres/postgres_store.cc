@@ -12,6 +12,9 @@
 #include "store/delivery_plan.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/postgres_migrations.h"
+#include "store/sealing/key_ring.h"
+#include "store/sealing/ledger_values.h"
+#include "store/sealing/open_document.h"
 
 namespace tocsin::store {
 namespace {
@@ -32,7 +35,7 @@ constexpr const char* kLedgerColumns =
     "actor, source, method, ip, ip_digest, user_agent, ua_digest, disclosure_hash, consent_time, prev_hash, "
     "hash";
 
-StoredLedgerEntry read_ledger_row(const Rows& r, int i) {
+StoredLedgerEntry read_ledger_row(const Rows& r, int i, const FieldSealer& sealer) {
   StoredLedgerEntry s;
   auto& e = s.entry;
   e.org_id = r.text(i, 0);
@@ -56,6 +59,7 @@ StoredLedgerEntry read_ledger_row(const Rows& r, int i) {
   e.evidence.consent_time = r.integer(i, 18);
   e.prev_hash = r.text(i, 19);
   e.hash = r.text(i, 20);
+  open_personal_values(sealer, e);
   return s;
 }
 
@@ -63,14 +67,14 @@ constexpr const char* kDeliveryColumns =
     "org_id, message_id, seq, person_id, channel, contact_hash, address, state, reason, attempts, next_at, "
     "handed_at, updated, gateway_id, events";
 
-DeliveryRow read_delivery_row(const Rows& r, int i) {
+DeliveryRow read_delivery_row(const Rows& r, int i, const FieldSealer& sealer) {
   DeliveryRow d;
   d.message_id = r.text(i, 1);
   d.seq = r.integer(i, 2);
   d.person_id = r.text(i, 3);
   d.channel = static_cast<Channel>(r.integer(i, 4));
   d.contact = to_contact_hash(r.bytea(i, 5));
-  d.address = r.text(i, 6);
+  d.address = sealer.open_or_stored(r.text(i, 6), SealedColumn::kDeliveryAddress);
   d.state = static_cast<DeliveryState>(r.integer(i, 7));
   d.reason = r.text(i, 8);
   d.attempts = static_cast<int>(r.integer(i, 9));
@@ -176,8 +180,11 @@ const char* const kMarkDelivery =
     "events = events | $3::bigint, updated = $4 WHERE org_id = $5 AND message_id = $6 AND seq = $7 "
     "AND NOT ($8::bigint <> 0 AND state IN (4, 5, 6, 7))";
 
-Stmt sql_for(const std::string& org, const op::PutPerson& o) {
-  return {kPutPerson, Params().text(org).text(o.person.id).text(encode_person(o.person))};
+Stmt sql_for(const std::string& org, const op::PutPerson& o, const FieldSealer& sealer) {
+  return {kPutPerson, Params()
+                          .text(org)
+                          .text(o.person.id)
+                          .text(sealer.seal(encode_person(o.person), SealedColumn::kPersonDoc))};
 }
 Stmt sql_for(const std::string& org, const op::PutContactPoint& o) {
   return {kPutContact,
@@ -225,13 +232,19 @@ Stmt sql_for(const std::string& org, const op::PutAction& o) {
   const auto& a = o.action;
   return {kPutAction, Params().text(org).text(a.id).text(a.kind).text(actions::encode_action(a))};
 }
-Stmt sql_for(const std::string& org, const op::PutActionRecord& o) {
+Stmt sql_for(const std::string& org, const op::PutActionRecord& o, const FieldSealer& sealer) {
   const auto& r = o.record;
-  return {kPutRecord,
-          Params().text(org).text(r.id).text(r.action_id).text(r.person_id).text(actions::encode_record(r))};
+  return {kPutRecord, Params()
+                          .text(org)
+                          .text(r.id)
+                          .text(r.action_id)
+                          .text(r.person_id)
+                          .text(sealer.seal(actions::encode_record(r), SealedColumn::kRecordDoc))};
 }
-Stmt sql_for(const std::string& org, const op::PutDoc& o) {
-  return {kPutDoc, Params().text(org).text(o.doc.kind).text(o.doc.id).text(o.doc.doc)};
+Stmt sql_for(const std::string& org, const op::PutDoc& o, const FieldSealer& sealer) {
+  return {
+      kPutDoc,
+      Params().text(org).text(o.doc.kind).text(o.doc.id).text(sealer.seal(o.doc.doc, SealedColumn::kOrgDoc))};
 }
 Stmt suppression_sql(const SuppressionRow& r) {
   return {kPutSuppression, Params()
@@ -269,7 +282,7 @@ Stmt sql_for(const std::string& org, const op::MarkDelivery& o) {
       .integer(m.keep_final);
   return {kMarkDelivery, std::move(p)};
 }
-Stmt delivery_sql(const std::string& org, const DeliveryRow& d) {
+Stmt delivery_sql(const std::string& org, const DeliveryRow& d, const FieldSealer& sealer) {
   return {kPutDelivery, Params()
                             .text(org)
                             .text(d.message_id)
@@ -277,7 +290,7 @@ Stmt delivery_sql(const std::string& org, const DeliveryRow& d) {
                             .text(d.person_id)
                             .integer(ch(d.channel))
                             .bytea(hash_view(d.contact))
-                            .text(d.address)
+                            .text(sealer.seal(d.address, SealedColumn::kDeliveryAddress))
                             .integer(static_cast<int>(d.state))
                             .text(d.reason)
                             .integer(d.attempts)
@@ -287,8 +300,8 @@ Stmt delivery_sql(const std::string& org, const DeliveryRow& d) {
                             .text(d.gateway_id)
                             .integer(d.events)};
 }
-Stmt sql_for(const std::string& org, const op::PutDelivery& o) {
-  return delivery_sql(org, o.row);
+Stmt sql_for(const std::string& org, const op::PutDelivery& o, const FieldSealer& sealer) {
+  return delivery_sql(org, o.row, sealer);
 }
 
 Stmt sql_for(const std::string& org, const op::DeleteDoc& o) {
@@ -320,7 +333,8 @@ void erase_contact_sql(const std::string& org, const op::EraseContact& o, std::v
 }
 
 // The ledger append is two statements (the disclosure text, kept once per hash, then the entry).
-void ledger_sql(const std::string& org, const consent::LedgerEntry& e, std::vector<Stmt>& out) {
+void ledger_sql(const std::string& org, const consent::LedgerEntry& e, const FieldSealer& sealer,
+                std::vector<Stmt>& out) {
   if (!e.evidence.disclosure_text.empty())
     out.push_back({kPutDisclosure, Params().text(e.disclosure_hash).text(e.evidence.disclosure_text)});
   out.push_back({kAppendLedger, Params()
@@ -329,7 +343,7 @@ void ledger_sql(const std::string& org, const consent::LedgerEntry& e, std::vect
                                     .integer(e.time)
                                     .integer(ch(e.channel))
                                     .bytea(hash_view(e.contact_hash))
-                                    .text(e.contact_ref)
+                                    .text(sealer.seal(e.contact_ref, SealedColumn::kLedgerContact))
                                     .text(consent::digest_of(e.contact_ref))
                                     .text(e.person_id)
                                     .integer(static_cast<int>(e.old_status))
@@ -337,9 +351,9 @@ void ledger_sql(const std::string& org, const consent::LedgerEntry& e, std::vect
                                     .text(e.evidence.actor)
                                     .text(e.evidence.source)
                                     .text(e.evidence.method)
-                                    .text(e.evidence.ip)
+                                    .text(sealer.seal(e.evidence.ip, SealedColumn::kLedgerIp))
                                     .text(consent::digest_of(e.evidence.ip))
-                                    .text(e.evidence.user_agent)
+                                    .text(sealer.seal(e.evidence.user_agent, SealedColumn::kLedgerUserAgent))
                                     .text(consent::digest_of(e.evidence.user_agent))
                                     .text(e.disclosure_hash)
                                     .integer(e.evidence.consent_time)
@@ -393,18 +407,20 @@ void access_sql(const std::string& org, const op::AppendAccess& o, std::vector<S
                                     .text(indexed)});
 }
 
-void op_sql(const std::string& org, const Op& op, std::vector<Stmt>& out) {
+void op_sql(const std::string& org, const Op& op, const FieldSealer& sealer, std::vector<Stmt>& out) {
   std::visit(
       [&](const auto& o) {
         using T = std::decay_t<decltype(o)>;
         if constexpr (std::is_same_v<T, op::AppendLedger>)
-          ledger_sql(org, o.entry, out);
+          ledger_sql(org, o.entry, sealer, out);
         else if constexpr (std::is_same_v<T, op::ErasePerson>)
           erase_person_sql(org, o, out);
         else if constexpr (std::is_same_v<T, op::EraseContact>)
           erase_contact_sql(org, o, out);
         else if constexpr (std::is_same_v<T, op::AppendAccess>)
           access_sql(org, o, out);
+        else if constexpr (requires { sql_for(org, o, sealer); })  // a write of a sealed column
+          out.push_back(sql_for(org, o, sealer));
         else
           out.push_back(sql_for(org, o));
       },
@@ -550,13 +566,13 @@ class PostgresStore final : public Store {
     if (batch.empty()) return Ok{};
     std::vector<Stmt> stmts;
     stmts.reserve(batch.size() + 8);
-    for (const auto& sop : batch.ops()) op_sql(sop.org_id, sop.op, stmts);
+    for (const auto& sop : batch.ops()) op_sql(sop.org_id, sop.op, sealer_, stmts);
     return write_transaction(stmts);
   }
 
   Status put_doc_outside(const std::string& org_id, const OrgDoc& doc) override {
     std::vector<Stmt> stmts;
-    stmts.push_back(sql_for(org_id, op::PutDoc{doc}));
+    stmts.push_back(sql_for(org_id, op::PutDoc{doc}, sealer_));
     stmts.push_back({"INSERT INTO doc_changes (org_id, kind, id) VALUES ($1,$2,$3)",
                      Params().text(org_id).text(doc.kind).text(doc.id)});
     return write_transaction(stmts);
@@ -571,10 +587,13 @@ class PostgresStore final : public Store {
         Params().integer(seq));
     if (!r) return r.error();
     std::vector<DocChange> out;
-    for (int i = 0; i < r->size(); ++i)
+    for (int i = 0; i < r->size(); ++i) {
+      auto doc = sealer_.open(r->text(i, 4), SealedColumn::kOrgDoc);
+      if (!doc) return doc.error();
       out.push_back({r->integer(i, 0),
                      std::string(r->text(i, 1)),
-                     {std::string(r->text(i, 2)), std::string(r->text(i, 3)), std::string(r->text(i, 4))}});
+                     {std::string(r->text(i, 2)), std::string(r->text(i, 3)), std::move(doc).value()}});
+    }
     return out;
   }
 
@@ -585,7 +604,9 @@ class PostgresStore final : public Store {
                       Params().text(org_id).text(std::string(kind)).text(id));
     if (!r) return r.error();
     if (r->size() == 0) return std::optional<OrgDoc>{};
-    return std::optional<OrgDoc>(OrgDoc{std::string(kind), id, std::string(r->text(0, 0))});
+    auto doc = sealer_.open(r->text(0, 0), SealedColumn::kOrgDoc);
+    if (!doc) return doc.error();
+    return std::optional<OrgDoc>(OrgDoc{std::string(kind), id, std::move(doc).value()});
   }
 
   Result<std::vector<OrgDoc>> org_docs_of_kind(const std::string& org_id, std::string_view kind) override {
@@ -594,8 +615,11 @@ class PostgresStore final : public Store {
                       Params().text(org_id).text(std::string(kind)));
     if (!r) return r.error();
     std::vector<OrgDoc> out;
-    for (int i = 0; i < r->size(); ++i)
-      out.push_back(OrgDoc{std::string(kind), std::string(r->text(i, 0)), std::string(r->text(i, 1))});
+    for (int i = 0; i < r->size(); ++i) {
+      auto doc = sealer_.open(r->text(i, 1), SealedColumn::kOrgDoc);
+      if (!doc) return doc.error();
+      out.push_back(OrgDoc{std::string(kind), std::string(r->text(i, 0)), std::move(doc).value()});
+    }
     return out;
   }
 
@@ -636,7 +660,7 @@ class PostgresStore final : public Store {
     if (!snap_tx.ok()) return internal_error("cannot read organization: " + c->last_error());
     OrgSnapshot snap;
     if (auto s = load_docs(*c, org_id, "people", "SELECT id, doc FROM people WHERE org_id = $1 ORDER BY pos",
-                           decode_person, snap.people, snap.quarantined);
+                           SealedColumn::kPersonDoc, decode_person, snap.people, snap.quarantined);
         !s)
       return s.error();
     auto rows = [&](const char* sql) { return c->query(sql, Params().text(org_id)); };
@@ -689,20 +713,26 @@ class PostgresStore final : public Store {
     }
     if (auto s =
             load_docs(*c, org_id, "actions", "SELECT id, doc FROM actions WHERE org_id = $1 ORDER BY pos",
-                      actions::decode_action, snap.actions, snap.quarantined);
+                      std::nullopt, actions::decode_action, snap.actions, snap.quarantined);
         !s)
       return s.error();
-    if (auto s = load_docs(*c, org_id, "action_records",
-                           "SELECT id, doc FROM action_records WHERE org_id = $1 ORDER BY pos",
-                           actions::decode_record, snap.action_records, snap.quarantined);
+    if (auto s = load_docs(
+            *c, org_id, "action_records", "SELECT id, doc FROM action_records WHERE org_id = $1 ORDER BY pos",
+            SealedColumn::kRecordDoc, actions::decode_record, snap.action_records, snap.quarantined);
         !s)
       return s.error();
     {
       auto r = rows("SELECT kind, id, doc FROM org_docs WHERE org_id = $1 ORDER BY pos");
       if (!r) return r.error();
-      for (int i = 0; i < r->size(); ++i)
-        snap.docs.push_back(
-            {std::string(r->text(i, 0)), std::string(r->text(i, 1)), std::string(r->text(i, 2))});
+      for (int i = 0; i < r->size(); ++i) {
+        auto doc = sealer_.open(r->text(i, 2), SealedColumn::kOrgDoc);
+        if (doc)
+          snap.docs.push_back(
+              {std::string(r->text(i, 0)), std::string(r->text(i, 1)), std::move(doc).value()});
+        else
+          snap.quarantined.push_back(
+              {"org_docs", std::string(r->text(i, 1)), doc.error().message, std::string(r->text(i, 2))});
+      }
     }
     auto sup = read_suppressions(*c, org_id);
     if (!sup) return sup.error();
@@ -715,7 +745,7 @@ class PostgresStore final : public Store {
     auto c = pool_.take();
     std::string sql = std::string("SELECT ") + kLedgerColumns + " FROM ledger WHERE org_id = $1 ORDER BY seq";
     return c->stream(sql, Params().text(org_id),
-                     [&](const Rows& r, int i) { return fn(read_ledger_row(r, i)); });
+                     [&](const Rows& r, int i) { return fn(read_ledger_row(r, i, sealer_)); });
   }
 
   Result<std::vector<StoredLedgerEntry>> ledger_for_contact(const std::string& org_id,
@@ -729,7 +759,7 @@ class PostgresStore final : public Store {
     auto r = c->query(sql, Params().text(org_id).bytea(hash_view(hash)));
     if (!r) return r.error();
     std::vector<StoredLedgerEntry> out;
-    for (int i = 0; i < r->size(); ++i) out.push_back(read_ledger_row(*r, i));
+    for (int i = 0; i < r->size(); ++i) out.push_back(read_ledger_row(*r, i, sealer_));
     return out;
   }
 
@@ -795,7 +825,7 @@ class PostgresStore final : public Store {
     if (rows.empty()) return Ok{};
     std::vector<Stmt> stmts;
     stmts.reserve(rows.size());
-    for (const auto& d : rows) stmts.push_back(delivery_sql(org_id, d));
+    for (const auto& d : rows) stmts.push_back(delivery_sql(org_id, d, sealer_));
     return write_transaction(stmts);
   }
 
@@ -805,7 +835,7 @@ class PostgresStore final : public Store {
     std::string sql = std::string("SELECT ") + kDeliveryColumns +
                       " FROM deliveries WHERE org_id = $1 AND message_id = $2 ORDER BY seq";
     return c->stream(sql, Params().text(org_id).text(message_id),
-                     [&](const Rows& r, int i) { return fn(read_delivery_row(r, i)); });
+                     [&](const Rows& r, int i) { return fn(read_delivery_row(r, i, sealer_)); });
   }
 
   Result<std::optional<DeliveryRow>> delivery(const std::string& org_id, const std::string& message_id,
@@ -816,7 +846,7 @@ class PostgresStore final : public Store {
     auto r = c->query(sql, Params().text(org_id).text(message_id).integer(seq));
     if (!r) return r.error();
     if (r->size() == 0) return std::optional<DeliveryRow>{};
-    return std::optional<DeliveryRow>(read_delivery_row(*r, 0));
+    return std::optional<DeliveryRow>(read_delivery_row(*r, 0, sealer_));
   }
 
   Status for_each_recent_send(const std::string& org_id, Micros since,
@@ -825,7 +855,7 @@ class PostgresStore final : public Store {
     std::string sql = std::string("SELECT ") + kDeliveryColumns +
                       " FROM deliveries WHERE org_id = $1 AND handed_at > 0 AND handed_at >= $2";
     return c->stream(sql, Params().text(org_id).integer(since), [&](const Rows& r, int i) {
-      fn(read_delivery_row(r, i));
+      fn(read_delivery_row(r, i, sealer_));
       return true;
     });
   }
@@ -841,7 +871,7 @@ class PostgresStore final : public Store {
     auto r = c->query(sql, Params().text(org_id).text(message_id).text(person_id));
     if (!r) return r.error();
     if (r->size() == 0) return std::optional<DeliveryRow>{};
-    return std::optional<DeliveryRow>(read_delivery_row(*r, 0));
+    return std::optional<DeliveryRow>(read_delivery_row(*r, 0, sealer_));
   }
 
   Status mark_delivery(const std::string& org_id, const std::string& message_id, int64_t seq,
@@ -1001,7 +1031,101 @@ class PostgresStore final : public Store {
     return write_transaction(stmts);
   }
 
+  Result<std::vector<DataKeyRow>> data_key_rows() override {
+    auto c = pool_.take();
+    auto r = c->query("SELECT id, wrapped, created FROM data_keys ORDER BY id");
+    if (!r) return r.error();
+    std::vector<DataKeyRow> out;
+    for (int i = 0; i < r->size(); ++i)
+      out.push_back({static_cast<uint32_t>(r->integer(i, 0)), std::string(r->text(i, 1)), r->integer(i, 2)});
+    return out;
+  }
+
+  Status insert_data_key(const DataKeyRow& row) override {
+    std::lock_guard lock(write_mu_);
+    auto r = writer_.query(
+        "INSERT INTO data_keys (id, wrapped, created) VALUES ($1,$2,$3) ON CONFLICT (id) DO NOTHING",
+        Params().integer(row.id).text(row.wrapped).integer(row.created));
+    if (!r) return r.error();
+    if (r->affected() == 0)
+      return Error{409, "data key " + std::to_string(row.id) + " was added meanwhile; try again"};
+    return Ok{};
+  }
+
+  Status rewrap_data_key_rows(const std::vector<DataKeyRow>& rows) override {
+    std::vector<Stmt> stmts;
+    for (const auto& r : rows)
+      stmts.push_back(
+          {"UPDATE data_keys SET wrapped = $1 WHERE id = $2", Params().text(r.wrapped).integer(r.id)});
+    return write_transaction(stmts);
+  }
+
+  // Reads and updates on the writer in one transaction; a row's update applies only if it still holds
+  // what was read (reseal_update_sql), so a node's concurrent write wins.
+  Result<ResealStep> reseal(const SealedTable& t, const RowKey& after, int limit, bool count_only) override {
+    std::lock_guard lock(write_mu_);
+    Params select;
+    for (const auto& k : after) add_key(select, k);
+    select.integer(limit);
+    if (auto s = writer_.exec("BEGIN"); !s) return s.error();
+    auto rows = writer_.query(walk_select_sql(t, !after.empty(), SqlDialect::kPostgres), std::move(select));
+    if (!rows) {
+      (void)writer_.exec("ROLLBACK");
+      return rows.error();
+    }
+    ResealStep step;
+    std::string update = reseal_update_sql(t, SqlDialect::kPostgres);
+    WalkedRow row;
+    for (int i = 0; i < rows->size(); ++i) {
+      row.key.clear();
+      row.values.clear();
+      for (size_t k = 0; k < t.key.size(); ++k) {
+        int col = static_cast<int>(k);
+        row.key.push_back(t.integer_key[k] ? KeyValue(rows->integer(i, col))
+                                           : KeyValue(std::string(rows->text(i, col))));
+      }
+      for (size_t v = 0; v < t.columns.size(); ++v) {
+        int col = static_cast<int>(t.key.size() + v);
+        row.values.push_back(rows->is_null(i, col) ? std::nullopt
+                                                   : std::optional<std::string>(rows->text(i, col)));
+      }
+      auto next = resealed_values(sealer_, t, row);
+      if (!next) {
+        (void)writer_.exec("ROLLBACK");
+        return next.error();
+      }
+      if (!*next) continue;
+      ++step.resealed;
+      if (count_only) continue;
+      Params p;
+      for (const auto& v : **next) add_value(p, v);
+      for (const auto& k : row.key) add_key(p, k);
+      for (const auto& v : row.values) add_value(p, v);
+      if (auto r = writer_.query(update, std::move(p)); !r) {
+        (void)writer_.exec("ROLLBACK");
+        return r.error();
+      }
+    }
+    if (auto s = writer_.exec(count_only ? "ROLLBACK" : "COMMIT"); !s) return s.error();
+    step.rows = rows->size();
+    if (rows->size() > 0 && rows->size() == limit) step.last = row.key;
+    return step;
+  }
+
  private:
+  static void add_key(Params& p, const KeyValue& k) {
+    if (const auto* n = std::get_if<int64_t>(&k))
+      p.integer(*n);
+    else
+      p.text(std::get<std::string>(k));
+  }
+  static void add_value(Params& p, const std::optional<std::string>& v) {
+    if (v)
+      p.text(*v);
+    else
+      p.null();
+  }
+
   // One durable transaction: the statements pipelined between two syncs, which PostgreSQL runs as one
   // implicit transaction (all or nothing), committed before the sync's answer arrives.
   Status write_transaction(std::vector<Stmt>& stmts) {
@@ -1033,17 +1157,14 @@ class PostgresStore final : public Store {
     return out;
   }
 
-  // Reads (id, doc) rows into `out`, decoding each; one that does not decode goes to `quarantined`.
+  // Reads (id, doc) rows into `out`, opening (`sealed`) and decoding each; one that does not open or decode
+  // goes to `quarantined`.
   template <typename T, typename Decode>
   Status load_docs(Connection& c, const std::string& org_id, const char* table, const char* sql,
-                   Decode decode, std::vector<T>& out, std::vector<QuarantinedDoc>& quarantined) {
+                   std::optional<SealedColumn> sealed, Decode decode, std::vector<T>& out,
+                   std::vector<QuarantinedDoc>& quarantined) {
     return c.stream(sql, Params().text(org_id), [&](const Rows& r, int i) {
-      auto v = decode(r.text(i, 1));
-      if (v)
-        out.push_back(std::move(v).value());
-      else
-        quarantined.push_back(
-            {table, std::string(r.text(i, 0)), v.error().message, std::string(r.text(i, 1))});
+      open_document(sealer_, sealed, table, r.text(i, 0), r.text(i, 1), decode, out, quarantined);
       return true;
     });
   }
@@ -1062,6 +1183,7 @@ bool is_postgres_url(std::string_view s) {
 Result<std::unique_ptr<Store>> open_postgres_store(const std::string& url, const PostgresOptions& options) {
   auto s = std::make_unique<PostgresStore>();
   if (auto st = s->open(url, options); !st) return st.error();
+  if (auto st = open_data_keys(*s, options.kek); !st) return st.error();
   return std::unique_ptr<Store>(std::move(s));
 }
 

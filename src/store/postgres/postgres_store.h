@@ -16,6 +16,7 @@ namespace tocsin::store {
 
 struct PostgresOptions {
   int read_connections = 4;
+  std::optional<KeyEncryptionKey> kek;  // as SqliteOptions::kek
 };
 
 // Connects to `url` (a libpq connection URI or key=value string), creating and migrating the schema if

@@ -8,7 +8,7 @@
 namespace tocsin::store {
 namespace {
 
-// Every table of the schema (version 7) and the order its rows are read in: creation order where the
+// Every table of the schema (version 8) and the order its rows are read in: creation order where the
 // SQLite store relies on rowid, the key elsewhere. schema_migrations is the destination's own.
 struct Table {
   const char* name;
@@ -39,6 +39,7 @@ constexpr Table kTables[] = {
     {"contact_aliases", "org_id, channel, alias_hash"},
     {"access_log", "org_id, seq"},
     {"access_log_people", "org_id, person_id, seq"},
+    {"data_keys", "id"},
 };
 
 // Rows per pipelined round trip.
@@ -97,15 +98,13 @@ Status copy_table(sqlite::Connection& from, pg::Connection& to, const Table& t, 
 }  // namespace
 
 Result<CopyCounts> copy_sqlite_to_postgres(const std::string& sqlite_path, const std::string& postgres_url,
-                                           const std::optional<ContactHasher>& hasher) {
+                                           const SqliteOptions& source) {
   {
-    SqliteOptions options;
-    options.hasher = hasher;
-    auto migrated = open_sqlite_store(sqlite_path, options);  // brings the file to the current version
+    auto migrated = open_sqlite_store(sqlite_path, source);  // brings the file to the current version
     if (!migrated) return migrated.error();
   }
   {
-    auto dest = open_postgres_store(postgres_url);  // creates the schema
+    auto dest = open_postgres_store(postgres_url);  // creates the schema; no key-encryption key: no key made
     if (!dest) return dest.error();
     auto orgs = (*dest)->orgs();
     if (!orgs) return orgs.error();

@@ -9,18 +9,20 @@
 #include <optional>
 #include <string>
 
-#include "core/contact_point.h"
 #include "core/result.h"
+#include "store/store.h"
 
 namespace tocsin::store {
 
 // Rows copied, by table.
 using CopyCounts = std::map<std::string, int64_t>;
 
-// `sqlite_path` is migrated first if it needs it (with `hasher`, as opening the installation would). Fails,
-// copying nothing, when the destination already holds an organization.
+// `sqlite_path` is opened first with `source` (the contact key and key-encryption key, as opening the
+// installation would), which migrates it if needed. Sealed values and their wrapped data keys are copied as
+// they are, so the copy opens with the same key-encryption key. Fails, copying nothing, when the destination
+// already holds an organization.
 Result<CopyCounts> copy_sqlite_to_postgres(const std::string& sqlite_path, const std::string& postgres_url,
-                                           const std::optional<ContactHasher>& hasher);
+                                           const SqliteOptions& source);
 
 // Rows by table in a PostgreSQL store's database (for checking a copy).
 Result<CopyCounts> postgres_table_counts(const std::string& postgres_url);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "store/sealing/ledger_values.h"
+
 namespace tocsin::store::sqlite {
 
 #define TOCSIN_LEDGER_COLUMNS                                                                               \
@@ -13,7 +15,7 @@ const char* const kLedgerInsert =
     "INSERT INTO ledger (" TOCSIN_LEDGER_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 #undef TOCSIN_LEDGER_COLUMNS
 
-StoredLedgerEntry read_ledger_row(const Statement& q) {
+StoredLedgerEntry read_ledger_row(const Statement& q, const FieldSealer* sealer) {
   StoredLedgerEntry s;
   auto& e = s.entry;
   e.org_id = q.text(0);
@@ -38,18 +40,23 @@ StoredLedgerEntry read_ledger_row(const Statement& q) {
   e.evidence.consent_time = q.integer(18);
   e.prev_hash = q.text(19);
   e.hash = q.text(20);
+  if (sealer) open_personal_values(*sealer, e);
   return s;
 }
 
-Statement& bind_ledger_insert(Statement& q, const std::string& org_id, const consent::LedgerEntry& e) {
+Statement& bind_ledger_insert(Statement& q, const std::string& org_id, const consent::LedgerEntry& e,
+                              const FieldSealer* sealer) {
+  auto sealed = [&](const std::string& v, SealedColumn c) { return sealer ? sealer->seal(v, c) : v; };
   q.reset();
   q.bind(1, org_id).bind(2, e.seq).bind(3, e.time).bind(4, int64_t{static_cast<int>(e.channel)});
   q.bind_blob(5, e.contact_hash.data(), e.contact_hash.size());
-  q.bind(6, e.contact_ref).bind(7, consent::digest_of(e.contact_ref));
+  q.bind(6, sealed(e.contact_ref, SealedColumn::kLedgerContact)).bind(7, consent::digest_of(e.contact_ref));
   q.bind(8, e.person_id).bind(9, int64_t{static_cast<int>(e.old_status)});
   q.bind(10, int64_t{static_cast<int>(e.new_status)}).bind(11, e.evidence.actor).bind(12, e.evidence.source);
-  q.bind(13, e.evidence.method).bind(14, e.evidence.ip).bind(15, consent::digest_of(e.evidence.ip));
-  q.bind(16, e.evidence.user_agent).bind(17, consent::digest_of(e.evidence.user_agent));
+  q.bind(13, e.evidence.method).bind(14, sealed(e.evidence.ip, SealedColumn::kLedgerIp));
+  q.bind(15, consent::digest_of(e.evidence.ip));
+  q.bind(16, sealed(e.evidence.user_agent, SealedColumn::kLedgerUserAgent));
+  q.bind(17, consent::digest_of(e.evidence.user_agent));
   q.bind(18, e.disclosure_hash).bind(19, e.evidence.consent_time).bind(20, e.prev_hash).bind(21, e.hash);
   return q;
 }

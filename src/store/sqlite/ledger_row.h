@@ -11,10 +11,12 @@ extern const char* const kLedgerColumns;
 // "INSERT INTO ledger (kLedgerColumns) VALUES (?, ...)".
 extern const char* const kLedgerInsert;
 
-StoredLedgerEntry read_ledger_row(const Statement& q);
+// `sealer`: opens the personal values (store/sealing/field_sealer.h); null before migration 8 (no keys).
+StoredLedgerEntry read_ledger_row(const Statement& q, const FieldSealer* sealer = nullptr);
 
-// Binds a sealed entry for kLedgerInsert, with the digests of its personal values. A disclosure text, if
-// any, is stored separately (the disclosures table).
-Statement& bind_ledger_insert(Statement& q, const std::string& org_id, const consent::LedgerEntry& e);
+// Binds a chained entry for kLedgerInsert, with the digests of its personal values (sealed by `sealer` when
+// given). A disclosure text, if any, is stored separately (the disclosures table).
+Statement& bind_ledger_insert(Statement& q, const std::string& org_id, const consent::LedgerEntry& e,
+                              const FieldSealer* sealer = nullptr);
 
 }  // namespace tocsin::store::sqlite

@@ -17,6 +17,8 @@
 #include "store/contact_hash_bytes.h"
 #include "store/delivery_plan.h"
 #include "store/migrations/migrations.h"
+#include "store/sealing/key_ring.h"
+#include "store/sealing/open_document.h"
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/ledger_row.h"
 #include "store/sqlite/statement.h"
@@ -69,14 +71,14 @@ constexpr const char* kDeliveryColumns =
     "org_id, message_id, seq, person_id, channel, contact_hash, address, state, reason, attempts, next_at, "
     "handed_at, updated, gateway_id, events";
 
-DeliveryRow read_delivery_row(const Statement& q) {
+DeliveryRow read_delivery_row(const Statement& q, const FieldSealer& sealer) {
   DeliveryRow d;
   d.message_id = q.text(1);
   d.seq = q.integer(2);
   d.person_id = q.text(3);
   d.channel = static_cast<Channel>(q.integer(4));
   d.contact = to_contact_hash(q.blob(5));
-  d.address = q.text(6);
+  d.address = sealer.open_or_stored(q.text(6), SealedColumn::kDeliveryAddress);
   d.state = static_cast<DeliveryState>(q.integer(7));
   d.reason = q.text(8);
   d.attempts = static_cast<int>(q.integer(9));
@@ -200,10 +202,13 @@ class SqliteStore final : public Store {
                 "d.org_id = c.org_id AND d.kind = c.kind AND d.id = c.id WHERE c.seq > ? ORDER BY c.seq");
     q.bind(1, seq);
     std::vector<DocChange> out;
-    while (q.step() == SQLITE_ROW)
+    while (q.step() == SQLITE_ROW) {
+      auto doc = sealer_.open(q.text(4), SealedColumn::kOrgDoc);
+      if (!doc) return doc.error();
       out.push_back({q.integer(0),
                      std::string(q.text(1)),
-                     {std::string(q.text(2)), std::string(q.text(3)), std::string(q.text(4))}});
+                     {std::string(q.text(2)), std::string(q.text(3)), std::move(doc).value()}});
+    }
     return out;
   }
 
@@ -213,7 +218,9 @@ class SqliteStore final : public Store {
     Statement q(reader_, "SELECT doc FROM org_docs WHERE org_id = ? AND kind = ? AND id = ?");
     q.bind(1, org_id).bind(2, std::string(kind)).bind(3, id);
     if (q.step() != SQLITE_ROW) return std::optional<OrgDoc>{};
-    return std::optional<OrgDoc>(OrgDoc{std::string(kind), id, std::string(q.text(0))});
+    auto doc = sealer_.open(q.text(0), SealedColumn::kOrgDoc);
+    if (!doc) return doc.error();
+    return std::optional<OrgDoc>(OrgDoc{std::string(kind), id, std::move(doc).value()});
   }
 
   Result<std::vector<OrgDoc>> org_docs_of_kind(const std::string& org_id, std::string_view kind) override {
@@ -221,8 +228,11 @@ class SqliteStore final : public Store {
     Statement q(reader_, "SELECT id, doc FROM org_docs WHERE org_id = ? AND kind = ? ORDER BY rowid");
     q.bind(1, org_id).bind(2, std::string(kind));
     std::vector<OrgDoc> out;
-    while (q.step() == SQLITE_ROW)
-      out.push_back(OrgDoc{std::string(kind), std::string(q.text(0)), std::string(q.text(1))});
+    while (q.step() == SQLITE_ROW) {
+      auto doc = sealer_.open(q.text(1), SealedColumn::kOrgDoc);
+      if (!doc) return doc.error();
+      out.push_back(OrgDoc{std::string(kind), std::string(q.text(0)), std::move(doc).value()});
+    }
     return out;
   }
 
@@ -267,7 +277,8 @@ class SqliteStore final : public Store {
     auto h = hash_view(d.contact);
     auto& q = put_delivery_->reset();
     q.bind(1, org_id).bind(2, d.message_id).bind(3, d.seq).bind(4, d.person_id);
-    q.bind(5, int64_t{static_cast<int>(d.channel)}).bind_blob(6, h.data(), h.size()).bind(7, d.address);
+    q.bind(5, int64_t{static_cast<int>(d.channel)}).bind_blob(6, h.data(), h.size());
+    q.bind(7, sealer_.seal(d.address, SealedColumn::kDeliveryAddress));
     q.bind(8, int64_t{static_cast<int>(d.state)}).bind(9, d.reason).bind(10, int64_t{d.attempts});
     q.bind(11, d.next_at).bind(12, d.handed_at).bind(13, d.updated).bind(14, d.gateway_id);
     q.bind(15, int64_t{d.events});
@@ -283,7 +294,7 @@ class SqliteStore final : public Store {
     q.bind(1, org_id).bind(2, message_id);
     int rc;
     while ((rc = q.step()) == SQLITE_ROW)
-      if (!fn(read_delivery_row(q))) return Ok{};
+      if (!fn(read_delivery_row(q, sealer_))) return Ok{};
     if (rc != SQLITE_DONE) return internal_error("delivery read failed: " + reader_.last_error());
     return Ok{};
   }
@@ -296,7 +307,7 @@ class SqliteStore final : public Store {
     Statement q(reader_, sql.c_str());
     q.bind(1, org_id).bind(2, message_id).bind(3, seq);
     if (q.step() != SQLITE_ROW) return std::optional<DeliveryRow>{};
-    return std::optional<DeliveryRow>(read_delivery_row(q));
+    return std::optional<DeliveryRow>(read_delivery_row(q, sealer_));
   }
 
   Status for_each_recent_send(const std::string& org_id, Micros since,
@@ -308,7 +319,7 @@ class SqliteStore final : public Store {
     Statement q(reader_, sql.c_str());
     q.bind(1, org_id).bind(2, since);
     int rc;
-    while ((rc = q.step()) == SQLITE_ROW) fn(read_delivery_row(q));
+    while ((rc = q.step()) == SQLITE_ROW) fn(read_delivery_row(q, sealer_));
     if (rc != SQLITE_DONE) return internal_error("delivery read failed: " + reader_.last_error());
     return Ok{};
   }
@@ -322,7 +333,7 @@ class SqliteStore final : public Store {
     Statement q(reader_, sql.c_str());
     q.bind(1, org_id).bind(2, message_id).bind(3, person_id);
     if (q.step() != SQLITE_ROW) return std::optional<DeliveryRow>{};
-    return std::optional<DeliveryRow>(read_delivery_row(q));
+    return std::optional<DeliveryRow>(read_delivery_row(q, sealer_));
   }
 
   Status mark_delivery(const std::string& org_id, const std::string& message_id, int64_t seq,
@@ -525,8 +536,8 @@ class SqliteStore final : public Store {
     std::lock_guard lock(read_mu_);
     (void)reader_.exec("BEGIN");  // one consistent snapshot across the tables
     OrgSnapshot snap;
-    load_docs(org_id, "people", "SELECT id, doc FROM people WHERE org_id = ? ORDER BY rowid", decode_person,
-              snap.people, snap.quarantined);
+    load_docs(org_id, "people", "SELECT id, doc FROM people WHERE org_id = ? ORDER BY rowid",
+              SealedColumn::kPersonDoc, decode_person, snap.people, snap.quarantined);
     {
       Statement q(reader_, "SELECT channel, hash, person_id FROM contact_points WHERE org_id = ?");
       q.bind(1, org_id);
@@ -575,15 +586,21 @@ class SqliteStore final : public Store {
       while (q.step() == SQLITE_ROW)
         snap.custom_fields.push_back({std::string(q.text(0)), q.integer(1), q.integer(2), q.integer(3)});
     }
-    load_docs(org_id, "actions", "SELECT id, doc FROM actions WHERE org_id = ? ORDER BY rowid",
+    load_docs(org_id, "actions", "SELECT id, doc FROM actions WHERE org_id = ? ORDER BY rowid", std::nullopt,
               actions::decode_action, snap.actions, snap.quarantined);
     load_docs(org_id, "action_records", "SELECT id, doc FROM action_records WHERE org_id = ? ORDER BY rowid",
-              actions::decode_record, snap.action_records, snap.quarantined);
+              SealedColumn::kRecordDoc, actions::decode_record, snap.action_records, snap.quarantined);
     {
       Statement q(reader_, "SELECT kind, id, doc FROM org_docs WHERE org_id = ? ORDER BY rowid");
       q.bind(1, org_id);
-      while (q.step() == SQLITE_ROW)
-        snap.docs.push_back({std::string(q.text(0)), std::string(q.text(1)), std::string(q.text(2))});
+      while (q.step() == SQLITE_ROW) {
+        auto doc = sealer_.open(q.text(2), SealedColumn::kOrgDoc);
+        if (doc)
+          snap.docs.push_back({std::string(q.text(0)), std::string(q.text(1)), std::move(doc).value()});
+        else
+          snap.quarantined.push_back(
+              {"org_docs", std::string(q.text(1)), doc.error().message, std::string(q.text(2))});
+      }
     }
     snap.suppressions = read_suppressions(org_id);
     (void)reader_.exec("COMMIT");
@@ -592,8 +609,9 @@ class SqliteStore final : public Store {
 
   Status for_each_ledger_entry(const std::string& org_id,
                                const std::function<bool(const StoredLedgerEntry&)>& fn) override {
-    return for_each_row(std::string("SELECT ") + kLedgerColumns + " FROM ledger WHERE org_id = ? ORDER BY seq",
-                        org_id, read_ledger_row, fn, "ledger read failed: ");
+    return for_each_row(
+        std::string("SELECT ") + kLedgerColumns + " FROM ledger WHERE org_id = ? ORDER BY seq", org_id,
+        [this](const Statement& q) { return read_ledger_row(q, &sealer_); }, fn, "ledger read failed: ");
   }
 
   Result<std::vector<StoredLedgerEntry>> ledger_for_contact(const std::string& org_id,
@@ -611,7 +629,7 @@ class SqliteStore final : public Store {
     auto hv = hash_view(hash);
     q.bind_blob(2, hv.data(), hv.size());
     std::vector<StoredLedgerEntry> out;
-    while (q.step() == SQLITE_ROW) out.push_back(read_ledger_row(q));
+    while (q.step() == SQLITE_ROW) out.push_back(read_ledger_row(q, &sealer_));
     return out;
   }
 
@@ -669,13 +687,109 @@ class SqliteStore final : public Store {
     return changed;
   }
 
+  Result<std::vector<DataKeyRow>> data_key_rows() override {
+    std::lock_guard lock(read_mu_);
+    Statement q(reader_, "SELECT id, wrapped, created FROM data_keys ORDER BY id");
+    std::vector<DataKeyRow> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+      out.push_back({static_cast<uint32_t>(q.integer(0)), std::string(q.text(1)), q.integer(2)});
+    if (rc != SQLITE_DONE) return internal_error("cannot read data keys: " + reader_.last_error());
+    return out;
+  }
+
+  Status insert_data_key(const DataKeyRow& row) override {
+    bool exists = false;
+    auto s = write_transaction([&] {
+      Statement q(writer_, "INSERT OR IGNORE INTO data_keys (id, wrapped, created) VALUES (?,?,?)");
+      if (!q.bind(1, int64_t{row.id}).bind(2, row.wrapped).bind(3, row.created).run()) return false;
+      exists = sqlite3_changes(writer_.handle()) == 0;
+      return true;
+    });
+    if (!s) return s;
+    if (exists) return Error{409, "data key " + std::to_string(row.id) + " was added meanwhile; try again"};
+    return Ok{};
+  }
+
+  Status rewrap_data_key_rows(const std::vector<DataKeyRow>& rows) override {
+    return write_transaction([&] {
+      Statement q(writer_, "UPDATE data_keys SET wrapped = ? WHERE id = ?");
+      for (const auto& r : rows)
+        if (!q.reset().bind(1, r.wrapped).bind(2, int64_t{r.id}).run()) return false;
+      return true;
+    });
+  }
+
+  Result<ResealStep> reseal(const SealedTable& t, const RowKey& after, int limit, bool count_only) override {
+    ResealStep step;
+    Status failed = Ok{};
+    auto s = write_transaction([&] {
+      Statement select(writer_, walk_select_sql(t, !after.empty(), SqlDialect::kSqlite).c_str());
+      int n = 0;
+      for (const auto& k : after) bind_key(select, ++n, k);
+      select.bind(++n, int64_t{limit});
+      std::vector<WalkedRow> rows;
+      int rc;
+      while ((rc = select.step()) == SQLITE_ROW) {
+        WalkedRow row;
+        for (size_t i = 0; i < t.key.size(); ++i)
+          row.key.push_back(t.integer_key[i] ? KeyValue(select.integer(i))
+                                             : KeyValue(std::string(select.text(i))));
+        for (size_t i = 0; i < t.columns.size(); ++i) {
+          int col = static_cast<int>(t.key.size() + i);
+          row.values.push_back(
+              select.type(col) == SQLITE_NULL ? std::nullopt : std::optional<std::string>(select.text(col)));
+        }
+        rows.push_back(std::move(row));
+      }
+      if (rc != SQLITE_DONE) return false;
+      Statement update(writer_, reseal_update_sql(t, SqlDialect::kSqlite).c_str());
+      for (const auto& row : rows) {
+        auto next = resealed_values(sealer_, t, row);
+        if (!next) {
+          failed = next.error();
+          return false;
+        }
+        if (!*next) continue;
+        ++step.resealed;
+        if (count_only) continue;
+        update.reset();
+        int p = 0;
+        for (const auto& v : **next) bind_value(update, ++p, v);
+        for (const auto& k : row.key) bind_key(update, ++p, k);
+        for (const auto& v : row.values) bind_value(update, ++p, v);
+        if (!update.run()) return false;
+      }
+      step.rows = static_cast<int64_t>(rows.size());
+      if (!rows.empty() && static_cast<int>(rows.size()) == limit) step.last = rows.back().key;
+      return true;
+    });
+    if (!failed) return failed.error();
+    if (!s) return s.error();
+    return step;
+  }
+
   Status for_each_access(const std::string& org_id,
                          const std::function<bool(const AccessEntry&)>& fn) override {
-    return for_each_row(fmt::format("SELECT {} FROM access_log WHERE org_id = ? ORDER BY seq", kAccessColumns),
-                        org_id, read_access, fn, "cannot read the access log: ");
+    return for_each_row(
+        fmt::format("SELECT {} FROM access_log WHERE org_id = ? ORDER BY seq", kAccessColumns), org_id,
+        read_access, fn, "cannot read the access log: ");
   }
 
  private:
+  static void bind_key(Statement& q, int i, const KeyValue& k) {
+    if (const auto* n = std::get_if<int64_t>(&k))
+      q.bind(i, *n);
+    else
+      q.bind(i, std::get<std::string>(k));
+  }
+  static void bind_value(Statement& q, int i, const std::optional<std::string>& v) {
+    if (v)
+      q.bind(i, *v);
+    else
+      q.bind_null(i);
+  }
+
   // Calls fn with each row of `sql` (one parameter: the organization) read by `read`, until it returns false.
   template <class Row, class Read>
   Status for_each_row(const std::string& sql, const std::string& org_id, Read read,
@@ -691,18 +805,15 @@ class SqliteStore final : public Store {
   }
 
   // Reads (id, doc) rows into `out`, decoding each document; one that does not decode goes to `quarantined`.
+  // `sealed`: the column is sealed (store/sealing/open_document.h).
   template <typename T, typename Decode>
-  void load_docs(const std::string& org_id, const char* table, const char* sql, Decode decode,
-                 std::vector<T>& out, std::vector<QuarantinedDoc>& quarantined) {
+  void load_docs(const std::string& org_id, const char* table, const char* sql,
+                 std::optional<SealedColumn> sealed, Decode decode, std::vector<T>& out,
+                 std::vector<QuarantinedDoc>& quarantined) {
     Statement q(reader_, sql);
     q.bind(1, org_id);
-    while (q.step() == SQLITE_ROW) {
-      auto v = decode(q.text(1));
-      if (v)
-        out.push_back(std::move(v).value());
-      else
-        quarantined.push_back({table, std::string(q.text(0)), v.error().message, std::string(q.text(1))});
-    }
+    while (q.step() == SQLITE_ROW)
+      open_document(sealer_, sealed, table, q.text(0), q.text(1), decode, out, quarantined);
   }
 
   std::vector<SuppressionRow> read_suppressions(const std::string& org_id) {
@@ -815,7 +926,11 @@ class SqliteStore final : public Store {
   }
 
   bool write(const std::string& org, const op::PutPerson& o) {
-    return put_person_->reset().bind(1, org).bind(2, o.person.id).bind(3, encode_person(o.person)).run();
+    return put_person_->reset()
+        .bind(1, org)
+        .bind(2, o.person.id)
+        .bind(3, sealer_.seal(encode_person(o.person), SealedColumn::kPersonDoc))
+        .run();
   }
   bool write(const std::string& org, const op::PutContactPoint& o) {
     auto h = hash_view(o.row.hash);
@@ -839,7 +954,7 @@ class SqliteStore final : public Store {
     if (!e.evidence.disclosure_text.empty() &&
         !put_disclosure_->reset().bind(1, e.disclosure_hash).bind(2, e.evidence.disclosure_text).run())
       return false;
-    return sqlite::bind_ledger_insert(*append_ledger_, org, e).run();
+    return sqlite::bind_ledger_insert(*append_ledger_, org, e, &sealer_).run();
   }
   bool write(const std::string& org, const op::PutTag& o) {
     return put_tag_->reset()
@@ -914,12 +1029,17 @@ class SqliteStore final : public Store {
         .bind(2, r.id)
         .bind(3, r.action_id)
         .bind(4, r.person_id)
-        .bind(5, actions::encode_record(r))
+        .bind(5, sealer_.seal(actions::encode_record(r), SealedColumn::kRecordDoc))
         .run();
   }
 
   bool write(const std::string& org, const op::PutDoc& o) {
-    return put_doc_->reset().bind(1, org).bind(2, o.doc.kind).bind(3, o.doc.id).bind(4, o.doc.doc).run();
+    return put_doc_->reset()
+        .bind(1, org)
+        .bind(2, o.doc.kind)
+        .bind(3, o.doc.id)
+        .bind(4, sealer_.seal(o.doc.doc, SealedColumn::kOrgDoc))
+        .run();
   }
   bool write(const std::string& org, const op::PutSuppression& o) {
     SuppressionRow r = o.row;
@@ -1064,6 +1184,7 @@ class SqliteStore final : public Store {
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const SqliteOptions& options) {
   auto s = std::make_unique<SqliteStore>();
   if (auto st = s->open(path, options); !st) return st.error();
+  if (auto st = open_data_keys(*s, options.kek); !st) return st.error();
   return std::unique_ptr<Store>(std::move(s));
 }
 
