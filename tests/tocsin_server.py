@@ -114,10 +114,10 @@ class TocsinServer:
         """The key-encryption key `tocsin init` creates beside the data directory (DIR.kek)."""
         return self.data_dir.parent / (self.data_dir.name + ".kek")
 
-    def unseal(self, value, column: str):
+    def unseal(self, value, column: str | None = None):
         """The plaintext of a value read from a sealed column ("people.doc", "org_docs.doc", "ledger.ip",
-        ...), decrypted by the test itself with the installation's key-encryption key (fixtures/sealed_values);
-        a value that is not sealed is returned as it is."""
+        ...; None: any), decrypted by the test itself with the installation's key-encryption key
+        (fixtures/sealed_values); a value that is not sealed is returned as it is."""
         from fixtures.sealed_values import data_keys, is_sealed, read_kek, unseal
         if not is_sealed(value):
             return value

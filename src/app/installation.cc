@@ -116,11 +116,13 @@ Result<Installation> Installation::open(const std::string& dir, bool create,
   if (postgres) {
     store::PostgresOptions options;
     options.kek = inst.kek;
+    options.new_installation = create;
     store = store::open_postgres_store(location->url, options);
   } else {
     store::SqliteOptions options;
     options.hasher = inst.hasher();
     options.kek = inst.kek;
+    options.new_installation = create;
     store = store::open_sqlite_store(db.string(), options);
   }
   // A failed init leaves no secrets behind, so it can be run again (e.g. with the right database URL).

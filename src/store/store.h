@@ -526,6 +526,7 @@ struct SqliteOptions {
   // is sealed (a first data key is created if there is none); without it, a database that holds data keys
   // does not open.
   std::optional<KeyEncryptionKey> kek;
+  bool new_installation = false;  // `tocsin init`: data keys already there are another installation's
 };
 
 // Opens (creating and migrating if needed) the embedded SQLite store at `path`.

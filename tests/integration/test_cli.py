@@ -191,6 +191,7 @@ def tampered_copy(srv, tmp_path, name):
         return srv.data_dir
     dst = tmp_path / name
     shutil.copytree(srv.data_dir, dst)
+    shutil.copy(srv.kek_path, dst.parent / (dst.name + ".kek"))  # the key-encryption key beside it
     return dst
 
 

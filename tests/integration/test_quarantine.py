@@ -53,10 +53,12 @@ def test_a_header_that_is_not_utf8_fails_the_file(srv, tmp_path):
     assert r.returncode != 0 and "header: column 2 is not valid UTF-8" in r.stderr
 
 
-def corrupt(db, table, record_id, old: bytes, new: bytes):
-    """Rewrites one stored document with sqlite3, replacing `old` by the invalid bytes `new`."""
-    con = sqlite3.connect(db)
-    (doc,) = con.execute(f"SELECT CAST(doc AS BLOB) FROM {table} WHERE id = ?", (record_id,)).fetchone()
+def corrupt(srv, table, record_id, old: bytes, new: bytes):
+    """Rewrites one stored document with sqlite3, replacing `old` by the invalid bytes `new`: in plaintext, as
+    an older importer wrote it before encryption at rest (a value without the sealed prefix is read as is)."""
+    con = sqlite3.connect(srv.db_path)
+    (doc,) = con.execute(f"SELECT doc FROM {table} WHERE id = ?", (record_id,)).fetchone()
+    doc = srv.unseal(doc, f"{table}.doc").encode()
     assert old in doc
     con.execute(f"UPDATE {table} SET doc = CAST(? AS TEXT) WHERE id = ?", (doc.replace(old, new), record_id))
     con.commit()
@@ -76,8 +78,8 @@ def test_a_corrupt_document_is_quarantined_and_everything_else_is_served(srv):
     petition = a.ok("POST", "petitions", json={"title": "Parks forever"})
     srv.stop()
 
-    corrupt(srv.db_path, "people", an_id(bad), b"Zoltan", b"Zolt\xe1n")
-    corrupt(srv.db_path, "actions", an_id(petition), b"Parks", b"P\xe4rks")
+    corrupt(srv, "people", an_id(bad), b"Zoltan", b"Zolt\xe1n")
+    corrupt(srv, "actions", an_id(petition), b"Parks", b"P\xe4rks")
 
     srv.start()
     assert a.get(f"people/{an_id(good)}").json()["given_name"] == "Ada"

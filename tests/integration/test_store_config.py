@@ -57,6 +57,7 @@ def test_init_refuses_a_database_that_already_holds_an_installation(tmp_path):
     r = second.cli("init", "--data", second.data_dir, "--org", "B", check=False)
     assert r.returncode != 0 and "already holds an installation" in r.stderr, r.stderr
     assert not (second.data_dir / "contact.key").exists(), "no second contact key left behind"
+    assert not second.kek_path.exists(), "nor a second key-encryption key"
     assert PgDb(url).execute("SELECT count(*) FROM orgs").fetchone() == (1,)
 
 

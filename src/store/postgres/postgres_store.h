@@ -17,6 +17,7 @@ namespace tocsin::store {
 struct PostgresOptions {
   int read_connections = 4;
   std::optional<KeyEncryptionKey> kek;  // as SqliteOptions::kek
+  bool new_installation = false;        // as SqliteOptions::new_installation
 };
 
 // Connects to `url` (a libpq connection URI or key=value string), creating and migrating the schema if

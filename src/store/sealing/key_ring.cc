@@ -16,9 +16,13 @@ Status load(Store& store, const KeyEncryptionKey& kek, const std::vector<DataKey
 
 }  // namespace
 
-Status open_data_keys(Store& store, const std::optional<KeyEncryptionKey>& kek) {
+Status open_data_keys(Store& store, const std::optional<KeyEncryptionKey>& kek, bool new_installation) {
   auto rows = store.data_key_rows();
   if (!rows) return rows.error();
+  if (new_installation && !rows->empty())
+    return Error{409,
+                 "the database already holds an installation; copy its data directory (contact.key, "
+                 "token.keys) and its key-encryption key to this node instead of running init"};
   if (!kek) {
     if (!rows->empty())
       return bad_request(

@@ -11,7 +11,8 @@ namespace tocsin::store {
 // Loads the store's data keys into its sealer. With a KEK and no key yet, creates the first (a new
 // installation, or one being converted to encryption). Without a KEK: fails if the database holds keys (its
 // personal data would be unreadable), else leaves the sealer without keys (values stored as they are).
-Status open_data_keys(Store& store, const std::optional<KeyEncryptionKey>& kek);
+// `new_installation` (init): keys already there mean the database is another installation's; refused.
+Status open_data_keys(Store& store, const std::optional<KeyEncryptionKey>& kek, bool new_installation);
 
 // Re-reads the keys: a server calls it periodically, so it seals under a key another process added.
 Status refresh_data_keys(Store& store, const KeyEncryptionKey& kek);

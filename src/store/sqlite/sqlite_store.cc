@@ -1184,7 +1184,7 @@ class SqliteStore final : public Store {
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const SqliteOptions& options) {
   auto s = std::make_unique<SqliteStore>();
   if (auto st = s->open(path, options); !st) return st.error();
-  if (auto st = open_data_keys(*s, options.kek); !st) return st.error();
+  if (auto st = open_data_keys(*s, options.kek, options.new_installation); !st) return st.error();
   return std::unique_ptr<Store>(std::move(s));
 }
 
