@@ -1183,7 +1183,8 @@ bool is_postgres_url(std::string_view s) {
 Result<std::unique_ptr<Store>> open_postgres_store(const std::string& url, const PostgresOptions& options) {
   auto s = std::make_unique<PostgresStore>();
   if (auto st = s->open(url, options); !st) return st.error();
-  if (auto st = open_data_keys(*s, options.kek, options.new_installation); !st) return st.error();
+  if (options.open_data_keys)
+    if (auto st = open_data_keys(*s, options.kek, options.new_installation); !st) return st.error();
   return std::unique_ptr<Store>(std::move(s));
 }
 

@@ -18,6 +18,9 @@ struct PostgresOptions {
   int read_connections = 4;
   std::optional<KeyEncryptionKey> kek;  // as SqliteOptions::kek
   bool new_installation = false;        // as SqliteOptions::new_installation
+  // False: the data keys are neither read nor created (a store copy's destination, whose keys are the
+  // source's, copied with its rows).
+  bool open_data_keys = true;
 };
 
 // Connects to `url` (a libpq connection URI or key=value string), creating and migrating the schema if

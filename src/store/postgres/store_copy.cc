@@ -104,7 +104,9 @@ Result<CopyCounts> copy_sqlite_to_postgres(const std::string& sqlite_path, const
     if (!migrated) return migrated.error();
   }
   {
-    auto dest = open_postgres_store(postgres_url);  // creates the schema; no key-encryption key: no key made
+    PostgresOptions schema_only;
+    schema_only.open_data_keys = false;  // the destination's keys are the source's, copied below
+    auto dest = open_postgres_store(postgres_url, schema_only);  // creates the schema
     if (!dest) return dest.error();
     auto orgs = (*dest)->orgs();
     if (!orgs) return orgs.error();
