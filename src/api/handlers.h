@@ -34,6 +34,10 @@ void access_log(Call& call);
 // (api/privacy_notice_handlers.cc).
 void privacy_notice(Call& call);
 
+// GET/POST /tocsin:acceptable_use: the platform's published acceptable-use policy and the organization's
+// acceptances of it (api/acceptable_use_handlers.cc).
+void acceptable_use(Call& call);
+
 // /tocsin:sms_senders, /tocsin:sending_domains (GET): the organization's senders and the state of their
 // levers (api/sender_handlers.cc).
 void senders(Call& call);

@@ -9,9 +9,12 @@
 #include "core/contact_point.h"
 #include "core/odata_filter.h"
 #include "messaging/resubscribe_confirmation.h"
+#include "people/age_gate.h"
 #include "people/person_filter.h"
 #include "people/upsert.h"
+#include "privacy/access_bundle.h"
 #include "privacy/contact_proof.h"
+#include "privacy/erasure_commit.h"
 
 namespace tocsin::api::handlers {
 namespace {
@@ -103,6 +106,51 @@ std::function<void()> send_confirmation(Call& c, std::shared_ptr<PendingConfirma
   };
 }
 
+// A keyed write whose age shows that a person the organization already holds is under the minimum age
+// (people/age_gate.h): the write is refused, and the organization's records of that person are erased
+// through the erasure path — an erasure request the age gate files with the key as actor, fulfilled at once.
+// Keyless writes never erase (anyone could name someone else's address with a made-up birthdate); the age
+// gate only refuses them. True when the call was answered.
+bool erased_under_age(Call& c, const people::PersonInput& in, const people::WriteAuthority& who,
+                      const std::string& person_id) {
+  Micros now = now_micros();
+  const bool gdpr = c.org->org.gdpr_applies;
+  if (people::check_age(in, who.age_field, gdpr, now)) return false;
+  std::optional<privacy::ContactRef> subject;
+  size_t matched = 0;
+  {
+    std::shared_lock lock(c.org->mu);
+    const Person* p = person_id.empty() ? nullptr : c.org->find_person(person_id);
+    if (!p && person_id.empty() && in.email.present())
+      p = c.org->find_by_contact(Channel::kEmail, in.email.value);
+    if (!p && person_id.empty() && in.phone.present())
+      p = c.org->find_by_contact(Channel::kSms, in.phone.value);
+    if (!p) return false;  // nobody on file: the age gate's refusal stores nothing
+    if (p->email)
+      subject = privacy::ContactRef{Channel::kEmail, email_match_key(*p->email)};
+    else if (p->phone)
+      subject = privacy::ContactRef{Channel::kSms, *p->phone};
+    if (!subject) return false;
+    matched = privacy::subject_people(*c.org, *subject).size();
+  }
+  auto r = privacy::receive_privacy_request(
+      privacy::RequestKind::kErasure, *subject, gdpr, c.actor,
+      "filed by the age gate: a write gave an age under " + std::to_string(people::minimum_age(gdpr)), now,
+      matched);
+  auto n = privacy::erase_and_scrub(*c.org, c.ctx.store, c.ctx.committer, r, c.actor, now);
+  if (!n) {
+    c.error(n.error());
+    return true;
+  }
+  spdlog::info("organization {}: age gate erased {} person(s) under the minimum age (privacy request {})",
+               c.org->org.id, n->people, r.id);
+  c.error(422, "we cannot accept this: people under " + std::to_string(people::minimum_age(gdpr)) +
+                   " cannot be supporters here, so the organization's records of this person were erased "
+                   "(privacy request " +
+                   r.id + ")");
+  return true;
+}
+
 void signup_helper(Call& c) {
   bool blind = !c.authenticated;
   if (blind) {
@@ -128,6 +176,7 @@ void signup_helper(Call& c) {
   if (!tags) return c.error(tags.error());
   auto who = parse_authority(body, !blind, c.ctx.config.age_custom_field);
   if (!who) return c.error(who.error());
+  if (!blind && erased_under_age(c, in.value(), who.value(), "")) return;
   auto ev = c.evidence(blind ? "blind signup helper" : "api signup helper");
   std::string base = c.ctx.api_base;
   auto pending = std::make_shared<PendingConfirmation>();
@@ -160,6 +209,7 @@ void update_person(Call& c, const std::string& id) {
   if (!in) return c.error(in.error());
   auto who = parse_authority(body, true, c.ctx.config.age_custom_field);
   if (!who) return c.error(who.error());
+  if (erased_under_age(c, in.value(), who.value(), id)) return;
   auto ev = c.evidence("api person update");
   std::string base = c.ctx.api_base;
   auto opted_out = std::make_shared<std::vector<ContactHash>>();

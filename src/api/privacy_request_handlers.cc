@@ -12,7 +12,7 @@
 #include "privacy/access_bundle.h"
 #include "privacy/access_log.h"
 #include "privacy/contact_scope.h"
-#include "privacy/erasure.h"
+#include "privacy/erasure_commit.h"
 #include "privacy/request_actions.h"
 
 namespace tocsin::api::handlers {
@@ -130,33 +130,11 @@ void lift_restriction(Call& c, PrivacyRequest& r, const std::string& reason) {
   reply_request(c, r);
 }
 
-// Erasure (privacy/erasure.h): one durable commit, then the bytes are scrubbed from the database's files
-// before the answer, so "done" means gone from the file (SQLite) or from the live tables (PostgreSQL).
+// Erasure (privacy/erasure_commit.h): one durable commit, then the bytes are scrubbed from the database's
+// files before the answer, so "done" means gone from the file (SQLite) or from the live tables (PostgreSQL).
 void erase(Call& c, PrivacyRequest& r, Micros now) {
-  auto scope = c.ctx.store.scope(c.org->org.id);
-  Result<privacy::ErasurePlan> plan = privacy::ErasurePlan{};
-  {
-    std::shared_lock lock(c.org->mu);
-    plan = privacy::plan_erasure(*c.org, scope, r);
-  }
-  if (!plan) return c.error(plan.error());
-  privacy::ErasureCounts n;
-  r.state = RequestState::kDone;
-  save(c, r, [&](store::WriteBatch::OrgWrites& w) {
-    n = privacy::apply_erasure(*c.org, w, plan.value(), r, c.actor, now);
-    r.subject.address = privacy::erased_marker(*c.org, r.subject);
-    r.audit.push_back({now, c.actor,
-                       "erased " + std::to_string(n.people) + " person(s) and " +
-                           std::to_string(n.contact_points) + " contact point(s); " +
-                           std::to_string(n.documents) + " document(s) removed or rewritten"});
-  });
-  if (auto s = c.ctx.store.scrub(false); !s) {
-    spdlog::error("privacy request {}: erasure committed, but scrubbing the database files failed: {}", r.id,
-                  s.error().message);
-    return c.error(500,
-                   "the erasure is committed, but the database files could not be scrubbed: run "
-                   "`tocsin privacy scrub`");
-  }
+  auto n = privacy::erase_and_scrub(*c.org, c.ctx.store, c.ctx.committer, r, c.actor, now);
+  if (!n) return c.error(n.error());
   reply_request(c, r);
 }
 

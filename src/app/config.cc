@@ -24,6 +24,8 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "privacy.access_log",
                                                "privacy.retention_sweep_seconds",
                                                "metrics.token",
+                                               "platform.acceptable_use_version",
+                                               "platform.acceptable_use_url",
                                                "server.public_url",
                                                "server.max_body_bytes",
                                                "server.io_threads",
@@ -137,6 +139,10 @@ Result<Config> load_config(const std::string& data_dir) {
   if (m.opt_out_pause_window_hours < 1 || m.opt_out_pause_window_hours > 168)
     return bad_request("tocsin.toml: sms.opt_out_pause_window_hours must be between 1 and 168");
   c.screening_spamd = t["screening"]["spamd"].value_or(c.screening_spamd);
+  c.acceptable_use_version = t["platform"]["acceptable_use_version"].value_or(c.acceptable_use_version);
+  c.acceptable_use_url = t["platform"]["acceptable_use_url"].value_or(c.acceptable_use_url);
+  if (c.acceptable_use_version.size() > 100)
+    return bad_request("tocsin.toml: platform.acceptable_use_version is too long (100 bytes at most)");
   c.access_log = t["privacy"]["access_log"].value_or(c.access_log);
   if (c.access_log != "batched" && c.access_log != "durable" && c.access_log != "off")
     return bad_request("tocsin.toml: privacy.access_log must be \"batched\", \"durable\" or \"off\"");

@@ -75,6 +75,11 @@ struct Config {
   // [privacy] retention_sweep_seconds: how often the server applies each organization's retention policy
   // (privacy/retention.h); it also sweeps once at start.
   int64_t retention_sweep_seconds = 3600;
+  // [platform] acceptable_use_version and acceptable_use_url: the acceptable-use policy the platform operator
+  // published (messaging/acceptable_use.h). Every organization must accept this version before its next
+  // blast; empty: none published, nothing required. The same on every node.
+  std::string acceptable_use_version;
+  std::string acceptable_use_url;
   // [metrics] token: GET /metrics answers a scraper that sends `Authorization: Bearer <token>`; empty: off.
   // Secret: never logged.
   std::string metrics_token;

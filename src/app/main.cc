@@ -7,6 +7,7 @@
 
 #include "api/keyring.h"
 #include "app/abuse_commands.h"
+#include "app/acceptable_use_commands.h"
 #include "app/action_commands.h"
 #include "app/audit_commands.h"
 #include "app/config.h"
@@ -168,6 +169,7 @@ int main(int argc, char** argv) {
   add_privacy_request_commands(app);
   add_audit_commands(app);
   add_key_commands(app);
+  add_acceptable_use_commands(app);
   CLI11_PARSE(app, argc, argv);
 
   if (init->parsed()) {

@@ -21,7 +21,7 @@ constexpr int64_t kHour = int64_t{3600} * 1'000'000;
 struct Args {
   std::string dir, org_id, reason;
   // settings
-  std::optional<std::string> postal_address, brand, support, frequency, tracking, help_link;
+  std::optional<std::string> postal_address, brand, support, frequency, tracking, help_link, sms_age;
   std::optional<std::string> verified_entities, age_gated;  // comma-separated; "" clears
   std::optional<int> email_cap, sms_cap, max_segments;
   std::optional<int64_t> email_cap_hours, sms_cap_hours, long_code_max;
@@ -86,6 +86,7 @@ void print_settings(const messaging::Settings& s) {
       .kv("sms_cap_hours", s.sms_cap.window / kHour)
       .kv("long_code_max_recipients", s.long_code_max_recipients)
       .kv("max_segments", int64_t{s.max_segments})
+      .kv("sms_age_required", s.sms_age_required)
       .kv("suspended", s.suspended)
       .kv("suspended_reason", s.suspended_reason)
       .kv("evidence_overdue", s.evidence_overdue)
@@ -120,6 +121,7 @@ void run_settings(const Args& a) {
   if (a.long_code_max) s.long_code_max_recipients = *a.long_code_max;
   if (a.tracking) s.tracking = on_off(*a.tracking, "--tracking");
   if (a.help_link) s.help_preferences_link = on_off(*a.help_link, "--help-link");
+  if (a.sms_age) s.sms_age_required = on_off(*a.sms_age, "--sms-age-required");
   if (a.verified_entities) {
     s.verified_entities.clear();
     for (const auto& id : comma_list(*a.verified_entities)) {
@@ -307,6 +309,8 @@ void add_messaging_commands(CLI::App& app, CLI::App& org_command) {
   settings->add_option("--tracking", a->tracking, "open and click tracking: on|off");
   settings->add_option("--help-link", a->help_link,
                        "the preference-center link in HELP answers (one more segment): on|off");
+  settings->add_option("--sms-age-required", a->sms_age,
+                       "refuse an SMS opt-in when the person's age is not known (children): on|off");
   // Content screening facts the platform operator vouches for (docs/POLICY.md "Content screening").
   settings->add_option(
       "--verified-entities", a->verified_entities,

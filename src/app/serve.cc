@@ -131,6 +131,9 @@ int serve(Installation& inst, Config config) {
   gate.gate().screen_with(std::make_shared<policy::content::Screener>(
       std::make_shared<policy::content::BlocklistFile>(policy::content::BlocklistFile::path_in(inst.dir)),
       spamd));
+  gate.gate().require_acceptable_use({config.acceptable_use_version, config.acceptable_use_url});
+  if (!config.acceptable_use_version.empty())
+    spdlog::info("blasts need the acceptable-use policy version {} accepted", config.acceptable_use_version);
   gate.opt_outs().configure({config.sms.opt_out_pause_percent, config.sms.opt_out_pause_min_texts,
                              config.sms.opt_out_pause_window_hours * 3600 * 1'000'000});
   if (auto s = gate.load(*inst.store); !s) {

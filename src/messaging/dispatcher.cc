@@ -39,12 +39,13 @@ void settle(DeliveryRow& r, const policy::Decision& d, Micros now) {
     case policy::Kind::kBlock:
       r.state = DeliveryState::kBlocked;
       r.reason = std::string(policy::reason_name(d.reason));
-      // A suspension, bulk-email pause, or a lever on the sender (disabled, opt-out-rate pause) that arrived
-      // since the round's pause check: the blast waits (the next round pauses it), the recipient is not
-      // written off.
+      // A suspension, bulk-email pause, a lever on the sender (disabled, opt-out-rate pause) or a new
+      // acceptable-use policy version that arrived since the round's pause check: the blast waits (the next
+      // round pauses it), the recipient is not written off.
       if (d.reason == policy::Reason::kOrgSuspended || d.reason == policy::Reason::kEvidenceOverdue ||
           d.reason == policy::Reason::kBulkEmailPaused || d.reason == policy::Reason::kSenderDisabled ||
-          d.reason == policy::Reason::kDomainDisabled || d.reason == policy::Reason::kSenderOptOutRate) {
+          d.reason == policy::Reason::kDomainDisabled || d.reason == policy::Reason::kSenderOptOutRate ||
+          d.reason == policy::Reason::kAcceptableUseNotAccepted) {
         r.state = DeliveryState::kDeferred;
         r.next_at = now + kSecond;
       }
@@ -501,8 +502,9 @@ bool Dispatcher::prepare_round(Run& run) {
   if (!org) return false;
   const Message& m = run.message;
   Micros now = now_micros();
-  // Paused while the organization is suspended, its bulk email is paused, or the platform operator or the
-  // opt-out-rate breaker stopped the message's sender; nothing is marked.
+  // Paused while the organization is suspended, its bulk email is paused, the platform operator or the
+  // opt-out-rate breaker stopped the message's sender, or the organization has not accepted the platform's
+  // current acceptable-use policy; nothing is marked.
   {
     std::shared_lock lock(org->mu);
     const auto& s = org->messaging.settings();
@@ -511,6 +513,9 @@ bool Dispatcher::prepare_round(Run& run) {
                       : (m.channel == Channel::kEmail && s.bulk_email_paused)
                           ? "bulk email paused: " + s.bulk_email_paused_reason
                           : sender_stopped(org->messaging, m);
+    if (why.empty())
+      if (auto aup = deps_.gate.gate().acceptable_use_unmet(*org->messaging.gate_view()))
+        why = "acceptable_use_not_accepted: " + *aup;
     if (!why.empty() || (m.channel == Channel::kEmail ? !deps_.email : !deps_.sms)) {
       if (why.empty()) why = "no transport is configured for this channel";
       if (!run.paused) {

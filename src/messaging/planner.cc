@@ -28,6 +28,7 @@ bool is_message_level(policy::Reason r) {
     case R::kSenderDisabled:
     case R::kDomainDisabled:
     case R::kSenderOptOutRate:
+    case R::kAcceptableUseNotAccepted:
     // The text itself (as rendered for sending): sending it would exclude everyone it does not fit, so the
     // message is refused instead and its author shortens or fixes it.
     case R::kInvalidText:

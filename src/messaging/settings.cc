@@ -42,11 +42,13 @@ std::string encode_settings(const Settings& s) {
       .kv("sms_cap_window", s.sms_cap.window)
       .kv("long_code_max_recipients", s.long_code_max_recipients)
       .kv("max_segments", int64_t{s.max_segments})
+      .kv("sms_age_required", s.sms_age_required)
       .kv("suspended", s.suspended)
       .kv("suspended_reason", s.suspended_reason)
       .kv("evidence_overdue", s.evidence_overdue)
       .kv("bulk_email_paused", s.bulk_email_paused)
-      .kv("bulk_email_paused_reason", s.bulk_email_paused_reason);
+      .kv("bulk_email_paused_reason", s.bulk_email_paused_reason)
+      .kv("acceptable_use_accepted", s.acceptable_use_accepted);
   if (s.tracking) o.kv("tracking", *s.tracking);
   o.begin_array("verified_entities");
   for (const auto& e : s.verified_entities) o.str(e);
@@ -74,12 +76,14 @@ Result<Settings> decode_settings(std::string_view doc) {
                f.integer("sms_cap_window", s.sms_cap.window)};
   s.long_code_max_recipients = f.integer("long_code_max_recipients", s.long_code_max_recipients);
   s.max_segments = static_cast<int>(f.integer("max_segments", s.max_segments));
+  s.sms_age_required = f.boolean("sms_age_required");
   s.suspended = f.boolean("suspended");
   s.suspended_reason = f.str("suspended_reason");
   s.evidence_overdue = f.str("evidence_overdue");
   s.restricted = f.strings("restricted");
   s.bulk_email_paused = f.boolean("bulk_email_paused");
   s.bulk_email_paused_reason = f.str("bulk_email_paused_reason");
+  s.acceptable_use_accepted = f.str("acceptable_use_accepted");
   s.tracking = f.optional_boolean("tracking");
   for (auto& e : f.strings("verified_entities")) s.verified_entities.insert(std::move(e));
   for (auto& c : f.strings("age_gated_content")) s.age_gated_content.insert(std::move(c));
@@ -156,6 +160,7 @@ policy::OrgMessaging to_policy(const Settings& s, const std::map<std::string, Se
   m.suspended = s.suspended;
   m.suspended_reason = s.suspended_reason;
   m.evidence_overdue = s.evidence_overdue;
+  m.acceptable_use_accepted = s.acceptable_use_accepted;
   for (const auto& hex : s.restricted)
     if (auto h = contact_hash_from_hex(hex)) m.restricted.insert(*h);
   m.bulk_email_paused = s.bulk_email_paused;

@@ -36,6 +36,9 @@ struct Settings {
   std::optional<bool> tracking;  // opens and clicks; unset = on, except off when GDPR applies
   int64_t long_code_max_recipients = 50;
   int max_segments = 6;
+  // Children (COPPA, GDPR Art. 8): an SMS opt-in is refused unless the write gives the person's age (OSDI
+  // birthdate or [privacy] age_custom_field) or the person's record already holds it (people/age_gate.h).
+  bool sms_age_required = false;
   // Platform-administrator facts.
   bool suspended = false;
   std::string suspended_reason;
@@ -49,6 +52,9 @@ struct Settings {
   // Keyed hashes (hex) of contact points under a restriction of processing (privacy/privacy_request.h),
   // written only by fulfilling a restriction request; the gate refuses them with `restricted`.
   std::vector<std::string> restricted;
+  // The version of the platform's acceptable-use policy the organization last accepted; written only with
+  // its acceptance record (messaging/acceptable_use.h).
+  std::string acceptable_use_accepted;
   // Set by tocsin itself when a blast's complaint rate passes the limit (EM-C2); lifted by the organization.
   bool bulk_email_paused = false;
   std::string bulk_email_paused_reason;

@@ -30,17 +30,48 @@ std::optional<int> age_on(std::string_view birthdate, Micros now) {
   return age;
 }
 
-Status check_age(const people::PersonInput& in, const std::string& age_field, bool gdpr_applies, Micros now) {
-  const int minimum = gdpr_applies ? 16 : 13;
+namespace {
+
+std::optional<int> age_in_field(const std::string& value, Micros now) {
+  if (auto years = whole_number(value)) return years;
+  return age_on(value, now);
+}
+
+// The age a write gives: OSDI birthdate first, then the configured custom field.
+std::optional<int> age_given(const PersonInput& in, const std::string& age_field, Micros now) {
   std::optional<int> age;
   if (in.birthdate.present()) age = age_on(in.birthdate.value, now);
   if (!age && !age_field.empty()) {
     auto it = in.custom_fields.find(age_field);
-    if (it != in.custom_fields.end() && it->second) {
-      age = whole_number(*it->second);
-      if (!age) age = age_on(*it->second, now);
-    }
+    if (it != in.custom_fields.end() && it->second) age = age_in_field(*it->second, now);
   }
+  return age;
+}
+
+std::optional<int> age_stored(const Person& p, const std::string& age_field, Micros now) {
+  std::optional<int> age;
+  if (p.birthdate) age = age_on(*p.birthdate, now);
+  if (!age && !age_field.empty()) {
+    auto it = p.custom_fields.find(age_field);
+    if (it != p.custom_fields.end()) age = age_in_field(it->second, now);
+  }
+  return age;
+}
+
+}  // namespace
+
+Status check_sms_age(const PersonInput& in, const Person* stored, const std::string& age_field, Micros now) {
+  if (in.phone_status != consent::Status::kSubscribed) return Ok{};
+  if (age_given(in, age_field, now) || (stored && age_stored(*stored, age_field, now))) return Ok{};
+  return unprocessable(
+      "this organization texts only people whose age it knows: an SMS opt-in needs the person's birthdate" +
+      (age_field.empty() ? std::string() : " (or their age in the custom field " + age_field + ")") +
+      "; nothing was stored");
+}
+
+Status check_age(const people::PersonInput& in, const std::string& age_field, bool gdpr_applies, Micros now) {
+  const int minimum = minimum_age(gdpr_applies);
+  std::optional<int> age = age_given(in, age_field, now);
   if (age && *age < minimum)
     return unprocessable("we cannot accept this: people under " + std::to_string(minimum) +
                          " cannot sign up here, and nothing about them was stored");

@@ -1,6 +1,7 @@
 #include "people/upsert.h"
 
 #include "core/ids.h"
+#include "people/age_gate.h"
 #include "people/header_text.h"
 
 namespace tocsin::people {
@@ -201,6 +202,8 @@ Result<UpsertResult> signup(OrgState& org, PersonInput in, const std::vector<std
     target = by_phone;
   }
   if (auto s = check_identifiers(org, in, target ? target->id : std::string()); !s) return s.error();
+  if (org.messaging.settings().sms_age_required)
+    if (auto s = check_sms_age(in, target, who.age_field, now); !s) return s.error();
 
   bool created = target == nullptr;
   if (created) target = &create_person(org, now);
@@ -236,6 +239,8 @@ Result<UpsertResult> update(OrgState& org, const std::string& person_id, PersonI
   if (it == org.people.end()) return not_found("Couldn't find person with id = " + person_id);
   Person& p = it->second;
   if (auto s = check_write(in, who, org.org.gdpr_applies, now); !s) return s.error();
+  if (org.messaging.settings().sms_age_required)
+    if (auto s = check_sms_age(in, &p, who.age_field, now); !s) return s.error();
   normalize_header_bound_text(in);
 
   if (in.email.present()) {

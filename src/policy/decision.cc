@@ -29,6 +29,10 @@ constexpr std::array kRows{
     Row{Reason::kBulkEmailPaused, Kind::kBlock, "bulk_email_paused", "EM-F2",
         "The organization's bulk email is paused (complaint rate); blasts wait until the organization lifts "
         "the pause. One-off mail (autoresponses, confirmations) still goes."},
+    Row{Reason::kAcceptableUseNotAccepted, Kind::kBlock, "acceptable_use_not_accepted", "AUP",
+        "The organization has not accepted the platform's current acceptable-use policy; blasts wait until "
+        "it does (POST /api/v2/tocsin:acceptable_use). One-off mail, replies, HELP answers and opt-out "
+        "confirmations still go."},
     Row{Reason::kSenderDomainUnverified, Kind::kBlock, "sender_domain_unverified", "EM-1, EM-G1",
         "The From domain is not verified for this organization."},
     Row{Reason::kPostalAddressMissing, Kind::kBlock, "postal_address_missing", "EM-3",

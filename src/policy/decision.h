@@ -26,6 +26,7 @@ enum class Reason {
   kOrgSuspended,
   kEvidenceOverdue,
   kBulkEmailPaused,
+  kAcceptableUseNotAccepted,
   kSenderDomainUnverified,
   kPostalAddressMissing,
   kSenderUnknown,

@@ -94,6 +94,10 @@ struct OrgMessaging {
   // The suspension of the consent-evidence clock (privacy/evidence_clock.h): non-empty while a request is
   // overdue, saying which. Separate from `suspended` so answering lifts only this one.
   std::string evidence_overdue;
+  // The version of the platform's acceptable-use policy the organization last accepted (messaging/
+  // acceptable_use.h); empty: none. Compared with the version the gate requires
+  // (Gate::require_acceptable_use).
+  std::string acceptable_use_accepted;
   // Contact points whose person asked for restriction of processing (privacy/privacy_request.h): every
   // send to them is refused with `restricted`, except the answers they ask for (STOP confirmation, HELP).
   std::set<ContactHash> restricted;

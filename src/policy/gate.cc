@@ -222,6 +222,18 @@ Decision Gate::cap(const std::string& org_id, Channel channel, const ContactHash
 // suppression (the opt-out itself, for an erased person's stub) does not stop it; platform suppressions and
 // erasure stubs still do. One-off mail: no bulk pause, no cap; the one-per-address-per-day limit is the
 // sender's, durable in its pending record (messaging/resubscribe_confirmation.h).
+std::optional<std::string> Gate::acceptable_use_unmet(const OrgMessaging& org) const {
+  if (acceptable_use_.version.empty() || org.acceptable_use_accepted == acceptable_use_.version)
+    return std::nullopt;
+  std::string why = "The platform's acceptable-use policy version " + acceptable_use_.version;
+  if (!acceptable_use_.url.empty()) why += " (" + acceptable_use_.url + ")";
+  why += org.acceptable_use_accepted.empty()
+             ? " has not been accepted by the organization."
+             : " has not been accepted by the organization (it accepted version " +
+                   org.acceptable_use_accepted + ").";
+  return why + " Accept it with POST /api/v2/tocsin:acceptable_use.";
+}
+
 Decision Gate::judge_resubscribe_confirmation(const OutboundEmail& m, const OrgMessaging& org) const {
   if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact, true)) return *d;
   auto s = facts_.consent.status(m.org_id, m.to.contact);
@@ -242,6 +254,9 @@ Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
   // The complaint-rate breaker stops bulk mail only: an autoresponse answers what the person just did.
   if (m.kind == MessageKind::kBlast && org->bulk_email_paused)
     return Decision::refuse(Reason::kBulkEmailPaused, org->bulk_email_paused_reason);
+  if (m.kind == MessageKind::kBlast)
+    if (auto why = acceptable_use_unmet(*org))
+      return Decision::refuse(Reason::kAcceptableUseNotAccepted, *why);
   if (m.content) {
     content::Content c{false, m.content->from_name,   m.content->subject, m.content->body_html,
                        true,  m.content->from_address};
@@ -283,6 +298,9 @@ Decision Gate::judge_help_reply(const OutboundSms& m) const {
 Decision Gate::judge(const OutboundSms& m, Stage stage, Micros now) const {
   auto org = facts_.orgs.messaging(m.org_id);
   if (auto d = org_rule(org.get())) return *d;
+  if (m.kind == MessageKind::kBlast)
+    if (auto why = acceptable_use_unmet(*org))
+      return Decision::refuse(Reason::kAcceptableUseNotAccepted, *why);
   if (auto d = number_rule(m.to.address)) return *d;
   if (auto d = sender_rule(*org, m)) return *d;
   if (auto d = text_rule(*org, m)) return *d;

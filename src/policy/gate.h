@@ -69,6 +69,13 @@ struct OutboundSms {
   bool review_approved = false;  // the platform operator approved this message's held content
 };
 
+// The platform's acceptable-use policy as published by its operator ([platform] acceptable_use_version and
+// acceptable_use_url in tocsin.toml): an organization's blasts need its acceptance of exactly this version.
+struct AcceptableUse {
+  std::string version;  // empty: no version published, nothing required
+  std::string url;
+};
+
 class Gate;
 
 // A message the gate cleared for hand-over at `cleared_at`. Move-only: a clearance is spent once.
@@ -120,6 +127,12 @@ class Gate {
   // set (the serving process always sets one, before the gate is used); plan and dispatch ask it through a
   // per-thread memo, so content that does not vary between recipients is screened once per thread.
   void screen_with(std::shared_ptr<const content::Screener> screener) { screener_ = std::move(screener); }
+  // The acceptable-use policy version every organization must have accepted before its next blast (set
+  // before the gate is used, like the screener). Blasts only: what a person asked for still goes.
+  void require_acceptable_use(AcceptableUse aup) { acceptable_use_ = std::move(aup); }
+  const AcceptableUse& acceptable_use() const { return acceptable_use_; }
+  // Why `org` may not blast under the required version (the refusal's sentence), or nullopt.
+  std::optional<std::string> acceptable_use_unmet(const OrgMessaging& org) const;
   // The screening of one message's content for an organization, as the gate judges it (for previews and
   // the held-message record). Passes with a note when no screener is set.
   content::Screening screen(const std::string& org_id, const content::Content& c) const;
@@ -147,6 +160,7 @@ class Gate {
   Facts facts_;
   Clock clock_;
   std::shared_ptr<const content::Screener> screener_;
+  AcceptableUse acceptable_use_;
 };
 
 }  // namespace tocsin::policy
