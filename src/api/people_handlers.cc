@@ -106,9 +106,11 @@ std::function<void()> send_confirmation(Call& c, std::shared_ptr<PendingConfirma
   };
 }
 
-// A keyed write whose age shows that a person the organization already holds is under the minimum age
-// (people/age_gate.h): the write is refused, and the organization's records of that person are erased
-// through the erasure path — an erasure request the age gate files with the key as actor, fulfilled at once.
+// A keyed write whose age shows that a person the organization already holds, whose age it did not know, is
+// under the minimum age (people/age_gate.h): the write is refused, and the organization's records of that
+// person are erased through the erasure path — an erasure request the age gate files with the key as actor,
+// fulfilled at once. A record that already holds an adult age is only refused (a contradicting write is more
+// likely a typo than a discovery, and erasure cannot be undone: an erasure request does it on purpose).
 // Keyless writes never erase (anyone could name someone else's address with a made-up birthdate); the age
 // gate only refuses them. True when the call was answered.
 bool erased_under_age(Call& c, const people::PersonInput& in, const people::WriteAuthority& who,
@@ -126,6 +128,7 @@ bool erased_under_age(Call& c, const people::PersonInput& in, const people::Writ
     if (!p && person_id.empty() && in.phone.present())
       p = c.org->find_by_contact(Channel::kSms, in.phone.value);
     if (!p) return false;  // nobody on file: the age gate's refusal stores nothing
+    if (people::stored_age(*p, who.age_field, now)) return false;  // an age on record: refused, not erased
     if (p->email)
       subject = privacy::ContactRef{Channel::kEmail, email_match_key(*p->email)};
     else if (p->phone)

@@ -48,7 +48,9 @@ std::optional<int> age_given(const PersonInput& in, const std::string& age_field
   return age;
 }
 
-std::optional<int> age_stored(const Person& p, const std::string& age_field, Micros now) {
+}  // namespace
+
+std::optional<int> stored_age(const Person& p, const std::string& age_field, Micros now) {
   std::optional<int> age;
   if (p.birthdate) age = age_on(*p.birthdate, now);
   if (!age && !age_field.empty()) {
@@ -58,11 +60,9 @@ std::optional<int> age_stored(const Person& p, const std::string& age_field, Mic
   return age;
 }
 
-}  // namespace
-
 Status check_sms_age(const PersonInput& in, const Person* stored, const std::string& age_field, Micros now) {
   if (in.phone_status != consent::Status::kSubscribed) return Ok{};
-  if (age_given(in, age_field, now) || (stored && age_stored(*stored, age_field, now))) return Ok{};
+  if (age_given(in, age_field, now) || (stored && stored_age(*stored, age_field, now))) return Ok{};
   return unprocessable(
       "this organization texts only people whose age it knows: an SMS opt-in needs the person's birthdate" +
       (age_field.empty() ? std::string() : " (or their age in the custom field " + age_field + ")") +

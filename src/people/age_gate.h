@@ -26,6 +26,9 @@ inline int minimum_age(bool gdpr_applies) {
 // `age_field` is the custom field that carries an age ("15") or a birthdate; empty: none configured.
 Status check_age(const PersonInput& in, const std::string& age_field, bool gdpr_applies, Micros now);
 
+// The age a person's record holds (OSDI birthdate, else the configured custom field); nullopt: unknown.
+std::optional<int> stored_age(const Person& p, const std::string& age_field, Micros now);
+
 // Where the organization asks for it (messaging settings `sms_age_required`), an SMS opt-in needs a known
 // age: given by this write, or already on the person's record (`stored`, null for a new person). Without
 // one the write is refused with 422 before anything is stored; the age gate then decides on the age.

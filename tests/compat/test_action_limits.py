@@ -68,10 +68,16 @@ def test_per_phone_limit_on_keyless_signup_helper(limited):
 
 def test_configured_age_field_on_put(limited):
     a = limited.client(limited.orgs["A"]["api_key"])
+    # A record that holds an adult age is only refused: the write is more likely a typo than a discovery.
+    adult = a.signup(unique_email("adultput"), person_extra={"custom_fields": {"age": "40"}})
+    r = a.put(f"people/{an_id(adult)}", json={"custom_fields": {"age": "12"}})
+    assert r.status_code == 422, r.text
+    assert a.person(an_id(adult))["custom_fields"]["age"] == "40"
+    # A record whose age was unknown is found to be a child's: refused, and erased (docs/PRIVACY.md "Children").
     p = a.signup(unique_email("kidput"))
     r = a.put(f"people/{an_id(p)}", json={"custom_fields": {"age": "12"}})
-    assert r.status_code == 422, r.text
-    assert "age" not in a.person(an_id(p))["custom_fields"]
+    assert r.status_code == 422 and "erased" in r.json()["error"], r.text
+    assert a.get(f"people/{an_id(p)}").status_code == 404
 
 
 def test_configured_age_field(limited):

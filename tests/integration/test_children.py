@@ -1,7 +1,7 @@
 """Children (issue 11, COPPA and GDPR Art. 8; people/age_gate.h): an organization that asks for it
 (`tocsin settings --sms-age-required on`) refuses an SMS opt-in whose age is unknown, in every entry point that
-writes people (signup helper, record helpers, PUT, import), and a person the organization already holds who is
-later found under the minimum age by a keyed write is erased through the erasure path — a done erasure request
+writes people (signup helper, record helpers, PUT, import), and a person the organization already holds, of
+unknown age, who is later found under the minimum age by a keyed write is erased through the erasure path — a done erasure request
 filed by the age gate — while a keyless write naming them is only refused (anyone could make one up)."""
 
 from __future__ import annotations
@@ -151,3 +151,9 @@ def test_a_person_found_under_age_by_a_keyed_write_is_erased_and_a_keyless_one_o
                                               "birthdate": "2019-01-01"}})
         assert r.status_code == 422 and "erased" not in r.json()["error"], r.text
         assert people_count(c) == n
+        # A record that already holds an adult age is only refused (a typo, more likely): nothing is erased.
+        adult = an_id(c.ok("POST", "people", json={"person": {"email_addresses": [{"address": "pat@example.net"}],
+                                                               "birthdate": "1980-03-03"}}))
+        r = c.put(f"people/{adult}", json={"birthdate": "2018-03-03"})
+        assert r.status_code == 422 and "erased" not in r.json()["error"], r.text
+        assert c.get(f"people/{adult}").status_code == 200
