@@ -258,7 +258,9 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
   run->halted = blast.stopped;
   {
     std::lock_guard lock(mu_);
-    runs_[message_id] = std::move(run);
+    // The first run wins: the send's and a resumption's come from the same plan, and a run the dispatcher
+    // thread or a worker holds must not be freed under it.
+    if (!runs_.emplace(message_id, std::move(run)).second) return;
   }
   cv_.notify_all();
 }
@@ -401,6 +403,30 @@ void Dispatcher::start_scheduled() {
   }
 }
 
+void Dispatcher::adopt_orphans() {
+  constexpr Micros kGrace = 5 * kSecond;  // the send's own start (after its commit) comes well before
+  Micros now = now_micros();
+  for (auto* org : deps_.directory.all()) {
+    std::vector<std::string> ids;
+    {
+      std::shared_lock lock(org->mu);
+      for (const Message* m : org->messaging.messages())
+        if ((m->status == MessageStatus::kSending || m->status == MessageStatus::kPaused) &&
+            now - std::max(m->sent_start, m->modified) > kGrace)
+          ids.push_back(m->id);
+    }
+    for (const auto& id : ids) {
+      {
+        std::lock_guard lock(mu_);
+        if (runs_.count(id)) continue;
+      }
+      spdlog::warn("message {} was sending without a run in this process; resuming it from the store", id);
+      if (auto s = resume_message(org->org.id, id); !s)
+        spdlog::error("cannot resume message {}: {}", id, s.error().message);
+    }
+  }
+}
+
 void Dispatcher::loop() {
   Micros last_schedule_check = 0;
   for (;;) {
@@ -426,6 +452,7 @@ void Dispatcher::loop() {
     if (now_micros() - last_schedule_check >= kSecond) {
       last_schedule_check = now_micros();
       start_scheduled();
+      adopt_orphans();
     }
     bool worked = !finished.empty();
     for (Run* r : runs) {

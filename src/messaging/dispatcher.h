@@ -146,6 +146,11 @@ class Dispatcher {
   void record_outcomes(Round& round);  // on the dispatcher thread, once every delivery is handed over
   void finish(Run& run, MessageStatus status, const std::string& reason);
   void start_scheduled();
+  // A message `sending` or `paused` for longer than a few seconds without a run in this process: resumed
+  // from the store, as at start, with a warning (nothing should leave a blast so; this keeps one from
+  // standing still forever if something does). One serving process per database (docs/STORE.md), so no
+  // other process runs it.
+  void adopt_orphans();
   void set_status(const std::string& org_id, const std::string& message_id, MessageStatus status,
                   const std::string& reason);
 
