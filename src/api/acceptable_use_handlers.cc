@@ -22,23 +22,8 @@ void reply_state(Call& c) {
     accepted_version = c.org->messaging.settings().acceptable_use_accepted;
   }
   JsonOut j;
-  j.begin()
-      .kv("version", p.version)
-      .kv("url", p.url)
-      .kv("accepted_version", accepted_version)
-      .kv("accepted", p.version.empty() || accepted_version == p.version)
-      .begin_array("acceptances");
-  for (const auto& a : messaging::acceptances_newest_first(docs.value())) {
-    j.begin()
-        .kv("version", a.version)
-        .kv("url", a.url)
-        .kv("accepted_by", a.accepted_by)
-        .kv("actor", a.actor)
-        .kv("ip", a.ip)
-        .kv("accepted_at", format_iso8601(a.accepted_at))
-        .end();
-  }
-  j.end_array();
+  j.begin();
+  messaging::write_acceptance_state(j, p, accepted_version, docs.value());
   c.reply(200, j.end().take());
 }
 

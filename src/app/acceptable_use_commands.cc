@@ -5,6 +5,7 @@
 #include "app/command_exit.h"
 #include "app/config.h"
 #include "app/installation.h"
+#include "app/org_settings.h"
 #include "core/json_out.h"
 #include "messaging/acceptable_use.h"
 
@@ -21,36 +22,13 @@ policy::AcceptableUse published_in(const std::string& dir) {
   return {config->acceptable_use_version, config->acceptable_use_url};
 }
 
-messaging::Settings settings_of(Installation& inst, const std::string& org_id) {
-  auto doc = inst.store->org_doc(org_id, messaging::kSettingsKind, "settings");
-  if (!doc) fail_command(doc.error());
-  if (!doc.value()) return {};
-  auto s = messaging::decode_settings(doc.value()->doc);
-  if (!s) fail_command(s.error());
-  return std::move(s).value();
-}
-
 void print_state(Installation& inst, const Org& org, const policy::AcceptableUse& p) {
   auto docs = inst.store->scope(org.id).docs_of_kind(messaging::kAcceptableUseKind);
   if (!docs) fail_command(docs.error());
-  std::string accepted = settings_of(inst, org.id).acceptable_use_accepted;
+  std::string accepted = load_org_settings(inst, org.id).acceptable_use_accepted;
   JsonOut j;
-  j.begin()
-      .kv("org_id", org.id)
-      .kv("name", org.name)
-      .kv("version", p.version)
-      .kv("accepted_version", accepted)
-      .kv("accepted", p.version.empty() || accepted == p.version)
-      .begin_array("acceptances");
-  for (const auto& a : messaging::acceptances_newest_first(docs.value()))
-    j.begin()
-        .kv("version", a.version)
-        .kv("accepted_by", a.accepted_by)
-        .kv("actor", a.actor)
-        .kv("ip", a.ip)
-        .kv("accepted_at", format_iso8601(a.accepted_at))
-        .end();
-  j.end_array();
+  j.begin().kv("org_id", org.id).kv("name", org.name);
+  messaging::write_acceptance_state(j, p, accepted, docs.value());
   std::cout << j.end().take() << "\n";
 }
 
@@ -79,10 +57,8 @@ void run_accept(const Args& a) {
   // The record first: the settings' version, which lifts the refusal, is written only once it is on file.
   if (auto s = o->inst.store->put_doc_outside(a.org_id, messaging::acceptance_doc(acceptance)); !s)
     fail_command(s.error());
-  store::OrgDoc settings{
-      std::string(messaging::kSettingsKind), "settings",
-      messaging::encode_settings(messaging::with_acceptance(settings_of(o->inst, a.org_id), acceptance))};
-  if (auto s = o->inst.store->put_doc_outside(a.org_id, settings); !s) fail_command(s.error());
+  save_org_settings(o->inst, a.org_id,
+                    messaging::with_acceptance(load_org_settings(o->inst, a.org_id), acceptance));
   print_state(o->inst, o->org, p);
   finish_command(0);
 }

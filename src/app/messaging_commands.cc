@@ -4,6 +4,7 @@
 
 #include "app/command_exit.h"
 #include "app/installation.h"
+#include "app/org_settings.h"
 #include "app/sender_levers.h"
 #include "core/contact_point.h"
 #include "core/json_out.h"
@@ -45,20 +46,6 @@ Installation open_for(const Args& a) {
     if (!found) fail_command(not_found("no organization " + a.org_id));
   }
   return std::move(inst).value();
-}
-
-messaging::Settings current_settings(Installation& inst, const std::string& org_id) {
-  auto doc = inst.store->org_doc(org_id, messaging::kSettingsKind, "settings");
-  if (!doc) fail_command(doc.error());
-  if (!doc.value()) return {};
-  auto s = messaging::decode_settings(doc.value()->doc);
-  if (!s) fail_command(s.error());
-  return std::move(s).value();
-}
-
-void save_settings(Installation& inst, const std::string& org_id, const messaging::Settings& s) {
-  store::OrgDoc doc{std::string(messaging::kSettingsKind), "settings", messaging::encode_settings(s)};
-  if (auto st = inst.store->put_doc_outside(org_id, doc); !st) fail_command(st.error());
 }
 
 std::vector<std::string> comma_list(const std::string& s) {
@@ -108,7 +95,7 @@ bool on_off(const std::string& value, const char* flag) {
 
 void run_settings(const Args& a) {
   auto inst = open_for(a);
-  auto s = current_settings(inst, a.org_id);
+  auto s = load_org_settings(inst, a.org_id);
   if (a.postal_address) s.postal_address = *a.postal_address;
   if (a.brand) s.brand_name = *a.brand;
   if (a.support) s.support_contact = *a.support;
@@ -145,19 +132,19 @@ void run_settings(const Args& a) {
   if (s.sms_cap.max <= 0)
     fail_command(bad_request("--sms-cap must be at least 1 (SMS-F1 always caps texts)"));
   if (s.max_segments < 1 || s.max_segments > 10) fail_command(bad_request("--max-segments must be 1 to 10"));
-  save_settings(inst, a.org_id, s);
+  save_org_settings(inst, a.org_id, s);
   print_settings(s);
   finish_command(0);
 }
 
 void run_suspend(const Args& a, bool suspend) {
   auto inst = open_for(a);
-  auto s = current_settings(inst, a.org_id);
+  auto s = load_org_settings(inst, a.org_id);
   if (suspend && a.reason.empty())
     fail_command(bad_request("--reason is required: it is shown with every refusal"));
   s.suspended = suspend;
   s.suspended_reason = suspend ? a.reason : "";
-  save_settings(inst, a.org_id, s);
+  save_org_settings(inst, a.org_id, s);
   print_settings(s);
   finish_command(0);
 }

@@ -62,4 +62,23 @@ std::vector<AupAcceptance> acceptances_newest_first(const std::vector<store::Org
   return out;
 }
 
+void write_acceptance_state(JsonOut& j, const policy::AcceptableUse& published,
+                            const std::string& accepted_version, const std::vector<store::OrgDoc>& docs) {
+  j.kv("version", published.version)
+      .kv("url", published.url)
+      .kv("accepted_version", accepted_version)
+      .kv("accepted", published.version.empty() || accepted_version == published.version)
+      .begin_array("acceptances");
+  for (const auto& a : acceptances_newest_first(docs))
+    j.begin()
+        .kv("version", a.version)
+        .kv("url", a.url)
+        .kv("accepted_by", a.accepted_by)
+        .kv("actor", a.actor)
+        .kv("ip", a.ip)
+        .kv("accepted_at", format_iso8601(a.accepted_at))
+        .end();
+  j.end_array();
+}
+
 }  // namespace tocsin::messaging

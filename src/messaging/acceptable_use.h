@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/json_out.h"
 #include "core/result.h"
 #include "messaging/settings.h"
 #include "policy/gate.h"
@@ -51,5 +52,11 @@ Settings with_acceptance(Settings settings, const AupAcceptance& a);
 
 // The organization's acceptances read from its documents (in the order they were written), newest first.
 std::vector<AupAcceptance> acceptances_newest_first(const std::vector<store::OrgDoc>& docs);
+
+// Into an open object, as the API and the CLI show it: the published version and URL, the version the
+// organization accepted last, whether that is the published one, and every acceptance (from `docs`, its
+// `acceptable_use` documents) newest first.
+void write_acceptance_state(JsonOut& j, const policy::AcceptableUse& published,
+                            const std::string& accepted_version, const std::vector<store::OrgDoc>& docs);
 
 }  // namespace tocsin::messaging
