@@ -337,8 +337,13 @@ void send(Call& c, const std::string& id) {
   auto pending = std::make_shared<messaging::PendingBlast>();
   pending->plan = std::move(plan->entries);
   int64_t targeted = plan->summary.targeted;
+  // Everything the dispatcher's start needs, copied before commit_write takes the call: `id` refers into
+  // the call's path segments, which go with the call as soon as its answer is sent (on the committer
+  // thread, possibly before this thread goes on).
   auto* dispatcher = c.ctx.dispatcher;
+  auto& committer = c.ctx.committer;
   std::string org_id = c.org->org.id;
+  std::string message_id = id;
   commit_write(c,
                [id, targeted](people::OrgState& org, store::WriteBatch::OrgWrites& w,
                               Micros now) -> Result<std::string> {
@@ -357,9 +362,10 @@ void send(Call& c, const std::string& id) {
                                         : "{\"message\":\"Your text has been sent.\"}");
                });
   // The dispatcher starts after the status change is durable: begin() is queued behind the commit.
-  c.ctx.committer.submit([dispatcher, org_id, id, pending](store::WriteBatch&) {
-    return std::function<void()>(
-        [dispatcher, org_id, id, pending] { dispatcher->begin(org_id, id, std::move(*pending)); });
+  committer.submit([dispatcher, org_id, message_id, pending](store::WriteBatch&) {
+    return std::function<void()>([dispatcher, org_id, message_id, pending] {
+      dispatcher->begin(org_id, message_id, std::move(*pending));
+    });
   });
 }
 

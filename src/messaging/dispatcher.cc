@@ -197,13 +197,21 @@ Result<Plan> Dispatcher::plan_and_store(people::OrgState& org, const Message& m)
 
 void Dispatcher::begin(const std::string& org_id, const std::string& message_id, PendingBlast blast) {
   auto* org = deps_.directory.find(org_id);
-  if (!org) return;
+  if (!org) {
+    spdlog::warn("message {}: not started: organization {} is not loaded", message_id, org_id);
+    return;
+  }
   auto run = std::make_unique<Run>();
   run->org_id = org_id;
   {
     std::shared_lock lock(org->mu);
     const Message* m = org->messaging.message(message_id);
-    if (!m || (m->status != MessageStatus::kSending && m->status != MessageStatus::kPaused)) return;
+    if (!m || (m->status != MessageStatus::kSending && m->status != MessageStatus::kPaused)) {
+      spdlog::warn(
+          "message {}: not started: {}", message_id,
+          m ? "its status is " + std::string(status_name(m->status)) : std::string("no such message"));
+      return;
+    }
     run->message = *m;
     MailContent& c = run->content;
     c.subject = m->subject;
@@ -260,7 +268,10 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
     std::lock_guard lock(mu_);
     // The first run wins: the send's and a resumption's come from the same plan, and a run the dispatcher
     // thread or a worker holds must not be freed under it.
-    if (!runs_.emplace(message_id, std::move(run)).second) return;
+    if (!runs_.emplace(message_id, std::move(run)).second) {
+      spdlog::info("message {}: already running", message_id);
+      return;
+    }
   }
   cv_.notify_all();
 }
