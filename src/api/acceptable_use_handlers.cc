@@ -32,8 +32,11 @@ void accept(Call& c) {
   simdjson::dom::element body;
   if (!c.parse_body(parser, body)) return;
   std::string_view version, accepted_by;
-  if (body["version"].get_string().get(version)) return c.error(400, "version must be a string");
-  if (body["accepted_by"].get_string().get(accepted_by)) return c.error(400, "accepted_by must be a string");
+  for (auto [key, out] : {std::pair{"version", &version}, std::pair{"accepted_by", &accepted_by}}) {
+    auto v = body[key];
+    if (v.error() == simdjson::NO_SUCH_FIELD) return c.error(400, std::string(key) + " is required");
+    if (v.get_string().get(*out)) return c.error(400, std::string(key) + " must be a string");
+  }
   auto p = published(c);
   if (auto s = messaging::check_acceptance(p, version, accepted_by); !s) return c.error(s.error());
   messaging::AupAcceptance a{std::string(version), p.url,       std::string(accepted_by), c.actor,
