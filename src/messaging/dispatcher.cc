@@ -380,61 +380,59 @@ void Dispatcher::finish(Run& run, MessageStatus status, const std::string& reaso
   spdlog::info("message {} {}", run.message.id, status_name(status));
 }
 
-void Dispatcher::start_scheduled() {
+void Dispatcher::check_messages() {
+  constexpr Micros kGrace = 5 * kSecond;  // a send's own start (after its commit) comes well before
   Micros now = now_micros();
   for (auto* org : deps_.directory.all()) {
     std::vector<Message> due;
+    std::vector<std::string> unattended;
     {
       std::shared_lock lock(org->mu);
-      for (const Message* m : org->messaging.messages())
-        if (m->status == MessageStatus::kScheduled && m->scheduled_at <= now) due.push_back(*m);
-    }
-    for (const auto& m : due) {
-      auto plan = plan_and_store(*org, m);
-      if (!plan || !plan->summary.blocked_reason.empty()) {
-        std::string why = plan ? plan->summary.blocked_sentence : plan.error().message;
-        spdlog::warn("scheduled message {} cannot start: {}", m.id, why);
-        // Held content waits for the platform operator's review (`tocsin review`), as a sent one does.
-        bool held = plan && plan->summary.blocked_reason == policy::reason_name(policy::Reason::kContentHeld);
-        set_status(org->org.id, m.id, held ? MessageStatus::kHeld : MessageStatus::kPaused, why);
-        continue;
+      for (const Message* m : org->messaging.messages()) {
+        if (m->status == MessageStatus::kScheduled && m->scheduled_at <= now)
+          due.push_back(*m);
+        else if ((m->status == MessageStatus::kSending || m->status == MessageStatus::kPaused) &&
+                 now - std::max(m->sent_start, m->modified) > kGrace)
+          unattended.push_back(m->id);
       }
-      deps_.committer.run_sync([&](store::WriteBatch& batch) {
-        std::unique_lock lock(org->mu);
-        Message next = *org->messaging.message(m.id);
-        next.status = MessageStatus::kSending;
-        next.sent_start = now_micros();
-        next.total_targeted = plan->summary.targeted;
-        auto w = batch.for_org(org->org.id);
-        org->messaging.put_message(w, std::move(next));
-        return std::function<void()>{};
-      });
-      begin(org->org.id, m.id, PendingBlast{std::move(plan->entries), {}, {}, false});
     }
+    for (const auto& m : due) start_scheduled(*org, m);
+    adopt_orphans(*org, unattended);
   }
 }
 
-void Dispatcher::adopt_orphans() {
-  constexpr Micros kGrace = 5 * kSecond;  // the send's own start (after its commit) comes well before
-  Micros now = now_micros();
-  for (auto* org : deps_.directory.all()) {
-    std::vector<std::string> ids;
+void Dispatcher::start_scheduled(people::OrgState& org, const Message& m) {
+  auto plan = plan_and_store(org, m);
+  if (!plan || !plan->summary.blocked_reason.empty()) {
+    std::string why = plan ? plan->summary.blocked_sentence : plan.error().message;
+    spdlog::warn("scheduled message {} cannot start: {}", m.id, why);
+    // Held content waits for the platform operator's review (`tocsin review`), as a sent one does.
+    bool held = plan && plan->summary.blocked_reason == policy::reason_name(policy::Reason::kContentHeld);
+    set_status(org.org.id, m.id, held ? MessageStatus::kHeld : MessageStatus::kPaused, why);
+    return;
+  }
+  deps_.committer.run_sync([&](store::WriteBatch& batch) {
+    std::unique_lock lock(org.mu);
+    Message next = *org.messaging.message(m.id);
+    next.status = MessageStatus::kSending;
+    next.sent_start = now_micros();
+    next.total_targeted = plan->summary.targeted;
+    auto w = batch.for_org(org.org.id);
+    org.messaging.put_message(w, std::move(next));
+    return std::function<void()>{};
+  });
+  begin(org.org.id, m.id, PendingBlast{std::move(plan->entries), {}, {}, false});
+}
+
+void Dispatcher::adopt_orphans(people::OrgState& org, const std::vector<std::string>& ids) {
+  for (const auto& id : ids) {
     {
-      std::shared_lock lock(org->mu);
-      for (const Message* m : org->messaging.messages())
-        if ((m->status == MessageStatus::kSending || m->status == MessageStatus::kPaused) &&
-            now - std::max(m->sent_start, m->modified) > kGrace)
-          ids.push_back(m->id);
+      std::lock_guard lock(mu_);
+      if (runs_.count(id)) continue;
     }
-    for (const auto& id : ids) {
-      {
-        std::lock_guard lock(mu_);
-        if (runs_.count(id)) continue;
-      }
-      spdlog::warn("message {} was sending without a run in this process; resuming it from the store", id);
-      if (auto s = resume_message(org->org.id, id); !s)
-        spdlog::error("cannot resume message {}: {}", id, s.error().message);
-    }
+    spdlog::warn("message {} was sending without a run in this process; resuming it from the store", id);
+    if (auto s = resume_message(org.org.id, id); !s)
+      spdlog::error("cannot resume message {}: {}", id, s.error().message);
   }
 }
 
@@ -462,8 +460,7 @@ void Dispatcher::loop() {
     }
     if (now_micros() - last_schedule_check >= kSecond) {
       last_schedule_check = now_micros();
-      start_scheduled();
-      adopt_orphans();
+      check_messages();
     }
     bool worked = !finished.empty();
     for (Run* r : runs) {

@@ -145,12 +145,14 @@ class Dispatcher {
   void record_handover(const Run& run, const store::DeliveryRow& r);
   void record_outcomes(Round& round);  // on the dispatcher thread, once every delivery is handed over
   void finish(Run& run, MessageStatus status, const std::string& reason);
-  void start_scheduled();
-  // A message `sending` or `paused` for longer than a few seconds without a run in this process: resumed
-  // from the store, as at start, with a warning (nothing should leave a blast so; this keeps one from
-  // standing still forever if something does). One serving process per database (docs/STORE.md), so no
-  // other process runs it.
-  void adopt_orphans();
+  // Once a second on the dispatcher thread, one pass over every organization's messages: scheduled ones
+  // that are due start; and one `sending` or `paused` for longer than a few seconds without a run in this
+  // process is resumed from the store, as at start, with a warning (nothing should leave a blast so; this
+  // keeps one from standing still forever if something does). One serving process per database
+  // (docs/STORE.md), so no other process runs it.
+  void check_messages();
+  void start_scheduled(people::OrgState& org, const Message& m);
+  void adopt_orphans(people::OrgState& org, const std::vector<std::string>& ids);
   void set_status(const std::string& org_id, const std::string& message_id, MessageStatus status,
                   const std::string& reason);
 
