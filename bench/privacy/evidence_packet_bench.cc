@@ -56,7 +56,9 @@ int main(int argc, char** argv) {
                          "203.0.113." + std::to_string(i % 250),
                          "Mozilla/5.0 (bench)",
                          disclosure,
-                         0};
+                         0,
+                         "",
+                         {}};
     std::string pid = new_time_ordered_uuid();
     state.record_status(w, Channel::kEmail, addr, pid, consent::Status::kSubscribed, ev, now_micros());
     if (i < contacts) {

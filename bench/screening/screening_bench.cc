@@ -26,6 +26,7 @@ struct Subscribed final : ConsentFacts {
   consent::Status status(const std::string&, const ContactHash&) const override {
     return consent::Status::kSubscribed;
   }
+  consent::ConsentScope scope(const std::string&, const ContactHash&) const override { return {}; }
 };
 struct NoSuppressions final : SuppressionFacts {
   std::optional<SuppressionHit> find(const std::string&, const ContactHash&) const override {

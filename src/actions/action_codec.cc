@@ -66,6 +66,7 @@ std::string encode_action(const Action& a) {
   raw_fields(w, a.fields);
   str(w, "disclosure", a.disclosure);
   str(w, "sms_disclosure", a.sms_disclosure);
+  str(w, "purpose", a.purpose);
   integer(w, "disclosure_version", a.disclosure_version);
   str(w, "slug", a.slug);
   strings(w, "page_fields", a.page_fields);
@@ -91,6 +92,7 @@ Result<Action> decode_action(std::string_view doc) {
   a.fields = get_fields(o);
   a.disclosure = DocFields(o).str("disclosure");
   a.sms_disclosure = DocFields(o).str("sms_disclosure");
+  a.purpose = DocFields(o).str("purpose");
   a.disclosure_version = static_cast<int>(DocFields(o).integer("disclosure_version"));
   a.slug = DocFields(o).str("slug");
   a.page_fields = DocFields(o).strings("page_fields");

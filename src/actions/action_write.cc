@@ -63,6 +63,10 @@ void merge(Action& a, ActionInput& in) {
     a.sms_disclosure = *in.sms_disclosure;
     changed = true;
   }
+  if (in.purpose && *in.purpose != a.purpose) {
+    a.purpose = *in.purpose;
+    changed = true;
+  }
   if (changed && a.created != 0) ++a.disclosure_version;
   if (in.slug) a.slug = *in.slug;
   if (in.page_fields) a.page_fields = *in.page_fields;

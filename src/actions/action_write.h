@@ -20,6 +20,7 @@ struct ActionInput {
   std::optional<std::string> creator_id;      // from _links.osdi:creator (last path segment)
   std::optional<std::string> disclosure;      // tocsin:disclosure
   std::optional<std::string> sms_disclosure;  // raw JSON of tocsin:sms_disclosure; "" removes it
+  std::optional<std::string> purpose;         // tocsin:purpose, normalized by the parser
   // The hosted page's settings (actions/action.h): tocsin:slug, tocsin:fields, tocsin:language, tocsin:goal.
   std::optional<std::string> slug;
   std::optional<std::vector<std::string>> page_fields;

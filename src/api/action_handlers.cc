@@ -5,6 +5,7 @@
 // Reads are served from memory under the organization's shared lock; writes go through the group committer.
 #include "actions/action_type.h"
 #include "api/action_json.h"
+#include "api/consent_fields.h"
 #include "api/hal.h"
 #include "api/handlers.h"
 #include "api/person_json.h"
@@ -265,6 +266,11 @@ void post_record(Call& c, const ActionType& type, const std::string& action_id) 
   if (!who) return c.error(who.error());
   auto ev = c.evidence(std::string(blind ? "blind " : "") + "record " +
                        std::string(actions::record_name(type)) + " helper");
+  if (auto s = read_consent_fields(body, !blind, ev); !s) return c.error(s.error());
+  if (ev.purpose.empty()) {  // the action's own purpose, unless the writer names one
+    std::shared_lock lock(c.org->mu);
+    if (const actions::Action* a = c.org->actions.find_action(action_id)) ev.purpose = a->purpose;
+  }
   messaging::Submission sub{&type,         action_id,     url,
                             std::move(in), std::move(ev), actions::HelperRules{std::move(who).value()},
                             std::nullopt};

@@ -5,6 +5,7 @@
 #include "actions/tally.h"
 #include "api/field_check.h"
 #include "api/person_json.h"
+#include "consent/scope.h"
 
 namespace tocsin::api {
 namespace {
@@ -127,6 +128,15 @@ Result<actions::ActionInput> parse_action(element body, const actions::ActionTyp
   }
   if (!body["tocsin:sms_disclosure"].get(v))
     in.sms_disclosure = v.is_null() ? std::string() : simdjson::minify(v);
+  if (!body["tocsin:purpose"].get(v)) {
+    std::string_view s;
+    if (v.get_string().get(s)) return bad_request("tocsin:purpose must be a string");
+    auto purpose = consent::normalize_purpose(s);
+    if (!purpose)
+      return bad_request("tocsin:purpose must be at most " + std::to_string(consent::kMaxPurpose) +
+                         " bytes without control characters");
+    in.purpose = std::move(purpose);
+  }
   if (auto s = read_page_settings(body, in); !s) return s.error();
   return in;
 }
@@ -195,6 +205,7 @@ void write_action(JsonOut& j, const people::OrgState& org, const actions::Action
   for (const auto& c : type.counters) raw(j, c.name, org.actions.counter_json(c, a));
   if (!a.disclosure.empty()) j.kv("tocsin:disclosure", a.disclosure);
   if (!a.sms_disclosure.empty()) raw(j, "tocsin:sms_disclosure", a.sms_disclosure);
+  if (!a.purpose.empty()) j.kv("tocsin:purpose", a.purpose);
   if (!type.record_collection.empty()) j.kv("tocsin:disclosure_version", a.disclosure_version);
   const Person* creator = a.creator_id.empty() ? nullptr : org.find_person(a.creator_id);
   if (creator) {

@@ -40,6 +40,7 @@ void route(Call& c) {
   if (r == "tocsin:access_log") return handlers::access_log(c);
   if (r == "tocsin:sms_senders" || r == "tocsin:sending_domains") return handlers::senders(c);
   if (r == "tocsin:privacy_notice") return handlers::privacy_notice(c);
+  if (r == "tocsin:special_categories") return handlers::special_categories(c);
   if (r == "tocsin:acceptable_use") return handlers::acceptable_use(c);
   if (actions::type_by_collection(r)) return handlers::actions(c);
   c.error(404, "no such resource: " + r);

@@ -33,6 +33,9 @@ void access_log(Call& call);
 // GET/PUT /tocsin:privacy_notice: what the organization's privacy notice page says about it
 // (api/privacy_notice_handlers.cc).
 void privacy_notice(Call& call);
+// GET/PUT /tocsin:special_categories: the tags, lists and actions marked as special-category data
+// (api/special_category_handlers.cc).
+void special_categories(Call& call);
 
 // GET/POST /tocsin:acceptable_use: the platform's published acceptable-use policy and the organization's
 // acceptances of it (api/acceptable_use_handlers.cc).

@@ -6,12 +6,14 @@
 
 #include "api/hal.h"
 #include "api/handlers.h"
+#include "consent/scope.h"
 #include "core/ids.h"
 #include "messaging/audience.h"
 #include "messaging/content_screening.h"
 #include "messaging/dispatcher.h"
 #include "messaging/header_values.h"
 #include "messaging/render.h"
+#include "privacy/access_log.h"
 
 namespace tocsin::api::handlers {
 namespace {
@@ -48,6 +50,12 @@ void write_message(const std::string& api_base, JsonOut& j, const Message& m,
   if (m.scheduled_at) j.kv("scheduled_start_date", format_iso8601(m.scheduled_at));
   if (m.sent_start) j.kv("sent_start_date", format_iso8601(m.sent_start));
   if (m.channel == Channel::kSms) j.kv("tocsin:sms_sender", m.sms_sender).kv("tocsin:marketing", m.marketing);
+  if (!m.purpose.empty()) j.kv("tocsin:purpose", m.purpose);
+  if (!m.special_category_used.empty()) {
+    j.begin_array("tocsin:special_category_used");
+    for (const auto& u : m.special_category_used) j.str(u);
+    j.end_array();
+  }
   // Content review (docs/POLICY.md): why the message is held or was rejected, visible to the organization.
   if (!m.review_state.empty()) {
     j.begin("tocsin:review").kv("state", m.review_state).kv("note", m.review_note).k("findings");
@@ -139,6 +147,13 @@ Status read_message(const people::OrgState& org, simdjson::dom::element body, Me
   }
   bool marketing;
   if (!body["tocsin:marketing"].get_bool().get(marketing)) m.marketing = marketing;
+  std::string purpose = m.purpose;
+  if (auto s = str("tocsin:purpose", purpose); !s) return s;
+  auto normalized = consent::normalize_purpose(purpose);
+  if (!normalized)
+    return bad_request("tocsin:purpose must be at most " + std::to_string(consent::kMaxPurpose) +
+                       " bytes without control characters");
+  m.purpose = *normalized;
   if (auto s = messaging::check_header_fields(m); !s) return s;
   if (m.subject.size() > 998) return bad_request("subject is too long (998 characters at most)");
   if (m.body.size() > 512 * 1024) return bad_request("body is too long (512 KiB at most)");
@@ -337,6 +352,21 @@ void send(Call& c, const std::string& id) {
   auto pending = std::make_shared<messaging::PendingBlast>();
   pending->plan = std::move(plan->entries);
   int64_t targeted = plan->summary.targeted;
+  std::vector<std::string> special_category_used = plan->summary.special_category_used;
+  // Targeting by special-category data is a use of it (GDPR Art. 9): the access log says so, as a bulk use
+  // of everyone planned, so each of them finds it when asking who used their data.
+  if (!special_category_used.empty() && c.ctx.access_log) {
+    std::string used;
+    for (const auto& u : special_category_used) used += (used.empty() ? "" : " ") + u;
+    c.ctx.access_log->record(privacy::AccessRead{c.org->org.id,
+                                                 c.actor,
+                                                 c.req.remote_ip,
+                                                 "message.special_category_targeting",
+                                                 "message " + std::string(id) + " targets " + used,
+                                                 {},
+                                                 targeted},
+                             [] {});
+  }
   // Everything the dispatcher's start needs, copied before commit_write takes the call: `id` refers into
   // the call's path segments, which go with the call as soon as its answer is sent (on the committer
   // thread, possibly before this thread goes on).
@@ -345,8 +375,8 @@ void send(Call& c, const std::string& id) {
   std::string org_id = c.org->org.id;
   std::string message_id = id;
   commit_write(c,
-               [id, targeted](people::OrgState& org, store::WriteBatch::OrgWrites& w,
-                              Micros now) -> Result<std::string> {
+               [id, targeted, special_category_used](people::OrgState& org, store::WriteBatch::OrgWrites& w,
+                                                     Micros now) -> Result<std::string> {
                  const Message* existing = org.messaging.message(id);
                  if (!existing || existing->status != MessageStatus::kDraft)
                    return bad_request("this message was sent or scheduled meanwhile");
@@ -355,6 +385,7 @@ void send(Call& c, const std::string& id) {
                  next.sent_start = now;
                  next.modified = now;
                  next.total_targeted = targeted;
+                 next.special_category_used = special_category_used;
                  org.messaging.put_message(w, std::move(next));
                  // Action Network's answer for email; a text is not an email.
                  return std::string(existing->channel == Channel::kEmail
@@ -420,6 +451,12 @@ void preflight(Call& c, const std::string& id) {
   for (const auto& [r, n] : s.excluded) j.kv(r, n);
   j.end();
   if (!s.blocked_reason.empty()) j.kv("blocked_reason", s.blocked_reason).kv("blocked", s.blocked_sentence);
+  if (!m.purpose.empty()) j.kv("tocsin:purpose", m.purpose);
+  if (!s.special_category_used.empty()) {
+    j.begin_array("tocsin:special_category_used");
+    for (const auto& u : s.special_category_used) j.str(u);
+    j.end_array();
+  }
   if (m.channel == Channel::kSms) j.kv("segments", int64_t{s.sms_segments}).kv("encoding", s.sms_encoding);
   j.begin("tocsin:screening");
   messaging::write_screening(j, messaging::screen_message(c.ctx.gate->gate(), c.org->org.id, brand, m));

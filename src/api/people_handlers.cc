@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actions/action_type.h"
+#include "api/consent_fields.h"
 #include "api/hal.h"
 #include "api/handlers.h"
 #include "api/person_json.h"
@@ -181,6 +182,7 @@ void signup_helper(Call& c) {
   if (!who) return c.error(who.error());
   if (!blind && erased_under_age(c, in.value(), who.value(), "")) return;
   auto ev = c.evidence(blind ? "blind signup helper" : "api signup helper");
+  if (auto s = read_consent_fields(body, !blind, ev); !s) return c.error(s.error());
   std::string base = c.ctx.api_base;
   auto pending = std::make_shared<PendingConfirmation>();
   auto durable = send_confirmation(c, pending);
@@ -214,6 +216,7 @@ void update_person(Call& c, const std::string& id) {
   if (!who) return c.error(who.error());
   if (erased_under_age(c, in.value(), who.value(), id)) return;
   auto ev = c.evidence("api person update");
+  if (auto s = read_consent_fields(body, true, ev); !s) return c.error(s.error());
   std::string base = c.ctx.api_base;
   auto opted_out = std::make_shared<std::vector<ContactHash>>();
   commit_write(

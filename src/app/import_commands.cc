@@ -25,7 +25,7 @@ namespace tocsin {
 namespace {
 
 struct Args {
-  std::string dir, org_id, file, errors_path, out;
+  std::string dir, org_id, file, errors_path, out, purpose, legal_basis;
   importer::ImportOptions import;
 };
 
@@ -99,6 +99,14 @@ int run_import(Args& a) {
   ProgressBar bar("importing " + a.file);
   auto& opts = a.import;
   opts.path = a.file;
+  auto purpose = consent::normalize_purpose(a.purpose);
+  if (!purpose) return fail(bad_request("--purpose must be at most 100 bytes without control characters"));
+  opts.purpose = *purpose;
+  if (!a.legal_basis.empty()) {
+    opts.legal_basis = consent::parse_legal_basis(a.legal_basis);
+    if (!opts.legal_basis)
+      return fail(bad_request("--legal-basis must be one of " + std::string(consent::legal_basis_names())));
+  }
   auto config = load_config(a.dir);  // the age gate's custom field, as the server applies it
   if (!config) return fail(config.error());
   opts.age_field = config->age_custom_field;
@@ -175,6 +183,10 @@ void add_import_commands(CLI::App& app) {
   imp->add_option("--consent-method", a->import.consent_method, "consent basis: how (e.g. web_checkbox)");
   imp->add_option("--disclosure-text", a->import.disclosure_text, "the consent language people were shown");
   imp->add_option("--list", a->import.list_name, "add every imported person to this list");
+  imp->add_option("--purpose", a->purpose, "what the imported consent is for (e.g. newsletter)");
+  imp->add_option("--legal-basis", a->legal_basis,
+                  "the consent's legal basis: consent, explicit_consent, membership, legitimate_interest, "
+                  "contract");
   imp->add_option("--errors", a->errors_path, "write rejected rows here instead of stderr");
   imp->callback([a] { throw CLI::RuntimeError(run_import(*a)); });
 

@@ -40,26 +40,34 @@ std::string chain_hash(const LedgerEntry& e, std::string_view ip_digest, std::st
 
 std::vector<std::string> chained_fields(const LedgerEntry& e, std::string_view ip_digest,
                                         std::string_view ua_digest, std::string_view ref_digest) {
-  return {"tocsin-ledger-v1",
-          e.prev_hash,
-          e.org_id,
-          std::to_string(e.seq),
-          std::to_string(e.time),
-          channel_name(e.channel),
-          to_hex(e.contact_hash),
-          std::string(ref_digest),
-          e.person_id,
-          std::string(status_name(e.old_status)),
-          std::to_string(static_cast<int>(e.old_status)),
-          std::string(status_name(e.new_status)),
-          std::to_string(static_cast<int>(e.new_status)),
-          e.evidence.actor,
-          e.evidence.source,
-          e.evidence.method,
-          std::string(ip_digest),
-          std::string(ua_digest),
-          e.disclosure_hash,
-          std::to_string(e.evidence.consent_time)};
+  std::vector<std::string> fields{"tocsin-ledger-v1",
+                                  e.prev_hash,
+                                  e.org_id,
+                                  std::to_string(e.seq),
+                                  std::to_string(e.time),
+                                  channel_name(e.channel),
+                                  to_hex(e.contact_hash),
+                                  std::string(ref_digest),
+                                  e.person_id,
+                                  std::string(status_name(e.old_status)),
+                                  std::to_string(static_cast<int>(e.old_status)),
+                                  std::string(status_name(e.new_status)),
+                                  std::to_string(static_cast<int>(e.new_status)),
+                                  e.evidence.actor,
+                                  e.evidence.source,
+                                  e.evidence.method,
+                                  std::string(ip_digest),
+                                  std::string(ua_digest),
+                                  e.disclosure_hash,
+                                  std::to_string(e.evidence.consent_time)};
+  // Entries written before purposes and bases were recorded have neither, and keep their original hash.
+  if (!e.evidence.purpose.empty() || e.evidence.legal_basis) {
+    fields.insert(
+        fields.end(),
+        {"purpose", e.evidence.purpose, "legal_basis",
+         e.evidence.legal_basis ? std::string(legal_basis_name(*e.evidence.legal_basis)) : std::string()});
+  }
+  return fields;
 }
 
 void seal(LedgerEntry& e) {

@@ -7,9 +7,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "consent/scope.h"
 #include "consent/status.h"
 #include "core/clock.h"
 #include "core/contact_point.h"
@@ -25,6 +27,11 @@ struct Evidence {
   std::string user_agent;
   std::string disclosure_text;  // the exact consent language shown, if any
   Micros consent_time = 0;      // when consent was given, if earlier than recording (imports); 0 = now
+  // What the consent is for (consent/scope.h; normalized, empty = general) and its legal basis. A subscribing
+  // entry always records a basis (plain consent unless the writer names another); other entries carry one
+  // only when given. Both are chained when present.
+  std::string purpose;
+  std::optional<LegalBasis> legal_basis;
 };
 
 struct LedgerEntry {

@@ -535,6 +535,8 @@ class Importer {
     ev_.method = basis ? std::string(trim_ascii_space(consent_method)) : "csv import";
     ev_.consent_time = basis ? consent_time : 0;
     ev_.disclosure_text = basis ? opts_.disclosure_text : std::string();
+    ev_.purpose = opts_.purpose;
+    ev_.legal_basis = opts_.legal_basis;
 
     who_.writer = people::Writer::kImport;
     who_.age_field = opts_.age_field;

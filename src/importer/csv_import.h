@@ -12,10 +12,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "consent/scope.h"
 #include "core/result.h"
 #include "people/directory.h"
 #include "store/store.h"
@@ -55,6 +57,9 @@ struct ImportOptions {
   // File-level consent basis; a non-empty per-row column overrides each part.
   std::string source, consent_date, consent_method;
   std::string disclosure_text;
+  // What the imported consent is for and its legal basis (consent/scope.h), for every row.
+  std::string purpose;
+  std::optional<consent::LegalBasis> legal_basis;
   std::string age_field;  // [privacy] age_custom_field: a custom field carrying an age (people/age_gate.h)
   std::string list_name;  // non-empty: add every imported person to this list (created if needed)
   // Accepted rows per durable commit. Commits run in the background while parsing goes on; while one is still

@@ -69,6 +69,25 @@ Result<Target> parse_target_href(std::string_view href) {
   return bad_request("a target must be the href of a list, tag or query, not " + std::string(kind));
 }
 
+std::vector<std::string> special_category_used(const people::OrgState& org, const Message& m) {
+  std::vector<std::string> used;
+  const auto& marks = org.special_category;
+  for (const auto& t : m.targets) {
+    switch (t.kind) {
+      case Target::Kind::kList:
+        if (marks.lists.count(t.id)) used.push_back("list:" + t.id);
+        break;
+      case Target::Kind::kTag:
+        if (marks.tags.count(t.id)) used.push_back("tag:" + t.id);
+        break;
+      case Target::Kind::kQuery:
+        if (marks.actions.count(t.id)) used.push_back("query:" + t.id);
+        break;
+    }
+  }
+  return used;
+}
+
 Result<std::vector<const Person*>> resolve_audience(const people::OrgState& org, const Message& m) {
   ChosenIds chosen;
   bool everybody = false;

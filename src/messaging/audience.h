@@ -17,6 +17,10 @@ namespace tocsin::messaging {
 // 422 when a target names a list, tag or query that does not exist, or a query's filter is invalid.
 Result<std::vector<const Person*>> resolve_audience(const people::OrgState& org, const Message& m);
 
+// The special-category marks (people/special_category.h) the targets use, "tag:<id>", "list:<id>" or
+// "query:<id>" (a query is an action, and is marked as one), in target order.
+std::vector<std::string> special_category_used(const people::OrgState& org, const Message& m);
+
 // Parses a target href (".../lists/{id}", ".../tags/{id}", ".../queries/{id}") into a Target; 400 otherwise.
 Result<Target> parse_target_href(std::string_view href);
 

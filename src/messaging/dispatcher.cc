@@ -111,6 +111,7 @@ struct Dispatcher::Run {
   std::optional<email::DkimSigner> signer;
   MailContent content;  // email: what the message says (tracking as the organization's setting was at start)
   std::string brand;
+  policy::BlastScope scope;  // what the blast declares (its purpose, special-category use), fixed at start
 
   // The row of a pending delivery for a round: its own if it left the plan before, else made from its plan
   // entry (address and contact hash are the person's, filled in under the organization's lock).
@@ -213,6 +214,7 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
       return;
     }
     run->message = *m;
+    run->scope = blast_scope(*m, org->org.gdpr_applies);
     MailContent& c = run->content;
     c.subject = m->subject;
     c.body_html = m->body;
@@ -417,6 +419,7 @@ void Dispatcher::start_scheduled(people::OrgState& org, const Message& m) {
     next.status = MessageStatus::kSending;
     next.sent_start = now_micros();
     next.total_targeted = plan->summary.targeted;
+    next.special_category_used = plan->summary.special_category_used;
     auto w = batch.for_org(org.org.id);
     org.messaging.put_message(w, std::move(next));
     return std::function<void()>{};
@@ -626,14 +629,15 @@ bool Dispatcher::prepare_round(Run& run) {
     policy::Recipient to{r.address, r.contact, zips[i]};
     policy::Decision d;
     if (m.channel == Channel::kEmail) {
-      emails[i] = policy::OutboundEmail{run.org_id, to, policy::MessageKind::kBlast, from_domain, content};
+      emails[i] =
+          policy::OutboundEmail{run.org_id, to, policy::MessageKind::kBlast, from_domain, content, run.scope};
       d = gate.plan(*emails[i]);
     } else {
       bool first = !deps_.gate.sends().ever_sent(run.org_id, Channel::kSms, r.contact);
       std::string body = render_sms(m.body, run.brand, first, values[i]);
       texts[i] =
           policy::OutboundSms{run.org_id,   to,   policy::MessageKind::kBlast, m.marketing, m.total_targeted,
-                              m.sms_sender, body, m.review_approved()};
+                              m.sms_sender, body, m.review_approved(),         run.scope};
       d = gate.plan(*texts[i]);
     }
     settle(r, d, now);

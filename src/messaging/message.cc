@@ -52,6 +52,10 @@ std::string Message::content_digest() const {
   return hex;
 }
 
+policy::BlastScope blast_scope(const Message& m, bool gdpr_applies) {
+  return {m.purpose, gdpr_applies && !m.special_category_used.empty()};
+}
+
 std::string encode_message(const Message& m) {
   JsonOut o;
   o.begin()
@@ -67,6 +71,7 @@ std::string encode_message(const Message& m) {
       .kv("wrapper_id", m.wrapper_id)
       .kv("sms_sender", m.sms_sender)
       .kv("marketing", m.marketing)
+      .kv("purpose", m.purpose)
       .kv("status", status_name(m.status))
       .kv("status_reason", m.status_reason)
       .kv("created", m.created)
@@ -82,6 +87,8 @@ std::string encode_message(const Message& m) {
         .kv("review_note", m.review_note);
   o.begin_array("identifiers");
   for (const auto& i : m.identifiers) o.str(i);
+  o.end_array().begin_array("special_category_used");
+  for (const auto& u : m.special_category_used) o.str(u);
   o.end_array().begin_array("targets");
   for (const auto& t : m.targets) o.str(std::string(kTargetKinds[static_cast<int>(t.kind)]) + ":" + t.id);
   o.end_array();
@@ -107,6 +114,8 @@ Result<Message> decode_message(std::string_view doc) {
   m.wrapper_id = f.str("wrapper_id");
   m.sms_sender = f.str("sms_sender");
   m.marketing = f.boolean("marketing");
+  m.purpose = f.str("purpose");
+  m.special_category_used = f.strings("special_category_used");
   m.status = parse_message_status(f.str("status")).value_or(MessageStatus::kDraft);
   m.status_reason = f.str("status_reason");
   m.created = f.integer("created");

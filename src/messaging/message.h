@@ -18,6 +18,7 @@
 #include "core/clock.h"
 #include "core/contact_point.h"
 #include "core/result.h"
+#include "policy/gate.h"
 
 namespace tocsin::messaging {
 
@@ -50,6 +51,12 @@ struct Message {
   // SMS
   std::string sms_sender;  // one of the organization's senders
   bool marketing = false;  // marketing or fundraising content (SMS-T1)
+  // What the blast is for (consent/scope.h; normalized, empty = a general message): the gate sends it only to
+  // people whose consent covers it (`purpose_not_consented`).
+  std::string purpose;
+  // The special-category marks (people/special_category.h) its targets used, "tag:<id>" / "list:<id>",
+  // fixed when it starts sending (so a resumed run judges the same way, and an access bundle can say so).
+  std::vector<std::string> special_category_used;
   MessageStatus status = MessageStatus::kDraft;
   std::string status_reason;  // why paused or stopped
   Micros created = 0, modified = 0;
@@ -68,6 +75,10 @@ struct Message {
   std::string content_digest() const;
   bool review_approved() const { return review_state == "approved" && review_digest == content_digest(); }
 };
+
+// The gate's view of what a blast declares (policy/gate.h): its purpose, and whether it uses special-category
+// data of an organization under the GDPR.
+policy::BlastScope blast_scope(const Message& m, bool gdpr_applies);
 
 std::string encode_message(const Message& m);
 Result<Message> decode_message(std::string_view doc);

@@ -122,6 +122,8 @@ Result<Audience> snapshot_audience(const people::OrgState& org, const Message& m
   a.hasher = org.hasher;
   auto view = org.messaging.gate_view();
   a.brand = view ? view->brand_name : org.org.name;
+  a.gdpr_applies = org.org.gdpr_applies;
+  a.special_category_used = special_category_used(org, m);
   bool email = m.channel == Channel::kEmail;
   a.reserve(people->size(), people->size() * 72);
   for (const Person* p : people.value())
@@ -158,6 +160,9 @@ void plan_part(const Audience& a, const Message& m, const policy::Gate& gate, Mi
   policy::OutboundEmail email{a.org_id, {}, policy::MessageKind::kBlast, m.sender_domain(), email_content(m)};
   policy::OutboundSms text{a.org_id,     {}, policy::MessageKind::kBlast, m.marketing, targeted,
                            m.sms_sender, {}, m.review_approved()};
+  Message declared = m;
+  declared.special_category_used = a.special_category_used;
+  email.scope = text.scope = blast_scope(declared, a.gdpr_applies);
   policy::Recipient& to = m.channel == Channel::kEmail ? email.to : text.to;
   if (keep) part.entries.reserve(end - begin, (end - begin) * 36);
   for (size_t i = begin; i < end; ++i) {
@@ -220,6 +225,7 @@ Plan plan_message(const Audience& audience, const Message& m, const policy::Gate
   auto& sum = plan.summary;
   size_t n = audience.size();
   sum.targeted = static_cast<int64_t>(n);
+  sum.special_category_used = audience.special_category_used;
   // The text as sent without any merge value, so an audience without phone numbers still gets a count.
   if (m.channel == Channel::kSms) note_segments(sum, render_sms(m.body, audience.brand, true, {}));
   size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);

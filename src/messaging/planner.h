@@ -41,6 +41,8 @@ struct PlanSummary {
   // any recipient's text needs it) as policy::encoding_name spells it.
   int sms_segments = 0;
   std::string sms_encoding;
+  // The special-category marks the targets use (people/special_category.h), "tag:<id>" / "list:<id>".
+  std::vector<std::string> special_category_used;
 };
 
 struct Plan {
@@ -54,6 +56,8 @@ class Audience {
  public:
   std::string org_id, brand;
   const ContactHasher* hasher = nullptr;
+  bool gdpr_applies = false;                       // the organization's (core/org.h)
+  std::vector<std::string> special_category_used;  // marks the targets use, as PlanSummary says
 
   void reserve(size_t people, size_t text_bytes);
   // `values` only for texts (email merges at hand-over, from the person).

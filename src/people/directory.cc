@@ -39,11 +39,17 @@ Status OrgState::load(store::OrgScope scope) {
   custom_fields = std::move(s.custom_fields);
   for (auto& a : s.actions) actions.put_action(std::move(a));
   for (auto& r : s.action_records) actions.put_record(std::move(r));
+  for (const auto& d : s.docs)
+    if (d.kind == kSpecialCategoryKind && d.id == kSpecialCategoryId) {
+      auto marks = decode_special_category(d.doc);
+      if (!marks) return marks.error();
+      special_category = std::move(marks).value();
+    }
   if (auto st = messaging.load(org, s.docs, s.suppressions); !st) return st;
 
   // The projection is rebuilt from the ledger itself: current status is whatever the last entry says.
   return scope.for_each_ledger_entry([&](const store::StoredLedgerEntry& se) {
-    status[se.entry.contact_hash] = se.entry.new_status;
+    project(se.entry);
     ledger_seq = se.entry.seq;
     ledger_head = se.entry.hash;
     return true;
@@ -77,6 +83,28 @@ consent::Status OrgState::status_of(Channel c, const std::string& normalized) co
   return status_of(hasher->hash(c, normalized));
 }
 
+void OrgState::project(const consent::LedgerEntry& e) {
+  auto it = scopes.find(e.contact_hash);
+  static const consent::ConsentScope kGeneral;
+  const consent::ConsentScope& before = it == scopes.end() ? kGeneral : it->second;
+  consent::ConsentScope next =
+      consent::next_scope(before, e.old_status, e.new_status, e.evidence.purpose,
+                          e.evidence.legal_basis.value_or(consent::LegalBasis::kConsent));
+  if (next.is_default()) {
+    if (it != scopes.end()) scopes.erase(it);
+  } else if (it != scopes.end()) {
+    it->second = std::move(next);
+  } else {
+    scopes.emplace(e.contact_hash, std::move(next));
+  }
+  status[e.contact_hash] = e.new_status;
+}
+
+consent::ConsentScope OrgState::scope_of(const ContactHash& h) const {
+  auto it = scopes.find(h);
+  return it == scopes.end() ? consent::ConsentScope{} : it->second;
+}
+
 const Person* OrgState::find_person(const std::string& id) const {
   auto it = people.find(id);
   return it == people.end() ? nullptr : &it->second;
@@ -106,10 +134,12 @@ void OrgState::record_status(store::WriteBatch::OrgWrites& w, Channel c, const s
   e.old_status = status_of(e.contact_hash);
   e.new_status = new_status;
   e.evidence = ev;
+  if (new_status == consent::Status::kSubscribed && !e.evidence.legal_basis)
+    e.evidence.legal_basis = consent::LegalBasis::kConsent;
   e.prev_hash = ledger_head;
   consent::seal(e);
   ledger_head = e.hash;
-  status[e.contact_hash] = new_status;
+  project(e);
   w.add(store::op::AppendLedger{std::move(e)});
 }
 

@@ -22,6 +22,7 @@
 #include "core/person.h"
 #include "core/text.h"
 #include "messaging/book.h"
+#include "people/special_category.h"
 #include "store/store.h"
 
 namespace tocsin::people {
@@ -64,6 +65,9 @@ class OrgState {
 
   // Consent projection: the latest ledger status of each contact point, and the chain head.
   ByContact<consent::Status> status;
+  // What each subscription covers (consent/scope.h), only where it is not the default (general, plain
+  // consent): most contact points take no room here.
+  ByContact<consent::ConsentScope> scopes;
   int64_t ledger_seq = 0;
   std::string ledger_head = consent::kGenesisHash;
 
@@ -77,12 +81,14 @@ class OrgState {
   std::vector<PeopleList> lists;
   std::vector<ListItem> list_items;
   std::vector<CustomFieldDef> custom_fields;
+  SpecialCategoryMarks special_category;  // tags, lists and actions marked (people/special_category.h)
 
   actions::ActionBook actions;         // petitions, events, forms, ... with their records and live counters
   messaging::MessagingBook messaging;  // settings, sending domains, SMS senders, messages, opt-outs
 
   consent::Status status_of(Channel c, const std::string& normalized) const;
   consent::Status status_of(const ContactHash& h) const;
+  consent::ConsentScope scope_of(const ContactHash& h) const;
   const Person* find_person(const std::string& id) const;
   const Person* find_by_contact(Channel c, const std::string& normalized) const;
   const Tag* find_tag_by_name(const std::string& name) const;
@@ -99,6 +105,8 @@ class OrgState {
                      Micros now);
 
  private:
+  // Applies one ledger entry to the projection (status and scope), at load and on every append.
+  void project(const consent::LedgerEntry& e);
   std::vector<decltype(people)::node_type> forgotten_;  // erased people's nodes, blanked
 };
 

@@ -45,7 +45,15 @@ bool settle_status(OrgState& org, store::WriteBatch::OrgWrites& w, const Person&
     desired = *requested;
   else if (new_to_person && c == Channel::kEmail)
     desired = Status::kSubscribed;
-  if (desired == current) return false;
+  // Already subscribed: a write that subscribes again for a purpose the consent does not cover yet widens it
+  // (consent/scope.h), so it is recorded like a new subscription; otherwise nothing changes.
+  bool asks = requested ? *requested == Status::kSubscribed : new_to_person && c == Channel::kEmail;
+  bool widens = false;
+  if (asks && current == Status::kSubscribed) {
+    consent::ConsentScope scope = org.scope_of(org.hasher->hash(c, *value));
+    widens = !scope.general() && (ev.purpose.empty() || !scope.covers(ev.purpose));
+  }
+  if (desired == current && !widens) return false;
   if (desired != Status::kSubscribed) {
     org.record_status(w, c, *value, p.id, desired, ev, now);
     return true;

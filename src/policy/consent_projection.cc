@@ -11,4 +11,11 @@ consent::Status ProjectionConsent::status(const std::string& org_id, const Conta
   return org->status_of(contact);
 }
 
+consent::ConsentScope ProjectionConsent::scope(const std::string& org_id, const ContactHash& contact) const {
+  const people::OrgState* org = lookup_(org_id);
+  if (!org) return {};
+  std::shared_lock lock(org->mu);
+  return org->scope_of(contact);
+}
+
 }  // namespace tocsin::policy

@@ -19,6 +19,7 @@ class ProjectionConsent final : public ConsentFacts {
 
   // Takes the organization's lock shared, like every other reader of OrgState.
   consent::Status status(const std::string& org_id, const ContactHash& contact) const override;
+  consent::ConsentScope scope(const std::string& org_id, const ContactHash& contact) const override;
 
  private:
   Lookup lookup_;

@@ -65,6 +65,15 @@ constexpr std::array kRows{
         "they are left out of exports until it is lifted."},
     Row{Reason::kNotSubscribed, Kind::kSuppress, "not_subscribed", "SMS-C1, GD-1",
         "The address is not subscribed."},
+    Row{Reason::kPurposeNotConsented, Kind::kSuppress, "purpose_not_consented",
+        "GDPR Art. 5(1)(b), Art. 6(1)(a)",
+        "The address is subscribed, but its consent was given for other purposes than the one this blast "
+        "declares; a limited consent does not cover general messages."},
+    Row{Reason::kSpecialCategoryBasisMissing, Kind::kSuppress, "special_category_basis_missing",
+        "GDPR Art. 9(2)",
+        "The blast targets special-category data (a tag, list or action marked as revealing political "
+        "opinions) of an organization under the GDPR; the recipient's consent is not recorded as explicit "
+        "consent or membership (Art. 9(2)(a) or (d))."},
     Row{Reason::kBouncing, Kind::kSuppress, "bouncing", "EM-B1", "The address is bouncing."},
     Row{Reason::kPreviousBounce, Kind::kSuppress, "previous_bounce", "EM-B1",
         "The address bounced before and has not been subscribed again."},

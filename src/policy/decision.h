@@ -42,6 +42,8 @@ enum class Reason {
   kOrgSuppressed,
   kRestricted,
   kNotSubscribed,
+  kPurposeNotConsented,
+  kSpecialCategoryBasisMissing,
   kBouncing,
   kPreviousBounce,
   kSpamComplaint,

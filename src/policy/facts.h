@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 
+#include "consent/scope.h"
 #include "consent/status.h"
 #include "core/clock.h"
 #include "core/contact_point.h"
@@ -25,6 +26,8 @@ class ConsentFacts {
  public:
   virtual ~ConsentFacts() = default;
   virtual consent::Status status(const std::string& org_id, const ContactHash& contact) const = 0;
+  // What the subscription covers: its purposes and legal basis (consent/scope.h).
+  virtual consent::ConsentScope scope(const std::string& org_id, const ContactHash& contact) const = 0;
 };
 
 // Why an address is suppressed. Platform-wide and erasure suppressions sit above organizations.

@@ -77,6 +77,24 @@ std::optional<Decision> status_rule(consent::Status s) {
   return Decision::refuse(Reason::kNotSubscribed);
 }
 
+// Purpose limitation and the special-category basis (consent/scope.h), for blasts to a subscribed address.
+std::optional<Decision> scope_rule(const consent::ConsentScope& scope, const BlastScope& blast) {
+  if (!scope.covers(blast.purpose)) {
+    std::string detail = "The blast is for ";
+    detail += blast.purpose.empty() ? std::string("no declared purpose (a general message)")
+                                    : "\"" + blast.purpose + "\"";
+    detail += "; the consent covers ";
+    for (size_t i = 0; i < scope.purposes.size(); ++i)
+      detail += (i ? ", \"" : "\"") + scope.purposes[i] + "\"";
+    return Decision::refuse(Reason::kPurposeNotConsented, detail + ".");
+  }
+  if (blast.special_category && !consent::covers_special_category(scope.basis))
+    return Decision::refuse(
+        Reason::kSpecialCategoryBasisMissing,
+        "The consent rests on " + std::string(consent::legal_basis_name(scope.basis)) + ".");
+  return std::nullopt;
+}
+
 bool blank(std::string_view s) {
   for (char c : s)
     if (!std::isspace(static_cast<unsigned char>(c))) return false;
@@ -264,6 +282,8 @@ Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
   }
   if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact)) return *d;
   if (auto d = status_rule(facts_.consent.status(m.org_id, m.to.contact))) return *d;
+  if (m.kind == MessageKind::kBlast)
+    if (auto d = scope_rule(facts_.consent.scope(m.org_id, m.to.contact), m.scope)) return *d;
   if (!org->verified_email_domains.count(lower_ascii(m.from_domain)))
     return Decision::refuse(Reason::kSenderDomainUnverified);
   if (blank(org->postal_address)) return Decision::refuse(Reason::kPostalAddressMissing);
@@ -312,6 +332,8 @@ Decision Gate::judge(const OutboundSms& m, Stage stage, Micros now) const {
   if (auto d = restriction_rule(*org, m.to.contact)) return *d;
   if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact)) return *d;
   if (auto d = status_rule(facts_.consent.status(m.org_id, m.to.contact))) return *d;
+  if (m.kind == MessageKind::kBlast)
+    if (auto d = scope_rule(facts_.consent.scope(m.org_id, m.to.contact), m.scope)) return *d;
   if (!facts_.sends.ever_sent(m.org_id, Channel::kSms, m.to.contact) && !has_opt_out_instructions(m.body))
     return Decision::refuse(Reason::kOptOutInstructionsMissing);
   if (m.kind == MessageKind::kReply) return Decision::send();

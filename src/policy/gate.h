@@ -50,12 +50,22 @@ struct EmailContent {
                                   // exactly this content (held -> sent)
 };
 
+// What a blast declares it is for (consent/scope.h): its purpose (normalized; empty = a general message),
+// and whether it uses special-category data (a tag, list or action the organization marked, GDPR Art. 9) of
+// an organization under the GDPR — then each recipient's consent must rest on explicit consent or
+// membership. Read for blasts only: one-off mail, replies and confirmations answer what a person did.
+struct BlastScope {
+  std::string purpose;
+  bool special_category = false;
+};
+
 struct OutboundEmail {
   std::string org_id;
   Recipient to;
   MessageKind kind = MessageKind::kBlast;
   std::string from_domain;                                // domain of the From address
   std::shared_ptr<const EmailContent> content = nullptr;  // null only for tocsin's own mail (confirmations)
+  BlastScope scope = {};
 };
 
 struct OutboundSms {
@@ -67,6 +77,7 @@ struct OutboundSms {
   std::string sender;            // one of the organization's senders (E.164 or short code)
   std::string body;              // UTF-8, as it will be sent
   bool review_approved = false;  // the platform operator approved this message's held content
+  BlastScope scope = {};
 };
 
 // The platform's acceptable-use policy as published by its operator ([platform] acceptable_use_version and

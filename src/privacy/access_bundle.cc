@@ -63,6 +63,16 @@ const char* delivery_state_name(store::DeliveryState s) {
   return i < std::size(kNames) ? kNames[i] : "?";
 }
 
+std::string yes_no(bool b) {
+  return b ? "yes" : "no";
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : " ") + s;
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> subject_people(const people::OrgState& org, const ContactRef& subject) {
@@ -79,21 +89,27 @@ Result<std::string> build_access_bundle(const people::OrgState& org, store::OrgS
                 "languages_spoken", "birthdate", "created", "modified"},
                {}};
   Table custom{"custom_fields", {"person_id", "name", "value"}, {}};
-  Table tags{"tags", {"person_id", "tag", "tagged"}, {}};
-  Table lists{"lists", {"person_id", "list", "added"}, {}};
+  // `special_category`: the organization marked the tag, list or action as revealing special-category data
+  // (people/special_category.h); for deliveries, the marks the blast's targeting used.
+  Table tags{"tags", {"person_id", "tag", "tagged", "special_category"}, {}};
+  Table lists{"lists", {"person_id", "list", "added", "special_category"}, {}};
   Table records{
-      "action_records", {"person_id", "record_id", "action_id", "action_title", "created", "fields"}, {}};
-  Table ledger{"ledger",
-               {"person_id", "seq", "time", "channel", "address", "old_status", "new_status", "actor",
-                "source", "method", "ip", "user_agent", "disclosure_text", "consent_time", "hash"},
-               {}};
+      "action_records",
+      {"person_id", "record_id", "action_id", "action_title", "created", "fields", "special_category"},
+      {}};
+  Table ledger{
+      "ledger",
+      {"person_id", "seq", "time", "channel", "address", "old_status", "new_status", "actor", "source",
+       "method", "ip", "user_agent", "disclosure_text", "consent_time", "purpose", "legal_basis", "hash"},
+      {}};
   Table deliveries{"deliveries",
                    {"person_id", "message_id", "subject", "channel", "state", "reason", "handed_at",
-                    "updated", "opened", "clicked", "unsubscribed"},
+                    "updated", "opened", "clicked", "unsubscribed", "purpose", "special_category_used"},
                    {}};
   Table inbound{"inbound_texts", {"person_id", "from", "to", "text", "received_at", "keyword", "action"}, {}};
   Table suppressions{"suppressions", {"person_id", "channel", "address", "since", "reason"}, {}};
 
+  const auto& marks = org.special_category;
   std::set<std::string> ids(person_ids.begin(), person_ids.end());
   std::map<std::string, std::string> disclosure_cache;
   for (const auto& pid : person_ids) {
@@ -122,14 +138,15 @@ Result<std::string> build_access_bundle(const people::OrgState& org, store::OrgS
       if (t == org.taggings.end() || t->second.person_id != p->id) continue;
       auto tag = org.tags.find(t->second.tag_id);
       tags.rows.push_back({p->id, tag == org.tags.end() ? t->second.tag_id : tag->second.name,
-                           time_or_empty(t->second.created)});
+                           time_or_empty(t->second.created), yes_no(marks.tags.count(t->second.tag_id))});
     }
     for (const auto& item : org.list_items) {
       if (item.person_id != p->id) continue;
       std::string name = item.list_id;
       for (const auto& l : org.lists)
         if (l.id == item.list_id) name = l.name;
-      lists.rows.push_back({p->id, name, time_or_empty(item.created)});
+      lists.rows.push_back(
+          {p->id, name, time_or_empty(item.created), yes_no(marks.lists.count(item.list_id))});
     }
     for (const auto& rid : org.actions.records_of_person(p->id)) {
       const auto* r = org.actions.find_record(rid);
@@ -142,7 +159,8 @@ Result<std::string> build_access_bundle(const people::OrgState& org, store::OrgS
         f.w().RawValue(field.second.data(), field.second.size(), rapidjson::kObjectType);
       }
       std::string title = a ? actions::string_field(a->fields, "title").value_or("") : "";
-      records.rows.push_back({p->id, r->id, r->action_id, title, time_or_empty(r->created), f.end().take()});
+      records.rows.push_back({p->id, r->id, r->action_id, title, time_or_empty(r->created), f.end().take(),
+                              yes_no(marks.actions.count(r->action_id))});
     }
     std::vector<std::pair<Channel, std::string>> contacts;
     if (p->email) contacts.push_back({Channel::kEmail, *p->email});
@@ -168,7 +186,9 @@ Result<std::string> build_access_bundle(const people::OrgState& org, store::OrgS
                                                     : std::string(consent::status_name(e.old_status)),
              std::string(consent::status_name(e.new_status)), e.evidence.actor, e.evidence.source,
              e.evidence.method, e.evidence.ip, e.evidence.user_agent, text,
-             time_or_empty(e.evidence.consent_time), e.hash});
+             time_or_empty(e.evidence.consent_time), e.evidence.purpose,
+             e.evidence.legal_basis ? std::string(consent::legal_basis_name(*e.evidence.legal_basis)) : "",
+             e.hash});
       }
       if (auto hit = org.messaging.suppressions().find(org.org.id, h)) {
         const char* why = hit->scope == policy::SuppressionScope::kPlatform ? "platform"
@@ -182,11 +202,11 @@ Result<std::string> build_access_bundle(const people::OrgState& org, store::OrgS
       if (!d) return d.error();
       if (!d.value()) continue;
       const auto& row = *d.value();
-      deliveries.rows.push_back({p->id, m->id, m->subject, channel_name(row.channel),
-                                 delivery_state_name(row.state), row.reason, time_or_empty(row.handed_at),
-                                 time_or_empty(row.updated), (row.events & store::kOpened) ? "yes" : "no",
-                                 (row.events & store::kClicked) ? "yes" : "no",
-                                 (row.events & store::kUnsubscribed) ? "yes" : "no"});
+      deliveries.rows.push_back(
+          {p->id, m->id, m->subject, channel_name(row.channel), delivery_state_name(row.state), row.reason,
+           time_or_empty(row.handed_at), time_or_empty(row.updated),
+           (row.events & store::kOpened) ? "yes" : "no", (row.events & store::kClicked) ? "yes" : "no",
+           (row.events & store::kUnsubscribed) ? "yes" : "no", m->purpose, join(m->special_category_used)});
     }
   }
   // Inbound texts are documents read from the store; only those recorded against these people.

@@ -15,6 +15,8 @@ bool write_ledger_entry(JsonOut& j, const store::StoredLedgerEntry& s, const std
   j.kv("person_id", e.person_id).kv("actor", e.evidence.actor).kv("source", e.evidence.source);
   j.kv("method", e.evidence.method).kv("ip", e.evidence.ip).kv("user_agent", e.evidence.user_agent);
   if (e.evidence.consent_time) j.kv("consent_time", format_iso8601_micros(e.evidence.consent_time));
+  if (!e.evidence.purpose.empty()) j.kv("purpose", e.evidence.purpose);
+  if (e.evidence.legal_basis) j.kv("legal_basis", consent::legal_basis_name(*e.evidence.legal_basis));
   j.kv("disclosure_hash", e.disclosure_hash);
   if (disclosure_text)
     j.kv("disclosure_text", *disclosure_text);
@@ -38,6 +40,16 @@ bool write_contact_proof(JsonOut& j, store::OrgScope& scope, const ContactHasher
     if (!entries->empty()) current = entries->back().entry.new_status;
   }
   j.kv("status", consent::status_name(current));
+  if (entries && current == consent::Status::kSubscribed) {
+    // What the subscription covers, folded from the entries as the serving projection does.
+    consent::ConsentScope scope;
+    for (const auto& s : entries.value())
+      scope = consent::next_scope(scope, s.entry.old_status, s.entry.new_status, s.entry.evidence.purpose,
+                                  s.entry.evidence.legal_basis.value_or(consent::LegalBasis::kConsent));
+    j.begin_array("purposes");
+    for (const auto& p : scope.purposes) j.str(p);
+    j.end_array().kv("legal_basis", consent::legal_basis_name(scope.basis));
+  }
   j.begin_array("entries");
   if (entries) {
     for (const auto& s : entries.value()) {

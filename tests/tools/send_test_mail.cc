@@ -44,6 +44,7 @@ class AllSubscribed final : public policy::ConsentFacts {
   consent::Status status(const std::string&, const ContactHash&) const override {
     return consent::Status::kSubscribed;
   }
+  consent::ConsentScope scope(const std::string&, const ContactHash&) const override { return {}; }
 };
 
 std::string read_file(const std::string& path) {

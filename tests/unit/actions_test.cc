@@ -218,7 +218,7 @@ class RecordHelperTest : public ::testing::Test {
   ContactHasher hasher_;
   people::OrgState org_;
   store::WriteBatch batch_;
-  consent::Evidence ev_{"anonymous", "", "record signature helper", "198.51.100.7", "browser", "", 0};
+  consent::Evidence ev_{"anonymous", "", "record signature helper", "198.51.100.7", "browser", "", 0, "", {}};
   Micros now_ = *parse_iso8601("2026-01-01");
 };
 

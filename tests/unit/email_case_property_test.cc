@@ -47,7 +47,7 @@ class EmailCaseProperty : public policy::testing::GateTest {
   std::mt19937 rng_;
   std::bernoulli_distribution coin_{0.5};
   store::WriteBatch batch_;
-  consent::Evidence ev_{"api_key:k", "test", "property test", "", "", "", 0};
+  consent::Evidence ev_{"api_key:k", "test", "property test", "", "", "", 0, "", {}};
   people::WriteAuthority who_{people::Writer::kApiKey, people::Attestation{"test form", "checkbox", ""}, "",
                               ""};
   Audience audience_;

@@ -41,7 +41,7 @@ class UpsertTest : public ::testing::Test {
   ContactHasher hasher_;
   OrgState org_;
   store::WriteBatch batch_;
-  consent::Evidence ev_{"api_key:k", "test", "unit test", "127.0.0.1", "gtest", "", 0};
+  consent::Evidence ev_{"api_key:k", "test", "unit test", "127.0.0.1", "gtest", "", 0, "", {}};
   WriteAuthority who_{Writer::kApiKey, Attestation{"test form", "checkbox", ""}, "", ""};
   Micros now_ = 1000;
 };

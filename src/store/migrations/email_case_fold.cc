@@ -106,7 +106,7 @@ class OrgFold {
  private:
   Status read_ledger() {
     std::string sql =
-        std::string("SELECT ") + sqlite::kLedgerColumns + " FROM ledger WHERE org_id = ? ORDER BY seq";
+        std::string("SELECT ") + sqlite::kLedgerColumnsV6 + " FROM ledger WHERE org_id = ? ORDER BY seq";
     Statement q(c_, sql.c_str());
     q.bind(1, org_);
     int rc;
@@ -212,8 +212,9 @@ class OrgFold {
     e.prev_hash = head_hash_;
     consent::seal(e);
     head_hash_ = e.hash;
-    Statement ins(c_, sqlite::kLedgerInsert);
-    if (!sqlite::bind_ledger_insert(ins, org_, e).run()) return failed(c_, "appending the merge entry");
+    Statement ins(c_, sqlite::kLedgerInsertV6);
+    if (!sqlite::bind_ledger_insert(ins, org_, e, nullptr, false).run())
+      return failed(c_, "appending the merge entry");
     return Ok{};
   }
 

@@ -147,6 +147,13 @@ BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
 -- they are sealed under.
 CREATE TABLE data_keys (id INTEGER PRIMARY KEY, wrapped TEXT NOT NULL, created INTEGER NOT NULL);
 )SQL"},
+      {9, "consent purposes and legal bases: what each ledger entry's consent is for (consent/scope.h)",
+       R"SQL(
+ALTER TABLE ledger ADD COLUMN purpose TEXT NOT NULL DEFAULT '';
+ALTER TABLE ledger ADD COLUMN legal_basis TEXT NOT NULL DEFAULT '';
+CREATE TRIGGER ledger_no_update_scope BEFORE UPDATE OF purpose, legal_basis ON ledger
+BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+)SQL"},
   };
   return kMigrations;
 }

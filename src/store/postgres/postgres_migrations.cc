@@ -133,6 +133,12 @@ CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log FOR EACH STA
       {8, "encryption at rest: data keys wrapped by the installation's key-encryption key", R"SQL(
 CREATE TABLE data_keys (id BIGINT PRIMARY KEY, wrapped TEXT NOT NULL, created BIGINT NOT NULL);
 )SQL"},
+      {9, "consent purposes and legal bases: what each ledger entry's consent is for (consent/scope.h)",
+       R"SQL(
+ALTER TABLE ledger ADD COLUMN purpose TEXT NOT NULL DEFAULT '', ADD COLUMN legal_basis TEXT NOT NULL DEFAULT '';
+CREATE TRIGGER ledger_no_update_scope BEFORE UPDATE OF purpose, legal_basis ON ledger FOR EACH ROW
+  EXECUTE FUNCTION ledger_append_only();
+)SQL"},
   };
   return kMigrations;
 }

@@ -33,7 +33,7 @@ constexpr size_t kPlanChunkEntries = 16384;
 constexpr const char* kLedgerColumns =
     "org_id, seq, time, channel, contact_hash, contact_ref, ref_digest, person_id, old_status, new_status, "
     "actor, source, method, ip, ip_digest, user_agent, ua_digest, disclosure_hash, consent_time, prev_hash, "
-    "hash";
+    "hash, purpose, legal_basis";
 
 StoredLedgerEntry read_ledger_row(const Rows& r, int i, const FieldSealer& sealer) {
   StoredLedgerEntry s;
@@ -59,6 +59,8 @@ StoredLedgerEntry read_ledger_row(const Rows& r, int i, const FieldSealer& seale
   e.evidence.consent_time = r.integer(i, 18);
   e.prev_hash = r.text(i, 19);
   e.hash = r.text(i, 20);
+  e.evidence.purpose = r.text(i, 21);
+  e.evidence.legal_basis = consent::parse_legal_basis(r.text(i, 22));
   open_personal_values(sealer, e);
   return s;
 }
@@ -121,8 +123,8 @@ const char* const kPutDisclosure =
 const char* const kAppendLedger =
     "INSERT INTO ledger (org_id, seq, time, channel, contact_hash, contact_ref, ref_digest, person_id, "
     "old_status, new_status, actor, source, method, ip, ip_digest, user_agent, ua_digest, disclosure_hash, "
-    "consent_time, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,"
-    "$19,$20,$21)";
+    "consent_time, prev_hash, hash, purpose, legal_basis) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,"
+    "$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)";
 const char* const kPutTag =
     "INSERT INTO tags (org_id, id, name, name_key, created, modified) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT "
     "(org_id, id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, modified = "
@@ -337,28 +339,33 @@ void ledger_sql(const std::string& org, const consent::LedgerEntry& e, const Fie
                 std::vector<Stmt>& out) {
   if (!e.evidence.disclosure_text.empty())
     out.push_back({kPutDisclosure, Params().text(e.disclosure_hash).text(e.evidence.disclosure_text)});
-  out.push_back({kAppendLedger, Params()
-                                    .text(org)
-                                    .integer(e.seq)
-                                    .integer(e.time)
-                                    .integer(ch(e.channel))
-                                    .bytea(hash_view(e.contact_hash))
-                                    .text(sealer.seal(e.contact_ref, SealedColumn::kLedgerContact))
-                                    .text(consent::digest_of(e.contact_ref))
-                                    .text(e.person_id)
-                                    .integer(static_cast<int>(e.old_status))
-                                    .integer(static_cast<int>(e.new_status))
-                                    .text(e.evidence.actor)
-                                    .text(e.evidence.source)
-                                    .text(e.evidence.method)
-                                    .text(sealer.seal(e.evidence.ip, SealedColumn::kLedgerIp))
-                                    .text(consent::digest_of(e.evidence.ip))
-                                    .text(sealer.seal(e.evidence.user_agent, SealedColumn::kLedgerUserAgent))
-                                    .text(consent::digest_of(e.evidence.user_agent))
-                                    .text(e.disclosure_hash)
-                                    .integer(e.evidence.consent_time)
-                                    .text(e.prev_hash)
-                                    .text(e.hash)});
+  out.push_back(
+      {kAppendLedger,
+       Params()
+           .text(org)
+           .integer(e.seq)
+           .integer(e.time)
+           .integer(ch(e.channel))
+           .bytea(hash_view(e.contact_hash))
+           .text(sealer.seal(e.contact_ref, SealedColumn::kLedgerContact))
+           .text(consent::digest_of(e.contact_ref))
+           .text(e.person_id)
+           .integer(static_cast<int>(e.old_status))
+           .integer(static_cast<int>(e.new_status))
+           .text(e.evidence.actor)
+           .text(e.evidence.source)
+           .text(e.evidence.method)
+           .text(sealer.seal(e.evidence.ip, SealedColumn::kLedgerIp))
+           .text(consent::digest_of(e.evidence.ip))
+           .text(sealer.seal(e.evidence.user_agent, SealedColumn::kLedgerUserAgent))
+           .text(consent::digest_of(e.evidence.user_agent))
+           .text(e.disclosure_hash)
+           .integer(e.evidence.consent_time)
+           .text(e.prev_hash)
+           .text(e.hash)
+           .text(e.evidence.purpose)
+           .text(e.evidence.legal_basis ? std::string(consent::legal_basis_name(*e.evidence.legal_basis))
+                                        : std::string())});
 }
 
 // The access log append (store/access_entry.h): the organization's chain is extended inside the

@@ -10,9 +10,13 @@ namespace tocsin::store::sqlite {
   "org_id, seq, time, channel, contact_hash, contact_ref, ref_digest, person_id, old_status, new_status, "  \
   "actor, source, method, ip, ip_digest, user_agent, ua_digest, disclosure_hash, consent_time, prev_hash, " \
   "hash"
-const char* const kLedgerColumns = TOCSIN_LEDGER_COLUMNS;
-const char* const kLedgerInsert =
+const char* const kLedgerColumnsV6 = TOCSIN_LEDGER_COLUMNS;
+const char* const kLedgerInsertV6 =
     "INSERT INTO ledger (" TOCSIN_LEDGER_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+const char* const kLedgerColumns = TOCSIN_LEDGER_COLUMNS ", purpose, legal_basis";
+const char* const kLedgerInsert =
+    "INSERT INTO ledger (" TOCSIN_LEDGER_COLUMNS
+    ", purpose, legal_basis) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 #undef TOCSIN_LEDGER_COLUMNS
 
 StoredLedgerEntry read_ledger_row(const Statement& q, const FieldSealer* sealer) {
@@ -40,12 +44,16 @@ StoredLedgerEntry read_ledger_row(const Statement& q, const FieldSealer* sealer)
   e.evidence.consent_time = q.integer(18);
   e.prev_hash = q.text(19);
   e.hash = q.text(20);
+  if (q.columns() > 22) {
+    e.evidence.purpose = q.text(21);
+    e.evidence.legal_basis = consent::parse_legal_basis(q.text(22));
+  }
   if (sealer) open_personal_values(*sealer, e);
   return s;
 }
 
 Statement& bind_ledger_insert(Statement& q, const std::string& org_id, const consent::LedgerEntry& e,
-                              const FieldSealer* sealer) {
+                              const FieldSealer* sealer, bool with_scope) {
   auto sealed = [&](const std::string& v, SealedColumn c) { return sealer ? sealer->seal(v, c) : v; };
   q.reset();
   q.bind(1, org_id).bind(2, e.seq).bind(3, e.time).bind(4, int64_t{static_cast<int>(e.channel)});
@@ -58,6 +66,9 @@ Statement& bind_ledger_insert(Statement& q, const std::string& org_id, const con
   q.bind(16, sealed(e.evidence.user_agent, SealedColumn::kLedgerUserAgent));
   q.bind(17, consent::digest_of(e.evidence.user_agent));
   q.bind(18, e.disclosure_hash).bind(19, e.evidence.consent_time).bind(20, e.prev_hash).bind(21, e.hash);
+  if (with_scope)
+    q.bind(22, e.evidence.purpose)
+        .bind(23, e.evidence.legal_basis ? consent::legal_basis_name(*e.evidence.legal_basis) : "");
   return q;
 }
 
