@@ -326,6 +326,8 @@ void write_person(JsonOut& j, const people::OrgState& org, const Person& p, cons
   j.begin("custom_fields");
   for (const auto& [k, v] : p.custom_fields) j.kv(k, v);
   j.end();
+  // Read-only: set by an objection to tracking (privacy/tracking_objection.h), never by a PUT.
+  if (p.tracking_objection) j.kv("tocsin:tracking_objection", format_iso8601(p.tracking_objection));
   if (!notices.empty()) {
     j.begin_array("tocsin:notices");
     for (const auto& n : notices) j.str(n);

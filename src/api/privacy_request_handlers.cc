@@ -2,7 +2,9 @@
 // staff with their key as actor. POST creates; GET lists (overdue first, flagged); POST .../tocsin:fulfil
 // with an optional body {"action": "fulfil" (default) | "start" | "extend" | "refuse", "reason", "days"}.
 // Fulfilling: access and portability answer the ZIP bundle (privacy/access_bundle.h); objection and
-// withdrawal record `unsubscribed` on every channel; restriction adds the gate's `restricted` exclusion;
+// withdrawal record `unsubscribed` on every channel, and an objection also records the objection to
+// tracking — only that when it was made with "objection_to": "tracking" (privacy/tracking_objection.h);
+// restriction adds the gate's `restricted` exclusion;
 // rectification is done through PUT /people and is only closed here; erasure removes the subject's data
 // (privacy/erasure.h) and scrubs the database's files.
 #include <spdlog/spdlog.h>
@@ -14,6 +16,7 @@
 #include "privacy/contact_scope.h"
 #include "privacy/erasure_commit.h"
 #include "privacy/request_actions.h"
+#include "privacy/tracking_objection.h"
 
 namespace tocsin::api::handlers {
 namespace {
@@ -54,13 +57,21 @@ void create(Call& c) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element body;
   if (!c.parse_body(parser, body)) return;
-  std::string_view kind_s, subject_s, note_s, received_s;
+  std::string_view kind_s, subject_s, note_s, received_s, objection_to_s;
   if (body["kind"].get_string().get(kind_s)) return c.error(400, "kind is required");
   auto kind = privacy::parse_kind(kind_s);
   if (!kind)
     return c.error(400,
                    "kind must be access, rectification, erasure, restriction, portability, objection or "
                    "withdrawal");
+  auto objection_to = privacy::ObjectionScope::kAll;
+  if (auto field = body["objection_to"]; field.error() != simdjson::NO_SUCH_FIELD) {
+    if (*kind != RequestKind::kObjection) return c.error(400, "objection_to is only for an objection");
+    auto scope =
+        field.get_string().get(objection_to_s) ? std::nullopt : privacy::parse_objection_to(objection_to_s);
+    if (!scope) return c.error(400, "objection_to must be \"tracking\" or \"all\"");
+    objection_to = *scope;
+  }
   if (body["subject"].get_string().get(subject_s))
     return c.error(400, "subject (an email or phone) is required");
   if (subject_s.size() > 320) return c.error(400, "subject is too long");
@@ -82,6 +93,7 @@ void create(Call& c) {
   }
   PrivacyRequest r = privacy::receive_privacy_request(*kind, subject.value(), c.org->org.gdpr_applies,
                                                       c.actor, std::string(note_s), received, matched);
+  r.objection_to = objection_to;
   save(c, r);
   reply_request(c, r);
 }
@@ -218,6 +230,10 @@ void fulfil(Call& c, const std::string& id) {
                       {"Content-Disposition", "attachment; filename=\"privacy-" + r->id + ".zip\""}});
     }
     case RequestKind::kObjection:
+      save(c, r.value(), [&](store::WriteBatch::OrgWrites& w) {
+        privacy::fulfil_objection(*c.org, w, r.value(), people, c.actor, now);
+      });
+      return reply_request(c, r.value());
     case RequestKind::kWithdrawal: {
       int n = 0;
       r->state = RequestState::kDone;

@@ -4,8 +4,9 @@
 // a click proves the mail was read) event bit on the delivery and answers 302 to that link. Anything else —
 // a forged token, an altered link, a retired key — is 404: the endpoint never redirects anywhere it did not
 // sign (no open redirect). GET /t/o/....gif records `opened` and answers a 1x1 transparent GIF, never cached
-// so each open is a request. Events are recorded only while the organization has tracking on; a link keeps
-// redirecting after tracking was turned off (the mail is already out). HEAD answers the same without
+// so each open is a request. Events are recorded only while the organization has tracking on, and never for
+// a person who objected to tracking (privacy/tracking_objection.h), even from a link sent before the
+// objection; a link keeps redirecting either way (the mail is already out). HEAD answers the same without
 // recording anything. The answer waits for the event's write, which goes through the group committer.
 
 #include "api/handlers.h"
@@ -24,6 +25,17 @@ constexpr unsigned char kPixel[] = {0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x
 
 constexpr const char* kNoStore = "no-store, no-cache, must-revalidate, max-age=0";
 
+// Whether the delivery's recipient may be tracked: not when they objected (Person::tracking_objection). The
+// delivery row names the person; a row that cannot be read or names nobody we hold records nothing — the
+// mark would find no row, or belong to nobody, and a failed read must not count someone who objected.
+bool may_track(Call& c, people::OrgState& org, const email::DeliveryRef& ref) {
+  auto row = c.ctx.store.scope(org.org.id).delivery(ref.message_id, ref.seq);
+  if (!row || !row.value()) return false;
+  std::shared_lock lock(org.mu);
+  const Person* p = org.find_person(row.value()->person_id);
+  return p && !p->tracking_objection;
+}
+
 // Answers the request: after the event's write is durable when there is one to record (through the group
 // committer, so the opens and clicks of a blast share fsyncs instead of holding an HTTP thread for one
 // each), at once otherwise.
@@ -36,6 +48,7 @@ void record_then_reply(Call& c, const email::DeliveryRef& ref, int events, int s
     std::shared_lock lock(org->mu);
     on = messaging::tracking_enabled(org->messaging.settings(), org->org.gdpr_applies);
   }
+  if (on) on = may_track(c, *org, ref);
   if (!on) return c.reply(status, std::move(body), std::move(headers));
   store::DeliveryMark mark;
   mark.add_events = events;

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "app/command_exit.h"
 #include "app/installation.h"
@@ -16,6 +17,7 @@ namespace {
 
 struct Args {
   std::string dir, org_id, kind, subject, note, id, out, refuse, reason;
+  std::optional<std::string> objection_to;  // --to
   int64_t extend_days = 0;
 };
 
@@ -41,12 +43,21 @@ int run_request(const Args& a) {
     return fail(
         bad_request("--kind must be access, rectification, erasure, restriction, portability, "
                     "objection or withdrawal"));
+  auto objection_to = privacy::ObjectionScope::kAll;
+  if (a.objection_to) {
+    if (*kind != privacy::RequestKind::kObjection)
+      return fail(bad_request("--to is only for --kind objection"));
+    auto scope = privacy::parse_objection_to(*a.objection_to);
+    if (!scope) return fail(bad_request("--to must be tracking or all"));
+    objection_to = *scope;
+  }
   auto o = open_org_installation(a.dir, a.org_id);
   if (!o) return fail(o.error());
   auto subject = privacy::parse_contact(a.subject, o->org);
   if (!subject) return fail(subject.error());
   auto r = privacy::receive_privacy_request(*kind, subject.value(), o->org.gdpr_applies, "platform:cli",
                                             a.note, now_micros(), std::nullopt);
+  r.objection_to = objection_to;
   if (auto s = save(o.value(), r); !s) return fail(s.error());
   print(r);
   return 0;
@@ -121,10 +132,15 @@ int run_fulfil(const Args& a) {
     r->state = RequestState::kDone;
     r->audit.push_back({now, "platform:cli", "rectified (PUT /people)"});
   } else {
-    return fail(bad_request(std::string(privacy::kind_name(r->kind)) +
-                            " changes the ledger and the gate: fulfil it on the running server with POST "
-                            "/api/v2/tocsin:privacy_requests/" +
-                            r->id + "/tocsin:fulfil"));
+    // An objection to tracking changes the person's record, which only the server writes, as it does the
+    // ledger and the gate's facts.
+    bool tracking_only =
+        r->kind == RequestKind::kObjection && r->objection_to == privacy::ObjectionScope::kTracking;
+    return fail(bad_request(
+        (tracking_only ? std::string("an objection to tracking changes the person's record")
+                       : std::string(privacy::kind_name(r->kind)) + " changes the ledger and the gate") +
+        ": fulfil it on the running server with POST /api/v2/tocsin:privacy_requests/" + r->id +
+        "/tocsin:fulfil"));
   }
   if (auto s = save(o.value(), r.value()); !s) return fail(s.error());
   print(r.value());
@@ -156,6 +172,8 @@ void add_privacy_request_commands(CLI::App& app) {
       ->required();
   req->add_option("--subject", a->subject, "the subject's email address or phone number")->required();
   req->add_option("--note", a->note);
+  req->add_option("--to", a->objection_to,
+                  "an objection's scope: tracking (opens and clicks only; subscriptions stay) or all");
   req->callback([a] { throw CLI::RuntimeError(run_request(*a)); });
   auto* list = p->add_subcommand("list", "the organization's requests, overdue first (one JSON line each)");
   list->add_option("--data", a->dir, "data directory")->required();

@@ -37,6 +37,9 @@ struct Person {
   std::vector<std::string> identifiers;  // foreign "system:id" only; action_network:<id> is derived
   std::optional<std::string> birthdate;  // ISO date, used only for the age check
   Micros created = 0, modified = 0;
+  // When the person objected to open and click tracking (privacy/tracking_objection.h); 0 = no objection.
+  // Kept on the person so it lasts exactly as long as they do, whatever their addresses become.
+  Micros tracking_objection = 0;
 };
 
 }  // namespace tocsin

@@ -91,6 +91,10 @@ std::string encode_person(const Person& p) {
   w.Int64(p.created);
   w.Key("mo");
   w.Int64(p.modified);
+  if (p.tracking_objection) {
+    w.Key("nt");
+    w.Int64(p.tracking_objection);
+  }
   w.EndObject();
   return std::string(sb.GetString(), sb.GetSize());
 }
@@ -165,6 +169,7 @@ Result<Person> decode_person(std::string_view doc) {
   int64_t t;
   if (!root["cr"].get_int64().get(t)) p.created = t;
   if (!root["mo"].get_int64().get(t)) p.modified = t;
+  if (!root["nt"].get_int64().get(t)) p.tracking_objection = t;
   return p;
 }
 

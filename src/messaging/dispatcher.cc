@@ -145,7 +145,11 @@ struct Dispatcher::Round {
   std::vector<std::optional<policy::OutboundEmail>> emails;  // what the gate is asked at the hand-over
   std::vector<std::optional<policy::OutboundSms>> texts;
   std::vector<char> hard_bounced;  // a 5.1.x at SMTP time: the address becomes bouncing once recorded
-  size_t next = 0, done = 0;       // guarded by the dispatcher's mutex
+  // The person objected to tracking (Person::tracking_objection): their mail goes untracked whatever the
+  // organization's setting — read with the merge values, so an objection recorded mid-blast binds the next
+  // round.
+  std::vector<char> untracked;
+  size_t next = 0, done = 0;  // guarded by the dispatcher's mutex
 };
 
 Dispatcher::Dispatcher(Deps deps, DispatcherOptions options)
@@ -590,12 +594,14 @@ bool Dispatcher::prepare_round(Run& run) {
   // plan takes the person's address on the channel (and its keyed hash) now.
   std::vector<std::optional<std::string>> zips(n);
   std::vector<MergeValues> values(n);
+  std::vector<char> untracked(n, 0);
   {
     std::shared_lock lock(org->mu);
     for (size_t i = 0; i < n; ++i)
       if (const Person* p = org->find_person(rows[i].person_id)) {
         zips[i] = zip_of(*p);
         values[i] = merge_values(*p);
+        untracked[i] = p->tracking_objection != 0;
         if (rows[i].address.empty()) {
           const auto& address = m.channel == Channel::kEmail ? p->email : p->phone;
           if (address && !address->empty()) {
@@ -661,6 +667,7 @@ bool Dispatcher::prepare_round(Run& run) {
   round->now = now;
   round->rows = std::move(rows);
   round->values = std::move(values);
+  round->untracked = std::move(untracked);
   round->emails = std::move(emails);
   round->texts = std::move(texts);
   round->hard_bounced.assign(round->rows.size(), 0);
@@ -706,7 +713,15 @@ void Dispatcher::hand_over(Round& round, size_t i) {
     recorded = true;
   };
   if (m.channel == Channel::kEmail) {
-    auto composed = compose_email(links_, run.content, run.signer ? &*run.signer : nullptr, run.org_id,
+    // A person who objected to tracking gets the message as written: no pixel, the original links. The copy
+    // is made only for them (rare), not for every delivery.
+    std::optional<MailContent> untracked_content;
+    if (run.content.tracking && round.untracked[i]) {
+      untracked_content = run.content;
+      untracked_content->tracking = false;
+    }
+    const MailContent& content = untracked_content ? *untracked_content : run.content;
+    auto composed = compose_email(links_, content, run.signer ? &*run.signer : nullptr, run.org_id,
                                   r.person_id, r.address, {m.id, r.seq}, round.values[i], now);
     if (!composed) return settle_and_record(Outcome::kFail, composed.error().message);
     auto cleared = deps_.gate.gate().dispatch(*round.emails[i]);

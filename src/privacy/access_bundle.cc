@@ -86,7 +86,7 @@ Result<std::string> build_access_bundle(const people::OrgState& org, store::OrgS
                                         const std::vector<std::string>& person_ids) {
   Table person{"person",
                {"person_id", "given_name", "family_name", "email", "phone", "postal_addresses",
-                "languages_spoken", "birthdate", "created", "modified"},
+                "languages_spoken", "birthdate", "created", "modified", "tracking_objection"},
                {}};
   Table custom{"custom_fields", {"person_id", "name", "value"}, {}};
   // `special_category`: the organization marked the tag, list or action as revealing special-category data
@@ -131,7 +131,7 @@ Result<std::string> build_access_bundle(const people::OrgState& org, store::OrgS
     for (const auto& l : p->languages_spoken) langs += (langs.empty() ? "" : " ") + l;
     person.rows.push_back({p->id, p->given_name, p->family_name, p->email.value_or(""), p->phone.value_or(""),
                            addresses, langs, p->birthdate.value_or(""), time_or_empty(p->created),
-                           time_or_empty(p->modified)});
+                           time_or_empty(p->modified), time_or_empty(p->tracking_objection)});
     for (const auto& [k, v] : p->custom_fields) custom.rows.push_back({p->id, k, v});
     for (const auto& tid : org.tagging_order) {
       auto t = org.taggings.find(tid);

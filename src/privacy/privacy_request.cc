@@ -29,6 +29,12 @@ std::string_view state_name(RequestState s) {
   return kStates[static_cast<size_t>(s)];
 }
 
+std::optional<ObjectionScope> parse_objection_to(std::string_view s) {
+  if (s == "tracking") return ObjectionScope::kTracking;
+  if (s == "all") return ObjectionScope::kAll;
+  return std::nullopt;
+}
+
 PrivacyRequest receive_privacy_request(RequestKind kind, ContactRef subject, bool gdpr, std::string actor,
                                        std::string note, Micros received, std::optional<size_t> matched) {
   PrivacyRequest r;
@@ -61,6 +67,7 @@ std::string encode_privacy_request(const PrivacyRequest& r) {
       .kv("refusal_reason", r.refusal_reason)
       .kv("actor", r.actor)
       .kv("note", r.note);
+  if (r.objection_to == ObjectionScope::kTracking) j.kv("objection_to", "tracking");
   write_audit(j, "audit", r.audit, false);
   return j.end().take();
 }
@@ -78,6 +85,8 @@ Result<PrivacyRequest> decode_privacy_request(std::string_view doc) {
     return internal_error("stored privacy request " + r.id + " lacks its kind or subject");
   r.kind = *kind;
   r.subject = *subject;
+  // Absent in requests stored before objections had a scope: those objected to everything.
+  r.objection_to = parse_objection_to(f.str("objection_to")).value_or(ObjectionScope::kAll);
   r.received = f.integer("received");
   r.due = f.integer("due");
   r.extension_reason = f.str("extension_reason");
@@ -101,6 +110,8 @@ void write_privacy_request(JsonOut& j, const PrivacyRequest& r, Micros now, bool
       .kv("overdue", is_overdue(r, now))
       .kv("actor", r.actor)
       .kv("note", r.note);
+  if (r.kind == RequestKind::kObjection)
+    j.kv("objection_to", r.objection_to == ObjectionScope::kTracking ? "tracking" : "all");
   if (!r.extension_reason.empty()) j.kv("extension_reason", r.extension_reason);
   if (r.state == RequestState::kRefused) j.kv("refusal_reason", r.refusal_reason);
   if (with_audit) {

@@ -27,14 +27,20 @@ enum class RequestKind {
   kWithdrawal
 };
 enum class RequestState { kOpen, kInProgress, kDone, kRefused };
+// What an objection objects to: everything (unsubscribed on every channel, and no tracking), or only open and
+// click tracking (privacy/tracking_objection.h), which leaves the subscriptions as they are.
+enum class ObjectionScope { kAll, kTracking };
 
 std::string_view kind_name(RequestKind k);  // "access", ...
 std::optional<RequestKind> parse_kind(std::string_view s);
 std::string_view state_name(RequestState s);  // "open", "in_progress", "done", "refused"
+// The API's and the CLI's `objection_to`: "tracking" or "all" (the default); nullopt for anything else.
+std::optional<ObjectionScope> parse_objection_to(std::string_view s);
 
 struct PrivacyRequest {
   std::string id;
   RequestKind kind = RequestKind::kAccess;
+  ObjectionScope objection_to = ObjectionScope::kAll;  // objections only
   ContactRef subject;
   Micros received = 0;
   Micros due = 0;  // with the extension, if any

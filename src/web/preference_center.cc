@@ -10,6 +10,7 @@
 #include "people/subscribe_rule.h"
 #include "privacy/access_bundle.h"
 #include "privacy/privacy_request.h"
+#include "privacy/tracking_objection.h"
 #include "web/catalog.h"
 #include "web/notice_pages.h"
 #include "web/templates.h"
@@ -102,12 +103,14 @@ void render(const WebContext& ctx, const CsrfGuard& csrf, Exchange& ex, const Ho
   std::string csrf_token = csrf.token(v.session, csrf_purpose(h));
   mstch::array channels;
   std::string org_name, slug;
+  Micros tracking_objection = 0;
   {
     const people::OrgState& org = *h.org;
     std::shared_lock lock(org.mu);
     org_name = org.org.name;
     slug = org.slug;
     const Person* p = org.find_person(h.claim.person_id);
+    if (p) tracking_objection = p->tracking_objection;
     for (Channel c : {Channel::kEmail, Channel::kSms}) {
       const auto& address = !p ? std::nullopt : c == Channel::kEmail ? p->email : p->phone;
       if (!address) continue;
@@ -132,10 +135,16 @@ void render(const WebContext& ctx, const CsrfGuard& csrf, Exchange& ex, const Ho
       channels.push_back(std::move(row));
     }
   }
+  // Shown whatever the organization's tracking setting: an objection recorded now also binds a later change
+  // of that setting.
+  mstch::map tracking{{"action", action}, {"csrf", csrf_token}};
+  if (tracking_objection)
+    tracking["objected"] =
+        s.at("my_not_tracked") + " " + format_iso8601(tracking_objection).substr(0, 10) + ".";
   mstch::map page{{"s", strings_map(v.lang)}, {"heading", s.at("my_heading") + ": " + org_name},
                   {"notice", notice},         {"error", error},
                   {"channels", channels},     {"action", action},
-                  {"csrf_data", csrf_token}};
+                  {"csrf_data", csrf_token},  {"tracking", tracking}};
   ex.page(status, slug, s.at("my_heading"), mstch::render(templates::kPreferences, page));
 }
 
@@ -278,6 +287,40 @@ void privacy_request(const WebContext& ctx, const CsrfGuard& csrf, const std::sh
       });
 }
 
+// "Do not track whether I open or click": an objection to tracking (privacy/tracking_objection.h) made by the
+// subject through the signed link — received as a request like any other (actor the verified link) and
+// fulfilled in the same commit, since stopping tracking needs nothing from the organization. An objection
+// already on file changes nothing and files nothing.
+void object_to_tracking(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<Exchange>& ex,
+                        const Holder& h) {
+  privacy::ContactRef subject{h.claim.channel,
+                              h.claim.channel == Channel::kEmail ? email_match_key(h.address) : h.address};
+  std::string actor = std::string("subject:verified_link:") + key_of(h.claim.channel);
+  const char* sent_to = h.claim.channel == Channel::kEmail ? "email address" : "phone number";
+  std::string note =
+      std::string(
+          "objection to tracking made by the subject on the preference center, verified by the signed "
+          "link sent to this ") +
+      sent_to;
+  messaging::commit_org_write(
+      ctx.committer, *h.org,
+      [h, subject, actor, note](people::OrgState& o, store::WriteBatch::OrgWrites& w,
+                                Micros now) -> Result<std::string> {
+        const Person* p = o.find_person(h.claim.person_id);
+        const auto& address = !p ? std::nullopt : h.claim.channel == Channel::kEmail ? p->email : p->phone;
+        if (!address || *address != h.address) return not_found("the link's contact point is gone");
+        if (p->tracking_objection) return std::string("done_unchanged");
+        auto people = privacy::subject_people(o, subject);
+        auto r = privacy::receive_privacy_request(privacy::RequestKind::kObjection, subject,
+                                                  o.org.gdpr_applies, actor, note, now, people.size());
+        r.objection_to = privacy::ObjectionScope::kTracking;
+        privacy::fulfil_objection(o, w, r, people, actor, now);
+        w.add(store::op::PutDoc{privacy::privacy_request_doc(r)});
+        return std::string("done_not_tracked");
+      },
+      answer(ctx, csrf, ex, h));
+}
+
 }  // namespace
 
 void preference_center(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<Exchange>& ex,
@@ -319,6 +362,7 @@ void preference_center(const WebContext& ctx, const CsrfGuard& csrf, const std::
   if (what == "resubscribe") return render(ctx, csrf, *ex, *h, 403, "", s.at("my_other_channel"));
   if (what == "access") return privacy_request(ctx, csrf, ex, *h, privacy::RequestKind::kAccess);
   if (what == "erasure") return privacy_request(ctx, csrf, ex, *h, privacy::RequestKind::kErasure);
+  if (what == "no_tracking") return object_to_tracking(ctx, csrf, ex, *h);
   render(ctx, csrf, *ex, *h, 400, "", s.at("try_again"));
 }
 

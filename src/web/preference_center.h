@@ -15,6 +15,9 @@
 //    confirmation email (messaging/resubscribe_confirmation.h); a number needs the program's complete SMS
 //    disclosure, which the page shows and the ledger entry carries. An erased or platform-suppressed contact
 //    point is never re-subscribed and the page says so.
+//  - `no_tracking`: an objection to open and click tracking (privacy/tracking_objection.h), filed as a
+//    request of the subject (objection, `objection_to` tracking) and fulfilled in the same commit; the page
+//    then says since when they are not tracked.
 //  - `access` | `erasure`: a data-subject request (privacy/privacy_request.h) whose subject is the link's
 //    contact point and whose actor is the subject, verified by the signed link; an open request of the same
 //    kind and subject is shown instead of a second one. The page shows the reference and the due date.

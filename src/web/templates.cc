@@ -134,6 +134,15 @@ const std::string kPreferences = R"(<h1>{{heading}}</h1>
 {{#other_only}}<p>{{s.my_other_channel}}</p>{{/other_only}}
 </section>
 {{/channels}}
+{{#tracking}}<section aria-labelledby="my-tracking">
+<h2 id="my-tracking">{{s.my_tracking_heading}}</h2>
+{{#objected}}<p id="tracking-status">{{objected}}</p>{{/objected}}
+{{^objected}}<p>{{s.my_tracking_intro}}</p>
+<form method="post" action="{{action}}">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<button type="submit" name="do" value="no_tracking">{{s.my_no_tracking}}</button>
+</form>{{/objected}}
+</section>{{/tracking}}
 <section aria-labelledby="my-data">
 <h2 id="my-data">{{s.my_data_heading}}</h2>
 <p>{{s.my_data_intro}}</p>
