@@ -133,6 +133,13 @@ CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log FOR EACH STA
       {8, "encryption at rest: data keys wrapped by the installation's key-encryption key", R"SQL(
 CREATE TABLE data_keys (id BIGINT PRIMARY KEY, wrapped TEXT NOT NULL, created BIGINT NOT NULL);
 )SQL"},
+      {9, "disclosure log: the access log's entries name the recipient and basis of a disclosure", R"SQL(
+ALTER TABLE access_log ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
+ALTER TABLE access_log ADD COLUMN basis TEXT NOT NULL DEFAULT '';
+ALTER TABLE access_log ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX access_log_disclosures ON access_log (org_id, seq) WHERE recipient <> '';
+CREATE INDEX access_log_by_message ON access_log (org_id, message_id, seq) WHERE message_id <> '';
+)SQL"},
   };
   return kMigrations;
 }
