@@ -4,6 +4,11 @@
 //     Paged by keyset: `next` carries after=<last seq> while a page comes back full.
 //   GET /tocsin:access_log/tocsin:verify — recomputes the chain: {"entries", "verified", "broken_seq",
 //   "problem"}.
+// /tocsin:disclosure_log: the same entries that are disclosures — to whom supporters' data went, what and
+// under which basis (privacy/disclosure_log.h):
+//   GET /tocsin:disclosure_log?person_id=ID&since=ISO8601&after=SEQ&limit=N — with person_id, the person's
+//     ("who received my data?": the entries listing them, bulk ones, and the hand-overs of the blasts
+//     their own deliveries were handed over in).
 // Reading the log is not itself logged: it holds person ids and staff addresses, not supporters' data.
 #include <charconv>
 
@@ -23,8 +28,9 @@ std::optional<int64_t> parse_count(std::string_view s) {
   return v;
 }
 
-void list(Call& c) {
+void list(Call& c, std::string_view resource, std::string_view rel, bool disclosures_only) {
   store::AccessQuery q;
+  q.disclosures_only = disclosures_only;
   if (auto p = c.target.param("person_id")) q.person_id = *p;
   if (auto p = c.target.param("since")) {
     auto t = parse_iso8601(*p);
@@ -44,9 +50,9 @@ void list(Call& c) {
   }
   auto entries = c.ctx.store.scope(c.org->org.id).access_log(q);
   if (!entries) return c.error(entries.error());
-  std::string self = c.ctx.api_base + "/tocsin:access_log";
+  std::string self = c.ctx.api_base + "/" + std::string(resource);
   JsonOut j;
-  j.begin().begin("_embedded").begin_array("tocsin:access_log_entries");
+  j.begin().begin("_embedded").begin_array(rel);
   for (const auto& e : entries.value()) privacy::write_access_entry(j, e);
   j.end_array().end();
   j.begin("_links").link("self", self);
@@ -75,8 +81,14 @@ void verify(Call& c) {
 
 void access_log(Call& c) {
   if (c.req.method != "GET") return c.error(405, "method not allowed");
-  if (c.seg.size() == 1) return list(c);
+  if (c.seg.size() == 1) return list(c, "tocsin:access_log", "tocsin:access_log_entries", false);
   if (c.seg.size() == 2 && c.seg[1] == "tocsin:verify") return verify(c);
+  c.error(404, "no such resource");
+}
+
+void disclosure_log(Call& c) {
+  if (c.req.method != "GET") return c.error(405, "method not allowed");
+  if (c.seg.size() == 1) return list(c, "tocsin:disclosure_log", "tocsin:disclosures", true);
   c.error(404, "no such resource");
 }
 

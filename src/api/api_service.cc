@@ -38,6 +38,7 @@ void route(Call& c) {
   if (r == "tocsin:evidence_requests") return handlers::evidence_requests(c);
   if (r == "tocsin:privacy_requests") return handlers::privacy_requests(c);
   if (r == "tocsin:access_log") return handlers::access_log(c);
+  if (r == "tocsin:disclosure_log") return handlers::disclosure_log(c);
   if (r == "tocsin:sms_senders" || r == "tocsin:sending_domains") return handlers::senders(c);
   if (r == "tocsin:privacy_notice") return handlers::privacy_notice(c);
   if (r == "tocsin:special_categories") return handlers::special_categories(c);

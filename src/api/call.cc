@@ -2,6 +2,7 @@
 
 #include "messaging/org_write.h"
 #include "privacy/access_log.h"
+#include "privacy/disclosure_log.h"
 
 namespace tocsin::api {
 
@@ -58,12 +59,14 @@ bool Call::parse_body(simdjson::dom::parser& parser, simdjson::dom::element& out
 }
 
 void reply_read(Call& c, std::string action, std::vector<std::string> person_ids, std::string body,
-                int64_t count, std::vector<std::pair<std::string, std::string>> headers) {
+                int64_t count, std::vector<std::pair<std::string, std::string>> headers,
+                std::string_view disclosure_basis) {
   privacy::AccessLog* log = c.ctx.access_log;
   if (!log) return c.reply(200, std::move(body), std::move(headers));
   privacy::AccessRead r{
       c.org->org.id,         c.actor, c.req.remote_ip, std::move(action), privacy::access_query(c.target),
       std::move(person_ids), count};
+  if (!disclosure_basis.empty()) r = privacy::disclosed_to_reader(std::move(r), disclosure_basis);
   auto call = std::make_shared<Call>(std::move(c));
   log->record(std::move(r), [call, body = std::move(body), headers = std::move(headers)]() mutable {
     call->reply(200, std::move(body), std::move(headers));

@@ -89,9 +89,12 @@ struct Call {
 };
 
 // Answers `body`, which holds the personal data of `person_ids` (all of them, or `count` when the list is
-// not given), once the read is in the access log (privacy/access_log.h) and durable.
+// not given), once the read is in the access log (privacy/access_log.h) and durable. With a
+// `disclosure_basis`, the data leaves with the caller: the entry is also a disclosure to the key and the
+// address it called from, under that basis (privacy/disclosure_log.h).
 void reply_read(Call& c, std::string action, std::vector<std::string> person_ids, std::string body,
-                int64_t count = -1, std::vector<std::pair<std::string, std::string>> headers = {});
+                int64_t count = -1, std::vector<std::pair<std::string, std::string>> headers = {},
+                std::string_view disclosure_basis = {});
 
 using Deferred = std::function<void()>;
 

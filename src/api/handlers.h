@@ -30,6 +30,8 @@ void evidence_requests(Call& call);
 void privacy_requests(Call& call);
 // /tocsin:access_log[/tocsin:verify]: who read which supporters' data (api/access_log_handlers.cc).
 void access_log(Call& call);
+// /tocsin:disclosure_log: to whom supporters' data went (api/access_log_handlers.cc).
+void disclosure_log(Call& call);
 // GET/PUT /tocsin:privacy_notice: what the organization's privacy notice page says about it
 // (api/privacy_notice_handlers.cc).
 void privacy_notice(Call& call);

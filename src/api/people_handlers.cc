@@ -15,6 +15,7 @@
 #include "people/upsert.h"
 #include "privacy/access_bundle.h"
 #include "privacy/contact_proof.h"
+#include "privacy/disclosure_log.h"
 #include "privacy/erasure_commit.h"
 
 namespace tocsin::api::handlers {
@@ -81,7 +82,8 @@ void list_people(Call& c) {
   ids.reserve(page.size());
   for (const Person* p : page) ids.push_back(p->id);
   lock.unlock();
-  reply_read(c, "people.list", std::move(ids), j.take());
+  // A page of people leaves with the key: a bulk read over the API is a disclosure to it.
+  reply_read(c, "people.list", std::move(ids), j.take(), -1, {}, privacy::kOwnUseBasis);
 }
 
 void get_person(Call& c, const std::string& id) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "api/handlers.h"
+#include "privacy/disclosure_log.h"
 #include "privacy/evidence_clock.h"
 #include "privacy/evidence_packet.h"
 
@@ -95,7 +96,8 @@ void answer_request(Call& c, const std::string& id) {
              {{"Content-Type", "application/zip"},
               {"Content-Disposition", "attachment; filename=\"evidence-" + id + ".zip\""},
               {"X-Tocsin-Packet-Sha256", packet->sha256},
-              {"X-Tocsin-Suspension-Lifted", lifted.value() ? "true" : "false"}});
+              {"X-Tocsin-Suspension-Lifted", lifted.value() ? "true" : "false"}},
+             privacy::kEvidenceRequestBasis);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "privacy/access_bundle.h"
 #include "privacy/access_log.h"
 #include "privacy/contact_scope.h"
+#include "privacy/disclosure_log.h"
 #include "privacy/erasure_commit.h"
 #include "privacy/request_actions.h"
 #include "privacy/tracking_objection.h"
@@ -221,9 +222,11 @@ void fulfil(Call& c, const std::string& id) {
                               std::to_string(zip->size()) + " bytes)"});
       // The hand-over is logged with the request's own commit, so both are durable before the bundle leaves.
       save(c, r.value(), [&](store::WriteBatch::OrgWrites& w) {
-        w.add(store::op::AppendAccess{
-            privacy::access_entry({c.org->org.id, c.actor, c.req.remote_ip, "privacy.bundle",
-                                   privacy::access_query(c.target), people})});
+        w.add(store::op::AppendAccess{privacy::access_entry(privacy::disclosed_to_reader(
+            {c.org->org.id, c.actor, c.req.remote_ip, "privacy.bundle", privacy::access_query(c.target),
+             people},
+            r->kind == RequestKind::kAccess ? privacy::kAccessRequestBasis
+                                            : privacy::kPortabilityRequestBasis))});
       });
       return c.reply(200, std::move(zip).value(),
                      {{"Content-Type", "application/zip"},

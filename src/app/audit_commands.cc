@@ -15,6 +15,7 @@ struct Args {
   std::string dir, org_id, person_id, since;
   int64_t limit = 0;  // 0: every entry
   bool verify = false;
+  bool disclosures = false;
 };
 
 constexpr int64_t kPage = 1000;
@@ -34,6 +35,7 @@ void run(const Args& a) {
   }
   store::AccessQuery q;
   q.person_id = a.person_id;
+  q.disclosures_only = a.disclosures;
   if (!a.since.empty()) {
     auto t = parse_iso8601(a.since);
     if (!t) fail_command(bad_request("--since must be an ISO 8601 time, e.g. 2026-01-31T00:00:00Z"));
@@ -68,7 +70,19 @@ void add_audit_commands(CLI::App& app) {
   audit->add_option("--since", a->since, "only entries from this time (ISO 8601)");
   audit->add_option("--limit", a->limit, "at most this many entries");
   audit->add_flag("--verify", a->verify, "recompute the log's hash chain instead of listing it");
+  audit->add_flag("--disclosures", a->disclosures, "only disclosures: exports, bulk reads, hand-overs");
   audit->callback([a] { run(*a); });
+
+  auto d = std::make_shared<Args>();
+  d->disclosures = true;
+  auto* disclosures =
+      app.add_subcommand("disclosures", "the disclosure log: to whom supporters' data went, what and why");
+  disclosures->add_option("--data", d->dir, "data directory")->required();
+  disclosures->add_option("--org", d->org_id, "organization id")->required();
+  disclosures->add_option("--person", d->person_id, "only the disclosures of this person's data");
+  disclosures->add_option("--since", d->since, "only entries from this time (ISO 8601)");
+  disclosures->add_option("--limit", d->limit, "at most this many entries");
+  disclosures->callback([d] { run(*d); });
 }
 
 }  // namespace tocsin

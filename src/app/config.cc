@@ -23,6 +23,7 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "screening.spamd",
                                                "privacy.access_log",
                                                "privacy.retention_sweep_seconds",
+                                               "privacy.disclosure_flush_seconds",
                                                "metrics.token",
                                                "platform.acceptable_use_version",
                                                "platform.acceptable_use_url",
@@ -152,6 +153,9 @@ Result<Config> load_config(const std::string& data_dir) {
     return bad_request("tocsin.toml: metrics.token must be at least 16 characters");
   if (c.retention_sweep_seconds < 1 || c.retention_sweep_seconds > 7 * 86400)
     return bad_request("tocsin.toml: privacy.retention_sweep_seconds must be between 1 and 604800");
+  c.disclosure_flush_seconds = t["privacy"]["disclosure_flush_seconds"].value_or(c.disclosure_flush_seconds);
+  if (c.disclosure_flush_seconds < 1 || c.disclosure_flush_seconds > 3600)
+    return bad_request("tocsin.toml: privacy.disclosure_flush_seconds must be between 1 and 3600");
   return c;
 }
 

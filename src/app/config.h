@@ -75,6 +75,9 @@ struct Config {
   // [privacy] retention_sweep_seconds: how often the server applies each organization's retention policy
   // (privacy/retention.h); it also sweeps once at start.
   int64_t retention_sweep_seconds = 3600;
+  // [privacy] disclosure_flush_seconds: how often one-off messages handed to the processors are written to
+  // the disclosure log, one entry per organization and channel (messaging/processor_disclosures.h).
+  int64_t disclosure_flush_seconds = 10;
   // [platform] acceptable_use_version and acceptable_use_url: the acceptable-use policy the platform operator
   // published (messaging/acceptable_use.h). Every organization must accept this version before its next
   // blast; empty: none published, nothing required. The same on every node.

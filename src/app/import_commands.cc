@@ -19,6 +19,7 @@
 #include "importer/csv_import.h"
 #include "people/directory.h"
 #include "privacy/access_log.h"
+#include "privacy/disclosure_log.h"
 
 namespace tocsin {
 
@@ -26,6 +27,7 @@ namespace {
 
 struct Args {
   std::string dir, org_id, file, errors_path, out, purpose, legal_basis;
+  std::string export_to, export_basis;  // the export's disclosure (privacy/disclosure_log.h)
   importer::ImportOptions import;
 };
 
@@ -141,15 +143,15 @@ int run_export(Args& a) {
   auto hasher = inst->hasher();
   auto org = load_org(*inst, hasher, a.org_id);
   if (!org) return fail(org.error());
-  // Logged before a row is written: an export that exists has been logged.
+  // Logged before a row is written: an export that exists has been logged, as a read and as a disclosure
+  // to whoever runs the command (or the recipient it names) under the basis it states.
   const auto& order = org.value()->person_order;
-  privacy::AccessRead read{a.org_id,
-                           "cli:" + os_user(),
-                           "",
-                           "people.export",
-                           "tocsin export",
-                           privacy::listed_people(order),
-                           static_cast<int64_t>(order.size())};
+  privacy::AccessRead read =
+      privacy::disclosed_to_reader({a.org_id, "cli:" + os_user(), "", "people.export",
+                                    "tocsin export: CSV of " + std::to_string(order.size()) + " people",
+                                    privacy::listed_people(order), static_cast<int64_t>(order.size())},
+                                   a.export_basis.empty() ? privacy::kOwnUseBasis : a.export_basis);
+  if (!a.export_to.empty()) read.recipient = a.export_to;
   if (auto s = privacy::record_access_now(*inst->store, std::move(read)); !s) return fail(s.error());
   if (a.out.empty() || a.out == "-") {
     auto n = importer::export_csv(*org.value(), stdout);
@@ -194,6 +196,9 @@ void add_import_commands(CLI::App& app) {
   exp->add_option("--data", a->dir, "data directory")->required();
   exp->add_option("--org", a->org_id, "organization id")->required();
   exp->add_option("--out", a->out, "output file (default: standard output)");
+  exp->add_option("--to", a->export_to,
+                  "who receives the file, for the disclosure log (default: the OS user running this)");
+  exp->add_option("--basis", a->export_basis, "the legal basis of the disclosure, for the disclosure log");
   exp->callback([a] { throw CLI::RuntimeError(run_export(*a)); });
 }
 

@@ -11,6 +11,7 @@
 #include "core/json_out.h"
 #include "privacy/access_log.h"
 #include "privacy/contact_scope.h"
+#include "privacy/disclosure_log.h"
 #include "privacy/evidence_packet.h"
 
 namespace tocsin {
@@ -110,13 +111,15 @@ int run_packet(const Args& a) {
   auto packet = privacy::build_evidence_packet(o->org, scope, hasher, key.value(), pr);
   if (!packet) return fail(packet.error());
   // Logged before the packet is written (it holds the contact points' addresses and evidence).
-  if (auto s = privacy::record_access_now(*o->inst.store, {o->org.id,
-                                                           "cli:" + os_user(),
-                                                           "",
-                                                           "evidence.packet",
-                                                           "tocsin evidence packet " + pr.scope,
-                                                           {},
-                                                           static_cast<int64_t>(pr.contacts.size())});
+  if (auto s = privacy::record_access_now(
+          *o->inst.store, privacy::disclosed_to_reader({o->org.id,
+                                                        "cli:" + os_user(),
+                                                        "",
+                                                        "evidence.packet",
+                                                        "tocsin evidence packet " + pr.scope,
+                                                        {},
+                                                        static_cast<int64_t>(pr.contacts.size())},
+                                                       privacy::kEvidenceRequestBasis));
       !s)
     return fail(s.error());
   std::ofstream out(a.out, std::ios::binary | std::ios::trunc);

@@ -11,6 +11,7 @@
 #include "privacy/access_bundle.h"
 #include "privacy/access_log.h"
 #include "privacy/contact_scope.h"
+#include "privacy/disclosure_log.h"
 
 namespace tocsin {
 namespace {
@@ -118,8 +119,11 @@ int run_fulfil(const Args& a) {
     if (!zip) return fail(zip.error());
     // Logged before the bundle is written: a bundle that exists has been logged.
     if (auto s = privacy::record_access_now(
-            *o->inst.store,
-            {o->org.id, "cli:" + os_user(), "", "privacy.bundle", "tocsin privacy fulfil " + r->id, people});
+            *o->inst.store, privacy::disclosed_to_reader({o->org.id, "cli:" + os_user(), "", "privacy.bundle",
+                                                          "tocsin privacy fulfil " + r->id, people},
+                                                         r->kind == RequestKind::kAccess
+                                                             ? privacy::kAccessRequestBasis
+                                                             : privacy::kPortabilityRequestBasis));
         !s)
       return fail(s.error());
     std::ofstream out(a.out, std::ios::binary | std::ios::trunc);

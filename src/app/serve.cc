@@ -18,6 +18,7 @@
 #include "messaging/dispatcher.h"
 #include "messaging/gate_wiring.h"
 #include "messaging/opt_out_fence.h"
+#include "messaging/processor_disclosures.h"
 #include "messaging/resubscribe_confirmation.h"
 #include "messaging/sms_replies.h"
 #include "people/directory.h"
@@ -154,6 +155,8 @@ int serve(Installation& inst, Config config) {
 
   // Transports: an SMTP relay when configured, else the outbox folder; texts to Kannel or the outbox file.
   std::unique_ptr<email::EmailTransport> email_transport;
+  // The processors as the disclosure log names them (messaging/processor_disclosures.h).
+  messaging::ProcessorNames processors;
   if (!config.email.smtp_host.empty()) {
     email::SmtpRelayConfig rc;
     rc.host = config.email.smtp_host;
@@ -171,6 +174,7 @@ int serve(Installation& inst, Config config) {
       return 1;
     }
     email_transport = std::move(relay).value();
+    processors.email = messaging::smtp_relay_processor(rc.host, rc.port);
     spdlog::info("email goes to the SMTP relay {}:{}", rc.host, rc.port);
   } else {
     std::string dir = config.email.outbox_dir.empty() ? inst.dir + "/outbox" : config.email.outbox_dir;
@@ -180,6 +184,7 @@ int serve(Installation& inst, Config config) {
       return 1;
     }
     email_transport = std::make_unique<email::OutboxFolder>(std::move(outbox).value());
+    processors.email = messaging::outbox_folder_processor(dir);
     spdlog::info("email goes to the outbox folder {}", dir);
   }
   std::unique_ptr<sms::SmsTransport> sms_transport;
@@ -191,6 +196,7 @@ int serve(Installation& inst, Config config) {
     kc.dlr_secret = config.sms.kannel_secret;
     kc.dlr_url = config.public_url + "/sms/kannel/dlr";
     sms_transport = std::make_unique<sms::KannelDriver>(kc);
+    processors.sms = messaging::kannel_processor(kc.sendsms_url);
     spdlog::info("texts go to Kannel");
   } else if (config.sms.gateway == "twilio") {
     sms::TwilioConfig tc;
@@ -200,6 +206,7 @@ int serve(Installation& inst, Config config) {
     tc.messaging_service_sid = config.sms.twilio_messaging_service_sid;
     tc.status_callback_url = config.public_url + "/sms/twilio/status";
     sms_transport = std::make_unique<sms::TwilioDriver>(tc);
+    processors.sms = messaging::twilio_processor(tc.base_url, tc.account_sid);
     spdlog::info("texts go to the Twilio-compatible API at {}", tc.base_url);
   } else {
     std::string file =
@@ -210,6 +217,7 @@ int serve(Installation& inst, Config config) {
       return 1;
     }
     sms_transport = std::move(lines).value();
+    processors.sms = messaging::sms_outbox_processor(file);
     spdlog::info("texts go to the outbox file {}", file);
   }
   // Blasts and one-offs of both channels pass the opt-out fence (messaging/opt_out_fence.h); keyword replies
@@ -217,11 +225,14 @@ int serve(Installation& inst, Config config) {
   messaging::OptOutFence opt_out_fence;
   messaging::FencedEmailTransport fenced_email(*email_transport, gate.gate(), opt_out_fence);
   messaging::FencedSmsTransport fenced_sms(*sms_transport, gate.gate(), opt_out_fence);
+  messaging::ProcessorDisclosures disclosures(committer, std::move(processors));
+  disclosures.start(std::chrono::seconds(config.disclosure_flush_seconds));
   messaging::SmsReplies sms_replies(committer, directory, gate.gate(), sms_transport.get());
   sms_replies.link_preferences(&preference_tokens, config.public_url);
+  sms_replies.link_disclosures(&disclosures);
   sms_replies.start();
-  messaging::Dispatcher::Deps deps{*inst.store,   committer,   directory, gate,
-                                   &fenced_email, &fenced_sms, &tokens,   &delivery_tokens};
+  messaging::Dispatcher::Deps deps{*inst.store, committer, directory,        gate,        &fenced_email,
+                                   &fenced_sms, &tokens,   &delivery_tokens, &disclosures};
   messaging::DispatcherOptions dispatch;
   dispatch.public_url = config.public_url;
   dispatch.mail_domain = effective_mail_domain(config);
@@ -333,7 +344,8 @@ int serve(Installation& inst, Config config) {
   sms_replies.stop();
   autoresponder.stop();
   resubscribe.stop();
-  committer.stop();  // every accepted write is committed before we exit
+  disclosures.stop();  // after every sender: their last one-offs are written
+  committer.stop();    // every accepted write is committed before we exit
   spdlog::info("stopped");
   return 0;
 }

@@ -9,6 +9,7 @@
 #include "messaging/autoresponse.h"
 #include "messaging/feedback_status.h"
 #include "messaging/planner.h"
+#include "messaging/processor_disclosures.h"
 #include "messaging/retry.h"
 #include "messaging/smtp_rejection.h"
 
@@ -227,6 +228,8 @@ void Autoresponder::work(Job job) {
       r.state = DeliveryState::kHandedOver;
       r.handed_at = at;
       r.reason.clear();
+      if (deps_.disclosures)
+        deps_.disclosures->one_off(job.org_id, Channel::kEmail, r.person_id, "autoresponse");
     } else if (h.outcome == email::Handover::Outcome::kDeferred && r.attempts + 1 < kMaxAttempts) {
       ++r.attempts;
       r.state = DeliveryState::kDeferred;

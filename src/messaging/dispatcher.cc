@@ -10,6 +10,7 @@
 #include "messaging/compose.h"
 #include "messaging/content_screening.h"
 #include "messaging/feedback_status.h"
+#include "messaging/processor_disclosures.h"
 #include "messaging/retry.h"
 #include "messaging/smtp_rejection.h"
 
@@ -382,6 +383,15 @@ void Dispatcher::finish(Run& run, MessageStatus status, const std::string& reaso
   // could see `sent` while the statistics (read from the store) still lack those outcomes. An empty job's
   // answer comes once every job queued before it is durable.
   deps_.committer.run_sync([](store::WriteBatch&) { return std::function<void()>{}; });
+  // The blast's one disclosure entry: how many recipients the processor was given, counted from the store
+  // (so hand-overs made before a restart count too), queued ahead of the status change.
+  if (deps_.disclosures) {
+    if (auto c = counts(run.org_id, run.message.id))
+      deps_.disclosures->blast_handed_over(run.org_id, run.message.id, run.message.channel, c->handed_over);
+    else
+      spdlog::error("message {}: cannot count its hand-overs for the disclosure log: {}", run.message.id,
+                    c.error().message);
+  }
   set_status(run.org_id, run.message.id, status, reason);
   spdlog::info("message {} {}", run.message.id, status_name(status));
 }

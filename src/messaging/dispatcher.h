@@ -50,6 +50,8 @@ class DeliveryTokens;
 
 namespace tocsin::messaging {
 
+class ProcessorDisclosures;
+
 struct DispatcherOptions {
   std::string public_url;                                // links in messages
   std::string mail_domain;                               // bounce and mailto-unsubscribe addresses
@@ -93,6 +95,8 @@ class Dispatcher {
     // Signs the addresses reports come back to (email/bounce_address.h); null (unit tests): they name the
     // delivery unsigned, and ingest recognizes none of them.
     const email::DeliveryTokens* delivery_tokens = nullptr;
+    // Records hand-overs to the processors as disclosures (messaging/processor_disclosures.h); null: none.
+    ProcessorDisclosures* disclosures = nullptr;
   };
   Dispatcher(Deps deps, DispatcherOptions options);
   ~Dispatcher();

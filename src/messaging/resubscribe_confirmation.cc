@@ -7,6 +7,7 @@
 #include "core/json_out.h"
 #include "email/dkim_signer.h"
 #include "messaging/planner.h"
+#include "messaging/processor_disclosures.h"
 #include "messaging/smtp_rejection.h"
 #include "people/subscribe_rule.h"
 
@@ -211,6 +212,8 @@ void ResubscribeConfirmations::work(const Job& job) {
   if (h.outcome == email::Handover::Outcome::kAccepted) {
     r.state = DeliveryState::kHandedOver;
     r.handed_at = r.updated;
+    if (deps_.disclosures)
+      deps_.disclosures->one_off(job.org_id, Channel::kEmail, r.person_id, "re-subscription confirmation");
   } else if (composed && h.outcome == email::Handover::Outcome::kRejected) {
     SmtpRejection rejection = classify_rejection(h.detail);
     r.state = rejection.state;

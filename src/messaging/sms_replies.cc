@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/ids.h"
+#include "messaging/processor_disclosures.h"
 
 namespace tocsin::messaging {
 namespace {
@@ -120,6 +121,14 @@ std::optional<sms::SmsHandover> SmsReplies::deliver(const KeywordReply& reply) {
         h.outcome == sms::SmsHandover::Outcome::kRejected || attempt == kAttempts)
       break;
     std::this_thread::sleep_for(kRetryPause);
+  }
+  if (disclosures_ && h.outcome == sms::SmsHandover::Outcome::kAccepted) {
+    std::string person_id;
+    if (auto* org = directory_.find(reply.org_id)) {
+      std::shared_lock lock(org->mu);
+      if (const Person* p = org->find_by_contact(Channel::kSms, reply.to)) person_id = p->id;
+    }
+    disclosures_->one_off(reply.org_id, Channel::kSms, person_id, "keyword reply");
   }
   spdlog::info("keyword reply ({}) to {}: {} ({})", policy::reason_name(out.decision.reason),
                log_number(reply.to), sms::outcome_name(h.outcome), h.detail);

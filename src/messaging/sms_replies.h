@@ -28,6 +28,8 @@
 
 namespace tocsin::messaging {
 
+class ProcessorDisclosures;
+
 inline constexpr std::string_view kReplyDeliveryPrefix = "reply-";
 
 class SmsReplies {
@@ -48,6 +50,9 @@ class SmsReplies {
     preferences_ = tokens;
     public_url_ = std::move(public_url);
   }
+  // Records each reply the gateway took as a one-off hand-over (messaging/processor_disclosures.h). Call
+  // before start().
+  void link_disclosures(ProcessorDisclosures* disclosures) { disclosures_ = disclosures; }
   // Queues one reply; call after the commit that decided it is durable.
   void post(KeywordReply reply);
   // Sends one reply on the calling thread (the worker's step; unit tests call it directly). Returns the
@@ -65,6 +70,7 @@ class SmsReplies {
   sms::SmsTransport* transport_;
   const email::PreferenceTokens* preferences_ = nullptr;
   std::string public_url_;
+  ProcessorDisclosures* disclosures_ = nullptr;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<KeywordReply> queue_;

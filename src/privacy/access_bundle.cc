@@ -6,6 +6,7 @@
 #include "core/doc_fields.h"
 #include "core/json_out.h"
 #include "messaging/sms_inbound.h"
+#include "privacy/disclosure_log.h"
 #include "privacy/zip_writer.h"
 
 namespace tocsin::privacy {
@@ -108,6 +109,10 @@ Result<std::string> build_access_bundle(const people::OrgState& org, store::OrgS
                    {}};
   Table inbound{"inbound_texts", {"person_id", "from", "to", "text", "received_at", "keyword", "action"}, {}};
   Table suppressions{"suppressions", {"person_id", "channel", "address", "since", "reason"}, {}};
+  // Art. 15(1)(c): the recipients the data went to (privacy/disclosure_log.h). An entry can concern other
+  // people too (an export, a blast): only what was disclosed, to whom and why is copied, never its list.
+  Table disclosures{
+      "disclosures", {"seq", "time", "action", "what", "people", "recipient", "basis", "message_id"}, {}};
 
   const auto& marks = org.special_category;
   std::set<std::string> ids(person_ids.begin(), person_ids.end());
@@ -209,6 +214,11 @@ Result<std::string> build_access_bundle(const people::OrgState& org, store::OrgS
            (row.events & store::kUnsubscribed) ? "yes" : "no", m->purpose, join(m->special_category_used)});
     }
   }
+  auto disclosed = disclosures_of(scope, person_ids);
+  if (!disclosed) return disclosed.error();
+  for (const auto& e : disclosed.value())
+    disclosures.rows.push_back({std::to_string(e.seq), format_iso8601_micros(e.at), e.action, e.query,
+                                std::to_string(e.count), e.recipient, e.basis, e.message_id});
   // Inbound texts are documents read from the store; only those recorded against these people.
   auto texts = scope.docs_of_kind(messaging::kInboundKind);
   if (!texts) return texts.error();
@@ -234,8 +244,8 @@ Result<std::string> build_access_bundle(const people::OrgState& org, store::OrgS
       .kv("made", format_iso8601(now_micros()))
       .kv("people", static_cast<int64_t>(person_ids.size()));
   zip.add("README.json", about.end().take());
-  for (const Table* t :
-       {&person, &custom, &tags, &lists, &records, &ledger, &deliveries, &inbound, &suppressions})
+  for (const Table* t : {&person, &custom, &tags, &lists, &records, &ledger, &deliveries, &inbound,
+                         &suppressions, &disclosures})
     add_table(zip, *t);
   return zip.finish();
 }

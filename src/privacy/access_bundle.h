@@ -1,8 +1,9 @@
 // The access / portability bundle of a data-subject request (GDPR Art. 15 and 20): one ZIP with, per kind of
 // data, a JSON file and a CSV file — person (fields, addresses, custom fields), tags, lists, action records,
-// ledger entries with their evidence, deliveries (message, state, times, opens/clicks), inbound texts and
-// suppressions — of the people of one organization that hold the subject's contact point, and nothing else.
-// The caller holds the organization's lock shared.
+// ledger entries with their evidence, deliveries (message, state, times, opens/clicks), inbound texts,
+// suppressions and disclosures (to whom the data went: privacy/disclosure_log.h) — of the people of one
+// organization that hold the subject's contact point, and nothing else. The caller holds the organization's
+// lock shared.
 #pragma once
 
 #include <string>

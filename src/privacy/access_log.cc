@@ -18,6 +18,8 @@ store::AccessEntry access_entry(AccessRead r) {
   e.query = std::move(r.query);
   e.count = r.count >= 0 ? r.count : static_cast<int64_t>(r.person_ids.size());
   if (r.person_ids.size() <= store::kAccessPeopleListed) e.person_ids = std::move(r.person_ids);
+  e.recipient = std::move(r.recipient);
+  e.basis = std::move(r.basis);
   return e;
 }
 
@@ -94,7 +96,14 @@ void write_access_entry(JsonOut& j, const store::AccessEntry& e) {
   j.begin_array("person_ids");
   for (const auto& id : e.person_ids) j.str(id);
   j.end_array();
-  j.kv("bulk", store::is_bulk_read(e)).kv("prev_hash", e.prev_hash).kv("hash", e.hash).end();
+  j.kv("bulk", store::is_bulk_read(e))
+      .kv("disclosure", store::is_disclosure(e))
+      .kv("recipient", e.recipient)
+      .kv("basis", e.basis)
+      .kv("message_id", e.message_id)
+      .kv("prev_hash", e.prev_hash)
+      .kv("hash", e.hash)
+      .end();
 }
 
 Status record_access_now(store::Store& store, AccessRead r) {

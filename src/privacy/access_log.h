@@ -37,6 +37,10 @@ struct AccessRead {
   std::string query;   // what selected the people (access_query below)
   std::vector<std::string> person_ids;  // everyone read; a bulk read's list is not kept, only its count
   int64_t count = -1;                   // -1: person_ids.size()
+  // A read whose data leaves with the reader (an export, a page of people, a file handed out) is also a
+  // disclosure (privacy/disclosure_log.h): to whom, under what basis. Empty: a read only.
+  std::string recipient;
+  std::string basis;
 };
 
 // The ids a read of `everyone` lists: all of them while there are at most kAccessPeopleListed, else none
@@ -69,8 +73,9 @@ class AccessLog {
   AccessLogMode mode_;
 };
 
-// {"seq", "at", "actor", "ip", "action", "query", "count", "person_ids", "bulk", "prev_hash", "hash"}: the
-// API's and the CLI's form of an entry. `bulk` marks a read that names no one and may have included anyone.
+// {"seq", "at", "actor", "ip", "action", "query", "count", "person_ids", "bulk", "disclosure", "recipient",
+// "basis", "message_id", "prev_hash", "hash"}: the API's and the CLI's form of an entry. `bulk` marks a read
+// that names no one and may have included anyone; `disclosure` one whose data went to `recipient`.
 void write_access_entry(JsonOut& j, const store::AccessEntry& e);
 
 // For the administrator's CLI, which has no committer: the entry in its own transaction, durable on return.

@@ -24,17 +24,23 @@ std::vector<std::string> split_person_ids(std::string_view joined) {
 }
 
 std::vector<std::string> access_chained_fields(const std::string& org_id, const AccessEntry& e) {
-  return {"tocsin-access-v1",
-          e.prev_hash,
-          org_id,
-          std::to_string(e.seq),
-          std::to_string(e.at),
-          e.actor,
-          e.ip,
-          e.action,
-          e.query,
-          std::to_string(e.count),
-          joined_person_ids(e.person_ids)};
+  std::vector<std::string> fields{is_disclosure(e) ? "tocsin-disclosure-v1" : "tocsin-access-v1",
+                                  e.prev_hash,
+                                  org_id,
+                                  std::to_string(e.seq),
+                                  std::to_string(e.at),
+                                  e.actor,
+                                  e.ip,
+                                  e.action,
+                                  e.query,
+                                  std::to_string(e.count),
+                                  joined_person_ids(e.person_ids)};
+  if (is_disclosure(e)) {
+    fields.push_back(e.recipient);
+    fields.push_back(e.basis);
+    fields.push_back(e.message_id);
+  }
+  return fields;
 }
 
 void chain_after(const std::string& org_id, int64_t last_seq, const std::string& last_hash, AccessEntry& e) {

@@ -566,6 +566,86 @@ TEST_P(StoreContractTest, AccessLogStaysOneChainWithTwoWritersAndFindsAPersonsRe
   EXPECT_TRUE(other->empty());
 }
 
+// The disclosure log (privacy/disclosure_log.h) is the access log's entries that name a recipient: they
+// chain with the reads under their own format tag (PostgreSQL computes the same hash in SQL for both), and a
+// person finds the entries listing them, bulk ones, and the hand-over of a blast only when their own
+// delivery of it was handed over.
+TEST_P(StoreContractTest, DisclosuresChainWithReadsAndAPersonFindsOnlyTheBlastsHandedToThem) {
+  auto a = store_->scope("org-a");
+  DeliveryRow handed;
+  handed.message_id = "m1";
+  handed.seq = 0;
+  handed.person_id = "p1";
+  handed.contact = hash_of(1);
+  handed.address = "p1@example.org";
+  handed.state = DeliveryState::kHandedOver;
+  handed.handed_at = 500;
+  DeliveryRow refused = handed;  // left the plan at dispatch but never reached the relay
+  refused.seq = 1;
+  refused.person_id = "p2";
+  refused.state = DeliveryState::kSuppressed;
+  refused.handed_at = 0;
+  ASSERT_TRUE(a.put_deliveries({handed, refused}).ok());
+
+  auto entry = [](std::string action, std::vector<std::string> people, int64_t count, std::string recipient,
+                  std::string message_id) {
+    AccessEntry e;
+    e.at = 1000;
+    e.actor = "api_key:k";
+    e.action = std::move(action);
+    e.query = "q";
+    e.person_ids = std::move(people);
+    e.count = count;
+    e.recipient = std::move(recipient);
+    e.basis = e.recipient.empty() ? "" : "basis";
+    e.message_id = std::move(message_id);
+    return e;
+  };
+  WriteBatch batch;
+  auto w = batch.for_org("org-a");
+  w.add(op::AppendAccess{entry("person.read", {"p1"}, 1, "", "")});
+  w.add(op::AppendAccess{entry("people.list", {"p1", "p3"}, 2, "api_key:k from 192.0.2.1", "")});
+  w.add(op::AppendAccess{entry("blast.handover", {}, 1, "SMTP relay 127.0.0.1:25", "m1")});
+  w.add(op::AppendAccess{entry("one_off.handover", {"p2"}, 1, "SMTP relay 127.0.0.1:25", "")});
+  w.add(op::AppendAccess{entry("people.export", {}, 5000, "cli:root", "")});
+  ASSERT_TRUE(store_->apply(batch).ok());
+
+  auto check = privacy::verify_access_chain(a);
+  ASSERT_TRUE(check.ok()) << check.error().message;
+  EXPECT_EQ(check->entries, 5);
+  EXPECT_EQ(check->broken_seq, 0) << check->problem;
+
+  auto seqs = [&](std::string person, bool disclosures_only) {
+    AccessQuery q;
+    q.person_id = std::move(person);
+    q.disclosures_only = disclosures_only;
+    auto got = a.access_log(q);
+    EXPECT_TRUE(got.ok());
+    std::vector<int64_t> out;
+    for (const auto& e : got.value()) out.push_back(e.seq);
+    return out;
+  };
+  EXPECT_EQ(seqs("p1", true), (std::vector<int64_t>{2, 3, 5}));  // the page, the blast, the bulk export
+  EXPECT_EQ(seqs("p1", false), (std::vector<int64_t>{1, 2, 3, 5}));
+  EXPECT_EQ(seqs("p2", true), (std::vector<int64_t>{4, 5}));  // not the blast: never handed over to p2
+  EXPECT_EQ(seqs("", true), (std::vector<int64_t>{2, 3, 4, 5}));
+  auto all = a.access_log({});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 5u);
+  EXPECT_FALSE(is_disclosure((*all)[0]));
+  EXPECT_EQ((*all)[2].recipient, "SMTP relay 127.0.0.1:25");
+  EXPECT_EQ((*all)[2].message_id, "m1");
+  EXPECT_FALSE(is_bulk_read((*all)[2]));
+  EXPECT_TRUE(is_bulk_read((*all)[4]));
+
+  AccessQuery theirs;
+  theirs.person_id = "p1";
+  theirs.disclosures_only = true;
+  auto other = store_->scope("org-b").access_log(theirs);
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(other->empty());
+}
+
 KeyEncryptionKey some_kek(unsigned char fill) {
   KeyEncryptionKey k;
   k.secret.fill(fill);

@@ -154,6 +154,16 @@ ALTER TABLE ledger ADD COLUMN legal_basis TEXT NOT NULL DEFAULT '';
 CREATE TRIGGER ledger_no_update_scope BEFORE UPDATE OF purpose, legal_basis ON ledger
 BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
 )SQL"},
+      {10, "disclosure log: the access log's entries name the recipient and basis of a disclosure", R"SQL(
+-- privacy/disclosure_log.h: an entry with a recipient is a disclosure (an export, a page of people, a
+-- bundle or packet handed out, a hand-over to a processor). A blast's hand-over names its message: a
+-- person finds it through their own delivery (deliveries_by_person), so no row per recipient is written.
+ALTER TABLE access_log ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
+ALTER TABLE access_log ADD COLUMN basis TEXT NOT NULL DEFAULT '';
+ALTER TABLE access_log ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX access_log_disclosures ON access_log (org_id, seq) WHERE recipient <> '';
+CREATE INDEX access_log_by_message ON access_log (org_id, message_id, seq) WHERE message_id <> '';
+)SQL"},
   };
   return kMigrations;
 }

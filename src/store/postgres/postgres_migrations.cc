@@ -139,6 +139,13 @@ ALTER TABLE ledger ADD COLUMN purpose TEXT NOT NULL DEFAULT '', ADD COLUMN legal
 CREATE TRIGGER ledger_no_update_scope BEFORE UPDATE OF purpose, legal_basis ON ledger FOR EACH ROW
   EXECUTE FUNCTION ledger_append_only();
 )SQL"},
+      {10, "disclosure log: the access log's entries name the recipient and basis of a disclosure", R"SQL(
+ALTER TABLE access_log ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
+ALTER TABLE access_log ADD COLUMN basis TEXT NOT NULL DEFAULT '';
+ALTER TABLE access_log ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX access_log_disclosures ON access_log (org_id, seq) WHERE recipient <> '';
+CREATE INDEX access_log_by_message ON access_log (org_id, message_id, seq) WHERE message_id <> '';
+)SQL"},
   };
   return kMigrations;
 }

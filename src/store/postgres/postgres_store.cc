@@ -100,6 +100,9 @@ AccessEntry read_access(const Rows& r, int i) {
   e.person_ids = split_person_ids(r.text(i, 7));
   e.prev_hash = r.text(i, 8);
   e.hash = r.text(i, 9);
+  e.recipient = r.text(i, 10);
+  e.basis = r.text(i, 11);
+  e.message_id = r.text(i, 12);
   return e;
 }
 
@@ -384,14 +387,19 @@ WITH head AS (
   FROM access_log WHERE org_id = $1::text),
 chained AS (
   SELECT seq, prev_hash,
-         ARRAY['tocsin-access-v1', prev_hash, $1::text, seq::text, $2::bigint::text, $3::text, $4::text,
-               $5::text, $6::text, $7::bigint::text, $8::text] AS fields
+         ARRAY[CASE WHEN $10::text = '' THEN 'tocsin-access-v1' ELSE 'tocsin-disclosure-v1' END, prev_hash,
+               $1::text, seq::text, $2::bigint::text, $3::text, $4::text, $5::text, $6::text,
+               $7::bigint::text, $8::text] ||
+         CASE WHEN $10::text = '' THEN ARRAY[]::text[] ELSE ARRAY[$10::text, $11::text, $12::text] END
+           AS fields
   FROM head),
 entry AS (
-  INSERT INTO access_log (org_id, seq, at, actor, ip, action, query, count, people, prev_hash, hash)
+  INSERT INTO access_log (org_id, seq, at, actor, ip, action, query, count, people, prev_hash, hash, recipient,
+                          basis, message_id)
   SELECT $1::text, seq, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::bigint, $8::text, prev_hash,
          encode(sha256(convert_to((SELECT string_agg(octet_length(f)::text || ':' || f || ';', '' ORDER BY n)
-                                   FROM unnest(fields) WITH ORDINALITY AS u(f, n)), 'UTF8')), 'hex')
+                                   FROM unnest(fields) WITH ORDINALITY AS u(f, n)), 'UTF8')), 'hex'),
+         $10::text, $11::text, $12::text
   FROM chained RETURNING seq)
 INSERT INTO access_log_people (org_id, person_id, seq)
 SELECT $1::text, p, entry.seq FROM entry, unnest(string_to_array(nullif($9::text, ''), ' ')) AS p
@@ -411,7 +419,10 @@ void access_sql(const std::string& org, const op::AppendAccess& o, std::vector<S
                                     .text(e.query)
                                     .integer(e.count)
                                     .text(people)
-                                    .text(indexed)});
+                                    .text(indexed)
+                                    .text(e.recipient)
+                                    .text(e.basis)
+                                    .text(e.message_id)});
 }
 
 void op_sql(const std::string& org, const Op& op, const FieldSealer& sealer, std::vector<Stmt>& out) {
@@ -776,12 +787,16 @@ class PostgresStore final : public Store {
     params.text(org_id).integer(q.after_seq).integer(q.since).integer(q.limit);
     std::string where = "seq > $2";
     if (!q.person_id.empty()) {
-      // A person's entries and the bulk reads come from access_log_people's index.
+      // A person's entries and the bulk reads come from access_log_people's index; the hand-overs of the
+      // messages their deliveries were handed over in, from access_log_by_message and one probe each.
       where =
           "seq IN (SELECT seq FROM access_log_people WHERE org_id = $1 AND person_id IN ($5, $6) AND seq > "
-          "$2)";
+          "$2 UNION SELECT m.seq FROM access_log AS m WHERE m.org_id = $1 AND m.message_id <> '' AND m.seq > "
+          "$2 AND EXISTS (SELECT 1 FROM deliveries AS d WHERE d.org_id = $1 AND d.message_id = m.message_id "
+          "AND d.person_id = $5 AND d.handed_at > 0))";
       params.text(q.person_id).text(std::string(kBulkReadPerson));
     }
+    if (q.disclosures_only) where += " AND recipient <> ''";
     auto r = c->query(fmt::format("SELECT {} FROM access_log WHERE org_id = $1 AND {} AND at >= $3 ORDER BY "
                                   "seq LIMIT $4",
                                   kAccessColumns, where),

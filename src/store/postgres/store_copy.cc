@@ -8,7 +8,7 @@
 namespace tocsin::store {
 namespace {
 
-// Every table of the schema (version 8) and the order its rows are read in: creation order where the
+// Every table of the schema (version 10) and the order its rows are read in: creation order where the
 // SQLite store relies on rowid, the key elsewhere. schema_migrations is the destination's own.
 struct Table {
   const char* name;

@@ -643,14 +643,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<AccessEntry>> access_log(const std::string& org_id, const AccessQuery& q) override {
     std::lock_guard lock(read_mu_);
-    // A person's entries and the bulk reads come from access_log_people's index, never a walk of the log.
-    std::string sql = fmt::format(
-        "SELECT {} FROM access_log WHERE org_id = ?1 AND {} AND at >= ?3 ORDER BY seq LIMIT ?4",
-        kAccessColumns,
-        q.person_id.empty() ? "seq > ?2"
-                            : "seq IN (SELECT seq FROM access_log_people WHERE org_id = ?1 AND person_id IN "
-                              "(?5, ?6) AND seq > ?2)");
-    Statement st(reader_, sql.c_str());
+    Statement st(reader_, access_log_sql(q).c_str());
     st.bind(1, org_id).bind(2, q.after_seq).bind(3, q.since).bind(4, q.limit);
     if (!q.person_id.empty()) st.bind(5, q.person_id).bind(6, kBulkReadPerson);
     std::vector<AccessEntry> out;
@@ -658,6 +651,25 @@ class SqliteStore final : public Store {
     while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_access(st));
     if (rc != SQLITE_DONE) return internal_error("cannot read the access log: " + reader_.last_error());
     return out;
+  }
+
+  // A person's entries and the bulk reads come from access_log_people's index, and the hand-overs of the
+  // messages their deliveries were handed over in from access_log_by_message (one probe of the person's
+  // delivery per message entry), never a walk of the log; every disclosure from access_log_disclosures.
+  static std::string access_log_sql(const AccessQuery& q) {
+    std::string only = q.disclosures_only ? " AND recipient <> ''" : "";
+    if (q.person_id.empty())
+      return fmt::format(
+          "SELECT {} FROM access_log {} WHERE org_id = ?1 AND seq > ?2{} AND at >= ?3 ORDER BY "
+          "seq LIMIT ?4",
+          kAccessColumns, q.disclosures_only ? "INDEXED BY access_log_disclosures" : "", only);
+    return fmt::format(
+        "SELECT {} FROM access_log WHERE org_id = ?1 AND seq IN (SELECT seq FROM access_log_people WHERE "
+        "org_id = ?1 AND person_id IN (?5, ?6) AND seq > ?2 UNION SELECT m.seq FROM access_log AS m INDEXED "
+        "BY access_log_by_message WHERE m.org_id = ?1 AND m.message_id <> '' AND m.seq > ?2 AND EXISTS "
+        "(SELECT 1 FROM deliveries AS d WHERE d.org_id = ?1 AND d.message_id = m.message_id AND "
+        "d.person_id = ?5 AND d.handed_at > 0)){} AND at >= ?3 ORDER BY seq LIMIT ?4",
+        kAccessColumns, only);
   }
 
   Result<int64_t> blank_ledger_evidence(const std::string& org_id, Micros before, int64_t limit,
@@ -910,8 +922,8 @@ class SqliteStore final : public Store {
         writer_, "SELECT seq, hash FROM access_log WHERE org_id = ? ORDER BY seq DESC LIMIT 1");
     append_access_ = std::make_unique<Statement>(
         writer_,
-        "INSERT INTO access_log (org_id, seq, at, actor, ip, action, query, count, people, prev_hash, hash) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+        "INSERT INTO access_log (org_id, seq, at, actor, ip, action, query, count, people, prev_hash, hash, "
+        "recipient, basis, message_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     append_access_person_ = std::make_unique<Statement>(
         writer_, "INSERT OR IGNORE INTO access_log_people (org_id, person_id, seq) VALUES (?,?,?)");
     for (auto* s : {access_head_.get(),  append_access_.get(),   append_access_person_.get(),
@@ -1103,6 +1115,9 @@ class SqliteStore final : public Store {
                   .bind(9, joined_person_ids(e.person_ids))
                   .bind(10, e.prev_hash)
                   .bind(11, e.hash)
+                  .bind(12, e.recipient)
+                  .bind(13, e.basis)
+                  .bind(14, e.message_id)
                   .run();
     if (!ok) return false;
     auto index = [&](std::string_view person) {
@@ -1126,6 +1141,9 @@ class SqliteStore final : public Store {
     e.person_ids = split_person_ids(st.text(7));
     e.prev_hash = st.text(8);
     e.hash = st.text(9);
+    e.recipient = st.text(10);
+    e.basis = st.text(11);
+    e.message_id = st.text(12);
     return e;
   }
 

@@ -11,6 +11,7 @@
 #include "core/secret_compare.h"
 #include "core/text.h"
 #include "importer/csv_export.h"
+#include "privacy/disclosure_log.h"
 #include "web/admin/dashboard_facts.h"
 #include "web/admin/people_search.h"
 #include "web/admin/person_view.h"
@@ -199,13 +200,20 @@ void Console::unsubscribe(const staff::Principal& p, people::OrgState& org, cons
 
 void Console::release_read(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
                            std::string action, std::vector<std::string> person_ids, api::Response r,
-                           api::Respond respond, int64_t count) {
+                           api::Respond respond, int64_t count, std::string_view disclosure_basis) {
   if (!writes_.access_log) return respond(std::move(r));
   // The search text itself is not logged (it may be an address or a name); the people found are.
+  privacy::AccessRead read{org.org.id,
+                           "staff:" + p.account_id,
+                           client_ip(req),
+                           std::move(action),
+                           parse_target(req.target).path,
+                           std::move(person_ids),
+                           count};
+  // What leaves as a file is also a disclosure to the staff member (privacy/disclosure_log.h).
+  if (!disclosure_basis.empty()) read = privacy::disclosed_to_reader(std::move(read), disclosure_basis);
   writes_.access_log->record(
-      {org.org.id, "staff:" + p.account_id, client_ip(req), std::move(action), parse_target(req.target).path,
-       std::move(person_ids), count},
-      [respond = std::move(respond), r = std::move(r)]() mutable { respond(std::move(r)); });
+      std::move(read), [respond = std::move(respond), r = std::move(r)]() mutable { respond(std::move(r)); });
 }
 
 // The same CSV as `tocsin export` (importer/csv_export.h), written into memory under the organization's
@@ -242,7 +250,7 @@ void Console::export_people(const staff::Principal& p, const people::OrgState& o
                 "attachment; filename=\"people-" + format_iso8601(now).substr(0, 10) + ".csv\""},
                {"Cache-Control", "no-store"}};
   release_read(p, org, req, "console.people_export", std::move(ids), std::move(r), std::move(respond),
-               everyone);
+               everyone, privacy::kOwnUseBasis);
 }
 
 void Console::handle(api::Request&& req, api::Respond respond) {

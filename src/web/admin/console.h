@@ -81,7 +81,7 @@ class Console {
   // the read is in the access log.
   void release_read(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
                     std::string action, std::vector<std::string> person_ids, api::Response r,
-                    api::Respond respond, int64_t count = -1);
+                    api::Respond respond, int64_t count = -1, std::string_view disclosure_basis = {});
 
   people::Directory& directory_;
   store::Store& store_;
