@@ -147,6 +147,15 @@ BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
 -- they are sealed under.
 CREATE TABLE data_keys (id INTEGER PRIMARY KEY, wrapped TEXT NOT NULL, created INTEGER NOT NULL);
 )SQL"},
+      {9, "retention: old deliveries aggregated into per-message counts", R"SQL(
+-- What retention folded of a message's deliveries (privacy/retention.h, Store::aggregate_deliveries): per
+-- state and reason (a code for exclusions, '' otherwise, as the statistics group them) the count of
+-- deliveries and of those opened, clicked, unsubscribed and handed over. No person, no address.
+CREATE TABLE delivery_counts (
+  org_id TEXT NOT NULL, message_id TEXT NOT NULL, state INTEGER NOT NULL, reason TEXT NOT NULL,
+  count INTEGER NOT NULL, opened INTEGER NOT NULL, clicked INTEGER NOT NULL, unsubscribed INTEGER NOT NULL,
+  handed_over INTEGER NOT NULL, PRIMARY KEY (org_id, message_id, state, reason)) WITHOUT ROWID;
+)SQL"},
   };
   return kMigrations;
 }

@@ -133,6 +133,12 @@ CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log FOR EACH STA
       {8, "encryption at rest: data keys wrapped by the installation's key-encryption key", R"SQL(
 CREATE TABLE data_keys (id BIGINT PRIMARY KEY, wrapped TEXT NOT NULL, created BIGINT NOT NULL);
 )SQL"},
+      {9, "retention: old deliveries aggregated into per-message counts", R"SQL(
+CREATE TABLE delivery_counts (
+  org_id TEXT NOT NULL, message_id TEXT NOT NULL, state BIGINT NOT NULL, reason TEXT NOT NULL,
+  count BIGINT NOT NULL, opened BIGINT NOT NULL, clicked BIGINT NOT NULL, unsubscribed BIGINT NOT NULL,
+  handed_over BIGINT NOT NULL, PRIMARY KEY (org_id, message_id, state, reason));
+)SQL"},
   };
   return kMigrations;
 }
