@@ -14,7 +14,7 @@ namespace {
 
 struct Args {
   std::string dir, org_id;
-  std::optional<int> inactive_months, evidence_days, inbound_days;
+  std::optional<int> inactive_months, evidence_days, inbound_days, delivery_days;
   bool dry_run = false;
 };
 
@@ -31,10 +31,15 @@ void run(const Args& a) {
   auto scope = o->inst.store->scope(o->org.id);
   auto policy = privacy::load_retention(scope);
   if (!policy) fail_command(policy.error());
-  if (a.inactive_months || a.evidence_days || a.inbound_days) {
+  if (a.inactive_months || a.evidence_days || a.inbound_days || a.delivery_days) {
     set_value(a.inactive_months, 1200, "--inactive-months", policy->inactive_people_months);
     set_value(a.evidence_days, 36500, "--evidence-days", policy->evidence_days);
     set_value(a.inbound_days, 36500, "--inbound-days", policy->inbound_text_days);
+    if (a.delivery_days && *a.delivery_days > 0 && *a.delivery_days < privacy::kMinDeliveryDays)
+      fail_command(bad_request(
+          "--delivery-days must be 0 (keep) or from " + std::to_string(privacy::kMinDeliveryDays) +
+          ": receipts, bounces, complaints and the frequency caps need a month of deliveries"));
+    set_value(a.delivery_days, 36500, "--delivery-days", policy->delivery_days);
     store::OrgDoc doc{std::string(privacy::kRetentionKind), std::string(privacy::kRetentionId),
                       privacy::encode_retention(policy.value())};
     if (auto s = o->inst.store->put_doc_outside(o->org.id, doc); !s) fail_command(s.error());
@@ -52,6 +57,8 @@ void run(const Args& a) {
       .kv("inactive_people", static_cast<int64_t>(due->inactive_people.size()))
       .kv("evidence_entries", due->evidence_entries)
       .kv("inbound_texts", static_cast<int64_t>(due->inbound_texts.size()))
+      .kv("delivery_rows", due->delivery_rows)
+      .kv("delivery_messages", static_cast<int64_t>(due->delivery_messages.size()))
       .end();
   if (!a.dry_run) {
     auto lock =
@@ -66,6 +73,8 @@ void run(const Args& a) {
         .kv("people_erased", n->people_erased)
         .kv("evidence_blanked", n->evidence_blanked)
         .kv("inbound_deleted", n->inbound_deleted)
+        .kv("deliveries_aggregated", n->deliveries_aggregated)
+        .kv("messages_aggregated", n->messages_aggregated)
         .end();
   }
   std::cout << j.end().take() << std::endl;
@@ -85,6 +94,9 @@ void add_retention_command(CLI::App& privacy) {
   r->add_option("--evidence-days", a->evidence_days,
                 "blank the IP and user agent of consent evidence older than this (0: keep)");
   r->add_option("--inbound-days", a->inbound_days, "delete inbound texts older than this (0: keep)");
+  r->add_option("--delivery-days", a->delivery_days,
+                "aggregate into per-message counts the deliveries of blasts finished longer ago than this "
+                "(0: keep; at least 30)");
   r->add_flag("--dry-run", a->dry_run, "only show what the policy makes due now");
   r->callback([a] { run(*a); });
 }

@@ -5,6 +5,7 @@
 #include "core/doc_fields.h"
 #include "core/ids.h"
 #include "core/json_out.h"
+#include "messaging/message.h"
 #include "messaging/sms_inbound.h"
 #include "privacy/contact_scope.h"
 #include "privacy/erasure.h"
@@ -55,6 +56,23 @@ std::optional<PrivacyRequest> retention_request(const people::OrgState& org, con
   return r;
 }
 
+// Blasts that finished before `before`: a message still sending, paused, held or scheduled is never
+// aggregated (the store also refuses while any of its rows is pending or was touched since `before`).
+std::vector<std::string> finished_before(const people::OrgState& org, Micros before) {
+  using messaging::MessageStatus;
+  std::vector<std::string> out;
+  std::shared_lock lock(org.mu);
+  for (const messaging::Message* m : org.messaging.messages()) {
+    if (m->status != MessageStatus::kSent && m->status != MessageStatus::kStopped) continue;
+    if (std::max(m->sent_end, m->modified) < before) out.push_back(m->id);
+  }
+  return out;
+}
+
+Micros delivery_cutoff(Micros now, const RetentionPolicy& p) {
+  return cutoff(now, std::max(p.delivery_days, kMinDeliveryDays), kDay);
+}
+
 }  // namespace
 
 std::string encode_retention(const RetentionPolicy& p) {
@@ -68,6 +86,7 @@ void write_retention(JsonOut& j, const RetentionPolicy& p) {
       .kv("inactive_people_months", p.inactive_people_months)
       .kv("evidence_days", p.evidence_days)
       .kv("inbound_text_days", p.inbound_text_days)
+      .kv("delivery_days", p.delivery_days)
       .end();
 }
 
@@ -80,6 +99,8 @@ Result<RetentionPolicy> decode_retention(std::string_view doc) {
   p.inactive_people_months = static_cast<int>(f.integer("inactive_people_months", p.inactive_people_months));
   p.evidence_days = static_cast<int>(f.integer("evidence_days", p.evidence_days));
   p.inbound_text_days = static_cast<int>(f.integer("inbound_text_days", p.inbound_text_days));
+  // A policy stored before deliveries were aggregated has no such field: the default applies.
+  p.delivery_days = static_cast<int>(f.integer("delivery_days", p.delivery_days));
   return p;
 }
 
@@ -112,6 +133,16 @@ Result<RetentionDue> retention_due(const people::OrgState& org, store::OrgScope&
     for (const auto& d : docs.value()) {
       auto root = parse_doc(d.doc, parser, "inbound text");
       if (root && DocFields(root.value()).integer("recorded_at") < before) due.inbound_texts.push_back(d.id);
+    }
+  }
+  if (p.delivery_days > 0) {
+    Micros before = delivery_cutoff(now, p);
+    for (const auto& id : finished_before(org, before)) {
+      auto fold = scope.deliveries_to_aggregate(id, before);
+      if (!fold) return fold.error();
+      if (fold->rows == 0 && fold->plan_entries == 0) continue;  // aggregated already, or not due
+      due.delivery_messages.push_back(id);
+      due.delivery_rows += fold->rows;
     }
   }
   return due;
@@ -147,6 +178,24 @@ Result<SweepCounts> sweep_retention(people::OrgState& org, store::Store& store,
       return std::function<void()>{};
     });
     n.inbound_deleted += static_cast<int64_t>(end - i);
+  }
+
+  // Deliveries message by message, lowest seq first; a message's statistics read the same between batches
+  // (the store counts folded rows as rows) and its plan goes with its last rows.
+  const int64_t delivery_batch = int64_t{batch} * 10;
+  Micros delivery_before = delivery_cutoff(now, policy.value());
+  for (const auto& id : due->delivery_messages) {
+    bool folded = false;
+    while (!stop.stopped()) {
+      auto fold = scope.aggregate_deliveries(id, delivery_before, delivery_batch);
+      if (!fold) return fold.error();
+      n.deliveries_aggregated += fold->rows;
+      folded = folded || fold->rows > 0 || fold->plan_entries > 0;
+      if (fold->rows < delivery_batch) {  // no row left: the plan went with the last ones
+        n.messages_aggregated += folded ? 1 : 0;
+        break;
+      }
+    }
   }
 
   // People are erased a few at a time: forgetting a person walks the organization's indexes under its
@@ -187,7 +236,8 @@ Result<SweepCounts> sweep_retention(people::OrgState& org, store::Store& store,
       return std::function<void()>{};
     });
   }
-  if (n.people_erased > 0 || n.inbound_deleted > 0 || n.evidence_blanked > 0)
+  if (n.people_erased > 0 || n.inbound_deleted > 0 || n.evidence_blanked > 0 || n.deliveries_aggregated > 0 ||
+      n.messages_aggregated > 0)
     if (auto s = store.scrub(false); !s) return s.error();
   return n;
 }
@@ -213,11 +263,13 @@ void RetentionSweeper::sweep_all() {
       spdlog::error("retention sweep of organization {}: {}", org->org.id, n.error().message);
       continue;
     }
-    if (n->people_erased || n->evidence_blanked || n->inbound_deleted)
+    if (n->people_erased || n->evidence_blanked || n->inbound_deleted || n->deliveries_aggregated ||
+        n->messages_aggregated)
       spdlog::info(
           "retention sweep of organization {}: {} person(s) erased, {} ledger entries' IP and user "
-          "agent blanked, {} inbound text(s) deleted",
-          org->org.id, n->people_erased, n->evidence_blanked, n->inbound_deleted);
+          "agent blanked, {} inbound text(s) deleted, {} delivery row(s) aggregated ({} message(s) done)",
+          org->org.id, n->people_erased, n->evidence_blanked, n->inbound_deleted, n->deliveries_aggregated,
+          n->messages_aggregated);
   }
 }
 

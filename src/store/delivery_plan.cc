@@ -192,4 +192,22 @@ std::vector<DeliveryGroup> combine_groups(const std::vector<DeliveryGroup>& plan
   return out;
 }
 
+std::vector<DeliveryGroup> fold_plan(const std::vector<DeliveryGroup>& plan, bool stopped,
+                                     const std::vector<DeliveryGroup>& counts) {
+  std::map<std::pair<DeliveryState, std::string>, DeliveryGroup> merged;
+  for (const auto& g : combine_groups(plan, stopped, counts)) {
+    auto& m = merged[{g.state, g.reason}];
+    m.state = g.state;
+    m.reason = g.reason;
+    m.count += g.count;
+    m.opened += g.opened;
+    m.clicked += g.clicked;
+    m.unsubscribed += g.unsubscribed;
+    m.handed_over += g.handed_over;
+  }
+  std::vector<DeliveryGroup> out;
+  for (auto& [key, g] : merged) out.push_back(std::move(g));
+  return out;
+}
+
 }  // namespace tocsin::store

@@ -73,4 +73,9 @@ std::vector<DeliveryGroup> plan_groups(const DeliveryPlan& plan);
 std::vector<DeliveryGroup> combine_groups(const std::vector<DeliveryGroup>& plan, bool stopped,
                                           const std::vector<DeliveryGroup>& rows);
 
+// Retention's fold of a plan (Store::aggregate_deliveries): combine_groups of the plan with the counts its
+// rows were folded into, one group per (state, reason) — the message's counts once the plan is deleted.
+std::vector<DeliveryGroup> fold_plan(const std::vector<DeliveryGroup>& plan, bool stopped,
+                                     const std::vector<DeliveryGroup>& counts);
+
 }  // namespace tocsin::store

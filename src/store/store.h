@@ -115,7 +115,8 @@ struct DeliveryMark {
   bool keep_final = false;
 };
 
-// Counts over one message's deliveries: the complaint rate's numerator and denominator.
+// Counts over one message's deliveries (rows, and those retention folded into counts): the complaint
+// rate's numerator and denominator.
 struct DeliveryTally {
   int64_t handed_over = 0;  // ever handed to the relay (handed_at set)
   int64_t complained = 0;
@@ -135,6 +136,13 @@ struct DeliveryGroup {
 };
 
 class DeliveryPlan;  // store/delivery_plan.h
+
+// What one step of retention's aggregation of a message's deliveries did (or, counting, would do):
+// Store::aggregate_deliveries.
+struct DeliveryFold {
+  int64_t rows = 0;          // delivery rows folded into the message's counts and deleted
+  int64_t plan_entries = 0;  // entries of the message's plan folded with its last rows and deleted
+};
 
 // What the store keeps of a blast's plan besides its entries.
 struct PlanHead {
@@ -376,6 +384,17 @@ class Store {
   // own durable transaction; returns how many. With `count_only`, changes nothing and counts them all.
   virtual Result<int64_t> blank_ledger_evidence(const std::string& org_id, Micros before, int64_t limit,
                                                 bool count_only) = 0;
+  // Retention (privacy/retention.h): folds at most `limit` of one message's delivery rows, lowest seq
+  // first, into the message's counts (DeliveryGroup per state and reason, kept in `delivery_counts`) and
+  // deletes them, in one durable transaction. Once no row is left, the same transaction folds the message's
+  // plan (its entries without a row, per combine_groups) into the counts and deletes the plan, whose
+  // entries name every recipient. delivery_tally and delivery_groups add the counts, so a message's
+  // statistics read the same before, during and after. Nothing is folded while any row of the message was
+  // updated at or after `before`, or is still pending (queued, deferred, handing): a message still sending,
+  // or one a receipt or an open touched since, waits for a later sweep. With `count_only`, changes nothing
+  // and counts what the whole aggregation of the message would fold.
+  virtual Result<DeliveryFold> aggregate_deliveries(const std::string& org_id, const std::string& message_id,
+                                                    Micros before, int64_t limit, bool count_only) = 0;
   virtual Status put_deliveries(const std::string& org_id, const std::vector<DeliveryRow>& rows) = 0;
   virtual Status for_each_delivery(const std::string& org_id, const std::string& message_id,
                                    const std::function<bool(const DeliveryRow&)>& fn) = 0;
@@ -442,6 +461,15 @@ class OrgScope {
     return store_->blank_ledger_evidence(org_id_, before, 0, true);
   }
 
+  // Retention: one message's old deliveries folded into its counts (Store::aggregate_deliveries), and
+  // what that would fold.
+  Result<DeliveryFold> aggregate_deliveries(const std::string& message_id, Micros before, int64_t limit) {
+    return store_->aggregate_deliveries(org_id_, message_id, before, limit, false);
+  }
+  Result<DeliveryFold> deliveries_to_aggregate(const std::string& message_id, Micros before) {
+    return store_->aggregate_deliveries(org_id_, message_id, before, 0, true);
+  }
+
   // Delivery state is written outside group commits: a blast writes it in its own transactions (its plan,
   // a dispatch round's marks and outcomes), insert-or-replace by (message_id, seq), durable on return.
   Status put_deliveries(const std::vector<DeliveryRow>& rows) {
@@ -473,8 +501,8 @@ class OrgScope {
   Result<DeliveryTally> delivery_tally(const std::string& message_id) {
     return store_->delivery_tally(org_id_, message_id);
   }
-  // Statistics: the rows' groups, and for a message with a plan its entries that have no row
-  // (store/delivery_plan.h combine_groups), in one read snapshot.
+  // Statistics: the rows' groups and the counts retention folded them into, and for a message with a plan
+  // its entries that have no row (store/delivery_plan.h combine_groups), in one read snapshot.
   Result<std::vector<DeliveryGroup>> delivery_groups(const std::string& message_id) {
     return store_->delivery_groups(org_id_, message_id);
   }

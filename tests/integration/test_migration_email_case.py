@@ -42,7 +42,7 @@ pytestmark = sqlite_only("builds an SQLite file of the schema before migration 6
                          "at version 6")
 
 
-LATEST_VERSION = 10  # the binary's newest migration (store/migrations/sqlite_migrations.cc)
+LATEST_VERSION = 11  # the binary's newest migration (store/migrations/sqlite_migrations.cc)
 
 
 class OldShape:
@@ -93,6 +93,7 @@ class OldShape:
         self.con.execute("DROP TRIGGER ledger_no_update_scope")  # migration 9 (purposes and legal bases)
         self.con.execute("ALTER TABLE ledger DROP COLUMN purpose")
         self.con.execute("ALTER TABLE ledger DROP COLUMN legal_basis")
+        self.con.execute("DROP TABLE delivery_counts")  # migration 11 (retention's aggregated deliveries)
         self.con.commit()
         self.con.close()
 

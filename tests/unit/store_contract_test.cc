@@ -3,9 +3,11 @@
 // store_contract_postgresql entry starts one with tests/fixtures/with_postgres.py); without it they skip.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "consent/verify.h"
@@ -456,6 +458,146 @@ TEST_P(StoreContractTest, DeliveriesPlansAndSoftBounces) {
   EXPECT_TRUE(store_->scope("org-b").soft_bounces(Channel::kEmail, hash_of(1))->empty());
   ASSERT_TRUE(a.clear_soft_bounces(Channel::kEmail, hash_of(1)).ok());
   EXPECT_TRUE(a.soft_bounces(Channel::kEmail, hash_of(1))->empty());
+}
+
+// A message's statistics summed per (state, reason): how the API reads them (messaging/dispatcher.h counts),
+// whatever the store's grouping into rows, counts and plan.
+std::map<std::pair<DeliveryState, std::string>, std::array<int64_t, 5>> statistics(OrgScope& scope,
+                                                                                   const std::string& id) {
+  std::map<std::pair<DeliveryState, std::string>, std::array<int64_t, 5>> out;
+  auto groups = scope.delivery_groups(id);
+  EXPECT_TRUE(groups.ok());
+  if (!groups.ok()) return out;
+  for (const auto& g : groups.value()) {
+    auto& n = out[{g.state, g.reason}];
+    n[0] += g.count;
+    n[1] += g.opened;
+    n[2] += g.clicked;
+    n[3] += g.unsubscribed;
+    n[4] += g.handed_over;
+  }
+  return out;
+}
+
+// Retention's aggregation (Store::aggregate_deliveries): a blast's rows and plan fold into counts in
+// batches, its statistics and complaint tally read the same at every step, and nothing of it names a
+// person afterwards; a message touched since the cut-off, or with a pending row, is left alone, and so is
+// another organization's message of the same id.
+TEST_P(StoreContractTest, AggregatedDeliveriesKeepTheStatisticsAndLoseThePeople) {
+  auto a = store_->scope("org-a");
+  auto b = store_->scope("org-b");
+  DeliveryPlan plan;
+  for (int i = 0; i < 7; ++i) plan.add("p" + std::to_string(i), DeliveryState::kQueued, "", 100);
+  plan.add("p7", DeliveryState::kSuppressed, "unsubscribed", 0);
+  plan.add("p8", DeliveryState::kSuppressed, "unsubscribed", 0);
+  plan.add("p9", DeliveryState::kBlocked, "quiet_hours", 0);
+  for (auto* scope : {&a, &b}) ASSERT_TRUE(scope->put_plan("m1", plan).ok());
+  // Five of the seven queued entries left the plan: three handed over (one opened and clicked, one
+  // bounced, one complained and unsubscribed), one refused at dispatch, one unknown; two stay queued in the
+  // plan and count as stopped once it is.
+  std::vector<DeliveryRow> rows;
+  auto row = [&](int64_t seq, DeliveryState state, std::string reason, Micros handed, int events) {
+    DeliveryRow r;
+    r.message_id = "m1";
+    r.seq = seq;
+    r.person_id = "p" + std::to_string(seq);
+    r.contact = hash_of(static_cast<int>(seq) + 1);
+    r.address = r.person_id + "@example.org";
+    r.state = state;
+    r.reason = std::move(reason);
+    r.handed_at = handed;
+    r.updated = std::max<Micros>(handed, 900);
+    r.events = events;
+    rows.push_back(r);
+  };
+  row(0, DeliveryState::kHandedOver, "250 ok", 500, kOpened | kClicked);
+  row(1, DeliveryState::kBounced, "5.1.1", 510, 0);
+  row(2, DeliveryState::kComplained, "", 520, kUnsubscribed);
+  row(3, DeliveryState::kSuppressed, "unsubscribed", 0, 0);
+  row(4, DeliveryState::kUnknown, "", 0, 0);
+  for (auto* scope : {&a, &b}) {
+    ASSERT_TRUE(scope->put_deliveries(rows).ok());
+    ASSERT_TRUE(scope->stop_plan("m1").ok());
+  }
+  const auto before = statistics(a, "m1");
+  ASSERT_EQ(before, statistics(b, "m1"));
+  const auto tally = a.delivery_tally("m1");
+  ASSERT_TRUE(tally.ok());
+  EXPECT_EQ(tally->handed_over, 3);
+  EXPECT_EQ(tally->complained, 1);
+
+  // Touched at or after the cut-off (an open at 900 against a cut-off of 900): not due, nothing moves.
+  auto none = a.deliveries_to_aggregate("m1", 900);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->rows, 0);
+  EXPECT_EQ(none->plan_entries, 0);
+  auto untouched = a.aggregate_deliveries("m1", 900, 100);
+  ASSERT_TRUE(untouched.ok());
+  EXPECT_EQ(untouched->rows, 0);
+  EXPECT_TRUE(a.delivery("m1", 0)->has_value());
+
+  auto due = a.deliveries_to_aggregate("m1", 1000);
+  ASSERT_TRUE(due.ok());
+  EXPECT_EQ(due->rows, 5);
+  EXPECT_EQ(due->plan_entries, 10);
+  // Two rows a batch: the statistics and the tally read the same after every step.
+  int64_t folded = 0, steps = 0;
+  for (;;) {
+    auto step = a.aggregate_deliveries("m1", 1000, 2);
+    ASSERT_TRUE(step.ok()) << step.error().message;
+    ++steps;
+    folded += step->rows;
+    EXPECT_EQ(statistics(a, "m1"), before) << "after step " << steps;
+    auto t = a.delivery_tally("m1");
+    ASSERT_TRUE(t.ok());
+    EXPECT_EQ(t->handed_over, 3);
+    EXPECT_EQ(t->complained, 1);
+    if (step->rows < 2) {
+      EXPECT_EQ(step->plan_entries, 10);  // folded with the last rows
+      break;
+    }
+    EXPECT_EQ(step->plan_entries, 0);
+  }
+  EXPECT_EQ(folded, 5);
+  EXPECT_EQ(steps, 3);
+  // Nothing names a recipient any more: no row, no plan (through the store and in the database).
+  EXPECT_FALSE(a.delivery("m1", 0)->has_value());
+  EXPECT_FALSE(a.delivery_for_person("m1", "p2")->has_value());
+  EXPECT_FALSE(a.load_plan("m1", nullptr)->has_value());
+  for (const char* table : {"deliveries", "delivery_plans", "delivery_plan_groups", "delivery_plan_chunks"})
+    EXPECT_EQ(raw(std::string("SELECT count(*) FROM ") + table + " WHERE org_id = 'org-a'"),
+              std::vector<std::string>{"0"})
+        << table;
+  EXPECT_FALSE(raw("SELECT count(*) FROM delivery_counts WHERE org_id = 'org-a'").front() == "0");
+  // Once done there is nothing left to aggregate, and a second sweep changes nothing.
+  auto after = a.deliveries_to_aggregate("m1", 1000);
+  EXPECT_EQ(after->rows + after->plan_entries, 0);
+  auto again = a.aggregate_deliveries("m1", 1000, 2);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->rows + again->plan_entries, 0);
+  EXPECT_EQ(statistics(a, "m1"), before);
+  // B's message of the same id is B's: untouched.
+  EXPECT_EQ(statistics(b, "m1"), before);
+  EXPECT_TRUE(b.delivery("m1", 0)->has_value());
+  EXPECT_TRUE(b.load_plan("m1", nullptr)->has_value());
+
+  // A message with a pending row (still sending) is never folded, however old.
+  DeliveryRow pending = rows[0];
+  pending.message_id = "m2";
+  pending.state = DeliveryState::kDeferred;
+  pending.handed_at = 0;
+  pending.updated = 10;
+  ASSERT_TRUE(a.put_deliveries({pending}).ok());
+  EXPECT_EQ(a.deliveries_to_aggregate("m2", 1000)->rows, 0);
+  EXPECT_EQ(a.aggregate_deliveries("m2", 1000, 10)->rows, 0);
+  EXPECT_TRUE(a.delivery("m2", 0)->has_value());
+
+  // Reopened, the counts are still there.
+  store_.reset();
+  store_ = open();
+  ASSERT_TRUE(store_);
+  auto reopened = store_->scope("org-a");
+  EXPECT_EQ(statistics(reopened, "m1"), before);
 }
 
 TEST_P(StoreContractTest, ConcurrentWritersAndReadersLoseNothingAndSurviveReopen) {

@@ -164,6 +164,15 @@ ALTER TABLE access_log ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX access_log_disclosures ON access_log (org_id, seq) WHERE recipient <> '';
 CREATE INDEX access_log_by_message ON access_log (org_id, message_id, seq) WHERE message_id <> '';
 )SQL"},
+      {11, "retention: old deliveries aggregated into per-message counts", R"SQL(
+-- What retention folded of a message's deliveries (privacy/retention.h, Store::aggregate_deliveries): per
+-- state and reason (a code for exclusions, '' otherwise, as the statistics group them) the count of
+-- deliveries and of those opened, clicked, unsubscribed and handed over. No person, no address.
+CREATE TABLE delivery_counts (
+  org_id TEXT NOT NULL, message_id TEXT NOT NULL, state INTEGER NOT NULL, reason TEXT NOT NULL,
+  count INTEGER NOT NULL, opened INTEGER NOT NULL, clicked INTEGER NOT NULL, unsubscribed INTEGER NOT NULL,
+  handed_over INTEGER NOT NULL, PRIMARY KEY (org_id, message_id, state, reason)) WITHOUT ROWID;
+)SQL"},
   };
   return kMigrations;
 }

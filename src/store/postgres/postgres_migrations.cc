@@ -146,6 +146,12 @@ ALTER TABLE access_log ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX access_log_disclosures ON access_log (org_id, seq) WHERE recipient <> '';
 CREATE INDEX access_log_by_message ON access_log (org_id, message_id, seq) WHERE message_id <> '';
 )SQL"},
+      {11, "retention: old deliveries aggregated into per-message counts", R"SQL(
+CREATE TABLE delivery_counts (
+  org_id TEXT NOT NULL, message_id TEXT NOT NULL, state BIGINT NOT NULL, reason TEXT NOT NULL,
+  count BIGINT NOT NULL, opened BIGINT NOT NULL, clicked BIGINT NOT NULL, unsubscribed BIGINT NOT NULL,
+  handed_over BIGINT NOT NULL, PRIMARY KEY (org_id, message_id, state, reason));
+)SQL"},
   };
   return kMigrations;
 }

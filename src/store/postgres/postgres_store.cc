@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 
@@ -652,7 +653,7 @@ class PostgresStore final : public Store {
   Status scrub(bool thorough) override {
     std::lock_guard lock(write_mu_);
     for (const char* table : {"people", "contact_points", "taggings", "list_items", "action_records",
-                              "ledger", "deliveries", "org_docs"})
+                              "ledger", "deliveries", "delivery_plan_chunks", "org_docs"})
       if (auto s = writer_.exec(std::string(thorough ? "VACUUM (FULL) " : "VACUUM ") + table); !s) return s;
     // CHECKPOINT needs superuser or pg_checkpoint: asked for only by the operator's maintenance command.
     return thorough ? writer_.exec("CHECKPOINT") : Status{Ok{}};
@@ -905,9 +906,13 @@ class PostgresStore final : public Store {
 
   Result<DeliveryTally> delivery_tally(const std::string& org_id, const std::string& message_id) override {
     auto c = pool_.take();
+    // With the counts retention folded rows into; one statement, one snapshot.
     auto r = c->query(
-        "SELECT count(*) FILTER (WHERE handed_at > 0), count(*) FILTER (WHERE state = $1) FROM deliveries "
-        "WHERE org_id = $2 AND message_id = $3",
+        "SELECT (SELECT count(*) FILTER (WHERE handed_at > 0) FROM deliveries WHERE org_id = $2 AND "
+        "message_id = $3) + (SELECT coalesce(sum(handed_over), 0) FROM delivery_counts WHERE org_id = $2 AND "
+        "message_id = $3)::bigint, (SELECT count(*) FILTER (WHERE state = $1) FROM deliveries WHERE org_id = "
+        "$2 AND message_id = $3) + (SELECT coalesce(sum(count) FILTER (WHERE state = $1), 0) FROM "
+        "delivery_counts WHERE org_id = $2 AND message_id = $3)::bigint",
         Params().integer(static_cast<int>(DeliveryState::kComplained)).text(org_id).text(message_id));
     if (!r) return r.error();
     return DeliveryTally{r->integer(0, 0), r->integer(0, 1)};
@@ -937,6 +942,10 @@ class PostgresStore final : public Store {
       row_groups.push_back({static_cast<DeliveryState>(rows->integer(i, 0)), std::string(rows->text(i, 1)),
                             rows->integer(i, 2), rows->integer(i, 3), rows->integer(i, 4),
                             rows->integer(i, 5), rows->integer(i, 6)});
+    // The rows retention folded count as rows (each one a queued entry that left the plan).
+    auto counts = count_groups(*c, org_id, message_id);
+    if (!counts) return counts.error();
+    for (auto& g : counts.value()) row_groups.push_back(std::move(g));
     auto head = read_plan_head(*c, org_id, message_id);
     if (!head) return head.error();
     if (!*head) return row_groups;
@@ -949,6 +958,76 @@ class PostgresStore final : public Store {
       plan.push_back({static_cast<DeliveryState>(q->integer(i, 0)), std::string(q->text(i, 1)),
                       q->integer(i, 2), 0, 0, 0});
     return combine_groups(plan, (*head)->stopped, row_groups);
+  }
+
+  // One transaction on the writer. The rows go and their counts come in one statement (a DELETE ...
+  // RETURNING feeding the upsert), so a receipt that updates a row meanwhile is either in the count or
+  // waits and then finds the row gone (left alone, as for any delivery that does not exist). The plan is
+  // folded under its row's lock, so two nodes sweeping at once fold it once.
+  Result<DeliveryFold> aggregate_deliveries(const std::string& org_id, const std::string& message_id,
+                                            Micros before, int64_t limit, bool count_only) override {
+    DeliveryFold fold;
+    if (count_only) {
+      auto c = pool_.take();
+      Snapshot tx(*c);
+      if (!tx.ok()) return internal_error("cannot count deliveries: " + c->last_error());
+      auto due = aggregation_due(*c, org_id, message_id, before);
+      if (!due) return due.error();
+      if (!due.value()) return fold;
+      auto rows = c->query("SELECT count(*) FROM deliveries WHERE org_id = $1 AND message_id = $2",
+                           Params().text(org_id).text(message_id));
+      if (!rows) return rows.error();
+      fold.rows = rows->integer(0, 0);
+      auto head = read_plan_head(*c, org_id, message_id);
+      if (!head) return head.error();
+      if (*head) fold.plan_entries = (*head)->entries;
+      return fold;
+    }
+    std::lock_guard lock(write_mu_);
+    if (auto s = writer_.exec("BEGIN"); !s) return s.error();
+    auto step = [&]() -> Status {
+      auto due = aggregation_due(writer_, org_id, message_id, before);
+      if (!due) return due.error();
+      if (!due.value()) return Ok{};
+      auto moved = writer_.query(
+          "WITH batch AS (SELECT seq FROM deliveries WHERE org_id = $1 AND message_id = $2 ORDER BY seq "
+          "LIMIT $3), gone AS (DELETE FROM deliveries d USING batch WHERE d.org_id = $1 AND d.message_id = "
+          "$2 "
+          "AND d.seq = batch.seq RETURNING d.state, d.reason, d.events, d.handed_at), added AS ("
+          "INSERT INTO delivery_counts (org_id, message_id, state, reason, count, opened, clicked, "
+          "unsubscribed, handed_over) SELECT $1, $2, state, CASE WHEN state IN ($4, $5) THEN reason ELSE '' "
+          "END AS grouped, count(*), count(*) FILTER (WHERE events & $6 <> 0), count(*) FILTER (WHERE "
+          "events & $7 <> 0), count(*) FILTER (WHERE events & $8 <> 0), count(*) FILTER (WHERE handed_at > "
+          "0) FROM gone GROUP BY state, grouped ON CONFLICT (org_id, message_id, state, reason) DO UPDATE "
+          "SET "
+          "count = delivery_counts.count + excluded.count, opened = delivery_counts.opened + "
+          "excluded.opened, clicked = delivery_counts.clicked + excluded.clicked, unsubscribed = "
+          "delivery_counts.unsubscribed + excluded.unsubscribed, handed_over = delivery_counts.handed_over + "
+          "excluded.handed_over) SELECT count(*) FROM gone",
+          Params()
+              .text(org_id)
+              .text(message_id)
+              .integer(std::max<int64_t>(limit, 1))
+              .integer(static_cast<int>(DeliveryState::kSuppressed))
+              .integer(static_cast<int>(DeliveryState::kBlocked))
+              .integer(kOpened)
+              .integer(kClicked)
+              .integer(kUnsubscribed));
+      if (!moved) return moved.error();
+      fold.rows = moved->integer(0, 0);
+      auto left = writer_.query("SELECT 1 FROM deliveries WHERE org_id = $1 AND message_id = $2 LIMIT 1",
+                                Params().text(org_id).text(message_id));
+      if (!left) return left.error();
+      if (left->size() > 0) return Ok{};
+      return fold_plan_into_counts(org_id, message_id, fold);
+    };
+    if (auto s = step(); !s) {
+      (void)writer_.exec("ROLLBACK");
+      fold = {};
+      return s.error();
+    }
+    if (auto s = writer_.exec("COMMIT"); !s) return s.error();
+    return fold;
   }
 
   Status put_plan(const std::string& org_id, const std::string& message_id,
@@ -1156,6 +1235,83 @@ class PostgresStore final : public Store {
     for (auto& st : stmts)
       if (!writer_.send(st.sql, st.params)) break;  // end_pipeline reports the error
     return writer_.end_pipeline();
+  }
+
+  // What retention folded of a message's rows (delivery_counts).
+  static Result<std::vector<DeliveryGroup>> count_groups(Connection& c, const std::string& org_id,
+                                                         const std::string& message_id) {
+    auto r = c.query(
+        "SELECT state, reason, count, opened, clicked, unsubscribed, handed_over FROM delivery_counts WHERE "
+        "org_id = $1 AND message_id = $2",
+        Params().text(org_id).text(message_id));
+    if (!r) return r.error();
+    std::vector<DeliveryGroup> out;
+    for (int i = 0; i < r->size(); ++i)
+      out.push_back({static_cast<DeliveryState>(r->integer(i, 0)), std::string(r->text(i, 1)),
+                     r->integer(i, 2), r->integer(i, 3), r->integer(i, 4), r->integer(i, 5),
+                     r->integer(i, 6)});
+    return out;
+  }
+
+  // Whether retention may fold a message's rows: none touched at or after `before`, none pending.
+  static Result<bool> aggregation_due(Connection& c, const std::string& org_id, const std::string& message_id,
+                                      Micros before) {
+    auto r = c.query(
+        "SELECT 1 FROM deliveries WHERE org_id = $1 AND message_id = $2 AND (updated >= $3 OR handed_at >= "
+        "$3 OR state IN ($4, $5, $6)) LIMIT 1",
+        Params()
+            .text(org_id)
+            .text(message_id)
+            .integer(before)
+            .integer(static_cast<int>(DeliveryState::kQueued))
+            .integer(static_cast<int>(DeliveryState::kDeferred))
+            .integer(static_cast<int>(DeliveryState::kHanding)));
+    if (!r) return r.error();
+    return r->size() == 0;
+  }
+
+  // The last step of a message's aggregation, in its transaction on the writer once no row is left: the
+  // plan's entries join the counts (store/delivery_plan.h fold_plan) and the plan goes.
+  Status fold_plan_into_counts(const std::string& org_id, const std::string& message_id, DeliveryFold& fold) {
+    auto key = [&] { return Params().text(org_id).text(message_id); };
+    auto head = writer_.query(
+        "SELECT entries, stopped FROM delivery_plans WHERE org_id = $1 AND message_id = $2 FOR UPDATE",
+        key());
+    if (!head) return head.error();
+    if (head->size() == 0) return Ok{};  // no plan (or folded already)
+    fold.plan_entries = head->integer(0, 0);
+    bool stopped = head->integer(0, 1) != 0;
+    auto groups = writer_.query(
+        "SELECT state, reason, count FROM delivery_plan_groups WHERE org_id = $1 AND message_id = $2", key());
+    if (!groups) return groups.error();
+    std::vector<DeliveryGroup> plan;
+    for (int i = 0; i < groups->size(); ++i)
+      plan.push_back({static_cast<DeliveryState>(groups->integer(i, 0)), std::string(groups->text(i, 1)),
+                      groups->integer(i, 2), 0, 0, 0, 0});
+    auto counts = count_groups(writer_, org_id, message_id);
+    if (!counts) return counts.error();
+    auto folded = fold_plan(plan, stopped, counts.value());
+    for (const char* table :
+         {"delivery_counts", "delivery_plans", "delivery_plan_groups", "delivery_plan_chunks"})
+      if (auto r = writer_.query(fmt::format("DELETE FROM {} WHERE org_id = $1 AND message_id = $2", table),
+                                 key());
+          !r)
+        return r.error();
+    for (const auto& g : folded)
+      if (auto r = writer_.query(
+              "INSERT INTO delivery_counts (org_id, message_id, state, reason, count, opened, clicked, "
+              "unsubscribed, handed_over) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+              key()
+                  .integer(static_cast<int>(g.state))
+                  .text(g.reason)
+                  .integer(g.count)
+                  .integer(g.opened)
+                  .integer(g.clicked)
+                  .integer(g.unsubscribed)
+                  .integer(g.handed_over));
+          !r)
+        return r.error();
+    return Ok{};
   }
 
   Result<std::optional<PlanHead>> read_plan_head(Connection& c, const std::string& org_id,

@@ -8,7 +8,7 @@
 namespace tocsin::store {
 namespace {
 
-// Every table of the schema (version 10) and the order its rows are read in: creation order where the
+// Every table of the schema (version 11) and the order its rows are read in: creation order where the
 // SQLite store relies on rowid, the key elsewhere. schema_migrations is the destination's own.
 struct Table {
   const char* name;
@@ -40,6 +40,7 @@ constexpr Table kTables[] = {
     {"access_log", "org_id, seq"},
     {"access_log_people", "org_id, person_id, seq"},
     {"data_keys", "id"},
+    {"delivery_counts", "org_id, message_id, state, reason"},
 };
 
 // Rows per pipelined round trip.

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <limits>
 #include <mutex>
 
 #include "actions/action_codec.h"
@@ -343,12 +345,22 @@ class SqliteStore final : public Store {
 
   Result<DeliveryTally> delivery_tally(const std::string& org_id, const std::string& message_id) override {
     std::lock_guard lock(read_mu_);
-    Statement q(reader_,
-                "SELECT count(*) FILTER (WHERE handed_at > 0), count(*) FILTER (WHERE state = ?) "
-                "FROM deliveries WHERE org_id = ? AND message_id = ?");
-    q.bind(1, int64_t{static_cast<int>(DeliveryState::kComplained)}).bind(2, org_id).bind(3, message_id);
-    if (q.step() != SQLITE_ROW) return internal_error("delivery tally failed: " + reader_.last_error());
-    return DeliveryTally{q.integer(0), q.integer(1)};
+    (void)reader_.exec("BEGIN");  // the rows and the counts retention folded rows into, from one snapshot
+    auto tally = [&]() -> Result<DeliveryTally> {
+      Statement q(reader_,
+                  "SELECT count(*) FILTER (WHERE handed_at > 0), count(*) FILTER (WHERE state = ?) "
+                  "FROM deliveries WHERE org_id = ? AND message_id = ?");
+      q.bind(1, int64_t{static_cast<int>(DeliveryState::kComplained)}).bind(2, org_id).bind(3, message_id);
+      if (q.step() != SQLITE_ROW) return internal_error("delivery tally failed: " + reader_.last_error());
+      DeliveryTally t{q.integer(0), q.integer(1)};
+      for (const auto& g : count_groups(reader_, org_id, message_id)) {
+        t.handed_over += g.handed_over;
+        if (g.state == DeliveryState::kComplained) t.complained += g.count;
+      }
+      return t;
+    }();
+    (void)reader_.exec("COMMIT");
+    return tally;
   }
 
   Result<std::vector<DeliveryGroup>> delivery_groups(const std::string& org_id,
@@ -356,6 +368,8 @@ class SqliteStore final : public Store {
     std::lock_guard lock(read_mu_);
     (void)reader_.exec("BEGIN");  // the plan's counts and the rows that left it, from one snapshot
     auto rows = row_groups(org_id, message_id);
+    if (rows)  // the rows retention folded count as rows (each one a queued entry that left the plan)
+      for (auto& g : count_groups(reader_, org_id, message_id)) rows->push_back(std::move(g));
     auto head = read_plan_head(org_id, message_id);
     std::vector<DeliveryGroup> plan;
     if (rows && head && *head) {
@@ -372,6 +386,63 @@ class SqliteStore final : public Store {
     if (!head) return head.error();
     if (!*head) return rows;
     return combine_groups(plan, (*head)->stopped, rows.value());
+  }
+
+  Result<DeliveryFold> aggregate_deliveries(const std::string& org_id, const std::string& message_id,
+                                            Micros before, int64_t limit, bool count_only) override {
+    DeliveryFold fold;
+    if (count_only) {
+      std::lock_guard lock(read_mu_);
+      (void)reader_.exec("BEGIN");
+      if (aggregation_due(reader_, org_id, message_id, before)) {
+        Statement rows(reader_, "SELECT count(*) FROM deliveries WHERE org_id = ? AND message_id = ?");
+        rows.bind(1, org_id).bind(2, message_id);
+        fold.rows = rows.step() == SQLITE_ROW ? rows.integer(0) : 0;
+        if (auto head = read_plan_head(org_id, message_id); head && *head)
+          fold.plan_entries = (*head)->entries;
+      }
+      (void)reader_.exec("COMMIT");
+      return fold;
+    }
+    auto s = write_transaction([&] {
+      if (!aggregation_due(writer_, org_id, message_id, before)) return true;
+      // The batch: rows up to the limit-th seq (all of them when fewer are left).
+      int64_t last = std::numeric_limits<int64_t>::max();
+      {
+        Statement q(writer_,
+                    "SELECT seq FROM deliveries WHERE org_id = ? AND message_id = ? ORDER BY seq LIMIT 1 "
+                    "OFFSET ?");
+        q.bind(1, org_id).bind(2, message_id).bind(3, std::max<int64_t>(limit, 1) - 1);
+        if (q.step() == SQLITE_ROW) last = q.integer(0);
+      }
+      // Grouped as row_groups groups them, added to what earlier batches folded.
+      Statement add(
+          writer_,
+          "INSERT INTO delivery_counts (org_id, message_id, state, reason, count, opened, clicked, "
+          "unsubscribed, handed_over) SELECT org_id, message_id, state, CASE WHEN state IN (?, ?) "
+          "THEN reason ELSE '' END AS grouped, count(*), count(*) FILTER (WHERE events & ?), "
+          "count(*) FILTER (WHERE events & ?), count(*) FILTER (WHERE events & ?), "
+          "count(*) FILTER (WHERE handed_at > 0) FROM deliveries WHERE org_id = ? AND "
+          "message_id = ? AND seq <= ? GROUP BY state, grouped "
+          "ON CONFLICT (org_id, message_id, state, reason) DO UPDATE SET "
+          "count = count + excluded.count, opened = opened + excluded.opened, "
+          "clicked = clicked + excluded.clicked, unsubscribed = unsubscribed + excluded.unsubscribed, "
+          "handed_over = handed_over + excluded.handed_over");
+      add.bind(1, int64_t{static_cast<int>(DeliveryState::kSuppressed)})
+          .bind(2, int64_t{static_cast<int>(DeliveryState::kBlocked)});
+      add.bind(3, int64_t{kOpened}).bind(4, int64_t{kClicked}).bind(5, int64_t{kUnsubscribed});
+      add.bind(6, org_id).bind(7, message_id).bind(8, last);
+      if (!add.run()) return false;
+      Statement del(writer_, "DELETE FROM deliveries WHERE org_id = ? AND message_id = ? AND seq <= ?");
+      if (!del.bind(1, org_id).bind(2, message_id).bind(3, last).run()) return false;
+      fold.rows = sqlite3_changes(writer_.handle());
+      Statement left(writer_, "SELECT 1 FROM deliveries WHERE org_id = ? AND message_id = ? LIMIT 1");
+      left.bind(1, org_id).bind(2, message_id);
+      if (left.step() == SQLITE_ROW) return true;
+      return fold_plan_into_counts(org_id, message_id, fold);
+    });
+    if (!s) return s.error();
+    return fold;
   }
 
   Status put_plan(const std::string& org_id, const std::string& message_id,
@@ -497,6 +568,71 @@ class SqliteStore final : public Store {
                      q.integer(3), q.integer(4), q.integer(5), q.integer(6)});
     if (rc != SQLITE_DONE) return internal_error("delivery counts failed: " + reader_.last_error());
     return out;
+  }
+
+  // What retention folded of a message's rows (delivery_counts), on `c` under its mutex.
+  static std::vector<DeliveryGroup> count_groups(Connection& c, const std::string& org_id,
+                                                 const std::string& message_id) {
+    Statement q(
+        c,
+        "SELECT state, reason, count, opened, clicked, unsubscribed, handed_over FROM delivery_counts "
+        "WHERE org_id = ? AND message_id = ?");
+    q.bind(1, org_id).bind(2, message_id);
+    std::vector<DeliveryGroup> out;
+    while (q.step() == SQLITE_ROW)
+      out.push_back({static_cast<DeliveryState>(q.integer(0)), std::string(q.text(1)), q.integer(2),
+                     q.integer(3), q.integer(4), q.integer(5), q.integer(6)});
+    return out;
+  }
+
+  // Whether retention may fold a message's rows: none touched at or after `before`, none pending.
+  static bool aggregation_due(Connection& c, const std::string& org_id, const std::string& message_id,
+                              Micros before) {
+    Statement q(c,
+                "SELECT 1 FROM deliveries WHERE org_id = ? AND message_id = ? AND (updated >= ? OR "
+                "handed_at >= ? OR state IN (?, ?, ?)) LIMIT 1");
+    q.bind(1, org_id).bind(2, message_id).bind(3, before).bind(4, before);
+    q.bind(5, int64_t{static_cast<int>(DeliveryState::kQueued)})
+        .bind(6, int64_t{static_cast<int>(DeliveryState::kDeferred)})
+        .bind(7, int64_t{static_cast<int>(DeliveryState::kHanding)});
+    return q.step() == SQLITE_DONE;
+  }
+
+  // The last step of a message's aggregation, inside its write transaction once no row is left: the plan's
+  // entries join the counts (store/delivery_plan.h fold_plan) and the plan goes.
+  bool fold_plan_into_counts(const std::string& org_id, const std::string& message_id, DeliveryFold& fold) {
+    Statement head(writer_,
+                   "SELECT entries, stopped FROM delivery_plans WHERE org_id = ? AND message_id = ?");
+    head.bind(1, org_id).bind(2, message_id);
+    if (head.step() != SQLITE_ROW) return true;  // no plan (or folded already)
+    fold.plan_entries = head.integer(0);
+    bool stopped = head.integer(1) != 0;
+    std::vector<DeliveryGroup> plan;
+    {
+      Statement q(
+          writer_,
+          "SELECT state, reason, count FROM delivery_plan_groups WHERE org_id = ? AND message_id = ?");
+      q.bind(1, org_id).bind(2, message_id);
+      while (q.step() == SQLITE_ROW)
+        plan.push_back(
+            {static_cast<DeliveryState>(q.integer(0)), std::string(q.text(1)), q.integer(2), 0, 0, 0, 0});
+    }
+    auto folded = fold_plan(plan, stopped, count_groups(writer_, org_id, message_id));
+    for (const char* table :
+         {"delivery_counts", "delivery_plans", "delivery_plan_groups", "delivery_plan_chunks"}) {
+      std::string sql = std::string("DELETE FROM ") + table + " WHERE org_id = ? AND message_id = ?";
+      Statement del(writer_, sql.c_str());
+      if (!del.bind(1, org_id).bind(2, message_id).run()) return false;
+    }
+    Statement put(writer_,
+                  "INSERT INTO delivery_counts (org_id, message_id, state, reason, count, opened, clicked, "
+                  "unsubscribed, handed_over) VALUES (?,?,?,?,?,?,?,?,?)");
+    for (const auto& g : folded) {
+      put.reset().bind(1, org_id).bind(2, message_id).bind(3, int64_t{static_cast<int>(g.state)});
+      put.bind(4, g.reason).bind(5, g.count).bind(6, g.opened).bind(7, g.clicked).bind(8, g.unsubscribed);
+      if (!put.bind(9, g.handed_over).run()) return false;
+    }
+    return true;
   }
 
   // reader_, under read_mu_.
