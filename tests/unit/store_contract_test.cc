@@ -110,7 +110,9 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
                   "192.0.2.1",
                   "agent",
                   "I agree to emails",
-                  0};
+                  0,
+                  "",
+                  {}};
     e.prev_hash = prev;
     consent::seal(e);
     return e;

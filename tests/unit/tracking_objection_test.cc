@@ -81,7 +81,7 @@ class TrackingObjectionTest : public ::testing::Test {
   ContactHasher hasher_;
   people::OrgState org_;
   store::WriteBatch batch_;
-  consent::Evidence ev_{"api_key:k", "test", "unit test", "127.0.0.1", "gtest", "", 0};
+  consent::Evidence ev_{"api_key:k", "test", "unit test", "127.0.0.1", "gtest", "", 0, "", {}};
   people::WriteAuthority who_{people::Writer::kApiKey, people::Attestation{"test form", "checkbox", ""}, "",
                               ""};
   Micros now_ = 1000;
