@@ -6,6 +6,7 @@ organization a blast targeting them reaches only consent resting on explicit con
 (`special_category_basis_missing`), is noted in the access log, and the person's access bundle says so.
 Recipients are read from the raw messages smtp-sink captured; the ledger's purpose from the raw database rows."""
 import io
+import time
 import json
 import zipfile
 from email import message_from_bytes
@@ -117,6 +118,10 @@ def test_purposes_bases_and_special_categories(tmp_path, smtp_sink, local_dns):
         # Special-category marks: only the organization's own ids; another organization cannot mark them.
         org_b = srv.create_org("B")
         cb = srv.client(org_b["api_key"])
+        deadline = time.monotonic() + 15
+        while cb.get("people").status_code != 200:  # the running server learns B's key
+            assert time.monotonic() < deadline, "B's key never known"
+            time.sleep(0.2)
         r = cb.put("tocsin:special_categories", json={"tags": [tag_id]})
         assert r.status_code == 422, r.text
         r = c.put("tocsin:special_categories", json={"tags": "supporters"})
