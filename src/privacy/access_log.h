@@ -39,6 +39,7 @@ struct AccessRead {
   int64_t count = -1;                   // -1: person_ids.size()
   // A read whose data leaves with the reader (an export, a page of people, a file handed out) is also a
   // disclosure (privacy/disclosure_log.h): to whom, under what basis. Empty: a read only.
+  // (Initialized, so the many reads that are not disclosures can leave them out of their braces.)
   std::string recipient = {};
   std::string basis = {};
 };

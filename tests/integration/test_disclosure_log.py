@@ -179,3 +179,40 @@ def test_a_blast_handed_to_the_outbox_is_one_entry_naming_the_processor(srv):
     assert after[-1]["person_ids"] == [people["ada"]]
     assert srv.json_line(srv.cli("audit", "--data", srv.data_dir, "--org", a["org_id"], "--verify").stdout)[
         "verified"] is True
+
+
+def test_one_off_mail_is_batched_per_organization_and_processor(srv):
+    a = srv.orgs["A"]
+    srv.stop()  # the administrator's CLI needs the data directory to itself
+    created = srv.json_line(srv.cli(
+        "actions", "create", "--data", srv.data_dir, "--org", a["org_id"], "--kind", "petitions", "--json",
+        json.dumps({"title": "Clean air", "tocsin:autoresponse": {
+            "subject": "Thanks", "body": "<p>Thank you for signing.</p>", "from": "Friends",
+            "from_address": f"team@{DOMAIN}", "reply_to": f"team@{DOMAIN}"}})).stdout)
+    srv.start()
+    ca = srv.client(a["api_key"])
+    records = []
+    for name in ("eve", "fay", "gus"):
+        body = {"person": {"email_addresses": [{"address": f"{name}@example.net", "status": "subscribed"}]},
+                "triggers": {"autoresponse": {"enabled": True}}}
+        r = ca.post(f"petitions/{created['id']}/signatures", json=body)
+        assert r.status_code == 200, r.text
+        records.append(r.json())
+    deadline = time.monotonic() + 20
+    while len(list((srv.data_dir / "outbox").glob("*.eml"))) < 3:
+        assert time.monotonic() < deadline, srv.log_tail()
+        time.sleep(0.1)
+
+    # Within the flush period (1 s here), not one entry per message: three hand-overs, at most two entries.
+    deadline = time.monotonic() + 15
+    while sum(e["count"] for e in (got := disclosures(srv, a["org_id"]))) < 3:
+        assert time.monotonic() < deadline, (got, srv.log_tail())
+        time.sleep(0.2)
+    assert all(e["action"] == "one_off.handover" for e in got) and len(got) <= 2, got
+    assert all(e["recipient"] == f"local outbox folder {srv.data_dir / 'outbox'}" for e in got)
+    assert all("autoresponse" in e["query"] and "Art. 28" in e["basis"] for e in got)
+    people = {pid for e in got for pid in e["person_ids"]}
+    assert len(people) == 3
+    for pid in people:
+        mine = ca.ok("GET", "tocsin:disclosure_log", params={"person_id": pid})["_embedded"]["tocsin:disclosures"]
+        assert [e["action"] for e in mine] == ["one_off.handover"], mine
