@@ -353,20 +353,16 @@ void send(Call& c, const std::string& id) {
   pending->plan = std::move(plan->entries);
   int64_t targeted = plan->summary.targeted;
   std::vector<std::string> special_category_used = plan->summary.special_category_used;
-  // Targeting by special-category data is a use of it (GDPR Art. 9): the access log says so, as a bulk use
-  // of everyone planned, so each of them finds it when asking who used their data.
-  if (!special_category_used.empty() && c.ctx.access_log) {
-    std::string used;
-    for (const auto& u : special_category_used) used += (used.empty() ? "" : " ") + u;
-    c.ctx.access_log->record(privacy::AccessRead{c.org->org.id,
-                                                 c.actor,
-                                                 c.req.remote_ip,
-                                                 "message.special_category_targeting",
-                                                 "message " + std::string(id) + " targets " + used,
-                                                 {},
-                                                 targeted},
-                             [] {});
-  }
+  if (!special_category_used.empty() && c.ctx.access_log)  // messaging/audience.h
+    c.ctx.access_log->record(
+        privacy::AccessRead{c.org->org.id,
+                            c.actor,
+                            c.req.remote_ip,
+                            std::string(messaging::kSpecialCategoryUseAction),
+                            messaging::special_category_use_query(id, special_category_used),
+                            {},
+                            targeted},
+        [] {});
   // Everything the dispatcher's start needs, copied before commit_write takes the call: `id` refers into
   // the call's path segments, which go with the call as soon as its answer is sent (on the committer
   // thread, possibly before this thread goes on).

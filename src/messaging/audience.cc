@@ -88,6 +88,12 @@ std::vector<std::string> special_category_used(const people::OrgState& org, cons
   return used;
 }
 
+std::string special_category_use_query(const std::string& message_id, const std::vector<std::string>& used) {
+  std::string q = "message " + message_id + " targets";
+  for (const auto& u : used) q += " " + u;
+  return q;
+}
+
 Result<std::vector<const Person*>> resolve_audience(const people::OrgState& org, const Message& m) {
   ChosenIds chosen;
   bool everybody = false;

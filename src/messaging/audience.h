@@ -21,6 +21,12 @@ Result<std::vector<const Person*>> resolve_audience(const people::OrgState& org,
 // "query:<id>" (a query is an action, and is marked as one), in target order.
 std::vector<std::string> special_category_used(const people::OrgState& org, const Message& m);
 
+// Targeting by special-category data is a use of it (GDPR Art. 9): the access log records it as a bulk use of
+// everyone planned (so each of them finds it when asking who used their data) under this action, with this
+// query ("message <id> targets tag:<id> ..."), whether the blast was sent by a key or by the scheduler.
+inline constexpr std::string_view kSpecialCategoryUseAction = "message.special_category_targeting";
+std::string special_category_use_query(const std::string& message_id, const std::vector<std::string>& used);
+
 // Parses a target href (".../lists/{id}", ".../tags/{id}", ".../queries/{id}") into a Target; 400 otherwise.
 Result<Target> parse_target_href(std::string_view href);
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "email/dkim_signer.h"
+#include "messaging/audience.h"
 #include "messaging/compose.h"
 #include "messaging/content_screening.h"
 #include "messaging/feedback_status.h"
@@ -435,6 +436,15 @@ void Dispatcher::start_scheduled(people::OrgState& org, const Message& m) {
     next.total_targeted = plan->summary.targeted;
     next.special_category_used = plan->summary.special_category_used;
     auto w = batch.for_org(org.org.id);
+    if (!next.special_category_used.empty()) {  // the use of special-category data, as a send records it
+      store::AccessEntry use;
+      use.at = next.sent_start;
+      use.actor = "scheduler";
+      use.action = std::string(kSpecialCategoryUseAction);
+      use.query = special_category_use_query(m.id, next.special_category_used);
+      use.count = plan->summary.targeted;
+      w.add(store::op::AppendAccess{std::move(use)});
+    }
     org.messaging.put_message(w, std::move(next));
     return std::function<void()>{};
   });

@@ -48,11 +48,13 @@ struct ProcessorNames {
   std::string sms;
 };
 
-// The bases a hand-over is made under: the recipients' consent for a blast (the gate sends a blast only to
-// subscribed people) and the person's own action for a one-off message; the processor's part in both is
-// its Art. 28 contract with the organization.
+// The bases a hand-over is made under: the basis recorded with each recipient's subscription for a blast (the
+// gate sends a blast only to subscribed people whose consent covers it; consent/scope.h) and the person's
+// own action for a one-off message; the processor's part in both is its Art. 28 contract with the
+// organization.
 inline constexpr std::string_view kBlastBasis =
-    "consent of each recipient (GDPR Art. 6(1)(a)); processor under an Art. 28 contract";
+    "each recipient's recorded subscription basis (consent, GDPR Art. 6(1)(a), unless recorded as explicit "
+    "consent or membership, Art. 9(2)(a)/(d)); processor under an Art. 28 contract";
 inline constexpr std::string_view kOneOffBasis =
     "the person's own action or request answered (GDPR Art. 6(1)(b)); processor under an Art. 28 contract";
 

@@ -5,6 +5,7 @@ purpose, PUT); a blast declares its purpose and reaches only people whose consen
 organization a blast targeting them reaches only consent resting on explicit consent or membership
 (`special_category_basis_missing`), is noted in the access log, and the person's access bundle says so.
 Recipients are read from the raw messages smtp-sink captured; the ledger's purpose from the raw database rows."""
+import datetime
 import io
 import time
 import json
@@ -160,6 +161,20 @@ def test_purposes_bases_and_special_categories(tmp_path, smtp_sink, local_dns):
         assert deliveries[news]["special_category_used"] == "" and deliveries[news]["purpose"] == "newsletter"
         ledger = json.loads(z.read("ledger.json"))
         assert ledger[-1]["purpose"] == "newsletter" and ledger[-1]["legal_basis"] == "membership"
+
+        # A scheduled blast judges and records the same way when the scheduler starts it.
+        later = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=2)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ")
+        scheduled = message(c, tag_href, "newsletter", "Scheduled members")
+        r = c.post(f"messages/{scheduled}/schedule", json={"scheduled_start_date": later})
+        assert r.status_code == 200, r.text
+        m = wait_status(c, scheduled, "sent")
+        assert m["tocsin:special_category_used"] == [f"tag:{tag_id}"]
+        assert recipients(sink, "Scheduled members") == {"dee@example.net"}
+        log = c.get("tocsin:access_log", params={"person_id": an_id(ada)}).json()
+        uses = [e for e in log["_embedded"]["tocsin:access_log_entries"]
+                if e["action"] == "message.special_category_targeting" and scheduled in e["query"]]
+        assert len(uses) == 1 and uses[0]["actor"] == "scheduler" and uses[0]["count"] == 5, uses
 
         # After a restart the projection is rebuilt from the ledger: the same people are covered.
         srv.restart()
