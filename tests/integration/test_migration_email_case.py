@@ -42,7 +42,7 @@ pytestmark = sqlite_only("builds an SQLite file of the schema before migration 6
                          "at version 6")
 
 
-LATEST_VERSION = 8  # the binary's newest migration (store/migrations/sqlite_migrations.cc)
+LATEST_VERSION = 9  # the binary's newest migration (store/migrations/sqlite_migrations.cc)
 
 
 class OldShape:
@@ -90,6 +90,7 @@ class OldShape:
         self.con.execute("DROP TABLE access_log")  # migration 7
         self.con.execute("DROP TABLE access_log_people")
         self.con.execute("DROP TABLE data_keys")  # migration 8 (the old binary had no encryption at rest)
+        self.con.execute("DROP TABLE delivery_counts")  # migration 9 (retention's aggregated deliveries)
         self.con.commit()
         self.con.close()
 
