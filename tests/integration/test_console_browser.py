@@ -53,9 +53,11 @@ def test_console_journey_in_chromium(tmp_path, node_project):
                                            "email_addresses": [{"address": "s@example.org", "status": "subscribed"}]}})
         assert r.status_code == 200
         person_id = r.json()["identifiers"][0].split(":", 1)[1]
+        assert requests.post(srv.api + "/tags", headers={"OSDI-API-Token": org["api_key"]},
+                             json={"name": "Volunteers"}).status_code == 200
         shots = Path(os.environ.get("TOCSIN_SHOTS", tmp_path / "shots"))
         shots.mkdir(parents=True, exist_ok=True)
-        cfg = {"base": srv.base, "shots": str(shots), "personName": "Sam Signer",
+        cfg = {"base": srv.base, "shots": str(shots), "personName": "Sam Signer", "tagName": "Volunteers",
                "owner": staff(srv, org["org_id"], "owner@example.org", "owner"),
                "viewer": staff(srv, org["org_id"], "viewer@example.org", "viewer"),
                "locked": staff(srv, org["org_id"], "locked@example.org", "organizer")}
@@ -84,6 +86,8 @@ def test_console_journey_in_chromium(tmp_path, node_project):
     assert out["verifyUrl"] == f"{srv.base}/admin/people/{person_id}/verify#consent"
     assert out["chainResult"].startswith("Chain intact: 1 entry, head "), out["chainResult"]
     assert out["personOverflow"] is False
+    assert out["taggedUrl"] == f"{srv.base}/admin/people/{person_id}#fields"
+    assert out["tagsText"] == "Volunteers" and out["tagFormsLeft"] == 0
     for screen in ("loginAxe", "dashboardAxe", "teamAxe", "forbiddenAxe", "peopleAxe", "personAxe", "verifyAxe"):
         assert out[screen] == [], f"{screen}: {out[screen]}"
     assert out["narrowOverflow"] is False

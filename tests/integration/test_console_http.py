@@ -415,6 +415,66 @@ def test_staff_unsubscribe_one_channel_from_the_person_page(srv):
                                data={"csrf": organizer.csrf(), "channel": "email"}).status_code == 404
 
 
+def test_staff_tag_a_person_from_the_person_page(srv):
+    a, b = srv.orgs["A"], srv.orgs["B"]
+    hdr, hdr_b = {"OSDI-API-Token": a["api_key"]}, {"OSDI-API-Token": b["api_key"]}
+
+    def new_tag(h, name):
+        r = requests.post(srv.api + "/tags", headers=h, json={"name": name})
+        assert r.status_code == 200, r.text
+        return r.json()["identifiers"][0].split(":", 1)[1]
+
+    volunteers, donors, b_tag = new_tag(hdr, "Volunteers"), new_tag(hdr, "<Donors>"), new_tag(hdr_b, "B's tag")
+    r = requests.post(srv.api + "/people", headers=hdr, json={
+        "person": {"email_addresses": [{"address": "tagme@example.org"}]}, "add_tags": ["Volunteers"]})
+    pid = r.json()["identifiers"][0].split(":", 1)[1]
+
+    def tags_of(person_id):
+        r = requests.get(f"{srv.api}/people/{person_id}/taggings", headers=hdr)
+        assert r.status_code == 200, r.text
+        return sorted(t["_links"]["osdi:tag"]["href"].rsplit("/", 1)[1]
+                      for t in r.json()["_embedded"]["osdi:taggings"])
+
+    url = f"{srv.base}/admin/people/{pid}/tag"
+    viewer = Staff(srv, a["org_id"], "viewer@example.org", "viewer")
+    assert viewer.login().status_code == 303
+    assert "/tag\"" not in viewer.get(f"/admin/people/{pid}").text
+    assert viewer.http.post(url, data={"csrf": viewer.csrf(), "tag": donors}, allow_redirects=False).status_code == 403
+
+    organizer = Staff(srv, a["org_id"], "organizer@example.org", "organizer")
+    assert organizer.login().status_code == 303
+    page = organizer.get(f"/admin/people/{pid}").text
+    # Only the tags the person lacks are offered, names escaped; B's tag is not among them.
+    assert f'<option value="{donors}">&lt;Donors&gt;</option>' in page, page
+    assert f'value="{volunteers}"' not in page and b_tag not in page
+    assert organizer.http.post(url, data={"csrf": "0" * 32, "tag": donors}, allow_redirects=False).status_code == 403
+    assert organizer.http.post(url, data={"csrf": organizer.csrf(), "tag": b_tag},
+                               allow_redirects=False).status_code == 404
+    assert tags_of(pid) == [volunteers], "nothing written by the refused posts"
+
+    done = organizer.http.post(url, data={"csrf": organizer.csrf(), "tag": donors}, allow_redirects=False)
+    assert done.status_code == 303 and done.headers["Location"] == f"/admin/people/{pid}#fields"
+    assert tags_of(pid) == sorted([volunteers, donors])
+    after = organizer.get(f"/admin/people/{pid}").text
+    assert "&lt;Donors&gt;" in after.split('id="tags"', 1)[1].split("</p>", 1)[0]
+    assert 'action="/admin/people/' + pid + '/tag"' not in after, "no tag left to offer"
+    # Again: nothing more; the staff audit has one line; another organization's person is 404.
+    assert organizer.http.post(url, data={"csrf": organizer.csrf(), "tag": donors},
+                               allow_redirects=False).status_code == 303
+    db = srv.db()
+    try:
+        audit = [srv.unseal(row[0], "org_docs.doc")
+                 for row in db.execute("SELECT doc FROM org_docs WHERE kind = 'staff_audit'")]
+    finally:
+        db.close()
+    assert len([d for d in audit if "people.tag" in d and pid in d]) == 1, audit
+    r = requests.post(srv.api + "/people", headers=hdr_b,
+                      json={"person": {"email_addresses": [{"address": "b-tag@example.org"}]}})
+    other_pid = r.json()["identifiers"][0].split(":", 1)[1]
+    assert organizer.http.post(f"{srv.base}/admin/people/{other_pid}/tag", allow_redirects=False,
+                               data={"csrf": organizer.csrf(), "tag": donors}).status_code == 404
+
+
 def test_verify_is_limited_per_organization(srv):
     pids = {}
     for name in ("A", "B"):

@@ -11,6 +11,7 @@
 #include "core/secret_compare.h"
 #include "core/text.h"
 #include "importer/csv_export.h"
+#include "people/upsert.h"
 #include "privacy/disclosure_log.h"
 #include "web/admin/dashboard_facts.h"
 #include "web/admin/people_search.h"
@@ -159,15 +160,38 @@ void Console::login_post(const api::Request& req, api::Respond& respond) {
   respond(std::move(r));
 }
 
+// A staff change to one person through the API's write path (durable before the answer; `opted_out`, when
+// given, holds the answer behind the opt-out fence): `apply` answers "changed" or "unchanged", or an error
+// after changing nothing. A change gets a line `audit_action` in the staff audit trail; every answer goes
+// back to the person page at `fragment`.
+void Console::change_person(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
+                            std::string audit_action, const std::string& ip, std::string fragment,
+                            messaging::OrgWriteFn apply, api::Respond respond, const Frame& frame,
+                            std::shared_ptr<std::vector<ContactHash>> opted_out) {
+  messaging::commit_org_write(
+      writes_.committer, org, std::move(apply),
+      [=, this, org_id = org.org.id](Result<std::string> r) {
+        if (!r && r.error().http_status == 404) {  // "no such person", "no such tag"
+          const std::string& why = r.error().message;
+          return respond(html(404, not_found_page(frame, why.rfind("no ", 0) == 0 ? why.substr(3) : why)));
+        }
+        if (!r) return respond(html(500, forbidden_page(frame, "changing this person now")));
+        if (r.value() == "changed")
+          (void)writes_.audit.record({org_id, p.account_id, audit_action, person_id, ip, now_micros()});
+        respond(redirect("/admin/people/" + person_id + fragment));
+      },
+      writes_.fence, std::move(opted_out));
+}
+
 // A supporter who phones or writes to stop hearing from the organization: staff record the opt-out on one
-// channel. The same write path as the API's (durable before the answer, behind the opt-out fence, so no
-// message already cleared for the address leaves after the page says so), with the staff member and the
-// address they posted from as the ledger entry's evidence, and a line in the staff audit trail.
+// channel, with the staff member and the address they posted from as the ledger entry's evidence. Behind the
+// opt-out fence, so no message already cleared for the address leaves after the page says so.
 void Console::unsubscribe(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
                           Channel channel, const std::string& ip, api::Respond respond, const Frame& frame) {
   auto opted_out = std::make_shared<std::vector<ContactHash>>();
-  messaging::commit_org_write(
-      writes_.committer, org,
+  change_person(
+      p, org, person_id, channel == Channel::kEmail ? "people.unsubscribe_email" : "people.unsubscribe_sms",
+      ip, "#consent",
       [=](people::OrgState& o, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
         const Person* person = o.find_person(person_id);
         if (!person) return not_found("no such person");
@@ -181,21 +205,26 @@ void Console::unsubscribe(const staff::Principal& p, people::OrgState& org, cons
         ev.ip = ip;
         o.record_status(w, channel, *address, person_id, consent::Status::kUnsubscribed, ev, now);
         opted_out->push_back(o.hasher->hash(channel, *address));
-        return std::string("unsubscribed");
+        return std::string("changed");
       },
-      [=, this, org_id = org.org.id](Result<std::string> r) {
-        if (!r && r.error().http_status == 404)
-          return respond(html(404, not_found_page(frame, "such person")));
-        if (!r) return respond(html(500, forbidden_page(frame, "changing this person now")));
-        if (r.value() == "unsubscribed") {
-          (void)writes_.audit.record(
-              {org_id, p.account_id,
-               channel == Channel::kEmail ? "people.unsubscribe_email" : "people.unsubscribe_sms", person_id,
-               ip, now_micros()});
-        }
-        respond(redirect("/admin/people/" + person_id + "#consent"));
+      std::move(respond), frame, opted_out);
+}
+
+// Tags a person with one of the organization's tags (people::tag_person, as the API's taggings), audited as
+// `people.tag`. A tag of another organization is not found; tagging twice changes nothing.
+void Console::tag(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
+                  const std::string& tag_id, const std::string& ip, api::Respond respond,
+                  const Frame& frame) {
+  change_person(
+      p, org, person_id, "people.tag", ip, "#fields",
+      [=](people::OrgState& o, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
+        if (!o.find_person(person_id)) return not_found("no such person");
+        if (!o.tags.count(tag_id)) return not_found("no such tag");
+        if (o.tagging_by_pair.count({tag_id, person_id})) return std::string("unchanged");
+        people::tag_person(o, tag_id, person_id, w, now);
+        return std::string("changed");
       },
-      writes_.fence, opted_out);
+      std::move(respond), frame);
 }
 
 void Console::release_read(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
@@ -346,6 +375,14 @@ void Console::handle(api::Request&& req, api::Respond respond) {
         return respond(html(400, forbidden_page(frame, "this form without a channel (email or sms)")));
       return unsubscribe(p, *org, id, channel == "email" ? Channel::kEmail : Channel::kSms, client_ip(req),
                          std::move(respond), frame);
+    }
+    if (std::string id = person_id_in(path, "/tag"); !id.empty()) {
+      if (!p.can(staff::Permission::kSend))
+        return respond(html(403, forbidden_page(frame, "changing people")));
+      const std::string tag_id = form.param("tag").value_or("");
+      if (tag_id.empty() || tag_id.size() > 64)
+        return respond(html(400, forbidden_page(frame, "this form without a tag")));
+      return tag(p, *org, id, tag_id, client_ip(req), std::move(respond), frame);
     }
     return respond(html(404, forbidden_page(frame, "this action")));
   }

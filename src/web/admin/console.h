@@ -73,8 +73,14 @@ class Console {
   void login_post(const api::Request& req, api::Respond& respond);
   std::string csrf_for(const std::string& session_token) const;
   std::string client_ip(const api::Request& req) const;
+  void change_person(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
+                     std::string audit_action, const std::string& ip, std::string fragment,
+                     messaging::OrgWriteFn apply, api::Respond respond, const Frame& frame,
+                     std::shared_ptr<std::vector<ContactHash>> opted_out = nullptr);
   void unsubscribe(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
                    Channel channel, const std::string& ip, api::Respond respond, const Frame& frame);
+  void tag(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
+           const std::string& tag_id, const std::string& ip, api::Respond respond, const Frame& frame);
   void export_people(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
                      api::Respond respond, const Frame& frame);
   // Sends `r`, a screen with the data of `person_ids` (or of `count` people when they are not listed), once

@@ -50,9 +50,12 @@ std::optional<Copied> copy_under_lock(const people::OrgState& org, const std::st
   }
   // Tags: one lookup per tag of the organization, not a walk of every tagging.
   for (const auto& tag_id : org.tag_order) {
-    if (!org.tagging_by_pair.count({tag_id, person_id})) continue;
     auto t = org.tags.find(tag_id);
-    if (t != org.tags.end()) v.tags.push_back(t->second.name);
+    if (t == org.tags.end()) continue;
+    if (org.tagging_by_pair.count({tag_id, person_id}))
+      v.tags.push_back(t->second.name);
+    else if (v.tag_choices.size() < kMaxTagChoices)
+      v.tag_choices.push_back({tag_id, t->second.name});
   }
   // Lists are few and made by imports; their items are one flat vector.
   std::map<std::string, std::string> list_names;

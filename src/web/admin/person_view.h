@@ -36,6 +36,13 @@ struct ActionTaken {
   std::string title, kind, date;  // kind: the action type's singular ("petition"); date: the record's
 };
 
+// A tag of the organization the person does not have yet, offered by the page's "Add a tag" form.
+struct TagChoice {
+  std::string id, name;
+};
+// At most this many tags are offered (in the organization's tag order); the API tags beyond it.
+inline constexpr size_t kMaxTagChoices = 500;
+
 struct MessageReceived {
   std::string name, channel, state, reason, date;  // date: handed over, else last updated
 };
@@ -49,7 +56,8 @@ struct PersonView {
   Person person;
   std::string email_status, sms_status;
   std::vector<std::string> tags, lists;
-  std::vector<ActionTaken> actions;  // newest first
+  std::vector<TagChoice> tag_choices;  // the organization's other tags
+  std::vector<ActionTaken> actions;    // newest first
   size_t actions_total = 0;
   std::vector<MessageReceived> messages;  // newest first
   bool messages_capped = false;           // the organization sent more than kMaxMessagesLooked messages

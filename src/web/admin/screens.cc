@@ -119,6 +119,11 @@ constexpr const char* kPerson = R"(<main><p><a href="/admin/people">People</a></
 <h3>Custom fields</h3>
 {{#has_custom}}<dl class="facts" id="custom-fields">{{#custom}}<dt>{{name}}</dt><dd>{{value}}</dd>{{/custom}}</dl>{{/has_custom}}{{^has_custom}}<p>None.</p>{{/has_custom}}
 <h3>Tags</h3><p id="tags">{{#has_tags}}{{tags}}{{/has_tags}}{{^has_tags}}None.{{/has_tags}}</p>
+{{#can_tag}}<form method="post" action="/admin/people/{{id}}/tag">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<label for="add-tag">Add a tag</label> <select id="add-tag" name="tag">{{#tag_choices}}<option value="{{tag_id}}">{{tag_name}}</option>{{/tag_choices}}</select>
+<button type="submit">Add tag</button>
+</form>{{/can_tag}}
 <h3>Lists</h3><p id="lists">{{#has_lists}}{{lists}}{{/has_lists}}{{^has_lists}}None.{{/has_lists}}</p>
 </section>
 <section aria-labelledby="actions-taken"><h2 id="actions-taken">Actions taken</h2>
@@ -251,7 +256,9 @@ std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* c
     for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
     return out;
   };
-  mstch::array addresses, custom, actions, messages, timelines;
+  mstch::array addresses, custom, actions, messages, timelines, tag_choices;
+  for (const auto& t : v.tag_choices)
+    tag_choices.push_back(mstch::map{{"tag_id", t.id}, {"tag_name", t.name}});
   for (const auto& a : p.postal_addresses) {
     mstch::array lines;
     for (const auto& l : a.address_lines) lines.push_back(mstch::map{{"line", l}});
@@ -316,6 +323,8 @@ std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* c
                  {"custom", custom},
                  {"has_tags", !v.tags.empty()},
                  {"tags", joined(v.tags)},
+                 {"can_tag", f.can_edit && !v.tag_choices.empty()},
+                 {"tag_choices", tag_choices},
                  {"has_lists", !v.lists.empty()},
                  {"lists", joined(v.lists)},
                  {"has_actions", !v.actions.empty()},

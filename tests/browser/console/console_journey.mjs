@@ -92,6 +92,12 @@ try {
   out.verifyAxe = await axe(owner);
   out.personOverflow = await owner.evaluate(() => document.documentElement.scrollWidth > 375);
   await owner.screenshot({ path: `${cfg.shots}/person-verified.png`, fullPage: true });
+  // Tag the person from the page: pick the tag by its label, submit, and read the page it returns to.
+  await owner.getByLabel("Add a tag").selectOption({ label: cfg.tagName });
+  await Promise.all([owner.waitForNavigation(), owner.getByRole("button", { name: "Add tag" }).click()]);
+  out.taggedUrl = owner.url();
+  out.tagsText = await owner.locator("#tags").textContent();
+  out.tagFormsLeft = await owner.getByRole("button", { name: "Add tag" }).count();
   const cookies = await owner.context().cookies();
   const session = cookies.find((c) => c.name === "tocsin_staff");
   out.sessionCookie = session && { httpOnly: session.httpOnly, sameSite: session.sameSite, path: session.path };
