@@ -18,7 +18,7 @@ header{display:flex;flex-wrap:wrap;gap:0.5rem 1rem;align-items:center;border-bot
 nav a{margin-right:1rem}
 a{color:#0645ad}
 label{display:block;margin-top:0.75rem;font-weight:600}
-input{font:inherit;padding:0.4rem;width:100%;max-width:22rem;box-sizing:border-box}
+input,select{font:inherit;padding:0.4rem;width:100%;max-width:22rem;box-sizing:border-box}
 button{font:inherit;padding:0.4rem 1rem;margin-top:1rem}
 .alert{border:2px solid #a00;background:#fff0f0;padding:0.5rem 1rem;margin:1rem 0;overflow-wrap:anywhere}
 .figures{display:flex;flex-wrap:wrap;gap:1rem;padding:0;list-style:none}
