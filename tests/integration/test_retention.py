@@ -15,7 +15,7 @@ from email.policy import default as default_policy
 import requests
 
 from sms_setup import BRAND, FAKETIME_LIB, FREQUENCY, SECRET, SENDER, SUPPORT
-from tocsin_server import TocsinServer, an_id
+from tocsin_server import TocsinServer, an_id, free_port
 
 
 def wait_for(predicate, what, timeout=20):
@@ -183,7 +183,9 @@ def test_old_deliveries_are_aggregated_into_counts_and_statistics_stay(tmp_path,
     verify_mail(srv, a, "example.org", dns)
     verify_mail(srv, b, "b.example.org", dns)
     sink = smtp_sink()
-    srv.write_config(sections={"email": {"smtp_host": "127.0.0.1", "smtp_port": sink.port, "smtp_starttls": "off",
+    # One-click unsubscribe links need an https public URL (the test posts to the same path over http).
+    srv.port = free_port()
+    srv.write_config(server={"public_url": f"https://127.0.0.1:{srv.port}"}, sections={"email": {"smtp_host": "127.0.0.1", "smtp_port": sink.port, "smtp_starttls": "off",
                                          "mail_domain": "mail.example.org"},
                                "privacy": {"retention_sweep_seconds": 1}})
 
@@ -200,7 +202,10 @@ def test_old_deliveries_are_aggregated_into_counts_and_statistics_stay(tmp_path,
         b_old = blast(cb, b_tag, "b.example.org", "B news")
         to_a0 = next(m for m in (message_from_bytes(raw, policy=default_policy) for raw in sink.messages())
                      if str(m["To"]) == "a0@example.net")
-        link = re.search(r"<(http[^>]*/unsubscribe/[^>]+)>", str(to_a0["List-Unsubscribe"])).group(1)
+        header = re.sub(r"\s+", "", str(to_a0["List-Unsubscribe"]))  # a long header may come folded
+        found = re.search(r"<(https?://[^>]*/unsubscribe/[^>]+)>", header)
+        assert found, header
+        link = found.group(1).replace("https://", "http://")  # the public URL's scheme; the server speaks http
         assert requests.post(link, timeout=20).status_code == 200
         stats = wait_for(lambda: (s := ca.get(f"messages/{old}").json()["statistics"])["unsubscribed"] == 1 and s,
                          "the unsubscribe counted")
