@@ -88,6 +88,7 @@ def test_console_journey_in_chromium(tmp_path, node_project):
     assert out["personOverflow"] is False
     assert out["taggedUrl"] == f"{srv.base}/admin/people/{person_id}#fields"
     assert out["tagsText"] == "Volunteers" and out["tagFormsLeft"] == 0
+    assert out["renamedHeading"] == "Samuel Signer"
     for screen in ("loginAxe", "dashboardAxe", "teamAxe", "forbiddenAxe", "peopleAxe", "personAxe", "verifyAxe"):
         assert out[screen] == [], f"{screen}: {out[screen]}"
     assert out["narrowOverflow"] is False

@@ -415,6 +415,57 @@ def test_staff_unsubscribe_one_channel_from_the_person_page(srv):
                                data={"csrf": organizer.csrf(), "channel": "email"}).status_code == 404
 
 
+def test_staff_correct_a_persons_names(srv):
+    a, b = srv.orgs["A"], srv.orgs["B"]
+    hdr = {"OSDI-API-Token": a["api_key"]}
+    r = requests.post(srv.api + "/people", headers=hdr, json={
+        "person": {"given_name": "Jnae", "family_name": "Doe", "email_addresses": [{"address": "typo@example.org"}]}})
+    pid = r.json()["identifiers"][0].split(":", 1)[1]
+    url = f"{srv.base}/admin/people/{pid}/names"
+
+    viewer = Staff(srv, a["org_id"], "viewer@example.org", "viewer")
+    assert viewer.login().status_code == 303
+    assert "/names\"" not in viewer.get(f"/admin/people/{pid}").text
+    assert viewer.http.post(url, data={"csrf": viewer.csrf(), "given_name": "X", "family_name": "Y"},
+                            allow_redirects=False).status_code == 403
+
+    organizer = Staff(srv, a["org_id"], "organizer@example.org", "organizer")
+    assert organizer.login().status_code == 303
+    page = organizer.get(f"/admin/people/{pid}").text
+    assert 'id="edit-given-name" name="given_name" value="Jnae"' in page, page
+    assert organizer.http.post(url, data={"csrf": "0" * 32, "given_name": "Jane", "family_name": "Doe"},
+                               allow_redirects=False).status_code == 403
+    assert organizer.http.post(url, data={"csrf": organizer.csrf(), "given_name": "J" * 256, "family_name": "Doe"},
+                               allow_redirects=False).status_code == 400
+    assert requests.get(f"{srv.api}/people/{pid}", headers=hdr).json()["given_name"] == "Jnae"
+
+    # A quote and angle brackets come back escaped in the form's value and in the page.
+    done = organizer.http.post(url, data={"csrf": organizer.csrf(), "given_name": 'Jane "J" <b>',
+                                          "family_name": ""}, allow_redirects=False)
+    assert done.status_code == 303 and done.headers["Location"] == f"/admin/people/{pid}#fields"
+    person = requests.get(f"{srv.api}/people/{pid}", headers=hdr).json()
+    assert person["given_name"] == 'Jane "J" <b>' and "family_name" not in person, person
+    after = organizer.get(f"/admin/people/{pid}").text
+    assert 'value="Jane &quot;J&quot; &lt;b&gt;"' in after and "<b>" not in after.split("<main>", 1)[1]
+    # Again: nothing more; one audit line; another organization's person is 404.
+    assert organizer.http.post(url, data={"csrf": organizer.csrf(), "given_name": 'Jane "J" <b>',
+                                          "family_name": ""}, allow_redirects=False).status_code == 303
+    db = srv.db()
+    try:
+        audit = [srv.unseal(row[0], "org_docs.doc")
+                 for row in db.execute("SELECT doc FROM org_docs WHERE kind = 'staff_audit'")]
+    finally:
+        db.close()
+    assert len([d for d in audit if "people.edit" in d and pid in d]) == 1, audit
+    r = requests.post(srv.api + "/people", headers={"OSDI-API-Token": b["api_key"]},
+                      json={"person": {"email_addresses": [{"address": "b-names@example.org"}]}})
+    other_pid = r.json()["identifiers"][0].split(":", 1)[1]
+    assert organizer.http.post(f"{srv.base}/admin/people/{other_pid}/names", allow_redirects=False,
+                               data={"csrf": organizer.csrf(), "given_name": "Eve"}).status_code == 404
+    assert "given_name" not in requests.get(f"{srv.api}/people/{other_pid}",
+                                            headers={"OSDI-API-Token": b["api_key"]}).json()
+
+
 def test_staff_tag_a_person_from_the_person_page(srv):
     a, b = srv.orgs["A"], srv.orgs["B"]
     hdr, hdr_b = {"OSDI-API-Token": a["api_key"]}, {"OSDI-API-Token": b["api_key"]}

@@ -210,6 +210,39 @@ void Console::unsubscribe(const staff::Principal& p, people::OrgState& org, cons
       std::move(respond), frame, opted_out);
 }
 
+// Staff correct a person's names (a typo, a name told on the phone): the API's PUT path (people::update,
+// with header-bound text normalized as for every write), audited as `people.edit`. An empty field clears the
+// name; the same names again change nothing.
+void Console::edit_names(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
+                         const std::string& given, const std::string& family, const std::string& ip,
+                         api::Respond respond, const Frame& frame) {
+  change_person(
+      p, org, person_id, "people.edit", ip, "#fields",
+      [=](people::OrgState& o, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
+        const Person* person = o.find_person(person_id);
+        if (!person) return not_found("no such person");
+        if (person->given_name == given && person->family_name == family) return std::string("unchanged");
+        people::PersonInput in;
+        for (auto [field, value] : {std::pair{&in.given_name, &given}, std::pair{&in.family_name, &family}}) {
+          if (value->empty())
+            field->state = people::Field<std::string>::kNull;
+          else
+            field->set(*value);
+        }
+        consent::Evidence ev;
+        ev.actor = "staff:" + p.account_id;
+        ev.source = "console";
+        ev.method = "console: edited by staff";
+        ev.ip = ip;
+        people::WriteAuthority who;  // the organization's own staff: as its key
+        who.writer = people::Writer::kApiKey;
+        auto r = people::update(o, person_id, std::move(in), ev, who, w, now);
+        if (!r) return r.error();
+        return std::string("changed");
+      },
+      std::move(respond), frame);
+}
+
 // Tags a person with one of the organization's tags (people::tag_person, as the API's taggings), audited as
 // `people.tag`. A tag of another organization is not found; tagging twice changes nothing.
 void Console::tag(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
@@ -375,6 +408,15 @@ void Console::handle(api::Request&& req, api::Respond respond) {
         return respond(html(400, forbidden_page(frame, "this form without a channel (email or sms)")));
       return unsubscribe(p, *org, id, channel == "email" ? Channel::kEmail : Channel::kSms, client_ip(req),
                          std::move(respond), frame);
+    }
+    if (std::string id = person_id_in(path, "/names"); !id.empty()) {
+      if (!p.can(staff::Permission::kSend))
+        return respond(html(403, forbidden_page(frame, "changing people")));
+      const std::string given = form.param("given_name").value_or("");
+      const std::string family = form.param("family_name").value_or("");
+      if (given.size() > 255 || family.size() > 255)
+        return respond(html(400, forbidden_page(frame, "names longer than 255 bytes")));
+      return edit_names(p, *org, id, given, family, client_ip(req), std::move(respond), frame);
     }
     if (std::string id = person_id_in(path, "/tag"); !id.empty()) {
       if (!p.can(staff::Permission::kSend))

@@ -79,6 +79,9 @@ class Console {
                      std::shared_ptr<std::vector<ContactHash>> opted_out = nullptr);
   void unsubscribe(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
                    Channel channel, const std::string& ip, api::Respond respond, const Frame& frame);
+  void edit_names(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
+                  const std::string& given, const std::string& family, const std::string& ip,
+                  api::Respond respond, const Frame& frame);
   void tag(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
            const std::string& tag_id, const std::string& ip, api::Respond respond, const Frame& frame);
   void export_people(const staff::Principal& p, const people::OrgState& org, const api::Request& req,

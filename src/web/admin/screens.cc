@@ -116,6 +116,12 @@ constexpr const char* kPerson = R"(<main><p><a href="/admin/people">People</a></
 <dt>Created</dt><dd>{{created}}</dd>
 <dt>Modified</dt><dd>{{modified}}</dd>
 </dl>
+{{#can_edit}}<form method="post" action="/admin/people/{{id}}/names">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<label for="edit-given-name">Given name</label><input id="edit-given-name" name="given_name" value="{{given_name}}" maxlength="255" autocomplete="off">
+<label for="edit-family-name">Family name</label><input id="edit-family-name" name="family_name" value="{{family_name}}" maxlength="255" autocomplete="off">
+<button type="submit">Save names</button>
+</form>{{/can_edit}}
 <h3>Custom fields</h3>
 {{#has_custom}}<dl class="facts" id="custom-fields">{{#custom}}<dt>{{name}}</dt><dd>{{value}}</dd>{{/custom}}</dl>{{/has_custom}}{{^has_custom}}<p>None.</p>{{/has_custom}}
 <h3>Tags</h3><p id="tags">{{#has_tags}}{{tags}}{{/has_tags}}{{^has_tags}}None.{{/has_tags}}</p>
@@ -323,6 +329,7 @@ std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* c
                  {"custom", custom},
                  {"has_tags", !v.tags.empty()},
                  {"tags", joined(v.tags)},
+                 {"can_edit", f.can_edit},
                  {"can_tag", f.can_edit && !v.tag_choices.empty()},
                  {"tag_choices", tag_choices},
                  {"has_lists", !v.lists.empty()},

@@ -98,6 +98,10 @@ try {
   out.taggedUrl = owner.url();
   out.tagsText = await owner.locator("#tags").textContent();
   out.tagFormsLeft = await owner.getByRole("button", { name: "Add tag" }).count();
+  // Correct the given name in its labelled field; the heading shows the new name.
+  await owner.getByLabel("Given name").fill("Samuel");
+  await Promise.all([owner.waitForNavigation(), owner.getByRole("button", { name: "Save names" }).click()]);
+  out.renamedHeading = await owner.getByRole("heading", { level: 1 }).textContent();
   const cookies = await owner.context().cookies();
   const session = cookies.find((c) => c.name === "tocsin_staff");
   out.sessionCookie = session && { httpOnly: session.httpOnly, sameSite: session.sameSite, path: session.path };
