@@ -415,6 +415,16 @@ def test_staff_unsubscribe_one_channel_from_the_person_page(srv):
                                data={"csrf": organizer.csrf(), "channel": "email"}).status_code == 404
 
 
+def staff_audit(srv) -> list[str]:
+    """The staff audit trail's documents, as stored (decrypted by the test itself)."""
+    db = srv.db()
+    try:
+        return [srv.unseal(row[0], "org_docs.doc")
+                for row in db.execute("SELECT doc FROM org_docs WHERE kind = 'staff_audit'")]
+    finally:
+        db.close()
+
+
 def test_staff_correct_a_persons_names(srv):
     a, b = srv.orgs["A"], srv.orgs["B"]
     hdr = {"OSDI-API-Token": a["api_key"]}
@@ -450,12 +460,7 @@ def test_staff_correct_a_persons_names(srv):
     # Again: nothing more; one audit line; another organization's person is 404.
     assert organizer.http.post(url, data={"csrf": organizer.csrf(), "given_name": 'Jane "J" <b>',
                                           "family_name": ""}, allow_redirects=False).status_code == 303
-    db = srv.db()
-    try:
-        audit = [srv.unseal(row[0], "org_docs.doc")
-                 for row in db.execute("SELECT doc FROM org_docs WHERE kind = 'staff_audit'")]
-    finally:
-        db.close()
+    audit = staff_audit(srv)
     assert len([d for d in audit if "people.edit" in d and pid in d]) == 1, audit
     r = requests.post(srv.api + "/people", headers={"OSDI-API-Token": b["api_key"]},
                       json={"person": {"email_addresses": [{"address": "b-names@example.org"}]}})
@@ -512,12 +517,7 @@ def test_staff_tag_a_person_from_the_person_page(srv):
     # Again: nothing more; the staff audit has one line; another organization's person is 404.
     assert organizer.http.post(url, data={"csrf": organizer.csrf(), "tag": donors},
                                allow_redirects=False).status_code == 303
-    db = srv.db()
-    try:
-        audit = [srv.unseal(row[0], "org_docs.doc")
-                 for row in db.execute("SELECT doc FROM org_docs WHERE kind = 'staff_audit'")]
-    finally:
-        db.close()
+    audit = staff_audit(srv)
     assert len([d for d in audit if "people.tag" in d and pid in d]) == 1, audit
     r = requests.post(srv.api + "/people", headers=hdr_b,
                       json={"person": {"email_addresses": [{"address": "b-tag@example.org"}]}})
