@@ -443,6 +443,7 @@ def test_staff_correct_a_persons_names(srv):
     assert organizer.login().status_code == 303
     page = organizer.get(f"/admin/people/{pid}").text
     assert 'id="edit-given-name" name="given_name" value="Jnae"' in page, page
+    assert '<dd id="tracking">as the organization sets it</dd>' in page, page
     assert organizer.http.post(url, data={"csrf": "0" * 32, "given_name": "Jane", "family_name": "Doe"},
                                allow_redirects=False).status_code == 403
     assert organizer.http.post(url, data={"csrf": organizer.csrf(), "given_name": "J" * 256, "family_name": "Doe"},
@@ -469,6 +470,15 @@ def test_staff_correct_a_persons_names(srv):
                                data={"csrf": organizer.csrf(), "given_name": "Eve"}).status_code == 404
     assert "given_name" not in requests.get(f"{srv.api}/people/{other_pid}",
                                             headers={"OSDI-API-Token": b["api_key"]}).json()
+
+    # An objection to tracking (a privacy request) shows on the page with its date.
+    r = requests.post(srv.api + "/tocsin:privacy_requests", headers=hdr,
+                      json={"kind": "objection", "subject": "typo@example.org", "objection_to": "tracking"})
+    assert r.status_code == 200, r.text
+    r = requests.post(f"{srv.api}/tocsin:privacy_requests/{r.json()['id']}/tocsin:fulfil", headers=hdr)
+    assert r.status_code == 200, r.text
+    since = requests.get(f"{srv.api}/people/{pid}", headers=hdr).json()["tocsin:tracking_objection"]
+    assert f'<dd id="tracking">objected on {since}: never tracked</dd>' in organizer.get(f"/admin/people/{pid}").text
 
 
 def test_staff_tag_a_person_from_the_person_page(srv):

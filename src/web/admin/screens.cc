@@ -115,6 +115,7 @@ constexpr const char* kPerson = R"(<main><p><a href="/admin/people">People</a></
 <dt>Languages</dt><dd>{{languages}}</dd>
 <dt>Created</dt><dd>{{created}}</dd>
 <dt>Modified</dt><dd>{{modified}}</dd>
+<dt>Open and click tracking</dt><dd id="tracking">{{#tracking_objection}}objected on {{tracking_objection}}: never tracked{{/tracking_objection}}{{^tracking_objection}}as the organization sets it{{/tracking_objection}}</dd>
 </dl>
 {{#can_edit}}<form method="post" action="/admin/people/{{id}}/names">
 <input type="hidden" name="csrf" value="{{csrf}}">
@@ -325,6 +326,8 @@ std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* c
                  {"languages", joined(p.languages_spoken)},
                  {"created", p.created ? format_iso8601(p.created) : std::string()},
                  {"modified", p.modified ? format_iso8601(p.modified) : std::string()},
+                 {"tracking_objection",
+                  p.tracking_objection ? format_iso8601(p.tracking_objection) : std::string()},
                  {"has_custom", !custom.empty()},
                  {"custom", custom},
                  {"has_tags", !v.tags.empty()},
