@@ -53,3 +53,50 @@ with open(path, "w", newline="") as f:
         f.write("%s%d@example%d.org,P%d,%s,%s,20009\r\n" % (prefix, i, i % 97, i, phone, "yes" if phone else ""))
 PY
 }
+
+bench_free_port() {  # a free TCP port on loopback
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+bench_wait_http() {  # bench_wait_http URL [HEADER]: until it answers 200 (10 s at most)
+  for _ in $(seq 1 200); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' ${2:+-H "$2"} "$1" || true)
+    [ "$code" = 200 ] && return 0
+    sleep 0.05
+  done
+  echo "no 200 from $1" >&2
+  return 1
+}
+
+# bench_nginx WORKERS LOCATION: the same-run baseline, nginx as the current user under $WORK/nginx (access log
+# off, keep-alive unbounded) with one server whose body is LOCATION (e.g. 'location / { return 200 "ok"; }');
+# sets NPORT and NGINX_PID, adds it to EXTRA_PIDS, and waits until it answers.
+bench_nginx() {
+  local n="$WORK/nginx"
+  NPORT=$(bench_free_port)
+  mkdir -p "$n/logs" "$n/tmp"
+  cat > "$n/nginx.conf" <<NGX
+daemon off;
+worker_processes $1;
+pid $n/nginx.pid;
+error_log $n/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $n/tmp/body;
+  proxy_temp_path $n/tmp/proxy;
+  fastcgi_temp_path $n/tmp/fastcgi;
+  uwsgi_temp_path $n/tmp/uwsgi;
+  scgi_temp_path $n/tmp/scgi;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$NPORT;
+    $2
+  }
+}
+NGX
+  "$(command -v nginx)" -p "$n" -c "$n/nginx.conf" -e "$n/logs/error.log" &
+  NGINX_PID=$!
+  EXTRA_PIDS="$EXTRA_PIDS $NGINX_PID"
+  bench_wait_http "http://127.0.0.1:$NPORT/"
+}

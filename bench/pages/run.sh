@@ -27,25 +27,13 @@ IO_THREADS="${IO_THREADS:-2}"
 
 . "$ROOT/bench/common.sh"
 bench_require wrk nginx python3 curl
-NGINX="$(command -v nginx)"
 bench_binary
 bench_workdir pages
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-wait_http() {  # URL
-  for _ in $(seq 1 200); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)" = 200 ] && return 0
-    sleep 0.05
-  done
-  echo "no 200 from $1" >&2
-  return 1
-}
 
 # ---- tocsin with one petition that has signatures (the counter and goal bar are on the page) ----------------
 D="$WORK/data"
-TPORT=$(free_port)
+TPORT=$(bench_free_port)
 CREDS=$("$BIN" init --data "$D" --org "Bench Org" 2>>"$WORK/tocsin.log")
 KEY=$(printf '%s' "$CREDS" | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])')
 cat > "$D/tocsin.toml" <<TOML
@@ -58,7 +46,7 @@ helper_posts_per_ip_per_second = 0
 TOML
 "$BIN" serve --data "$D" --listen "127.0.0.1:$TPORT" >>"$WORK/tocsin.log" 2>&1 &
 TOCSIN_PID=$!
-wait_http "http://127.0.0.1:$TPORT/o/bench-org/privacy"
+bench_wait_http "http://127.0.0.1:$TPORT/o/bench-org/privacy"
 API="http://127.0.0.1:$TPORT/api/v2"
 PAGE=$(curl -s -X POST -H "OSDI-API-Token: $KEY" -H 'Content-Type: application/json' "$API/petitions" \
   -d '{"title": "Clean Air for Every School", "description": "<p>Every child deserves clean air.</p>",
@@ -72,42 +60,18 @@ for i in $(seq 1 50); do
     "$API/petitions/$ID/signatures" \
     -d "{\"person\": {\"email_addresses\": [{\"address\": \"signer$i@example.org\"}]}}"
 done
-wait_http "$PAGE"
+bench_wait_http "$PAGE"
 
 # ---- nginx serving the same bytes as a static file -----------------------------------------------------------
 N="$WORK/nginx"
-mkdir -p "$N/logs" "$N/tmp" "$N/html"
+mkdir -p "$N/html"
 curl -s "$PAGE" > "$N/html/page.html"
 BYTES=$(wc -c < "$N/html/page.html")
 # nginx's workers drop root for `nobody`: let them read the page (the work directory is private by default).
 chmod o+x "$WORK" "$N"
 chmod o+rx "$N/html"
 chmod o+r "$N/html/page.html"
-NPORT=$(free_port)
-cat > "$N/nginx.conf" <<NGX
-daemon off;
-worker_processes $IO_THREADS;
-pid $N/nginx.pid;
-error_log $N/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $N/tmp/body;
-  proxy_temp_path $N/tmp/proxy;
-  fastcgi_temp_path $N/tmp/fastcgi;
-  uwsgi_temp_path $N/tmp/uwsgi;
-  scgi_temp_path $N/tmp/scgi;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$NPORT;
-    root $N/html;
-    location / { default_type text/html; try_files /page.html =404; }
-  }
-}
-NGX
-"$NGINX" -p "$N" -c "$N/nginx.conf" -e "$N/logs/error.log" &
-EXTRA_PIDS="$!"
-wait_http "http://127.0.0.1:$NPORT/"
+bench_nginx "$IO_THREADS" "root $N/html; location / { default_type text/html; try_files /page.html =404; }"
 
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
 echo "page: $PAGE ($BYTES bytes); wrk: $THREADS threads, $CONNS connections, ${WARMUP}s warm-up + ${DURATION}s x $ROUNDS rounds per target"

@@ -30,24 +30,11 @@ ENCRYPTION="${ENCRYPTION:-on}"
 
 . "$ROOT/bench/common.sh"
 bench_require wrk nginx sqlite3 python3 curl
-NGINX="$(command -v nginx)"
 
 # ---- 1. the binary ---------------------------------------------------------------------------------------
 bench_binary
 bench_workdir signup
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-wait_http() {  # URL [header]
-  for _ in $(seq 1 200); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' ${2:+-H "$2"} "$1" || true)
-    [ "$code" = 200 ] && return 0
-    sleep 0.05
-  done
-  echo "no 200 from $1" >&2
-  return 1
-}
 stat_of() { awk -v k="$2" '$1=="signup_stat" && $2==k {print $3}' "$1"; }
 
 # ---- fsync latency of the disk holding the data dir -------------------------------------------------------
@@ -69,11 +56,11 @@ io_threads = $IO_THREADS
 key_requests_per_second = 0    # 0 disables the per-key limit
 helper_posts_per_ip_per_second = 0
 TOML
-TPORT=$(free_port)
+TPORT=$(bench_free_port)
 start_tocsin() {
   "$BIN" serve --data "$D" --listen "127.0.0.1:$TPORT" >>"$WORK/tocsin.log" 2>&1 &
   TOCSIN_PID=$!
-  wait_http "http://127.0.0.1:$TPORT/api/v2/" "OSDI-API-Token: $KEY"
+  bench_wait_http "http://127.0.0.1:$TPORT/api/v2/" "OSDI-API-Token: $KEY"
 }
 # SIGKILL: nothing gets flushed on the way out, so what the db holds afterwards was committed before the 200s
 crash_tocsin() {
@@ -85,32 +72,7 @@ curl -sf -o /dev/null -H "OSDI-API-Token: $KEY" -H 'Content-Type: application/js
   "http://127.0.0.1:$TPORT/api/v2/tags" -d '{"name":"volunteer"}'
 
 # ---- 3. nginx (current user, own prefix) -----------------------------------------------------------------
-NPORT=$(free_port)
-N="$WORK/nginx"
-mkdir -p "$N/logs" "$N/tmp"
-cat > "$N/nginx.conf" <<NGX
-daemon off;
-worker_processes $IO_THREADS;
-pid $N/nginx.pid;
-error_log $N/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $N/tmp/body;
-  proxy_temp_path $N/tmp/proxy;
-  fastcgi_temp_path $N/tmp/fastcgi;
-  uwsgi_temp_path $N/tmp/uwsgi;
-  scgi_temp_path $N/tmp/scgi;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$NPORT;
-    location / { return 200 "ok"; }
-  }
-}
-NGX
-"$NGINX" -p "$N" -c "$N/nginx.conf" -e "$N/logs/error.log" &
-NGINX_PID=$!; EXTRA_PIDS="$NGINX_PID"
-wait_http "http://127.0.0.1:$NPORT/"
+bench_nginx "$IO_THREADS" 'location / { return 200 "ok"; }'
 
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
 echo "fsync latency (dd 4 KiB oflag=dsync x1000 in $WORK): $FSYNC_MS ms per write"

@@ -3,9 +3,9 @@
 #include "actions/page_path.h"
 
 #include "actions/tally.h"
+#include "api/consent_fields.h"
 #include "api/field_check.h"
 #include "api/person_json.h"
-#include "consent/scope.h"
 
 namespace tocsin::api {
 namespace {
@@ -128,15 +128,9 @@ Result<actions::ActionInput> parse_action(element body, const actions::ActionTyp
   }
   if (!body["tocsin:sms_disclosure"].get(v))
     in.sms_disclosure = v.is_null() ? std::string() : simdjson::minify(v);
-  if (!body["tocsin:purpose"].get(v)) {
-    std::string_view s;
-    if (v.get_string().get(s)) return bad_request("tocsin:purpose must be a string");
-    auto purpose = consent::normalize_purpose(s);
-    if (!purpose)
-      return bad_request("tocsin:purpose must be at most " + std::to_string(consent::kMaxPurpose) +
-                         " bytes without control characters");
-    in.purpose = std::move(purpose);
-  }
+  auto purpose = read_purpose(body);
+  if (!purpose) return purpose.error();
+  in.purpose = std::move(purpose).value();
   if (auto s = read_page_settings(body, in); !s) return s.error();
   return in;
 }

@@ -5,10 +5,17 @@
 
 #include <simdjson.h>
 
+#include <optional>
+#include <string>
+
 #include "consent/ledger_entry.h"
 #include "core/result.h"
 
 namespace tocsin::api {
+
+// `tocsin:purpose` of a body, normalized (consent/scope.h); nullopt when absent; 400 on a wrong type or a
+// purpose too long. The one reader for people, record, action and message bodies.
+Result<std::optional<std::string>> read_purpose(simdjson::dom::element body);
 
 // Reads both fields into `ev` (unchanged when absent); 400 on a wrong type, an unknown basis or a purpose
 // too long. Only an organization's key may assert a basis other than consent or explicit consent: a keyless

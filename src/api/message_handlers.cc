@@ -4,9 +4,9 @@
 // before the message is marked `sending`; the dispatcher (messaging/dispatcher.h) does the rest.
 #include <simdjson.h>
 
+#include "api/consent_fields.h"
 #include "api/hal.h"
 #include "api/handlers.h"
-#include "consent/scope.h"
 #include "core/ids.h"
 #include "messaging/audience.h"
 #include "messaging/content_screening.h"
@@ -147,13 +147,9 @@ Status read_message(const people::OrgState& org, simdjson::dom::element body, Me
   }
   bool marketing;
   if (!body["tocsin:marketing"].get_bool().get(marketing)) m.marketing = marketing;
-  std::string purpose = m.purpose;
-  if (auto s = str("tocsin:purpose", purpose); !s) return s;
-  auto normalized = consent::normalize_purpose(purpose);
-  if (!normalized)
-    return bad_request("tocsin:purpose must be at most " + std::to_string(consent::kMaxPurpose) +
-                       " bytes without control characters");
-  m.purpose = *normalized;
+  auto purpose = read_purpose(body);
+  if (!purpose) return purpose.error();
+  if (purpose.value()) m.purpose = std::move(*purpose.value());
   if (auto s = messaging::check_header_fields(m); !s) return s;
   if (m.subject.size() > 998) return bad_request("subject is too long (998 characters at most)");
   if (m.body.size() > 512 * 1024) return bad_request("body is too long (512 KiB at most)");

@@ -52,8 +52,9 @@ std::string Message::content_digest() const {
   return hex;
 }
 
-policy::BlastScope blast_scope(const Message& m, bool gdpr_applies) {
-  return {m.purpose, gdpr_applies && !m.special_category_used.empty()};
+policy::BlastScope blast_scope(const std::string& purpose,
+                               const std::vector<std::string>& special_category_used, bool gdpr_applies) {
+  return {purpose, gdpr_applies && !special_category_used.empty()};
 }
 
 std::string encode_message(const Message& m) {

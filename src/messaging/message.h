@@ -78,7 +78,11 @@ struct Message {
 
 // The gate's view of what a blast declares (policy/gate.h): its purpose, and whether it uses special-category
 // data of an organization under the GDPR.
-policy::BlastScope blast_scope(const Message& m, bool gdpr_applies);
+policy::BlastScope blast_scope(const std::string& purpose,
+                               const std::vector<std::string>& special_category_used, bool gdpr_applies);
+inline policy::BlastScope blast_scope(const Message& m, bool gdpr_applies) {
+  return blast_scope(m.purpose, m.special_category_used, gdpr_applies);
+}
 
 std::string encode_message(const Message& m);
 Result<Message> decode_message(std::string_view doc);

@@ -160,9 +160,8 @@ void plan_part(const Audience& a, const Message& m, const policy::Gate& gate, Mi
   policy::OutboundEmail email{a.org_id, {}, policy::MessageKind::kBlast, m.sender_domain(), email_content(m)};
   policy::OutboundSms text{a.org_id,     {}, policy::MessageKind::kBlast, m.marketing, targeted,
                            m.sms_sender, {}, m.review_approved()};
-  Message declared = m;
-  declared.special_category_used = a.special_category_used;
-  email.scope = text.scope = blast_scope(declared, a.gdpr_applies);
+  // The marks as the audience found them (the message records them only when it starts).
+  email.scope = text.scope = blast_scope(m.purpose, a.special_category_used, a.gdpr_applies);
   policy::Recipient& to = m.channel == Channel::kEmail ? email.to : text.to;
   if (keep) part.entries.reserve(end - begin, (end - begin) * 36);
   for (size_t i = begin; i < end; ++i) {
