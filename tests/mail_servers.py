@@ -102,12 +102,15 @@ class SmtpSink:
 
     def messages(self) -> list[bytes]:
         """The captured messages as the client sent them: smtp-sink's own X-* and Received lines removed,
-        line ends back to CRLF (the dump uses LF)."""
+        line ends back to CRLF (the dump uses LF). A dump smtp-sink has only begun to write (its Received
+        field not there yet) is left for the next call: callers poll until the count they expect."""
         out = []
         for f in sorted(self.dump_dir.iterdir()):
             lines = f.read_bytes().split(b"\n")
             # smtp-sink's header ends with a three-line Received: field
-            at = next(i for i, line in enumerate(lines) if line.startswith(b"Received: "))
+            at = next((i for i, line in enumerate(lines) if line.startswith(b"Received: ")), None)
+            if at is None:
+                continue
             body = lines[at + 3:]
             if body and body[-1] == b"":
                 body = body[:-1]
