@@ -118,6 +118,8 @@ def test_campaign_journey_in_chromium(tmp_path, node_project):
         assert run.stdout.strip(), run.stderr[-3000:]
         out = json.loads(run.stdout.strip().splitlines()[-1])
         mails = [f.read_bytes() for f in (srv.data_dir / "outbox").glob("*.eml")]
+        new_key_works = out.get("newKey") and requests.get(
+            srv.api + "/people", headers={"OSDI-API-Token": out["newKey"]}).status_code == 200
     finally:
         srv.stop()
     assert "error" not in out, out.get("error")
@@ -134,10 +136,13 @@ def test_campaign_journey_in_chromium(tmp_path, node_project):
     for screen, violations in out["axe"].items():
         assert violations == [], f"{screen}: {violations}"
     assert out["narrowOverflow"] is False
+    assert re.fullmatch(r"[0-9a-f]{48}", out["newKey"]), out["newKey"]
+    assert new_key_works  # the key the console showed works on the API at once
     # The one email that left, as bytes on the wire: to Rosa only.
     sent = [m for m in mails if b"Subject: Clean water: thank you" in m]
     assert len(sent) == 1, len(sent)
     assert re.search(rb"^To: rosa@example.net\r?$", sent[0], re.M), sent[0][:400]
     assert b"stop@example.net" not in sent[0]
-    for name in ("actions", "action", "compose", "preflight", "preflight-drill", "statistics", "messages"):
+    for name in ("actions", "action", "compose", "preflight", "preflight-drill", "statistics", "messages",
+                 "settings"):
         assert (shots / f"{name}.png").stat().st_size > 0

@@ -11,10 +11,12 @@ constexpr const char* kHead = R"(<!doctype html>
 body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.5}
 header,main{max-width:60rem;margin:0 auto;padding:0.75rem 1rem}
 header{display:flex;flex-wrap:wrap;gap:0.5rem 1rem;align-items:center;border-bottom:1px solid #ccc}
-nav a{margin-right:1rem}
+nav{display:flex;flex-wrap:wrap;gap:0.25rem 1rem}
 a{color:#0645ad}
 label{display:block;margin-top:0.75rem;font-weight:600}
 input,select{font:inherit;padding:0.4rem;width:100%;max-width:22rem;box-sizing:border-box}
+textarea{font:inherit;padding:0.4rem;width:100%;max-width:40rem;box-sizing:border-box}
+input[type=checkbox]{width:auto}
 button{font:inherit;padding:0.4rem 1rem;margin-top:1rem}
 .alert{border:2px solid #a00;background:#fff0f0;padding:0.5rem 1rem;margin:1rem 0;overflow-wrap:anywhere}
 .figures{display:flex;flex-wrap:wrap;gap:1rem;padding:0;list-style:none}

@@ -73,7 +73,7 @@ constexpr const char* kMessage = R"(<main><p><a href="/admin/messages">Messages<
 <ul class="figures">
 <li><strong id="pf-targeted">{{targeted}}</strong>targeted</li>
 <li><strong id="pf-sendable">{{sendable}}</strong>would get it now</li>
-<li><strong id="pf-deferred">{{deferred}}</strong>would wait</li>
+<li><strong id="pf-deferred">{{deferred_count}}</strong>would wait</li>
 <li><strong id="pf-excluded">{{excluded_total}}</strong>left out</li>
 </ul>
 {{#segments}}<p id="segments">Each text is {{segments}} segment(s), {{encoding}}.</p>{{/segments}}
@@ -342,6 +342,7 @@ std::string message_page(const Frame& f, const MessageScreen& s) {
          {"targeted", num(sum.targeted)},
          {"sendable", num(sum.sendable)},
          {"deferred", sum.deferred ? num(sum.deferred) : std::string()},
+         {"deferred_count", num(sum.deferred)},
          {"excluded_total", num(excluded_total)},
          {"segments", m.channel == Channel::kSms && sum.sms_segments ? num(sum.sms_segments) : std::string()},
          {"encoding", sum.sms_encoding},

@@ -133,6 +133,15 @@ try {
   await page.goto(cfg.base + "/admin/messages");
   out.axe.messages = await axe(page);
   await page.screenshot({ path: `${cfg.shots}/messages.png`, fullPage: true });
+  // Settings: the domain's DNS record; create an API key, shown once.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.waitForURL(cfg.base + "/admin/settings");
+  out.axe.settings = await axe(page);
+  await submit(page, "Create an API key");
+  out.newKey = await page.locator("#new-key-secret").textContent();
+  out.axe.newKey = await axe(page);
+  await page.screenshot({ path: `${cfg.shots}/settings.png`, fullPage: true });
 } catch (e) {
   out.error = String((e && e.stack) || e);
 } finally {
