@@ -269,7 +269,7 @@ void send(Call& c, const std::string& id) {
         [] {});
   };
   messaging::start_blast(
-      {call->ctx.committer, *call->ctx.dispatcher, call->ctx.gate}, *call->org, message_id,
+      {call->ctx.committer, *call->ctx.dispatcher, call->ctx.gate}, *call->org, message_id, {},
       std::move(planned), [call](Result<messaging::BlastStart> r) {
         if (!r) return call->error(r.error());
         if (call->background) return call->empty_ok();

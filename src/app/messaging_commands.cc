@@ -22,7 +22,8 @@ constexpr int64_t kHour = int64_t{3600} * 1'000'000;
 struct Args {
   std::string dir, org_id, reason;
   // settings
-  std::optional<std::string> postal_address, brand, support, frequency, tracking, help_link, sms_age;
+  std::optional<std::string> postal_address, brand, support, frequency, tracking, help_link, sms_age,
+      send_approval;
   std::optional<std::string> verified_entities, age_gated;  // comma-separated; "" clears
   std::optional<int> email_cap, sms_cap, max_segments;
   std::optional<int64_t> email_cap_hours, sms_cap_hours, long_code_max;
@@ -80,6 +81,7 @@ void print_settings(const messaging::Settings& s) {
       .kv("bulk_email_paused", s.bulk_email_paused);
   if (s.tracking) j.kv("tracking", *s.tracking);
   j.kv("help_preferences_link", s.help_preferences_link);
+  j.kv("send_approval", s.send_approval);
   j.begin_array("verified_entities");
   for (const auto& e : s.verified_entities) j.str(e);
   j.end_array().begin_array("age_gated_content");
@@ -108,6 +110,7 @@ void run_settings(const Args& a) {
   if (a.long_code_max) s.long_code_max_recipients = *a.long_code_max;
   if (a.tracking) s.tracking = on_off(*a.tracking, "--tracking");
   if (a.help_link) s.help_preferences_link = on_off(*a.help_link, "--help-link");
+  if (a.send_approval) s.send_approval = on_off(*a.send_approval, "--send-approval");
   if (a.sms_age) s.sms_age_required = on_off(*a.sms_age, "--sms-age-required");
   if (a.verified_entities) {
     s.verified_entities.clear();
@@ -296,6 +299,8 @@ void add_messaging_commands(CLI::App& app, CLI::App& org_command) {
   settings->add_option("--tracking", a->tracking, "open and click tracking: on|off");
   settings->add_option("--help-link", a->help_link,
                        "the preference-center link in HELP answers (one more segment): on|off");
+  settings->add_option("--send-approval", a->send_approval,
+                       "blasts organizers prepare in the console wait for an admin's approval: on|off");
   settings->add_option("--sms-age-required", a->sms_age,
                        "refuse an SMS opt-in when the person's age is not known (children): on|off");
   // Content screening facts the platform operator vouches for (docs/POLICY.md "Content screening").

@@ -127,6 +127,7 @@ void hold(const BlastServices& s, people::OrgState& org, const Message& m,
 }  // namespace
 
 void start_blast(const BlastServices& s, people::OrgState& org, const std::string& message_id,
+                 std::function<Status(const Message&)> as_seen,
                  std::function<void(const PlanSummary&)> planned,
                  std::function<void(Result<BlastStart>)> done) {
   Message m;
@@ -137,6 +138,8 @@ void start_blast(const BlastServices& s, people::OrgState& org, const std::strin
     m = *existing;
   }
   if (auto ready = ready_to_send(m); !ready) return done(ready.error());
+  if (as_seen)
+    if (auto seen = as_seen(m); !seen) return done(seen.error());
   auto plan = s.dispatcher.plan_and_store(org, m);
   if (!plan) return done(plan.error());
   const PlanSummary& sum = plan->summary;
@@ -157,12 +160,16 @@ void start_blast(const BlastServices& s, people::OrgState& org, const std::strin
   const std::vector<std::string> used = start.special_category_used;
   commit_org_write(
       s.committer, org,
-      [id = m.id, targeted, used](people::OrgState& o, store::WriteBatch::OrgWrites& w,
-                                  Micros now) -> Result<std::string> {
+      [id = m.id, targeted, used, as_seen](people::OrgState& o, store::WriteBatch::OrgWrites& w,
+                                           Micros now) -> Result<std::string> {
         const Message* existing = o.messaging.message(id);
         if (!existing || existing->status != MessageStatus::kDraft)
           return bad_request("this message was sent or scheduled meanwhile");
+        if (as_seen)
+          if (auto seen = as_seen(*existing); !seen) return seen.error();
         Message next = *existing;
+        next.approval_requested_by.clear();
+        next.approval_requested_at = 0;
         next.status = MessageStatus::kSending;
         next.sent_start = now;
         next.modified = now;

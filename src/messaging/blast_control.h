@@ -59,11 +59,14 @@ struct BlastStart {
 
 // Plans every recipient through the gate and stores the plan, then marks the message `sending` (durable)
 // and starts the dispatcher once that is durable; or, when content screening holds it, marks it `held`.
-// `planned` runs after the plan is stored and before the status changes (the caller logs a use of
-// special-category data there). `done` runs once the status change is durable, or with the error and
-// nothing changed: 404 no such message, 400 not ready / targets select nobody / sent meanwhile, 422 the
-// gate refuses the whole message (the sentence and reason code).
+// `as_seen` (may be empty) must accept the message as read first and again in the commit: the console
+// refuses a draft edited since the sender (or approver) looked at it. `planned` runs after the plan is
+// stored and before the status changes (the caller logs a use of special-category data there). `done` runs
+// once the status change is durable, or with the error and nothing changed: 404 no such message, 400 not
+// ready / targets select nobody / sent meanwhile, 422 the gate refuses the whole message (the sentence and
+// reason code).
 void start_blast(const BlastServices& services, people::OrgState& org, const std::string& message_id,
+                 std::function<Status(const Message&)> as_seen,
                  std::function<void(const PlanSummary&)> planned,
                  std::function<void(Result<BlastStart>)> done);
 

@@ -86,6 +86,9 @@ std::string encode_message(const Message& m) {
         .kv("review_digest", m.review_digest)
         .kv("review_findings", m.review_findings)
         .kv("review_note", m.review_note);
+  if (!m.approval_requested_by.empty())
+    o.kv("approval_requested_by", m.approval_requested_by)
+        .kv("approval_requested_at", m.approval_requested_at);
   o.begin_array("identifiers");
   for (const auto& i : m.identifiers) o.str(i);
   o.end_array().begin_array("special_category_used");
@@ -128,6 +131,8 @@ Result<Message> decode_message(std::string_view doc) {
   m.sent_start = f.integer("sent_start");
   m.sent_end = f.integer("sent_end");
   m.total_targeted = f.integer("total_targeted");
+  m.approval_requested_by = f.str("approval_requested_by");
+  m.approval_requested_at = f.integer("approval_requested_at");
   m.review_state = f.str("review_state");
   m.review_digest = f.str("review_digest");
   m.review_findings = f.str("review_findings");

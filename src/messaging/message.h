@@ -70,6 +70,10 @@ struct Message {
   // screening findings as a JSON array when held or rejected (shown to the organization); the operator's
   // note.
   std::string review_state, review_digest, review_findings, review_note;
+  // The organization's approval rule (Settings::send_approval): the staff member (email) who asked an admin
+  // to approve and send this draft, and when; cleared when it is sent or edited.
+  std::string approval_requested_by = {};
+  Micros approval_requested_at = 0;
 
   std::string sender_address() const { return from_address.empty() ? reply_to : from_address; }
   // The lower-cased domain of sender_address(): the sending domain the gate checks and DKIM signs for.

@@ -36,6 +36,7 @@ std::string encode_settings(const Settings& s) {
       .kv("support_contact", s.support_contact)
       .kv("message_frequency", s.message_frequency)
       .kv("help_preferences_link", s.help_preferences_link)
+      .kv("send_approval", s.send_approval)
       .kv("email_cap_max", int64_t{s.email_cap.max})
       .kv("email_cap_window", s.email_cap.window)
       .kv("sms_cap_max", int64_t{s.sms_cap.max})
@@ -71,6 +72,7 @@ Result<Settings> decode_settings(std::string_view doc) {
   s.support_contact = f.str("support_contact");
   s.message_frequency = f.str("message_frequency", s.message_frequency);
   s.help_preferences_link = f.boolean("help_preferences_link");
+  s.send_approval = f.boolean("send_approval");
   s.email_cap = {static_cast<int>(f.integer("email_cap_max")), f.integer("email_cap_window")};
   s.sms_cap = {static_cast<int>(f.integer("sms_cap_max", s.sms_cap.max)),
                f.integer("sms_cap_window", s.sms_cap.window)};

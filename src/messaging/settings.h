@@ -31,6 +31,9 @@ struct Settings {
   // The HELP reply also carries the asker's preference-center link (/my/{token}); off by default: the link
   // makes the answer a second segment.
   bool help_preferences_link = false;
+  // Blasts an organizer prepares in the console wait for an admin's or owner's approval before they are sent
+  // or scheduled (docs/CONSOLE.md "Approval"); API keys, which only admins create, are not held.
+  bool send_approval = false;
   policy::FrequencyCap email_cap{};                                 // none unless set
   policy::FrequencyCap sms_cap{3, int64_t{24} * 3600 * 1'000'000};  // SMS-F1 default 3 per rolling 24 h
   std::optional<bool> tracking;  // opens and clicks; unset = on, except off when GDPR applies

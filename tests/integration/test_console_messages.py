@@ -206,3 +206,58 @@ def test_an_action_target_over_the_api(site):
     # Something that is not a list, tag, query or action with a page is refused at once.
     r = api.post("messages", json={"subject": "s", "body": "b", "targets": [{"href": f"{srv.api}/people/x"}]})
     assert r.status_code == 400 and "not people" in r.json()["error"]
+
+
+def test_an_organizers_blast_waits_for_an_admins_approval(site):
+    srv = site
+    a = srv.org["org_id"]
+    api = srv.client(srv.org["api_key"])
+    srv.cli("settings", "--data", str(srv.data_dir), "--org", a, "--send-approval", "on")
+    pid = api.post("petitions", json={"title": "Approval check"}).json()["identifiers"][0].split(":")[1]
+    sign(api, pid, unique_email("approve"), "Pat")
+    organizer = Staff(srv, a, unique_email("org"), "organizer")
+    admin = Staff(srv, a, unique_email("adm"), "admin")
+    assert organizer.login().status_code == 303 and admin.login().status_code == 303
+    try:
+        r = post(organizer, "/admin/messages", channel="email", name="Needs approval", subject="Approve me",
+                 **{"from": "F"}, from_address="news@" + DOMAIN, reply_to="news@" + DOMAIN, body="<p>hi</p>",
+                 target="petitions/" + pid)
+        mid = r.headers["Location"].rsplit("/", 1)[1]
+        for _ in range(50):  # the CLI's settings reach the running server within its one-second refresh
+            page = organizer.get(f"/admin/messages/{mid}").text
+            if 'id="request-button"' in page:
+                break
+            time.sleep(0.1)
+        assert 'id="request-button"' in page and 'id="send-button"' not in page
+        # The organizer's Send asks; nothing leaves. Scheduling is refused until approved.
+        assert post(organizer, f"/admin/messages/{mid}/send").status_code == 303
+        assert api.get(f"messages/{mid}").json()["status"] == "draft"
+        assert "Waiting for an admin's approval" in unescape(organizer.get(f"/admin/messages/{mid}").text)
+        assert post(organizer, f"/admin/messages/{mid}/schedule", at="2099-01-01T10:00").status_code == 403
+        assert "(awaiting approval)" in organizer.get("/admin/messages").text
+
+        # The admin sees who asked; the draft edited after the admin looked is not sent on that look.
+        seen_page = admin.get(f"/admin/messages/{mid}").text
+        assert "Approve and send to 1 now" in seen_page
+        seen = re.search(r'name="seen" value="([^"]+)"', seen_page).group(1)
+        r = post(organizer, f"/admin/messages/{mid}", channel="email", name="Needs approval",
+                 subject="Approve me (edited)", **{"from": "F"}, from_address="news@" + DOMAIN,
+                 reply_to="news@" + DOMAIN, body="<p>changed</p>", target="petitions/" + pid)
+        assert r.status_code == 303
+        assert post(organizer, f"/admin/messages/{mid}/send").status_code == 303  # asks again
+        r = post(admin, f"/admin/messages/{mid}/send", seen=unescape(seen))
+        assert r.status_code == 409 and "changed since you opened it" in unescape(r.text)
+        assert api.get(f"messages/{mid}").json()["status"] == "draft"
+        # Looked at again: approved and sent.
+        seen = re.search(r'name="seen" value="([^"]+)"', admin.get(f"/admin/messages/{mid}").text).group(1)
+        r = post(admin, f"/admin/messages/{mid}/send", seen=unescape(seen))
+        assert r.status_code == 303, r.text
+        for _ in range(200):
+            if api.get(f"messages/{mid}").json()["status"] == "sent":
+                break
+            time.sleep(0.1)
+        assert api.get(f"messages/{mid}").json()["status"] == "sent"
+        assert any("messages.approve" in d and mid in d for d in staff_audit(srv))
+        assert any("messages.approval_requested" in d and mid in d for d in staff_audit(srv))
+    finally:
+        srv.cli("settings", "--data", str(srv.data_dir), "--org", a, "--send-approval", "off")

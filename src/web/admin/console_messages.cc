@@ -127,6 +127,9 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
             next.status = MessageStatus::kDraft;
             next.status_reason.clear();
           }
+          // An edit asks anew: an approval covers only what the approver saw.
+          next.approval_requested_by.clear();
+          next.approval_requested_at = 0;
           next.modified = now;
           o.messaging.put_message(w, next);
           return id.empty() ? next.id : std::string();
@@ -180,11 +183,58 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
       return compose_screen(200, *f), true;
     }
     if (!post) return refuse(405, "this page without its form"), true;
+    bool needs_approval = false;
+    std::string requested_by;
+    {
+      std::shared_lock lock(org.mu);
+      needs_approval = org.messaging.settings().send_approval;
+      const Message* m = org.messaging.message(id);
+      if (!m) return respond(html(404, not_found_page(frame, "such message"))), true;
+      requested_by = m->approval_requested_by;
+    }
+    const bool may_send = !needs_approval || p.can(staff::Permission::kApprove);
+    if (helper == "/send" && !may_send) {
+      // The organization's rule: an organizer's Send asks an admin to approve and send.
+      commit_and_go(
+          p, org, "messages.approval_requested", id, ip,
+          [id, email = p.email](people::OrgState& o, store::WriteBatch::OrgWrites& w,
+                                Micros now) -> Result<std::string> {
+            const Message* existing = o.messaging.message(id);
+            if (!existing) return not_found("no such message");
+            if (auto s = messaging::ready_to_send(*existing); !s) return s.error();
+            if (!existing->approval_requested_by.empty()) return std::string("unchanged");
+            Message next = *existing;
+            next.approval_requested_by = email;
+            next.approval_requested_at = now;
+            next.modified = now;
+            o.messaging.put_message(w, std::move(next));
+            return std::string();
+          },
+          "/admin/messages/" + id,
+          [frame](const Error& e) {
+            return html(e.http_status == 404 ? 404 : 400,
+                        e.http_status == 404 ? not_found_page(frame, "such message")
+                                             : forbidden_page(frame, "asking for approval: " + e.message));
+          },
+          std::move(respond));
+      return true;
+    }
+    if (helper == "/schedule" && !may_send)
+      return refuse(403, "scheduling before an admin approves (ask for approval with Send)"), true;
     if (helper == "/send") {
       if (!writes_.dispatcher) return refuse(503, "sending on this server (it has no dispatcher)"), true;
       auto back = std::make_shared<api::Respond>(std::move(respond));
+      // The Send form carries what its sender saw: a draft edited since is not sent unseen.
+      std::function<Status(const Message&)> as_seen;
+      if (auto seen = form.param("seen"); seen)
+        as_seen = [seen = *seen](const Message& m) -> Status {
+          if (approval_seen(m) != seen)
+            return Error{409, "the draft changed since you opened it; look at it again before sending"};
+          return Ok{};
+        };
+      const bool approving = needs_approval && !requested_by.empty();
       messaging::start_blast(
-          {writes_.committer, *writes_.dispatcher, writes_.gate}, org, id,
+          {writes_.committer, *writes_.dispatcher, writes_.gate}, org, id, std::move(as_seen),
           // Targeting by special-category data is a use of it, logged as the API logs it.
           [this, &org, id, actor = "staff:" + p.account_id, ip](const messaging::PlanSummary& sum) {
             if (sum.special_category_used.empty() || !writes_.access_log) return;
@@ -197,13 +247,15 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
                                         sum.targeted},
                                        [] {});
           },
-          [this, back, frame, id, org_id = org.org.id, account = p.account_id,
-           ip](Result<messaging::BlastStart> r) {
+          [this, back, frame, id, org_id = org.org.id, account = p.account_id, ip,
+           approving](Result<messaging::BlastStart> r) {
             if (!r && r.error().http_status == 404)
               return (*back)(html(404, not_found_page(frame, "such message")));
             if (!r)
               return (*back)(
                   html(r.error().http_status, forbidden_page(frame, "sending it: " + r.error().message)));
+            if (approving)
+              (void)writes_.audit.record({org_id, account, "messages.approve", id, ip, now_micros()});
             (void)writes_.audit.record(
                 {org_id, account, r->held ? "messages.held" : "messages.send", id, ip, now_micros()});
             (*back)(redirect("/admin/messages/" + id));
@@ -268,6 +320,7 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
   if (!p.can(staff::Permission::kRead)) return refuse(403, "reading messages"), true;
   MessageScreen s;
   s.can_send = p.can(staff::Permission::kSend);
+  s.can_approve = p.can(staff::Permission::kApprove);
   s.live = url.param("live").has_value();
   {
     std::shared_lock lock(org.mu);
@@ -275,6 +328,7 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
     if (!m) return respond(html(404, not_found_page(frame, "such message"))), true;
     s.message = *m;
     s.targets_label = targets_label(org, *m);
+    s.needs_approval = org.messaging.settings().send_approval;
   }
   const Message& m = s.message;
   std::vector<std::string> shown;

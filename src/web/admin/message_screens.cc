@@ -93,11 +93,16 @@ constexpr const char* kMessage = R"(<main><p><a href="/admin/messages">Messages<
 {{#spam_note}}<p>{{spam_note}}</p>{{/spam_note}}
 </section>{{/has_preflight}}
 {{#draft}}{{#can_send}}<section aria-labelledby="send-now"><h2 id="send-now">Send</h2>
-<form method="post" action="/admin/messages/{{id}}/send"><input type="hidden" name="csrf" value="{{csrf}}">
-<button type="submit" id="send-button">Send to {{sendable}} now{{#deferred}} ({{deferred}} later){{/deferred}}</button></form>
+{{#requested_by}}<p id="approval-state">{{#may_send}}{{requested_by}} asked for approval on {{requested_at}}.{{/may_send}}{{^may_send}}Waiting for an admin's approval (asked by {{requested_by}} on {{requested_at}}).{{/may_send}}</p>{{/requested_by}}
+{{#may_send}}<form method="post" action="/admin/messages/{{id}}/send"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="seen" value="{{seen}}">
+<button type="submit" id="send-button">{{#requested_by}}Approve and send{{/requested_by}}{{^requested_by}}Send{{/requested_by}} to {{sendable}} now{{#deferred}} ({{deferred}} later){{/deferred}}</button></form>
 <form method="post" action="/admin/messages/{{id}}/schedule"><input type="hidden" name="csrf" value="{{csrf}}">
 <label for="at">Or schedule for (UTC)</label><input id="at" name="at" type="datetime-local" required>
-<button type="submit">Schedule</button></form></section>{{/can_send}}{{/draft}}
+<button type="submit">Schedule</button></form>{{/may_send}}
+{{^may_send}}{{^requested_by}}<p>The organization asks an admin to approve every blast before it leaves.</p>
+<form method="post" action="/admin/messages/{{id}}/send"><input type="hidden" name="csrf" value="{{csrf}}">
+<button type="submit" id="request-button">Ask an admin to approve and send</button></form>{{/requested_by}}{{/may_send}}
+</section>{{/can_send}}{{/draft}}
 {{#scheduled}}{{#can_send}}<form method="post" action="/admin/messages/{{id}}/unschedule"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Unschedule</button></form>{{/can_send}}{{/scheduled}}
 {{#running}}{{#can_send}}<form method="post" action="/admin/messages/{{id}}/stop"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="stop-button">Stop sending</button></form>{{/can_send}}{{/running}}
 {{#has_counts}}<section aria-labelledby="stats"><h2 id="stats">Statistics</h2>
@@ -162,12 +167,17 @@ std::string channel_word(Channel c) {
 
 }  // namespace
 
+std::string approval_seen(const Message& m) {
+  return m.content_digest() + "-" + std::to_string(m.modified);
+}
+
 std::vector<MessageRow> list_messages(const people::OrgState& org) {
   std::vector<MessageRow> rows;
   for (const Message* m : org.messaging.messages()) {
     std::string name = !m->name.empty() ? m->name : !m->subject.empty() ? m->subject : m->body.substr(0, 60);
     rows.push_back({m->id, name.empty() ? std::string("(untitled)") : name, channel_word(m->channel),
-                    std::string(messaging::status_name(m->status)),
+                    std::string(messaging::status_name(m->status)) +
+                        (m->approval_requested_by.empty() ? "" : " (awaiting approval)"),
                     format_iso8601(m->sent_start ? m->sent_start : m->created).substr(0, 16),
                     m->total_targeted});
   }
@@ -310,6 +320,10 @@ std::string message_page(const Frame& f, const MessageScreen& s) {
       {"scheduled", m.status == MessageStatus::kScheduled ? format_iso8601(m.scheduled_at) : std::string()},
       {"started", m.sent_start ? format_iso8601(m.sent_start) : std::string()},
       {"running", m.status == MessageStatus::kSending || m.status == MessageStatus::kPaused},
+      {"may_send", !s.needs_approval || s.can_approve},
+      {"requested_by", m.approval_requested_by},
+      {"requested_at", m.approval_requested_at ? format_iso8601(m.approval_requested_at) : std::string()},
+      {"seen", approval_seen(m)},
       {"live", s.live},
       {"watchable", m.status == MessageStatus::kSending || m.status == MessageStatus::kScheduled},
       {"preflight_error", s.preflight_error},

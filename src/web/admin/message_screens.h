@@ -64,9 +64,16 @@ struct MessageScreen {
   std::vector<Named> drilled;
   int64_t drilled_total = 0;
   bool can_send = false;
+  // The organization's approval rule (messaging::Settings::send_approval) and whether this staff member may
+  // approve (staff::Permission::kApprove): without it, Send asks for approval instead.
+  bool needs_approval = false;
+  bool can_approve = false;
   bool live = false;  // ?live=1: the answer carries `Refresh: 5` (the person asked for it)
 };
 inline constexpr size_t kDrillDownPeople = 100;
+// What an approver saw: the Send form carries it, and the send is refused when the draft changed since
+// (any edit changes `modified`), so an approval never covers content or targets the approver did not see.
+std::string approval_seen(const messaging::Message& m);
 std::string message_page(const Frame& f, const MessageScreen& s);
 
 }  // namespace tocsin::web::admin

@@ -31,6 +31,7 @@ constexpr const char* kSettings = R"(<main><h1>Settings</h1>
 <option value=""{{#tracking_default}} selected{{/tracking_default}}>default (on; off where the GDPR applies)</option>
 <option value="on"{{#tracking_on}} selected{{/tracking_on}}>on</option>
 <option value="off"{{#tracking_off}} selected{{/tracking_off}}>off</option></select>
+<label><input type="checkbox" name="send_approval" value="1"{{#send_approval}} checked{{/send_approval}}> Blasts organizers prepare wait for an admin's or owner's approval</label>
 <button type="submit">Save settings</button>
 </form>{{/can_settings}}
 </section>
@@ -136,6 +137,7 @@ std::string settings_page(const Frame& f, const SettingsView& v) {
                         {"support_contact", s.support_contact},
                         {"message_frequency", s.message_frequency},
                         {"tracking_default", !s.tracking.has_value()},
+                        {"send_approval", s.send_approval},
                         {"tracking_on", s.tracking.value_or(false)},
                         {"tracking_off", s.tracking.has_value() && !*s.tracking},
                         {"has_domains", !v.domains.empty()},
@@ -173,6 +175,7 @@ Status apply_program_form(const ProgramForm& f, messaging::Settings& s) {
   s.support_contact = f.support_contact;
   s.message_frequency = f.message_frequency;
   s.tracking = f.tracking.empty() ? std::optional<bool>() : std::optional<bool>(f.tracking == "on");
+  s.send_approval = f.send_approval;
   return Ok{};
 }
 

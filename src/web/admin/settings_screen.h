@@ -43,6 +43,7 @@ std::string settings_page(const Frame& f, const SettingsView& v);
 // address's line breaks) and applied to `s`. 400 with the field's name otherwise.
 struct ProgramForm {
   std::string postal_address, brand_name, support_contact, message_frequency, tracking;  // "", "on", "off"
+  bool send_approval = false;
 };
 Status apply_program_form(const ProgramForm& f, messaging::Settings& s);
 
