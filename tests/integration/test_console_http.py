@@ -219,9 +219,12 @@ def test_operator_without_org_role_sees_no_organization(srv):
     uri = srv.json_line(r.stdout)["totp_uri"]
     ops.secret = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)["secret"][0]
     assert ops.login().status_code == 303
-    page = ops.get("/admin")
-    assert page.status_code == 403 and "platform operator" in page.text
-    assert ops.get("/admin/team").status_code == 403
+    assert ops.get("/admin").headers["Location"] == "/admin/platform"  # the operator's own screen
+    page = ops.get("/admin/platform")
+    assert page.status_code == 200 and "platform operator" in page.text
+    assert 'href="/admin/people"' not in page.text  # no organization screens offered
+    team = ops.get("/admin/team")
+    assert team.status_code == 403 and "without a role in an organization" in team.text
     token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
     assert ops.http.post(srv.base + "/admin/logout", data={"csrf": token}, allow_redirects=False).status_code == 303
     assert ops.get("/admin").headers["Location"] == "/admin/login"

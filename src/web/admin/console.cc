@@ -315,12 +315,16 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     r.headers.push_back({"Set-Cookie", staff::clear_session_cookie(options_.secure_cookies)});
     respond(std::move(r));
   };
-  if (p.org_id.empty()) {  // a platform operator without an org role: the operator screens are not built yet
+  if (p.org_id.empty()) {  // a platform operator without an org role: the platform screen only
     Frame bare{"tocsin", p.email, "platform operator", csrf_for(token), false};
+    bare.platform = true;
+    bare.has_org = false;
     if (req.method == "POST" && path == "/admin/logout" &&
         same_secret(bare.csrf, parse_target("?" + req.body).param("csrf").value_or(""))) {
       return logout();
     }
+    if (route_platform(p, req, path, respond, bare)) return;
+    if (path == "/admin" && req.method == "GET") return respond(redirect("/admin/platform"));
     return respond(html(403, forbidden_page(bare, "organization screens without a role in an organization")));
   }
   people::OrgState* org = directory_.find(p.org_id);
@@ -337,7 +341,9 @@ void Console::handle(api::Request&& req, api::Respond respond) {
               p.can(staff::Permission::kSend),
               p.can(staff::Permission::kExport),
               p.can(staff::Permission::kSettings),
-              p.can(staff::Permission::kKeys)};
+              p.can(staff::Permission::kKeys),
+              p.platform_operator};
+  if (route_platform(p, req, path, respond, frame)) return;
 
   // The person page; an id that is not a person of the session's organization (another's included) is 404.
   auto person_screen = [&](const std::string& id, bool verify) {

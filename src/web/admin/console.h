@@ -107,6 +107,9 @@ class Console {
                      const std::string& path, api::Respond& respond, const Frame& frame);
   bool route_messages(const staff::Principal& p, people::OrgState& org, const api::Request& req,
                       const std::string& path, api::Respond& respond, const Frame& frame);
+  // The platform operator's screen (console_platform.cc), with or without an org role.
+  bool route_platform(const staff::Principal& p, const api::Request& req, const std::string& path,
+                      api::Respond& respond, const Frame& frame);
   bool route_settings(const staff::Principal& p, people::OrgState& org, const api::Request& req,
                       const std::string& path, api::Respond& respond, const Frame& frame);
   // A change to the organization through the API's write path, audited as `audit_action` on `subject` (or,

@@ -16,6 +16,8 @@ struct Frame {
   bool can_export = false;    // CSV of people (staff::Permission::kExport)
   bool can_settings = false;  // staff::Permission::kSettings
   bool can_keys = false;      // staff::Permission::kKeys
+  bool platform = false;      // a platform operator's account: the Platform screen
+  bool has_org = true;        // false for an operator without an org role: no organization screens
 };
 // The page `body` (an mstch template) rendered with `ctx` (every value HTML-escaped) inside the layout, with
 // the header when `f` is given (the login page has none).
