@@ -1,9 +1,7 @@
 #include "messaging/gate_wiring.h"
 
-#include <simdjson.h>
 #include <shared_mutex>
 
-#include "core/doc_fields.h"
 #include "messaging/sms_inbound.h"
 
 namespace tocsin::messaging {
@@ -71,14 +69,10 @@ Status GateWiring::load(store::Store& store) {
 Status GateWiring::load_opt_outs(store::Store& store, const std::string& org_id, Micros since) {
   auto docs = store.scope(org_id).docs_of_kind(kInboundKind);
   if (!docs) return docs.error();
-  thread_local simdjson::dom::parser parser;
   for (const auto& d : docs.value()) {
-    auto root = parse_doc(d.doc, parser, "inbound text");
-    if (!root) continue;
-    DocFields f(root.value());
-    Micros at = f.integer("recorded_at");
-    if (at >= since && f.str("action") == action_name(InboundAction::kOptedOut))
-      opt_outs_.record_opt_out(org_id, f.str("to"), at);
+    auto in = decode_inbound(d.doc);
+    if (in && in->recorded_at >= since && in->action == action_name(InboundAction::kOptedOut))
+      opt_outs_.record_opt_out(org_id, in->to, in->recorded_at);
   }
   return Ok{};
 }

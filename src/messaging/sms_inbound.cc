@@ -1,5 +1,6 @@
 #include "messaging/sms_inbound.h"
 
+#include "core/doc_fields.h"
 #include "core/json_out.h"
 #include "sms/keyword_replies.h"
 
@@ -44,6 +45,26 @@ std::string encode_inbound(const InboundSms& in, const InboundResult& r, const s
 }
 
 }  // namespace
+
+Result<StoredInbound> decode_inbound(std::string_view doc) {
+  thread_local simdjson::dom::parser parser;
+  auto root = parse_doc(doc, parser, "inbound text");
+  if (!root) return root.error();
+  DocFields f(root.value());
+  StoredInbound s;
+  s.gateway = f.str("gateway");
+  s.from = f.str("from");
+  s.to = f.str("to");
+  s.text = f.str("text");
+  s.person_id = f.str("person_id");
+  s.intent = f.str("intent");
+  s.keyword = f.str("keyword");
+  s.action = f.str("action");
+  s.note = f.str("note");
+  s.received_at = f.integer("received_at");
+  s.recorded_at = f.integer("recorded_at");
+  return s;
+}
 
 std::string_view action_name(InboundAction a) {
   switch (a) {

@@ -89,6 +89,13 @@ struct InboundResult {
   std::string note;  // why an expected reply is missing (e.g. the HELP settings are incomplete)
 };
 
+// An inbound text as stored (kind kInboundKind): what came in and what it did.
+struct StoredInbound {
+  std::string gateway, from, to, text, person_id, intent, keyword, action, note;
+  Micros received_at = 0, recorded_at = 0;
+};
+Result<StoredInbound> decode_inbound(std::string_view doc);
+
 // A number as logs show it: its last four digits, enough to follow one conversation, not a contact list.
 std::string log_number(std::string_view number);
 

@@ -129,10 +129,9 @@ Result<RetentionDue> retention_due(const people::OrgState& org, store::OrgScope&
     Micros before = cutoff(now, p.inbound_text_days, kDay);
     auto docs = scope.docs_of_kind(messaging::kInboundKind);
     if (!docs) return docs.error();
-    thread_local simdjson::dom::parser parser;
     for (const auto& d : docs.value()) {
-      auto root = parse_doc(d.doc, parser, "inbound text");
-      if (root && DocFields(root.value()).integer("recorded_at") < before) due.inbound_texts.push_back(d.id);
+      auto in = messaging::decode_inbound(d.doc);
+      if (in && in->recorded_at < before) due.inbound_texts.push_back(d.id);
     }
   }
   if (p.delivery_days > 0) {

@@ -15,6 +15,7 @@
 #include "privacy/disclosure_log.h"
 #include "web/admin/console_response.h"
 #include "web/admin/dashboard_facts.h"
+#include "web/admin/inbox_screen.h"
 #include "web/admin/people_search.h"
 #include "web/admin/person_view.h"
 #include "web/admin/screens.h"
@@ -423,6 +424,15 @@ void Console::handle(api::Request&& req, api::Respond respond) {
   if (req.method != "GET") return respond(html(405, "method not allowed"));
   if (path == "/admin") return respond(html(200, dashboard_page(frame, dashboard_facts(*org))));
   if (path == "/admin/people") return respond(html(200, people_page(frame, "", nullptr, "")));
+  if (path == "/admin/inbox") {
+    if (!p.can(staff::Permission::kRead))
+      return respond(html(403, forbidden_page(frame, "reading the inbox")));
+    auto inbox = read_inbox(*org, store_.scope(org->org.id));
+    if (!inbox) return respond(html(500, forbidden_page(frame, "reading the inbox now")));
+    auto shown = inbox->person_ids;
+    return release_read(p, *org, req, "console.inbox", std::move(shown), html(200, inbox_page(frame, *inbox)),
+                        std::move(respond));
+  }
   if (std::string id = person_id_in(path, ""); !id.empty()) return person_screen(id, false);
   if (path == "/admin/team") {
     if (!p.can(staff::Permission::kTeam))

@@ -37,7 +37,7 @@ blockquote{margin:0;padding:0.25rem 0.5rem;background:#f4f4f4;white-space:pre-wr
 )";
 
 constexpr const char* kFrame = R"(<header><strong>{{org_name}}</strong>
-<nav aria-label="Console">{{#has_org}}<a href="/admin">Dashboard</a><a href="/admin/people">People</a><a href="/admin/actions">Actions</a><a href="/admin/messages">Messages</a>{{#can_settings}}<a href="/admin/settings">Settings</a>{{/can_settings}}{{#can_team}}<a href="/admin/team">Team</a>{{/can_team}}{{/has_org}}{{#platform}}<a href="/admin/platform">Platform</a>{{/platform}}</nav>
+<nav aria-label="Console">{{#has_org}}<a href="/admin">Dashboard</a><a href="/admin/people">People</a><a href="/admin/actions">Actions</a><a href="/admin/messages">Messages</a><a href="/admin/inbox">Inbox</a>{{#can_settings}}<a href="/admin/settings">Settings</a>{{/can_settings}}{{#can_team}}<a href="/admin/team">Team</a>{{/can_team}}{{/has_org}}{{#platform}}<a href="/admin/platform">Platform</a>{{/platform}}</nav>
 <span>{{email}} ({{role}})</span>
 <form method="post" action="/admin/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Log out</button></form>
 </header>
