@@ -39,7 +39,9 @@ const std::string kEmbedFrameJs = R"((function () {
   'use strict';
   if (window.parent === window) return;
   function send() {
-    window.parent.postMessage({ tocsinEmbedHeight: document.documentElement.scrollHeight }, '*');
+    // The content's height (scrollHeight would never be less than the frame's current height).
+    var h = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    window.parent.postMessage({ tocsinEmbedHeight: h }, '*');
   }
   send();
   window.addEventListener('load', send);
