@@ -278,7 +278,8 @@ void submit(const WebContext& ctx, Guards g, const std::shared_ptr<Exchange>& ex
       // The no-JavaScript path: the same challenge, valid once the wait is over.
       surf.challenge = challenge;
       std::string wait = s.at("challenge_wait");
-      wait.replace(wait.find("{n}"), 3, std::to_string(c.wait_seconds));
+      if (auto at = wait.find("{n}"); at != std::string::npos)
+        wait.replace(at, 3, std::to_string(c.wait_seconds));
       return render_action(*ex, g, p, form, {}, wait, 429, surf);
     }
     if (c.verdict != ProofOfWork::Verdict::kOk)
