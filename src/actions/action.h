@@ -44,6 +44,9 @@ struct Action {
   std::vector<std::string> page_fields;
   std::string language;
   int64_t goal = 0;
+  // The page's proof-of-work challenge (web/challenge.h, tocsin:challenge): "" = automatic (when the action
+  // is under attack), "on" = always, "off" = never.
+  std::string challenge = {};
   // What a signer's consent through this action is for (tocsin:purpose; consent/scope.h, normalized; empty
   // = the organization's messages in general). Part of the consent language: a change bumps the version.
   std::string purpose = {};

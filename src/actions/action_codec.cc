@@ -72,6 +72,7 @@ std::string encode_action(const Action& a) {
   strings(w, "page_fields", a.page_fields);
   str(w, "language", a.language);
   integer(w, "goal", a.goal);
+  if (!a.challenge.empty()) str(w, "challenge", a.challenge);
   w.EndObject();
   return std::string(sb.GetString(), sb.GetSize());
 }
@@ -98,6 +99,7 @@ Result<Action> decode_action(std::string_view doc) {
   a.page_fields = DocFields(o).strings("page_fields");
   a.language = DocFields(o).str("language");
   a.goal = DocFields(o).integer("goal");
+  a.challenge = DocFields(o).str("challenge");
   return a;
 }
 

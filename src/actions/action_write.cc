@@ -33,6 +33,8 @@ Status validate_page(const people::OrgState& org, const ActionType& type, const 
   if (in.language && !in.language->empty() && *in.language != "en" && *in.language != "es")
     return bad_request("tocsin:language must be \"en\" or \"es\"");
   if (in.goal && *in.goal < 0) return bad_request("tocsin:goal must not be negative");
+  if (in.challenge && *in.challenge != "auto" && *in.challenge != "on" && *in.challenge != "off")
+    return bad_request("tocsin:challenge must be \"auto\", \"on\" or \"off\"");
   return Ok{};
 }
 
@@ -72,6 +74,7 @@ void merge(Action& a, ActionInput& in) {
   if (in.page_fields) a.page_fields = *in.page_fields;
   if (in.language) a.language = *in.language;
   if (in.goal) a.goal = *in.goal;
+  if (in.challenge) a.challenge = *in.challenge == "auto" ? "" : *in.challenge;
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ struct ActionInput {
   std::optional<std::vector<std::string>> page_fields;
   std::optional<std::string> language;
   std::optional<int64_t> goal;
+  std::optional<std::string> challenge;  // tocsin:challenge: "auto" (stored as ""), "on", "off"
 };
 
 // The fields a hosted page may ask for (tocsin:fields).

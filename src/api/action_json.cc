@@ -1,5 +1,6 @@
 #include "api/action_json.h"
 
+#include "actions/embed_code.h"
 #include "actions/page_path.h"
 
 #include "actions/tally.h"
@@ -81,7 +82,8 @@ std::optional<std::string> linked_id(element body, const char* rel) {
 
 namespace {
 
-// tocsin:slug, tocsin:fields, tocsin:language, tocsin:goal (actions/action.h); checked further on write.
+// tocsin:slug, tocsin:fields, tocsin:language, tocsin:goal, tocsin:challenge (actions/action.h); checked
+// further on write.
 Status read_page_settings(element body, actions::ActionInput& in) {
   element v;
   std::string_view s;
@@ -107,6 +109,10 @@ Status read_page_settings(element body, actions::ActionInput& in) {
       names.emplace_back(s);
     }
     in.page_fields = std::move(names);
+  }
+  if (!body["tocsin:challenge"].get(v)) {
+    if (v.get_string().get(s)) return bad_request("tocsin:challenge must be a string");
+    in.challenge = std::string(s);
   }
   return Ok{};
 }
@@ -193,6 +199,11 @@ void write_action(JsonOut& j, const people::OrgState& org, const actions::Action
     j.end_array();
     if (!a.language.empty()) j.kv("tocsin:language", a.language);
     if (a.goal > 0) j.kv("tocsin:goal", a.goal);
+    j.kv("tocsin:challenge", a.challenge.empty() ? "auto" : a.challenge);
+    // What an organizer pastes into their own site (actions/embed_code.h; web/embed.h serves it).
+    j.begin("tocsin:embed_code");
+    j.kv("script", actions::embed_script_tag(site, a)).kv("iframe", actions::embed_iframe_tag(site, a));
+    j.end();
   } else {
     write_fields(j, a.fields);
   }

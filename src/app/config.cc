@@ -40,6 +40,9 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "limits.helper_action_burst",
                                                "limits.helper_posts_per_phone_per_hour",
                                                "limits.helper_phone_burst",
+                                               "limits.challenge_posts_per_minute",
+                                               "limits.challenge_bits",
+                                               "limits.challenge_wait_seconds",
                                                "privacy.age_custom_field",
                                                "email.mail_domain",
                                                "email.outbox_dir",
@@ -97,6 +100,15 @@ Result<Config> load_config(const std::string& data_dir) {
   c.helper_posts_per_phone_per_hour =
       num("helper_posts_per_phone_per_hour", c.helper_posts_per_phone_per_hour);
   c.helper_phone_burst = num("helper_phone_burst", c.helper_phone_burst);
+  c.challenge_posts_per_minute =
+      static_cast<int>(num("challenge_posts_per_minute", c.challenge_posts_per_minute));
+  c.challenge_bits = static_cast<int>(num("challenge_bits", c.challenge_bits));
+  c.challenge_wait_seconds = static_cast<int>(num("challenge_wait_seconds", c.challenge_wait_seconds));
+  if (c.challenge_bits < 1 || c.challenge_bits > 32)
+    return bad_request("tocsin.toml: limits.challenge_bits must be between 1 and 32");
+  if (c.challenge_posts_per_minute < 0 || c.challenge_wait_seconds < 0)
+    return bad_request(
+        "tocsin.toml: limits.challenge_posts_per_minute and challenge_wait_seconds must not be negative");
   c.age_custom_field = t["privacy"]["age_custom_field"].value_or(c.age_custom_field);
   auto& e = c.email;
   e.mail_domain = lower_ascii(t["email"]["mail_domain"].value_or(e.mail_domain));

@@ -28,6 +28,12 @@ struct Config {
   double helper_action_burst = 400;
   double helper_posts_per_phone_per_hour = 5;
   double helper_phone_burst = 3;
+  // The hosted pages' proof-of-work challenge (web/challenge.h): posts to one action per minute on a node
+  // that switch it on by themselves (0: only tocsin:challenge "on"), its difficulty in leading zero bits,
+  // and how long a form without JavaScript waits instead.
+  int challenge_posts_per_minute = 60;
+  int challenge_bits = 16;
+  int challenge_wait_seconds = 20;
 
   // Custom field that carries a supporter's age or birthdate, checked by the age gate of every person write
   // (people/age_gate.h: API and import) besides OSDI birthdate; empty: none.

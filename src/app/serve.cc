@@ -292,10 +292,14 @@ int serve(Installation& inst, Config config) {
   api::ApiService service(ctx, keys);
   // The hosted pages: the same committer, limits and services as the API's record helpers.
   RateLimiter web_per_ip(config.helper_posts_per_ip_per_second, config.helper_burst);
-  web::WebService pages({committer, directory, config.public_url, config.trusted_proxy_header, &helper_limits,
-                         &web_per_ip, config.age_custom_field, &autoresponder, &resubscribe,
-                         &preference_tokens, &opt_out_fence, &gate.suppressions(), inst.store.get(),
-                         &access_log});
+  web::WebContext page_ctx{
+      committer,        directory,          config.public_url,       config.trusted_proxy_header,
+      &helper_limits,   &web_per_ip,        config.age_custom_field, &autoresponder,
+      &resubscribe,     &preference_tokens, &opt_out_fence,          &gate.suppressions(),
+      inst.store.get(), &access_log};
+  page_ctx.challenge = {config.challenge_bits, config.challenge_wait_seconds,
+                        config.challenge_posts_per_minute};
+  web::WebService pages(std::move(page_ctx));
   // The organizer's console (/admin): staff accounts and sessions, over the same serving state.
   staff::DocAuditLog staff_audit(*inst.store);
   staff::StaffService staff(*inst.store, inst.contact_key, staff_audit);

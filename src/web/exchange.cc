@@ -1,16 +1,16 @@
 #include "web/exchange.h"
 
 #include "web/catalog.h"
+#include "web/embed_assets.h"
 #include "web/templates.h"
 
 namespace tocsin::web {
 namespace {
 
-// No inline script or style anywhere; forms post only to this origin; pages are not framed (embeds will
-// get their own policy).
+// No inline script or style anywhere; forms post only to this origin; pages are not framed, embed frames
+// (web/embed.h) by any site. Scripts only where a page loads one of ours (Exchange::add_script).
 constexpr const char* kCsp =
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
-    "frame-ancestors 'none'";
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; ";
 
 }  // namespace
 
@@ -55,14 +55,16 @@ Exchange::Exchange(const std::string& public_url, const std::string& trusted_pro
 }
 
 void Exchange::send(http::Response r) {
-  r.headers.emplace_back("Content-Security-Policy", kCsp);
+  r.headers.emplace_back("Content-Security-Policy",
+                         std::string(kCsp) + (scripts_.empty() ? "" : "script-src 'self'; ") +
+                             (embed_ ? "frame-ancestors *" : "frame-ancestors 'none'"));
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   r.headers.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
   bool cache_set = false;
   for (const auto& h : r.headers) cache_set = cache_set || h.first == "Cache-Control";
   // Pages carry a per-session CSRF token: never cached by shared caches.
   if (!cache_set) r.headers.emplace_back("Cache-Control", "no-store");
-  if (v_.new_session)
+  if (v_.new_session && !embed_)
     r.headers.emplace_back("Set-Cookie", set_cookie(cookie("tocsin_session"), v_.session, v_.secure));
   respond_(std::move(r));
 }
@@ -83,7 +85,11 @@ void Exchange::page(int status, const std::string& org_slug, const std::string& 
   r.content_type = "text/html; charset=utf-8";
   ctx["functional"] = v_.choice.functional;
   ctx["performance"] = v_.choice.performance;
-  r.body = mstch::render(templates::kLayout, ctx, {{"cookie_form", templates::kCookieForm}});
+  mstch::array scripts;
+  for (const auto& s : scripts_) scripts.push_back(s);
+  ctx["scripts"] = scripts;
+  r.body = mstch::render(embed_ ? templates::kFrameLayout : templates::kLayout, ctx,
+                         {{"cookie_form", templates::kCookieForm}});
   r.headers = std::move(extra);
   send(std::move(r));
 }

@@ -56,10 +56,18 @@ class Exchange {
   void not_found(const std::string& org_slug = "");
   void redirect(int status, const std::string& location);
 
+  // This answer is served into another site (web/embed.h): any page may frame it, it is laid out without
+  // the cookie banner, and it sets no cookie (one would be a third-party cookie there; an embed needs none).
+  void embed() { embed_ = true; }
+  // A first-party script (/static/...) the page loads; the CSP allows same-origin scripts only then.
+  void add_script(std::string path) { scripts_.push_back(std::move(path)); }
+
  private:
   const CsrfGuard& csrf_;
   http::Respond respond_;
   Visit v_;
+  bool embed_ = false;
+  std::vector<std::string> scripts_;
 };
 
 }  // namespace tocsin::web

@@ -21,6 +21,8 @@ const std::string kLayout = R"(<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{title}}</title>
 <link rel="stylesheet" href="/static/tocsin.css">
+{{#scripts}}<script src="{{.}}" defer></script>
+{{/scripts}}
 </head>
 <body>
 {{#banner}}
@@ -47,8 +49,10 @@ const std::string kActionPage = R"(<h1>{{title}}</h1>
 {{#goal}} · <meter min="0" max="{{goal}}" value="{{count}}">{{count}}/{{goal}}</meter> {{goal}} {{s.of_goal}}{{/goal}}</p>
 {{#form_error}}<p class="error" role="alert">{{form_error}}</p>{{/form_error}}
 <form method="post" action="{{action_url}}" novalidate>
-<input type="hidden" name="csrf" value="{{csrf}}">
+{{#csrf}}<input type="hidden" name="csrf" value="{{csrf}}">{{/csrf}}
 <input type="hidden" name="version" value="{{version}}">
+{{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">
+{{/hidden}}
 <div class="hp" aria-hidden="true"><label>Leave empty <input type="text" name="website" tabindex="-1" autocomplete="off"></label></div>
 {{#fields}}
 <p class="field">
@@ -66,6 +70,7 @@ const std::string kActionPage = R"(<h1>{{title}}</h1>
 </fieldset>
 {{/sms}}
 {{#disclosure}}<p class="disclosure">{{disclosure}}</p>{{/disclosure}}
+{{#challenge_note}}<p class="challenge" id="challenge-status" role="status" data-checking="{{s.challenge_checking}}">{{challenge_note}}</p>{{/challenge_note}}
 <button type="submit">{{submit}}</button>
 </form>
 )";

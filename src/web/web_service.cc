@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "actions/embed_code.h"
 #include "actions/page_path.h"
 #include "actions/sms_disclosure.h"
 #include "core/contact_point.h"
@@ -13,6 +14,8 @@
 #include "messaging/abuse_case.h"
 #include "web/catalog.h"
 #include "web/cookie_list.h"
+#include "web/embed.h"
+#include "web/embed_assets.h"
 #include "web/exchange.h"
 #include "web/notice_pages.h"
 #include "web/preference_center.h"
@@ -89,11 +92,53 @@ std::vector<std::string> page_fields(const PageAction& p) {
 
 using FieldErrors = std::map<std::string, std::string>;
 
-void render_action(Exchange& ex, const CsrfGuard& csrf, const PageAction& p, const Form& typed,
-                   const FieldErrors& errors, const std::string& form_error, int status) {
+// What guards a form besides the context: the session's CSRF token (the action's own page), the embed token
+// (a frame on another site), the proof-of-work challenge and the meter that says when an action needs it.
+// References to the service's members; copied into callbacks.
+struct Guards {
+  const CsrfGuard& csrf;
+  const EmbedTokens& embeds;
+  ProofOfWork& pow;
+  AttackMeter& meter;
+};
+
+// Where a form is shown and posted: the action's own page, or an embed frame served into `host`. A challenge
+// the person already holds (and its answer) is kept when the form comes back for a typing error.
+struct Surface {
+  bool frame = false;
+  HostPage host;
+  std::string challenge, pow;
+};
+
+bool challenge_due(const Guards& g, const actions::Action& a, Micros now) {
+  return a.challenge == "on" || (a.challenge.empty() && g.meter.under_attack(a.id, now));
+}
+
+void render_action(Exchange& ex, const Guards& g, const PageAction& p, const Form& typed,
+                   const FieldErrors& errors, const std::string& form_error, int status,
+                   const Surface& surf = {}) {
   Visit& v = ex.visit();
   const auto& s = strings(v.lang);
   const auto& a = p.action;
+  Micros now = now_micros();
+  mstch::array hidden;
+  auto hide = [&](std::string name, std::string value) {
+    hidden.push_back(mstch::map{{"name", std::move(name)}, {"value", std::move(value)}});
+  };
+  if (surf.frame) {
+    // No cookie in a frame on another site: a token bound to the action and the host page instead.
+    ex.embed();
+    ex.add_script("/static/embed-frame.js");
+    hide("embed_token", g.embeds.issue(a.id, surf.host, now));
+    hide("host", surf.host.url);
+    hide("host_source", surf.host.source);
+  }
+  bool challenged = !surf.challenge.empty() || challenge_due(g, a, now);
+  if (challenged) {
+    ex.add_script("/static/challenge.js");
+    hide("challenge", surf.challenge.empty() ? g.pow.issue(a.id, now) : surf.challenge);
+    hide("pow", surf.pow);
+  }
   mstch::array fields;
   for (const auto& name : page_fields(p)) {
     std::string type = name == "email" ? "email" : name == "phone" ? "tel" : "text";
@@ -118,8 +163,10 @@ void render_action(Exchange& ex, const CsrfGuard& csrf, const PageAction& p, con
       {"description", actions::string_field(a.fields, "description").value_or("")},
       {"count", std::to_string(p.count)},
       {"count_label", s.at("signatures")},
-      {"action_url", actions::page_path(p.org_slug, a)},
-      {"csrf", csrf.token(v.session, "page:" + a.id)},
+      {"action_url", surf.frame ? actions::embed_frame_path(a) : actions::page_path(p.org_slug, a)},
+      {"csrf", surf.frame ? std::string() : g.csrf.token(v.session, "page:" + a.id)},
+      {"hidden", hidden},
+      {"challenge_note", challenged ? s.at("challenge_note") : std::string()},
       {"version", std::to_string(a.disclosure_version)},
       {"fields", fields},
       {"form_error", form_error},
@@ -195,21 +242,56 @@ void cookie_page(const CsrfGuard& csrf, const std::shared_ptr<Exchange>& ex, con
   ex->page(200, org.slug, s.at("cookie_notice"), body);
 }
 
-// POST on a page: checks (CSRF, honeypot, limits, fields), then messaging::submit_record with the version
-// the person saw; 303 to the thank-you page once durable, or the form again with what was typed.
-void submit(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<Exchange>& ex,
-            people::OrgState& org, PageAction p) {
+// POST on a page or in an embed frame: checks (CSRF or embed token, honeypot, challenge, limits, fields),
+// then messaging::submit_record with the version the person saw; 303 to the thank-you page once durable, or
+// the form again with what was typed.
+void submit(const WebContext& ctx, Guards g, const std::shared_ptr<Exchange>& ex, people::OrgState& org,
+            PageAction p, Surface surf) {
   Visit& v = ex->visit();
   const auto& s = strings(v.lang);
   Form form = parse_target("?" + v.req.body).query;
   const auto& a = p.action;
-  if (!csrf.verify(v.session, "page:" + a.id, first(form, "csrf")))
-    return render_action(*ex, csrf, p, form, {}, s.at("form_expired"), 403);
-  std::string thanks = actions::page_path(p.org_slug, a) + "/thanks";
+  Micros now = now_micros();
+  g.meter.record(a.id, now);  // every post counts towards "under attack", refused ones too
+  if (surf.frame) {
+    if (!embed_post_origin_ok(v.req, ctx.public_url))
+      return ex->message(403, p.org_slug, s.at("form_expired"), s.at("form_expired"));
+    HostPage host{first(form, "host"), first(form, "host_source")};
+    if (!g.embeds.verify(a.id, host, first(form, "embed_token"), now)) {
+      // A fresh form, but the page it names is only what the post claimed, never what a token vouched for.
+      surf.host = reported_host(host.url, ctx.public_url);
+      return render_action(*ex, g, p, form, {}, s.at("form_expired"), 403, surf);
+    }
+    surf.host = std::move(host);
+  } else if (!g.csrf.verify(v.session, "page:" + a.id, first(form, "csrf"))) {
+    return render_action(*ex, g, p, form, {}, s.at("form_expired"), 403);
+  }
+  std::string thanks =
+      (surf.frame ? actions::embed_frame_path(a) : actions::page_path(p.org_slug, a)) + "/thanks";
   // A bot filled the invisible field: it sees success, nothing is recorded.
   if (!first(form, "website").empty()) return ex->redirect(303, thanks);
 
-  Micros now = now_micros();
+  if (challenge_due(g, a, now)) {
+    std::string challenge = first(form, "challenge"), answer = first(form, "pow");
+    auto c = challenge.empty() ? ProofOfWork::Check{} : g.pow.check(a.id, challenge, answer, now);
+    if (c.verdict == ProofOfWork::Verdict::kTooEarly) {
+      // The no-JavaScript path: the same challenge, valid once the wait is over.
+      surf.challenge = challenge;
+      std::string wait = s.at("challenge_wait");
+      if (auto at = wait.find("{n}"); at != std::string::npos)
+        wait.replace(at, 3, std::to_string(c.wait_seconds));
+      return render_action(*ex, g, p, form, {}, wait, 429, surf);
+    }
+    if (c.verdict != ProofOfWork::Verdict::kOk)
+      // No challenge (the action came under attack after the form was served), a wrong answer, or one used
+      // before: a fresh challenge with what was typed.
+      return render_action(*ex, g, p, form, {},
+                           s.at(challenge.empty() ? "challenge_note" : "challenge_failed"),
+                           challenge.empty() ? 429 : 403, surf);
+    surf.challenge = challenge;
+    surf.pow = answer;
+  }
+
   auto limited = [&](RateLimiter* l, const std::string& key) {
     int wait = l ? l->acquire(key, now) : 0;
     if (wait) {
@@ -254,7 +336,7 @@ void submit(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<
     else
       in.person.phone.set(ph.value());
   }
-  if (!errors.empty()) return render_action(*ex, csrf, p, form, errors, "", 422);
+  if (!errors.empty()) return render_action(*ex, g, p, form, errors, "", 422, surf);
   if (asks("zip") && !first(form, "zip").empty()) {
     PostalAddress addr;
     addr.primary = true;
@@ -280,9 +362,17 @@ void submit(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<
     if (!first(form, "sms_opt_in").empty()) in.person.phone_status = consent::Status::kSubscribed;
   }
 
+  // Used only now, so a form sent back for a typing error keeps its challenge; a second use is refused.
+  if (!surf.challenge.empty() && !g.pow.consume(surf.challenge, now)) {
+    surf.challenge.clear();
+    surf.pow.clear();
+    return render_action(*ex, g, p, form, {}, s.at("challenge_failed"), 403, surf);
+  }
+
   consent::Evidence ev;
   ev.actor = "anonymous";
-  ev.method = "web page " + a.kind;
+  // An embed's evidence names the page it was embedded in besides the page URL and version (the source).
+  ev.method = surf.frame ? embed_method(a.kind, surf.host) : "web page " + a.kind;
   ev.ip = v.req.remote_ip;
   if (const auto* ua = v.req.header("user-agent")) ev.user_agent = ua->substr(0, 512);
   int shown = 0;
@@ -303,7 +393,7 @@ void submit(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<
   messaging::submit_record(
       services, org, std::move(sub),
       [](const people::OrgState&, const actions::RecordOutcome&) { return ""; },
-      [ex, &csrf, page, typed, thanks, org = &org](Result<std::string> out) {
+      [ex, g, page, typed, thanks, org = &org, surf](Result<std::string> out) {
         if (out) return ex->redirect(303, thanks);
         const auto& st = strings(ex->visit().lang);
         if (out.error().http_status == 409) {
@@ -311,11 +401,82 @@ void submit(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<
           // nothing recorded against text the person did not see.
           auto now_shown = find_page(*org, page->action.kind, actions::page_slug(page->action));
           if (!now_shown) return ex->not_found(page->org_slug);
-          return render_action(*ex, csrf, *now_shown, *typed, {}, st.at("disclosure_changed"), 409);
+          return render_action(*ex, g, *now_shown, *typed, {}, st.at("disclosure_changed"), 409, surf);
         }
-        render_action(*ex, csrf, *page, *typed, {}, st.at("rejected") + " " + out.error().message,
-                      out.error().http_status);
+        render_action(*ex, g, *page, *typed, {}, st.at("rejected") + " " + out.error().message,
+                      out.error().http_status, surf);
       });
+}
+
+// /embed/{id}.js, /embed/{id}/frame (GET, POST), /embed/{id}/frame/thanks: web/embed.h. The action is found
+// by its id alone (as /a/{id}); ids are not guessable and the frame shows only what the public page shows.
+void serve_embed(const WebContext& ctx, Guards g, const std::shared_ptr<Exchange>& ex,
+                 const std::vector<std::string>& seg) {
+  Visit& v = ex->visit();
+  ex->embed();  // every answer here is for another site: framable, no cookie
+  const std::string& method = v.req.method;
+  bool script = seg.size() == 2 && seg[1].size() > 3 && seg[1].ends_with(".js");
+  std::string id = script ? seg[1].substr(0, seg[1].size() - 3) : seg[1];
+  auto js = [&](int status, std::string body) {
+    Response r;
+    r.status = status;
+    r.content_type = "text/javascript; charset=utf-8";
+    r.body = std::move(body);
+    // Loaded by other sites' pages: allowed cross-origin (a host with COEP would block it otherwise), and
+    // cached briefly — it changes only with the action's title.
+    r.headers = {{"Cross-Origin-Resource-Policy", "cross-origin"},
+                 {"Cache-Control", status == 200 ? "public, max-age=300" : "no-store"}};
+    ex->send(std::move(r));
+  };
+  people::OrgState* org = nullptr;
+  std::optional<PageAction> p;
+  for (people::OrgState* o : ctx.directory.all()) {
+    std::string kind, slug;
+    {
+      std::shared_lock lock(o->mu);
+      const actions::Action* a = o->actions.find_action(id);
+      if (!a || !actions::has_page(a->kind)) continue;
+      kind = a->kind;
+      slug = actions::page_slug(*a);
+    }
+    org = o;
+    p = find_page(*o, kind, slug);
+    break;
+  }
+  if (!p) return script ? js(404, "/* tocsin: no such action */\n") : ex->not_found();
+  v.lang = choose_language(p->action.language, v.target.param("lang"), v.req.header("accept-language"));
+  const auto& s = strings(v.lang);
+  if (auto gone = taken_down(ctx, *org, p->action.kind, actions::page_slug(p->action))) {
+    if (script) return js(410, "/* tocsin: this page was taken down */\n");
+    return ex->message(410, org->slug, s.at("taken_down_title"),
+                       s.at("taken_down_body") + " " + *gone + " " + s.at("taken_down_closed"));
+  }
+  if (script && method == "GET") return js(200, embed_loader(ctx.public_url, p->action));
+  bool frame = seg.size() >= 3 && seg[2] == "frame";
+  if (frame && seg.size() == 3 && method == "GET") {
+    Surface surf;
+    surf.frame = true;
+    surf.host = host_page(v.req, v.target, ctx.public_url);
+    return render_action(*ex, g, *p, {}, {}, "", 200, surf);
+  }
+  if (frame && seg.size() == 3 && method == "POST") {
+    Surface surf;
+    surf.frame = true;
+    return submit(ctx, g, ex, *org, std::move(*p), std::move(surf));
+  }
+  if (frame && seg.size() == 4 && seg[3] == "thanks" && method == "GET") {
+    std::string url = ctx.public_url + actions::page_path(p->org_slug, p->action);
+    std::string title = actions::string_field(p->action.fields, "title").value_or("");
+    ex->add_script("/static/embed-frame.js");
+    std::string body =
+        mstch::render(templates::kFrameThanks, mstch::map{{"s", strings_map(v.lang)},
+                                                          {"title", title},
+                                                          {"page_url", url},
+                                                          {"title_q", percent_encode(title)},
+                                                          {"page_url_q", percent_encode(url)}});
+    return ex->page(200, p->org_slug, s.at("thanks_title"), body);
+  }
+  ex->not_found(org->slug);
 }
 
 }  // namespace
@@ -335,6 +496,17 @@ void WebService::handle(Request&& req, http::Respond respond) {
     r.headers = {{"Cache-Control", "public, max-age=3600"}};
     return ex->send(std::move(r));
   }
+  for (const auto& [name, js] : {std::pair{"embed-frame.js", &templates::kEmbedFrameJs},
+                                 std::pair{"challenge.js", &templates::kChallengeJs}}) {
+    if (seg.size() == 2 && seg[0] == "static" && seg[1] == name && method == "GET") {
+      Response r;
+      r.content_type = "text/javascript; charset=utf-8";
+      r.body = *js;
+      r.headers = {{"Cache-Control", "public, max-age=3600"}};
+      return ex->send(std::move(r));
+    }
+  }
+  if (seg.size() >= 2 && seg[0] == "embed") return serve_embed(ctx_, {csrf_, embeds_, pow_, meter_}, ex, seg);
   if (seg.size() == 1 && seg[0] == "cookies" && method == "POST") return cookie_choice(csrf_, ex);
   if (seg.size() == 2 && seg[0] == "a" && method == "GET") {
     for (people::OrgState* org : ctx_.directory.all()) {
@@ -359,8 +531,9 @@ void WebService::handle(Request&& req, http::Respond respond) {
     return ex->message(410, org->slug, s.at("taken_down_title"),
                        s.at("taken_down_body") + " " + *gone + " " + s.at("taken_down_closed"));
   }
-  if (seg.size() == 4 && method == "GET") return render_action(*ex, csrf_, *p, {}, {}, "", 200);
-  if (seg.size() == 4 && method == "POST") return submit(ctx_, csrf_, ex, *org, std::move(*p));
+  Guards g{csrf_, embeds_, pow_, meter_};
+  if (seg.size() == 4 && method == "GET") return render_action(*ex, g, *p, {}, {}, "", 200);
+  if (seg.size() == 4 && method == "POST") return submit(ctx_, g, ex, *org, std::move(*p), {});
   if (seg.size() == 5 && seg[4] == "thanks" && method == "GET") {
     std::string url = ctx_.public_url + actions::page_path(p->org_slug, p->action);
     std::string title = actions::string_field(p->action.fields, "title").value_or("");

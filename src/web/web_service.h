@@ -8,7 +8,9 @@
 // Routes: GET/POST /o/{org}/{kind}/{slug} (page, submission), GET /o/{org}/{kind}/{slug}/thanks,
 // GET /a/{action-id} (redirect to the page), GET /o/{org}/cookies (notice + choice), POST /cookies (choice),
 // GET /o/{org}/privacy (the privacy notice: web/notice_pages.h),
-// GET/POST /my/{token} (a supporter's own page: web/preference_center.h), GET /static/tocsin.css.
+// GET/POST /my/{token} (a supporter's own page: web/preference_center.h), GET /static/tocsin.css,
+// GET /embed/{action-id}.js, GET/POST /embed/{action-id}/frame, GET /embed/{action-id}/frame/thanks (embeds:
+// web/embed.h), GET /static/embed-frame.js and /static/challenge.js (web/challenge.h).
 #pragma once
 
 #include <string>
@@ -21,7 +23,9 @@
 #include "people/directory.h"
 #include "policy/facts.h"
 #include "privacy/access_log.h"
+#include "web/challenge.h"
 #include "web/csrf.h"
+#include "web/embed_token.h"
 
 namespace tocsin::web {
 
@@ -45,11 +49,14 @@ struct WebContext {
   // A person opening their own preference center is a read of their data (privacy/access_log.h); null:
   // not logged.
   privacy::AccessLog* access_log = nullptr;
+  // The proof-of-work challenge of an action under attack (web/challenge.h).
+  ChallengeSettings challenge = {};
 };
 
 class WebService {
  public:
-  explicit WebService(WebContext ctx) : ctx_(std::move(ctx)) {}
+  explicit WebService(WebContext ctx)
+      : ctx_(std::move(ctx)), pow_(ctx_.challenge), meter_(ctx_.challenge.posts_per_minute) {}
   // Whether `path` is the web's (the HTTP server's one routing decision: app/serve.cc).
   static bool owns(std::string_view path);
   void handle(http::Request&& req, http::Respond respond);
@@ -57,6 +64,9 @@ class WebService {
  private:
   WebContext ctx_;
   CsrfGuard csrf_;
+  EmbedTokens embeds_;  // forms in embed frames (web/embed.h)
+  ProofOfWork pow_;
+  AttackMeter meter_;
 };
 
 }  // namespace tocsin::web
