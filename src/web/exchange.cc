@@ -8,9 +8,11 @@ namespace {
 
 // No inline script or style anywhere; forms post only to this origin; pages are not framed (embeds will
 // get their own policy).
-constexpr const char* kCsp =
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
-    "frame-ancestors 'none'";
+std::string csp(const std::string& form_action_extra) {
+  return "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'" +
+         (form_action_extra.empty() ? std::string() : " " + form_action_extra) +
+         "; base-uri 'none'; frame-ancestors 'none'";
+}
 
 }  // namespace
 
@@ -55,7 +57,7 @@ Exchange::Exchange(const std::string& public_url, const std::string& trusted_pro
 }
 
 void Exchange::send(http::Response r) {
-  r.headers.emplace_back("Content-Security-Policy", kCsp);
+  r.headers.emplace_back("Content-Security-Policy", csp(form_action_extra_));
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   r.headers.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
   bool cache_set = false;

@@ -11,9 +11,12 @@
 #include "core/json_out.h"
 #include "core/query_string.h"
 #include "messaging/abuse_case.h"
+#include "web/advocacy_letter.h"
 #include "web/catalog.h"
 #include "web/cookie_list.h"
+#include "web/donation_checkout.h"
 #include "web/exchange.h"
+#include "web/fundraising_page.h"
 #include "web/notice_pages.h"
 #include "web/preference_center.h"
 #include "web/templates.h"
@@ -27,7 +30,7 @@ using http::Response;
 }  // namespace
 
 bool WebService::owns(std::string_view path) {
-  for (std::string_view p : {"/o/", "/a/", "/static/", "/embed/", "/my/"})
+  for (std::string_view p : {"/o/", "/a/", "/static/", "/embed/", "/my/", "/payments/"})
     if (path.rfind(p, 0) == 0) return true;
   return path == "/cookies";
 }
@@ -39,6 +42,7 @@ struct PageAction {
   actions::Action action;
   const actions::ActionType* type = nullptr;
   int64_t count = 0;
+  int64_t amount_cents = 0;  // fundraising pages: the donations' total
   std::string org_slug;
   bool gdpr = false;
   std::optional<actions::SmsDisclosure> sms;
@@ -56,6 +60,7 @@ std::optional<PageAction> find_page(people::OrgState& org, const std::string& ki
     p.action = *a;
     p.type = actions::type_by_collection(kind);
     p.count = static_cast<int64_t>(org.actions.records_of_action(id).size());
+    p.amount_cents = org.actions.tally(id).amount_cents;
     p.org_slug = org.slug;
     p.gdpr = org.org.gdpr_applies;
     if (!a->sms_disclosure.empty())
@@ -87,10 +92,9 @@ std::vector<std::string> page_fields(const PageAction& p) {
   return f;
 }
 
-using FieldErrors = std::map<std::string, std::string>;
-
-void render_action(Exchange& ex, const CsrfGuard& csrf, const PageAction& p, const Form& typed,
-                   const FieldErrors& errors, const std::string& form_error, int status) {
+void render_action(Exchange& ex, const CsrfGuard& csrf, const DonationCheckout* donations,
+                   const PageAction& p, const Form& typed, const FieldErrors& errors,
+                   const std::string& form_error, int status) {
   Visit& v = ex.visit();
   const auto& s = strings(v.lang);
   const auto& a = p.action;
@@ -117,7 +121,7 @@ void render_action(Exchange& ex, const CsrfGuard& csrf, const PageAction& p, con
       {"title", actions::string_field(a.fields, "title").value_or("")},
       {"description", actions::string_field(a.fields, "description").value_or("")},
       {"count", std::to_string(p.count)},
-      {"count_label", s.at("signatures")},
+      {"count_label", s.count("count_" + a.kind) ? s.at("count_" + a.kind) : s.at("signatures")},
       {"action_url", actions::page_path(p.org_slug, a)},
       {"csrf", csrf.token(v.session, "page:" + a.id)},
       {"version", std::to_string(a.disclosure_version)},
@@ -129,6 +133,21 @@ void render_action(Exchange& ex, const CsrfGuard& csrf, const PageAction& p, con
       {"email_checked", typed.empty() ? !p.gdpr : !first(typed, "email_opt_in").empty()},
   };
   if (a.goal > 0) ctx["goal"] = std::to_string(a.goal);
+  // The kinds' own parts (web/fundraising_page.h, web/advocacy_letter.h).
+  std::string kind_block;
+  if (a.kind == "fundraising_pages") {
+    ctx["raised"] = amount_text(p.amount_cents, actions::page_currency(a));
+    if (!donations) {
+      ctx["closed"] = s.at("donations_unavailable");  // never a form that cannot take the money
+    } else {
+      kind_block = kDonationBlock;
+      ctx["donation"] = donation_context(a, typed, errors);
+      ex.allow_form_action(donations->checkout_origin());
+    }
+  } else if (a.kind == "advocacy_campaigns") {
+    kind_block = kLetterBlock;
+    ctx["letter"] = letter_context(a, typed, errors);
+  }
   if (a.kind == "events") {
     ctx["event"] = mstch::map{{"start", actions::string_field(a.fields, "start_date").value_or("")},
                               {"time_zone", actions::string_field(a.fields, "time_zone").value_or("")},
@@ -139,7 +158,7 @@ void render_action(Exchange& ex, const CsrfGuard& csrf, const PageAction& p, con
                             {"terms_url", p.sms->terms_url},
                             {"privacy_url", p.sms->privacy_url},
                             {"sms_checked", !first(typed, "sms_opt_in").empty()}};
-  std::string body = mstch::render(templates::kActionPage, ctx);
+  std::string body = mstch::render(templates::kActionPage, ctx, {{"kind_block", kind_block}});
   ex.page(status, p.org_slug, actions::string_field(a.fields, "title").value_or(""), body);
 }
 
@@ -199,12 +218,13 @@ void cookie_page(const CsrfGuard& csrf, const std::shared_ptr<Exchange>& ex, con
 // the person saw; 303 to the thank-you page once durable, or the form again with what was typed.
 void submit(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<Exchange>& ex,
             people::OrgState& org, PageAction p) {
+  DonationCheckout* donations = ctx.donations;
   Visit& v = ex->visit();
   const auto& s = strings(v.lang);
   Form form = parse_target("?" + v.req.body).query;
   const auto& a = p.action;
   if (!csrf.verify(v.session, "page:" + a.id, first(form, "csrf")))
-    return render_action(*ex, csrf, p, form, {}, s.at("form_expired"), 403);
+    return render_action(*ex, csrf, donations, p, form, {}, s.at("form_expired"), 403);
   std::string thanks = actions::page_path(p.org_slug, a) + "/thanks";
   // A bot filled the invisible field: it sees success, nothing is recorded.
   if (!first(form, "website").empty()) return ex->redirect(303, thanks);
@@ -254,7 +274,13 @@ void submit(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<
     else
       in.person.phone.set(ph.value());
   }
-  if (!errors.empty()) return render_action(*ex, csrf, p, form, errors, "", 422);
+  std::optional<int64_t> cents;
+  if (a.kind == "fundraising_pages") {
+    if (!donations) return render_action(*ex, csrf, donations, p, {}, {}, "", 409);  // says: not available
+    cents = chosen_amount(a, form, s, errors);
+  }
+  if (a.kind == "advocacy_campaigns") letter_record_fields(a, form, s, errors, in.record.fields);
+  if (!errors.empty()) return render_action(*ex, csrf, donations, p, form, errors, "", 422);
   if (asks("zip") && !first(form, "zip").empty()) {
     PostalAddress addr;
     addr.primary = true;
@@ -291,6 +317,37 @@ void submit(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<
   } catch (...) {
     shown = -1;
   }
+  if (cents && shown != a.disclosure_version) {
+    // As on every page: no consent taken against text the person did not see.
+    return render_action(*ex, csrf, donations, p, form, {}, s.at("disclosure_changed"), 409);
+  }
+  if (cents) {
+    // A donation: nothing is recorded here; the provider's page takes the money and its signed callback
+    // records the donation (web/donation_checkout.h).
+    PendingDonation d;
+    d.action_id = a.id;
+    d.page_url = ctx.public_url + actions::page_path(p.org_slug, a);
+    d.title = actions::string_field(a.fields, "title").value_or("Donation");
+    d.cents = *cents;
+    d.currency = actions::page_currency(a);
+    d.shown_version = shown;
+    d.person = in.person;
+    d.person.email_status.reset();
+    d.person.phone_status.reset();
+    d.email_opt_in = !first(form, "email_opt_in").empty();
+    d.sms_opt_in = in.person.phone.present() && !first(form, "sms_opt_in").empty();
+    d.ip = ev.ip;
+    d.user_agent = ev.user_agent;
+    d.created = now;
+    auto page = std::make_shared<PageAction>(std::move(p));
+    auto typed = std::make_shared<Form>(std::move(form));
+    return donations->begin(org, std::move(d), [ex, &csrf, donations, page, typed](Result<std::string> url) {
+      if (url) return ex->redirect(303, *url);
+      const auto& st = strings(ex->visit().lang);
+      render_action(*ex, csrf, donations, *page, *typed, {}, st.at("payment_failed"),
+                    url.error().http_status);
+    });
+  }
   people::WriteAuthority who;
   who.writer = people::Writer::kAnonymous;
   who.age_field = ctx.age_field;
@@ -303,7 +360,7 @@ void submit(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<
   messaging::submit_record(
       services, org, std::move(sub),
       [](const people::OrgState&, const actions::RecordOutcome&) { return ""; },
-      [ex, &csrf, page, typed, thanks, org = &org](Result<std::string> out) {
+      [ex, &csrf, donations, page, typed, thanks, org = &org](Result<std::string> out) {
         if (out) return ex->redirect(303, thanks);
         const auto& st = strings(ex->visit().lang);
         if (out.error().http_status == 409) {
@@ -311,9 +368,10 @@ void submit(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<
           // nothing recorded against text the person did not see.
           auto now_shown = find_page(*org, page->action.kind, actions::page_slug(page->action));
           if (!now_shown) return ex->not_found(page->org_slug);
-          return render_action(*ex, csrf, *now_shown, *typed, {}, st.at("disclosure_changed"), 409);
+          return render_action(*ex, csrf, donations, *now_shown, *typed, {}, st.at("disclosure_changed"),
+                               409);
         }
-        render_action(*ex, csrf, *page, *typed, {}, st.at("rejected") + " " + out.error().message,
+        render_action(*ex, csrf, donations, *page, *typed, {}, st.at("rejected") + " " + out.error().message,
                       out.error().http_status);
       });
 }
@@ -321,57 +379,76 @@ void submit(const WebContext& ctx, const CsrfGuard& csrf, const std::shared_ptr<
 }  // namespace
 
 void WebService::handle(Request&& req, http::Respond respond) {
-  auto ex = std::make_shared<Exchange>(ctx_.public_url, ctx_.trusted_proxy_header, csrf_, std::move(req),
-                                       std::move(respond));
-  Visit& v = ex->visit();
-  const auto seg = split_path(v.target.path);
-  const std::string& method = v.req.method;
-  v.lang = choose_language("", v.target.param("lang"), v.req.header("accept-language"));
-
-  if (seg.size() == 2 && seg[0] == "static" && seg[1] == "tocsin.css" && method == "GET") {
+  // The payment provider's signed callback: a machine's request, answered in JSON outside the page layout.
+  if (std::string_view(req.target).substr(0, req.target.find('?')) == "/payments/webhook") {
+    if (ctx_.donations) return ctx_.donations->callback(req, std::move(respond));
     Response r;
-    r.content_type = "text/css; charset=utf-8";
-    r.body = templates::kStylesheet;
-    r.headers = {{"Cache-Control", "public, max-age=3600"}};
-    return ex->send(std::move(r));
+    r.status = 404;
+    r.content_type = "application/json";
+    r.body = R"({"error":"payments are not configured ([payments] in tocsin.toml)"
+  })";
+    return respond(std::move(r));
+}
+auto ex = std::make_shared<Exchange>(ctx_.public_url, ctx_.trusted_proxy_header, csrf_, std::move(req),
+                                     std::move(respond));
+Visit& v = ex->visit();
+const auto seg = split_path(v.target.path);
+const std::string& method = v.req.method;
+v.lang = choose_language("", v.target.param("lang"), v.req.header("accept-language"));
+
+if (seg.size() == 2 && seg[0] == "static" && seg[1] == "tocsin.css" && method == "GET") {
+  Response r;
+  r.content_type = "text/css; charset=utf-8";
+  r.body = templates::kStylesheet;
+  r.headers = {{"Cache-Control", "public, max-age=3600"}};
+  return ex->send(std::move(r));
+}
+if (seg.size() == 1 && seg[0] == "cookies" && method == "POST") return cookie_choice(csrf_, ex);
+if (seg.size() == 2 && seg[0] == "a" && method == "GET") {
+  for (people::OrgState* org : ctx_.directory.all()) {
+    std::shared_lock lock(org->mu);
+    const actions::Action* a = org->actions.find_action(seg[1]);
+    if (a && actions::has_page(a->kind)) return ex->redirect(301, actions::page_path(org->slug, *a));
   }
-  if (seg.size() == 1 && seg[0] == "cookies" && method == "POST") return cookie_choice(csrf_, ex);
-  if (seg.size() == 2 && seg[0] == "a" && method == "GET") {
-    for (people::OrgState* org : ctx_.directory.all()) {
-      std::shared_lock lock(org->mu);
-      const actions::Action* a = org->actions.find_action(seg[1]);
-      if (a && actions::has_page(a->kind)) return ex->redirect(301, actions::page_path(org->slug, *a));
-    }
-    return ex->not_found();
-  }
-  if (seg.size() == 2 && seg[0] == "my") return preference_center(ctx_, csrf_, ex, seg[1]);
-  if (seg.size() < 3 || seg[0] != "o") return ex->not_found();
-  people::OrgState* org = ctx_.directory.by_slug(seg[1]);
-  if (!org) return ex->not_found();
-  if (seg.size() == 3 && seg[2] == "cookies" && method == "GET") return cookie_page(csrf_, ex, *org);
-  if (seg.size() == 3 && seg[2] == "privacy" && method == "GET") return privacy_page(ctx_, ex, *org);
-  if (seg.size() < 4) return ex->not_found(org->slug);
-  auto p = find_page(*org, seg[2], seg[3]);
-  if (!p) return ex->not_found(org->slug);
-  v.lang = choose_language(p->action.language, v.target.param("lang"), v.req.header("accept-language"));
-  if (auto gone = taken_down(ctx_, *org, seg[2], seg[3])) {
-    const auto& s = strings(v.lang);
-    return ex->message(410, org->slug, s.at("taken_down_title"),
-                       s.at("taken_down_body") + " " + *gone + " " + s.at("taken_down_closed"));
-  }
-  if (seg.size() == 4 && method == "GET") return render_action(*ex, csrf_, *p, {}, {}, "", 200);
-  if (seg.size() == 4 && method == "POST") return submit(ctx_, csrf_, ex, *org, std::move(*p));
-  if (seg.size() == 5 && seg[4] == "thanks" && method == "GET") {
-    std::string url = ctx_.public_url + actions::page_path(p->org_slug, p->action);
-    std::string title = actions::string_field(p->action.fields, "title").value_or("");
-    std::string body = mstch::render(templates::kThanks, mstch::map{{"s", strings_map(v.lang)},
-                                                                    {"title", title},
-                                                                    {"page_url", url},
-                                                                    {"title_q", percent_encode(title)},
-                                                                    {"page_url_q", percent_encode(url)}});
-    return ex->page(200, p->org_slug, strings(v.lang).at("thanks_title"), body);
-  }
-  ex->not_found(org->slug);
+  return ex->not_found();
+}
+if (seg.size() == 2 && seg[0] == "my") return preference_center(ctx_, csrf_, ex, seg[1]);
+if (seg.size() < 3 || seg[0] != "o") return ex->not_found();
+people::OrgState* org = ctx_.directory.by_slug(seg[1]);
+if (!org) return ex->not_found();
+if (seg.size() == 3 && seg[2] == "cookies" && method == "GET") return cookie_page(csrf_, ex, *org);
+if (seg.size() == 3 && seg[2] == "privacy" && method == "GET") return privacy_page(ctx_, ex, *org);
+if (seg.size() < 4) return ex->not_found(org->slug);
+auto p = find_page(*org, seg[2], seg[3]);
+if (!p) return ex->not_found(org->slug);
+v.lang = choose_language(p->action.language, v.target.param("lang"), v.req.header("accept-language"));
+if (auto gone = taken_down(ctx_, *org, seg[2], seg[3])) {
+  const auto& s = strings(v.lang);
+  return ex->message(410, org->slug, s.at("taken_down_title"),
+                     s.at("taken_down_body") + " " + *gone + " " + s.at("taken_down_closed"));
+}
+if (seg.size() == 4 && method == "GET") {
+  // Back from the provider's page without paying: nothing was charged, nothing is recorded.
+  bool cancelled = p->action.kind == "fundraising_pages" && v.target.param("checkout") == "cancelled";
+  return render_action(*ex, csrf_, ctx_.donations, *p, {}, {},
+                       cancelled ? strings(v.lang).at("donation_cancelled") : "", 200);
+}
+if (seg.size() == 4 && method == "POST") return submit(ctx_, csrf_, ex, *org, std::move(*p));
+if (seg.size() == 5 && seg[4] == "thanks" && method == "GET") {
+  std::string url = ctx_.public_url + actions::page_path(p->org_slug, p->action);
+  std::string title = actions::string_field(p->action.fields, "title").value_or("");
+  // After the provider's page: the donation counts once its signed callback arrives, maybe not yet.
+  std::string thanks_body =
+      strings(v.lang).at(p->action.kind == "fundraising_pages" ? "donation_thanks" : "thanks_body");
+  std::string body = mstch::render(templates::kThanks, mstch::map{{"s", strings_map(v.lang)},
+                                                                  {"title", title},
+                                                                  {"thanks_body", thanks_body},
+                                                                  {"page_url", url},
+                                                                  {"title_q", percent_encode(title)},
+                                                                  {"page_url_q", percent_encode(url)}});
+  return ex->page(200, p->org_slug, strings(v.lang).at("thanks_title"), body);
+}
+ex->not_found(org->slug);
 }
 
 }  // namespace tocsin::web

@@ -8,7 +8,8 @@
 // Routes: GET/POST /o/{org}/{kind}/{slug} (page, submission), GET /o/{org}/{kind}/{slug}/thanks,
 // GET /a/{action-id} (redirect to the page), GET /o/{org}/cookies (notice + choice), POST /cookies (choice),
 // GET /o/{org}/privacy (the privacy notice: web/notice_pages.h),
-// GET/POST /my/{token} (a supporter's own page: web/preference_center.h), GET /static/tocsin.css.
+// GET/POST /my/{token} (a supporter's own page: web/preference_center.h), GET /static/tocsin.css,
+// POST /payments/webhook (the payment provider's signed callback: web/donation_checkout.h).
 #pragma once
 
 #include <string>
@@ -24,6 +25,8 @@
 #include "web/csrf.h"
 
 namespace tocsin::web {
+
+class DonationCheckout;
 
 struct WebContext {
   store::GroupCommitter& committer;
@@ -45,6 +48,9 @@ struct WebContext {
   // A person opening their own preference center is a read of their data (privacy/access_log.h); null:
   // not logged.
   privacy::AccessLog* access_log = nullptr;
+  // Fundraising pages' hosted checkout and the provider's callback (web/donation_checkout.h); null: no
+  // [payments] configured, and fundraising pages say donations are not available yet.
+  DonationCheckout* donations = nullptr;
 };
 
 class WebService {
