@@ -7,6 +7,12 @@
 namespace tocsin::payments {
 namespace {
 
+std::string text_of(simdjson::simdjson_result<simdjson::dom::element> e) {
+  std::string_view s;
+  if (e.get_string().get(s) == simdjson::SUCCESS) return std::string(s);
+  return {};
+}
+
 std::string text_of(simdjson::dom::element e) {
   std::string_view s;
   if (e.get_string().get(s) == simdjson::SUCCESS) return std::string(s);

@@ -16,6 +16,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "payments/checkout.h"
 #include "payments/stripe_signature.h"

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "actions/donation_amounts.h"
 #include "actions/page_path.h"
 #include "actions/sms_disclosure.h"
 #include "core/contact_point.h"
@@ -385,70 +386,69 @@ void WebService::handle(Request&& req, http::Respond respond) {
     Response r;
     r.status = 404;
     r.content_type = "application/json";
-    r.body = R"({"error":"payments are not configured ([payments] in tocsin.toml)"
-  })";
+    r.body = "{\"error\":\"payments are not configured ([payments] in tocsin.toml)\"}";
     return respond(std::move(r));
-}
-auto ex = std::make_shared<Exchange>(ctx_.public_url, ctx_.trusted_proxy_header, csrf_, std::move(req),
-                                     std::move(respond));
-Visit& v = ex->visit();
-const auto seg = split_path(v.target.path);
-const std::string& method = v.req.method;
-v.lang = choose_language("", v.target.param("lang"), v.req.header("accept-language"));
-
-if (seg.size() == 2 && seg[0] == "static" && seg[1] == "tocsin.css" && method == "GET") {
-  Response r;
-  r.content_type = "text/css; charset=utf-8";
-  r.body = templates::kStylesheet;
-  r.headers = {{"Cache-Control", "public, max-age=3600"}};
-  return ex->send(std::move(r));
-}
-if (seg.size() == 1 && seg[0] == "cookies" && method == "POST") return cookie_choice(csrf_, ex);
-if (seg.size() == 2 && seg[0] == "a" && method == "GET") {
-  for (people::OrgState* org : ctx_.directory.all()) {
-    std::shared_lock lock(org->mu);
-    const actions::Action* a = org->actions.find_action(seg[1]);
-    if (a && actions::has_page(a->kind)) return ex->redirect(301, actions::page_path(org->slug, *a));
   }
-  return ex->not_found();
-}
-if (seg.size() == 2 && seg[0] == "my") return preference_center(ctx_, csrf_, ex, seg[1]);
-if (seg.size() < 3 || seg[0] != "o") return ex->not_found();
-people::OrgState* org = ctx_.directory.by_slug(seg[1]);
-if (!org) return ex->not_found();
-if (seg.size() == 3 && seg[2] == "cookies" && method == "GET") return cookie_page(csrf_, ex, *org);
-if (seg.size() == 3 && seg[2] == "privacy" && method == "GET") return privacy_page(ctx_, ex, *org);
-if (seg.size() < 4) return ex->not_found(org->slug);
-auto p = find_page(*org, seg[2], seg[3]);
-if (!p) return ex->not_found(org->slug);
-v.lang = choose_language(p->action.language, v.target.param("lang"), v.req.header("accept-language"));
-if (auto gone = taken_down(ctx_, *org, seg[2], seg[3])) {
-  const auto& s = strings(v.lang);
-  return ex->message(410, org->slug, s.at("taken_down_title"),
-                     s.at("taken_down_body") + " " + *gone + " " + s.at("taken_down_closed"));
-}
-if (seg.size() == 4 && method == "GET") {
-  // Back from the provider's page without paying: nothing was charged, nothing is recorded.
-  bool cancelled = p->action.kind == "fundraising_pages" && v.target.param("checkout") == "cancelled";
-  return render_action(*ex, csrf_, ctx_.donations, *p, {}, {},
-                       cancelled ? strings(v.lang).at("donation_cancelled") : "", 200);
-}
-if (seg.size() == 4 && method == "POST") return submit(ctx_, csrf_, ex, *org, std::move(*p));
-if (seg.size() == 5 && seg[4] == "thanks" && method == "GET") {
-  std::string url = ctx_.public_url + actions::page_path(p->org_slug, p->action);
-  std::string title = actions::string_field(p->action.fields, "title").value_or("");
-  // After the provider's page: the donation counts once its signed callback arrives, maybe not yet.
-  std::string thanks_body =
-      strings(v.lang).at(p->action.kind == "fundraising_pages" ? "donation_thanks" : "thanks_body");
-  std::string body = mstch::render(templates::kThanks, mstch::map{{"s", strings_map(v.lang)},
-                                                                  {"title", title},
-                                                                  {"thanks_body", thanks_body},
-                                                                  {"page_url", url},
-                                                                  {"title_q", percent_encode(title)},
-                                                                  {"page_url_q", percent_encode(url)}});
-  return ex->page(200, p->org_slug, strings(v.lang).at("thanks_title"), body);
-}
-ex->not_found(org->slug);
+  auto ex = std::make_shared<Exchange>(ctx_.public_url, ctx_.trusted_proxy_header, csrf_, std::move(req),
+                                       std::move(respond));
+  Visit& v = ex->visit();
+  const auto seg = split_path(v.target.path);
+  const std::string& method = v.req.method;
+  v.lang = choose_language("", v.target.param("lang"), v.req.header("accept-language"));
+
+  if (seg.size() == 2 && seg[0] == "static" && seg[1] == "tocsin.css" && method == "GET") {
+    Response r;
+    r.content_type = "text/css; charset=utf-8";
+    r.body = templates::kStylesheet;
+    r.headers = {{"Cache-Control", "public, max-age=3600"}};
+    return ex->send(std::move(r));
+  }
+  if (seg.size() == 1 && seg[0] == "cookies" && method == "POST") return cookie_choice(csrf_, ex);
+  if (seg.size() == 2 && seg[0] == "a" && method == "GET") {
+    for (people::OrgState* org : ctx_.directory.all()) {
+      std::shared_lock lock(org->mu);
+      const actions::Action* a = org->actions.find_action(seg[1]);
+      if (a && actions::has_page(a->kind)) return ex->redirect(301, actions::page_path(org->slug, *a));
+    }
+    return ex->not_found();
+  }
+  if (seg.size() == 2 && seg[0] == "my") return preference_center(ctx_, csrf_, ex, seg[1]);
+  if (seg.size() < 3 || seg[0] != "o") return ex->not_found();
+  people::OrgState* org = ctx_.directory.by_slug(seg[1]);
+  if (!org) return ex->not_found();
+  if (seg.size() == 3 && seg[2] == "cookies" && method == "GET") return cookie_page(csrf_, ex, *org);
+  if (seg.size() == 3 && seg[2] == "privacy" && method == "GET") return privacy_page(ctx_, ex, *org);
+  if (seg.size() < 4) return ex->not_found(org->slug);
+  auto p = find_page(*org, seg[2], seg[3]);
+  if (!p) return ex->not_found(org->slug);
+  v.lang = choose_language(p->action.language, v.target.param("lang"), v.req.header("accept-language"));
+  if (auto gone = taken_down(ctx_, *org, seg[2], seg[3])) {
+    const auto& s = strings(v.lang);
+    return ex->message(410, org->slug, s.at("taken_down_title"),
+                       s.at("taken_down_body") + " " + *gone + " " + s.at("taken_down_closed"));
+  }
+  if (seg.size() == 4 && method == "GET") {
+    // Back from the provider's page without paying: nothing was charged, nothing is recorded.
+    bool cancelled = p->action.kind == "fundraising_pages" && v.target.param("checkout") == "cancelled";
+    return render_action(*ex, csrf_, ctx_.donations, *p, {}, {},
+                         cancelled ? strings(v.lang).at("donation_cancelled") : "", 200);
+  }
+  if (seg.size() == 4 && method == "POST") return submit(ctx_, csrf_, ex, *org, std::move(*p));
+  if (seg.size() == 5 && seg[4] == "thanks" && method == "GET") {
+    std::string url = ctx_.public_url + actions::page_path(p->org_slug, p->action);
+    std::string title = actions::string_field(p->action.fields, "title").value_or("");
+    // After the provider's page: the donation counts once its signed callback arrives, maybe not yet.
+    std::string thanks_body =
+        strings(v.lang).at(p->action.kind == "fundraising_pages" ? "donation_thanks" : "thanks_body");
+    std::string body = mstch::render(templates::kThanks, mstch::map{{"s", strings_map(v.lang)},
+                                                                    {"title", title},
+                                                                    {"thanks_body", thanks_body},
+                                                                    {"page_url", url},
+                                                                    {"title_q", percent_encode(title)},
+                                                                    {"page_url_q", percent_encode(url)}});
+    return ex->page(200, p->org_slug, strings(v.lang).at("thanks_title"), body);
+  }
+  ex->not_found(org->slug);
 }
 
 }  // namespace tocsin::web
