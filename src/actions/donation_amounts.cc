@@ -65,7 +65,7 @@ Status check_donation_settings(const RawFields& fields) {
         return bad_request("tocsin:amounts: each amount must be between " + format_cents(kMinDonationCents) +
                            " and " + format_cents(kMaxDonationCents));
   }
-  if (auto c = string_field(fields, "currency")) {
+  if (auto c = string_field(fields, "currency"); c && !c->empty()) {  // empty: the default
     bool letters = c->size() == 3 && std::all_of(c->begin(), c->end(), [](char ch) {
                      return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
                    });

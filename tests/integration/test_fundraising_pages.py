@@ -273,7 +273,7 @@ def test_without_payments_there_is_no_donation_form(tmp_path):
     srv = TocsinServer(tmp_path / "data")
     org = srv.init("Plain Org")
     srv.write_config()
-    with srv:
+    with srv.start():
         api = srv.client(org["api_key"])
         page = new_page(api)
         s = requests.Session()
