@@ -74,7 +74,17 @@ void letter_record_fields(const actions::Action& a, const Form& form, const Stri
       // What the person sent; a subject left empty keeps the campaign's.
       if (std::string typed = first(form, "letter_subject"); !typed.empty())
         subject = typed.substr(0, actions::kMaxLetterSubject);
-      body = first(form, "letter_body");
+      // Browsers post a textarea's line breaks as CRLF (HTML form submission); the letter keeps LF, as
+      // the campaign's own text and the API have it.
+      const std::string typed = first(form, "letter_body");
+      body.clear();
+      for (size_t i = 0; i < typed.size(); ++i) {
+        if (typed[i] != '\r') {
+          body += typed[i];
+        } else if (i + 1 == typed.size() || typed[i + 1] != '\n') {
+          body += '\n';  // a lone CR is a line break too
+        }
+      }
       if (body.find_first_not_of(" \t\r\n") == std::string::npos)
         errors["letter_body"] = s.at("letter_required");
       else if (body.size() > actions::kMaxLetterBody)

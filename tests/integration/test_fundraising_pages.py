@@ -320,8 +320,10 @@ def test_editable_letter_sent_as_edited(site):
     assert r.status_code == 422 and '<span class="error" id="e-letter_body">Write your letter.</span>' in r.text
     assert 'value="Mine"' in r.text and f'value="{email}"' in r.text
     edited = "Dear Rep. Black,\nI live in your district. Vote no on 12345 <please>."
+    # Browsers post a textarea's line breaks as CRLF; the letter is kept with LF like the campaign's text.
     r = s.post(c["browser_url"], data={**form_of(html), "name": "Ada", "email": email, "email_opt_in": "1",
-                                       "letter_subject": "From a constituent", "letter_body": edited},
+                                       "letter_subject": "From a constituent",
+                                       "letter_body": edited.replace("\n", "\r\n")},
                allow_redirects=False)
     assert r.status_code == 303, r.text
     (o,) = outreaches(api, c)
