@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from fixtures.checkout_standin import CheckoutStandIn
-from tocsin_server import TocsinServer, an_id, primary_email, unique_email
+from tocsin_server import TocsinServer, an_id, primary_email, primary_phone, unique_email, unique_phone
 
 SECRET_KEY = "sk_test_" + "4eC39HqLyjWDarjtT1zdp7dc"
 WEBHOOK_SECRET = "whsec_" + "test0123456789abcdefABCDEF"
@@ -170,6 +170,32 @@ def test_other_amount_and_unticked_box(site):
     assert d["amount"] == "1234.50" and d["currency"] == "EUR"
     (person,) = api.ok("GET", "people", params={"filter": f"email_address eq '{email}'"})["_embedded"]["osdi:people"]
     assert primary_email(person)["status"] == "unsubscribed"  # a donation is not a subscription
+
+
+SMS_DISCLOSURE = {"program_name": "Bay Alerts", "message_frequency": "Up to 4 msgs/mo",
+                  "rates": "Msg & data rates may apply", "help": "Text HELP for help",
+                  "stop": "Text STOP to cancel", "terms_url": "https://example.org/terms",
+                  "privacy_url": "https://example.org/privacy"}
+
+
+def test_sms_opt_in_through_a_donation_carries_the_disclosure_shown(site):
+    srv, api, co = site
+    page = new_page(api, **{"tocsin:sms_disclosure": SMS_DISCLOSURE})
+    s = requests.Session()
+    html = s.get(page["browser_url"]).text
+    assert 'name="phone"' in html and re.search(r'name="sms_opt_in" value="1"\s*>', html)  # unticked
+    email, phone = unique_email("smsdonor"), unique_phone()
+    r = s.post(page["browser_url"], data={**form_of(html), "amount": "10.00", "name": "Grace", "email": email,
+                                          "phone": phone, "sms_opt_in": "1"}, allow_redirects=False)
+    assert r.status_code == 303
+    sid = r.headers["Location"].rsplit("/", 1)[1]
+    assert api.ok("GET", "people", params={"filter": f"email_address eq '{email}'"})["_embedded"]["osdi:people"] == []
+    assert co.complete(sid)[0] == 200
+    (person,) = api.ok("GET", "people", params={"filter": f"email_address eq '{email}'"})["_embedded"]["osdi:people"]
+    assert primary_phone(person)["status"] == "subscribed"
+    assert primary_email(person)["status"] == "unsubscribed"  # the email box was left unticked
+    consent = json.dumps(api.ok("GET", f"people/{an_id(person)}/consent"))
+    assert "Text STOP to cancel" in consent and f"{page['browser_url']}#disclosure-v1" in consent
 
 
 def test_webhook_refusals_wrong_signature_stale_replay(site):
