@@ -9,6 +9,7 @@
 #include "api/handlers.h"
 #include "core/ids.h"
 #include "messaging/audience.h"
+#include "messaging/blast_control.h"
 #include "messaging/content_screening.h"
 #include "messaging/dispatcher.h"
 #include "messaging/header_values.h"
@@ -64,9 +65,11 @@ void write_message(const std::string& api_base, JsonOut& j, const Message& m,
   }
   j.begin_array("targets");
   for (const auto& t : m.targets) {
-    const char* kind = t.kind == messaging::Target::Kind::kList  ? "lists"
-                       : t.kind == messaging::Target::Kind::kTag ? "tags"
-                                                                 : "queries";
+    using K = messaging::Target::Kind;
+    std::string kind = t.kind == K::kList    ? "lists"
+                       : t.kind == K::kTag   ? "tags"
+                       : t.kind == K::kQuery ? "queries"
+                                             : t.collection;
     j.begin().kv("href", api_base + "/" + kind + "/" + t.id).end();
   }
   j.end_array();
@@ -150,23 +153,6 @@ Status read_message(const people::OrgState& org, simdjson::dom::element body, Me
   auto purpose = read_purpose(body);
   if (!purpose) return purpose.error();
   if (purpose.value()) m.purpose = std::move(*purpose.value());
-  if (auto s = messaging::check_header_fields(m); !s) return s;
-  if (m.subject.size() > 998) return bad_request("subject is too long (998 characters at most)");
-  if (m.body.size() > 512 * 1024) return bad_request("body is too long (512 KiB at most)");
-  if (!m.reply_to.empty() && !normalize_email(m.reply_to))
-    return bad_request("reply_to is not an email address");
-  if (!m.from_address.empty()) {
-    auto n = normalize_email(m.from_address);
-    if (!n) return bad_request("tocsin:from_address is not an email address");
-    m.from_address = n.value();
-  }
-  if (m.channel == Channel::kSms && !m.sms_sender.empty()) {
-    if (m.sms_sender.find_first_not_of("0123456789") != std::string::npos || m.sms_sender.size() > 6) {
-      auto n = normalize_phone(m.sms_sender, org.org.default_region);
-      if (!n) return bad_request("tocsin:sms_sender is not a phone number or short code");
-      m.sms_sender = n.value();
-    }
-  }
   auto targets = body["targets"];
   if (targets.error() != simdjson::NO_SUCH_FIELD) {
     simdjson::dom::array arr;
@@ -187,25 +173,7 @@ Status read_message(const people::OrgState& org, simdjson::dom::element body, Me
     if (!org.actions.find_action("wrappers", id)) return unprocessable("wrapper " + id + " does not exist");
     m.wrapper_id = id;
   }
-  if (auto s = messaging::check_template(m.body, m.channel == Channel::kEmail); !s) return s;
-  if (auto s = messaging::check_template(m.subject, false); !s) return s;
-  return Ok{};
-}
-
-// AN's preconditions for schedule and send, plus tocsin's: a sender, and targets that resolve.
-Status ready_to_send(const Message& m) {
-  if (m.status != MessageStatus::kDraft)
-    return bad_request(std::string("this message is ") + std::string(messaging::status_name(m.status)) +
-                       "; only a draft can be scheduled or sent");
-  if (m.body.empty()) return bad_request("body is required before sending");
-  if (m.targets.empty()) return bad_request("targets are required before sending");
-  if (m.channel == Channel::kEmail) {
-    if (m.subject.empty() || m.from.empty() || m.reply_to.empty())
-      return bad_request("subject, from and reply_to are required before sending");
-  } else if (m.sms_sender.empty()) {
-    return bad_request("tocsin:sms_sender is required before sending a text");
-  }
-  return Ok{};
+  return messaging::check_draft(org, m);
 }
 
 void create_or_update(Call& c, const std::string& id) {
@@ -271,7 +239,7 @@ void schedule(Call& c, const std::string& id, bool cancel) {
                    m.status = MessageStatus::kDraft;
                    m.scheduled_at = 0;
                  } else {
-                   if (auto s = ready_to_send(m); !s) return s.error();
+                   if (auto s = messaging::ready_to_send(m); !s) return s.error();
                    m.status = MessageStatus::kScheduled;
                    m.scheduled_at = *at;
                  }
@@ -282,158 +250,62 @@ void schedule(Call& c, const std::string& id, bool cancel) {
                });
 }
 
-std::string brand_of(const people::OrgState& org) {
-  auto view = org.messaging.gate_view();
-  return view ? view->brand_name : org.org.name;
-}
-
-// Content screening held the message at send: it becomes `held` with the findings, for the platform
-// operator's review queue (`tocsin review`); the organization sees why on the message and in this answer.
-void hold(Call& c, const std::string& id, const Message& m) {
-  policy::content::Screening screening;
-  if (c.ctx.gate) {
-    std::string brand;
-    {
-      std::shared_lock lock(c.org->mu);
-      brand = brand_of(*c.org);
-    }
-    screening = messaging::screen_message(c.ctx.gate->gate(), c.org->org.id, brand, m);
-  }
-  std::string findings = messaging::findings_json(screening);
-  JsonOut answer;
-  answer.begin()
-      .kv("message",
-          "Your message is held for review: content screening found something the platform "
-          "operator must look at first.")
-      .begin("tocsin:screening");
-  messaging::write_screening(answer, screening);
-  answer.end().end();
-  std::string body = answer.take();
-  c.ok_status = 202;
-  commit_write(c,
-               [id, findings, body](people::OrgState& org, store::WriteBatch::OrgWrites& w,
-                                    Micros now) -> Result<std::string> {
-                 const Message* existing = org.messaging.message(id);
-                 if (!existing || existing->status != MessageStatus::kDraft)
-                   return bad_request("this message was sent or scheduled meanwhile");
-                 Message next = *existing;
-                 next.status = MessageStatus::kHeld;
-                 next.status_reason = "held for content review";
-                 next.review_state = "held";
-                 next.review_findings = findings;
-                 next.review_note.clear();
-                 next.modified = now;
-                 org.messaging.put_message(w, std::move(next));
-                 return body;
-               });
-}
-
 void send(Call& c, const std::string& id) {
   if (!c.ctx.dispatcher) return c.error(503, "sending is not available on this server");
-  Message m;
-  {
-    std::shared_lock lock(c.org->mu);
-    const Message* existing = c.org->messaging.message(id);
-    if (!existing) return c.error(404, "no such message");
-    m = *existing;
-  }
-  if (auto s = ready_to_send(m); !s) return c.error(s.error());
-  auto plan = c.ctx.dispatcher->plan_and_store(*c.org, m);
-  if (!plan) return c.error(plan.error());
-  if (plan->summary.blocked_reason == policy::reason_name(policy::Reason::kContentHeld))
-    return hold(c, id, m);
-  if (!plan->summary.blocked_reason.empty())
-    return c.error(422, plan->summary.blocked_sentence + " (" + plan->summary.blocked_reason + ")");
-  if (plan->summary.targeted == 0) return c.error(400, "the targets select nobody (total_targeted is 0)");
-  auto pending = std::make_shared<messaging::PendingBlast>();
-  pending->plan = std::move(plan->entries);
-  int64_t targeted = plan->summary.targeted;
-  std::vector<std::string> special_category_used = plan->summary.special_category_used;
-  if (!special_category_used.empty() && c.ctx.access_log)  // messaging/audience.h
-    c.ctx.access_log->record(
-        privacy::AccessRead{c.org->org.id,
-                            c.actor,
-                            c.req.remote_ip,
+  std::string message_id = id;  // `id` is one of the call's path segments, which go with it
+  auto call = std::make_shared<Call>(std::move(c));
+  // Targeting by special-category data is logged as a use of it (messaging/audience.h) before the status
+  // changes.
+  auto planned = [call, message_id](const messaging::PlanSummary& sum) {
+    if (sum.special_category_used.empty() || !call->ctx.access_log) return;
+    call->ctx.access_log->record(
+        privacy::AccessRead{call->org->org.id,
+                            call->actor,
+                            call->req.remote_ip,
                             std::string(messaging::kSpecialCategoryUseAction),
-                            messaging::special_category_use_query(id, special_category_used),
+                            messaging::special_category_use_query(message_id, sum.special_category_used),
                             {},
-                            targeted},
+                            sum.targeted},
         [] {});
-  // Everything the dispatcher's start needs, copied before commit_write takes the call: `id` refers into
-  // the call's path segments, which go with the call as soon as its answer is sent (on the committer
-  // thread, possibly before this thread goes on).
-  auto* dispatcher = c.ctx.dispatcher;
-  auto& committer = c.ctx.committer;
-  std::string org_id = c.org->org.id;
-  std::string message_id = id;
-  commit_write(c,
-               [id, targeted, special_category_used](people::OrgState& org, store::WriteBatch::OrgWrites& w,
-                                                     Micros now) -> Result<std::string> {
-                 const Message* existing = org.messaging.message(id);
-                 if (!existing || existing->status != MessageStatus::kDraft)
-                   return bad_request("this message was sent or scheduled meanwhile");
-                 Message next = *existing;
-                 next.status = MessageStatus::kSending;
-                 next.sent_start = now;
-                 next.modified = now;
-                 next.total_targeted = targeted;
-                 next.special_category_used = special_category_used;
-                 org.messaging.put_message(w, std::move(next));
-                 // Action Network's answer for email; a text is not an email.
-                 return std::string(existing->channel == Channel::kEmail
-                                        ? "{\"message\":\"Your email has been sent.\"}"
-                                        : "{\"message\":\"Your text has been sent.\"}");
-               });
-  // The dispatcher starts after the status change is durable: begin() is queued behind the commit.
-  committer.submit([dispatcher, org_id, message_id, pending](store::WriteBatch&) {
-    return std::function<void()>([dispatcher, org_id, message_id, pending] {
-      dispatcher->begin(org_id, message_id, std::move(*pending));
-    });
-  });
+  };
+  messaging::start_blast(
+      {call->ctx.committer, *call->ctx.dispatcher, call->ctx.gate}, *call->org, message_id,
+      std::move(planned), [call](Result<messaging::BlastStart> r) {
+        if (!r) return call->error(r.error());
+        if (call->background) return call->empty_ok();
+        if (r->held) {
+          JsonOut answer;
+          answer.begin()
+              .kv("message",
+                  "Your message is held for review: content screening found something the platform "
+                  "operator must look at first.")
+              .begin("tocsin:screening");
+          messaging::write_screening(answer, r->screening);
+          answer.end().end();
+          return call->reply(202, answer.take());
+        }
+        // Action Network's answer for email; a text is not an email.
+        call->reply(200, r->channel == Channel::kEmail ? "{\"message\":\"Your email has been sent.\"}"
+                                                       : "{\"message\":\"Your text has been sent.\"}");
+      });
 }
 
 void stop(Call& c, const std::string& id) {
-  Message m;
-  {
-    std::shared_lock lock(c.org->mu);
-    const Message* existing = c.org->messaging.message(id);
-    if (!existing) return c.error(404, "no such message");
-    m = *existing;
-  }
-  if (m.status != MessageStatus::kSending && m.status != MessageStatus::kPaused)
-    return c.error(400, "this message is not sending");
-  c.ctx.dispatcher->halt(c.org->org.id, id);
+  if (!c.ctx.dispatcher) return c.error(503, "sending is not available on this server");
+  auto channel = messaging::stop_blast(*c.ctx.dispatcher, *c.org, id);
+  if (!channel) return c.error(channel.error());
   c.reply(200,
-          m.channel == Channel::kEmail
+          channel.value() == Channel::kEmail
               ? "{\"message\":\"Your email has been stopped. You can exclude the people who received it.\"}"
               : "{\"message\":\"Your text has been stopped.\"}");
 }
 
 void preflight(Call& c, const std::string& id) {
   if (!c.ctx.gate) return c.error(503, "preflight is not available on this server");
-  Message m;
-  Result<messaging::Audience> audience = bad_request("");
-  int64_t daily_cap = 0;
-  std::string brand;
-  {
-    std::shared_lock lock(c.org->mu);
-    const Message* existing = c.org->messaging.message(id);
-    if (!existing) return c.error(404, "no such message");
-    m = *existing;
-    audience = messaging::snapshot_audience(*c.org, m);
-    brand = brand_of(*c.org);
-    if (auto sender = c.org->messaging.senders().find(m.sms_sender);
-        sender != c.org->messaging.senders().end())
-      daily_cap = sender->second.daily_cap;
-  }
-  if (!audience) return c.error(audience.error());
-  Micros now = now_micros();
-  auto plan = messaging::plan_message(audience.value(), m, c.ctx.gate->gate(), now, false);
-  if (m.channel == Channel::kSms && daily_cap > 0) {
-    int64_t sent_today = c.ctx.dispatcher ? c.ctx.dispatcher->sms_sent_today(m.sms_sender) : 0;
-    messaging::apply_sender_daily_cap(plan.summary, daily_cap, sent_today, now);
-  }
-  const auto& s = plan.summary;
+  auto pre = messaging::preflight(*c.org, c.ctx.gate->gate(), c.ctx.dispatcher, id, false);
+  if (!pre) return c.error(pre.error());
+  const Message& m = pre->message;
+  const auto& s = pre->plan.summary;
   JsonOut j;
   j.begin().kv("total_targeted", s.targeted).kv("would_send_now", s.sendable).kv("deferred", s.deferred);
   if (s.deferred) j.kv("deferred_until_latest", format_iso8601(s.deferred_until_latest));
@@ -451,7 +323,7 @@ void preflight(Call& c, const std::string& id) {
   }
   if (m.channel == Channel::kSms) j.kv("segments", int64_t{s.sms_segments}).kv("encoding", s.sms_encoding);
   j.begin("tocsin:screening");
-  messaging::write_screening(j, messaging::screen_message(c.ctx.gate->gate(), c.org->org.id, brand, m));
+  messaging::write_screening(j, pre->screening);
   j.end();
   j.begin("_links")
       .link("self", message_href(c, id) + "/tocsin:preflight")

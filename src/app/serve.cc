@@ -318,8 +318,10 @@ int serve(Installation& inst, Config config) {
   staff::DocAuditLog staff_audit(*inst.store);
   staff::StaffService staff(*inst.store, inst.contact_key, staff_audit);
   web::admin::Console console(
-      directory, *inst.store, staff, {committer, &opt_out_fence, staff_audit, &access_log}, inst.contact_key,
-      {web::admin::secure_cookies_for(config.public_url, config.listen), config.trusted_proxy_header});
+      directory, *inst.store, staff,
+      {committer, &opt_out_fence, staff_audit, &access_log, &gate, &dispatcher, &keys}, inst.contact_key,
+      {web::admin::secure_cookies_for(config.public_url, config.listen), config.public_url,
+       config.trusted_proxy_header});
   // The one routing decision between the three faces: /admin is the console's, web/ owns its paths,
   // everything else is the API's.
   api::HttpServer server(opts, [&service, &pages, &console](api::Request&& r, api::Respond respond) {

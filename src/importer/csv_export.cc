@@ -9,6 +9,7 @@
 
 #include "consent/status.h"
 #include "core/clock.h"
+#include "importer/csv_cell.h"
 
 namespace tocsin::importer {
 
@@ -19,29 +20,13 @@ const char* const kExportColumns[17] = {
 
 namespace {
 
-// RFC 4180 quoting, also for leading/trailing blanks (CSV readers commonly trim unquoted ones).
-void put_cell(std::string& out, std::string_view v) {
-  bool quote = !v.empty() && (v.front() == ' ' || v.front() == '\t' || v.back() == ' ' || v.back() == '\t');
-  for (char c : v) quote |= c == ',' || c == '"' || c == '\n' || c == '\r';
-  if (!quote) {
-    out.append(v);
-    return;
-  }
-  out.push_back('"');
-  for (char c : v) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
-
 void put_joined(std::string& out, const std::vector<std::string>& items) {
   std::string joined;
   for (const auto& s : items) {
     if (!joined.empty()) joined.push_back(' ');
     joined += s;
   }
-  put_cell(out, joined);
+  append_csv_cell(out, joined);
 }
 
 void put_status(std::string& out, const people::OrgState& org, Channel c,
@@ -67,7 +52,7 @@ Result<int64_t> export_csv(const people::OrgState& org, std::FILE* out) {
   }
   for (const auto& f : org.custom_fields) {
     buf.push_back(',');
-    put_cell(buf, f.name);
+    append_csv_cell(buf, f.name);
   }
   buf += "\r\n";
 
@@ -90,42 +75,43 @@ Result<int64_t> export_csv(const people::OrgState& org, std::FILE* out) {
     static const PostalAddress kNoAddress;
     if (!addr) addr = &kNoAddress;
 
-    if (p->email) put_cell(buf, *p->email);
+    if (p->email) append_csv_cell(buf, *p->email);
     buf.push_back(',');
     put_status(buf, org, Channel::kEmail, p->email);
     buf.push_back(',');
-    if (p->phone) put_cell(buf, *p->phone);
+    if (p->phone) append_csv_cell(buf, *p->phone);
     buf.push_back(',');
     put_status(buf, org, Channel::kSms, p->phone);
     buf.push_back(',');
-    put_cell(buf, p->given_name);
+    append_csv_cell(buf, p->given_name);
     buf.push_back(',');
-    put_cell(buf, p->family_name);
+    append_csv_cell(buf, p->family_name);
     buf.push_back(',');
-    if (addr->address_lines.size() > 0) put_cell(buf, addr->address_lines[0]);
+    if (addr->address_lines.size() > 0) append_csv_cell(buf, addr->address_lines[0]);
     buf.push_back(',');
-    if (addr->address_lines.size() > 1) put_cell(buf, addr->address_lines[1]);
+    if (addr->address_lines.size() > 1) append_csv_cell(buf, addr->address_lines[1]);
     buf.push_back(',');
-    put_cell(buf, addr->locality);
+    append_csv_cell(buf, addr->locality);
     buf.push_back(',');
-    put_cell(buf, addr->region);
+    append_csv_cell(buf, addr->region);
     buf.push_back(',');
-    put_cell(buf, addr->postal_code);
+    append_csv_cell(buf, addr->postal_code);
     buf.push_back(',');
-    put_cell(buf, addr->country);
+    append_csv_cell(buf, addr->country);
     buf.push_back(',');
     put_joined(buf, p->languages_spoken);
     buf.push_back(',');
     put_joined(buf, p->identifiers);
     buf.push_back(',');
-    if (p->birthdate) put_cell(buf, *p->birthdate);
+    if (p->birthdate) append_csv_cell(buf, *p->birthdate);
     buf.push_back(',');
     buf += format_iso8601(p->created);
     buf.push_back(',');
     buf += format_iso8601(p->modified);
     for (const auto& f : org.custom_fields) {
       buf.push_back(',');
-      if (auto it = p->custom_fields.find(f.name); it != p->custom_fields.end()) put_cell(buf, it->second);
+      if (auto it = p->custom_fields.find(f.name); it != p->custom_fields.end())
+        append_csv_cell(buf, it->second);
     }
     buf += "\r\n";
     ++n;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "actions/action.h"
+#include "actions/page_path.h"
 #include "people/person_filter.h"
 
 namespace tocsin::messaging {
@@ -66,7 +67,11 @@ Result<Target> parse_target_href(std::string_view href) {
   if (kind == "lists") return Target{Target::Kind::kList, id};
   if (kind == "tags") return Target{Target::Kind::kTag, id};
   if (kind == "queries") return Target{Target::Kind::kQuery, id};
-  return bad_request("a target must be the href of a list, tag or query, not " + std::string(kind));
+  if (actions::has_page(kind)) return Target{Target::Kind::kAction, id, std::string(kind)};
+  return bad_request(
+      "a target must be the href of a list, tag, query or action (petition, form, event, "
+      "fundraising page, advocacy campaign), not " +
+      std::string(kind));
 }
 
 std::vector<std::string> special_category_used(const people::OrgState& org, const Message& m) {
@@ -82,6 +87,9 @@ std::vector<std::string> special_category_used(const people::OrgState& org, cons
         break;
       case Target::Kind::kQuery:
         if (marks.actions.count(t.id)) used.push_back("query:" + t.id);
+        break;
+      case Target::Kind::kAction:
+        if (marks.actions.count(t.id)) used.push_back("action:" + t.id);
         break;
     }
   }
@@ -128,6 +136,13 @@ Result<std::vector<const Person*>> resolve_audience(const people::OrgState& org,
         auto matcher = people::PersonMatcher::make(org, parsed.value());
         if (!matcher) return unprocessable("query " + t.id + ": " + matcher.error().message);
         queries.push_back(std::move(matcher).value());
+        break;
+      }
+      case Target::Kind::kAction: {
+        if (!org.actions.find_action(t.collection, t.id))
+          return unprocessable("target " + t.collection + " " + t.id + " does not exist");
+        for (const auto& record_id : org.actions.records_of_action(t.id))
+          if (const auto* r = org.actions.find_record(record_id)) chosen.insert(r->person_id);
         break;
       }
     }

@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view kStatusNames[] = {"draft",   "scheduled", "sending", "sent",
                                              "stopped", "paused",    "held"};
-constexpr std::string_view kTargetKinds[] = {"list", "tag", "query"};
+constexpr std::string_view kTargetKinds[] = {"list", "tag", "query", "action"};
 
 }  // namespace
 
@@ -91,7 +91,10 @@ std::string encode_message(const Message& m) {
   o.end_array().begin_array("special_category_used");
   for (const auto& u : m.special_category_used) o.str(u);
   o.end_array().begin_array("targets");
-  for (const auto& t : m.targets) o.str(std::string(kTargetKinds[static_cast<int>(t.kind)]) + ":" + t.id);
+  // An action target keeps its collection: "action:petitions/<id>".
+  for (const auto& t : m.targets)
+    o.str(std::string(kTargetKinds[static_cast<int>(t.kind)]) + ":" +
+          (t.kind == Target::Kind::kAction ? t.collection + "/" + t.id : t.id));
   o.end_array();
   return o.end().take();
 }
@@ -132,9 +135,17 @@ Result<Message> decode_message(std::string_view doc) {
   for (const auto& t : f.strings("targets")) {
     auto colon = t.find(':');
     if (colon == std::string::npos) continue;
-    for (int k = 0; k < 3; ++k)
-      if (kTargetKinds[k] == std::string_view(t).substr(0, colon))
-        m.targets.push_back({static_cast<Target::Kind>(k), t.substr(colon + 1)});
+    for (int k = 0; k < 4; ++k) {
+      if (kTargetKinds[k] != std::string_view(t).substr(0, colon)) continue;
+      Target target{static_cast<Target::Kind>(k), t.substr(colon + 1)};
+      if (target.kind == Target::Kind::kAction) {
+        auto slash = target.id.find('/');
+        if (slash == std::string::npos) break;
+        target.collection = target.id.substr(0, slash);
+        target.id = target.id.substr(slash + 1);
+      }
+      m.targets.push_back(std::move(target));
+    }
   }
   return m;
 }

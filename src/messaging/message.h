@@ -30,8 +30,11 @@ std::optional<MessageStatus> parse_message_status(std::string_view s);
 
 // Who a message goes to: the union of people on these lists, with these tags, or matching these queries.
 struct Target {
-  enum class Kind { kList, kTag, kQuery } kind;
+  // kAction: the people with a record on an action (a petition's signers, an event's attendees), a tocsin
+  // extension of Action Network's targets.
+  enum class Kind { kList, kTag, kQuery, kAction } kind;
   std::string id;
+  std::string collection = {};  // kAction: the action's collection in the API (petitions, events, ...)
   bool operator==(const Target&) const = default;
 };
 

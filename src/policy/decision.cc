@@ -177,6 +177,16 @@ std::string_view rule_source(Reason r) {
   return row(r).source;
 }
 
+std::string_view reason_sentence(Reason r) {
+  return row(r).sentence;
+}
+
+std::optional<Reason> reason_by_name(std::string_view name) {
+  for (const auto& r : kRows)
+    if (r.name == name) return r.reason;
+  return std::nullopt;
+}
+
 const Reason* all_reasons(size_t* count) {
   static const auto reasons = [] {
     std::array<Reason, kRows.size()> out{};

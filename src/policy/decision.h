@@ -83,9 +83,13 @@ enum class Reason {
 // The kind of decision a reason leads to (kOk, kStopConfirmation, kHelpReply and kResubscribeConfirmation
 // -> kSend).
 Kind kind_of(Reason r);
-std::string_view kind_name(Kind k);      // "send" | "suppress" | "defer_until" | "block"
-std::string_view reason_name(Reason r);  // "org_suspended", ...
-std::string_view rule_source(Reason r);  // "CAN-SPAM EM-3", "SMS-Q1/Q2", ... ("" for kOk)
+std::string_view kind_name(Kind k);          // "send" | "suppress" | "defer_until" | "block"
+std::string_view reason_name(Reason r);      // "org_suspended", ...
+std::string_view rule_source(Reason r);      // "CAN-SPAM EM-3", "SMS-Q1/Q2", ... ("" for kOk)
+std::string_view reason_sentence(Reason r);  // the reason's standard sentence, for people
+// The reason a stored or reported code names (as reason_name spells it); nullopt for codes that are not the
+// gate's (e.g. the planner's no_email_address).
+std::optional<Reason> reason_by_name(std::string_view name);
 // All reasons, in declaration order (for tests and docs).
 const Reason* all_reasons(size_t* count);
 

@@ -15,21 +15,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from fixtures.checkout_standin import CheckoutStandIn  # noqa: E402
-from mail_servers import LocalDns  # noqa: E402
 from tocsin_server import TocsinServer  # noqa: E402
-
-
-def verify_domain(srv: TocsinServer, org: dict, work: Path, domain: str = "example.org"):
-    """A verified sending domain and a postal address, so blasts leave (to the data directory's outbox
-    folder, where preferences.test.js reads the raw .eml)."""
-    data = str(srv.data_dir)
-    srv.cli("settings", "--data", data, "--org", org["org_id"], "--postal-address", "1 Main St, Springfield, IL")
-    added = srv.json_line(srv.cli("domain", "add", "--data", data, "--org", org["org_id"], domain).stdout)
-    dns = LocalDns(work / "dns", {added["dns_name"]: added["dns_value"]}).start()
-    try:
-        srv.cli("domain", "verify", "--data", data, "--org", org["org_id"], domain, "--dns", dns.forwarder)
-    finally:
-        dns.stop()
 
 
 def main() -> int:
@@ -45,7 +31,7 @@ def main() -> int:
         srv = TocsinServer(Path(tmp) / "data")
         org = srv.init("Friends of the Bay")
         srv.create_org("Other Org")
-        verify_domain(srv, org, Path(tmp))
+        srv.make_ready_to_send(org, Path(tmp))
         # Donations (fundraising.test.js) go to the Stripe stand-in, which calls the server back.
         checkout = CheckoutStandIn("sk_test_browser_secret_key", "whsec_browser_webhook_secret").__enter__()
         (Path(tmp) / "stripe.key").write_text(checkout.secret_key)

@@ -108,7 +108,8 @@ def test_blast_preflight_send_and_signed_delivery(tmp_path, smtp_sink, local_dns
 def test_bad_messages_are_refused_with_reasons(tmp_path, smtp_sink, local_dns):
     srv, org, c, sink, dns, tag_href = setup_server(tmp_path, smtp_sink, local_dns, people=2)
     with srv:
-        assert c.post("messages", json={"targets": [{"href": "https://x/api/v2/forms/1"}]}).status_code == 400
+        # not a list, tag, query or action with a page (an action, e.g. .../forms/{id}, targets its participants)
+        assert c.post("messages", json={"targets": [{"href": "https://x/api/v2/donations/1"}]}).status_code == 400
         assert c.post("messages", json={"body": "{{#a}}unclosed"}).status_code == 422
         mid = create_message(c, tag_href)
         past = c.post(f"messages/{mid}/schedule", json={"scheduled_start_date": "2001-01-01T00:00:00Z"})

@@ -8,6 +8,7 @@ Node packages are locked in tests/browser/console (package.json, package-lock.js
 `npm ci` into a copy; Chromium is the system's (/usr/bin/chromium)."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import urllib.parse
@@ -28,7 +29,7 @@ def node_project(tmp_path_factory):
     assert npm and shutil.which("node"), "node and npm are needed (scripts/install-deps test)"
     assert os.path.exists("/usr/bin/chromium"), "chromium is needed (scripts/install-deps test)"
     d = tmp_path_factory.mktemp("console-browser")
-    for f in ("package.json", "package-lock.json", "console_journey.mjs"):
+    for f in ("package.json", "package-lock.json", "console_journey.mjs", "campaign_journey.mjs"):
         shutil.copy(PROJECT / f, d / f)
     r = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=d, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, f"npm ci failed:\n{r.stderr[-2000:]}"
@@ -93,4 +94,55 @@ def test_console_journey_in_chromium(tmp_path, node_project):
         assert out[screen] == [], f"{screen}: {out[screen]}"
     assert out["narrowOverflow"] is False
     for name in ("login", "dashboard", "dashboard-375", "team", "people", "person", "person-verified", "locked"):
+        assert (shots / f"{name}.png").stat().st_size > 0
+
+
+def test_campaign_journey_in_chromium(tmp_path, node_project):
+    """Petition created in the console, signed on its hosted page, a blast to its signers with the preflight's
+    exclusion and drill-down, sent and watched to the end; the email read from the outbox as raw bytes."""
+    srv = TocsinServer(tmp_path / "data")
+    org = srv.init("Friends of the Bay")
+    srv.make_ready_to_send(org, tmp_path)
+    srv.write_config()
+    srv.start()
+    try:
+        shots = Path(os.environ.get("TOCSIN_SHOTS", tmp_path / "shots"))
+        shots.mkdir(parents=True, exist_ok=True)
+        signers = [{"name": "Rosa Parker", "email": "rosa@example.net"},
+                   {"name": "Stop Please", "email": "stop@example.net"}]
+        cfg = {"base": srv.base, "shots": str(shots), "signers": signers, "fromAddress": "news@example.org",
+               "subject": "Clean water: thank you",
+               "owner": staff(srv, org["org_id"], "owner@example.org", "owner")}
+        run = subprocess.run(["node", "campaign_journey.mjs", json.dumps(cfg)], cwd=node_project,
+                             capture_output=True, text=True, timeout=300)
+        assert run.stdout.strip(), run.stderr[-3000:]
+        out = json.loads(run.stdout.strip().splitlines()[-1])
+        mails = [f.read_bytes() for f in (srv.data_dir / "outbox").glob("*.eml")]
+        new_key_works = out.get("newKey") and requests.get(
+            srv.api + "/people", headers={"OSDI-API-Token": out["newKey"]}).status_code == 200
+    finally:
+        srv.stop()
+    assert "error" not in out, out.get("error")
+    assert re.fullmatch(re.escape(srv.base) + r"/admin/actions/[0-9a-f-]{36}", out["actionUrl"]), out["actionUrl"]
+    assert out["actionHeading"] == "Clean Water Now"
+    assert out["pageLink"].endswith("/o/friends-of-the-bay/petitions/clean-water-now")
+    assert all(u.endswith("/clean-water-now/thanks") for u in out["signedUrls"]), out["signedUrls"]
+    assert out["recordCount"] == "2"
+    assert out["targeted"] == "2" and out["sendable"] == "1"
+    assert "not_subscribed" in out["excludedRow"] and "1" in out["excludedRow"]
+    assert "Stop Please" in out["drilled"] and "Rosa Parker" not in out["drilled"]
+    assert out["status"].startswith("sent"), out["status"]
+    assert out["statSent"] == "1"
+    for screen, violations in out["axe"].items():
+        assert violations == [], f"{screen}: {violations}"
+    assert out["narrowOverflow"] is False
+    assert re.fullmatch(r"[0-9a-f]{48}", out["newKey"]), out["newKey"]
+    assert new_key_works  # the key the console showed works on the API at once
+    # The one email that left, as bytes on the wire: to Rosa only.
+    sent = [m for m in mails if b"Subject: Clean water: thank you" in m]
+    assert len(sent) == 1, len(sent)
+    assert re.search(rb"^To: rosa@example.net\r?$", sent[0], re.M), sent[0][:400]
+    assert b"stop@example.net" not in sent[0]
+    for name in ("actions", "action", "compose", "preflight", "preflight-drill", "statistics", "messages",
+                 "settings"):
         assert (shots / f"{name}.png").stat().st_size > 0

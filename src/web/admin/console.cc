@@ -13,6 +13,7 @@
 #include "importer/csv_export.h"
 #include "people/upsert.h"
 #include "privacy/disclosure_log.h"
+#include "web/admin/console_response.h"
 #include "web/admin/dashboard_facts.h"
 #include "web/admin/people_search.h"
 #include "web/admin/person_view.h"
@@ -41,20 +42,6 @@ std::string cookie(const api::Request& req, std::string_view name) {
   return {};
 }
 
-api::Response html(int status, std::string body) {
-  api::Response r;
-  r.status = status;
-  r.content_type = "text/html; charset=utf-8";
-  r.body = std::move(body);
-  r.headers = {{"Content-Security-Policy",
-                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
-                "frame-ancestors 'none'; base-uri 'none'"},
-               {"X-Content-Type-Options", "nosniff"},
-               {"Referrer-Policy", "no-referrer"},
-               {"Cache-Control", "no-store"}};
-  return r;
-}
-
 // The id in /admin/people/{id}[suffix], or "" when `path` is not of that shape. An id never holds a slash.
 std::string person_id_in(const std::string& path, std::string_view suffix) {
   constexpr std::string_view kPrefix = "/admin/people/";
@@ -62,12 +49,6 @@ std::string person_id_in(const std::string& path, std::string_view suffix) {
   if (path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) return {};
   std::string id = path.substr(kPrefix.size(), path.size() - kPrefix.size() - suffix.size());
   return id.find('/') == std::string::npos ? id : std::string();
-}
-
-api::Response redirect(const std::string& to) {
-  api::Response r = html(303, "");
-  r.headers.push_back({"Location", to});
-  return r;
 }
 
 std::string login_cookie(const std::string& value, bool secure) {
@@ -354,7 +335,9 @@ void Console::handle(api::Request&& req, api::Respond respond) {
               csrf_for(token),
               p.can(staff::Permission::kTeam),
               p.can(staff::Permission::kSend),
-              p.can(staff::Permission::kExport)};
+              p.can(staff::Permission::kExport),
+              p.can(staff::Permission::kSettings),
+              p.can(staff::Permission::kKeys)};
 
   // The person page; an id that is not a person of the session's organization (another's included) is 404.
   auto person_screen = [&](const std::string& id, bool verify) {
@@ -426,6 +409,9 @@ void Console::handle(api::Request&& req, api::Respond respond) {
         return respond(html(400, forbidden_page(frame, "this form without a tag")));
       return tag(p, *org, id, tag_id, client_ip(req), std::move(respond), frame);
     }
+    if (route_actions(p, *org, req, path, respond, frame)) return;
+    if (route_messages(p, *org, req, path, respond, frame)) return;
+    if (route_settings(p, *org, req, path, respond, frame)) return;
     return respond(html(404, forbidden_page(frame, "this action")));
   }
   if (req.method != "GET") return respond(html(405, "method not allowed"));
@@ -439,6 +425,9 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     if (!team) return respond(html(500, forbidden_page(frame, "reading the team now")));
     return respond(html(200, team_page(frame, team.value())));
   }
+  if (route_actions(p, *org, req, path, respond, frame)) return;
+  if (route_messages(p, *org, req, path, respond, frame)) return;
+  if (route_settings(p, *org, req, path, respond, frame)) return;
   respond(html(404, forbidden_page(frame, "this page (it does not exist)")));
 }
 

@@ -1,6 +1,8 @@
 // The organizer's console under /admin (docs/CONSOLE.md): login (email, password, TOTP), logout, the
-// dashboard, people search and the person page (with Verify, and Unsubscribe per channel), and the team page
-// (owners only). Every screen behind the login:
+// dashboard, people search and the person page (with Verify, and Unsubscribe per channel), actions (create,
+// edit, records, export), messages (compose, preflight with every exclusion explained, send, schedule,
+// stop, progress and statistics), settings (the program's fields, sending domains with their DNS records,
+// texting numbers, API keys) and the team page (owners only). Every screen behind the login:
 // - finds the principal from the session cookie (staff::StaffService::authenticate), else redirects to
 //   /admin/login;
 // - works only in the session's organization, which no URL names, so one organization's staff cannot
@@ -16,6 +18,7 @@
 #include <string>
 
 #include "api/http.h"
+#include "api/keyring.h"
 #include "api/rate_limit.h"
 #include "messaging/org_write.h"
 #include "people/directory.h"
@@ -24,12 +27,19 @@
 #include "staff/staff_service.h"
 #include "web/admin/screens.h"
 
+namespace tocsin::messaging {
+class GateWiring;
+class Dispatcher;
+}  // namespace tocsin::messaging
+
 namespace tocsin::web::admin {
 
 struct ConsoleOptions {
   // Cookies carry `Secure` unless the server serves plain HTTP on a loopback address (make run, tests):
   // see secure_cookies_for().
   bool secure_cookies = true;
+  // The installation's public address, for the hosted pages' links.
+  std::string public_url;
   // The header a trusted reverse proxy puts the client's address in (config `trusted_proxy_header`), or "".
   std::string trusted_proxy_header;
   // Login posts per client address: argon2id costs 64 MiB and tens of milliseconds a try, so an address
@@ -55,6 +65,13 @@ struct ConsoleWrites {
   staff::AuditLog& audit;
   // Screens that show supporters' data are logged here before they are sent (null: not logged).
   privacy::AccessLog* access_log = nullptr;
+  // Blasts: the gate their preflight asks and the dispatcher Send starts (null: the screens say sending is
+  // not available on this server).
+  messaging::GateWiring* gate = nullptr;
+  messaging::Dispatcher* dispatcher = nullptr;
+  // API keys created or revoked on the settings screen are served at once (null: only after the server's
+  // periodic refresh).
+  api::KeyRing* keys = nullptr;
 };
 
 class Console {
@@ -84,6 +101,20 @@ class Console {
                   api::Respond respond, const Frame& frame);
   void tag(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
            const std::string& tag_id, const std::string& ip, api::Respond respond, const Frame& frame);
+  // Actions (console_actions.cc) and messages (console_messages.cc): each answers and returns true when
+  // `path` is one of its screens or forms (a POST's CSRF token is already checked).
+  bool route_actions(const staff::Principal& p, people::OrgState& org, const api::Request& req,
+                     const std::string& path, api::Respond& respond, const Frame& frame);
+  bool route_messages(const staff::Principal& p, people::OrgState& org, const api::Request& req,
+                      const std::string& path, api::Respond& respond, const Frame& frame);
+  bool route_settings(const staff::Principal& p, people::OrgState& org, const api::Request& req,
+                      const std::string& path, api::Respond& respond, const Frame& frame);
+  // A change to the organization through the API's write path, audited as `audit_action` on `subject` (or,
+  // when empty, on `apply`'s answer: the id it created) unless `apply` answers "unchanged"; then 303 to
+  // `to` followed by `apply`'s answer, or `failed`'s screen for the error.
+  void commit_and_go(const staff::Principal& p, people::OrgState& org, std::string audit_action,
+                     std::string subject, const std::string& ip, messaging::OrgWriteFn apply, std::string to,
+                     std::function<api::Response(const Error&)> failed, api::Respond respond);
   void export_people(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
                      api::Respond respond, const Frame& frame);
   // Sends `r`, a screen with the data of `person_ids` (or of `count` people when they are not listed), once

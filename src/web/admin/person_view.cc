@@ -97,6 +97,13 @@ std::optional<Copied> copy_under_lock(const people::OrgState& org, const std::st
 
 }  // namespace
 
+std::string person_label(const Person* p) {
+  if (!p) return "(erased)";
+  std::string name =
+      p->given_name + (p->given_name.empty() || p->family_name.empty() ? "" : " ") + p->family_name;
+  return name.empty() ? std::string("(no name)") : name;
+}
+
 Result<std::optional<PersonView>> read_person(const people::OrgState& org, store::OrgScope scope,
                                               const std::string& person_id) {
   auto copied = copy_under_lock(org, person_id);

@@ -64,6 +64,9 @@ struct PersonView {
   std::vector<ContactTimeline> timelines;
 };
 
+// How a screen names a person in a list: "Given Family", "(no name)", or "(erased)" for a person who is gone.
+std::string person_label(const Person* p);
+
 // nullopt when `person_id` is not a person of this organization (another organization's id included).
 Result<std::optional<PersonView>> read_person(const people::OrgState& org, store::OrgScope scope,
                                               const std::string& person_id);

@@ -3,46 +3,10 @@
 #include <mstch/mstch.hpp>
 
 #include "core/clock.h"
+#include "web/admin/layout.h"
 
 namespace tocsin::web::admin {
 namespace {
-
-// One layout for every screen. Inline CSS is allowed by the CSP's style-src; no script runs.
-constexpr const char* kHead = R"(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>{{title}} · tocsin</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.5}
-header,main{max-width:60rem;margin:0 auto;padding:0.75rem 1rem}
-header{display:flex;flex-wrap:wrap;gap:0.5rem 1rem;align-items:center;border-bottom:1px solid #ccc}
-nav a{margin-right:1rem}
-a{color:#0645ad}
-label{display:block;margin-top:0.75rem;font-weight:600}
-input,select{font:inherit;padding:0.4rem;width:100%;max-width:22rem;box-sizing:border-box}
-button{font:inherit;padding:0.4rem 1rem;margin-top:1rem}
-.alert{border:2px solid #a00;background:#fff0f0;padding:0.5rem 1rem;margin:1rem 0;overflow-wrap:anywhere}
-.figures{display:flex;flex-wrap:wrap;gap:1rem;padding:0;list-style:none}
-.figures li{border:1px solid #ccc;padding:0.5rem 1rem;min-width:9rem}
-.figures strong{display:block;font-size:1.5rem}
-table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:0.3rem 0.5rem;border-bottom:1px solid #ddd}
-dl.facts{display:grid;grid-template-columns:minmax(7rem,max-content) 1fr;gap:0.2rem 1rem;margin:0.5rem 0}
-dl.facts dt{font-weight:600}
-dl.facts dd{margin:0;overflow-wrap:anywhere}
-ol.timeline{padding-left:1.5rem}
-ol.timeline li{margin-bottom:1rem;border-left:3px solid #ccc;padding-left:0.75rem}
-blockquote{margin:0;padding:0.25rem 0.5rem;background:#f4f4f4;white-space:pre-wrap}
-.ok{border:2px solid #060;background:#f0fff0;padding:0.5rem 1rem;margin:1rem 0;overflow-wrap:anywhere}
-.scroll{overflow-x:auto}
-</style></head><body>
-)";
-
-constexpr const char* kFrame = R"(<header><strong>{{org_name}}</strong>
-<nav aria-label="Console"><a href="/admin">Dashboard</a><a href="/admin/people">People</a>{{#can_team}}<a href="/admin/team">Team</a>{{/can_team}}</nav>
-<span>{{email}} ({{role}})</span>
-<form method="post" action="/admin/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Log out</button></form>
-</header>
-)";
 
 constexpr const char* kLogin = R"(<main><h1>Log in to tocsin</h1>
 {{#error}}<div class="alert" role="alert" id="login-error">{{error}}</div>{{/error}}
@@ -181,17 +145,6 @@ constexpr const char* kForbidden = R"(<main><h1>Not allowed</h1>
 <p role="alert">Your role does not allow {{what}}. Ask an owner of this organization.</p></main></body></html>
 )";
 
-std::string render(const std::string& title, const Frame* f, const char* body, mstch::map ctx) {
-  std::string out = mstch::render(kHead, mstch::map{{"title", title}});
-  if (f)
-    out += mstch::render(kFrame, mstch::map{{"org_name", f->org_name},
-                                            {"email", f->email},
-                                            {"role", f->role},
-                                            {"csrf", f->csrf},
-                                            {"can_team", f->can_team}});
-  return out + mstch::render(body, ctx);
-}
-
 std::string num(int64_t n) {
   return std::to_string(n);
 }
@@ -199,7 +152,7 @@ std::string num(int64_t n) {
 }  // namespace
 
 std::string login_page(const std::string& csrf, const std::string& error, const std::string& email) {
-  return render("Log in", nullptr, kLogin, {{"csrf", csrf}, {"error", error}, {"email", email}});
+  return render_screen("Log in", nullptr, kLogin, {{"csrf", csrf}, {"error", error}, {"email", email}});
 }
 
 std::string dashboard_page(const Frame& f, const DashboardFacts& d) {
@@ -210,25 +163,25 @@ std::string dashboard_page(const Frame& f, const DashboardFacts& d) {
         {"name", m.name}, {"channel", m.channel}, {"status", m.status}, {"targeted", num(m.targeted)}});
   for (const auto& a : d.recent_actions)
     actions.push_back(mstch::map{{"title", a.title}, {"kind", a.kind}, {"records", num(a.records)}});
-  return render("Dashboard", &f, kDashboard,
-                {{"has_blockers", !d.blockers.empty()},
-                 {"blockers", blockers},
-                 {"people", num(d.people)},
-                 {"with_email", num(d.with_email)},
-                 {"email_subscribed", num(d.email_subscribed)},
-                 {"with_phone", num(d.with_phone)},
-                 {"sms_subscribed", num(d.sms_subscribed)},
-                 {"has_in_flight", !d.in_flight.empty()},
-                 {"in_flight", in_flight},
-                 {"has_actions", !d.recent_actions.empty()},
-                 {"actions", actions}});
+  return render_screen("Dashboard", &f, kDashboard,
+                       {{"has_blockers", !d.blockers.empty()},
+                        {"blockers", blockers},
+                        {"people", num(d.people)},
+                        {"with_email", num(d.with_email)},
+                        {"email_subscribed", num(d.email_subscribed)},
+                        {"with_phone", num(d.with_phone)},
+                        {"sms_subscribed", num(d.sms_subscribed)},
+                        {"has_in_flight", !d.in_flight.empty()},
+                        {"in_flight", in_flight},
+                        {"has_actions", !d.recent_actions.empty()},
+                        {"actions", actions}});
 }
 
 std::string team_page(const Frame& f, const std::vector<staff::TeamMember>& team) {
   mstch::array members;
   for (const auto& m : team)
     members.push_back(mstch::map{{"email", m.email}, {"role", std::string(staff::role_name(m.role))}});
-  return render("Team", &f, kTeam, {{"members", members}});
+  return render_screen("Team", &f, kTeam, {{"members", members}});
 }
 
 std::string people_page(const Frame& f, const std::string& query, const std::vector<PersonRow>* rows,
@@ -242,15 +195,15 @@ std::string people_page(const Frame& f, const std::string& query, const std::vec
                                 {"email_status", r.email_status},
                                 {"phone", r.phone},
                                 {"sms_status", r.sms_status}});
-  return render("People", &f, kPeople,
-                {{"csrf", f.csrf},
-                 {"can_export", f.can_export},
-                 {"query", query},
-                 {"error", error},
-                 {"searched", rows != nullptr},
-                 {"count", num(rows ? static_cast<int64_t>(rows->size()) : 0)},
-                 {"has_rows", rows && !rows->empty()},
-                 {"rows", list}});
+  return render_screen("People", &f, kPeople,
+                       {{"csrf", f.csrf},
+                        {"can_export", f.can_export},
+                        {"query", query},
+                        {"error", error},
+                        {"searched", rows != nullptr},
+                        {"count", num(rows ? static_cast<int64_t>(rows->size()) : 0)},
+                        {"has_rows", rows && !rows->empty()},
+                        {"rows", list}});
 }
 
 std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* chain) {
@@ -310,54 +263,54 @@ std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* c
                                    {"has_entries", !tl.entries.empty()},
                                    {"entries", entries}});
   }
-  return render(label, &f, kPerson,
-                {{"id", p.id},
-                 {"csrf", f.csrf},
-                 {"label", label},
-                 {"given_name", p.given_name},
-                 {"family_name", p.family_name},
-                 {"has_email", p.email.has_value()},
-                 {"email", p.email.value_or("")},
-                 {"email_status", v.email_status},
-                 {"has_phone", p.phone.has_value()},
-                 {"phone", p.phone.value_or("")},
-                 {"sms_status", v.sms_status},
-                 {"addresses", addresses},
-                 {"languages", joined(p.languages_spoken)},
-                 {"created", p.created ? format_iso8601(p.created) : std::string()},
-                 {"modified", p.modified ? format_iso8601(p.modified) : std::string()},
-                 {"tracking_objection",
-                  p.tracking_objection ? format_iso8601(p.tracking_objection) : std::string()},
-                 {"has_custom", !custom.empty()},
-                 {"custom", custom},
-                 {"has_tags", !v.tags.empty()},
-                 {"tags", joined(v.tags)},
-                 {"can_edit", f.can_edit},
-                 {"can_tag", f.can_edit && !v.tag_choices.empty()},
-                 {"tag_choices", tag_choices},
-                 {"has_lists", !v.lists.empty()},
-                 {"lists", joined(v.lists)},
-                 {"has_actions", !v.actions.empty()},
-                 {"actions", actions},
-                 {"actions_capped", v.actions_total > v.actions.size()},
-                 {"actions_shown", num(static_cast<int64_t>(v.actions.size()))},
-                 {"actions_total", num(static_cast<int64_t>(v.actions_total))},
-                 {"has_messages", !v.messages.empty()},
-                 {"messages", messages},
-                 {"messages_capped", v.messages_capped},
-                 {"messages_looked", num(static_cast<int64_t>(kMaxMessagesLooked))},
-                 {"has_chain", chain != nullptr},
-                 {"chain_class", std::string(chain && chain->ok ? "ok" : "alert")},
-                 {"chain_summary", chain ? chain->summary : std::string()},
-                 {"timelines", timelines}});
+  return render_screen(
+      label, &f, kPerson,
+      {{"id", p.id},
+       {"csrf", f.csrf},
+       {"label", label},
+       {"given_name", p.given_name},
+       {"family_name", p.family_name},
+       {"has_email", p.email.has_value()},
+       {"email", p.email.value_or("")},
+       {"email_status", v.email_status},
+       {"has_phone", p.phone.has_value()},
+       {"phone", p.phone.value_or("")},
+       {"sms_status", v.sms_status},
+       {"addresses", addresses},
+       {"languages", joined(p.languages_spoken)},
+       {"created", p.created ? format_iso8601(p.created) : std::string()},
+       {"modified", p.modified ? format_iso8601(p.modified) : std::string()},
+       {"tracking_objection", p.tracking_objection ? format_iso8601(p.tracking_objection) : std::string()},
+       {"has_custom", !custom.empty()},
+       {"custom", custom},
+       {"has_tags", !v.tags.empty()},
+       {"tags", joined(v.tags)},
+       {"can_edit", f.can_edit},
+       {"can_tag", f.can_edit && !v.tag_choices.empty()},
+       {"tag_choices", tag_choices},
+       {"has_lists", !v.lists.empty()},
+       {"lists", joined(v.lists)},
+       {"has_actions", !v.actions.empty()},
+       {"actions", actions},
+       {"actions_capped", v.actions_total > v.actions.size()},
+       {"actions_shown", num(static_cast<int64_t>(v.actions.size()))},
+       {"actions_total", num(static_cast<int64_t>(v.actions_total))},
+       {"has_messages", !v.messages.empty()},
+       {"messages", messages},
+       {"messages_capped", v.messages_capped},
+       {"messages_looked", num(static_cast<int64_t>(kMaxMessagesLooked))},
+       {"has_chain", chain != nullptr},
+       {"chain_class", std::string(chain && chain->ok ? "ok" : "alert")},
+       {"chain_summary", chain ? chain->summary : std::string()},
+       {"timelines", timelines}});
 }
 
 std::string not_found_page(const Frame& f, const std::string& what) {
-  return render("Not found", &f, kNotFound, {{"what", what}});
+  return render_screen("Not found", &f, kNotFound, {{"what", what}});
 }
 
 std::string forbidden_page(const Frame& f, const std::string& what) {
-  return render("Not allowed", &f, kForbidden, {{"what", what}});
+  return render_screen("Not allowed", &f, kForbidden, {{"what", what}});
 }
 
 }  // namespace tocsin::web::admin

@@ -7,6 +7,7 @@
 
 #include "staff/staff_service.h"
 #include "web/admin/dashboard_facts.h"
+#include "web/admin/layout.h"
 #include "web/admin/people_search.h"
 #include "web/admin/person_view.h"
 
@@ -15,13 +16,6 @@ namespace tocsin::web::admin {
 // The login form. `csrf`: the pre-session token (also in a cookie); `error`: shown above the form.
 std::string login_page(const std::string& csrf, const std::string& error, const std::string& email);
 
-// Pages behind the login share a header naming the organization and user, with a logout form.
-struct Frame {
-  std::string org_name, email, role, csrf;
-  bool can_team = false;
-  bool can_edit = false;    // people and actions (staff::Permission::kSend)
-  bool can_export = false;  // CSV of people (staff::Permission::kExport)
-};
 std::string dashboard_page(const Frame& f, const DashboardFacts& facts);
 std::string team_page(const Frame& f, const std::vector<staff::TeamMember>& team);
 // The search form (posted, so what was searched for never appears in a URL or an access log) and, after a

@@ -1,0 +1,322 @@
+// The console's messages screens and forms (web/admin/message_screens.h), on the services the API's message
+// helpers use (messaging/blast_control.h): a draft passes messaging::check_draft, the preflight is
+// messaging::preflight, Send is messaging::start_blast and Stop messaging::stop_blast — so every message
+// still goes through the one gate, and the console cannot clear what the API would refuse.
+#include "core/clock.h"
+#include "core/ids.h"
+#include "core/query_string.h"
+#include "messaging/audience.h"
+#include "messaging/blast_control.h"
+#include "messaging/dispatcher.h"
+#include "messaging/gate_wiring.h"
+#include "web/admin/console.h"
+#include "web/admin/console_response.h"
+#include "web/admin/message_screens.h"
+#include "web/admin/person_view.h"
+
+namespace tocsin::web::admin {
+namespace {
+
+using messaging::Message;
+using messaging::MessageStatus;
+
+// The id in /admin/messages/{id}[suffix], or "".
+std::string message_id_in(const std::string& path, std::string_view suffix) {
+  constexpr std::string_view kPrefix = "/admin/messages/";
+  if (path.size() <= kPrefix.size() + suffix.size() || path.rfind(kPrefix, 0) != 0) return {};
+  if (path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) return {};
+  std::string id = path.substr(kPrefix.size(), path.size() - kPrefix.size() - suffix.size());
+  return id.find('/') == std::string::npos && id != "new" ? id : std::string();
+}
+
+ComposeForm compose_of(const Target& form) {
+  ComposeForm f;
+  f.channel = form.param("channel").value_or("email") == "sms" ? "sms" : "email";
+  for (auto [key, field] : {std::pair{"name", &f.name},
+                            {"subject", &f.subject},
+                            {"from", &f.from},
+                            {"from_address", &f.from_address},
+                            {"reply_to", &f.reply_to},
+                            {"body", &f.body},
+                            {"sms_sender", &f.sms_sender},
+                            {"purpose", &f.purpose}})
+    *field = form.param(key).value_or("");
+  f.marketing = form.param("marketing").has_value();
+  auto [b, e] = form.query.equal_range("target");
+  for (auto it = b; it != e && f.targets.size() < 100; ++it) f.targets.push_back(it->second);
+  return f;
+}
+
+// The targets by name, for the message page.
+std::string targets_label(const people::OrgState& org, const Message& m) {
+  const auto choices = compose_choices(org);
+  std::string out;
+  for (const auto& t : compose_form_of(m).targets) {
+    std::string label = t;
+    for (const auto& c : choices.targets)
+      if (c.value == t) label = c.label;
+    out += (out.empty() ? "" : "; ") + label;
+  }
+  return out.empty() ? std::string("nobody yet") : out;
+}
+
+// When the person asked for it (?live=1), a sending message's page reloads itself every 5 seconds: a
+// `Refresh` header, since the console runs no script.
+api::Response live(api::Response r) {
+  r.headers.push_back({"Refresh", "5"});
+  return r;
+}
+
+}  // namespace
+
+bool Console::route_messages(const staff::Principal& p, people::OrgState& org, const api::Request& req,
+                             const std::string& path, api::Respond& respond, const Frame& frame) {
+  const bool post = req.method == "POST";
+  const Target url = parse_target(req.target);
+  const Target form = parse_target("?" + (post ? req.body : std::string()));
+  const std::string ip = client_ip(req);
+  auto refuse = [&](int status, const std::string& what) {
+    respond(html(status, forbidden_page(frame, what)));
+  };
+  auto compose_screen = [&](int status, const ComposeForm& f) {
+    ComposeChoices choices;
+    {
+      std::shared_lock lock(org.mu);
+      choices = compose_choices(org);
+    }
+    respond(html(status, compose_page(frame, f, choices)));
+  };
+  // Saves the form as a draft (new, or the draft `id`) through check_draft, then shows its preflight.
+  auto save = [&](const std::string& id) {
+    ComposeForm typed = compose_of(form);
+    typed.id = id;
+    Message m;
+    if (!id.empty()) {
+      std::shared_lock lock(org.mu);
+      const Message* existing = org.messaging.message(id);
+      if (!existing) return respond(html(404, not_found_page(frame, "such message")));
+      m = *existing;
+    }
+    if (auto s = apply_compose_form(typed, m); !s) {
+      typed.error = s.error().message;
+      return compose_screen(422, typed);
+    }
+    {
+      std::shared_lock lock(org.mu);
+      if (auto s = messaging::check_draft(org, m); !s) {
+        typed.error = s.error().message;
+        return compose_screen(422, typed);
+      }
+    }
+    auto draft = std::make_shared<Message>(std::move(m));
+    commit_and_go(
+        p, org, id.empty() ? "messages.create" : "messages.edit", id, ip,
+        [draft, id](people::OrgState& o, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
+          Message next = *draft;
+          if (id.empty()) {
+            next.id = new_uuid();
+            next.created = now;
+          } else {
+            const Message* existing = o.messaging.message(id);
+            if (!existing) return not_found("no such message");
+            // A held message can be edited: it becomes a draft again, screened anew when sent (as over the
+            // API).
+            if (existing->status != MessageStatus::kDraft && existing->status != MessageStatus::kHeld)
+              return bad_request("only a draft can be edited; this message is " +
+                                 std::string(messaging::status_name(existing->status)));
+            next.status = MessageStatus::kDraft;
+            next.status_reason.clear();
+          }
+          next.modified = now;
+          o.messaging.put_message(w, next);
+          return id.empty() ? next.id : std::string();
+        },
+        "/admin/messages/" + id,
+        [frame, typed, &org](const Error& e) {
+          ComposeForm again = typed;
+          again.error = e.message;
+          ComposeChoices choices;
+          {
+            std::shared_lock lock(org.mu);
+            choices = compose_choices(org);
+          }
+          return html(e.http_status == 404 ? 404 : 422, compose_page(frame, again, choices));
+        },
+        std::move(respond));
+  };
+
+  if (path == "/admin/messages") {
+    if (!post) {
+      if (!p.can(staff::Permission::kRead)) return refuse(403, "reading messages"), true;
+      std::vector<MessageRow> rows;
+      {
+        std::shared_lock lock(org.mu);
+        rows = list_messages(org);
+      }
+      return respond(html(200, messages_page(frame, rows))), true;
+    }
+    if (!p.can(staff::Permission::kSend)) return refuse(403, "composing messages (viewers read only)"), true;
+    return save(""), true;
+  }
+  if (path == "/admin/messages/new") {
+    if (!p.can(staff::Permission::kSend)) return refuse(403, "composing messages (viewers read only)"), true;
+    ComposeForm f;
+    f.channel = url.param("channel").value_or("email") == "sms" ? "sms" : "email";
+    return compose_screen(200, f), true;
+  }
+
+  for (std::string_view helper : {"/edit", "/send", "/schedule", "/unschedule", "/stop"}) {
+    std::string id = message_id_in(path, helper);
+    if (id.empty()) continue;
+    if (!p.can(staff::Permission::kSend)) return refuse(403, "sending or changing messages"), true;
+    if (helper == "/edit") {
+      if (post) return refuse(405, "this page without its form"), true;
+      std::optional<ComposeForm> f;
+      {
+        std::shared_lock lock(org.mu);
+        if (const Message* m = org.messaging.message(id)) f = compose_form_of(*m);
+      }
+      if (!f) return respond(html(404, not_found_page(frame, "such message"))), true;
+      return compose_screen(200, *f), true;
+    }
+    if (!post) return refuse(405, "this page without its form"), true;
+    if (helper == "/send") {
+      if (!writes_.dispatcher) return refuse(503, "sending on this server (it has no dispatcher)"), true;
+      auto back = std::make_shared<api::Respond>(std::move(respond));
+      messaging::start_blast(
+          {writes_.committer, *writes_.dispatcher, writes_.gate}, org, id,
+          // Targeting by special-category data is a use of it, logged as the API logs it.
+          [this, &org, id, actor = "staff:" + p.account_id, ip](const messaging::PlanSummary& sum) {
+            if (sum.special_category_used.empty() || !writes_.access_log) return;
+            writes_.access_log->record({org.org.id,
+                                        actor,
+                                        ip,
+                                        std::string(messaging::kSpecialCategoryUseAction),
+                                        messaging::special_category_use_query(id, sum.special_category_used),
+                                        {},
+                                        sum.targeted},
+                                       [] {});
+          },
+          [this, back, frame, id, org_id = org.org.id, account = p.account_id,
+           ip](Result<messaging::BlastStart> r) {
+            if (!r && r.error().http_status == 404)
+              return (*back)(html(404, not_found_page(frame, "such message")));
+            if (!r)
+              return (*back)(
+                  html(r.error().http_status, forbidden_page(frame, "sending it: " + r.error().message)));
+            (void)writes_.audit.record(
+                {org_id, account, r->held ? "messages.held" : "messages.send", id, ip, now_micros()});
+            (*back)(redirect("/admin/messages/" + id));
+          });
+      return true;
+    }
+    if (helper == "/stop") {
+      if (!writes_.dispatcher) return refuse(503, "sending on this server (it has no dispatcher)"), true;
+      auto stopped = messaging::stop_blast(*writes_.dispatcher, org, id);
+      if (!stopped && stopped.error().http_status == 404)
+        return respond(html(404, not_found_page(frame, "such message"))), true;
+      if (!stopped) return refuse(400, "stopping it: " + stopped.error().message), true;
+      (void)writes_.audit.record({org.org.id, p.account_id, "messages.stop", id, ip, now_micros()});
+      return respond(redirect("/admin/messages/" + id)), true;
+    }
+    // Schedule (a time in UTC from a datetime-local field) and unschedule, as the API's schedule helper.
+    std::optional<Micros> at;
+    if (helper == "/schedule") {
+      std::string when = form.param("at").value_or("");
+      if (when.size() == 16) when += ":00";  // datetime-local without seconds
+      at = parse_iso8601(when + "Z");
+      if (!at) return refuse(400, "scheduling without a date and time"), true;
+      if (*at <= now_micros()) return refuse(400, "scheduling it in the past"), true;
+    }
+    const bool cancel = helper == "/unschedule";
+    commit_and_go(
+        p, org, cancel ? "messages.unschedule" : "messages.schedule", id, ip,
+        [id, at, cancel](people::OrgState& o, store::WriteBatch::OrgWrites& w,
+                         Micros now) -> Result<std::string> {
+          const Message* existing = o.messaging.message(id);
+          if (!existing) return not_found("no such message");
+          Message m = *existing;
+          if (cancel) {
+            if (m.status != MessageStatus::kScheduled) return bad_request("this message is not scheduled");
+            m.status = MessageStatus::kDraft;
+            m.scheduled_at = 0;
+          } else {
+            if (auto s = messaging::ready_to_send(m); !s) return s.error();
+            m.status = MessageStatus::kScheduled;
+            m.scheduled_at = *at;
+          }
+          m.modified = now;
+          o.messaging.put_message(w, std::move(m));
+          return std::string();
+        },
+        "/admin/messages/" + id,
+        [frame](const Error& e) {
+          return html(e.http_status == 404 ? 404 : 400, e.http_status == 404
+                                                            ? not_found_page(frame, "such message")
+                                                            : forbidden_page(frame, "this: " + e.message));
+        },
+        std::move(respond));
+    return true;
+  }
+
+  std::string id = message_id_in(path, "");
+  if (id.empty()) return false;
+  if (post) {
+    if (!p.can(staff::Permission::kSend)) return refuse(403, "changing messages (viewers read only)"), true;
+    return save(id), true;
+  }
+  if (!p.can(staff::Permission::kRead)) return refuse(403, "reading messages"), true;
+  MessageScreen s;
+  s.can_send = p.can(staff::Permission::kSend);
+  s.live = url.param("live").has_value();
+  {
+    std::shared_lock lock(org.mu);
+    const Message* m = org.messaging.message(id);
+    if (!m) return respond(html(404, not_found_page(frame, "such message"))), true;
+    s.message = *m;
+    s.targets_label = targets_label(org, *m);
+  }
+  const Message& m = s.message;
+  std::vector<std::string> shown;
+  if (m.status == MessageStatus::kDraft || m.status == MessageStatus::kHeld) {
+    if (!writes_.gate) {
+      s.preflight_error = "No preflight on this server (it has no gate).";
+    } else {
+      const std::string reason = url.param("reason").value_or("");
+      auto pre = messaging::preflight(org, writes_.gate->gate(), writes_.dispatcher, id, !reason.empty());
+      if (!pre) {
+        s.preflight_error = pre.error().message;
+      } else {
+        s.preflight = std::move(pre).value();
+        if (!reason.empty()) {
+          // The drill-down: who this reason leaves out or holds back, by name.
+          s.drill_reason = reason;
+          const auto& entries = s.preflight->plan.entries;
+          std::shared_lock lock(org.mu);
+          for (size_t i = 0; i < entries.size(); ++i) {
+            auto e = entries[i];
+            if (e.reason != reason) continue;
+            ++s.drilled_total;
+            if (s.drilled.size() >= kDrillDownPeople) continue;
+            s.drilled.push_back(
+                {std::string(e.person_id), person_label(org.find_person(std::string(e.person_id)))});
+            shown.push_back(std::string(e.person_id));
+          }
+          // The plan is not kept beyond the page: the entries are a recipient each.
+          s.preflight->plan.entries = store::DeliveryPlan();
+        }
+      }
+    }
+  }
+  if (m.status != MessageStatus::kDraft && m.status != MessageStatus::kScheduled && writes_.dispatcher) {
+    if (auto c = writes_.dispatcher->counts(org.org.id, id)) s.counts = std::move(c).value();
+  }
+  api::Response r = html(200, message_page(frame, s));
+  if (s.live && m.status == MessageStatus::kSending) r = live(std::move(r));
+  if (shown.empty()) return respond(std::move(r)), true;
+  release_read(p, org, req, "console.message_preflight_people", std::move(shown), std::move(r),
+               std::move(respond));
+  return true;
+}
+
+}  // namespace tocsin::web::admin

@@ -1,0 +1,25 @@
+#include "web/admin/console_response.h"
+
+namespace tocsin::web::admin {
+
+api::Response html(int status, std::string body) {
+  api::Response r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::move(body);
+  r.headers = {{"Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
+                "frame-ancestors 'none'; base-uri 'none'"},
+               {"X-Content-Type-Options", "nosniff"},
+               {"Referrer-Policy", "no-referrer"},
+               {"Cache-Control", "no-store"}};
+  return r;
+}
+
+api::Response redirect(const std::string& to) {
+  api::Response r = html(303, "");
+  r.headers.push_back({"Location", to});
+  return r;
+}
+
+}  // namespace tocsin::web::admin

@@ -1,0 +1,399 @@
+#include "web/admin/message_screens.h"
+
+#include <mstch/mstch.hpp>
+
+#include <algorithm>
+
+#include "actions/page_path.h"
+#include "core/clock.h"
+#include "messaging/audience.h"
+#include "messaging/planner.h"
+#include "messaging/sms_receipts.h"
+#include "policy/decision.h"
+
+namespace tocsin::web::admin {
+namespace {
+
+using messaging::Message;
+using messaging::MessageStatus;
+using messaging::Target;
+
+constexpr const char* kMessages = R"(<main><h1>Messages</h1>
+{{#can_edit}}<p><a href="/admin/messages/new?channel=email">New email</a> · <a href="/admin/messages/new?channel=sms">New text</a></p>{{/can_edit}}
+{{#has_rows}}<div class="scroll"><table aria-labelledby="messages-list"><caption id="messages-list">Messages, newest first</caption>
+<thead><tr><th scope="col">Message</th><th scope="col">Channel</th><th scope="col">Status</th><th scope="col">Recipients</th><th scope="col">Date</th></tr></thead><tbody>
+{{#rows}}<tr><td><a href="/admin/messages/{{id}}">{{name}}</a></td><td>{{channel}}</td><td>{{status}}</td><td>{{targeted}}</td><td>{{date}}</td></tr>{{/rows}}
+</tbody></table></div>{{/has_rows}}{{^has_rows}}<p>No messages yet.</p>{{/has_rows}}
+</main></body></html>
+)";
+
+constexpr const char* kCompose = R"(<main><p><a href="/admin/messages">Messages</a></p>
+<h1>{{heading}}</h1>
+{{#error}}<div class="alert" role="alert" id="compose-error">{{error}}</div>{{/error}}
+<form method="post" action="{{post_to}}">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<input type="hidden" name="channel" value="{{channel}}">
+<label for="name">Name (for you; recipients do not see it)</label><input id="name" name="name" maxlength="255" value="{{name}}">
+{{#email}}<label for="subject">Subject</label><input id="subject" name="subject" maxlength="998" value="{{subject}}">
+<label for="from">From (display name)</label><input id="from" name="from" maxlength="255" value="{{from}}">
+<label for="from_address">From address</label><input id="from_address" name="from_address" type="email" aria-describedby="domains-hint" value="{{from_address}}">
+<p id="domains-hint">{{#has_domains}}At a verified sending domain: {{domains}}.{{/has_domains}}{{^has_domains}}No sending domain is verified yet: add one under Settings or with <code>tocsin domain add</code>.{{/has_domains}} Empty: the reply-to address.</p>
+<label for="reply_to">Reply-to address</label><input id="reply_to" name="reply_to" type="email" value="{{reply_to}}">
+<label for="body">Body (HTML; merge fields such as <code>{{=<% %>=}}{{given_name}}<%={{ }}=%></code>)</label><textarea id="body" name="body" rows="12">{{body}}</textarea>{{/email}}
+{{^email}}<label for="sms_sender">Send from</label><select id="sms_sender" name="sms_sender">{{#senders}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/senders}}</select>
+{{^has_senders}}<p>The organization has no texting number yet.</p>{{/has_senders}}
+<label for="body">Text (the brand and, for a first text, the opt-out line are added; the preflight shows the segments)</label><textarea id="body" name="body" rows="5">{{body}}</textarea>
+<label><input type="checkbox" name="marketing" value="1"{{#marketing}} checked{{/marketing}}> Marketing or fundraising content</label>{{/email}}
+<label for="purpose">Purpose (empty: a general message; a purpose reaches only people who consented to it)</label><input id="purpose" name="purpose" maxlength="100" value="{{purpose}}">
+<fieldset><legend>Send to everyone who is in any of</legend>
+{{#targets}}<label><input type="checkbox" name="target" value="{{value}}"{{#checked}} checked{{/checked}}> {{label}}</label>{{/targets}}
+{{^targets}}<p>The organization has no tags, lists, queries or actions to send to yet.</p>{{/targets}}
+</fieldset>
+<button type="submit">Save draft and see who it reaches</button>
+</form></main></body></html>
+)";
+
+constexpr const char* kMessage = R"(<main><p><a href="/admin/messages">Messages</a></p>
+{{#watchable}}<p>{{#live}}This page reloads every 5 seconds. <a href="/admin/messages/{{id}}">Stop reloading</a>{{/live}}{{^live}}<a href="/admin/messages/{{id}}?live=1" id="watch-live">Watch it live</a> (reloads every 5 seconds){{/live}}</p>{{/watchable}}
+<h1>{{title}}</h1>
+<dl class="facts">
+<dt>Channel</dt><dd>{{channel}}</dd>
+<dt>Status</dt><dd id="message-status">{{status}}{{#status_reason}} ({{status_reason}}){{/status_reason}}</dd>
+{{#subject}}<dt>Subject</dt><dd>{{subject}}</dd>{{/subject}}
+{{#sender}}<dt>From</dt><dd>{{sender}}</dd>{{/sender}}
+<dt>To</dt><dd>{{targets}}</dd>
+{{#purpose}}<dt>Purpose</dt><dd>{{purpose}}</dd>{{/purpose}}
+{{#scheduled}}<dt>Scheduled for</dt><dd>{{scheduled}}</dd>{{/scheduled}}
+{{#started}}<dt>Started</dt><dd>{{started}}</dd>{{/started}}
+</dl>
+{{#draft}}{{#can_send}}<p><a href="/admin/messages/{{id}}/edit">Edit</a></p>{{/can_send}}{{/draft}}
+{{#preflight_error}}<div class="alert" role="alert">{{preflight_error}}</div>{{/preflight_error}}
+{{#has_preflight}}<section aria-labelledby="preflight"><h2 id="preflight">Who it reaches if sent now</h2>
+{{#blocked}}<div class="alert" role="alert" id="blocked"><p><strong>Nothing can be sent:</strong> {{blocked}}</p></div>{{/blocked}}
+<ul class="figures">
+<li><strong id="pf-targeted">{{targeted}}</strong>targeted</li>
+<li><strong id="pf-sendable">{{sendable}}</strong>would get it now</li>
+<li><strong id="pf-deferred">{{deferred_count}}</strong>would wait</li>
+<li><strong id="pf-excluded">{{excluded_total}}</strong>left out</li>
+</ul>
+{{#segments}}<p id="segments">Each text is {{segments}} segment(s), {{encoding}}.</p>{{/segments}}
+{{#has_excluded}}<h3 id="excluded">Left out, and why</h3>
+<div class="scroll"><table aria-labelledby="excluded"><thead><tr><th scope="col">Rule</th><th scope="col">People</th><th scope="col">Why</th></tr></thead><tbody>
+{{#excluded}}<tr id="reason-{{code}}"><td><code>{{code}}</code>{{#source}}<br><small>{{source}}</small>{{/source}}</td><td><a href="/admin/messages/{{id}}?reason={{code}}#drill">{{count}}</a></td><td>{{sentence}}</td></tr>{{/excluded}}
+</tbody></table></div>{{/has_excluded}}
+{{#has_waiting}}<h3 id="waiting">Waiting, and why</h3>
+<div class="scroll"><table aria-labelledby="waiting"><thead><tr><th scope="col">Rule</th><th scope="col">People</th><th scope="col">Why</th></tr></thead><tbody>
+{{#waiting}}<tr><td><code>{{code}}</code></td><td><a href="/admin/messages/{{id}}?reason={{code}}#drill">{{count}}</a></td><td>{{sentence}}</td></tr>{{/waiting}}
+</tbody></table></div>{{/has_waiting}}
+{{#has_drill}}<h3 id="drill">{{drilled_total}} {{drill_reason}}</h3>
+<ul>{{#drilled}}<li><a href="/admin/people/{{id}}">{{name}}</a></li>{{/drilled}}</ul>
+{{#drill_capped}}<p>The first {{drill_shown}} are listed.</p>{{/drill_capped}}{{/has_drill}}
+<h3>Content screening: {{verdict}}</h3>
+{{#has_findings}}<ul>{{#findings}}<li><strong>{{verdict}}</strong> <code>{{code}}</code> in the {{part}}: “{{excerpt}}” — {{sentence}}</li>{{/findings}}</ul>{{/has_findings}}
+{{#spam_note}}<p>{{spam_note}}</p>{{/spam_note}}
+</section>{{/has_preflight}}
+{{#draft}}{{#can_send}}<section aria-labelledby="send-now"><h2 id="send-now">Send</h2>
+<form method="post" action="/admin/messages/{{id}}/send"><input type="hidden" name="csrf" value="{{csrf}}">
+<button type="submit" id="send-button">Send to {{sendable}} now{{#deferred}} ({{deferred}} later){{/deferred}}</button></form>
+<form method="post" action="/admin/messages/{{id}}/schedule"><input type="hidden" name="csrf" value="{{csrf}}">
+<label for="at">Or schedule for (UTC)</label><input id="at" name="at" type="datetime-local" required>
+<button type="submit">Schedule</button></form></section>{{/can_send}}{{/draft}}
+{{#scheduled}}{{#can_send}}<form method="post" action="/admin/messages/{{id}}/unschedule"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Unschedule</button></form>{{/can_send}}{{/scheduled}}
+{{#running}}{{#can_send}}<form method="post" action="/admin/messages/{{id}}/stop"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="stop-button">Stop sending</button></form>{{/can_send}}{{/running}}
+{{#has_counts}}<section aria-labelledby="stats"><h2 id="stats">Statistics</h2>
+<ul class="figures">
+<li><strong id="st-sent">{{sent}}</strong>sent</li>
+<li><strong id="st-delivered">{{delivered}}</strong>delivered</li>
+<li><strong id="st-queued">{{queued}}</strong>still to go</li>
+<li><strong id="st-bounced">{{bounced}}</strong>bounced</li>
+<li><strong id="st-complaints">{{complaints}}</strong>spam complaints</li>
+<li><strong id="st-unsubscribed">{{unsubscribed}}</strong>unsubscribed</li>
+<li><strong>{{opened}}</strong>opened (where tracked)</li>
+<li><strong>{{clicked}}</strong>clicked (where tracked)</li>
+</ul>
+<h3 id="by-state">Every recipient by delivery state</h3>
+<table aria-labelledby="by-state"><thead><tr><th scope="col">State</th><th scope="col">People</th><th scope="col" style="width:50%">Share</th></tr></thead><tbody>
+{{#states}}<tr><td>{{state}}</td><td>{{count}}</td><td><span style="display:block;height:0.9rem;background:#0645ad;width:{{percent}}%" role="img" aria-label="{{percent}} percent"></span></td></tr>{{/states}}
+</tbody></table>
+{{#has_stat_excluded}}<h3 id="stat-excluded">Left out, by rule</h3>
+<table aria-labelledby="stat-excluded"><thead><tr><th scope="col">Rule</th><th scope="col">People</th><th scope="col">Why</th></tr></thead><tbody>
+{{#stat_excluded}}<tr><td><code>{{code}}</code></td><td>{{count}}</td><td>{{sentence}}</td></tr>{{/stat_excluded}}
+</tbody></table>{{/has_stat_excluded}}
+</section>{{/has_counts}}
+</main></body></html>
+)";
+
+std::string num(int64_t n) {
+  return std::to_string(n);
+}
+
+// The words for a reason code: the gate's sentence, or the planner's own.
+std::string sentence_of(const std::string& code) {
+  if (code == messaging::kNoEmailAddress) return "The person has no email address.";
+  if (code == messaging::kNoPhoneNumber) return "The person has no phone number.";
+  if (code == messaging::kSenderDailyCap)
+    return "The sending number's daily cap is reached for today; these go on the following days.";
+  if (auto r = policy::reason_by_name(code)) return std::string(policy::reason_sentence(*r));
+  return code;
+}
+
+std::string source_of(const std::string& code) {
+  if (auto r = policy::reason_by_name(code)) return std::string(policy::rule_source(*r));
+  return {};
+}
+
+std::string target_value(const Target& t) {
+  switch (t.kind) {
+    case Target::Kind::kList:
+      return "lists/" + t.id;
+    case Target::Kind::kTag:
+      return "tags/" + t.id;
+    case Target::Kind::kQuery:
+      return "queries/" + t.id;
+    case Target::Kind::kAction:
+      return t.collection + "/" + t.id;
+  }
+  return {};
+}
+
+std::string channel_word(Channel c) {
+  return c == Channel::kEmail ? "email" : "text";
+}
+
+}  // namespace
+
+std::vector<MessageRow> list_messages(const people::OrgState& org) {
+  std::vector<MessageRow> rows;
+  for (const Message* m : org.messaging.messages()) {
+    std::string name = !m->name.empty() ? m->name : !m->subject.empty() ? m->subject : m->body.substr(0, 60);
+    rows.push_back({m->id, name.empty() ? std::string("(untitled)") : name, channel_word(m->channel),
+                    std::string(messaging::status_name(m->status)),
+                    format_iso8601(m->sent_start ? m->sent_start : m->created).substr(0, 16),
+                    m->total_targeted});
+  }
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const MessageRow& a, const MessageRow& b) { return a.date > b.date; });
+  return rows;
+}
+
+std::string messages_page(const Frame& f, const std::vector<MessageRow>& rows) {
+  mstch::array list;
+  for (const auto& r : rows)
+    list.push_back(mstch::map{{"id", r.id},
+                              {"name", r.name},
+                              {"channel", r.channel},
+                              {"status", r.status},
+                              {"targeted", num(r.targeted)},
+                              {"date", r.date}});
+  return render_screen("Messages", &f, kMessages,
+                       {{"can_edit", f.can_edit}, {"has_rows", !rows.empty()}, {"rows", list}});
+}
+
+ComposeForm compose_form_of(const Message& m) {
+  ComposeForm f;
+  f.id = m.id;
+  f.channel = m.channel == Channel::kEmail ? "email" : "sms";
+  f.name = m.name;
+  f.subject = m.subject;
+  f.from = m.from;
+  f.from_address = m.from_address;
+  f.reply_to = m.reply_to;
+  f.body = m.body;
+  f.sms_sender = m.sms_sender;
+  f.purpose = m.purpose;
+  f.marketing = m.marketing;
+  for (const auto& t : m.targets) f.targets.push_back(target_value(t));
+  return f;
+}
+
+Status apply_compose_form(const ComposeForm& f, Message& m) {
+  m.channel = f.channel == "sms" ? Channel::kSms : Channel::kEmail;
+  m.name = f.name;
+  m.body = f.body;
+  m.purpose = f.purpose;
+  if (m.channel == Channel::kEmail) {
+    m.subject = f.subject;
+    m.from = f.from;
+    m.from_address = f.from_address;
+    m.reply_to = f.reply_to;
+  } else {
+    m.sms_sender = f.sms_sender;
+    m.marketing = f.marketing;
+  }
+  m.targets.clear();
+  for (const auto& v : f.targets) {
+    auto t = messaging::parse_target_href("/" + v);
+    if (!t) return t.error();
+    if (std::find(m.targets.begin(), m.targets.end(), t.value()) == m.targets.end())
+      m.targets.push_back(t.value());
+  }
+  return Ok{};
+}
+
+ComposeChoices compose_choices(const people::OrgState& org) {
+  ComposeChoices c;
+  for (const auto& id : org.tag_order)
+    if (auto it = org.tags.find(id); it != org.tags.end())
+      c.targets.push_back({"tags/" + id, "Tag: " + it->second.name});
+  for (const auto& l : org.lists) c.targets.push_back({"lists/" + l.id, "List: " + l.name});
+  for (const auto& id : org.actions.actions_of_kind("queries"))
+    if (const auto* q = org.actions.find_action(id))
+      c.targets.push_back(
+          {"queries/" + id, "Query: " + actions::string_field(q->fields, "name").value_or(id)});
+  for (const char* kind : {"petitions", "forms", "events", "fundraising_pages", "advocacy_campaigns"})
+    for (const auto& id : org.actions.actions_of_kind(kind))
+      if (const auto* a = org.actions.find_action(id))
+        c.targets.push_back({std::string(kind) + "/" + id,
+                             "Everyone who took part in: " +
+                                 actions::string_field(a->fields, "title").value_or(id) + " (" + kind + ")"});
+  for (const auto& [number, s] : org.messaging.senders())
+    if (s.disabled_reason.empty()) c.sms_senders.push_back(number);
+  for (const auto& [domain, d] : org.messaging.domains())
+    if (d.verified_at && d.disabled_reason.empty()) c.verified_domains.push_back(domain);
+  return c;
+}
+
+std::string compose_page(const Frame& f, const ComposeForm& form, const ComposeChoices& choices) {
+  mstch::array targets, senders;
+  for (const auto& t : choices.targets)
+    targets.push_back(mstch::map{
+        {"value", t.value},
+        {"label", t.label},
+        {"checked", std::find(form.targets.begin(), form.targets.end(), t.value) != form.targets.end()}});
+  for (const auto& s : choices.sms_senders)
+    senders.push_back(mstch::map{{"value", s}, {"selected", s == form.sms_sender}});
+  std::string domains;
+  for (const auto& d : choices.verified_domains) domains += (domains.empty() ? "" : ", ") + d;
+  const bool email = form.channel != "sms";
+  std::string heading = form.id.empty() ? (email ? "New email" : "New text") : "Edit draft";
+  return render_screen(
+      heading, &f, kCompose,
+      {{"heading", heading},
+       {"error", form.error},
+       {"post_to", form.id.empty() ? std::string("/admin/messages") : "/admin/messages/" + form.id},
+       {"csrf", f.csrf},
+       {"channel", std::string(email ? "email" : "sms")},
+       {"email", email},
+       {"name", form.name},
+       {"subject", form.subject},
+       {"from", form.from},
+       {"from_address", form.from_address},
+       {"reply_to", form.reply_to},
+       {"body", form.body},
+       {"has_domains", !choices.verified_domains.empty()},
+       {"domains", domains},
+       {"senders", senders},
+       {"has_senders", !choices.sms_senders.empty()},
+       {"marketing", form.marketing},
+       {"purpose", form.purpose},
+       {"targets", targets}});
+}
+
+std::string message_page(const Frame& f, const MessageScreen& s) {
+  const Message& m = s.message;
+  const std::string title = !m.name.empty() ? m.name : !m.subject.empty() ? m.subject : "(untitled)";
+  mstch::map ctx{
+      {"id", m.id},
+      {"csrf", f.csrf},
+      {"can_send", s.can_send},
+      {"title", title},
+      {"channel", channel_word(m.channel)},
+      {"status", std::string(messaging::status_name(m.status))},
+      {"status_reason", m.status_reason},
+      {"subject", m.subject},
+      {"sender", m.channel == Channel::kEmail
+                     ? (m.from + (m.sender_address().empty() ? "" : " <" + m.sender_address() + ">"))
+                     : m.sms_sender},
+      {"targets", s.targets_label},
+      {"purpose", m.purpose},
+      {"draft", m.status == MessageStatus::kDraft},
+      {"scheduled", m.status == MessageStatus::kScheduled ? format_iso8601(m.scheduled_at) : std::string()},
+      {"started", m.sent_start ? format_iso8601(m.sent_start) : std::string()},
+      {"running", m.status == MessageStatus::kSending || m.status == MessageStatus::kPaused},
+      {"live", s.live},
+      {"watchable", m.status == MessageStatus::kSending || m.status == MessageStatus::kScheduled},
+      {"preflight_error", s.preflight_error},
+      {"has_preflight", s.preflight.has_value()}};
+  if (s.preflight) {
+    const auto& sum = s.preflight->plan.summary;
+    mstch::array excluded, waiting, findings, drilled;
+    int64_t excluded_total = 0;
+    for (const auto& [code, n] : sum.excluded) {
+      excluded_total += n;
+      excluded.push_back(mstch::map{{"id", m.id},
+                                    {"code", code},
+                                    {"count", num(n)},
+                                    {"sentence", sentence_of(code)},
+                                    {"source", source_of(code)}});
+    }
+    for (const auto& [code, n] : sum.waiting)
+      waiting.push_back(
+          mstch::map{{"id", m.id}, {"code", code}, {"count", num(n)}, {"sentence", sentence_of(code)}});
+    const auto& sc = s.preflight->screening;
+    for (const auto& fd : sc.findings)
+      findings.push_back(mstch::map{{"verdict", std::string(policy::content::verdict_name(fd.verdict))},
+                                    {"code", fd.code},
+                                    {"part", std::string(policy::content::part_name(fd.part))},
+                                    {"excerpt", fd.excerpt},
+                                    {"sentence", fd.sentence}});
+    for (const auto& d : s.drilled) drilled.push_back(mstch::map{{"id", d.id}, {"name", d.name}});
+    ctx.insert(
+        {{"blocked", sum.blocked_sentence},
+         {"targeted", num(sum.targeted)},
+         {"sendable", num(sum.sendable)},
+         {"deferred", sum.deferred ? num(sum.deferred) : std::string()},
+         {"deferred_count", num(sum.deferred)},
+         {"excluded_total", num(excluded_total)},
+         {"segments", m.channel == Channel::kSms && sum.sms_segments ? num(sum.sms_segments) : std::string()},
+         {"encoding", sum.sms_encoding},
+         {"has_excluded", !excluded.empty()},
+         {"excluded", excluded},
+         {"has_waiting", !waiting.empty()},
+         {"waiting", waiting},
+         {"verdict", std::string(policy::content::verdict_name(sc.verdict))},
+         {"has_findings", !findings.empty()},
+         {"findings", findings},
+         {"spam_note", sc.spam_note},
+         {"has_drill", !s.drill_reason.empty()},
+         {"drill_reason",
+          s.drill_reason.empty() ? std::string() : "left out or waiting: " + sentence_of(s.drill_reason)},
+         {"drilled_total", num(s.drilled_total)},
+         {"drilled", drilled},
+         {"drill_capped", s.drilled_total > static_cast<int64_t>(s.drilled.size())},
+         {"drill_shown", num(static_cast<int64_t>(s.drilled.size()))}});
+  } else {
+    ctx.insert({{"sendable", std::string("0")}, {"deferred", std::string()}});
+  }
+  ctx.insert({{"has_counts", s.counts.has_value()}});
+  if (s.counts) {
+    const auto& c = *s.counts;
+    auto n = [&](store::DeliveryState st) {
+      auto it = c.by_state.find(st);
+      return it == c.by_state.end() ? int64_t{0} : it->second;
+    };
+    using S = store::DeliveryState;
+    mstch::array states, stat_excluded;
+    int64_t total = std::max<int64_t>(c.total, 1);
+    for (const auto& [st, count] : c.by_state)
+      states.push_back(mstch::map{{"state", std::string(messaging::delivery_state_name(st))},
+                                  {"count", num(count)},
+                                  {"percent", num(count * 100 / total)}});
+    for (const auto& [code, count] : c.excluded_by_reason)
+      stat_excluded.push_back(
+          mstch::map{{"code", code}, {"count", num(count)}, {"sentence", sentence_of(code)}});
+    ctx.insert({{"sent", num(c.handed_over)},
+                {"delivered", num(n(S::kDelivered))},
+                {"queued", num(n(S::kQueued) + n(S::kDeferred))},
+                {"bounced", num(n(S::kBounced))},
+                {"complaints", num(n(S::kComplained))},
+                {"unsubscribed", num(c.unsubscribed)},
+                {"opened", num(c.opened)},
+                {"clicked", num(c.clicked)},
+                {"states", states},
+                {"has_stat_excluded", !stat_excluded.empty()},
+                {"stat_excluded", stat_excluded}});
+  }
+  return render_screen(title, &f, kMessage, ctx);
+}
+
+}  // namespace tocsin::web::admin

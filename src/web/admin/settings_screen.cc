@@ -1,0 +1,179 @@
+#include "web/admin/settings_screen.h"
+
+#include <mstch/mstch.hpp>
+
+#include <algorithm>
+
+#include "core/clock.h"
+#include "email/dkim_key.h"
+
+namespace tocsin::web::admin {
+namespace {
+
+constexpr const char* kSettings = R"(<main><h1>Settings</h1>
+{{#new_key}}<div class="ok" role="status" id="new-key"><p><strong>New API key</strong> (shown only now; copy it into the tool that uses it):</p><p><code id="new-key-secret">{{new_key}}</code></p></div>{{/new_key}}
+<section aria-labelledby="program"><h2 id="program">Messaging program</h2>
+<dl class="facts">
+<dt>Sending</dt><dd id="sending-state">{{#suspended}}suspended by the platform: {{suspended_reason}}{{/suspended}}{{^suspended}}not suspended{{/suspended}}</dd>
+{{#bulk_paused}}<dt>Bulk email</dt><dd>paused: {{bulk_paused_reason}}</dd>{{/bulk_paused}}
+<dt>GDPR applies</dt><dd id="gdpr">{{#gdpr}}yes (email opt-in boxes unticked, tracking off by default){{/gdpr}}{{^gdpr}}no{{/gdpr}}</dd>
+<dt>Email frequency cap</dt><dd>{{email_cap}}</dd>
+<dt>Text frequency cap</dt><dd>{{sms_cap}}</dd>
+</dl>
+{{#error}}<div class="alert" role="alert" id="settings-error">{{error}}</div>{{/error}}
+{{#can_settings}}<form method="post" action="/admin/settings">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<label for="postal_address">Postal address (in every email's footer; required before email leaves)</label><textarea id="postal_address" name="postal_address" rows="2">{{postal_address}}</textarea>
+<label for="brand_name">Brand name (begins every text)</label><input id="brand_name" name="brand_name" maxlength="100" value="{{brand_name}}">
+<label for="support_contact">Support contact (the HELP answer: an email address or phone number)</label><input id="support_contact" name="support_contact" maxlength="200" value="{{support_contact}}">
+<label for="message_frequency">Message frequency (the HELP answer and the first text's disclosure)</label><input id="message_frequency" name="message_frequency" maxlength="200" value="{{message_frequency}}">
+<label for="tracking">Open and click tracking</label><select id="tracking" name="tracking">
+<option value=""{{#tracking_default}} selected{{/tracking_default}}>default (on; off where the GDPR applies)</option>
+<option value="on"{{#tracking_on}} selected{{/tracking_on}}>on</option>
+<option value="off"{{#tracking_off}} selected{{/tracking_off}}>off</option></select>
+<button type="submit">Save settings</button>
+</form>{{/can_settings}}
+</section>
+<section aria-labelledby="domains"><h2 id="domains">Sending domains</h2>
+{{#has_domains}}<div class="scroll"><table aria-labelledby="domains"><thead><tr><th scope="col">Domain</th><th scope="col">Status</th><th scope="col">DNS record to publish (TXT)</th></tr></thead><tbody>
+{{#domain_rows}}<tr><td>{{name}}</td><td>{{status}}<br><small>{{last_check}}</small></td><td><code>{{dns_name}}</code><br><code style="overflow-wrap:anywhere">{{dns_value}}</code></td></tr>{{/domain_rows}}
+</tbody></table></div>{{/has_domains}}{{^has_domains}}<p>None yet. The platform operator adds one with <code>tocsin domain add</code>; publish the record it prints, then <code>tocsin domain verify</code>.</p>{{/has_domains}}
+<p>Also publish an SPF record that includes your relay and a DMARC policy (<code>_dmarc.</code> your domain): mailbox providers require both from bulk senders (docs/MAIL.md).</p>
+</section>
+<section aria-labelledby="senders"><h2 id="senders">Texting numbers</h2>
+{{#has_senders}}<div class="scroll"><table aria-labelledby="senders"><thead><tr><th scope="col">Number</th><th scope="col">Type</th><th scope="col">Registered</th><th scope="col">Per second</th><th scope="col">Per day</th><th scope="col">Status</th></tr></thead><tbody>
+{{#sender_rows}}<tr><td>{{number}}</td><td>{{type}}</td><td>{{registered}}</td><td>{{mps}}</td><td>{{daily_cap}}</td><td>{{status}}</td></tr>{{/sender_rows}}
+</tbody></table></div>{{/has_senders}}{{^has_senders}}<p>None. Numbers are added by the platform operator (<code>tocsin sender add</code>).</p>{{/has_senders}}
+</section>
+{{#can_keys}}<section aria-labelledby="keys"><h2 id="keys">API keys</h2>
+{{#has_keys}}<div class="scroll"><table aria-labelledby="keys"><thead><tr><th scope="col">Key id</th><th scope="col">Created</th><th scope="col">State</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead><tbody>
+{{#key_rows}}<tr><td><code>{{id}}</code></td><td>{{created}}</td><td>{{state}}</td><td>{{^revoked}}<form method="post" action="/admin/settings/keys/{{id}}/revoke"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" aria-label="Revoke key {{id}}">Revoke</button></form>{{/revoked}}</td></tr>{{/key_rows}}
+</tbody></table></div>{{/has_keys}}{{^has_keys}}<p>No keys.</p>{{/has_keys}}
+<form method="post" action="/admin/settings/keys"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Create an API key</button></form>
+</section>{{/can_keys}}
+</main></body></html>
+)";
+
+std::string cap_text(const policy::FrequencyCap& c) {
+  if (c.max <= 0 || c.window <= 0) return "none";
+  const int64_t hours = c.window / (int64_t{3600} * 1'000'000);
+  return std::to_string(c.max) + " per " + (hours > 0 ? std::to_string(hours) + " hours" : "rolling window");
+}
+
+bool has_control(const std::string& s, bool lines_allowed) {
+  return std::any_of(s.begin(), s.end(), [&](char c) {
+    auto u = static_cast<unsigned char>(c);
+    if (lines_allowed && (c == '\n' || c == '\r')) return false;
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+}  // namespace
+
+SettingsView read_settings(const people::OrgState& org) {
+  SettingsView v;
+  v.settings = org.messaging.settings();
+  v.gdpr = org.org.gdpr_applies;
+  for (const auto& [name, d] : org.messaging.domains()) {
+    std::string status = !d.disabled_reason.empty() ? "disabled by the platform: " + d.disabled_reason
+                         : d.verified_at ? "verified " + format_iso8601(d.verified_at).substr(0, 10)
+                                         : std::string("not verified");
+    v.domains.push_back({name, d.selector + "._domainkey." + name,
+                         email::dkim_txt_record({"", d.public_key_b64}), status, d.last_check});
+  }
+  for (const auto& [number, s] : org.messaging.senders()) {
+    std::string status = !s.disabled_reason.empty()        ? "disabled: " + s.disabled_reason
+                         : !s.blasts_paused_reason.empty() ? "blasts paused: " + s.blasts_paused_reason
+                                                           : std::string("active");
+    v.senders.push_back(
+        {number, std::string(messaging::sender_type_name(s.type)), status, s.registered, s.mps, s.daily_cap});
+  }
+  return v;
+}
+
+std::string settings_page(const Frame& f, const SettingsView& v) {
+  const auto& s = v.settings;
+  mstch::array domains, senders, keys;
+  for (const auto& d : v.domains)
+    domains.push_back(mstch::map{{"name", d.name},
+                                 {"status", d.status},
+                                 {"last_check", d.last_check},
+                                 {"dns_name", d.dns_name},
+                                 {"dns_value", d.dns_value}});
+  for (const auto& x : v.senders) {
+    char mps[32];
+    std::snprintf(mps, sizeof mps, "%g", x.mps);
+    senders.push_back(
+        mstch::map{{"number", x.number},
+                   {"type", x.type},
+                   {"registered", std::string(x.registered ? "yes" : "no")},
+                   {"mps", std::string(mps)},
+                   {"daily_cap", x.daily_cap > 0 ? std::to_string(x.daily_cap) : std::string("none")},
+                   {"status", x.status}});
+  }
+  for (const auto& k : v.keys)
+    keys.push_back(mstch::map{{"id", k.id},
+                              {"created", format_iso8601(k.created).substr(0, 16)},
+                              {"state", std::string(k.revoked ? "revoked" : "active")},
+                              {"revoked", k.revoked},
+                              {"csrf", f.csrf}});
+  return render_screen("Settings", &f, kSettings,
+                       {{"new_key", v.new_key_secret},
+                        {"suspended", s.suspended || !s.evidence_overdue.empty()},
+                        {"suspended_reason",
+                         s.suspended ? s.suspended_reason
+                                     : "a consent-evidence request is overdue (" + s.evidence_overdue + ")"},
+                        {"bulk_paused", s.bulk_email_paused},
+                        {"bulk_paused_reason", s.bulk_email_paused_reason},
+                        {"gdpr", v.gdpr},
+                        {"email_cap", cap_text(s.email_cap)},
+                        {"sms_cap", cap_text(s.sms_cap)},
+                        {"error", v.error},
+                        {"can_settings", f.can_settings},
+                        {"csrf", f.csrf},
+                        {"postal_address", s.postal_address},
+                        {"brand_name", s.brand_name},
+                        {"support_contact", s.support_contact},
+                        {"message_frequency", s.message_frequency},
+                        {"tracking_default", !s.tracking.has_value()},
+                        {"tracking_on", s.tracking.value_or(false)},
+                        {"tracking_off", s.tracking.has_value() && !*s.tracking},
+                        {"has_domains", !v.domains.empty()},
+                        {"domain_rows", domains},
+                        {"has_senders", !v.senders.empty()},
+                        {"sender_rows", senders},
+                        {"can_keys", v.can_keys},
+                        {"has_keys", !v.keys.empty()},
+                        {"key_rows", keys}});
+}
+
+Status apply_program_form(const ProgramForm& f, messaging::Settings& s) {
+  struct Field {
+    const char* label;
+    const std::string& value;
+    size_t max;
+    bool lines;
+  };
+  for (const Field& x :
+       {Field{"postal address", f.postal_address, 500, true}, Field{"brand name", f.brand_name, 100, false},
+        Field{"support contact", f.support_contact, 200, false},
+        Field{"message frequency", f.message_frequency, 200, false}}) {
+    if (x.value.size() > x.max)
+      return bad_request(std::string("The ") + x.label + " is longer than " + std::to_string(x.max) +
+                         " characters.");
+    if (has_control(x.value, x.lines))
+      return bad_request(std::string("The ") + x.label + " holds a control character.");
+  }
+  if (f.tracking != "" && f.tracking != "on" && f.tracking != "off")
+    return bad_request("Tracking must be default, on or off.");
+  if (f.message_frequency.find_first_not_of(" \t") == std::string::npos)
+    return bad_request("The message frequency is required (texting rules ask for it in the HELP answer).");
+  s.postal_address = f.postal_address;
+  s.brand_name = f.brand_name;
+  s.support_contact = f.support_contact;
+  s.message_frequency = f.message_frequency;
+  s.tracking = f.tracking.empty() ? std::optional<bool>() : std::optional<bool>(f.tracking == "on");
+  return Ok{};
+}
+
+}  // namespace tocsin::web::admin

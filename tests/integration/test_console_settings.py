@@ -1,0 +1,115 @@
+"""The console's settings screen over real HTTP (issue #13): the sending domains with the exact DNS record to
+publish (the same name and value `tocsin domain add` printed) and their verification; the program's fields
+saved through the write path (read back with `tocsin settings`), a control character refused with nothing
+changed; API keys created (the secret shown once, working on the API at once) and revoked (refused at once);
+roles (an organizer gets 403) and organizations kept apart (another organization's key id is 404)."""
+import re
+from html import unescape
+
+import pytest
+
+from test_console_http import Staff, staff_audit
+from tocsin_server import TocsinServer, unique_email
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("console-settings")
+    srv = TocsinServer(tmp / "data")
+    org = srv.init("Friends of the Bay")
+    srv.make_ready_to_send(org, tmp)
+    srv.pending = srv.json_line(srv.cli("domain", "add", "--data", str(srv.data_dir), "--org", org["org_id"],
+                                        "news.example.net").stdout)
+    srv.create_org("Other Org")
+    srv.write_config()
+    srv.start()
+    srv.org = org
+    yield srv
+    srv.stop()
+
+
+def csrf_of(html):
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
+
+
+def post(staff, path, **form):
+    return staff.http.post(staff.srv.base + path, data={"csrf": csrf_of(staff.get("/admin").text), **form},
+                           allow_redirects=False)
+
+
+def settings_json(srv):
+    return srv.json_line(srv.cli("settings", "--data", str(srv.data_dir), "--org", srv.org["org_id"]).stdout)
+
+
+def test_domains_program_and_keys(site):
+    srv = site
+    owner = Staff(srv, srv.org["org_id"], unique_email("owner"), "owner")
+    assert owner.login().status_code == 303
+    page = owner.get("/admin/settings")
+    assert page.status_code == 200
+    text = unescape(page.text)
+    # The record to publish, exactly as the CLI printed it, and each domain's state.
+    assert srv.pending["dns_name"] in text and srv.pending["dns_value"] in text
+    row = re.search(r"<tr><td>news\.example\.net</td><td>(.*?)</td>", text, re.S).group(1)
+    assert "not verified" in row
+    assert re.search(r"<tr><td>example\.org</td><td>verified \d{4}-\d\d-\d\d", text)
+
+    # The program's fields, saved through the write path.
+    r = post(owner, "/admin/settings", postal_address="2 Side St, Springfield, IL", brand_name="Bay Friends",
+             support_contact="help@example.org", message_frequency="Up to 4 msgs/month", tracking="off")
+    assert r.status_code == 303 and r.headers["Location"] == "/admin/settings"
+    s = settings_json(srv)
+    assert s["postal_address"] == "2 Side St, Springfield, IL" and s["brand_name"] == "Bay Friends"
+    assert s["support_contact"] == "help@example.org" and s["message_frequency"] == "Up to 4 msgs/month"
+    assert '<option value="off" selected>' in owner.get("/admin/settings").text  # tracking
+    # A control character is refused, naming the field; nothing changes.
+    r = post(owner, "/admin/settings", postal_address="x", brand_name="Bay\x07Friends",
+             support_contact="", message_frequency="Up to 4 msgs/month", tracking="")
+    assert r.status_code == 422 and "brand name holds a control character" in unescape(r.text)
+    assert settings_json(srv)["brand_name"] == "Bay Friends"
+
+    # API keys: created (shown once), working at once, revoked, refused at once.
+    r = post(owner, "/admin/settings/keys")
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    secret = re.search(r'<code id="new-key-secret">([^<]+)</code>', r.text).group(1)
+    key = srv.client(secret)
+    assert key.get("people").status_code == 200
+    assert secret not in owner.get("/admin/settings").text  # shown only in that one answer
+    key_ids = re.findall(r'action="/admin/settings/keys/([^/"]+)/revoke"', owner.get("/admin/settings").text)
+    assert srv.org["key_id"] in key_ids and len(key_ids) == 2  # `tocsin init`'s key, and the new one
+    new_id = next(k for k in key_ids if k != srv.org["key_id"])
+    r = post(owner, f"/admin/settings/keys/{new_id}/revoke")
+    assert r.status_code == 303
+    assert key.get("people").status_code == 401
+    assert srv.client(srv.org["api_key"]).get("people").status_code == 200  # the other key is untouched
+    assert re.search(rf"<tr><td><code>{new_id}</code></td><td>[^<]*</td><td>revoked</td>",
+                     owner.get("/admin/settings").text)
+
+    audit = staff_audit(srv)
+    for action in ("settings.edit", "keys.create", "keys.revoke"):
+        assert any(action in d for d in audit), (action, audit)
+
+
+def test_roles_and_organizations(site):
+    srv = site
+    organizer = Staff(srv, srv.org["org_id"], unique_email("organizer"), "organizer")
+    assert organizer.login().status_code == 303
+    assert organizer.get("/admin/settings").status_code == 403
+    assert "/admin/settings" not in organizer.get("/admin").text
+    assert post(organizer, "/admin/settings/keys").status_code == 403
+    assert post(organizer, "/admin/settings", postal_address="x", brand_name="y", support_contact="",
+                message_frequency="z", tracking="").status_code == 403
+
+    admin = Staff(srv, srv.org["org_id"], unique_email("admin"), "admin")
+    assert admin.login().status_code == 303
+    r = post(admin, "/admin/settings/keys")
+    assert r.status_code == 200
+    a_key = re.findall(r'action="/admin/settings/keys/([^/"]+)/revoke"', admin.get("/admin/settings").text)[0]
+
+    other = Staff(srv, srv.orgs["Other Org"]["org_id"], unique_email("b"), "owner")
+    assert other.login().status_code == 303
+    theirs = other.get("/admin/settings").text
+    assert a_key not in theirs and "news.example.net" not in unescape(theirs)
+    assert post(other, f"/admin/settings/keys/{a_key}/revoke").status_code == 404
+    assert a_key in admin.get("/admin/settings").text and "revoked" not in re.search(
+        rf"<tr><td><code>{a_key}</code></td>.*?</tr>", admin.get("/admin/settings").text, re.S).group(0)
