@@ -380,3 +380,30 @@ def test_fixed_letter_ignores_an_edit(site):
     assert r.status_code == 400 and "tocsin:letter" in r.json()["error"]
     r = api.post("advocacy_campaigns", json={"title": "Bad", "tocsin:letter_editable": "yes"})
     assert r.status_code == 400
+
+
+def test_payments_config_is_checked_and_secrets_stay_out_of_the_log(tmp_path):
+    from tocsin_server import CliError
+    srv = TocsinServer(tmp_path / "data")
+    srv.init("Config Org")
+    key = tmp_path / "key"
+    key.write_text("sk_test_never_in_any_log_1234\n")
+    srv.env["CONFIG_TEST_WHSEC"] = "whsec_never_in_any_log_5678"
+    good = {"provider": "stripe", "secret_key_file": str(key), "webhook_secret_env": "CONFIG_TEST_WHSEC"}
+    cases = [({**good, "provider": "paypal"}, 'payments.provider must be "stripe"'),
+             ({**good, "colour": "red"}, "unknown key payments.colour"),
+             ({"provider": "stripe", "webhook_secret_env": "CONFIG_TEST_WHSEC"}, "exactly one of secret_key_file"),
+             ({**good, "secret_key_file": str(tmp_path / "missing")}, "cannot read"),
+             ({**good, "webhook_secret_env": "CONFIG_TEST_UNSET"}, "CONFIG_TEST_UNSET is not set"),
+             ({**good, "api_base": "https://api.example/"}, "without a trailing /")]
+    for table, message in cases:
+        srv.write_config(sections={"payments": table})
+        with pytest.raises(CliError) as e:
+            srv.start(timeout=15)
+        assert message in str(e.value), str(e.value)[-800:]
+    srv.write_config(sections={"payments": good})
+    srv.start()
+    srv.stop()
+    log = srv.log_tail(10**7)
+    assert "Stripe-compatible checkout" in log
+    assert "never_in_any_log" not in log
