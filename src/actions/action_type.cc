@@ -112,7 +112,8 @@ std::vector<ActionType> make_types() {
        .helper_rel = "osdi:record_donation_helper",
        .dedup = false,
        .counters = {{"total_donations", Count::kRecords}, {"total_amount", Count::kAmount}},
-       .fields = page_fields({str("currency")}),
+       // tocsin:amounts: the amounts the hosted page offers (actions/donation_amounts.h).
+       .fields = page_fields({str("currency"), {"tocsin:amounts", K::kList, {{"", K::kAmount}}}}),
        .record_fields = {{"amount", K::kAmount},
                          str("currency"),
                          {"recipients",
@@ -140,7 +141,10 @@ std::vector<ActionType> make_types() {
                    {{"targets",
                      K::kStringOrList,
                      {{"", K::kObject, {str("title"), str("given_name"), str("family_name"), str("ocdid")}}}},
-                    str("type")}),
+                    str("type"),
+                    // The hosted page's letter (actions/letter.h).
+                    {"tocsin:letter", K::kObject, {str("subject"), str("body")}},
+                    {"tocsin:letter_editable", K::kBool}}),
                .record_fields = {str("type"), str("subject"), str("message"),
                                  named_list("targets", {"title", "given_name", "family_name", "ocdid"})}});
   // Surveys (Action Network since 2024): a form-like page whose records are responses.

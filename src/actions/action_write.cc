@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "actions/donation_amounts.h"
+#include "actions/letter.h"
 #include "actions/sms_disclosure.h"
 #include "core/ids.h"
 #include "core/slug.h"
@@ -35,6 +37,10 @@ Status validate_page(const people::OrgState& org, const ActionType& type, const 
   if (in.goal && *in.goal < 0) return bad_request("tocsin:goal must not be negative");
   if (in.challenge && *in.challenge != "auto" && *in.challenge != "on" && *in.challenge != "off")
     return bad_request("tocsin:challenge must be \"auto\", \"on\" or \"off\"");
+  if (type.collection == "fundraising_pages")
+    if (auto s = check_donation_settings(in.fields); !s) return s;
+  if (type.collection == "advocacy_campaigns")
+    if (auto s = check_letter_settings(in.fields); !s) return s;
   return Ok{};
 }
 

@@ -36,7 +36,7 @@ RecordOutcome put_record(people::OrgState& org, const ActionType& type, const Ac
   if (existing) {
     r = *existing;
   } else {
-    r.id = new_uuid();
+    r.id = in.id.value_or(new_uuid());
     r.action_id = a.id;
     r.person_id = person_id;
     r.created = now;
@@ -60,6 +60,13 @@ Result<RecordOutcome> record_helper(people::OrgState& org, const ActionType& typ
   auto found = find_target(org, type, action_id);
   if (!found) return found.error();
   const Action& a = *found.value();
+  // A record that carries its own id and exists already (a repeated callback): nothing changes.
+  if (in.record.id)
+    if (const ActionRecord* done = org.actions.find_record(*in.record.id)) {
+      RecordOutcome out;
+      out.record = done;
+      return out;
+    }
 
   // The SMS rule (people/subscribe_rule.h) lets a number be subscribed through the action only when the
   // action shows a complete SMS disclosure; its text enters the evidence.

@@ -32,6 +32,10 @@ struct RecordInput {
   std::vector<std::string> identifiers;
   std::optional<std::string> referrer_data;  // raw JSON object
   bool autoresponse_requested = false;
+  // The record's id when the caller fixes it (a paid donation takes its pending checkout's id, so the
+  // provider's second callback for it finds the record). record_helper changes nothing when a record with
+  // this id exists already and answers it with created = false. Unset: a new UUID.
+  std::optional<std::string> id;
 };
 
 struct HelperInput {

@@ -73,6 +73,7 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "store.url"};
   for (const auto& [section, node] : t) {
     const auto* tbl = node.as_table();
+    if (section.str() == "payments") continue;  // its own keys: app/payments_config.h
     if (!tbl) return bad_request("tocsin.toml: unknown key " + std::string(section.str()));
     for (const auto& [key, _] : *tbl) {
       std::string full = std::string(section.str()) + "." + std::string(key.str());
@@ -165,6 +166,9 @@ Result<Config> load_config(const std::string& data_dir) {
     return bad_request("tocsin.toml: metrics.token must be at least 16 characters");
   if (c.retention_sweep_seconds < 1 || c.retention_sweep_seconds > 7 * 86400)
     return bad_request("tocsin.toml: privacy.retention_sweep_seconds must be between 1 and 604800");
+  auto payments = load_payments_config(t["payments"]);
+  if (!payments) return payments.error();
+  c.payments = std::move(payments).value();
   c.disclosure_flush_seconds = t["privacy"]["disclosure_flush_seconds"].value_or(c.disclosure_flush_seconds);
   if (c.disclosure_flush_seconds < 1 || c.disclosure_flush_seconds > 3600)
     return bad_request("tocsin.toml: privacy.disclosure_flush_seconds must be between 1 and 3600");

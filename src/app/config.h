@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "app/payments_config.h"
 #include "core/result.h"
 
 namespace tocsin {
@@ -92,6 +93,8 @@ struct Config {
   // [metrics] token: GET /metrics answers a scraper that sends `Authorization: Bearer <token>`; empty: off.
   // Secret: never logged.
   std::string metrics_token;
+  // [payments]: the hosted checkout provider of fundraising pages (app/payments_config.h); off by default.
+  PaymentsConfig payments;
 };
 
 // The mail domain in effect (bounce+/unsubscribe+ addresses, email/bounce_address.h): email.mail_domain,

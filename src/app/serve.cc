@@ -21,6 +21,7 @@
 #include "messaging/processor_disclosures.h"
 #include "messaging/resubscribe_confirmation.h"
 #include "messaging/sms_replies.h"
+#include "payments/stripe_checkout.h"
 #include "people/directory.h"
 #include "privacy/access_log.h"
 #include "privacy/evidence_clock.h"
@@ -33,6 +34,7 @@
 #include "store/group_commit.h"
 #include "store/sealing/key_ring.h"
 #include "web/admin/console.h"
+#include "web/donation_checkout.h"
 #include "web/web_service.h"
 
 // gperftools' C interface, present when the server is linked with tcmalloc (CMakeLists.txt; not under the
@@ -292,6 +294,22 @@ int serve(Installation& inst, Config config) {
   api::ApiService service(ctx, keys);
   // The hosted pages: the same committer, limits and services as the API's record helpers.
   RateLimiter web_per_ip(config.helper_posts_per_ip_per_second, config.helper_burst);
+  // Fundraising pages' hosted checkout ([payments]; web/donation_checkout.h): without it they take no money.
+  std::unique_ptr<payments::CheckoutDriver> checkout_driver;
+  std::unique_ptr<web::DonationCheckout> donations;
+  if (config.payments.provider == "stripe") {
+    payments::StripeConfig sc;
+    sc.api_base = config.payments.api_base;
+    sc.checkout_origin = config.payments.checkout_origin;
+    sc.secret_key = config.payments.secret_key;
+    sc.webhook_secret = config.payments.webhook_secret;
+    sc.tolerance_seconds = config.payments.tolerance_seconds;
+    checkout_driver = std::make_unique<payments::StripeCheckout>(sc);
+    donations = std::make_unique<web::DonationCheckout>(
+        web::DonationServices{committer, directory, *inst.store, *checkout_driver, config.public_url,
+                              config.age_custom_field, &resubscribe});
+    spdlog::info("donations go through the Stripe-compatible checkout at {}", sc.api_base);
+  }
   web::WebContext page_ctx{
       committer,        directory,          config.public_url,       config.trusted_proxy_header,
       &helper_limits,   &web_per_ip,        config.age_custom_field, &autoresponder,
@@ -299,6 +317,7 @@ int serve(Installation& inst, Config config) {
       inst.store.get(), &access_log};
   page_ctx.challenge = {config.challenge_bits, config.challenge_wait_seconds,
                         config.challenge_posts_per_minute};
+  page_ctx.donations = donations.get();
   web::WebService pages(std::move(page_ctx));
   // The organizer's console (/admin): staff accounts and sessions, over the same serving state.
   staff::DocAuditLog staff_audit(*inst.store);

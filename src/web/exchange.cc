@@ -7,10 +7,14 @@
 namespace tocsin::web {
 namespace {
 
-// No inline script or style anywhere; forms post only to this origin; pages are not framed, embed frames
-// (web/embed.h) by any site. Scripts only where a page loads one of ours (Exchange::add_script).
-constexpr const char* kCsp =
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; ";
+// No inline script or style anywhere; forms post only to this origin (and, on a fundraising page, the
+// payment provider's checkout: Chromium checks a form's redirect against form-action); pages are not framed,
+// embed frames (web/embed.h) by any site. Scripts only where a page loads one of ours (Exchange::add_script).
+std::string csp(const std::string& form_action_extra, bool scripts, bool embed) {
+  return "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'" +
+         (form_action_extra.empty() ? std::string() : " " + form_action_extra) + "; base-uri 'none'; " +
+         (scripts ? "script-src 'self'; " : "") + (embed ? "frame-ancestors *" : "frame-ancestors 'none'");
+}
 
 }  // namespace
 
@@ -55,9 +59,7 @@ Exchange::Exchange(const std::string& public_url, const std::string& trusted_pro
 }
 
 void Exchange::send(http::Response r) {
-  r.headers.emplace_back("Content-Security-Policy",
-                         std::string(kCsp) + (scripts_.empty() ? "" : "script-src 'self'; ") +
-                             (embed_ ? "frame-ancestors *" : "frame-ancestors 'none'"));
+  r.headers.emplace_back("Content-Security-Policy", csp(form_action_extra_, !scripts_.empty(), embed_));
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   r.headers.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
   bool cache_set = false;

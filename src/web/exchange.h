@@ -44,6 +44,10 @@ class Exchange {
 
   Visit& visit() { return v_; }
 
+  // Lets this page's forms lead to `origin` too (CSP form-action): a fundraising page's post is answered
+  // with a redirect to the payment provider's checkout, and browsers check that redirect against it.
+  void allow_form_action(std::string origin) { form_action_extra_ = std::move(origin); }
+
   // Adds the security headers (and the session cookie when new) and answers.
   void send(http::Response r);
 
@@ -68,6 +72,7 @@ class Exchange {
   Visit v_;
   bool embed_ = false;
   std::vector<std::string> scripts_;
+  std::string form_action_extra_;
 };
 
 }  // namespace tocsin::web

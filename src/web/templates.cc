@@ -45,15 +45,17 @@ const std::string kLayout = R"(<!doctype html>
 const std::string kActionPage = R"(<h1>{{title}}</h1>
 {{#description}}<p class="description">{{description}}</p>{{/description}}
 {{#event}}<p class="event">{{start}} {{time_zone}} · {{location}}</p>{{/event}}
-<p class="counter"><span id="count">{{count}}</span> {{count_label}}
+<p class="counter"><span id="count">{{count}}</span> {{count_label}}{{#raised}} · <span id="raised">{{raised}}</span> {{s.raised}}{{/raised}}
 {{#goal}} · <meter min="0" max="{{goal}}" value="{{count}}">{{count}}/{{goal}}</meter> {{goal}} {{s.of_goal}}{{/goal}}</p>
 {{#form_error}}<p class="error" role="alert">{{form_error}}</p>{{/form_error}}
-<form method="post" action="{{action_url}}" novalidate>
+{{#closed}}<p class="notice" role="status">{{closed}}</p>{{/closed}}
+{{^closed}}<form method="post" action="{{action_url}}" novalidate>
 {{#csrf}}<input type="hidden" name="csrf" value="{{csrf}}">{{/csrf}}
 <input type="hidden" name="version" value="{{version}}">
 {{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">
 {{/hidden}}
 <div class="hp" aria-hidden="true"><label>Leave empty <input type="text" name="website" tabindex="-1" autocomplete="off"></label></div>
+{{> kind_block}}
 {{#fields}}
 <p class="field">
 <label for="f-{{name}}">{{label}}</label>
@@ -72,11 +74,11 @@ const std::string kActionPage = R"(<h1>{{title}}</h1>
 {{#disclosure}}<p class="disclosure">{{disclosure}}</p>{{/disclosure}}
 {{#challenge_note}}<p class="challenge" id="challenge-status" role="status" data-checking="{{s.challenge_checking}}">{{challenge_note}}</p>{{/challenge_note}}
 <button type="submit">{{submit}}</button>
-</form>
+</form>{{/closed}}
 )";
 
 const std::string kThanks = R"(<h1>{{s.thanks_title}}</h1>
-<p>{{s.thanks_body}}</p>
+<p>{{thanks_body}}</p>
 <p><a href="{{page_url}}">{{title}}</a></p>
 <p class="share">{{s.share}}:
 <a href="mailto:?subject={{title_q}}&amp;body={{page_url_q}}">Email</a> ·
@@ -197,6 +199,8 @@ const std::string kStylesheet =
 .buttons button{font-size:1rem;padding:.5rem 1rem;margin-right:.5rem}
 button{cursor:pointer}
 meter{width:100%}
+.amounts label.amount{display:inline-block;margin:0 1rem .5rem 0;font-size:1.1rem}
+.letter-body{border-left:3px solid #999;padding-left:.75rem}
 footer{margin-top:2rem;font-size:.9rem}
 table{border-collapse:collapse}td,th{border:1px solid #999;padding:.25rem .5rem;text-align:left}
 .channel,.notice{border-top:1px solid #999;padding-top:.5rem}

@@ -6,17 +6,21 @@
 #include <memory>
 
 #include "actions/embed_code.h"
+#include "actions/donation_amounts.h"
 #include "actions/page_path.h"
 #include "actions/sms_disclosure.h"
 #include "core/contact_point.h"
 #include "core/json_out.h"
 #include "core/query_string.h"
 #include "messaging/abuse_case.h"
+#include "web/advocacy_letter.h"
 #include "web/catalog.h"
 #include "web/cookie_list.h"
 #include "web/embed.h"
 #include "web/embed_assets.h"
+#include "web/donation_checkout.h"
 #include "web/exchange.h"
+#include "web/fundraising_page.h"
 #include "web/notice_pages.h"
 #include "web/preference_center.h"
 #include "web/templates.h"
@@ -30,7 +34,7 @@ using http::Response;
 }  // namespace
 
 bool WebService::owns(std::string_view path) {
-  for (std::string_view p : {"/o/", "/a/", "/static/", "/embed/", "/my/"})
+  for (std::string_view p : {"/o/", "/a/", "/static/", "/embed/", "/my/", "/payments/"})
     if (path.rfind(p, 0) == 0) return true;
   return path == "/cookies";
 }
@@ -42,6 +46,7 @@ struct PageAction {
   actions::Action action;
   const actions::ActionType* type = nullptr;
   int64_t count = 0;
+  int64_t amount_cents = 0;  // fundraising pages: the donations' total
   std::string org_slug;
   bool gdpr = false;
   std::optional<actions::SmsDisclosure> sms;
@@ -59,6 +64,7 @@ std::optional<PageAction> find_page(people::OrgState& org, const std::string& ki
     p.action = *a;
     p.type = actions::type_by_collection(kind);
     p.count = static_cast<int64_t>(org.actions.records_of_action(id).size());
+    p.amount_cents = org.actions.tally(id).amount_cents;
     p.org_slug = org.slug;
     p.gdpr = org.org.gdpr_applies;
     if (!a->sms_disclosure.empty())
@@ -100,6 +106,8 @@ struct Guards {
   const EmbedTokens& embeds;
   ProofOfWork& pow;
   AttackMeter& meter;
+  // Fundraising pages' hosted checkout (web/donation_checkout.h); null: no [payments] configured.
+  DonationCheckout* donations = nullptr;
 };
 
 // Where a form is shown and posted: the action's own page, or an embed frame served into `host`. A challenge
@@ -120,6 +128,7 @@ void render_action(Exchange& ex, const Guards& g, const PageAction& p, const For
   Visit& v = ex.visit();
   const auto& s = strings(v.lang);
   const auto& a = p.action;
+  DonationCheckout* donations = g.donations;
   Micros now = now_micros();
   mstch::array hidden;
   auto hide = [&](std::string name, std::string value) {
@@ -162,7 +171,7 @@ void render_action(Exchange& ex, const Guards& g, const PageAction& p, const For
       {"title", actions::string_field(a.fields, "title").value_or("")},
       {"description", actions::string_field(a.fields, "description").value_or("")},
       {"count", std::to_string(p.count)},
-      {"count_label", s.at("signatures")},
+      {"count_label", s.count("count_" + a.kind) ? s.at("count_" + a.kind) : s.at("signatures")},
       {"action_url", surf.frame ? actions::embed_frame_path(a) : actions::page_path(p.org_slug, a)},
       {"csrf", surf.frame ? std::string() : g.csrf.token(v.session, "page:" + a.id)},
       {"hidden", hidden},
@@ -176,6 +185,21 @@ void render_action(Exchange& ex, const Guards& g, const PageAction& p, const For
       {"email_checked", typed.empty() ? !p.gdpr : !first(typed, "email_opt_in").empty()},
   };
   if (a.goal > 0) ctx["goal"] = std::to_string(a.goal);
+  // The kinds' own parts (web/fundraising_page.h, web/advocacy_letter.h).
+  std::string kind_block;
+  if (a.kind == "fundraising_pages") {
+    ctx["raised"] = amount_text(p.amount_cents, actions::page_currency(a));
+    if (!donations) {
+      ctx["closed"] = s.at("donations_unavailable");  // never a form that cannot take the money
+    } else {
+      kind_block = kDonationBlock;
+      ctx["donation"] = donation_context(a, typed, errors);
+      ex.allow_form_action(donations->checkout_origin());
+    }
+  } else if (a.kind == "advocacy_campaigns") {
+    kind_block = kLetterBlock;
+    ctx["letter"] = letter_context(a, typed, errors);
+  }
   if (a.kind == "events") {
     ctx["event"] = mstch::map{{"start", actions::string_field(a.fields, "start_date").value_or("")},
                               {"time_zone", actions::string_field(a.fields, "time_zone").value_or("")},
@@ -186,7 +210,7 @@ void render_action(Exchange& ex, const Guards& g, const PageAction& p, const For
                             {"terms_url", p.sms->terms_url},
                             {"privacy_url", p.sms->privacy_url},
                             {"sms_checked", !first(typed, "sms_opt_in").empty()}};
-  std::string body = mstch::render(templates::kActionPage, ctx);
+  std::string body = mstch::render(templates::kActionPage, ctx, {{"kind_block", kind_block}});
   ex.page(status, p.org_slug, actions::string_field(a.fields, "title").value_or(""), body);
 }
 
@@ -247,6 +271,7 @@ void cookie_page(const CsrfGuard& csrf, const std::shared_ptr<Exchange>& ex, con
 // the form again with what was typed.
 void submit(const WebContext& ctx, Guards g, const std::shared_ptr<Exchange>& ex, people::OrgState& org,
             PageAction p, Surface surf) {
+  DonationCheckout* donations = ctx.donations;
   Visit& v = ex->visit();
   const auto& s = strings(v.lang);
   Form form = parse_target("?" + v.req.body).query;
@@ -336,6 +361,12 @@ void submit(const WebContext& ctx, Guards g, const std::shared_ptr<Exchange>& ex
     else
       in.person.phone.set(ph.value());
   }
+  std::optional<int64_t> cents;
+  if (a.kind == "fundraising_pages") {
+    if (!donations) return render_action(*ex, g, p, {}, {}, "", 409, surf);  // says: not available
+    cents = chosen_amount(a, form, s, errors);
+  }
+  if (a.kind == "advocacy_campaigns") letter_record_fields(a, form, s, errors, in.record.fields);
   if (!errors.empty()) return render_action(*ex, g, p, form, errors, "", 422, surf);
   if (asks("zip") && !first(form, "zip").empty()) {
     PostalAddress addr;
@@ -380,6 +411,36 @@ void submit(const WebContext& ctx, Guards g, const std::shared_ptr<Exchange>& ex
     shown = std::stoi(first(form, "version"));
   } catch (...) {
     shown = -1;
+  }
+  if (cents && shown != a.disclosure_version) {
+    // As on every page: no consent taken against text the person did not see.
+    return render_action(*ex, g, p, form, {}, s.at("disclosure_changed"), 409, surf);
+  }
+  if (cents) {
+    // A donation: nothing is recorded here; the provider's page takes the money and its signed callback
+    // records the donation (web/donation_checkout.h).
+    PendingDonation d;
+    d.action_id = a.id;
+    d.page_url = ctx.public_url + actions::page_path(p.org_slug, a);
+    d.title = actions::string_field(a.fields, "title").value_or("Donation");
+    d.cents = *cents;
+    d.currency = actions::page_currency(a);
+    d.shown_version = shown;
+    d.person = in.person;
+    d.person.email_status.reset();
+    d.person.phone_status.reset();
+    d.email_opt_in = !first(form, "email_opt_in").empty();
+    d.sms_opt_in = in.person.phone.present() && !first(form, "sms_opt_in").empty();
+    d.ip = ev.ip;
+    d.user_agent = ev.user_agent;
+    d.created = now;
+    auto page = std::make_shared<PageAction>(std::move(p));
+    auto typed = std::make_shared<Form>(std::move(form));
+    return donations->begin(org, std::move(d), [ex, g, page, typed, surf](Result<std::string> url) {
+      if (url) return ex->redirect(303, *url);
+      const auto& st = strings(ex->visit().lang);
+      render_action(*ex, g, *page, *typed, {}, st.at("payment_failed"), url.error().http_status, surf);
+    });
   }
   people::WriteAuthority who;
   who.writer = people::Writer::kAnonymous;
@@ -482,6 +543,15 @@ void serve_embed(const WebContext& ctx, Guards g, const std::shared_ptr<Exchange
 }  // namespace
 
 void WebService::handle(Request&& req, http::Respond respond) {
+  // The payment provider's signed callback: a machine's request, answered in JSON outside the page layout.
+  if (std::string_view(req.target).substr(0, req.target.find('?')) == "/payments/webhook") {
+    if (ctx_.donations) return ctx_.donations->callback(req, std::move(respond));
+    Response r;
+    r.status = 404;
+    r.content_type = "application/json";
+    r.body = "{\"error\":\"payments are not configured ([payments] in tocsin.toml)\"}";
+    return respond(std::move(r));
+  }
   auto ex = std::make_shared<Exchange>(ctx_.public_url, ctx_.trusted_proxy_header, csrf_, std::move(req),
                                        std::move(respond));
   Visit& v = ex->visit();
@@ -506,7 +576,7 @@ void WebService::handle(Request&& req, http::Respond respond) {
       return ex->send(std::move(r));
     }
   }
-  if (seg.size() >= 2 && seg[0] == "embed") return serve_embed(ctx_, {csrf_, embeds_, pow_, meter_}, ex, seg);
+  if (seg.size() >= 2 && seg[0] == "embed") return serve_embed(ctx_, {csrf_, embeds_, pow_, meter_, ctx_.donations}, ex, seg);
   if (seg.size() == 1 && seg[0] == "cookies" && method == "POST") return cookie_choice(csrf_, ex);
   if (seg.size() == 2 && seg[0] == "a" && method == "GET") {
     for (people::OrgState* org : ctx_.directory.all()) {
@@ -531,14 +601,22 @@ void WebService::handle(Request&& req, http::Respond respond) {
     return ex->message(410, org->slug, s.at("taken_down_title"),
                        s.at("taken_down_body") + " " + *gone + " " + s.at("taken_down_closed"));
   }
-  Guards g{csrf_, embeds_, pow_, meter_};
-  if (seg.size() == 4 && method == "GET") return render_action(*ex, g, *p, {}, {}, "", 200);
+  Guards g{csrf_, embeds_, pow_, meter_, ctx_.donations};
+  if (seg.size() == 4 && method == "GET") {
+    // Back from the provider's page without paying: nothing was charged, nothing is recorded.
+    bool cancelled = p->action.kind == "fundraising_pages" && v.target.param("checkout") == "cancelled";
+    return render_action(*ex, g, *p, {}, {}, cancelled ? strings(v.lang).at("donation_cancelled") : "", 200);
+  }
   if (seg.size() == 4 && method == "POST") return submit(ctx_, g, ex, *org, std::move(*p), {});
   if (seg.size() == 5 && seg[4] == "thanks" && method == "GET") {
     std::string url = ctx_.public_url + actions::page_path(p->org_slug, p->action);
     std::string title = actions::string_field(p->action.fields, "title").value_or("");
+    // After the provider's page: the donation counts once its signed callback arrives, maybe not yet.
+    std::string thanks_body =
+        strings(v.lang).at(p->action.kind == "fundraising_pages" ? "donation_thanks" : "thanks_body");
     std::string body = mstch::render(templates::kThanks, mstch::map{{"s", strings_map(v.lang)},
                                                                     {"title", title},
+                                                                    {"thanks_body", thanks_body},
                                                                     {"page_url", url},
                                                                     {"title_q", percent_encode(title)},
                                                                     {"page_url_q", percent_encode(url)}});

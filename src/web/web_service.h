@@ -11,6 +11,7 @@
 // GET/POST /my/{token} (a supporter's own page: web/preference_center.h), GET /static/tocsin.css,
 // GET /embed/{action-id}.js, GET/POST /embed/{action-id}/frame, GET /embed/{action-id}/frame/thanks (embeds:
 // web/embed.h), GET /static/embed-frame.js and /static/challenge.js (web/challenge.h).
+// POST /payments/webhook (the payment provider's signed callback: web/donation_checkout.h).
 #pragma once
 
 #include <string>
@@ -28,6 +29,8 @@
 #include "web/embed_token.h"
 
 namespace tocsin::web {
+
+class DonationCheckout;
 
 struct WebContext {
   store::GroupCommitter& committer;
@@ -51,6 +54,9 @@ struct WebContext {
   privacy::AccessLog* access_log = nullptr;
   // The proof-of-work challenge of an action under attack (web/challenge.h).
   ChallengeSettings challenge = {};
+  // Fundraising pages' hosted checkout and the provider's callback (web/donation_checkout.h); null: no
+  // [payments] configured, and fundraising pages say donations are not available yet.
+  DonationCheckout* donations = nullptr;
 };
 
 class WebService {
