@@ -230,21 +230,8 @@ void schedule(Call& c, const std::string& id, bool cancel) {
   commit_write(c,
                [id, at, cancel](people::OrgState& org, store::WriteBatch::OrgWrites& w,
                                 Micros now) -> Result<std::string> {
-                 const Message* existing = org.messaging.message(id);
-                 if (!existing) return not_found("no such message");
-                 Message m = *existing;
-                 if (cancel) {
-                   if (m.status != MessageStatus::kScheduled)
-                     return bad_request("this message is not scheduled");
-                   m.status = MessageStatus::kDraft;
-                   m.scheduled_at = 0;
-                 } else {
-                   if (auto s = messaging::ready_to_send(m); !s) return s.error();
-                   m.status = MessageStatus::kScheduled;
-                   m.scheduled_at = *at;
-                 }
-                 m.modified = now;
-                 org.messaging.put_message(w, std::move(m));
+                 if (auto s = messaging::reschedule(org, w, id, cancel ? std::nullopt : at, now); !s)
+                   return s.error();
                  return std::string(cancel ? "{\"message\":\"Your message has been unscheduled\"}"
                                            : "{\"message\":\"Your message has been scheduled\"}");
                });

@@ -188,6 +188,25 @@ void start_blast(const BlastServices& s, people::OrgState& org, const std::strin
       });
 }
 
+Status reschedule(people::OrgState& org, store::WriteBatch::OrgWrites& w, const std::string& message_id,
+                  std::optional<Micros> at, Micros now) {
+  const Message* existing = org.messaging.message(message_id);
+  if (!existing) return not_found("no such message");
+  Message m = *existing;
+  if (!at) {
+    if (m.status != MessageStatus::kScheduled) return bad_request("this message is not scheduled");
+    m.status = MessageStatus::kDraft;
+    m.scheduled_at = 0;
+  } else {
+    if (auto s = ready_to_send(m); !s) return s;
+    m.status = MessageStatus::kScheduled;
+    m.scheduled_at = *at;
+  }
+  m.modified = now;
+  org.messaging.put_message(w, std::move(m));
+  return Ok{};
+}
+
 Result<Channel> stop_blast(Dispatcher& dispatcher, people::OrgState& org, const std::string& message_id) {
   Channel channel;
   {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,11 @@ void start_blast(const BlastServices& services, people::OrgState& org, const std
                  std::function<Status(const Message&)> as_seen,
                  std::function<void(const PlanSummary&)> planned,
                  std::function<void(Result<BlastStart>)> done);
+
+// In a write (committer thread, the organization's lock held): schedules the draft `message_id` for `at`
+// (ready_to_send first), or with no `at` puts a scheduled message back to draft. 404, or 400 with why.
+Status reschedule(people::OrgState& org, store::WriteBatch::OrgWrites& w, const std::string& message_id,
+                  std::optional<Micros> at, Micros now);
 
 // Halts a blast that is sending or paused: 404 no such message, 400 not sending. Returns its channel.
 Result<Channel> stop_blast(Dispatcher& dispatcher, people::OrgState& org, const std::string& message_id);

@@ -29,7 +29,8 @@ def node_project(tmp_path_factory):
     assert npm and shutil.which("node"), "node and npm are needed (scripts/install-deps test)"
     assert os.path.exists("/usr/bin/chromium"), "chromium is needed (scripts/install-deps test)"
     d = tmp_path_factory.mktemp("console-browser")
-    for f in ("package.json", "package-lock.json", "console_journey.mjs", "campaign_journey.mjs"):
+    for f in ("package.json", "package-lock.json", "console_support.mjs", "console_journey.mjs",
+              "campaign_journey.mjs"):
         shutil.copy(PROJECT / f, d / f)
     r = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=d, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, f"npm ci failed:\n{r.stderr[-2000:]}"

@@ -56,8 +56,13 @@ class Staff:
     def get(self, path):
         return self.http.get(self.srv.base + path, allow_redirects=False)
 
-    def csrf(self):
-        return re.search(r'name="csrf" value="([0-9a-f]+)"', self.get("/admin").text).group(1)
+    def csrf(self, page="/admin"):
+        return re.search(r'name="csrf" value="([0-9a-f]+)"', self.get(page).text).group(1)
+
+    def post(self, path, csrf_from="/admin", **form):
+        """Posts a console form with the token of the page `csrf_from` (the session's)."""
+        return self.http.post(self.srv.base + path, data={"csrf": self.csrf(csrf_from), **form},
+                              allow_redirects=False)
 
 
 @pytest.fixture()

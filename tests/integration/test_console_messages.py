@@ -35,16 +35,6 @@ def site(tmp_path_factory):
     srv.stop()
 
 
-def csrf_of(html):
-    return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
-
-
-def post(staff, path, **form):
-    page = staff.get("/admin")
-    return staff.http.post(staff.srv.base + path, data={"csrf": csrf_of(page.text), **form},
-                           allow_redirects=False)
-
-
 def sign(api, petition_id, email, given):
     r = api.post(f"petitions/{petition_id}/signatures",
                  json={"person": {"given_name": given, "email_addresses": [{"address": email}]}})
@@ -59,9 +49,9 @@ def test_petition_blast_from_the_console(site):
     assert organizer.login().status_code == 303
 
     # Create a petition: the form's errors keep what was typed.
-    r = post(organizer, "/admin/actions", kind="petitions", title=" ", description="kept text")
+    r = organizer.post("/admin/actions", kind="petitions", title=" ", description="kept text")
     assert r.status_code == 422 and "A title is required." in r.text and "kept text" in r.text
-    r = post(organizer, "/admin/actions", kind="petitions", title="Save the Bay",
+    r = organizer.post("/admin/actions", kind="petitions", title="Save the Bay",
              description="<p>Sign it</p>", disclosure="We will email you about the bay.", goal="100")
     assert r.status_code == 303, r.text
     pid = r.headers["Location"].rsplit("/", 1)[1]
@@ -75,7 +65,7 @@ def test_petition_blast_from_the_console(site):
     assert f"(version {version})" in shown and "/o/friends-of-the-bay/petitions/save-the-bay" in shown
 
     # Editing the consent language makes a new version (over the API as well).
-    r = post(organizer, f"/admin/actions/{pid}", title="Save the Bay", description="<p>Sign it</p>",
+    r = organizer.post(f"/admin/actions/{pid}", title="Save the Bay", description="<p>Sign it</p>",
              disclosure="We will email and text you about the bay.", goal="100")
     assert r.status_code == 303 and r.headers["Location"] == f"/admin/actions/{pid}"
     assert api.get(f"petitions/{pid}").json()["tocsin:disclosure_version"] == version + 1
@@ -93,7 +83,7 @@ def test_petition_blast_from_the_console(site):
     page = organizer.get(f"/admin/actions/{pid}")
     assert 'id="record-count">3<' in page.text and ">Ada<" in page.text
 
-    r = post(organizer, f"/admin/actions/{pid}/export")
+    r = organizer.post(f"/admin/actions/{pid}/export")
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.content.decode())))
     assert sorted(row["email"] for row in rows) == sorted([ada, bob, eve])
@@ -103,7 +93,7 @@ def test_petition_blast_from_the_console(site):
     # Compose an email to the petition's signers.
     compose = organizer.get("/admin/messages/new?channel=email")
     assert compose.status_code == 200 and f'value="petitions/{pid}"' in unescape(compose.text)
-    r = post(organizer, "/admin/messages", channel="email", name="Bay update", subject="The bay needs you",
+    r = organizer.post("/admin/messages", channel="email", name="Bay update", subject="The bay needs you",
              **{"from": "Friends of the Bay"}, from_address="news@" + DOMAIN, reply_to="news@" + DOMAIN,
              body="<p>Hello {{given_name}}</p>", target="petitions/" + pid)
     assert r.status_code == 303, r.text
@@ -126,7 +116,7 @@ def test_petition_blast_from_the_console(site):
     assert f'href="/admin/people/{bob_id}"' in listed
 
     # Send: through the one gate; Bob is never mailed.
-    r = post(organizer, f"/admin/messages/{mid}/send")
+    r = organizer.post(f"/admin/messages/{mid}/send")
     assert r.status_code == 303 and r.headers["Location"] == f"/admin/messages/{mid}"
     for _ in range(200):
         status = api.get(f"messages/{mid}").json()["status"]
@@ -146,7 +136,7 @@ def test_petition_blast_from_the_console(site):
     assert "not_subscribed" in stats.text  # left out, by rule
 
     # A second send of the same message is refused with the reason (it is no longer a draft).
-    r = post(organizer, f"/admin/messages/{mid}/send")
+    r = organizer.post(f"/admin/messages/{mid}/send")
     assert r.status_code == 400 and "only a draft" in unescape(r.text)
 
     # The staff audit trail has the creation, edit, export and send, as stored.
@@ -171,9 +161,9 @@ def test_viewer_reads_but_cannot_send_and_orgs_are_separate(site):
     assert viewer.get(f"/admin/actions/{pid}").status_code == 200
     assert viewer.get(f"/admin/messages/{mid}").status_code == 200
     assert 'id="send-button"' not in viewer.get(f"/admin/messages/{mid}").text
-    assert post(viewer, f"/admin/messages/{mid}/send").status_code == 403
-    assert post(viewer, f"/admin/actions/{pid}/export").status_code == 403
-    assert post(viewer, "/admin/actions", kind="petitions", title="nope").status_code == 403
+    assert viewer.post(f"/admin/messages/{mid}/send").status_code == 403
+    assert viewer.post(f"/admin/actions/{pid}/export").status_code == 403
+    assert viewer.post("/admin/actions", kind="petitions", title="nope").status_code == 403
     assert api.get(f"messages/{mid}").json()["status"] == "draft"
 
     other = Staff(srv, b, unique_email("other"), "owner")
@@ -181,8 +171,8 @@ def test_viewer_reads_but_cannot_send_and_orgs_are_separate(site):
     for path in (f"/admin/actions/{pid}", f"/admin/messages/{mid}", f"/admin/messages/{mid}/edit"):
         r = other.get(path)
         assert r.status_code == 404 and "Viewer check" not in r.text, path
-    assert post(other, f"/admin/messages/{mid}/send").status_code == 404
-    assert post(other, f"/admin/actions/{pid}/export").status_code == 404
+    assert other.post(f"/admin/messages/{mid}/send").status_code == 404
+    assert other.post(f"/admin/actions/{pid}/export").status_code == 404
     assert api.get(f"messages/{mid}").json()["status"] == "draft"
 
 
@@ -219,7 +209,7 @@ def test_an_organizers_blast_waits_for_an_admins_approval(site):
     admin = Staff(srv, a, unique_email("adm"), "admin")
     assert organizer.login().status_code == 303 and admin.login().status_code == 303
     try:
-        r = post(organizer, "/admin/messages", channel="email", name="Needs approval", subject="Approve me",
+        r = organizer.post("/admin/messages", channel="email", name="Needs approval", subject="Approve me",
                  **{"from": "F"}, from_address="news@" + DOMAIN, reply_to="news@" + DOMAIN, body="<p>hi</p>",
                  target="petitions/" + pid)
         mid = r.headers["Location"].rsplit("/", 1)[1]
@@ -230,27 +220,27 @@ def test_an_organizers_blast_waits_for_an_admins_approval(site):
             time.sleep(0.1)
         assert 'id="request-button"' in page and 'id="send-button"' not in page
         # The organizer's Send asks; nothing leaves. Scheduling is refused until approved.
-        assert post(organizer, f"/admin/messages/{mid}/send").status_code == 303
+        assert organizer.post(f"/admin/messages/{mid}/send").status_code == 303
         assert api.get(f"messages/{mid}").json()["status"] == "draft"
         assert "Waiting for an admin's approval" in unescape(organizer.get(f"/admin/messages/{mid}").text)
-        assert post(organizer, f"/admin/messages/{mid}/schedule", at="2099-01-01T10:00").status_code == 403
+        assert organizer.post(f"/admin/messages/{mid}/schedule", at="2099-01-01T10:00").status_code == 403
         assert "(awaiting approval)" in organizer.get("/admin/messages").text
 
         # The admin sees who asked; the draft edited after the admin looked is not sent on that look.
         seen_page = admin.get(f"/admin/messages/{mid}").text
         assert "Approve and send to 1 now" in seen_page
         seen = re.search(r'name="seen" value="([^"]+)"', seen_page).group(1)
-        r = post(organizer, f"/admin/messages/{mid}", channel="email", name="Needs approval",
+        r = organizer.post(f"/admin/messages/{mid}", channel="email", name="Needs approval",
                  subject="Approve me (edited)", **{"from": "F"}, from_address="news@" + DOMAIN,
                  reply_to="news@" + DOMAIN, body="<p>changed</p>", target="petitions/" + pid)
         assert r.status_code == 303
-        assert post(organizer, f"/admin/messages/{mid}/send").status_code == 303  # asks again
-        r = post(admin, f"/admin/messages/{mid}/send", seen=unescape(seen))
+        assert organizer.post(f"/admin/messages/{mid}/send").status_code == 303  # asks again
+        r = admin.post(f"/admin/messages/{mid}/send", seen=unescape(seen))
         assert r.status_code == 409 and "changed since you opened it" in unescape(r.text)
         assert api.get(f"messages/{mid}").json()["status"] == "draft"
         # Looked at again: approved and sent.
         seen = re.search(r'name="seen" value="([^"]+)"', admin.get(f"/admin/messages/{mid}").text).group(1)
-        r = post(admin, f"/admin/messages/{mid}/send", seen=unescape(seen))
+        r = admin.post(f"/admin/messages/{mid}/send", seen=unescape(seen))
         assert r.status_code == 303, r.text
         for _ in range(200):
             if api.get(f"messages/{mid}").json()["status"] == "sent":

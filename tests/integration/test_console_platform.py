@@ -38,15 +38,6 @@ def site(tmp_path_factory):
     srv.stop()
 
 
-def csrf_of(html):
-    return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
-
-
-def post(staff, path, **form):
-    token = csrf_of(staff.get("/admin/platform").text)
-    return staff.http.post(staff.srv.base + path, data={"csrf": token, **form}, allow_redirects=False)
-
-
 def preflight_until(api, mid, check):
     for _ in range(50):
         pf = api.get(f"messages/{mid}/tocsin:preflight").json()
@@ -84,23 +75,23 @@ def test_suspend_suppress_and_cases(site):
     assert api.get(f"messages/{mid}/tocsin:preflight").json()["would_send_now"] == 1
 
     # Suspend: a reason is required; then the gate refuses the organization's blasts.
-    assert post(ops, f"/admin/platform/orgs/{a}/suspend", reason=" ").status_code == 422
+    assert ops.post(csrf_from="/admin/platform", path=f"/admin/platform/orgs/{a}/suspend", reason=" ").status_code == 422
     no_token = ops.http.post(f"{srv.base}/admin/platform/orgs/{a}/suspend", data={"reason": "x"},
                              allow_redirects=False)
     assert no_token.status_code == 403
-    r = post(ops, f"/admin/platform/orgs/{a}/suspend", reason="phishing reports under review")
+    r = ops.post(csrf_from="/admin/platform", path=f"/admin/platform/orgs/{a}/suspend", reason="phishing reports under review")
     assert r.status_code == 303
     pf = api.get(f"messages/{mid}/tocsin:preflight").json()
     assert pf.get("blocked_reason") == "org_suspended", pf
     assert "phishing reports under review" in pf["blocked"]
     assert "suspended: phishing reports under review" in unescape(ops.get("/admin/platform").text)
-    r = post(ops, f"/admin/platform/orgs/{a}/unsuspend")
+    r = ops.post(csrf_from="/admin/platform", path=f"/admin/platform/orgs/{a}/unsuspend")
     assert r.status_code == 303
     assert "blocked_reason" not in api.get(f"messages/{mid}/tocsin:preflight").json()
 
     # Block the address platform-wide: the preflight leaves the person out.
-    assert post(ops, "/admin/platform/suppressions", address="not an address", reason="r").status_code == 422
-    r = post(ops, "/admin/platform/suppressions", address=victim.upper(), reason="asked us by phone")
+    assert ops.post(csrf_from="/admin/platform", path="/admin/platform/suppressions", address="not an address", reason="r").status_code == 422
+    r = ops.post(csrf_from="/admin/platform", path="/admin/platform/suppressions", address=victim.upper(), reason="asked us by phone")
     assert r.status_code == 200 and "Blocked on every organization (email)" in r.text
     pf = api.get(f"messages/{mid}/tocsin:preflight").json()
     assert pf["excluded_by_reason"] == {"platform_suppressed": 1}, pf

@@ -28,15 +28,6 @@ def site(tmp_path_factory):
     srv.stop()
 
 
-def csrf_of(html):
-    return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
-
-
-def post(staff, path, **form):
-    return staff.http.post(staff.srv.base + path, data={"csrf": csrf_of(staff.get("/admin").text), **form},
-                           allow_redirects=False)
-
-
 def settings_json(srv):
     return srv.json_line(srv.cli("settings", "--data", str(srv.data_dir), "--org", srv.org["org_id"]).stdout)
 
@@ -55,7 +46,7 @@ def test_domains_program_and_keys(site):
     assert re.search(r"<tr><td>example\.org</td><td>verified \d{4}-\d\d-\d\d", text)
 
     # The program's fields, saved through the write path.
-    r = post(owner, "/admin/settings", postal_address="2 Side St, Springfield, IL", brand_name="Bay Friends",
+    r = owner.post("/admin/settings", postal_address="2 Side St, Springfield, IL", brand_name="Bay Friends",
              support_contact="help@example.org", message_frequency="Up to 4 msgs/month", tracking="off")
     assert r.status_code == 303 and r.headers["Location"] == "/admin/settings"
     s = settings_json(srv)
@@ -63,13 +54,13 @@ def test_domains_program_and_keys(site):
     assert s["support_contact"] == "help@example.org" and s["message_frequency"] == "Up to 4 msgs/month"
     assert '<option value="off" selected>' in owner.get("/admin/settings").text  # tracking
     # A control character is refused, naming the field; nothing changes.
-    r = post(owner, "/admin/settings", postal_address="x", brand_name="Bay\x07Friends",
+    r = owner.post("/admin/settings", postal_address="x", brand_name="Bay\x07Friends",
              support_contact="", message_frequency="Up to 4 msgs/month", tracking="")
     assert r.status_code == 422 and "brand name holds a control character" in unescape(r.text)
     assert settings_json(srv)["brand_name"] == "Bay Friends"
 
     # API keys: created (shown once), working at once, revoked, refused at once.
-    r = post(owner, "/admin/settings/keys")
+    r = owner.post("/admin/settings/keys")
     assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
     secret = re.search(r'<code id="new-key-secret">([^<]+)</code>', r.text).group(1)
     key = srv.client(secret)
@@ -78,7 +69,7 @@ def test_domains_program_and_keys(site):
     key_ids = re.findall(r'action="/admin/settings/keys/([^/"]+)/revoke"', owner.get("/admin/settings").text)
     assert srv.org["key_id"] in key_ids and len(key_ids) == 2  # `tocsin init`'s key, and the new one
     new_id = next(k for k in key_ids if k != srv.org["key_id"])
-    r = post(owner, f"/admin/settings/keys/{new_id}/revoke")
+    r = owner.post(f"/admin/settings/keys/{new_id}/revoke")
     assert r.status_code == 303
     assert key.get("people").status_code == 401
     assert srv.client(srv.org["api_key"]).get("people").status_code == 200  # the other key is untouched
@@ -96,13 +87,13 @@ def test_roles_and_organizations(site):
     assert organizer.login().status_code == 303
     assert organizer.get("/admin/settings").status_code == 403
     assert "/admin/settings" not in organizer.get("/admin").text
-    assert post(organizer, "/admin/settings/keys").status_code == 403
-    assert post(organizer, "/admin/settings", postal_address="x", brand_name="y", support_contact="",
+    assert organizer.post("/admin/settings/keys").status_code == 403
+    assert organizer.post("/admin/settings", postal_address="x", brand_name="y", support_contact="",
                 message_frequency="z", tracking="").status_code == 403
 
     admin = Staff(srv, srv.org["org_id"], unique_email("admin"), "admin")
     assert admin.login().status_code == 303
-    r = post(admin, "/admin/settings/keys")
+    r = admin.post("/admin/settings/keys")
     assert r.status_code == 200
     a_key = re.findall(r'action="/admin/settings/keys/([^/"]+)/revoke"', admin.get("/admin/settings").text)[0]
 
@@ -110,6 +101,6 @@ def test_roles_and_organizations(site):
     assert other.login().status_code == 303
     theirs = other.get("/admin/settings").text
     assert a_key not in theirs and "news.example.net" not in unescape(theirs)
-    assert post(other, f"/admin/settings/keys/{a_key}/revoke").status_code == 404
+    assert other.post(f"/admin/settings/keys/{a_key}/revoke").status_code == 404
     assert a_key in admin.get("/admin/settings").text and "revoked" not in re.search(
         rf"<tr><td><code>{a_key}</code></td>.*?</tr>", admin.get("/admin/settings").text, re.S).group(0)

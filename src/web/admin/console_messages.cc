@@ -283,22 +283,8 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
     const bool cancel = helper == "/unschedule";
     commit_and_go(
         p, org, cancel ? "messages.unschedule" : "messages.schedule", id, ip,
-        [id, at, cancel](people::OrgState& o, store::WriteBatch::OrgWrites& w,
-                         Micros now) -> Result<std::string> {
-          const Message* existing = o.messaging.message(id);
-          if (!existing) return not_found("no such message");
-          Message m = *existing;
-          if (cancel) {
-            if (m.status != MessageStatus::kScheduled) return bad_request("this message is not scheduled");
-            m.status = MessageStatus::kDraft;
-            m.scheduled_at = 0;
-          } else {
-            if (auto s = messaging::ready_to_send(m); !s) return s.error();
-            m.status = MessageStatus::kScheduled;
-            m.scheduled_at = *at;
-          }
-          m.modified = now;
-          o.messaging.put_message(w, std::move(m));
+        [id, at](people::OrgState& o, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
+          if (auto s = messaging::reschedule(o, w, id, at, now); !s) return s.error();
           return std::string();
         },
         "/admin/messages/" + id,

@@ -7,38 +7,10 @@
 //   node campaign_journey.mjs CONFIG_JSON
 // CONFIG_JSON: {base, shots, owner: {email, password, secret}, signers: [{name, email}, {name, email}],
 //               fromAddress, subject}
-import { createHmac } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+import { axe, totp } from "./console_support.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const cfg = JSON.parse(process.argv[2]);
-
-function base32(s) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const c of s.replace(/=+$/, "")) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
-  const out = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) out.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(out);
-}
-function totp(secret, at = Date.now()) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
-  const h = createHmac("sha1", base32(secret)).update(counter).digest();
-  const off = h[h.length - 1] & 15;
-  return String((h.readUInt32BE(off) & 0x7fffffff) % 1000000).padStart(6, "0");
-}
-
-async function axe(page) {
-  await page.evaluate(axeSource);
-  const r = await page.evaluate(async () => await window.axe.run());
-  return r.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help}`);
-}
 
 async function submit(page, name) {
   const [resp] = await Promise.all([page.waitForNavigation(), page.getByRole("button", { name }).click()]);
