@@ -172,25 +172,27 @@ Result<Invitation> Invitations::revoke(const std::string& org_id, const std::str
   return inv;
 }
 
-Result<Invitation> Invitations::open(std::string_view token, Micros now) {
+// Called with mu_ held.
+Result<Invitation> Invitations::load_live(std::string_view token, Micros now) {
   const std::string id = id_of(token);
   if (id.empty()) return not_open();
-  std::lock_guard lock(mu_);
   auto i = load(id);
   if (!i) return i.error();
   if (!i.value() || !i.value()->live(now)) return not_open();
   return std::move(*i.value());
 }
 
+Result<Invitation> Invitations::open(std::string_view token, Micros now) {
+  std::lock_guard lock(mu_);
+  return load_live(token, now);
+}
+
 Result<Invitation> Invitations::spend(std::string_view token, Micros now,
                                       const std::function<Status(const Invitation&)>& accept) {
-  const std::string id = id_of(token);
-  if (id.empty()) return not_open();
   std::lock_guard lock(mu_);
-  auto i = load(id);
-  if (!i) return i.error();
-  if (!i.value() || !i.value()->live(now)) return not_open();
-  Invitation inv = std::move(*i.value());
+  auto live = load_live(token, now);
+  if (!live) return live.error();
+  Invitation inv = std::move(live).value();
   if (auto s = accept(inv); !s) return s.error();
   inv.used = now;
   auto ids = pending_ids(inv.org_id);

@@ -81,6 +81,8 @@ class Invitations {
 
  private:
   Result<std::optional<Invitation>> load(const std::string& id);
+  // The live invitation of `token`, or the 404 every other token gets.
+  Result<Invitation> load_live(std::string_view token, Micros now);
   Result<std::vector<std::string>> pending_ids(const std::string& org_id);
   // Writes `changed` and the organization's pending list (`ids`) in one batch.
   Status put(const std::vector<Invitation>& changed, const std::string& org_id,

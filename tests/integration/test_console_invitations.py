@@ -128,7 +128,8 @@ def test_invite_accept_login_once(site):
     assert organizer.login().status_code == 303
     home = organizer.get("/admin")
     assert home.status_code == 200 and "<strong>Friends of the Bay</strong>" in home.text
-    assert ">organizer<" in home.text or "organizer" in home.text
+    assert f"<span>{new} (organizer)</span>" in home.text
+    assert 'href="/admin/settings"' not in home.text  # not an admin
     assert organizer.get("/admin/team").status_code == 403
     team = owner.get("/admin/team").text
     assert re.search(r"<td>" + re.escape(new) + r"</td><td>organizer</td>", team)
