@@ -79,8 +79,12 @@ policy::Decision StaffInvitationMail::plan(const std::string& org_id, const std:
   auto s = sender_of(deps_.directory, org_id);
   if (!s) return policy::Decision::refuse(policy::Reason::kOrgUnknown);
   policy::Recipient to{address, deps_.directory.hasher().hash(Channel::kEmail, address), std::nullopt};
-  return deps_.gate.gate().plan(
+  policy::Decision d = deps_.gate.gate().plan(
       policy::OutboundEmail{org_id, to, policy::MessageKind::kStaffInvitation, s->from_domain});
+  // The gate's sentence speaks of "the From domain"; with none at all, say what to do.
+  if (d.reason == policy::Reason::kSenderDomainUnverified && s->from_domain.empty())
+    d.sentence += " The organization has no verified sending domain yet: add and verify one in Settings.";
+  return d;
 }
 
 void StaffInvitationMail::send(InvitationLetter letter) {
