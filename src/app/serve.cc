@@ -21,6 +21,7 @@
 #include "messaging/processor_disclosures.h"
 #include "messaging/resubscribe_confirmation.h"
 #include "messaging/sms_replies.h"
+#include "messaging/staff_invitation_mail.h"
 #include "payments/stripe_checkout.h"
 #include "people/directory.h"
 #include "privacy/access_log.h"
@@ -259,6 +260,10 @@ int serve(Installation& inst, Config config) {
       deps, {&tokens, &delivery_tokens, config.public_url, effective_mail_domain(config)},
       resubscribe_tokens);
   resubscribe.start();
+  // Staff invitations from the console's team page: one email each, through the gate (kStaffInvitation).
+  messaging::StaffInvitationMail invitation_mail(
+      deps, {&tokens, &delivery_tokens, config.public_url, effective_mail_domain(config)});
+  invitation_mail.start();
   auto evidence_key = privacy::SigningKey::load_or_create(inst.dir);
   if (!evidence_key) {
     spdlog::error("evidence signing key: {}", evidence_key.error().message);
@@ -324,7 +329,8 @@ int serve(Installation& inst, Config config) {
   staff::StaffService staff(*inst.store, inst.contact_key, staff_audit);
   web::admin::Console console(
       directory, *inst.store, staff,
-      {committer, &opt_out_fence, staff_audit, &access_log, &gate, &dispatcher, &keys}, inst.contact_key,
+      {committer, &opt_out_fence, staff_audit, &access_log, &gate, &dispatcher, &keys, &invitation_mail},
+      inst.contact_key,
       {web::admin::secure_cookies_for(config.public_url, config.listen), config.public_url,
        config.trusted_proxy_header});
   // The one routing decision between the three faces: /admin is the console's, web/ owns its paths,
@@ -368,6 +374,7 @@ int serve(Installation& inst, Config config) {
   dispatcher.stop();
   sms_replies.stop();
   autoresponder.stop();
+  invitation_mail.stop();
   resubscribe.stop();
   disclosures.stop();  // after every sender: their last one-offs are written
   committer.stop();    // every accepted write is committed before we exit

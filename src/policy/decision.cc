@@ -129,6 +129,9 @@ constexpr std::array kRows{
     Row{Reason::kResubscribeNotOptedOut, Kind::kSuppress, "resubscribe_not_opted_out", "GD-1",
         "A re-subscription confirmation goes only to an address whose latest status is an opt-out, bounce or "
         "complaint."},
+    Row{Reason::kStaffInvitation, Kind::kSend, "staff_invitation", "transactional (docs/POLICY.md)",
+        "The invitation of a staff member to the organization's console: mail to a colleague, not to a "
+        "supporter, so consent status, opt-outs of the organization and caps do not apply."},
 };
 
 constexpr bool rows_in_enum_order() {
@@ -137,7 +140,7 @@ constexpr bool rows_in_enum_order() {
   return true;
 }
 static_assert(rows_in_enum_order(), "kRows must list every Reason in declaration order");
-static_assert(kRows.back().reason == Reason::kResubscribeNotOptedOut, "a Reason is missing from kRows");
+static_assert(kRows.back().reason == Reason::kStaffInvitation, "a Reason is missing from kRows");
 
 const Row& row(Reason r) {
   return kRows[static_cast<size_t>(r)];

@@ -78,10 +78,12 @@ enum class Reason {
   // the confirmation email of a keyless re-subscription (people/subscribe_rule.h)
   kResubscribeConfirmation,
   kResubscribeNotOptedOut,
+  // the console's invitation of a staff member (messaging/staff_invitation_mail.h)
+  kStaffInvitation,
 };
 
-// The kind of decision a reason leads to (kOk, kStopConfirmation, kHelpReply and kResubscribeConfirmation
-// -> kSend).
+// The kind of decision a reason leads to (kOk, kStopConfirmation, kHelpReply, kResubscribeConfirmation and
+// kStaffInvitation -> kSend).
 Kind kind_of(Reason r);
 std::string_view kind_name(Kind k);          // "send" | "suppress" | "defer_until" | "block"
 std::string_view reason_name(Reason r);      // "org_suspended", ...

@@ -263,8 +263,27 @@ Decision Gate::judge_resubscribe_confirmation(const OutboundEmail& m, const OrgM
   return Decision::send(Reason::kResubscribeConfirmation);
 }
 
+// The invitation of a staff member (docs/POLICY.md "Staff invitation"): the recipient is a colleague, not a
+// supporter, so neither the consent status nor the organization's own opt-outs, restrictions, bulk pause,
+// caps or postal-address footer concern it. What does: the organization may send at all (not suspended; an
+// overdue evidence request does not stop it, since a new member may be who answers it), the From domain is
+// one of its verified, enabled sending domains, and the platform's suppressions and erasure stubs, which no
+// organization may override.
+Decision Gate::judge_staff_invitation(const OutboundEmail& m, const OrgMessaging* org) const {
+  if (!org) return Decision::refuse(Reason::kOrgUnknown);
+  if (org->suspended)
+    return Decision::refuse(Reason::kOrgSuspended,
+                            org->suspended_reason.empty() ? "" : "Reason: " + org->suspended_reason);
+  if (auto d = domain_rule(*org, m.from_domain)) return *d;
+  if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact, true)) return *d;
+  if (!org->verified_email_domains.count(lower_ascii(m.from_domain)))
+    return Decision::refuse(Reason::kSenderDomainUnverified);
+  return Decision::send(Reason::kStaffInvitation);
+}
+
 Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
   auto org = facts_.orgs.messaging(m.org_id);
+  if (m.kind == MessageKind::kStaffInvitation) return judge_staff_invitation(m, org.get());
   if (auto d = org_rule(org.get())) return *d;
   if (auto d = domain_rule(*org, m.from_domain)) return *d;
   if (auto d = restriction_rule(*org, m.to.contact)) return *d;

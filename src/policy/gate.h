@@ -32,8 +32,19 @@ namespace tocsin::policy {
 // opted out of the organization, because the person asked for it. kResubscribeConfirmation is the one
 // email that asks the owner of an opted-out address whether a keyless re-subscription was theirs
 // (messaging/resubscribe_confirmation.h): sent although the address is not subscribed, and only to one
-// whose latest status is an opt-out.
-enum class MessageKind { kBlast, kOneOff, kReply, kStopConfirmation, kHelpReply, kResubscribeConfirmation };
+// whose latest status is an opt-out. kStaffInvitation is the console's invitation of a new staff member
+// (messaging/staff_invitation_mail.h): transactional mail to a colleague, not to a supporter, so the
+// address's consent status, the organization's own opt-outs and the caps do not apply; the organization's
+// standing, its verified From domain, platform suppressions and erasure stubs do.
+enum class MessageKind {
+  kBlast,
+  kOneOff,
+  kReply,
+  kStopConfirmation,
+  kHelpReply,
+  kResubscribeConfirmation,
+  kStaffInvitation
+};
 
 struct Recipient {
   std::string address;             // normalized email, or E.164 number
@@ -160,6 +171,7 @@ class Gate {
   Decision judge_confirmation(const OutboundSms& m, Stage stage, Micros now) const;
   Decision judge_help_reply(const OutboundSms& m) const;
   Decision judge_resubscribe_confirmation(const OutboundEmail& m, const OrgMessaging& org) const;
+  Decision judge_staff_invitation(const OutboundEmail& m, const OrgMessaging* org) const;
   // The frequency-cap rule; at dispatch it also records the send.
   Decision cap(const std::string& org_id, Channel channel, const ContactHash& contact,
                const FrequencyCap& cap, Stage stage, Micros now) const;

@@ -73,6 +73,7 @@ def test_console_journey_in_chromium(tmp_path, node_project):
     assert out["ownerUrl"] == srv.base + "/admin"
     assert out["ownerHeading"] == "Dashboard" and out["peopleCount"] == "1" and out["blocked"] == 1
     assert out["ownerTeamStatus"] == 200
+    assert out["inviteError"].startswith("The invitation could not be sent: The From domain is not verified"), out
     assert out["sessionCookie"] == {"httpOnly": True, "sameSite": "Strict", "path": "/admin"}
     assert out["scriptCanReadSession"] is False
     assert out["afterLogout"].endswith("/admin/login") and out["afterLogoutDashboard"].endswith("/admin/login")
@@ -91,10 +92,10 @@ def test_console_journey_in_chromium(tmp_path, node_project):
     assert out["taggedUrl"] == f"{srv.base}/admin/people/{person_id}#fields"
     assert out["tagsText"] == "Volunteers" and out["tagFormsLeft"] == 0
     assert out["renamedHeading"] == "Samuel Signer"
-    for screen in ("loginAxe", "dashboardAxe", "teamAxe", "forbiddenAxe", "peopleAxe", "personAxe", "verifyAxe"):
+    for screen in ("loginAxe", "dashboardAxe", "teamAxe", "inviteAxe", "forbiddenAxe", "peopleAxe", "personAxe", "verifyAxe"):
         assert out[screen] == [], f"{screen}: {out[screen]}"
     assert out["narrowOverflow"] is False
-    for name in ("login", "dashboard", "dashboard-375", "team", "people", "person", "person-verified", "locked"):
+    for name in ("login", "dashboard", "dashboard-375", "team", "team-invite", "people", "person", "person-verified", "locked"):
         assert (shots / f"{name}.png").stat().st_size > 0
 
 

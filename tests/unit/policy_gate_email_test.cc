@@ -258,4 +258,42 @@ TEST_F(EmailGateTest, ResubscribeConfirmationGoesOnlyToAnOptedOutAddress) {
 }
 
 }  // namespace
+TEST_F(EmailGateTest, StaffInvitationIgnoresConsentButNotThePlatformOrTheSender) {
+  auto invitation = [&](Status status, const std::string& address) {
+    OutboundEmail m = email(status, address);
+    m.kind = MessageKind::kStaffInvitation;
+    return m;
+  };
+  // A colleague is not a subscriber: no status, an opt-out of the organization, a complaint — all sent.
+  for (Status s : {Status::kNone, Status::kUnsubscribed, Status::kSpamComplaint}) {
+    auto d = gate_.dispatch(invitation(s, "staff-" + std::string(consent::status_name(s)) + "@example.com"));
+    EXPECT_EQ(d.decision.reason, Reason::kStaffInvitation) << consent::status_name(s);
+    EXPECT_TRUE(d.cleared);
+  }
+  OutboundEmail org_opt_out = invitation(Status::kUnsubscribed, "o@example.com");
+  suppressions_.add_org("org-1", org_opt_out.to.contact, now_);
+  EXPECT_EQ(gate_.plan(org_opt_out).reason, Reason::kStaffInvitation);
+  // No postal address needed, no evidence request in the way: neither concerns staff mail.
+  edit_settings([](OrgMessaging& o) {
+    o.postal_address.clear();
+    o.evidence_overdue = "evidence request overdue";
+  });
+  EXPECT_EQ(gate_.plan(invitation(Status::kNone, "n@example.com")).reason, Reason::kStaffInvitation);
+  // The platform's suppressions and erasure stubs, the sender's domain and the organization's standing do.
+  OutboundEmail platform = invitation(Status::kNone, "p@example.com");
+  suppressions_.add_platform(platform.to.contact, now_);
+  EXPECT_EQ(gate_.plan(platform).reason, Reason::kPlatformSuppressed);
+  OutboundEmail erased = invitation(Status::kNone, "e@example.com");
+  suppressions_.add_erased(erased.to.contact, now_);
+  EXPECT_EQ(gate_.plan(erased).reason, Reason::kErasedContact);
+  OutboundEmail unverified = invitation(Status::kNone, "u@example.com");
+  unverified.from_domain = "elsewhere.example";
+  EXPECT_EQ(gate_.plan(unverified).reason, Reason::kSenderDomainUnverified);
+  edit_settings([](OrgMessaging& o) { o.disabled_email_domains["news.example.org"] = "abuse"; });
+  EXPECT_EQ(gate_.plan(invitation(Status::kNone, "d@example.com")).reason, Reason::kDomainDisabled);
+  edit_settings([](OrgMessaging& o) { o.disabled_email_domains.clear(); });
+  settings_.set_suspended("org-1", true);
+  EXPECT_EQ(gate_.plan(invitation(Status::kNone, "s@example.com")).reason, Reason::kOrgSuspended);
+}
+
 }  // namespace tocsin::policy

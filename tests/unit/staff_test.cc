@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "staff/invitation.h"
 #include "staff/lockout.h"
 #include "staff/password.h"
 #include "staff/role.h"
@@ -389,6 +390,68 @@ TEST_F(StaffServiceTest, AuditRecordsChangesAndDocAuditLogStores) {
       EXPECT_NE(d.doc.find("10.0.0.9"), std::string::npos);
     }
   EXPECT_EQ(audits, 1);
+}
+
+// Invitations: the token is never stored (only its keyed hash), a link is spent once, expires after 7 days,
+// dies when revoked or replaced, and another organization cannot revoke it; every dead link is the same 404.
+TEST_F(StaffServiceTest, InvitationsSingleUseExpiryRevokeReplace) {
+  Invitations inv(*store_, key_);
+  auto first = inv.issue("org-1", "new@example.org", Role::kOrganizer, "owner-id", kT0);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->token.size(), 64u);
+  EXPECT_EQ(first->invitation.id, inv.id_of(first->token));
+  auto stored = store_->org_doc("", kInvitationKind, first->invitation.id);
+  ASSERT_TRUE(stored.ok() && stored.value());
+  EXPECT_EQ(stored.value()->doc.find(first->token), std::string::npos) << "only the hash is stored";
+  Invitations other_key(*store_, std::array<unsigned char, 32>{9});
+  EXPECT_NE(other_key.id_of(first->token), first->invitation.id) << "the hash is keyed";
+
+  // Expiry: open until 7 days, then the same 404 as a forged token.
+  EXPECT_TRUE(inv.open(first->token, kT0 + kInvitationLifetime - 1).ok());
+  EXPECT_EQ(inv.open(first->token, kT0 + kInvitationLifetime).error().http_status, 404);
+  EXPECT_EQ(inv.open(std::string(64, 'a'), kT0).error().http_status, 404);
+  EXPECT_EQ(inv.open("not a token", kT0).error().http_status, 404);
+
+  // Re-inviting the address replaces the first: its link dies; one pending invitation is listed.
+  auto second = inv.issue("org-1", "new@example.org", Role::kAdmin, "owner-id", kT0 + kSec);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(inv.open(first->token, kT0 + 2 * kSec).error().http_status, 404);
+  auto pending = inv.pending("org-1", kT0 + 2 * kSec);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ(pending->front().role, Role::kAdmin);
+  EXPECT_TRUE(inv.pending("org-2", kT0)->empty());
+
+  // Another organization cannot revoke it; a failed acceptance spends nothing; then it is spent once.
+  EXPECT_EQ(inv.revoke("org-2", second->invitation.id, kT0).error().http_status, 404);
+  auto refused = inv.spend(second->token, kT0 + 3 * kSec,
+                           [](const Invitation&) -> Status { return unprocessable("bad password"); });
+  EXPECT_EQ(refused.error().http_status, 422);
+  int accepted = 0;
+  auto spent = inv.spend(second->token, kT0 + 4 * kSec, [&](const Invitation& i) -> Status {
+    EXPECT_EQ(i.email, "new@example.org");
+    ++accepted;
+    return Ok{};
+  });
+  ASSERT_TRUE(spent.ok());
+  EXPECT_EQ(spent->used, kT0 + 4 * kSec);
+  EXPECT_EQ(inv.spend(second->token, kT0 + 5 * kSec,
+                      [&](const Invitation&) -> Status {
+                        ++accepted;
+                        return Ok{};
+                      })
+                .error()
+                .http_status,
+            404);
+  EXPECT_EQ(accepted, 1);
+  EXPECT_TRUE(inv.pending("org-1", kT0 + 5 * kSec)->empty());
+
+  // Revoked: dead, and gone from the list.
+  auto third = inv.issue("org-1", "other@example.org", Role::kViewer, "owner-id", kT0);
+  ASSERT_TRUE(third.ok());
+  EXPECT_TRUE(inv.revoke("org-1", third->invitation.id, kT0 + kSec).ok());
+  EXPECT_EQ(inv.open(third->token, kT0 + 2 * kSec).error().http_status, 404);
+  EXPECT_EQ(inv.revoke("org-1", third->invitation.id, kT0 + 2 * kSec).error().http_status, 404);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "importer/csv_export.h"
 #include "people/upsert.h"
 #include "privacy/disclosure_log.h"
+#include "web/admin/console_cookies.h"
 #include "web/admin/console_response.h"
 #include "web/admin/dashboard_facts.h"
 #include "web/admin/inbox_screen.h"
@@ -23,25 +24,7 @@
 namespace tocsin::web::admin {
 namespace {
 
-constexpr std::string_view kLoginCookie = "tocsin_login";
 constexpr std::string_view kCsrfContext = "tocsin console csrf v1";
-
-// The value of cookie `name` in the request's Cookie header(s), or "".
-std::string cookie(const api::Request& req, std::string_view name) {
-  for (const auto& [k, v] : req.headers) {
-    if (k != "cookie") continue;
-    std::string_view rest = v;
-    while (!rest.empty()) {
-      auto semi = rest.find(';');
-      std::string_view pair = rest.substr(0, semi);
-      rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
-      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-      auto eq = pair.find('=');
-      if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
-    }
-  }
-  return {};
-}
 
 // The id in /admin/people/{id}[suffix], or "" when `path` is not of that shape. An id never holds a slash.
 std::string person_id_in(const std::string& path, std::string_view suffix) {
@@ -50,11 +33,6 @@ std::string person_id_in(const std::string& path, std::string_view suffix) {
   if (path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) return {};
   std::string id = path.substr(kPrefix.size(), path.size() - kPrefix.size() - suffix.size());
   return id.find('/') == std::string::npos ? id : std::string();
-}
-
-std::string login_cookie(const std::string& value, bool secure) {
-  std::string c = std::string(kLoginCookie) + "=" + value + "; Path=/admin; HttpOnly; SameSite=Strict";
-  return secure ? c + "; Secure" : c;
 }
 
 }  // namespace
@@ -73,6 +51,7 @@ Console::Console(people::Directory& directory, store::Store& store, staff::Staff
       store_(store),
       staff_(staff),
       writes_(writes),
+      invitations_(store, installation_key),
       options_(std::move(options)),
       login_limit_(options_.login_posts_per_second, options_.login_burst),
       verify_limit_(options_.verifies_per_second, options_.verify_burst) {
@@ -108,8 +87,7 @@ std::string Console::csrf_for(const std::string& session_token) const {
 
 void Console::login_form(const api::Request& req, api::Respond& respond, int status, const std::string& error,
                          const std::string& email) {
-  std::string token = cookie(req, kLoginCookie);
-  if (token.size() != 32) token = random_hex(16);
+  const std::string token = login_token(req);
   api::Response r = html(status, login_page(token, error, email));
   r.headers.push_back({"Set-Cookie", login_cookie(token, options_.secure_cookies)});
   respond(std::move(r));
@@ -118,11 +96,11 @@ void Console::login_form(const api::Request& req, api::Respond& respond, int sta
 void Console::login_post(const api::Request& req, api::Respond& respond) {
   const Target form = parse_target("?" + req.body);
   const std::string email = form.param("email").value_or("");
-  if (!same_secret(cookie(req, kLoginCookie), form.param("csrf").value_or("")))
+  if (!same_secret(request_cookie(req, kLoginCookie), form.param("csrf").value_or("")))
     return login_form(req, respond, 403, "The form expired; please try again.", email);
   const std::string ip = client_ip(req);
   if (int wait = login_limit_.acquire(ip, now_micros())) {
-    api::Response r = html(429, login_page(cookie(req, kLoginCookie),
+    api::Response r = html(429, login_page(request_cookie(req, kLoginCookie),
                                            "Too many attempts from this address; wait a minute.", email));
     r.headers.push_back({"Retry-After", std::to_string(wait)});
     return respond(std::move(r));
@@ -305,8 +283,10 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     if (req.method == "POST") return login_post(req, respond);
     return respond(html(405, "method not allowed"));
   }
+  // An invitation's link opens its page without a login (web/admin/console_team.cc).
+  if (path.rfind(kInvitePrefix, 0) == 0) return invitation(req, respond, path.substr(kInvitePrefix.size()));
 
-  const std::string token = cookie(req, staff::kSessionCookie);
+  const std::string token = request_cookie(req, staff::kSessionCookie);
   auto who = staff_.authenticate(token, now_micros());
   if (!who) return respond(redirect("/admin/login"));
   const staff::Principal& p = who.value();
@@ -419,6 +399,7 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     if (route_actions(p, *org, req, path, respond, frame)) return;
     if (route_messages(p, *org, req, path, respond, frame)) return;
     if (route_settings(p, *org, req, path, respond, frame)) return;
+    if (route_team(p, req, path, respond, frame)) return;
     return respond(html(404, forbidden_page(frame, "this action")));
   }
   if (req.method != "GET") return respond(html(405, "method not allowed"));
@@ -434,13 +415,7 @@ void Console::handle(api::Request&& req, api::Respond respond) {
                         std::move(respond));
   }
   if (std::string id = person_id_in(path, ""); !id.empty()) return person_screen(id, false);
-  if (path == "/admin/team") {
-    if (!p.can(staff::Permission::kTeam))
-      return respond(html(403, forbidden_page(frame, "managing the team")));
-    auto team = staff_.team(p.org_id);
-    if (!team) return respond(html(500, forbidden_page(frame, "reading the team now")));
-    return respond(html(200, team_page(frame, team.value())));
-  }
+  if (route_team(p, req, path, respond, frame)) return;
   if (route_actions(p, *org, req, path, respond, frame)) return;
   if (route_messages(p, *org, req, path, respond, frame)) return;
   if (route_settings(p, *org, req, path, respond, frame)) return;

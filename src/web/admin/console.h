@@ -24,12 +24,14 @@
 #include "people/directory.h"
 #include "privacy/access_log.h"
 #include "staff/audit.h"
+#include "staff/invitation.h"
 #include "staff/staff_service.h"
 #include "web/admin/screens.h"
 
 namespace tocsin::messaging {
 class GateWiring;
 class Dispatcher;
+class StaffInvitationMail;
 }  // namespace tocsin::messaging
 
 namespace tocsin::web::admin {
@@ -72,7 +74,12 @@ struct ConsoleWrites {
   // API keys created or revoked on the settings screen are served at once (null: only after the server's
   // periodic refresh).
   api::KeyRing* keys = nullptr;
+  // Staff invitations are emailed through it (null: the team page says invitations are not available).
+  messaging::StaffInvitationMail* invitation_mail = nullptr;
 };
+
+// An invitation's link: {public_url}/admin/invite/{token}.
+inline constexpr std::string_view kInvitePrefix = "/admin/invite/";
 
 class Console {
  public:
@@ -112,6 +119,11 @@ class Console {
                       api::Respond& respond, const Frame& frame);
   bool route_settings(const staff::Principal& p, people::OrgState& org, const api::Request& req,
                       const std::string& path, api::Respond& respond, const Frame& frame);
+  // The team page, invitations and their revocation (console_team.cc; owners only).
+  bool route_team(const staff::Principal& p, const api::Request& req, const std::string& path,
+                  api::Respond& respond, const Frame& frame);
+  // An invitation's own page and its acceptance (console_invitation.cc): no login; the pre-login CSRF cookie.
+  void invitation(const api::Request& req, api::Respond& respond, const std::string& token);
   // A change to the organization through the API's write path, audited as `audit_action` on `subject` (or,
   // when empty, on `apply`'s answer: the id it created) unless `apply` answers "unchanged"; then 303 to
   // `to` followed by `apply`'s answer, or `failed`'s screen for the error.
@@ -130,6 +142,7 @@ class Console {
   store::Store& store_;
   staff::StaffService& staff_;
   ConsoleWrites writes_;
+  staff::Invitations invitations_;
   std::array<unsigned char, 32> csrf_key_{};
   ConsoleOptions options_;
   api::RateLimiter login_limit_;

@@ -41,13 +41,6 @@ constexpr const char* kDashboard = R"(<main><h1>Dashboard</h1>
 </section></main></body></html>
 )";
 
-constexpr const char* kTeam = R"(<main><h1>Team</h1>
-<table><thead><tr><th scope="col">Email</th><th scope="col">Role</th></tr></thead><tbody>
-{{#members}}<tr><td>{{email}}</td><td>{{role}}</td></tr>{{/members}}
-</tbody></table>
-<p>Add members with <code>tocsin user create</code> for now.</p></main></body></html>
-)";
-
 constexpr const char* kPeople = R"(<main><h1>People</h1>
 <form method="post" action="/admin/people" role="search">
 <input type="hidden" name="csrf" value="{{csrf}}">
@@ -175,13 +168,6 @@ std::string dashboard_page(const Frame& f, const DashboardFacts& d) {
                         {"in_flight", in_flight},
                         {"has_actions", !d.recent_actions.empty()},
                         {"actions", actions}});
-}
-
-std::string team_page(const Frame& f, const std::vector<staff::TeamMember>& team) {
-  mstch::array members;
-  for (const auto& m : team)
-    members.push_back(mstch::map{{"email", m.email}, {"role", std::string(staff::role_name(m.role))}});
-  return render_screen("Team", &f, kTeam, {{"members", members}});
 }
 
 std::string people_page(const Frame& f, const std::string& query, const std::vector<PersonRow>* rows,

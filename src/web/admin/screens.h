@@ -17,7 +17,6 @@ namespace tocsin::web::admin {
 std::string login_page(const std::string& csrf, const std::string& error, const std::string& email);
 
 std::string dashboard_page(const Frame& f, const DashboardFacts& facts);
-std::string team_page(const Frame& f, const std::vector<staff::TeamMember>& team);
 // The search form (posted, so what was searched for never appears in a URL or an access log) and, after a
 // search, its results.
 std::string people_page(const Frame& f, const std::string& query, const std::vector<PersonRow>* rows,

@@ -39,6 +39,13 @@ try {
   out.ownerTeamStatus = team.status();
   out.teamAxe = await axe(owner);
   await owner.screenshot({ path: `${cfg.shots}/team.png`, fullPage: true });
+  // Invite a colleague: A has no verified sending domain, so the gate refuses and the team page says why.
+  await owner.locator("#invite-email").fill("new-organizer@example.org");
+  await owner.locator("#invite-role").selectOption("organizer");
+  await Promise.all([owner.waitForNavigation(), owner.getByRole("button", { name: "Send invitation" }).click()]);
+  out.inviteError = await owner.locator("#invite-error").textContent();
+  out.inviteAxe = await axe(owner);
+  await owner.screenshot({ path: `${cfg.shots}/team-invite.png`, fullPage: true });
   // People: search by address (a posted form: the address never appears in a URL).
   await owner.goto(cfg.base + "/admin/people");
   await owner.getByLabel(/Email, phone/).fill("s@example.org");
