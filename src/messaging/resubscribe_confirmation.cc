@@ -109,37 +109,16 @@ ResubscribeConfirmations::~ResubscribeConfirmations() {
 }
 
 void ResubscribeConfirmations::start() {
-  thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
+  worker_.start();
 }
 
 void ResubscribeConfirmations::stop() {
-  if (!thread_.joinable()) return;
-  thread_.request_stop();
-  thread_.join();
+  worker_.stop();
 }
 
 void ResubscribeConfirmations::request(const std::string& org_id, const std::string& person_id,
                                        const std::string& address) {
-  {
-    std::lock_guard lock(mu_);
-    jobs_.push_back({org_id, person_id, address});
-  }
-  cv_.notify_all();
-}
-
-void ResubscribeConfirmations::loop(std::stop_token stop) {
-  std::unique_lock lock(mu_);
-  while (!stop.stop_requested()) {
-    if (jobs_.empty()) {
-      cv_.wait(lock, stop, [&] { return !jobs_.empty(); });
-      continue;
-    }
-    Job job = std::move(jobs_.front());
-    jobs_.pop_front();
-    lock.unlock();
-    work(job);  // one at a time: the pending check and its write never race for the same address
-    lock.lock();
-  }
+  worker_.push({org_id, person_id, address});
 }
 
 void ResubscribeConfirmations::work(const Job& job) {

@@ -16,14 +16,10 @@
 // Thread-safe: request() queues for the worker thread; check() and confirm() may run on any thread.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <stop_token>
 #include <string>
-#include <thread>
 
 #include "consent/ledger_entry.h"
+#include "core/serial_worker.h"
 #include "email/unsubscribe_token.h"
 #include "messaging/compose.h"
 #include "messaging/dispatcher.h"
@@ -67,16 +63,13 @@ class ResubscribeConfirmations {
   struct Job {
     std::string org_id, person_id, address;
   };
-  void loop(std::stop_token stop);
   void work(const Job& job);
 
   Dispatcher::Deps deps_;
   MailLinks links_;
   const email::UnsubscribeTokens& tokens_;
-  std::mutex mu_;
-  std::condition_variable_any cv_;
-  std::deque<Job> jobs_;
-  std::jthread thread_;
+  // One at a time: the pending check and its write never race for the same address. Last: stopped first.
+  SerialWorker<Job> worker_{[this](const Job& job) { work(job); }};
 };
 
 }  // namespace tocsin::messaging

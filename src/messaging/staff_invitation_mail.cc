@@ -66,13 +66,11 @@ StaffInvitationMail::~StaffInvitationMail() {
 }
 
 void StaffInvitationMail::start() {
-  thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
+  worker_.start();
 }
 
 void StaffInvitationMail::stop() {
-  if (!thread_.joinable()) return;
-  thread_.request_stop();
-  thread_.join();
+  worker_.stop();
 }
 
 policy::Decision StaffInvitationMail::plan(const std::string& org_id, const std::string& address) const {
@@ -88,26 +86,7 @@ policy::Decision StaffInvitationMail::plan(const std::string& org_id, const std:
 }
 
 void StaffInvitationMail::send(InvitationLetter letter) {
-  {
-    std::lock_guard lock(mu_);
-    jobs_.push_back(std::move(letter));
-  }
-  cv_.notify_all();
-}
-
-void StaffInvitationMail::loop(std::stop_token stop) {
-  std::unique_lock lock(mu_);
-  while (!stop.stop_requested()) {
-    if (jobs_.empty()) {
-      cv_.wait(lock, stop, [&] { return !jobs_.empty(); });
-      continue;
-    }
-    InvitationLetter job = std::move(jobs_.front());
-    jobs_.pop_front();
-    lock.unlock();
-    work(job);
-    lock.lock();
-  }
+  worker_.push(std::move(letter));
 }
 
 void StaffInvitationMail::work(const InvitationLetter& l) {

@@ -15,13 +15,9 @@
 // invites again. Thread-safe.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <stop_token>
 #include <string>
-#include <thread>
 
+#include "core/serial_worker.h"
 #include "messaging/compose.h"
 #include "messaging/dispatcher.h"
 #include "policy/decision.h"
@@ -54,15 +50,11 @@ class StaffInvitationMail {
   const std::string& public_url() const { return links_.public_url; }
 
  private:
-  void loop(std::stop_token stop);
   void work(const InvitationLetter& letter);
 
   Dispatcher::Deps deps_;
   MailLinks links_;
-  std::mutex mu_;
-  std::condition_variable_any cv_;
-  std::deque<InvitationLetter> jobs_;
-  std::jthread thread_;
+  SerialWorker<InvitationLetter> worker_{[this](const InvitationLetter& l) { work(l); }};  // last
 };
 
 }  // namespace tocsin::messaging

@@ -14,6 +14,7 @@
 #include "people/upsert.h"
 #include "privacy/disclosure_log.h"
 #include "web/admin/console_cookies.h"
+#include "web/admin/console_path.h"
 #include "web/admin/console_response.h"
 #include "web/admin/dashboard_facts.h"
 #include "web/admin/inbox_screen.h"
@@ -25,15 +26,6 @@ namespace tocsin::web::admin {
 namespace {
 
 constexpr std::string_view kCsrfContext = "tocsin console csrf v1";
-
-// The id in /admin/people/{id}[suffix], or "" when `path` is not of that shape. An id never holds a slash.
-std::string person_id_in(const std::string& path, std::string_view suffix) {
-  constexpr std::string_view kPrefix = "/admin/people/";
-  if (path.size() <= kPrefix.size() + suffix.size() || path.rfind(kPrefix, 0) != 0) return {};
-  if (path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) return {};
-  std::string id = path.substr(kPrefix.size(), path.size() - kPrefix.size() - suffix.size());
-  return id.find('/') == std::string::npos ? id : std::string();
-}
 
 }  // namespace
 
@@ -369,8 +361,9 @@ void Console::handle(api::Request&& req, api::Respond respond) {
       return export_people(p, *org, req, std::move(respond), frame);
     }
     // Verifying reads and changes nothing: every role that may read the page may run it.
-    if (std::string id = person_id_in(path, "/verify"); !id.empty()) return person_screen(id, true);
-    if (std::string id = person_id_in(path, "/unsubscribe"); !id.empty()) {
+    if (std::string id = id_in(path, "/admin/people/", "/verify"); !id.empty())
+      return person_screen(id, true);
+    if (std::string id = id_in(path, "/admin/people/", "/unsubscribe"); !id.empty()) {
       if (!p.can(staff::Permission::kSend))
         return respond(html(403, forbidden_page(frame, "changing people")));
       const std::string channel = form.param("channel").value_or("");
@@ -379,7 +372,7 @@ void Console::handle(api::Request&& req, api::Respond respond) {
       return unsubscribe(p, *org, id, channel == "email" ? Channel::kEmail : Channel::kSms, client_ip(req),
                          std::move(respond), frame);
     }
-    if (std::string id = person_id_in(path, "/names"); !id.empty()) {
+    if (std::string id = id_in(path, "/admin/people/", "/names"); !id.empty()) {
       if (!p.can(staff::Permission::kSend))
         return respond(html(403, forbidden_page(frame, "changing people")));
       const std::string given = form.param("given_name").value_or("");
@@ -388,7 +381,7 @@ void Console::handle(api::Request&& req, api::Respond respond) {
         return respond(html(400, forbidden_page(frame, "names longer than 255 bytes")));
       return edit_names(p, *org, id, given, family, client_ip(req), std::move(respond), frame);
     }
-    if (std::string id = person_id_in(path, "/tag"); !id.empty()) {
+    if (std::string id = id_in(path, "/admin/people/", "/tag"); !id.empty()) {
       if (!p.can(staff::Permission::kSend))
         return respond(html(403, forbidden_page(frame, "changing people")));
       const std::string tag_id = form.param("tag").value_or("");
@@ -414,7 +407,7 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     return release_read(p, *org, req, "console.inbox", std::move(shown), html(200, inbox_page(frame, *inbox)),
                         std::move(respond));
   }
-  if (std::string id = person_id_in(path, ""); !id.empty()) return person_screen(id, false);
+  if (std::string id = id_in(path, "/admin/people/", ""); !id.empty()) return person_screen(id, false);
   if (route_team(p, req, path, respond, frame)) return;
   if (route_actions(p, *org, req, path, respond, frame)) return;
   if (route_messages(p, *org, req, path, respond, frame)) return;

@@ -15,19 +15,11 @@
 #include "privacy/disclosure_log.h"
 #include "web/admin/action_screens.h"
 #include "web/admin/console.h"
+#include "web/admin/console_path.h"
 #include "web/admin/console_response.h"
 
 namespace tocsin::web::admin {
 namespace {
-
-// The id in /admin/actions/{id}[suffix], or "".
-std::string action_id_in(const std::string& path, std::string_view suffix) {
-  constexpr std::string_view kPrefix = "/admin/actions/";
-  if (path.size() <= kPrefix.size() + suffix.size() || path.rfind(kPrefix, 0) != 0) return {};
-  if (path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) return {};
-  std::string id = path.substr(kPrefix.size(), path.size() - kPrefix.size() - suffix.size());
-  return id.find('/') == std::string::npos ? id : std::string();
-}
 
 ActionForm form_of(const Target& form) {
   ActionForm f;
@@ -133,16 +125,16 @@ bool Console::route_actions(const staff::Principal& p, people::OrgState& org, co
         [frame, typed](const Error& e) {
           ActionForm again = typed;
           again.error = e.message;
-          // The list as it is now, with the form as typed.
+          // The form as typed, with why (a refusal at commit is rare: the list is one reload away).
           return html(e.http_status == 500 ? 500 : 422, actions_page(frame, {}, again));
         },
         std::move(respond));
     return true;
   }
 
-  std::string id = action_id_in(path, "/export");
+  std::string id = id_in(path, "/admin/actions/", "/export");
   const bool exporting = !id.empty();
-  if (!exporting) id = action_id_in(path, "");
+  if (!exporting) id = id_in(path, "/admin/actions/", "");
   if (id.empty()) return false;
   if (!p.can(staff::Permission::kRead))
     return respond(html(403, forbidden_page(frame, "reading actions"))), true;

@@ -10,6 +10,7 @@
 #include "messaging/dispatcher.h"
 #include "messaging/gate_wiring.h"
 #include "web/admin/console.h"
+#include "web/admin/console_path.h"
 #include "web/admin/console_response.h"
 #include "web/admin/message_screens.h"
 #include "web/admin/person_view.h"
@@ -19,15 +20,6 @@ namespace {
 
 using messaging::Message;
 using messaging::MessageStatus;
-
-// The id in /admin/messages/{id}[suffix], or "".
-std::string message_id_in(const std::string& path, std::string_view suffix) {
-  constexpr std::string_view kPrefix = "/admin/messages/";
-  if (path.size() <= kPrefix.size() + suffix.size() || path.rfind(kPrefix, 0) != 0) return {};
-  if (path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) return {};
-  std::string id = path.substr(kPrefix.size(), path.size() - kPrefix.size() - suffix.size());
-  return id.find('/') == std::string::npos && id != "new" ? id : std::string();
-}
 
 ComposeForm compose_of(const Target& form) {
   ComposeForm f;
@@ -169,7 +161,7 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
   }
 
   for (std::string_view helper : {"/edit", "/send", "/schedule", "/unschedule", "/stop"}) {
-    std::string id = message_id_in(path, helper);
+    std::string id = id_in(path, "/admin/messages/", helper);
     if (id.empty()) continue;
     if (!p.can(staff::Permission::kSend)) return refuse(403, "sending or changing messages"), true;
     if (helper == "/edit") {
@@ -297,7 +289,7 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
     return true;
   }
 
-  std::string id = message_id_in(path, "");
+  std::string id = id_in(path, "/admin/messages/", "");
   if (id.empty()) return false;
   if (post) {
     if (!p.can(staff::Permission::kSend)) return refuse(403, "changing messages (viewers read only)"), true;

@@ -13,6 +13,7 @@
 #include "messaging/gate_wiring.h"
 #include "messaging/org_write.h"
 #include "web/admin/console.h"
+#include "web/admin/console_path.h"
 #include "web/admin/console_response.h"
 #include "web/admin/platform_screen.h"
 
@@ -70,17 +71,11 @@ bool Console::route_platform(const staff::Principal& p, const api::Request& req,
            true;
   }
 
-  constexpr std::string_view kPrefix = "/admin/platform/orgs/";
-  if (path.rfind(kPrefix, 0) != 0) return respond(html(404, not_found_page(frame, "such form"))), true;
-  const std::string rest = path.substr(kPrefix.size());
-  const auto slash = rest.find('/');
-  const std::string org_id = rest.substr(0, slash);
-  const std::string verb = slash == std::string::npos ? "" : rest.substr(slash + 1);
-  if (verb != "suspend" && verb != "unsuspend")
-    return respond(html(404, not_found_page(frame, "such form"))), true;
+  const bool suspend = !id_in(path, "/admin/platform/orgs/", "/suspend").empty();
+  const std::string org_id = id_in(path, "/admin/platform/orgs/", suspend ? "/suspend" : "/unsuspend");
+  if (org_id.empty()) return respond(html(404, not_found_page(frame, "such form"))), true;
   people::OrgState* org = directory_.find(org_id);
   if (!org) return respond(html(404, not_found_page(frame, "such organization"))), true;
-  const bool suspend = verb == "suspend";
   const std::string reason = form.param("reason").value_or("");
   if (suspend && (reason.find_first_not_of(" \t") == std::string::npos || reason.size() > 500))
     return screen(422, "", "A reason is required to suspend: it is shown with every refusal."), true;

@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/query_string.h"
 #include "web/admin/console.h"
+#include "web/admin/console_path.h"
 #include "web/admin/console_response.h"
 #include "web/admin/settings_screen.h"
 
@@ -84,10 +85,7 @@ bool Console::route_settings(const staff::Principal& p, people::OrgState& org, c
     // The secret is in this answer only (no-store; never in a URL): a redirect would lose it.
     return screen(200, "", issued.secret), true;
   }
-  constexpr std::string_view kPrefix = "/admin/settings/keys/", kSuffix = "/revoke";
-  if (path.size() > kPrefix.size() + kSuffix.size() && path.rfind(kPrefix, 0) == 0 &&
-      path.compare(path.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0) {
-    std::string key_id = path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
+  if (std::string key_id = id_in(path, "/admin/settings/keys/", "/revoke"); !key_id.empty()) {
     auto keys = store_.api_keys();
     if (!keys) return respond(html(500, forbidden_page(frame, "reading the API keys now"))), true;
     bool ours = false;
