@@ -13,6 +13,7 @@ const std::vector<std::string>& ids_in(const std::unordered_map<std::string, std
 }  // namespace
 
 void ActionBook::put_action(Action a) {
+  ++definitions_;
   auto it = actions_.find(a.id);
   if (it == actions_.end()) {
     by_kind_[a.kind].push_back(a.id);

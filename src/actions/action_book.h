@@ -3,6 +3,7 @@
 // its locking: changed only by the committer with OrgState::mu held exclusively, read under a shared lock.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -37,6 +38,9 @@ class ActionBook {
   const std::vector<std::string>& children_of(const std::string& action_id) const;
 
   Tally tally(const std::string& action_id) const;
+  // Moves with every put_action (never with a record): what a rendered page was made from is still current
+  // while this is unchanged (web/page_cache.h).
+  uint64_t definitions() const { return definitions_; }
   // A counter's value as JSON text (numbers, or "302.14" as a string for amounts).
   std::string counter_json(const CounterSpec& c, const Action& a) const;
 
@@ -47,6 +51,7 @@ class ActionBook {
   std::unordered_map<std::string, std::vector<std::string>> by_action_, by_person_;
   std::map<std::pair<std::string, std::string>, std::string> by_action_person_;
   std::unordered_map<std::string, Tally> tallies_;
+  uint64_t definitions_ = 0;
 };
 
 }  // namespace tocsin::actions

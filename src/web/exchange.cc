@@ -73,25 +73,34 @@ void Exchange::send(http::Response r) {
 
 void Exchange::page(int status, const std::string& org_slug, const std::string& title,
                     const std::string& body, Headers extra) {
+  html(status, layout(org_slug, title, body, csrf_.token(v_.session, "cookies")), std::move(extra));
+}
+
+std::string Exchange::layout(const std::string& org_slug, const std::string& title, const std::string& body,
+                             const std::string& cookie_csrf) const {
   mstch::map ctx{{"lang", v_.lang},
                  {"title", title},
                  {"body", body},
                  {"org_slug", org_slug},
                  {"s", strings_map(v_.lang)},
                  {"here", v_.target.path},
-                 {"csrf_cookies", csrf_.token(v_.session, "cookies")},
+                 {"csrf_cookies", cookie_csrf},
                  // No banner once a choice is made, or when the browser's GPC already refused.
-                 {"banner", !v_.choice.made && !v_.gpc}};
-  http::Response r;
-  r.status = status;
-  r.content_type = "text/html; charset=utf-8";
-  ctx["functional"] = v_.choice.functional;
-  ctx["performance"] = v_.choice.performance;
+                 {"banner", !v_.choice.made && !v_.gpc},
+                 {"functional", v_.choice.functional},
+                 {"performance", v_.choice.performance}};
   mstch::array scripts;
   for (const auto& s : scripts_) scripts.push_back(s);
   ctx["scripts"] = scripts;
-  r.body = mstch::render(embed_ ? templates::kFrameLayout : templates::kLayout, ctx,
-                         {{"cookie_form", templates::kCookieForm}});
+  return mstch::render(embed_ ? templates::kFrameLayout : templates::kLayout, ctx,
+                       {{"cookie_form", templates::kCookieForm}});
+}
+
+void Exchange::html(int status, std::string body, Headers extra) {
+  http::Response r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::move(body);
   r.headers = std::move(extra);
   send(std::move(r));
 }

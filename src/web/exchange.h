@@ -54,6 +54,12 @@ class Exchange {
   // One page in the layout; `body` is already rendered (and escaped).
   void page(int status, const std::string& org_slug, const std::string& title, const std::string& body,
             Headers extra = {});
+  // The layout around `body` with `cookie_csrf` as the cookie form's token, not sent: what page() sends,
+  // for the render cache (web/page_cache.h), which renders with markers in place of the tokens.
+  std::string layout(const std::string& org_slug, const std::string& title, const std::string& body,
+                     const std::string& cookie_csrf) const;
+  // An HTML answer whose body is a whole page already (a cached page, filled).
+  void html(int status, std::string body, Headers extra = {});
   // A heading and one sentence in the layout.
   void message(int status, const std::string& org_slug, const std::string& heading, const std::string& text,
                Headers extra = {});
@@ -65,6 +71,8 @@ class Exchange {
   void embed() { embed_ = true; }
   // A first-party script (/static/...) the page loads; the CSP allows same-origin scripts only then.
   void add_script(std::string path) { scripts_.push_back(std::move(path)); }
+  const std::vector<std::string>& scripts() const { return scripts_; }
+  const std::string& form_action_extra() const { return form_action_extra_; }
 
  private:
   const CsrfGuard& csrf_;

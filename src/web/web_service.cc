@@ -5,8 +5,8 @@
 #include <map>
 #include <memory>
 
-#include "actions/embed_code.h"
 #include "actions/donation_amounts.h"
+#include "actions/embed_code.h"
 #include "actions/page_path.h"
 #include "actions/sms_disclosure.h"
 #include "core/contact_point.h"
@@ -16,12 +16,13 @@
 #include "web/advocacy_letter.h"
 #include "web/catalog.h"
 #include "web/cookie_list.h"
+#include "web/donation_checkout.h"
 #include "web/embed.h"
 #include "web/embed_assets.h"
-#include "web/donation_checkout.h"
 #include "web/exchange.h"
 #include "web/fundraising_page.h"
 #include "web/notice_pages.h"
+#include "web/page_cache.h"
 #include "web/preference_center.h"
 #include "web/templates.h"
 
@@ -52,26 +53,33 @@ struct PageAction {
   std::optional<actions::SmsDisclosure> sms;
 };
 
-// Finds kind/slug in `org` (a walk of the kind's actions: an organization has few pages; an index can
-// come with the render cache).
-std::optional<PageAction> find_page(people::OrgState& org, const std::string& kind, const std::string& slug) {
-  if (!actions::has_page(kind)) return std::nullopt;
-  std::shared_lock lock(org.mu);
+// The action whose page is kind/slug in `org`, or null; `org.mu` held (shared). A walk of the kind's actions:
+// an organization has few pages, and the render cache spares most requests the rest of the work.
+const actions::Action* page_action(const people::OrgState& org, const std::string& kind,
+                                   const std::string& slug) {
+  if (!actions::has_page(kind)) return nullptr;
   for (const auto& id : org.actions.actions_of_kind(kind)) {
     const actions::Action* a = org.actions.find_action(id);
-    if (!a || actions::page_slug(*a) != slug) continue;
-    PageAction p;
-    p.action = *a;
-    p.type = actions::type_by_collection(kind);
-    p.count = static_cast<int64_t>(org.actions.records_of_action(id).size());
-    p.amount_cents = org.actions.tally(id).amount_cents;
-    p.org_slug = org.slug;
-    p.gdpr = org.org.gdpr_applies;
-    if (!a->sms_disclosure.empty())
-      if (auto d = actions::parse_sms_disclosure(a->sms_disclosure)) p.sms = d.value();
-    return p;
+    if (a && actions::page_slug(*a) == slug) return a;
   }
-  return std::nullopt;
+  return nullptr;
+}
+
+// Finds kind/slug in `org` and copies out what its page shows.
+std::optional<PageAction> find_page(people::OrgState& org, const std::string& kind, const std::string& slug) {
+  std::shared_lock lock(org.mu);
+  const actions::Action* a = page_action(org, kind, slug);
+  if (!a) return std::nullopt;
+  PageAction p;
+  p.action = *a;
+  p.type = actions::type_by_collection(kind);
+  p.count = static_cast<int64_t>(org.actions.records_of_action(a->id).size());
+  p.amount_cents = org.actions.tally(a->id).amount_cents;
+  p.org_slug = org.slug;
+  p.gdpr = org.org.gdpr_applies;
+  if (!a->sms_disclosure.empty())
+    if (auto d = actions::parse_sms_disclosure(a->sms_disclosure)) p.sms = d.value();
+  return p;
 }
 
 // The platform operator's reason when it took the page down (`tocsin abuse close --take-down-page`), read
@@ -111,20 +119,23 @@ struct Guards {
 };
 
 // Where a form is shown and posted: the action's own page, or an embed frame served into `host`. A challenge
-// the person already holds (and its answer) is kept when the form comes back for a typing error.
+// the person already holds (and its answer) is kept when the form comes back for a typing error. The render
+// cache (web/page_cache.h) renders with its markers as the challenge and as `csrf`, the form's token
+// (otherwise issued for the session).
 struct Surface {
   bool frame = false;
   HostPage host;
   std::string challenge, pow;
+  std::string csrf;
 };
 
 bool challenge_due(const Guards& g, const actions::Action& a, Micros now) {
   return a.challenge == "on" || (a.challenge.empty() && g.meter.under_attack(a.id, now));
 }
 
-void render_action(Exchange& ex, const Guards& g, const PageAction& p, const Form& typed,
-                   const FieldErrors& errors, const std::string& form_error, int status,
-                   const Surface& surf = {}) {
+// The page's body (the layout goes around it), asking `ex` for the scripts and form targets it needs.
+std::string action_body(Exchange& ex, const Guards& g, const PageAction& p, const Form& typed,
+                        const FieldErrors& errors, const std::string& form_error, const Surface& surf) {
   Visit& v = ex.visit();
   const auto& s = strings(v.lang);
   const auto& a = p.action;
@@ -142,7 +153,9 @@ void render_action(Exchange& ex, const Guards& g, const PageAction& p, const For
     hide("host", surf.host.url);
     hide("host_source", surf.host.source);
   }
-  bool challenged = !surf.challenge.empty() || challenge_due(g, a, now);
+  // A caller that brings the form's token (the render cache) has decided on the challenge itself: the meter
+  // must not put a real challenge into a page that others will be served.
+  bool challenged = !surf.challenge.empty() || (surf.csrf.empty() && challenge_due(g, a, now));
   if (challenged) {
     ex.add_script("/static/challenge.js");
     hide("challenge", surf.challenge.empty() ? g.pow.issue(a.id, now) : surf.challenge);
@@ -173,7 +186,9 @@ void render_action(Exchange& ex, const Guards& g, const PageAction& p, const For
       {"count", std::to_string(p.count)},
       {"count_label", s.count("count_" + a.kind) ? s.at("count_" + a.kind) : s.at("signatures")},
       {"action_url", surf.frame ? actions::embed_frame_path(a) : actions::page_path(p.org_slug, a)},
-      {"csrf", surf.frame ? std::string() : g.csrf.token(v.session, "page:" + a.id)},
+      {"csrf", surf.frame           ? std::string()
+               : !surf.csrf.empty() ? surf.csrf
+                                    : g.csrf.token(v.session, "page:" + a.id)},
       {"hidden", hidden},
       {"challenge_note", challenged ? s.at("challenge_note") : std::string()},
       {"version", std::to_string(a.disclosure_version)},
@@ -210,8 +225,14 @@ void render_action(Exchange& ex, const Guards& g, const PageAction& p, const For
                             {"terms_url", p.sms->terms_url},
                             {"privacy_url", p.sms->privacy_url},
                             {"sms_checked", !first(typed, "sms_opt_in").empty()}};
-  std::string body = mstch::render(templates::kActionPage, ctx, {{"kind_block", kind_block}});
-  ex.page(status, p.org_slug, actions::string_field(a.fields, "title").value_or(""), body);
+  return mstch::render(templates::kActionPage, ctx, {{"kind_block", kind_block}});
+}
+
+void render_action(Exchange& ex, const Guards& g, const PageAction& p, const Form& typed,
+                   const FieldErrors& errors, const std::string& form_error, int status,
+                   const Surface& surf = {}) {
+  std::string body = action_body(ex, g, p, typed, errors, form_error, surf);
+  ex.page(status, p.org_slug, actions::string_field(p.action.fields, "title").value_or(""), body);
 }
 
 // POST /cookies: the visitor's choice (accept all, reject all, or the categories ticked), then back.
@@ -264,6 +285,65 @@ void cookie_page(const CsrfGuard& csrf, const std::shared_ptr<Exchange>& ex, con
                                               {"performance", v.choice.performance}},
                                    {{"cookie_form", templates::kCookieForm}});
   ex->page(200, org.slug, s.at("cookie_notice"), body);
+}
+
+// GET /o/{org}/{kind}/{slug}: from the render cache when it holds the variant, else rendered with the
+// cache's markers in place of the per-request values and kept; then filled with this request's.
+void page_get(const WebContext& ctx, const Guards& g, PageCache& cache, Exchange& ex, people::OrgState& org,
+              const std::string& kind, const std::string& slug) {
+  Visit& v = ex.visit();
+  Micros now = now_micros();
+  std::string id, language, challenge;
+  uint64_t stamp = 0;
+  {
+    std::shared_lock lock(org.mu);
+    const actions::Action* a = page_action(org, kind, slug);
+    if (!a) return ex.not_found(org.slug);
+    id = a->id;
+    language = a->language;
+    challenge = a->challenge;
+    stamp = org.actions.definitions();
+  }
+  v.lang = choose_language(language, v.target.param("lang"), v.req.header("accept-language"));
+  // Read per request, cached or not: a take-down holds from the next request on.
+  if (auto gone = taken_down(ctx, org, kind, slug)) {
+    const auto& s = strings(v.lang);
+    return ex.message(410, org.slug, s.at("taken_down_title"),
+                      s.at("taken_down_body") + " " + *gone + " " + s.at("taken_down_closed"));
+  }
+  PageCache::Variant variant{v.target.path,
+                             v.lang,
+                             !v.choice.made && !v.gpc,
+                             v.choice.functional,
+                             v.choice.performance,
+                             challenge == "on" || (challenge.empty() && g.meter.under_attack(id, now))};
+  std::shared_ptr<const PageCache::Page> page = cache.find(variant, id, stamp, now);
+  if (page) {
+    for (const auto& script : page->scripts) ex.add_script(script);
+    if (!page->form_action.empty()) ex.allow_form_action(page->form_action);
+  } else {
+    auto p = find_page(org, kind, slug);
+    if (!p) return ex.not_found(org.slug);
+    Surface surf;
+    surf.csrf = cache.marker(PageCache::kPageCsrf);
+    if (variant.challenged) surf.challenge = cache.marker(PageCache::kChallenge);
+    std::string body = action_body(ex, g, *p, {}, {}, "", surf);
+    PageCache::Page meta;
+    meta.action_id = p->action.id;
+    meta.stamp = stamp;  // read before the copy: a change in between only makes the next request render
+    meta.rendered_at = now;
+    meta.scripts = ex.scripts();
+    meta.form_action = ex.form_action_extra();
+    page = cache.cut(ex.layout(p->org_slug, actions::string_field(p->action.fields, "title").value_or(""),
+                               body, cache.marker(PageCache::kCookieCsrf)),
+                     std::move(meta));
+    if (page->action_id == id) cache.keep(variant, page);
+  }
+  std::string values[PageCache::kSlots];
+  values[PageCache::kPageCsrf] = g.csrf.token(v.session, "page:" + id);
+  values[PageCache::kCookieCsrf] = g.csrf.token(v.session, "cookies");
+  if (variant.challenged) values[PageCache::kChallenge] = g.pow.issue(id, now);
+  ex.html(page->status, PageCache::fill(*page, values));
 }
 
 // POST on a page or in an embed frame: checks (CSRF or embed token, honeypot, challenge, limits, fields),
@@ -576,7 +656,8 @@ void WebService::handle(Request&& req, http::Respond respond) {
       return ex->send(std::move(r));
     }
   }
-  if (seg.size() >= 2 && seg[0] == "embed") return serve_embed(ctx_, {csrf_, embeds_, pow_, meter_, ctx_.donations}, ex, seg);
+  if (seg.size() >= 2 && seg[0] == "embed")
+    return serve_embed(ctx_, {csrf_, embeds_, pow_, meter_, ctx_.donations}, ex, seg);
   if (seg.size() == 1 && seg[0] == "cookies" && method == "POST") return cookie_choice(csrf_, ex);
   if (seg.size() == 2 && seg[0] == "a" && method == "GET") {
     for (people::OrgState* org : ctx_.directory.all()) {
@@ -593,6 +674,9 @@ void WebService::handle(Request&& req, http::Respond respond) {
   if (seg.size() == 3 && seg[2] == "cookies" && method == "GET") return cookie_page(csrf_, ex, *org);
   if (seg.size() == 3 && seg[2] == "privacy" && method == "GET") return privacy_page(ctx_, ex, *org);
   if (seg.size() < 4) return ex->not_found(org->slug);
+  Guards g{csrf_, embeds_, pow_, meter_, ctx_.donations};
+  if (seg.size() == 4 && method == "GET" && !v.target.param("checkout"))
+    return page_get(ctx_, g, page_cache_, *ex, *org, seg[2], seg[3]);
   auto p = find_page(*org, seg[2], seg[3]);
   if (!p) return ex->not_found(org->slug);
   v.lang = choose_language(p->action.language, v.target.param("lang"), v.req.header("accept-language"));
@@ -601,7 +685,6 @@ void WebService::handle(Request&& req, http::Respond respond) {
     return ex->message(410, org->slug, s.at("taken_down_title"),
                        s.at("taken_down_body") + " " + *gone + " " + s.at("taken_down_closed"));
   }
-  Guards g{csrf_, embeds_, pow_, meter_, ctx_.donations};
   if (seg.size() == 4 && method == "GET") {
     // Back from the provider's page without paying: nothing was charged, nothing is recorded.
     bool cancelled = p->action.kind == "fundraising_pages" && v.target.param("checkout") == "cancelled";

@@ -27,6 +27,7 @@
 #include "web/challenge.h"
 #include "web/csrf.h"
 #include "web/embed_token.h"
+#include "web/page_cache.h"
 
 namespace tocsin::web {
 
@@ -73,6 +74,7 @@ class WebService {
   EmbedTokens embeds_;  // forms in embed frames (web/embed.h)
   ProofOfWork pow_;
   AttackMeter meter_;
+  PageCache page_cache_;  // action pages' GETs (web/page_cache.h)
 };
 
 }  // namespace tocsin::web

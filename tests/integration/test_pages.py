@@ -4,6 +4,7 @@ the SMS box, validation keeping what was typed, CSRF, honeypot, a stale disclosu
 cookie choice with Sec-GPC. The browser suite (tests/browser) drives the same pages in Chromium."""
 import json
 import re
+import time
 
 import pytest
 import requests
@@ -200,3 +201,56 @@ def test_gdpr_org_email_box_unticked_keeps_the_record_unsubscribed(site):
     assert eu.ok("GET", f"petitions/{an_id(p)}")["total_signatures"] == 1
     people = eu.ok("GET", "people", params={"filter": f"email_address eq '{email}'"})["_embedded"]["osdi:people"]
     assert primary_email(people[0])["status"] == "unsubscribed"
+
+
+def test_page_render_cache_keeps_each_visit_its_own(site):
+    """web/page_cache.h: the page is rendered once per variant, but every visit gets its own session and CSRF
+    token (which posts), an edit shows at once, the count within a second, and the banner, language and
+    challenge follow each visitor."""
+    srv, api = site
+    p = new_petition(api, title="Cached Bay")
+    a, b = requests.Session(), requests.Session()
+    page_a, page_b = a.get(p["browser_url"]).text, b.get(p["browser_url"]).text
+    token_a, token_b = form_of(page_a)["csrf"], form_of(page_b)["csrf"]
+    assert a.cookies["tocsin_session"] != b.cookies["tocsin_session"] and token_a != token_b
+    banner = lambda html: re.search(r'name="csrf" value="([0-9a-f]+)"', html.split("<main>")[0]).group(1)
+    assert banner(page_a) != banner(page_b) and banner(page_a) != token_a
+    assert page_a.replace(token_a, "T").replace(banner(page_a), "B") == \
+        page_b.replace(token_b, "T").replace(banner(page_b), "B"), "only the tokens differ"
+    # Each token posts in its own session only.
+    r = b.post(p["browser_url"], data={"csrf": token_a, "version": "1", "name": "Eve", "email": unique_email()},
+               allow_redirects=False)
+    assert r.status_code == 403, r.status_code
+    r = a.post(p["browser_url"], data={"csrf": token_a, "version": "1", "name": "Ada", "email": unique_email(),
+                                       "email_opt_in": "1"}, allow_redirects=False)
+    assert r.status_code == 303, r.text
+    # The count (a record, not an edit) within the cache's second.
+    deadline = time.monotonic() + 3
+    while 'id="count">1<' not in (shown := requests.get(p["browser_url"]).text):
+        assert time.monotonic() < deadline, shown
+        time.sleep(0.1)
+    # An edit is never served stale: the very next request shows it.
+    for _ in range(3):
+        requests.get(p["browser_url"])
+    api.ok("PUT", f"petitions/{an_id(p)}", json={"title": "Cleaner Bay"})
+    assert "Cleaner Bay" in requests.get(p["browser_url"]).text
+    # Variants: the language, and the banner once a choice is made, interleaved with other visitors'.
+    es = requests.get(p["browser_url"], headers={"Accept-Language": "es"}).text
+    en = requests.get(p["browser_url"]).text
+    assert 'lang="es"' in es and 'lang="en"' in en
+    chose = requests.Session()
+    chose.cookies.set("tocsin_consent", "f0p0")
+    assert "cookie-banner" not in chose.get(p["browser_url"]).text
+    assert "cookie-banner" in requests.get(p["browser_url"]).text
+
+
+def test_page_render_cache_with_a_challenge_issues_one_per_visit(site):
+    srv, api = site
+    p = new_petition(api, title="Challenged Bay", **{"tocsin:challenge": "on"})
+    seen = set()
+    for _ in range(3):
+        r = requests.get(p["browser_url"])
+        assert "script-src 'self'" in r.headers["Content-Security-Policy"], r.headers
+        assert re.search(r'<script src="[^"]*challenge\.js" defer>', r.text), r.text
+        seen.add(re.search(r'name="challenge" value="([^"]+)"', r.text).group(1))
+    assert len(seen) == 3, seen
