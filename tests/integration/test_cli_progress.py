@@ -11,7 +11,7 @@ import subprocess
 from tocsin_server import TocsinServer
 
 ROWS = 5000  # the importer reports every 1,024 rows: several draws before the last one
-BAR = re.compile(r"\[[#-]{24}\] +(\d+)%  .* ETA (\d+:\d\d|\?)")
+BAR = re.compile(r"\[[#-]{24}\] +(\d+)%  [^\r\n]*? ETA (\d+:\d\d|\?)")
 
 
 def run_on_tty(srv, *args):

@@ -1,16 +1,22 @@
 """GET /metrics while a blast runs (core/metrics.h, docs/OPERATIONS.md): the process's counters move as the blast
 does — deliveries handed over, the gate's verdicts, group commits, hand-over latency to the SMTP relay, the HTTP
 requests of the routes the test called (labelled by route pattern, never by id) — read with the Prometheus
-project's own parser of the text format; an opt-out is counted for its organization; 401 without the token."""
+project's own parser of the text format; an opt-out, a hard bounce and a complaint about the blast are counted
+for its organization; 401 without the token."""
 import re
+import subprocess
 import time
+from email import message_from_bytes
+from email.policy import default as default_policy
 
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from test_blast import create_message, setup_server
+from test_mail_feedback_blast import BOUNCE_RE, fill
 
 TOKEN = "metrics-token-for-the-blast-test-0"
+INGEST_SECRET = "ingest-secret-of-the-metrics-test"
 PEOPLE = 120
 
 
@@ -40,6 +46,7 @@ def histogram_is_whole(samples, name, **labels):
 
 def test_counters_move_as_the_blast_does(tmp_path, smtp_sink, local_dns):
     srv, org, c, sink, dns, tag_href = setup_server(tmp_path, smtp_sink, local_dns, people=PEOPLE, per_second=40,
+                                                    email={"ingest_secret": INGEST_SECRET},
                                                     sections={"metrics": {"token": TOKEN}})
     with srv:
         for headers in ({}, {"Authorization": "Bearer not-the-token-not-the-token"}):
@@ -106,3 +113,25 @@ def test_counters_move_as_the_blast_does(tmp_path, smtp_sink, local_dns):
             value(after, "tocsin_opt_outs_total", org=org["org_id"], channel="email") + 1
         assert value(later, http, method="POST", route="/unsubscribe/{token}", status="200") == 1
         assert token_path.rsplit("/", 1)[1] not in text
+
+        # A hard bounce (DSN) and a complaint (ARF) about two more recipients, through the running server as
+        # Postfix would pipe them (`tocsin ingest-mail` posts to /mail/inbound).
+        dumps = [f.read_bytes() for f in sorted(sink.dump_dir.iterdir())]
+        reports = []
+        for dump, raw in list(zip(dumps, sink.messages()))[1:3]:
+            msg = message_from_bytes(raw, policy=default_policy)
+            reports.append({"BOUNCE": BOUNCE_RE.search(dump).group().decode(), "MESSAGE_ID": str(msg["Message-ID"]),
+                            "DELIVERY": str(msg["X-Tocsin-Delivery"]), "RCPT": str(msg["To"]),
+                            "LIST": str(msg["List-Unsubscribe"])})
+        for name, values in (("postfix-hard-5.1.1.eml", reports[0]), ("yahoo-arf-abuse.eml", reports[1])):
+            r = subprocess.run([srv.binary, "ingest-mail", "--data", str(srv.data_dir), "--url", srv.base,
+                                "--recipient", values["BOUNCE"]], input=fill(name, values), capture_output=True,
+                               timeout=60, env=srv.proc_env)
+            assert r.returncode == 0, r.stderr
+        _, last = scrape(srv)
+        g = lambda name, **labels: value(last, name, **labels) - value(later, name, **labels)  # noqa: E731
+        assert g("tocsin_bounces_total", org=org["org_id"], channel="email", kind="hard") == 1
+        assert g("tocsin_complaints_total", org=org["org_id"]) == 1
+        assert g("tocsin_deliveries_total", channel="email", state="bounced") == 1
+        assert g("tocsin_deliveries_total", channel="email", state="complained") == 1
+        assert g(http, method="POST", route="/mail/inbound", status="200") == 2
