@@ -76,7 +76,7 @@ void run(const Args& a) {
           bar.update(c.people_erased + c.evidence_blanked + c.inbound_deleted + c.deliveries_aggregated,
                      total);
         });
-    if (n) bar.update(total, total);
+    if (n && total > 0) bar.update(total, total);  // nothing due: nothing drawn
     bar.finish();
     committer.stop();
     if (!n) fail_command(n.error());
