@@ -45,8 +45,10 @@ int run_copy(const Args& a) {
     opened.kek = *kek;
   }
   Progress bar("copying " + db.string(), "rows");
-  auto copied = store::copy_sqlite_to_postgres(db.string(), a.to, opened,
-                                               [&](int64_t done, int64_t total) { bar.update(done, total); });
+  // The total costs a count of every table: only asked for when there is a terminal to draw on.
+  store::CopyProgress progress;
+  if (bar.on()) progress = [&](int64_t done, int64_t total) { bar.update(done, total); };
+  auto copied = store::copy_sqlite_to_postgres(db.string(), a.to, opened, progress);
   bar.finish();
   if (!copied) return fail(copied.error());
   auto source = store::sqlite_table_counts(db.string());
