@@ -58,7 +58,8 @@ std::string Progress::line(std::string_view label, std::string_view unit, int64_
   std::string eta = done > 0 ? clock_time(seconds * static_cast<double>(total - std::min(done, total)) /
                                           static_cast<double>(done))
                              : "?";
-  return fmt::format("{} [{}] {:3.0f}%  {}  ETA {}", label, bar, fraction * 100, counted, eta);
+  // Rounded down: 100% only when everything is done.
+  return fmt::format("{} [{}] {:3}%  {}  ETA {}", label, bar, static_cast<int>(fraction * 100), counted, eta);
 }
 
 void Progress::update(int64_t done, int64_t total, int64_t shown) {
