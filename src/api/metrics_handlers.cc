@@ -1,13 +1,16 @@
 // GET /metrics: the operator's monitoring (Prometheus text format, written by prometheus-cpp's serializer).
 // Off unless [metrics] token is set; then the scraper sends `Authorization: Bearer <token>`. Per
 // organization (label org = its id, never its name): people, data-subject requests open and overdue,
-// consent-evidence requests overdue; for the process: group commits. Nothing in it names a supporter.
+// consent-evidence requests overdue, read here at each scrape; then everything the process records as it
+// runs (core/metrics.h: HTTP, group commits, gate verdicts, deliveries, hand-overs, pacing, bounces,
+// complaints, opt-outs). docs/OPERATIONS.md lists them. Nothing in it names a supporter.
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
 #include "api/handlers.h"
+#include "core/metrics.h"
 #include "core/secret_compare.h"
 #include "privacy/privacy_metrics.h"
 
@@ -59,7 +62,9 @@ void metrics(Call& c) {
       .Register(registry)
       .Add({})
       .Increment(static_cast<double>(c.ctx.committer.commits()));
-  c.reply(200, prometheus::TextSerializer().Serialize(registry.Collect()),
+  auto families = registry.Collect();
+  for (auto& f : metrics::process().collect()) families.push_back(std::move(f));
+  c.reply(200, prometheus::TextSerializer().Serialize(families),
           {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}});
 }
 

@@ -15,6 +15,8 @@
 
 #include "app/command_exit.h"
 #include "app/installation.h"
+#include "app/progress.h"
+#include "core/json_out.h"
 #include "importer/csv_export.h"
 #include "importer/csv_import.h"
 #include "people/directory.h"
@@ -50,40 +52,6 @@ Result<std::unique_ptr<people::OrgState>> load_org(Installation& inst, const Con
   return not_found("no organization " + org_id);
 }
 
-// One status line on a terminal, redrawn at most ten times a second.
-class ProgressBar {
- public:
-  explicit ProgressBar(std::string label) : label_(std::move(label)), on_(::isatty(2) == 1) {}
-  bool on() const { return on_; }
-  void update(int64_t rows, double seconds, bool force = false) {
-    if (!on_) return;
-    auto now = std::chrono::steady_clock::now();
-    if (force ? rows == last_rows_ && drawn_ : now - last_ < std::chrono::milliseconds(100)) return;
-    last_ = now;
-    last_rows_ = rows;
-    double rate = seconds > 0 ? static_cast<double>(rows) / seconds : 0;
-    std::cerr << fmt::format("\r\033[K{}: {} rows, {:.0f} rows/s, {:.1f} s", label_, rows, rate, seconds)
-              << std::flush;
-    drawn_ = true;
-  }
-  // Clears the line so another message can be printed on stderr.
-  void clear() {
-    if (on_ && drawn_) std::cerr << "\r\033[K";
-    drawn_ = false;
-  }
-  void finish() {
-    if (on_ && drawn_) std::cerr << "\n";
-    drawn_ = false;
-  }
-
- private:
-  std::string label_;
-  bool on_;
-  bool drawn_ = false;
-  int64_t last_rows_ = -1;
-  std::chrono::steady_clock::time_point last_{};
-};
-
 int run_import(Args& a) {
   auto inst = Installation::open(a.dir, false);
   if (!inst) return fail(inst.error());
@@ -98,7 +66,7 @@ int run_import(Args& a) {
     errors_file.open(a.errors_path, std::ios::out | std::ios::trunc);
     if (!errors_file) return fail(bad_request("cannot write " + a.errors_path));
   }
-  ProgressBar bar("importing " + a.file);
+  Progress bar("importing " + a.file, "rows");
   auto& opts = a.import;
   opts.path = a.file;
   auto purpose = consent::normalize_purpose(a.purpose);
@@ -112,7 +80,8 @@ int run_import(Args& a) {
   auto config = load_config(a.dir);  // the age gate's custom field, as the server applies it
   if (!config) return fail(config.error());
   opts.age_field = config->age_custom_field;
-  opts.on_progress = [&](int64_t rows, double seconds) { bar.update(rows, seconds); };
+  // Measured in bytes of the file (its rows are not known before they are read), counted in rows.
+  opts.on_progress = [&](const importer::ImportProgress& p) { bar.update(p.bytes, p.total_bytes, p.rows); };
   opts.on_row_error = [&](int64_t row, std::string_view reason) {
     if (errors_file.is_open()) {
       errors_file << "row " << row << ": " << reason << "\n";
@@ -126,7 +95,6 @@ int run_import(Args& a) {
   ::mallopt(M_MMAP_THRESHOLD, 32 << 20);
   ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
   auto summary = importer::import_csv(*inst->store, *org.value(), opts);
-  if (summary) bar.update(summary->rows, summary->seconds, true);
   bar.finish();
   if (errors_file.is_open()) {
     errors_file.close();
@@ -153,21 +121,30 @@ int run_export(Args& a) {
                                    a.export_basis.empty() ? privacy::kOwnUseBasis : a.export_basis);
   if (!a.export_to.empty()) read.recipient = a.export_to;
   if (auto s = privacy::record_access_now(*inst->store, std::move(read)); !s) return fail(s.error());
-  if (a.out.empty() || a.out == "-") {
-    auto n = importer::export_csv(*org.value(), stdout);
+  // CSV on a terminal's standard output would be drawn over: the bar only when the rows go elsewhere.
+  bool to_stdout = a.out.empty() || a.out == "-";
+  Progress bar("exporting", "people", ::isatty(2) == 1 && (!to_stdout || ::isatty(1) != 1));
+  auto progress = [&](int64_t walked, int64_t total) { bar.update(walked, total); };
+  if (to_stdout) {
+    auto n = importer::export_csv(*org.value(), stdout, progress);
     return n ? 0 : fail(n.error());
   }
   // Written beside the target and renamed, so a failed export never leaves a truncated file behind.
   std::string tmp = a.out + ".partial";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) return fail(bad_request("cannot write " + tmp));
-  auto n = importer::export_csv(*org.value(), f);
+  auto n = importer::export_csv(*org.value(), f, progress);
   bool closed = std::fclose(f) == 0;
   if (!n || !closed || std::rename(tmp.c_str(), a.out.c_str()) != 0) {
     std::remove(tmp.c_str());
     return fail(n ? internal_error("cannot write " + a.out) : n.error());
   }
+  bar.finish();
   std::cerr << "exported " << n.value() << " people to " << a.out << "\n";
+  // Standard output is free when the CSV went to a file: the one JSON summary line.
+  JsonOut j;
+  j.begin().kv("exported", n.value()).kv("out", a.out).end();
+  std::cout << j.take() << std::endl;
   return 0;
 }
 

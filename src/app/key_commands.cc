@@ -9,9 +9,13 @@
 #include "app/command_exit.h"
 #include "app/installation.h"
 #include "app/kek_location.h"
+#include "app/progress.h"
+#include "app/store_location.h"
 #include "core/json_out.h"
+#include "store/postgres/store_copy.h"
 #include "store/sealing/key_ring.h"
 #include "store/sealing/key_rotation.h"
+#include "store/sealing/sealed_tables.h"
 
 namespace tocsin {
 namespace {
@@ -31,6 +35,49 @@ void write_tables(JsonOut& j, const std::vector<store::TableProgress>& tables) {
   j.end();
 }
 
+// The rows of the sealed tables: a walk's total for the progress bar (0, no percentage, when they cannot be
+// counted).
+int64_t sealed_rows(const std::string& dir) {
+  auto where = store_location(dir);
+  if (!where) return 0;
+  auto counts = where->backend == StoreLocation::Backend::kPostgres
+                    ? store::postgres_table_counts(where->url)
+                    : store::sqlite_table_counts((std::filesystem::path(dir) / "tocsin.db").string());
+  if (!counts) return 0;
+  int64_t n = 0;
+  for (const auto& t : store::sealed_tables())
+    if (auto it = counts->find(std::string(t.name)); it != counts->end()) n += it->second;
+  return n;
+}
+
+// reseal_all with a progress bar: rows walked of the sealed tables' rows, walk by walk.
+Result<store::ResealReport> walk(store::Store& s, const std::string& dir, int batch, bool count_only,
+                                 int max_walks) {
+  const auto& tables = store::sealed_tables();
+  std::string verb = count_only ? "counting stale values" : "sealing";
+  Progress bar(verb, "rows");
+  int64_t total = bar.on() ? sealed_rows(dir) : 0;
+  size_t current = 0;  // index of the table being walked
+  int64_t before = 0;  // rows of the walk's earlier tables
+  int64_t last = 0;    // rows walked of the current table
+  int walks = 1;
+  auto report = store::reseal_all(s, batch, count_only, max_walks, [&](const store::TableProgress& p) {
+    size_t i = 0;
+    while (i < tables.size() && tables[i].name != p.table) ++i;
+    if (i < current) {  // the next walk began
+      bar.restart(verb + " (walk " + std::to_string(++walks) + ")");
+      before = 0;
+    } else if (i > current) {
+      before += last;
+    }
+    current = i;
+    last = p.rows;
+    bar.update(before + p.rows, total);
+  });
+  bar.finish();
+  return report;
+}
+
 void write_keys(JsonOut& j, store::Store& s) {
   auto rows = s.data_key_rows();
   if (!rows) fail_command(rows.error());
@@ -44,7 +91,7 @@ void write_keys(JsonOut& j, store::Store& s) {
 void status(const Args& a) {
   auto inst = Installation::open(a.dir, false);
   if (!inst) fail_command(inst.error());
-  auto report = store::reseal_all(*inst->store, a.batch, true, 1);
+  auto report = walk(*inst->store, a.dir, a.batch, true, 1);
   if (!report) fail_command(report.error());
   JsonOut j;
   j.begin().kv("encrypted", inst->kek.has_value());
@@ -59,7 +106,7 @@ void status(const Args& a) {
 // `encrypted_now`: the values were plaintext, so the database's files are rewritten (Store::scrub) to drop
 // the plaintext pages.
 void reseal(Installation& inst, const Args& a, bool encrypted_now) {
-  auto report = store::reseal_all(*inst.store, a.batch, false, kMaxWalks);
+  auto report = walk(*inst.store, a.dir, a.batch, false, kMaxWalks);
   if (!report) fail_command(report.error());
   if (encrypted_now)
     if (auto s = inst.store->scrub(true); !s)

@@ -6,6 +6,7 @@
 
 #include "app/command_exit.h"
 #include "app/installation.h"
+#include "app/progress.h"
 #include "privacy/retention.h"
 #include "store/group_commit.h"
 
@@ -66,7 +67,17 @@ void run(const Args& a) {
     if (!lock) fail_command(lock.error());
     store::GroupCommitter committer(*o->inst.store);
     StopSignal never;
-    auto n = privacy::sweep_retention(state, *o->inst.store, committer, now, never);
+    // The bar: what the sweep did of what was due (people due may be skipped, so the last draw says 100%).
+    int64_t total = static_cast<int64_t>(due->inactive_people.size()) + due->evidence_entries +
+                    static_cast<int64_t>(due->inbound_texts.size()) + due->delivery_rows;
+    Progress bar("applying the retention policy", "items");
+    auto n = privacy::sweep_retention(
+        state, *o->inst.store, committer, now, never, 200, [&](const privacy::SweepCounts& c) {
+          bar.update(c.people_erased + c.evidence_blanked + c.inbound_deleted + c.deliveries_aggregated,
+                     total);
+        });
+    if (n && total > 0) bar.update(total, total);  // nothing due: nothing drawn
+    bar.finish();
     committer.stop();
     if (!n) fail_command(n.error());
     j.begin("applied")

@@ -9,6 +9,7 @@
 #include "api/api_service.h"
 #include "api/http_server.h"
 #include "api/keyring.h"
+#include "app/http_routes.h"
 #include "core/stop_signal.h"
 #include "email/delivery_token.h"
 #include "email/outbox_folder.h"
@@ -22,6 +23,7 @@
 #include "messaging/resubscribe_confirmation.h"
 #include "messaging/sms_replies.h"
 #include "messaging/staff_invitation_mail.h"
+#include "messaging/timed_transport.h"
 #include "payments/stripe_checkout.h"
 #include "people/directory.h"
 #include "privacy/access_log.h"
@@ -158,6 +160,7 @@ int serve(Installation& inst, Config config) {
 
   // Transports: an SMTP relay when configured, else the outbox folder; texts to Kannel or the outbox file.
   std::unique_ptr<email::EmailTransport> email_transport;
+  std::string email_via = "outbox_folder", sms_via = "sms_outbox";  // the transports' metric labels
   // The processors as the disclosure log names them (messaging/processor_disclosures.h).
   messaging::ProcessorNames processors;
   if (!config.email.smtp_host.empty()) {
@@ -177,6 +180,7 @@ int serve(Installation& inst, Config config) {
       return 1;
     }
     email_transport = std::move(relay).value();
+    email_via = "smtp_relay";
     processors.email = messaging::smtp_relay_processor(rc.host, rc.port);
     spdlog::info("email goes to the SMTP relay {}:{}", rc.host, rc.port);
   } else {
@@ -199,6 +203,7 @@ int serve(Installation& inst, Config config) {
     kc.dlr_secret = config.sms.kannel_secret;
     kc.dlr_url = config.public_url + "/sms/kannel/dlr";
     sms_transport = std::make_unique<sms::KannelDriver>(kc);
+    sms_via = "kannel";
     processors.sms = messaging::kannel_processor(kc.sendsms_url);
     spdlog::info("texts go to Kannel");
   } else if (config.sms.gateway == "twilio") {
@@ -209,6 +214,7 @@ int serve(Installation& inst, Config config) {
     tc.messaging_service_sid = config.sms.twilio_messaging_service_sid;
     tc.status_callback_url = config.public_url + "/sms/twilio/status";
     sms_transport = std::make_unique<sms::TwilioDriver>(tc);
+    sms_via = "twilio";
     processors.sms = messaging::twilio_processor(tc.base_url, tc.account_sid);
     spdlog::info("texts go to the Twilio-compatible API at {}", tc.base_url);
   } else {
@@ -226,11 +232,13 @@ int serve(Installation& inst, Config config) {
   // Blasts and one-offs of both channels pass the opt-out fence (messaging/opt_out_fence.h); keyword replies
   // go to the gateway as is.
   messaging::OptOutFence opt_out_fence;
-  messaging::FencedEmailTransport fenced_email(*email_transport, gate.gate(), opt_out_fence);
-  messaging::FencedSmsTransport fenced_sms(*sms_transport, gate.gate(), opt_out_fence);
+  messaging::TimedEmailTransport timed_email(*email_transport, email_via);  // hand-over latency on /metrics
+  messaging::TimedSmsTransport timed_sms(*sms_transport, sms_via);
+  messaging::FencedEmailTransport fenced_email(timed_email, gate.gate(), opt_out_fence);
+  messaging::FencedSmsTransport fenced_sms(timed_sms, gate.gate(), opt_out_fence);
   messaging::ProcessorDisclosures disclosures(committer, std::move(processors));
   disclosures.start(std::chrono::seconds(config.disclosure_flush_seconds));
-  messaging::SmsReplies sms_replies(committer, directory, gate.gate(), sms_transport.get());
+  messaging::SmsReplies sms_replies(committer, directory, gate.gate(), &timed_sms);
   sms_replies.link_preferences(&preference_tokens, config.public_url);
   sms_replies.link_disclosures(&disclosures);
   sms_replies.start();
@@ -335,12 +343,14 @@ int serve(Installation& inst, Config config) {
        config.trusted_proxy_header});
   // The one routing decision between the three faces: /admin is the console's, web/ owns its paths,
   // everything else is the API's.
-  api::HttpServer server(opts, [&service, &pages, &console](api::Request&& r, api::Respond respond) {
-    if (web::admin::Console::owns(r.target)) return console.handle(std::move(r), std::move(respond));
-    std::string_view path = std::string_view(r.target).substr(0, r.target.find('?'));
-    if (web::WebService::owns(path)) return pages.handle(std::move(r), std::move(respond));
-    service.handle(std::move(r), std::move(respond));
-  });
+  // Every request is counted and timed by its route pattern (app/http_routes.h).
+  api::HttpServer server(
+      opts, app::observe_http([&service, &pages, &console](api::Request&& r, api::Respond respond) {
+        if (web::admin::Console::owns(r.target)) return console.handle(std::move(r), std::move(respond));
+        std::string_view path = std::string_view(r.target).substr(0, r.target.find('?'));
+        if (web::WebService::owns(path)) return pages.handle(std::move(r), std::move(respond));
+        service.handle(std::move(r), std::move(respond));
+      }));
   if (auto s = server.start(); !s) {
     spdlog::error("{}", s.error().message);
     return 1;

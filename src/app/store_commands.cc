@@ -6,6 +6,7 @@
 
 #include "app/installation.h"
 #include "app/kek_location.h"
+#include "app/progress.h"
 #include "core/json_out.h"
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/store_copy.h"
@@ -43,7 +44,12 @@ int run_copy(const Args& a) {
     if (!kek) return fail(kek.error());
     opened.kek = *kek;
   }
-  auto copied = store::copy_sqlite_to_postgres(db.string(), a.to, opened);
+  Progress bar("copying " + db.string(), "rows");
+  // The total costs a count of every table: only asked for when there is a terminal to draw on.
+  store::CopyProgress progress;
+  if (bar.on()) progress = [&](int64_t done, int64_t total) { bar.update(done, total); };
+  auto copied = store::copy_sqlite_to_postgres(db.string(), a.to, opened, progress);
+  bar.finish();
   if (!copied) return fail(copied.error());
   auto source = store::sqlite_table_counts(db.string());
   if (!source) return fail(source.error());

@@ -38,7 +38,8 @@ void put_status(std::string& out, const people::OrgState& org, Channel c,
 
 }  // namespace
 
-Result<int64_t> export_csv(const people::OrgState& org, std::FILE* out) {
+Result<int64_t> export_csv(const people::OrgState& org, std::FILE* out,
+                           const std::function<void(int64_t walked, int64_t total)>& progress) {
   std::string buf;
   buf.reserve(1 << 20);
   auto flush = [&]() -> bool {
@@ -65,7 +66,10 @@ Result<int64_t> export_csv(const people::OrgState& org, std::FILE* out) {
     return (p.email && restricted_set.count(to_hex(org.hasher->hash(Channel::kEmail, *p.email)))) ||
            (p.phone && restricted_set.count(to_hex(org.hasher->hash(Channel::kSms, *p.phone))));
   };
+  const auto total = static_cast<int64_t>(org.person_order.size());
+  int64_t walked = 0;
   for (const auto& id : org.person_order) {
+    if (progress && (++walked & 4095) == 0) progress(walked, total);
     const Person* p = org.find_person(id);
     if (!p || is_restricted(*p)) continue;
     const PostalAddress* addr = nullptr;
@@ -120,6 +124,7 @@ Result<int64_t> export_csv(const people::OrgState& org, std::FILE* out) {
   }
   if (!flush() || std::fflush(out) != 0)
     return internal_error(std::string("write failed: ") + std::strerror(errno));
+  if (progress) progress(total, total);
   return n;
 }
 

@@ -171,7 +171,9 @@ class Importer {
     if (csv_init(&parser, kCsvOptions) != 0) return internal_error("cannot initialize the CSV parser");
     constexpr size_t kChunk = 1 << 20;
     size_t pos = 0;
+    total_bytes_ = static_cast<int64_t>(file.view().size());
     while (pos < data.size() && !fatal_) {
+      parsed_bytes_ = static_cast<int64_t>(file.view().size() - data.size() + pos);
       size_t n = std::min(kChunk, data.size() - pos);
       size_t used = csv_parse(&parser, data.data() + pos, n, &Importer::on_field, &Importer::on_record, this);
       if (used == n) {
@@ -199,7 +201,7 @@ class Importer {
     if (fatal_) return *fatal_;
 
     summary_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (opts_.on_progress) opts_.on_progress(summary_.rows, summary_.seconds);
+    if (opts_.on_progress) opts_.on_progress({summary_.rows, total_bytes_, total_bytes_, summary_.seconds});
     return summary_;
   }
 
@@ -322,8 +324,8 @@ class Importer {
     ++row_no_;
     ++summary_.rows;
     if (opts_.on_progress && (row_no_ & 1023) == 0)
-      opts_.on_progress(summary_.rows,
-                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+      opts_.on_progress({summary_.rows, parsed_bytes_, total_bytes_,
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count()});
     if (f.size() != columns_.size()) {
       reject(fmt::format("expected {} columns, found {}", columns_.size(), f.size()));
       return;
@@ -602,6 +604,7 @@ class Importer {
   const ImportOptions& opts_;
   ImportSummary summary_;
   std::chrono::steady_clock::time_point start_;
+  int64_t parsed_bytes_ = 0, total_bytes_ = 0;  // for on_progress
   std::string actor_, file_label_;
   Micros file_consent_time_ = 0;
 

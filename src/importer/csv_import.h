@@ -52,6 +52,12 @@ enum class Column {
 // Case-insensitive; spaces, underscores and hyphens are equivalent ("First Name" = first_name).
 Column map_header(std::string_view header_cell);
 
+struct ImportProgress {
+  int64_t rows = 0;                    // data rows read so far
+  int64_t bytes = 0, total_bytes = 0;  // of the file: parsed so far (to the last 1 MiB chunk) and its size
+  double seconds = 0;
+};
+
 struct ImportOptions {
   std::string path;  // the CSV file
   // File-level consent basis; a non-empty per-row column overrides each part.
@@ -67,8 +73,8 @@ struct ImportOptions {
   size_t commit_rows = 20000;
   // Called for each rejected row: 1-based data row number (header excluded) and the reason.
   std::function<void(int64_t row, std::string_view reason)> on_row_error;
-  // Called about every 1,000 rows with the rows read so far and the seconds elapsed.
-  std::function<void(int64_t rows, double seconds)> on_progress;
+  // Called about every 1,000 rows, and once at the end, with how far the import is (app/progress.h draws it).
+  std::function<void(const ImportProgress&)> on_progress;
 };
 
 struct ImportSummary {

@@ -10,6 +10,7 @@
 #include "messaging/audience.h"
 #include "messaging/compose.h"
 #include "messaging/content_screening.h"
+#include "messaging/delivery_metrics.h"
 #include "messaging/feedback_status.h"
 #include "messaging/processor_disclosures.h"
 #include "messaging/retry.h"
@@ -681,6 +682,7 @@ bool Dispatcher::prepare_round(Run& run) {
     }
     return false;
   }
+  count_deliveries(marks);
 
   auto round = std::make_shared<Round>();
   round->run = &run;
@@ -711,6 +713,7 @@ void Dispatcher::mark_handing(const Run& run, const DeliveryRow& r) {
 }
 
 void Dispatcher::record_handover(const Run& run, const DeliveryRow& r) {
+  count_delivery(r.channel, r.state);
   deps_.committer.submit([org_id = run.org_id, row = r](store::WriteBatch& b) mutable {
     b.for_org(org_id).add(store::op::PutDelivery{std::move(row)});
     return std::function<void()>{};
@@ -840,6 +843,7 @@ void Dispatcher::record_outcomes(Round& round) {
       r.state = DeliveryState::kStopped;
       r.reason = "the blast was stopped";
       stopped.push_back(r);
+      count_delivery(r.channel, r.state);
     } else {
       push_waiting(run.waiting, r.next_at, r.seq);
       run.rows[r.seq] = r;

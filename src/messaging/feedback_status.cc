@@ -1,5 +1,7 @@
 #include "messaging/feedback_status.h"
 
+#include "core/metrics.h"
+
 namespace tocsin::messaging {
 namespace {
 
@@ -51,6 +53,7 @@ bool record_feedback(store::GroupCommitter& committer, people::OrgState& org, co
 Result<bool> record_hard_bounce(store::Store& store, store::GroupCommitter& committer, people::OrgState& org,
                                 const store::DeliveryRow& d, const consent::Evidence& ev, Micros now) {
   bool changed = record_feedback(committer, org, FeedbackTarget::of(d), consent::Status::kBouncing, ev, now);
+  metrics::process().bounces.at({org.org.id, channel_name(d.channel), "hard"}).inc();
   if (auto s = store.scope(org.org.id).clear_soft_bounces(d.channel, d.contact); !s) return s.error();
   return changed;
 }

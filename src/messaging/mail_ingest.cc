@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "email/bounce_address.h"
 #include "email/mail_report.h"
+#include "messaging/delivery_metrics.h"
 #include "messaging/feedback_status.h"
 #include "messaging/unsubscribe.h"
 
@@ -109,6 +110,7 @@ class Ingest {
     bool changed = record_feedback(ctx_.committer, org_, FeedbackTarget::of(d_),
                                    consent::Status::kSpamComplaint, ev, ctx_.now);
     bool first = d_.state != store::DeliveryState::kComplained;
+    if (first) metrics::process().complaints.at({org_.org.id}).inc();
     if (first) {
       std::string reason = "complaint: " + r.feedback_type;
       if (!r.user_agent.empty()) reason += " (" + r.user_agent.substr(0, 100) + ")";
@@ -137,7 +139,9 @@ class Ingest {
     m.state = state;
     m.reason = std::move(reason);
     m.updated = ctx_.now;
-    return scope_.mark_delivery(d_.message_id, d_.seq, m);
+    if (auto s = scope_.mark_delivery(d_.message_id, d_.seq, m); !s) return s;
+    if (state) count_delivery(d_.channel, *state);
+    return Ok{};
   }
 
   // true if the status changed.
@@ -156,6 +160,7 @@ class Ingest {
   Result<IngestOutcome> soft_bounce(const email::RecipientStatus& rs) {
     store::SoftBounceRow row{d_.channel, d_.contact, d_.message_id, d_.seq, ctx_.now, rs.status};
     if (auto s = scope_.add_soft_bounce(row); !s) return s.error();
+    metrics::process().bounces.at({org_.org.id, channel_name(d_.channel), "soft"}).inc();
     // A delayed notice means the relay still tries; a failed one that it gave up.
     std::optional<store::DeliveryState> state;
     if (rs.action == "failed") state = store::DeliveryState::kBounced;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "messaging/delivery_metrics.h"
 #include "messaging/message_owner.h"
 
 namespace tocsin::messaging {
@@ -105,6 +106,11 @@ Result<ReceiptJudgement> judge_receipt(store::Store& store, const people::Direct
   j.write = store::op::MarkDelivery{message_id, seq, std::move(mark)};
   j.outcome.state = state;
   j.outcome.changed = true;
+  // Counted as judged: both callers commit the write (or the process aborts). Two final receipts racing for
+  // one text count twice although the first committed stands (keep_final).
+  count_delivery(Channel::kSms, state);
+  if (state == store::DeliveryState::kBounced)
+    metrics::process().bounces.at({org->org.id, "sms", "hard"}).inc();
   return j;
 }
 

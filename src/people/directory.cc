@@ -1,5 +1,6 @@
 #include "people/directory.h"
 
+#include "core/metrics.h"
 #include "core/slug.h"
 
 #include <spdlog/spdlog.h>
@@ -137,6 +138,8 @@ void OrgState::record_status(store::WriteBatch::OrgWrites& w, Channel c, const s
   if (new_status == consent::Status::kSubscribed && !e.evidence.legal_basis)
     e.evidence.legal_basis = consent::LegalBasis::kConsent;
   e.prev_hash = ledger_head;
+  if (new_status == consent::Status::kUnsubscribed && e.old_status != new_status)
+    metrics::process().opt_outs.at({org.id, channel_name(c)}).inc();
   consent::seal(e);
   ledger_head = e.hash;
   project(e);

@@ -5,6 +5,7 @@
 
 #include <cctype>
 
+#include "core/metrics.h"
 #include "people/directory.h"
 #include "policy/quiet_hours.h"
 #include "policy/sms_content.h"
@@ -13,6 +14,12 @@
 
 namespace tocsin::policy {
 namespace {
+
+// Every verdict of plan and dispatch, counted by stage, kind and reason (tocsin_gate_verdicts_total).
+Decision counted(std::string_view stage, Decision d) {
+  metrics::process().gate_verdicts.at({stage, kind_name(d.kind), reason_name(d.reason)}).inc();
+  return d;
+}
 
 constexpr Micros kConfirmationWindow = int64_t{5} * 60 * 1'000'000;  // SMS-R3: within 5 minutes
 
@@ -361,11 +368,11 @@ Decision Gate::judge(const OutboundSms& m, Stage stage, Micros now) const {
 }
 
 Decision Gate::plan(const OutboundEmail& m) const {
-  return judge(m, Stage::kPlan, clock_());
+  return counted("plan", judge(m, Stage::kPlan, clock_()));
 }
 
 Decision Gate::plan(const OutboundSms& m) const {
-  return judge(m, Stage::kPlan, clock_());
+  return counted("plan", judge(m, Stage::kPlan, clock_()));
 }
 
 Decision Gate::last_look(const std::string& org_id, const ContactHash& contact) const {
@@ -376,14 +383,14 @@ Decision Gate::last_look(const std::string& org_id, const ContactHash& contact) 
 
 Dispatch<OutboundEmail> Gate::dispatch(const OutboundEmail& m) {
   Micros now = clock_();
-  Dispatch<OutboundEmail> out{judge(m, Stage::kDispatch, now), std::nullopt};
+  Dispatch<OutboundEmail> out{counted("dispatch", judge(m, Stage::kDispatch, now)), std::nullopt};
   if (out.decision.sends()) out.cleared = ClearedEmail(m, now);
   return out;
 }
 
 Dispatch<OutboundSms> Gate::dispatch(const OutboundSms& m) {
   Micros now = clock_();
-  Dispatch<OutboundSms> out{judge(m, Stage::kDispatch, now), std::nullopt};
+  Dispatch<OutboundSms> out{counted("dispatch", judge(m, Stage::kDispatch, now)), std::nullopt};
   if (out.decision.sends()) out.cleared = ClearedSms(m, now);
   return out;
 }

@@ -149,7 +149,7 @@ Result<RetentionDue> retention_due(const people::OrgState& org, store::OrgScope&
 
 Result<SweepCounts> sweep_retention(people::OrgState& org, store::Store& store,
                                     store::GroupCommitter& committer, Micros now, const StopSignal& stop,
-                                    int batch) {
+                                    int batch, const std::function<void(const SweepCounts&)>& progress) {
   auto scope = store.scope(org.org.id);
   auto policy = load_retention(scope);
   if (!policy) return policy.error();
@@ -163,6 +163,7 @@ Result<SweepCounts> sweep_retention(people::OrgState& org, store::Store& store,
       auto blanked = scope.blank_evidence_before(before, batch);
       if (!blanked) return blanked.error();
       n.evidence_blanked += blanked.value();
+      if (progress) progress(n);
       if (blanked.value() < batch) break;
     }
   }
@@ -177,6 +178,7 @@ Result<SweepCounts> sweep_retention(people::OrgState& org, store::Store& store,
       return std::function<void()>{};
     });
     n.inbound_deleted += static_cast<int64_t>(end - i);
+    if (progress) progress(n);
   }
 
   // Deliveries message by message, lowest seq first; a message's statistics read the same between batches
@@ -189,6 +191,7 @@ Result<SweepCounts> sweep_retention(people::OrgState& org, store::Store& store,
       auto fold = scope.aggregate_deliveries(id, delivery_before, delivery_batch);
       if (!fold) return fold.error();
       n.deliveries_aggregated += fold->rows;
+      if (progress) progress(n);
       folded = folded || fold->rows > 0 || fold->plan_entries > 0;
       if (fold->rows < delivery_batch) {  // no row left: the plan went with the last ones
         n.messages_aggregated += folded ? 1 : 0;
@@ -234,6 +237,7 @@ Result<SweepCounts> sweep_retention(people::OrgState& org, store::Store& store,
       }
       return std::function<void()>{};
     });
+    if (progress) progress(n);
   }
   if (n.people_erased > 0 || n.inbound_deleted > 0 || n.evidence_blanked > 0 || n.deliveries_aggregated > 0 ||
       n.messages_aggregated > 0)

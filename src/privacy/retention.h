@@ -19,6 +19,8 @@
 // long (RetentionSweeper below runs it on a server thread).
 #pragma once
 
+#include <functional>
+
 #include <chrono>
 #include <string>
 #include <thread>
@@ -80,10 +82,12 @@ struct SweepCounts {
 
 // Applies the policy to one organization in batches of at most `batch` rows or people (deliveries: ten
 // times that, a row being small), each durable on its own; stops early (with what it did) when `stop` is
-// raised.
+// raised. `progress`, when given, is called after each batch with the counts so far (`tocsin privacy
+// retention` draws them against what retention_due found, app/progress.h).
 Result<SweepCounts> sweep_retention(people::OrgState& org, store::Store& store,
                                     store::GroupCommitter& committer, Micros now, const StopSignal& stop,
-                                    int batch = 200);
+                                    int batch = 200,
+                                    const std::function<void(const SweepCounts&)>& progress = {});
 
 // A server thread: a sweep of every organization at start and then every `period`.
 class RetentionSweeper {

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <thread>
 
+#include "core/metrics.h"
+
 namespace tocsin::sms {
 namespace {
 
@@ -55,7 +57,13 @@ Pacer::Grant Pacer::acquire(const std::string& sender) {
   Grant g = reserve(sender);
   if (g.kind == Grant::Kind::kGo) {
     Micros wait = g.at - clock_();
-    if (wait > 0) sleep_(wait);
+    if (wait > 0) {
+      // The sender's backlog on GET /metrics: texts holding a slot and waiting for it.
+      auto& backlog = metrics::process().pacing_backlog.at({sender});
+      backlog.add(1);
+      sleep_(wait);
+      backlog.add(-1);
+    }
   }
   return g;
 }

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <future>
 
+#include "core/metrics.h"
+
 namespace tocsin::store {
 
 GroupCommitter::GroupCommitter(Store& store, size_t max_group)
@@ -57,15 +59,19 @@ void GroupCommitter::loop() {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      metrics::process().committer_queue.at({}).set(static_cast<int64_t>(queue_.size()));
     }
     for (auto& job : group) completions.push_back(job(batch));
     if (!batch.empty()) {
+      int64_t started = metrics::steady_now_ns();
       if (auto s = store_.apply(batch); !s) {
         spdlog::critical("commit of {} writes failed: {}; aborting so memory is rebuilt from the store",
                          batch.size(), s.error().message);
         std::abort();
       }
       ++commits_;
+      metrics::process().group_commit_seconds.at({}).observe(metrics::seconds_since(started));
+      metrics::process().group_commit_jobs.at({}).observe(static_cast<double>(group.size()));
     }
     for (auto& c : completions)
       if (c) c();

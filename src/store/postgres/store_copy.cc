@@ -46,7 +46,8 @@ constexpr Table kTables[] = {
 // Rows per pipelined round trip.
 constexpr int kRowsPerFlush = 2000;
 
-Status copy_table(sqlite::Connection& from, pg::Connection& to, const Table& t, int64_t& copied) {
+Status copy_table(sqlite::Connection& from, pg::Connection& to, const Table& t, int64_t& copied,
+                  const std::function<void(int64_t)>& flushed) {
   std::string select = std::string("SELECT * FROM ") + t.name + " ORDER BY " + t.order;
   sqlite::Statement q(from, select.c_str());
   if (!q.prepared()) return internal_error("cannot read " + std::string(t.name) + ": " + from.last_error());
@@ -86,6 +87,7 @@ Status copy_table(sqlite::Connection& from, pg::Connection& to, const Table& t, 
       pending = 0;
       if (auto s = to.end_pipeline(); !s)
         return internal_error(std::string("copying ") + t.name + ": " + s.error().message);
+      if (flushed) flushed(kRowsPerFlush);
     }
   }
   if (pending > 0)
@@ -99,7 +101,7 @@ Status copy_table(sqlite::Connection& from, pg::Connection& to, const Table& t, 
 }  // namespace
 
 Result<CopyCounts> copy_sqlite_to_postgres(const std::string& sqlite_path, const std::string& postgres_url,
-                                           const SqliteOptions& source) {
+                                           const SqliteOptions& source, const CopyProgress& progress) {
   {
     auto migrated = open_sqlite_store(sqlite_path, source);  // brings the file to the current version
     if (!migrated) return migrated.error();
@@ -121,13 +123,27 @@ Result<CopyCounts> copy_sqlite_to_postgres(const std::string& sqlite_path, const
   if (auto s = to.open(postgres_url); !s) return s.error();
   if (auto s = to.exec("BEGIN"); !s) return s.error();
   CopyCounts counts;
+  int64_t total = 0, done = 0;
+  if (progress) {
+    auto source_counts = sqlite_table_counts(sqlite_path);
+    if (!source_counts) return source_counts.error();
+    for (const auto& [table, n] : source_counts.value()) total += n;
+    progress(0, total);
+  }
+  auto flushed = [&](int64_t rows) {
+    done += rows;
+    if (progress) progress(done, total);
+  };
   for (const auto& t : kTables) {
     int64_t n = 0;
-    if (auto s = copy_table(from, to, t, n); !s) {
+    if (auto s = copy_table(from, to, t, n, flushed); !s) {
       (void)to.exec("ROLLBACK");
       return s.error();
     }
     counts[t.name] = n;
+    done = 0;
+    for (const auto& [table, rows] : counts) done += rows;
+    if (progress) progress(done, total);
   }
   // The change log continues after the copied entries.
   if (auto s = to.exec("SELECT setval(pg_get_serial_sequence('doc_changes', 'seq'), coalesce(max(seq), 1), "
