@@ -162,9 +162,7 @@ void delete_tagging(Call& c, const std::string& tag_id, const std::string& id) {
                  auto it = org.taggings.find(id);
                  if (it == org.taggings.end() || it->second.tag_id != tag_id)
                    return not_found("Couldn't find tagging with id = " + id);
-                 org.tagging_by_pair.erase({it->second.tag_id, it->second.person_id});
-                 org.taggings.erase(it);
-                 w.add(store::op::DeleteTagging{id});
+                 people::untag(org, id, w);
                  return std::string(R"({"notice":"This tagging was successfully deleted."})");
                });
 }

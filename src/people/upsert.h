@@ -49,5 +49,8 @@ Result<UpsertResult> update(OrgState& org, const std::string& person_id, PersonI
 // Adds a tagging if the person does not have the tag yet; returns the tagging either way.
 const Tagging& tag_person(OrgState& org, const std::string& tag_id, const std::string& person_id,
                           store::WriteBatch::OrgWrites& w, Micros now);
+// Removes the tagging `tagging_id` (the API's DELETE .../taggings/{id}, the console's Remove); false when
+// the organization has no such tagging.
+bool untag(OrgState& org, const std::string& tagging_id, store::WriteBatch::OrgWrites& w);
 
 }  // namespace tocsin::people

@@ -8,12 +8,13 @@ namespace tocsin::web {
 namespace {
 
 // No inline script or style anywhere; forms post only to this origin (and, on a fundraising page, the
-// payment provider's checkout: Chromium checks a form's redirect against form-action); pages are not framed,
-// embed frames (web/embed.h) by any site. Scripts only where a page loads one of ours (Exchange::add_script).
+// payment provider's checkout: Chromium checks a form's redirect against form-action); pages are framed only
+// by their own origin (the console's sandboxed preview), embed frames (web/embed.h) by any site. Scripts only
+// where a page loads one of ours (Exchange::add_script).
 std::string csp(const std::string& form_action_extra, bool scripts, bool embed) {
   return "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'" +
          (form_action_extra.empty() ? std::string() : " " + form_action_extra) + "; base-uri 'none'; " +
-         (scripts ? "script-src 'self'; " : "") + (embed ? "frame-ancestors *" : "frame-ancestors 'none'");
+         (scripts ? "script-src 'self'; " : "") + (embed ? "frame-ancestors *" : "frame-ancestors 'self'");
 }
 
 }  // namespace

@@ -8,7 +8,8 @@
 // input of the rendered bytes other than the spliced values (docs/PAGES.md "Render cache"). An entry serves
 // while the action's definition is unchanged (`stamp`: ActionBook::definitions, which every put_action
 // moves, so an edited page is never served stale) and for at most `kFresh` (1 s) after it was rendered, which
-// bounds how stale the counter and the goal bar can be. A take-down is checked per request, outside the cache.
+// bounds how stale the counter and the goal bar can be. A take-down is checked per request, outside the
+// cache.
 //
 // Thread-safe: entries are immutable and shared; the map is behind a mutex held only for the lookup.
 #pragma once

@@ -90,7 +90,9 @@ def test_console_journey_in_chromium(tmp_path, node_project):
     assert out["chainResult"].startswith("Chain intact: 1 entry, head "), out["chainResult"]
     assert out["personOverflow"] is False
     assert out["taggedUrl"] == f"{srv.base}/admin/people/{person_id}#fields"
-    assert out["tagsText"] == "Volunteers" and out["tagFormsLeft"] == 0
+    assert out["tagsText"] == ["Volunteers"] and out["tagFormsLeft"] == 0
+    assert out["tagsAfterRemove"] == "None." and out["tagFormsAfterRemove"] == 1
+    assert out["customFieldValue"] == "L"
     assert out["renamedHeading"] == "Samuel Signer"
     for screen in ("loginAxe", "dashboardAxe", "teamAxe", "inviteAxe", "forbiddenAxe", "peopleAxe", "personAxe", "verifyAxe"):
         assert out[screen] == [], f"{screen}: {out[screen]}"
@@ -114,6 +116,10 @@ def test_campaign_journey_in_chromium(tmp_path, node_project):
                    {"name": "Stop Please", "email": "stop@example.net"}]
         cfg = {"base": srv.base, "shots": str(shots), "signers": signers, "fromAddress": "news@example.org",
                "subject": "Clean water: thank you",
+               # The brand "Friends of the Bay: " is 20 septets and " Reply STOP to opt out." 23: 58 in one
+               # segment; 193 in two of 153; with an emoji the whole text is UCS-2, 195 units in three of 67
+               # (the pair never split); a text that says STOP itself gets no opt-out line: 36, one segment.
+               "smsBodies": ["Rally at noon.", "a" * 150, "a" * 150 + "\U0001F600", "Text STOP to end"],
                "owner": staff(srv, org["org_id"], "owner@example.org", "owner")}
         run = subprocess.run(["node", "campaign_journey.mjs", json.dumps(cfg)], cwd=node_project,
                              capture_output=True, text=True, timeout=300)
@@ -128,6 +134,7 @@ def test_campaign_journey_in_chromium(tmp_path, node_project):
     assert re.fullmatch(re.escape(srv.base) + r"/admin/actions/[0-9a-f-]{36}", out["actionUrl"]), out["actionUrl"]
     assert out["actionHeading"] == "Clean Water Now"
     assert out["pageLink"].endswith("/o/friends-of-the-bay/petitions/clean-water-now")
+    assert out["previewHeading"] == "Clean Water Now" and out["previewSignButtons"] == 1
     assert all(u.endswith("/clean-water-now/thanks") for u in out["signedUrls"]), out["signedUrls"]
     assert out["recordCount"] == "2"
     assert out["targeted"] == "2" and out["sendable"] == "1"
@@ -138,6 +145,9 @@ def test_campaign_journey_in_chromium(tmp_path, node_project):
     for screen, violations in out["axe"].items():
         assert violations == [], f"{screen}: {violations}"
     assert out["narrowOverflow"] is False
+    assert out["brand"] == "Friends of the Bay"
+    assert out["segmentCounts"] == ["1", "2", "3", "1"], out["segmentCounts"]
+    assert out["segmentText"].startswith("As a first text: 1 segment, GSM-7"), out["segmentText"]
     assert re.fullmatch(r"[0-9a-f]{48}", out["newKey"]), out["newKey"]
     assert new_key_works  # the key the console showed works on the API at once
     # The one email that left, as bytes on the wire: to Rosa only.
@@ -146,5 +156,5 @@ def test_campaign_journey_in_chromium(tmp_path, node_project):
     assert re.search(rb"^To: rosa@example.net\r?$", sent[0], re.M), sent[0][:400]
     assert b"stop@example.net" not in sent[0]
     for name in ("actions", "action", "compose", "preflight", "preflight-drill", "statistics", "messages",
-                 "settings"):
+                 "compose-text", "settings"):
         assert (shots / f"{name}.png").stat().st_size > 0

@@ -287,7 +287,7 @@ def test_person_page_shows_fields_actions_and_the_consent_timeline(tmp_path):
         assert "ada@example.org (subscribed)" in t and "+12025550143 (subscribed)" in t
         assert "1 Main St" in t and "Springfield IL 62701 US" in t
         assert re.search(r"<dt>shirt</dt><dd>", t)
-        assert 'id="tags">volunteer<' in t
+        assert 'id="tags"><li>volunteer</li>' in t  # a viewer gets no Remove button
         assert "Save the &lt;park&gt;" in t and "<td>petition</td>" in t
         # the timeline: both contact points, each entry's evidence with the IP given at signup
         assert "Email: ada@example.org (subscribed)" in t and "Texts: +12025550143 (subscribed)" in t
@@ -439,11 +439,11 @@ def test_staff_correct_a_persons_names(srv):
     r = requests.post(srv.api + "/people", headers=hdr, json={
         "person": {"given_name": "Jnae", "family_name": "Doe", "email_addresses": [{"address": "typo@example.org"}]}})
     pid = r.json()["identifiers"][0].split(":", 1)[1]
-    url = f"{srv.base}/admin/people/{pid}/names"
+    url = f"{srv.base}/admin/people/{pid}/fields"
 
     viewer = Staff(srv, a["org_id"], "viewer@example.org", "viewer")
     assert viewer.login().status_code == 303
-    assert "/names\"" not in viewer.get(f"/admin/people/{pid}").text
+    assert "/fields\"" not in viewer.get(f"/admin/people/{pid}").text
     assert viewer.http.post(url, data={"csrf": viewer.csrf(), "given_name": "X", "family_name": "Y"},
                             allow_redirects=False).status_code == 403
 
@@ -474,10 +474,26 @@ def test_staff_correct_a_persons_names(srv):
     r = requests.post(srv.api + "/people", headers={"OSDI-API-Token": b["api_key"]},
                       json={"person": {"email_addresses": [{"address": "b-names@example.org"}]}})
     other_pid = r.json()["identifiers"][0].split(":", 1)[1]
-    assert organizer.http.post(f"{srv.base}/admin/people/{other_pid}/names", allow_redirects=False,
+    assert organizer.http.post(f"{srv.base}/admin/people/{other_pid}/fields", allow_redirects=False,
                                data={"csrf": organizer.csrf(), "given_name": "Eve"}).status_code == 404
     assert "given_name" not in requests.get(f"{srv.api}/people/{other_pid}",
                                             headers={"OSDI-API-Token": b["api_key"]}).json()
+
+    # Custom fields: one added, then changed, then emptied (removed); names kept as they are.
+    def save(**fields):
+        r = organizer.http.post(url, data={"csrf": organizer.csrf(), "given_name": 'Jane "J" <b>', **fields},
+                                allow_redirects=False)
+        assert r.status_code == 303, r.text
+        return requests.get(f"{srv.api}/people/{pid}", headers=hdr).json()
+    assert save(new_field="t-shirt size", new_value="<L>")["custom_fields"] == {"t-shirt size": "<L>"}
+    page = organizer.get(f"/admin/people/{pid}").text
+    assert '<label for="edit-field-0">t-shirt size</label><input id="edit-field-0" name="field:t-shirt size" ' \
+           'value="&lt;L&gt;"' in page, page
+    assert save(**{"field:t-shirt size": "XL"})["custom_fields"] == {"t-shirt size": "XL"}
+    assert "t-shirt size" not in save(**{"field:t-shirt size": ""}).get("custom_fields", {})
+    bad = organizer.http.post(url, data={"csrf": organizer.csrf(), "new_value": "orphan"}, allow_redirects=False)
+    assert bad.status_code == 400 and "Name the new custom field" in bad.text
+    assert len([d for d in staff_audit(srv) if "people.edit" in d and pid in d]) == 4
 
     # An objection to tracking (a privacy request) shows on the page with its date.
     r = requests.post(srv.api + "/tocsin:privacy_requests", headers=hdr,
@@ -520,7 +536,7 @@ def test_staff_tag_a_person_from_the_person_page(srv):
     page = organizer.get(f"/admin/people/{pid}").text
     # Only the tags the person lacks are offered, names escaped; B's tag is not among them.
     assert f'<option value="{donors}">&lt;Donors&gt;</option>' in page, page
-    assert f'value="{volunteers}"' not in page and b_tag not in page
+    assert f'<option value="{volunteers}"' not in page and b_tag not in page
     assert organizer.http.post(url, data={"csrf": "0" * 32, "tag": donors}, allow_redirects=False).status_code == 403
     assert organizer.http.post(url, data={"csrf": organizer.csrf(), "tag": b_tag},
                                allow_redirects=False).status_code == 404
@@ -530,7 +546,8 @@ def test_staff_tag_a_person_from_the_person_page(srv):
     assert done.status_code == 303 and done.headers["Location"] == f"/admin/people/{pid}#fields"
     assert tags_of(pid) == sorted([volunteers, donors])
     after = organizer.get(f"/admin/people/{pid}").text
-    assert "&lt;Donors&gt;" in after.split('id="tags"', 1)[1].split("</p>", 1)[0]
+    assert "&lt;Donors&gt;" in after.split('id="tags"', 1)[1].split("</ul>", 1)[0]
+    assert f'name="tag" value="{donors}"><button type="submit" aria-label="Remove the tag &lt;Donors&gt;">' in after
     assert 'action="/admin/people/' + pid + '/tag"' not in after, "no tag left to offer"
     # Again: nothing more; the staff audit has one line; another organization's person is 404.
     assert organizer.http.post(url, data={"csrf": organizer.csrf(), "tag": donors},
@@ -542,6 +559,20 @@ def test_staff_tag_a_person_from_the_person_page(srv):
     other_pid = r.json()["identifiers"][0].split(":", 1)[1]
     assert organizer.http.post(f"{srv.base}/admin/people/{other_pid}/tag", allow_redirects=False,
                                data={"csrf": organizer.csrf(), "tag": donors}).status_code == 404
+
+    # Remove: the API's DELETE path; a viewer may not; twice changes nothing; B's tag is not found.
+    untag = f"{srv.base}/admin/people/{pid}/untag"
+    assert viewer.http.post(untag, data={"csrf": viewer.csrf(), "tag": donors},
+                            allow_redirects=False).status_code == 403
+    assert organizer.http.post(untag, data={"csrf": organizer.csrf(), "tag": b_tag},
+                               allow_redirects=False).status_code == 404
+    assert tags_of(pid) == sorted([volunteers, donors])
+    for _ in range(2):
+        done = organizer.http.post(untag, data={"csrf": organizer.csrf(), "tag": donors}, allow_redirects=False)
+        assert done.status_code == 303 and done.headers["Location"] == f"/admin/people/{pid}#fields"
+        assert tags_of(pid) == [volunteers]
+    assert len([d for d in staff_audit(srv) if "people.untag" in d and pid in d]) == 1
+    assert f'<option value="{donors}">&lt;Donors&gt;</option>' in organizer.get(f"/admin/people/{pid}").text
 
 
 def test_verify_is_limited_per_organization(srv):

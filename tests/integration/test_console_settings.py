@@ -59,6 +59,32 @@ def test_domains_program_and_keys(site):
     assert r.status_code == 422 and "brand name holds a control character" in unescape(r.text)
     assert settings_json(srv)["brand_name"] == "Bay Friends"
 
+    # Frequency caps: an email cap set, texts made stricter; looser than SMS-F1 is refused, naming the rule.
+    program = dict(postal_address="2 Side St, Springfield, IL", brand_name="Bay Friends",
+                   support_contact="help@example.org", message_frequency="Up to 4 msgs/month", tracking="off")
+    r = owner.post("/admin/settings", email_cap="2", email_cap_hours="48", sms_cap="2", sms_cap_hours="72", **program)
+    assert r.status_code == 303, r.text
+    s = settings_json(srv)
+    assert (s["email_cap"], s["email_cap_hours"], s["sms_cap"], s["sms_cap_hours"]) == (2, 48, 2, 72), s
+    page = owner.get("/admin/settings").text
+    assert 'id="sms_cap" name="sms_cap" inputmode="numeric" maxlength="1" value="2"' in page
+    assert "<dt>Email frequency cap</dt><dd>2 per 48 hours</dd>" in page
+    for looser in (dict(sms_cap="4", sms_cap_hours="24"), dict(sms_cap="3", sms_cap_hours="12"),
+                   dict(sms_cap="0", sms_cap_hours="24")):
+        r = owner.post("/admin/settings", **looser, **program)
+        assert r.status_code == 422 and ("SMS-F1" in unescape(r.text) or "from 0 to 3" in unescape(r.text)), r.text
+    r = owner.post("/admin/settings", email_cap="5", email_cap_hours="0", **program)
+    assert r.status_code == 422 and "at least 1 hour" in unescape(r.text)
+    r = owner.post("/admin/settings", email_cap="x", **program)
+    assert r.status_code == 422 and "email cap must be a whole number" in unescape(r.text)
+    s = settings_json(srv)
+    assert (s["email_cap"], s["sms_cap"], s["sms_cap_hours"]) == (2, 2, 72), "nothing changed"
+    # A form without the cap fields keeps them; email cap 0 turns it off.
+    assert owner.post("/admin/settings", **program).status_code == 303
+    assert settings_json(srv)["sms_cap"] == 2
+    assert owner.post("/admin/settings", email_cap="0", **program).status_code == 303
+    assert settings_json(srv)["email_cap"] == 0
+
     # API keys: created (shown once), working at once, revoked, refused at once.
     r = owner.post("/admin/settings/keys")
     assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"

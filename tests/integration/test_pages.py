@@ -49,7 +49,7 @@ def test_page_headers_and_html(site):
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
     csp = r.headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "script-src" not in csp and "'unsafe-inline'" not in csp
-    assert "frame-ancestors 'none'" in csp and "form-action 'self'" in csp
+    assert "frame-ancestors 'self'" in csp and "form-action 'self'" in csp
     assert r.headers["Cache-Control"] == "no-store" and r.headers["X-Content-Type-Options"] == "nosniff"
     # Only the strictly necessary session cookie, HttpOnly and SameSite; not Secure over http.
     cookies = r.raw.headers.getlist("Set-Cookie")

@@ -40,6 +40,10 @@ constexpr const char* kAction = R"(<main><p><a href="/admin/actions">Actions</a>
 <dt>Consent language (version {{version}})</dt><dd id="disclosure-text">{{#disclosure}}<blockquote>{{disclosure}}</blockquote>{{/disclosure}}{{^disclosure}}the organization's default{{/disclosure}}</dd>
 {{#purpose}}<dt>Consent purpose</dt><dd>{{purpose}}</dd>{{/purpose}}
 </dl>
+<section aria-labelledby="preview-heading"><h2 id="preview-heading">Preview</h2>
+<p>The hosted page as a first-time visitor sees it now (its form does nothing here).</p>
+<iframe class="preview" id="page-preview" src="{{page_path}}" title="Preview of the hosted page {{title}}" sandbox loading="lazy"></iframe>
+</section>
 <section aria-labelledby="records-heading"><h2 id="records-heading">Latest records</h2>
 {{#has_latest}}<div class="scroll"><table aria-labelledby="records-heading"><thead><tr><th scope="col">Person</th><th scope="col">Date</th></tr></thead><tbody>
 {{#latest}}<tr><td><a href="/admin/people/{{person_id}}">{{name}}</a></td><td>{{date}}</td></tr>{{/latest}}
@@ -73,6 +77,7 @@ ActionRow row_of(const people::OrgState& org, const actions::Action& a, const st
           a.kind,
           format_iso8601(a.created).substr(0, 10),
           public_url + actions::page_path(org.slug, a),
+          actions::page_path(org.slug, a),
           static_cast<int64_t>(org.actions.records_of_action(a.id).size())};
 }
 
@@ -155,6 +160,7 @@ std::string action_page(const Frame& f, const ActionDetail& a, const ActionForm&
                         {"goal", a.goal > 0 ? std::to_string(a.goal) : std::string()},
                         {"created", a.row.created},
                         {"page_url", a.row.page_url},
+                        {"page_path", a.row.page_path},
                         {"version", std::to_string(a.disclosure_version)},
                         {"disclosure", a.disclosure},
                         {"purpose", a.purpose},

@@ -17,6 +17,7 @@ const std::vector<std::string>& console_action_kinds();
 
 struct ActionRow {
   std::string id, title, kind, created, page_url;
+  std::string page_path;  // the same page on this server, for the preview frame
   int64_t records = 0;
 };
 

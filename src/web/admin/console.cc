@@ -21,6 +21,7 @@
 #include "web/admin/people_search.h"
 #include "web/admin/person_view.h"
 #include "web/admin/screens.h"
+#include "web/admin/segment_counter.h"
 
 namespace tocsin::web::admin {
 namespace {
@@ -112,106 +113,6 @@ void Console::login_post(const api::Request& req, api::Respond& respond) {
   respond(std::move(r));
 }
 
-// A staff change to one person through the API's write path (durable before the answer; `opted_out`, when
-// given, holds the answer behind the opt-out fence): `apply` answers "changed" or "unchanged", or an error
-// after changing nothing. A change gets a line `audit_action` in the staff audit trail; every answer goes
-// back to the person page at `fragment`.
-void Console::change_person(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
-                            std::string audit_action, const std::string& ip, std::string fragment,
-                            messaging::OrgWriteFn apply, api::Respond respond, const Frame& frame,
-                            std::shared_ptr<std::vector<ContactHash>> opted_out) {
-  messaging::commit_org_write(
-      writes_.committer, org, std::move(apply),
-      [=, this, org_id = org.org.id](Result<std::string> r) {
-        if (!r && r.error().http_status == 404) {  // "no such person", "no such tag"
-          const std::string& why = r.error().message;
-          return respond(html(404, not_found_page(frame, why.rfind("no ", 0) == 0 ? why.substr(3) : why)));
-        }
-        if (!r) return respond(html(500, forbidden_page(frame, "changing this person now")));
-        if (r.value() == "changed")
-          (void)writes_.audit.record({org_id, p.account_id, audit_action, person_id, ip, now_micros()});
-        respond(redirect("/admin/people/" + person_id + fragment));
-      },
-      writes_.fence, std::move(opted_out));
-}
-
-// A supporter who phones or writes to stop hearing from the organization: staff record the opt-out on one
-// channel, with the staff member and the address they posted from as the ledger entry's evidence. Behind the
-// opt-out fence, so no message already cleared for the address leaves after the page says so.
-void Console::unsubscribe(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
-                          Channel channel, const std::string& ip, api::Respond respond, const Frame& frame) {
-  auto opted_out = std::make_shared<std::vector<ContactHash>>();
-  change_person(
-      p, org, person_id, channel == Channel::kEmail ? "people.unsubscribe_email" : "people.unsubscribe_sms",
-      ip, "#consent",
-      [=](people::OrgState& o, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
-        const Person* person = o.find_person(person_id);
-        if (!person) return not_found("no such person");
-        const auto& address = channel == Channel::kEmail ? person->email : person->phone;
-        if (!address || o.status_of(channel, *address) != consent::Status::kSubscribed)
-          return std::string("unchanged");
-        consent::Evidence ev;
-        ev.actor = "staff:" + p.account_id;
-        ev.source = "console";
-        ev.method = "console: unsubscribed by staff";
-        ev.ip = ip;
-        o.record_status(w, channel, *address, person_id, consent::Status::kUnsubscribed, ev, now);
-        opted_out->push_back(o.hasher->hash(channel, *address));
-        return std::string("changed");
-      },
-      std::move(respond), frame, opted_out);
-}
-
-// Staff correct a person's names (a typo, a name told on the phone): the API's PUT path (people::update,
-// with header-bound text normalized as for every write), audited as `people.edit`. An empty field clears the
-// name; the same names again change nothing.
-void Console::edit_names(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
-                         const std::string& given, const std::string& family, const std::string& ip,
-                         api::Respond respond, const Frame& frame) {
-  change_person(
-      p, org, person_id, "people.edit", ip, "#fields",
-      [=](people::OrgState& o, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
-        const Person* person = o.find_person(person_id);
-        if (!person) return not_found("no such person");
-        if (person->given_name == given && person->family_name == family) return std::string("unchanged");
-        people::PersonInput in;
-        for (auto [field, value] : {std::pair{&in.given_name, &given}, std::pair{&in.family_name, &family}}) {
-          if (value->empty())
-            field->state = people::Field<std::string>::kNull;
-          else
-            field->set(*value);
-        }
-        consent::Evidence ev;
-        ev.actor = "staff:" + p.account_id;
-        ev.source = "console";
-        ev.method = "console: edited by staff";
-        ev.ip = ip;
-        people::WriteAuthority who;  // the organization's own staff: as its key
-        who.writer = people::Writer::kApiKey;
-        auto r = people::update(o, person_id, std::move(in), ev, who, w, now);
-        if (!r) return r.error();
-        return std::string("changed");
-      },
-      std::move(respond), frame);
-}
-
-// Tags a person with one of the organization's tags (people::tag_person, as the API's taggings), audited as
-// `people.tag`. A tag of another organization is not found; tagging twice changes nothing.
-void Console::tag(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
-                  const std::string& tag_id, const std::string& ip, api::Respond respond,
-                  const Frame& frame) {
-  change_person(
-      p, org, person_id, "people.tag", ip, "#fields",
-      [=](people::OrgState& o, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
-        if (!o.find_person(person_id)) return not_found("no such person");
-        if (!o.tags.count(tag_id)) return not_found("no such tag");
-        if (o.tagging_by_pair.count({tag_id, person_id})) return std::string("unchanged");
-        people::tag_person(o, tag_id, person_id, w, now);
-        return std::string("changed");
-      },
-      std::move(respond), frame);
-}
-
 void Console::release_read(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
                            std::string action, std::vector<std::string> person_ids, api::Response r,
                            api::Respond respond, int64_t count, std::string_view disclosure_basis) {
@@ -274,6 +175,15 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     if (req.method == "GET") return login_form(req, respond, 200, "", "");
     if (req.method == "POST") return login_post(req, respond);
     return respond(html(405, "method not allowed"));
+  }
+  // The console's one script (web/admin/segment_counter.h): public, like any static file.
+  if (path == kSegmentCounterPath && req.method == "GET") {
+    api::Response r;
+    r.status = 200;
+    r.content_type = "text/javascript; charset=utf-8";
+    r.body = kSegmentCounterJs;
+    r.headers = {{"X-Content-Type-Options", "nosniff"}, {"Cache-Control", "public, max-age=3600"}};
+    return respond(std::move(r));
   }
   // An invitation's link opens its page without a login (web/admin/console_team.cc).
   if (path.rfind(kInvitePrefix, 0) == 0) return invitation(req, respond, path.substr(kInvitePrefix.size()));
@@ -363,32 +273,8 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     // Verifying reads and changes nothing: every role that may read the page may run it.
     if (std::string id = id_in(path, "/admin/people/", "/verify"); !id.empty())
       return person_screen(id, true);
-    if (std::string id = id_in(path, "/admin/people/", "/unsubscribe"); !id.empty()) {
-      if (!p.can(staff::Permission::kSend))
-        return respond(html(403, forbidden_page(frame, "changing people")));
-      const std::string channel = form.param("channel").value_or("");
-      if (channel != "email" && channel != "sms")
-        return respond(html(400, forbidden_page(frame, "this form without a channel (email or sms)")));
-      return unsubscribe(p, *org, id, channel == "email" ? Channel::kEmail : Channel::kSms, client_ip(req),
-                         std::move(respond), frame);
-    }
-    if (std::string id = id_in(path, "/admin/people/", "/names"); !id.empty()) {
-      if (!p.can(staff::Permission::kSend))
-        return respond(html(403, forbidden_page(frame, "changing people")));
-      const std::string given = form.param("given_name").value_or("");
-      const std::string family = form.param("family_name").value_or("");
-      if (given.size() > 255 || family.size() > 255)
-        return respond(html(400, forbidden_page(frame, "names longer than 255 bytes")));
-      return edit_names(p, *org, id, given, family, client_ip(req), std::move(respond), frame);
-    }
-    if (std::string id = id_in(path, "/admin/people/", "/tag"); !id.empty()) {
-      if (!p.can(staff::Permission::kSend))
-        return respond(html(403, forbidden_page(frame, "changing people")));
-      const std::string tag_id = form.param("tag").value_or("");
-      if (tag_id.empty() || tag_id.size() > 64)
-        return respond(html(400, forbidden_page(frame, "this form without a tag")));
-      return tag(p, *org, id, tag_id, client_ip(req), std::move(respond), frame);
-    }
+    if (route_person_changes(p, *org, req, path, respond, frame)) return;
+    if (route_inbox(p, *org, req, path, respond, frame)) return;
     if (route_actions(p, *org, req, path, respond, frame)) return;
     if (route_messages(p, *org, req, path, respond, frame)) return;
     if (route_settings(p, *org, req, path, respond, frame)) return;
@@ -398,15 +284,7 @@ void Console::handle(api::Request&& req, api::Respond respond) {
   if (req.method != "GET") return respond(html(405, "method not allowed"));
   if (path == "/admin") return respond(html(200, dashboard_page(frame, dashboard_facts(*org))));
   if (path == "/admin/people") return respond(html(200, people_page(frame, "", nullptr, "")));
-  if (path == "/admin/inbox") {
-    if (!p.can(staff::Permission::kRead))
-      return respond(html(403, forbidden_page(frame, "reading the inbox")));
-    auto inbox = read_inbox(*org, store_.scope(org->org.id));
-    if (!inbox) return respond(html(500, forbidden_page(frame, "reading the inbox now")));
-    auto shown = inbox->person_ids;
-    return release_read(p, *org, req, "console.inbox", std::move(shown), html(200, inbox_page(frame, *inbox)),
-                        std::move(respond));
-  }
+  if (route_inbox(p, *org, req, path, respond, frame)) return;
   if (std::string id = id_in(path, "/admin/people/", ""); !id.empty()) return person_screen(id, false);
   if (route_team(p, req, path, respond, frame)) return;
   if (route_actions(p, *org, req, path, respond, frame)) return;

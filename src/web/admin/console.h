@@ -32,6 +32,7 @@ namespace tocsin::messaging {
 class GateWiring;
 class Dispatcher;
 class StaffInvitationMail;
+class SmsReplies;
 }  // namespace tocsin::messaging
 
 namespace tocsin::web::admin {
@@ -76,6 +77,8 @@ struct ConsoleWrites {
   api::KeyRing* keys = nullptr;
   // Staff invitations are emailed through it (null: the team page says invitations are not available).
   messaging::StaffInvitationMail* invitation_mail = nullptr;
+  // Staff replies from the inbox leave through it, judged again by the gate (null: replies not available).
+  messaging::SmsReplies* sms_replies = nullptr;
 };
 
 // An invitation's link: {public_url}/admin/invite/{token}.
@@ -101,13 +104,13 @@ class Console {
                      std::string audit_action, const std::string& ip, std::string fragment,
                      messaging::OrgWriteFn apply, api::Respond respond, const Frame& frame,
                      std::shared_ptr<std::vector<ContactHash>> opted_out = nullptr);
-  void unsubscribe(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
-                   Channel channel, const std::string& ip, api::Respond respond, const Frame& frame);
-  void edit_names(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
-                  const std::string& given, const std::string& family, const std::string& ip,
-                  api::Respond respond, const Frame& frame);
-  void tag(const staff::Principal& p, people::OrgState& org, const std::string& person_id,
-           const std::string& tag_id, const std::string& ip, api::Respond respond, const Frame& frame);
+  // The inbox and staff replies to it (console_inbox.cc).
+  bool route_inbox(const staff::Principal& p, people::OrgState& org, const api::Request& req,
+                   const std::string& path, api::Respond& respond, const Frame& frame);
+  // The person page's forms (console_person.cc): unsubscribe, fields, tag and untag; answers and returns
+  // true when `path` is one of them (the CSRF token is already checked).
+  bool route_person_changes(const staff::Principal& p, people::OrgState& org, const api::Request& req,
+                            const std::string& path, api::Respond& respond, const Frame& frame);
   // Actions (console_actions.cc) and messages (console_messages.cc): each answers and returns true when
   // `path` is one of its screens or forms (a POST's CSRF token is already checked).
   bool route_actions(const staff::Principal& p, people::OrgState& org, const api::Request& req,

@@ -76,7 +76,7 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
       std::shared_lock lock(org.mu);
       choices = compose_choices(org);
     }
-    respond(html(status, compose_page(frame, f, choices)));
+    respond(allow_own_scripts(html(status, compose_page(frame, f, choices))));
   };
   // Saves the form as a draft (new, or the draft `id`) through check_draft, then shows its preflight.
   auto save = [&](const std::string& id) {
@@ -135,7 +135,8 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
             std::shared_lock lock(org.mu);
             choices = compose_choices(org);
           }
-          return html(e.http_status == 404 ? 404 : 422, compose_page(frame, again, choices));
+          return allow_own_scripts(
+              html(e.http_status == 404 ? 404 : 422, compose_page(frame, again, choices)));
         },
         std::move(respond));
   };

@@ -8,8 +8,9 @@ api::Response html(int status, std::string body) {
   r.content_type = "text/html; charset=utf-8";
   r.body = std::move(body);
   r.headers = {{"Content-Security-Policy",
+                // frame-src: the action screen's preview of the hosted page (same origin, sandboxed).
                 "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
-                "frame-ancestors 'none'; base-uri 'none'"},
+                "frame-src 'self'; frame-ancestors 'none'; base-uri 'none'"},
                {"X-Content-Type-Options", "nosniff"},
                {"Referrer-Policy", "no-referrer"},
                {"Cache-Control", "no-store"}};
@@ -19,6 +20,12 @@ api::Response html(int status, std::string body) {
 api::Response redirect(const std::string& to) {
   api::Response r = html(303, "");
   r.headers.push_back({"Location", to});
+  return r;
+}
+
+api::Response allow_own_scripts(api::Response r) {
+  for (auto& [name, value] : r.headers)
+    if (name == "Content-Security-Policy") value += "; script-src 'self'";
   return r;
 }
 

@@ -1,5 +1,7 @@
 // The console's two kinds of answer: a screen (HTML with the console's security headers: no script, no
 // framing, no caching, no referrer) and a redirect after a form post (303, so a reload does not post again).
+// One screen loads a script of ours (the compose screen's segment counter): allow_own_scripts lets that
+// answer load same-origin scripts (still none inline).
 #pragma once
 
 #include <string>
@@ -10,5 +12,6 @@ namespace tocsin::web::admin {
 
 api::Response html(int status, std::string body);
 api::Response redirect(const std::string& to);
+api::Response allow_own_scripts(api::Response r);
 
 }  // namespace tocsin::web::admin

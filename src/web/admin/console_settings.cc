@@ -48,9 +48,16 @@ bool Console::route_settings(const staff::Principal& p, people::OrgState& org, c
     if (!post) return screen(200, "", ""), true;
     if (!p.can(staff::Permission::kSettings))
       return respond(html(403, forbidden_page(frame, "changing the settings (admins and owners)"))), true;
-    ProgramForm f{form.param("postal_address").value_or(""),  form.param("brand_name").value_or(""),
-                  form.param("support_contact").value_or(""), form.param("message_frequency").value_or(""),
-                  form.param("tracking").value_or(""),        form.param("send_approval").has_value()};
+    ProgramForm f{form.param("postal_address").value_or(""),
+                  form.param("brand_name").value_or(""),
+                  form.param("support_contact").value_or(""),
+                  form.param("message_frequency").value_or(""),
+                  form.param("tracking").value_or(""),
+                  form.param("send_approval").has_value(),
+                  form.param("email_cap"),
+                  form.param("email_cap_hours"),
+                  form.param("sms_cap"),
+                  form.param("sms_cap_hours")};
     messaging::Settings probe;
     if (auto s = apply_program_form(f, probe); !s) return screen(422, s.error().message, ""), true;
     commit_and_go(

@@ -15,9 +15,13 @@
 namespace tocsin::web::admin {
 
 inline constexpr size_t kInboxShown = 200;
+// Staff may answer a text (a conversation the person started: the gate's kReply, exempt from quiet hours and
+// caps, never past an opt-out) for this long after it arrived; later, a message is a new conversation.
+inline constexpr Micros kReplyWindow = int64_t{24} * 3600 * 1'000'000;
 
 struct InboxView {
   struct Row {
+    std::string id;  // the stored document's (gateway:message id)
     messaging::StoredInbound text;
     std::string person_label;  // empty when no person holds the number
   };
@@ -32,6 +36,11 @@ struct InboxView {
 
 // The texts from the store (org scope), names from `org` under its shared lock.
 Result<InboxView> read_inbox(const people::OrgState& org, store::OrgScope scope);
-std::string inbox_page(const Frame& f, const InboxView& v);
+// Whether staff may reply to `t` at `now`: a text without a keyword (a question, a conversation), received
+// within kReplyWindow.
+bool repliable(const messaging::StoredInbound& t, Micros now);
+// `notice`: the answer to a reply just posted (sent to the gateway's queue, or why not).
+std::string inbox_page(const Frame& f, const InboxView& v, Micros now, const std::string& notice = "",
+                       bool refused = false);
 
 }  // namespace tocsin::web::admin

@@ -32,6 +32,12 @@ ol.timeline li{margin-bottom:1rem;border-left:3px solid #ccc;padding-left:0.75re
 blockquote{margin:0;padding:0.25rem 0.5rem;background:#f4f4f4;white-space:pre-wrap}
 .ok{border:2px solid #060;background:#f0fff0;padding:0.5rem 1rem;margin:1rem 0;overflow-wrap:anywhere}
 .scroll{overflow-x:auto}
+ul.tags{list-style:none;padding:0}
+ul.tags li{display:flex;gap:0.75rem;align-items:center}
+form.inline{display:inline}
+form.inline button{margin-top:0;padding:0.1rem 0.6rem}
+.hint{color:#444;margin:0.5rem 0 0}
+iframe.preview{width:100%;height:32rem;border:1px solid #ccc}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 </style></head><body>
 )";

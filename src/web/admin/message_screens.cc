@@ -42,7 +42,8 @@ constexpr const char* kCompose = R"(<main><p><a href="/admin/messages">Messages<
 <label for="body">Body (HTML; merge fields such as <code>{{=<% %>=}}{{given_name}}<%={{ }}=%></code>)</label><textarea id="body" name="body" rows="12">{{body}}</textarea>{{/email}}
 {{^email}}<label for="sms_sender">Send from</label><select id="sms_sender" name="sms_sender">{{#senders}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/senders}}</select>
 {{^has_senders}}<p>The organization has no texting number yet.</p>{{/has_senders}}
-<label for="body">Text (the brand and, for a first text, the opt-out line are added; the preflight shows the segments)</label><textarea id="body" name="body" rows="5">{{body}}</textarea>
+<label for="body">Text (the brand and, for a first text, the opt-out line are added; the preflight shows the segments)</label><textarea id="body" name="body" rows="5" aria-describedby="segment-count" data-brand="{{brand}}">{{body}}</textarea>
+<p id="segment-count" aria-live="polite"></p><script src="/admin/static/segments.js" defer></script>
 <label><input type="checkbox" name="marketing" value="1"{{#marketing}} checked{{/marketing}}> Marketing or fundraising content</label>{{/email}}
 <label for="purpose">Purpose (empty: a general message; a purpose reaches only people who consented to it)</label><input id="purpose" name="purpose" maxlength="100" value="{{purpose}}">
 <fieldset><legend>Send to everyone who is in any of</legend>
@@ -260,6 +261,8 @@ ComposeChoices compose_choices(const people::OrgState& org) {
     if (s.disabled_reason.empty()) c.sms_senders.push_back(number);
   for (const auto& [domain, d] : org.messaging.domains())
     if (d.verified_at && d.disabled_reason.empty()) c.verified_domains.push_back(domain);
+  auto view = org.messaging.gate_view();  // the brand as the planner renders it (messaging/planner.cc)
+  c.brand = view ? view->brand_name : org.org.name;
   return c;
 }
 
@@ -294,6 +297,7 @@ std::string compose_page(const Frame& f, const ComposeForm& form, const ComposeC
        {"domains", domains},
        {"senders", senders},
        {"has_senders", !choices.sms_senders.empty()},
+       {"brand", choices.brand},
        {"marketing", form.marketing},
        {"purpose", form.purpose},
        {"targets", targets}});

@@ -45,6 +45,7 @@ struct ComposeChoices {
   std::vector<Choice> targets;
   std::vector<std::string> sms_senders;       // numbers the organization may text from
   std::vector<std::string> verified_domains;  // email: a from address must be at one of these
+  std::string brand;                          // texts begin with it (the live segment counter adds it)
 };
 ComposeChoices compose_choices(const people::OrgState& org);
 std::string compose_page(const Frame& f, const ComposeForm& form, const ComposeChoices& choices);

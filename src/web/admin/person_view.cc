@@ -53,7 +53,7 @@ std::optional<Copied> copy_under_lock(const people::OrgState& org, const std::st
     auto t = org.tags.find(tag_id);
     if (t == org.tags.end()) continue;
     if (org.tagging_by_pair.count({tag_id, person_id}))
-      v.tags.push_back(t->second.name);
+      v.tags.push_back({tag_id, t->second.name});
     else if (v.tag_choices.size() < kMaxTagChoices)
       v.tag_choices.push_back({tag_id, t->second.name});
   }

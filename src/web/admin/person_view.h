@@ -36,8 +36,9 @@ struct ActionTaken {
   std::string title, kind, date;  // kind: the action type's singular ("petition"); date: the record's
 };
 
-// A tag of the organization the person does not have yet, offered by the page's "Add a tag" form.
-struct TagChoice {
+// A tag of the organization: one the person has (with its Remove button), or one offered by the page's
+// "Add a tag" form.
+struct TagRef {
   std::string id, name;
 };
 // At most this many tags are offered (in the organization's tag order); the API tags beyond it.
@@ -55,9 +56,10 @@ inline constexpr size_t kMaxMessagesLooked = 50;
 struct PersonView {
   Person person;
   std::string email_status, sms_status;
-  std::vector<std::string> tags, lists;
-  std::vector<TagChoice> tag_choices;  // the organization's other tags
-  std::vector<ActionTaken> actions;    // newest first
+  std::vector<TagRef> tags;  // the person's, in the organization's tag order
+  std::vector<std::string> lists;
+  std::vector<TagRef> tag_choices;   // the organization's other tags
+  std::vector<ActionTaken> actions;  // newest first
   size_t actions_total = 0;
   std::vector<MessageReceived> messages;  // newest first
   bool messages_capped = false;           // the organization sent more than kMaxMessagesLooked messages

@@ -74,15 +74,20 @@ constexpr const char* kPerson = R"(<main><p><a href="/admin/people">People</a></
 <dt>Modified</dt><dd>{{modified}}</dd>
 <dt>Open and click tracking</dt><dd id="tracking">{{#tracking_objection}}objected on {{tracking_objection}}: never tracked{{/tracking_objection}}{{^tracking_objection}}as the organization sets it{{/tracking_objection}}</dd>
 </dl>
-{{#can_edit}}<form method="post" action="/admin/people/{{id}}/names">
+<h3>Custom fields</h3>
+{{#has_custom}}<dl class="facts" id="custom-fields">{{#custom}}<dt>{{name}}</dt><dd>{{value}}</dd>{{/custom}}</dl>{{/has_custom}}{{^has_custom}}<p>None.</p>{{/has_custom}}
+{{#can_edit}}<form method="post" action="/admin/people/{{id}}/fields">
 <input type="hidden" name="csrf" value="{{csrf}}">
 <label for="edit-given-name">Given name</label><input id="edit-given-name" name="given_name" value="{{given_name}}" maxlength="255" autocomplete="off">
 <label for="edit-family-name">Family name</label><input id="edit-family-name" name="family_name" value="{{family_name}}" maxlength="255" autocomplete="off">
-<button type="submit">Save names</button>
+{{#custom}}<label for="edit-field-{{index}}">{{name}}</label><input id="edit-field-{{index}}" name="field:{{name}}" value="{{value}}" maxlength="4096" autocomplete="off">
+{{/custom}}<label for="new-field">New custom field</label><input id="new-field" name="new_field" maxlength="255" autocomplete="off">
+<label for="new-value">Its value</label><input id="new-value" name="new_value" maxlength="4096" autocomplete="off">
+<p class="hint">An emptied field is removed.</p>
+<button type="submit">Save fields</button>
 </form>{{/can_edit}}
-<h3>Custom fields</h3>
-{{#has_custom}}<dl class="facts" id="custom-fields">{{#custom}}<dt>{{name}}</dt><dd>{{value}}</dd>{{/custom}}</dl>{{/has_custom}}{{^has_custom}}<p>None.</p>{{/has_custom}}
-<h3>Tags</h3><p id="tags">{{#has_tags}}{{tags}}{{/has_tags}}{{^has_tags}}None.{{/has_tags}}</p>
+<h3>Tags</h3>{{#has_tags}}<ul class="tags" id="tags">{{#tags}}<li>{{tag_name}}{{#can_edit}} <form method="post" action="/admin/people/{{id}}/untag" class="inline">
+<input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="tag" value="{{tag_id}}"><button type="submit" aria-label="Remove the tag {{tag_name}}">Remove</button></form>{{/can_edit}}</li>{{/tags}}</ul>{{/has_tags}}{{^has_tags}}<p id="tags">None.</p>{{/has_tags}}
 {{#can_tag}}<form method="post" action="/admin/people/{{id}}/tag">
 <input type="hidden" name="csrf" value="{{csrf}}">
 <label for="add-tag">Add a tag</label> <select id="add-tag" name="tag">{{#tag_choices}}<option value="{{tag_id}}">{{tag_name}}</option>{{/tag_choices}}</select>
@@ -202,7 +207,8 @@ std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* c
     for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
     return out;
   };
-  mstch::array addresses, custom, actions, messages, timelines, tag_choices;
+  mstch::array addresses, custom, actions, messages, timelines, tags, tag_choices;
+  for (const auto& t : v.tags) tags.push_back(mstch::map{{"tag_id", t.id}, {"tag_name", t.name}});
   for (const auto& t : v.tag_choices)
     tag_choices.push_back(mstch::map{{"tag_id", t.id}, {"tag_name", t.name}});
   for (const auto& a : p.postal_addresses) {
@@ -213,7 +219,9 @@ std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* c
       if (!part->empty()) place += (place.empty() ? "" : " ") + *part;
     addresses.push_back(mstch::map{{"lines", lines}, {"place", place}, {"primary", a.primary}});
   }
-  for (const auto& [k, val] : p.custom_fields) custom.push_back(mstch::map{{"name", k}, {"value", val}});
+  for (const auto& [k, val] : p.custom_fields)
+    custom.push_back(
+        mstch::map{{"name", k}, {"value", val}, {"index", num(static_cast<int64_t>(custom.size()))}});
   for (const auto& a : v.actions)
     actions.push_back(mstch::map{{"title", a.title}, {"kind", a.kind}, {"date", a.date}});
   for (const auto& m : v.messages)
@@ -270,7 +278,7 @@ std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* c
        {"has_custom", !custom.empty()},
        {"custom", custom},
        {"has_tags", !v.tags.empty()},
-       {"tags", joined(v.tags)},
+       {"tags", tags},
        {"can_edit", f.can_edit},
        {"can_tag", f.can_edit && !v.tag_choices.empty()},
        {"tag_choices", tag_choices},

@@ -31,6 +31,12 @@ constexpr const char* kSettings = R"(<main><h1>Settings</h1>
 <option value=""{{#tracking_default}} selected{{/tracking_default}}>default (on; off where the GDPR applies)</option>
 <option value="on"{{#tracking_on}} selected{{/tracking_on}}>on</option>
 <option value="off"{{#tracking_off}} selected{{/tracking_off}}>off</option></select>
+<fieldset><legend>Frequency caps (per recipient, across every message)</legend>
+<label for="email_cap">Emails at most (0: no cap)</label><input id="email_cap" name="email_cap" inputmode="numeric" maxlength="6" value="{{email_cap_max}}">
+<label for="email_cap_hours">in this many hours</label><input id="email_cap_hours" name="email_cap_hours" inputmode="numeric" maxlength="6" value="{{email_cap_hours}}">
+<label for="sms_cap">Texts at most (1 to 3: state law allows no more than 3 a day)</label><input id="sms_cap" name="sms_cap" inputmode="numeric" maxlength="1" value="{{sms_cap_max}}">
+<label for="sms_cap_hours">in this many hours (24 or more)</label><input id="sms_cap_hours" name="sms_cap_hours" inputmode="numeric" maxlength="6" value="{{sms_cap_hours}}">
+</fieldset>
 <label><input type="checkbox" name="send_approval" value="1"{{#send_approval}} checked{{/send_approval}}> Blasts organizers prepare wait for an admin's or owner's approval</label>
 <button type="submit">Save settings</button>
 </form>{{/can_settings}}
@@ -54,6 +60,8 @@ constexpr const char* kSettings = R"(<main><h1>Settings</h1>
 </section>{{/can_keys}}
 </main></body></html>
 )";
+
+constexpr int64_t kHour = int64_t{3600} * 1'000'000;
 
 std::string cap_text(const policy::FrequencyCap& c) {
   if (c.max <= 0 || c.window <= 0) return "none";
@@ -118,35 +126,40 @@ std::string settings_page(const Frame& f, const SettingsView& v) {
                               {"state", std::string(k.revoked ? "revoked" : "active")},
                               {"revoked", k.revoked},
                               {"csrf", f.csrf}});
-  return render_screen("Settings", &f, kSettings,
-                       {{"new_key", v.new_key_secret},
-                        {"suspended", s.suspended || !s.evidence_overdue.empty()},
-                        {"suspended_reason",
-                         s.suspended ? s.suspended_reason
-                                     : "a consent-evidence request is overdue (" + s.evidence_overdue + ")"},
-                        {"bulk_paused", s.bulk_email_paused},
-                        {"bulk_paused_reason", s.bulk_email_paused_reason},
-                        {"gdpr", v.gdpr},
-                        {"email_cap", cap_text(s.email_cap)},
-                        {"sms_cap", cap_text(s.sms_cap)},
-                        {"error", v.error},
-                        {"can_settings", f.can_settings},
-                        {"csrf", f.csrf},
-                        {"postal_address", s.postal_address},
-                        {"brand_name", s.brand_name},
-                        {"support_contact", s.support_contact},
-                        {"message_frequency", s.message_frequency},
-                        {"tracking_default", !s.tracking.has_value()},
-                        {"send_approval", s.send_approval},
-                        {"tracking_on", s.tracking.value_or(false)},
-                        {"tracking_off", s.tracking.has_value() && !*s.tracking},
-                        {"has_domains", !v.domains.empty()},
-                        {"domain_rows", domains},
-                        {"has_senders", !v.senders.empty()},
-                        {"sender_rows", senders},
-                        {"can_keys", v.can_keys},
-                        {"has_keys", !v.keys.empty()},
-                        {"key_rows", keys}});
+  return render_screen(
+      "Settings", &f, kSettings,
+      {{"new_key", v.new_key_secret},
+       {"suspended", s.suspended || !s.evidence_overdue.empty()},
+       {"suspended_reason", s.suspended
+                                ? s.suspended_reason
+                                : "a consent-evidence request is overdue (" + s.evidence_overdue + ")"},
+       {"bulk_paused", s.bulk_email_paused},
+       {"bulk_paused_reason", s.bulk_email_paused_reason},
+       {"gdpr", v.gdpr},
+       {"email_cap", cap_text(s.email_cap)},
+       {"sms_cap", cap_text(s.sms_cap)},
+       {"email_cap_max", std::to_string(s.email_cap.max)},
+       {"email_cap_hours", s.email_cap.max > 0 ? std::to_string(s.email_cap.window / kHour) : std::string()},
+       {"sms_cap_max", std::to_string(s.sms_cap.max)},
+       {"sms_cap_hours", std::to_string(s.sms_cap.window / kHour)},
+       {"error", v.error},
+       {"can_settings", f.can_settings},
+       {"csrf", f.csrf},
+       {"postal_address", s.postal_address},
+       {"brand_name", s.brand_name},
+       {"support_contact", s.support_contact},
+       {"message_frequency", s.message_frequency},
+       {"tracking_default", !s.tracking.has_value()},
+       {"send_approval", s.send_approval},
+       {"tracking_on", s.tracking.value_or(false)},
+       {"tracking_off", s.tracking.has_value() && !*s.tracking},
+       {"has_domains", !v.domains.empty()},
+       {"domain_rows", domains},
+       {"has_senders", !v.senders.empty()},
+       {"sender_rows", senders},
+       {"can_keys", v.can_keys},
+       {"has_keys", !v.keys.empty()},
+       {"key_rows", keys}});
 }
 
 Status apply_program_form(const ProgramForm& f, messaging::Settings& s) {
@@ -170,12 +183,39 @@ Status apply_program_form(const ProgramForm& f, messaging::Settings& s) {
     return bad_request("Tracking must be default, on or off.");
   if (f.message_frequency.find_first_not_of(" \t") == std::string::npos)
     return bad_request("The message frequency is required (texting rules ask for it in the HELP answer).");
+  auto whole = [](const std::string& text, const char* what, int64_t most) -> Result<int64_t> {
+    if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoll(text) > most)
+      return bad_request(std::string("The ") + what + " must be a whole number from 0 to " +
+                         std::to_string(most) + ".");
+    return std::stoll(text);
+  };
+  constexpr int64_t kHourMicros = int64_t{3600} * 1'000'000;
+  auto typed = [](const std::optional<std::string>& v, int64_t now) { return v ? *v : std::to_string(now); };
+  auto email_max = whole(typed(f.email_cap, s.email_cap.max), "email cap", 10'000);
+  if (!email_max) return email_max.error();
+  int64_t email_hours = 0;
+  if (*email_max > 0) {
+    auto h = whole(typed(f.email_cap_hours, s.email_cap.window / kHourMicros), "email cap's hours", 24 * 366);
+    if (!h) return h.error();
+    if (*h < 1) return bad_request("An email cap needs a window of at least 1 hour.");
+    email_hours = *h;
+  }
+  auto sms_max = whole(typed(f.sms_cap, s.sms_cap.max), "text cap", 3);
+  if (!sms_max) return sms_max.error();
+  auto sms_hours =
+      whole(typed(f.sms_cap_hours, s.sms_cap.window / kHourMicros), "text cap's hours", 24 * 366);
+  if (!sms_hours) return sms_hours.error();
+  if (*sms_max < 1 || *sms_hours < 24)
+    return bad_request("Texts are always capped: at most 3 in at least 24 hours (SMS-F1).");
   s.postal_address = f.postal_address;
   s.brand_name = f.brand_name;
   s.support_contact = f.support_contact;
   s.message_frequency = f.message_frequency;
   s.tracking = f.tracking.empty() ? std::optional<bool>() : std::optional<bool>(f.tracking == "on");
   s.send_approval = f.send_approval;
+  s.email_cap = {static_cast<int>(*email_max), email_hours * kHourMicros};
+  s.sms_cap = {static_cast<int>(*sms_max), *sms_hours * kHourMicros};
   return Ok{};
 }
 

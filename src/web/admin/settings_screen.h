@@ -5,6 +5,7 @@
 // secret shown once; revoke).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,10 @@ std::string settings_page(const Frame& f, const SettingsView& v);
 struct ProgramForm {
   std::string postal_address, brand_name, support_contact, message_frequency, tracking;  // "", "on", "off"
   bool send_approval = false;
+  // Frequency caps as typed (whole numbers; absent: kept as they are): emails per recipient per window (0:
+  // none) and texts, which SMS-F1 always caps (at most 3 in at least 24 hours; an organization may only be
+  // stricter).
+  std::optional<std::string> email_cap, email_cap_hours, sms_cap, sms_cap_hours;
 };
 Status apply_program_form(const ProgramForm& f, messaging::Settings& s);
 

@@ -39,6 +39,9 @@ try {
   out.actionUrl = page.url();
   out.actionHeading = await page.getByRole("heading", { level: 1 }).textContent();
   out.pageLink = await page.locator("#page-link").getAttribute("href");
+  // The hosted page as a visitor sees it, in the screen's sandboxed preview frame.
+  out.previewHeading = await page.frameLocator("#page-preview").getByRole("heading", { level: 1 }).textContent();
+  out.previewSignButtons = await page.frameLocator("#page-preview").getByRole("button", { name: "Sign", exact: true }).count();
   out.axe.action = await axe(page);
   await page.screenshot({ path: `${cfg.shots}/action.png`, fullPage: true });
 
@@ -105,6 +108,18 @@ try {
   await page.goto(cfg.base + "/admin/messages");
   out.axe.messages = await axe(page);
   await page.screenshot({ path: `${cfg.shots}/messages.png`, fullPage: true });
+  // A text's compose screen counts segments while typing (web/admin/segment_counter.h), as the first text of
+  // a blast is sent: the brand before the text and the opt-out line after it.
+  await page.goto(cfg.base + "/admin/messages/new?channel=sms");
+  out.brand = await page.locator("#body").getAttribute("data-brand");
+  out.segmentCounts = [];
+  for (const body of cfg.smsBodies) {
+    await page.locator("#body").fill(body);
+    out.segmentCounts.push(await page.locator("#segment-count").getAttribute("data-segments"));
+  }
+  out.segmentText = await page.locator("#segment-count").textContent();
+  out.axe.composeText = await axe(page);
+  await page.screenshot({ path: `${cfg.shots}/compose-text.png`, fullPage: true });
   // Settings: the domain's DNS record; create an API key, shown once.
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole("link", { name: "Settings" }).click();

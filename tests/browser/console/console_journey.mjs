@@ -73,12 +73,20 @@ try {
   await owner.getByLabel("Add a tag").selectOption({ label: cfg.tagName });
   await Promise.all([owner.waitForNavigation(), owner.getByRole("button", { name: "Add tag" }).click()]);
   out.taggedUrl = owner.url();
-  out.tagsText = await owner.locator("#tags").textContent();
+  out.tagsText = await owner.locator("#tags li").evaluateAll((lis) => lis.map((li) => li.firstChild.textContent.trim()));
   out.tagFormsLeft = await owner.getByRole("button", { name: "Add tag" }).count();
-  // Correct the given name in its labelled field; the heading shows the new name.
+  // Take it off again with its own Remove button (named after the tag for a screen reader).
+  await Promise.all([owner.waitForNavigation(),
+    owner.getByRole("button", { name: `Remove the tag ${cfg.tagName}` }).click()]);
+  out.tagsAfterRemove = (await owner.locator("#tags").textContent()).trim();
+  out.tagFormsAfterRemove = await owner.getByRole("button", { name: "Add tag" }).count();
+  // Correct the given name in its labelled field and add a custom field; the heading shows the new name.
   await owner.getByLabel("Given name").fill("Samuel");
-  await Promise.all([owner.waitForNavigation(), owner.getByRole("button", { name: "Save names" }).click()]);
+  await owner.getByLabel("New custom field").fill("t-shirt size");
+  await owner.getByLabel("Its value").fill("L");
+  await Promise.all([owner.waitForNavigation(), owner.getByRole("button", { name: "Save fields" }).click()]);
   out.renamedHeading = await owner.getByRole("heading", { level: 1 }).textContent();
+  out.customFieldValue = await owner.getByLabel("t-shirt size").inputValue();
   const cookies = await owner.context().cookies();
   const session = cookies.find((c) => c.name === "tocsin_staff");
   out.sessionCookie = session && { httpOnly: session.httpOnly, sameSite: session.sameSite, path: session.path };
