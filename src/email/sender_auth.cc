@@ -215,11 +215,10 @@ SenderAuthReport check_sender_auth(const DnsChecker& dns, const SenderAuthInput&
   const std::string org = organizational_domain(from);
   const std::string publish_at = "_dmarc." + from;
   const std::string minimal = "v=DMARC1; p=none";
+  // Only a name without any v=DMARC1 record sends the search up: an invalid record, or several, at the
+  // From domain end it there (§6.6.3 steps 3, 5, 6), as a receiver would.
   Discovery found = discover_at(dns, from);
-  if (found.answered && !found.record && org != from) {
-    Discovery parent = discover_at(dns, org);
-    if (!parent.answered || parent.record || found.problem.empty()) found = std::move(parent);
-  }
+  if (found.answered && !found.record && found.problem.empty() && org != from) found = discover_at(dns, org);
   if (!found.answered) {
     out.dmarc = DmarcState::kError;
     out.dmarc_sentence = found.failure;
