@@ -57,7 +57,8 @@ def people_and_tag(c, n):
 
 def message(c, tag_href, from_address):
     r = c.post("messages", json={"subject": "Hello", "body": "<p>Join us tonight.</p>", "from": "Progressive Action",
-                                 "tocsin:from_address": from_address, "targets": [{"href": tag_href}]})
+                                 "reply_to": from_address, "tocsin:from_address": from_address,
+                                 "targets": [{"href": tag_href}]})
     assert r.status_code == 200, r.text
     return r.json()["identifiers"][0].split(":")[1]
 
