@@ -125,6 +125,19 @@ class SmtpSink:
             shutil.rmtree(self.dump_dir, ignore_errors=True)
 
 
+def sending_domain_records(added: dict, dmarc: str | None = "v=DMARC1; p=reject",
+                           spf: str | None = "v=spf1 mx ~all") -> dict[str, str]:
+    """The TXT records a sending domain publishes, from `tocsin domain add`'s output `added`: its DKIM key, and
+    at the domain an SPF record and at _dmarc.<domain> a DMARC record, which blasts need (docs/MAIL.md
+    "Bulk-sender checks"). None leaves one out."""
+    records = {added["dns_name"]: added["dns_value"]}
+    if dmarc is not None:
+        records[f"_dmarc.{added['domain']}"] = dmarc
+    if spf is not None:
+        records[added["domain"]] = spf
+    return records
+
+
 class LocalDns:
     """dnsmasq answering TXT records from `records` (name -> text) on a loopback port, authoritative-like for
     the records' domains (other names in them are NXDOMAIN, not forwarded anywhere)."""

@@ -172,14 +172,14 @@ class TocsinServer:
 
     def make_ready_to_send(self, org: dict, work: Path, domain: str = "example.org") -> None:
         """What email blasts need before they leave (docs/MAIL.md): a postal address and a sending domain
-        verified against a local DNS server that publishes the DKIM key (run before start())."""
-        from mail_servers import LocalDns  # mail_servers imports this module
+        verified against a local DNS server that publishes the DKIM key, SPF and DMARC (run before start())."""
+        from mail_servers import LocalDns, sending_domain_records  # mail_servers imports this module
 
         data = str(self.data_dir)
         self.cli("settings", "--data", data, "--org", org["org_id"], "--postal-address",
                  "1 Main St, Springfield, IL")
         added = self.json_line(self.cli("domain", "add", "--data", data, "--org", org["org_id"], domain).stdout)
-        dns = LocalDns(Path(work) / "dns", {added["dns_name"]: added["dns_value"]}).start()
+        dns = LocalDns(Path(work) / "dns", sending_domain_records(added)).start()
         try:
             verified = self.json_line(self.cli("domain", "verify", "--data", data, "--org", org["org_id"], domain,
                                                "--dns", dns.forwarder).stdout)

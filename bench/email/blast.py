@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from mail_servers import LocalDns, SmtpSink  # noqa: E402
+from mail_servers import LocalDns, SmtpSink, sending_domain_records  # noqa: E402
 from tocsin_server import TocsinServer, free_port  # noqa: E402
 
 DOMAIN = "bench.example.org"
@@ -57,7 +57,7 @@ def main() -> None:
     data = str(srv.data_dir)
     srv.cli("settings", "--data", data, "--org", oid, "--postal-address", "1 Main St, Springfield, IL 62701")
     added = srv.json_line(srv.cli("domain", "add", "--data", data, "--org", oid, DOMAIN).stdout)
-    dns = LocalDns(work / "dns", {added["dns_name"]: added["dns_value"]}).start()
+    dns = LocalDns(work / "dns", sending_domain_records(added)).start()
     sink = None
     try:
         verified = srv.json_line(srv.cli("domain", "verify", "--data", data, "--org", oid, DOMAIN,

@@ -58,6 +58,23 @@ void write_domain(JsonOut& j, const messaging::SendingDomain& d) {
       .kv("disabled", !d.disabled_reason.empty());
   if (!d.disabled_reason.empty()) j.kv("disabled_reason", d.disabled_reason);
   optional_time(j, "disabled_at", d.disabled_at);
+  // The bulk-sender checks of the last verification (docs/MAIL.md "Bulk-sender checks"): whether blasts
+  // may leave from the domain, and each check with the record to publish.
+  auto shortfall = messaging::dmarc_shortfall(d);
+  j.kv("tocsin:dkim_domain", d.signing_domain())
+      .kv("tocsin:dmarc", d.dmarc_state.empty() ? std::string("not_checked") : d.dmarc_state)
+      .kv("tocsin:blasts_allowed", d.verified_at > 0 && !shortfall);
+  if (shortfall)
+    j.kv("tocsin:blasts_refused_reason", shortfall->misaligned ? "dmarc_misaligned" : "dmarc_missing");
+  optional_time(j, "tocsin:checked_at", d.auth_checked_at);
+  j.begin_array("tocsin:checks");
+  for (const auto& c : d.auth_checks) {
+    j.begin().kv("check", c.name).kv("outcome", c.outcome);
+    if (!c.record_name.empty()) j.kv("record_name", c.record_name).kv("record_type", "TXT");
+    if (!c.record_value.empty()) j.kv("record_value", c.record_value);
+    j.kv("sentence", c.sentence).end();
+  }
+  j.end_array();
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/command_exit.h"
+#include "app/config.h"
 #include "app/installation.h"
 #include "app/org_settings.h"
 #include "app/sender_levers.h"
@@ -11,6 +12,7 @@
 #include "core/text.h"
 #include "email/dkim_dns_check.h"
 #include "email/dkim_key.h"
+#include "email/sender_auth.h"
 #include "messaging/settings.h"
 #include "policy/content/lists.h"
 
@@ -28,7 +30,7 @@ struct Args {
   std::optional<int> email_cap, sms_cap, max_segments;
   std::optional<int64_t> email_cap_hours, sms_cap_hours, long_code_max;
   // senders and domains
-  std::string number, type = "long_code", campaign, domain, selector = "tocsin1", address;
+  std::string number, type = "long_code", campaign, domain, selector = "tocsin1", address, dkim_domain;
   bool registered = false;
   double mps = 1.0;
   int64_t daily_cap = 0;
@@ -208,17 +210,26 @@ void run_domain_add(const Args& a) {
   if (!existing) fail_command(existing.error());
   if (existing.value())
     fail_command(bad_request("domain " + domain + " is already registered; its DKIM key is kept"));
+  std::string dkim_domain;
+  if (!a.dkim_domain.empty()) {
+    auto signer = normalize_email("postmaster@" + a.dkim_domain);
+    if (!signer) fail_command(bad_request("not a valid --dkim-domain: " + a.dkim_domain));
+    dkim_domain = signer->substr(signer->find('@') + 1);
+    if (dkim_domain == domain) dkim_domain.clear();
+  }
   auto key = email::generate_dkim_rsa_key();
   if (!key) fail_command(key.error());
   messaging::SendingDomain d{
       domain, a.selector, key->private_pem, key->public_base64, now_micros(), 0, "not checked yet", "", 0};
+  d.dkim_domain = dkim_domain;
   store::OrgDoc doc{std::string(messaging::kDomainKind), domain, messaging::encode_domain(d)};
   if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail_command(st.error());
   JsonOut j;
   j.begin()
       .kv("domain", domain)
       .kv("selector", d.selector)
-      .kv("dns_name", d.selector + "._domainkey." + domain)
+      .kv("dkim_domain", d.signing_domain())
+      .kv("dns_name", d.selector + "._domainkey." + d.signing_domain())
       .kv("dns_type", "TXT")
       .kv("dns_value", email::dkim_txt_record(key.value()));
   std::cout << j.end().take() << "\n";
@@ -234,23 +245,49 @@ void run_domain_verify(const Args& a) {
     fail_command(not_found("domain " + domain + " is not registered (tocsin domain add)"));
   auto d = messaging::decode_domain(existing.value()->doc);
   if (!d) fail_command(d.error());
+  auto config = load_config(a.dir);
+  if (!config) fail_command(config.error());
   auto dns = email::DnsChecker::make(a.dns);
   if (!dns) fail_command(dns.error());
-  auto check = dns->check_dkim(d->domain, d->selector, d->public_key_b64);
+  // DKIM decides verification; SPF and DMARC are the bulk-sender checks whose verdict the gate keeps for
+  // blasts (email/sender_auth.h). Checked here and stored, never at send time: a blast must not wait for DNS.
+  auto report = email::check_sender_auth(dns.value(), {d->domain, d->dkim_domain, d->selector,
+                                                       d->public_key_b64, effective_mail_domain(*config)});
+  const auto& check = report.dkim;
+  Micros now = now_micros();
   d->last_check = check.sentence;
   // A record that was removed or replaced un-verifies the domain; a DNS failure (kError) changes nothing.
   if (check.outcome == email::DnsCheck::Outcome::kVerified)
-    d->verified_at = now_micros();
+    d->verified_at = now;
   else if (check.outcome != email::DnsCheck::Outcome::kError)
     d->verified_at = 0;
+  // Likewise a DMARC lookup that failed keeps the previous verdict.
+  if (report.dmarc != email::DmarcState::kError) {
+    d->dmarc_state = std::string(email::dmarc_state_name(report.dmarc));
+    d->dmarc_sentence = report.dmarc_sentence;
+    d->auth_checks = report.checks;
+    d->auth_checked_at = now;
+  }
   store::OrgDoc doc{std::string(messaging::kDomainKind), domain, messaging::encode_domain(d.value())};
   if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail_command(st.error());
+  auto shortfall = messaging::dmarc_shortfall(d.value());
   JsonOut j;
   j.begin()
       .kv("domain", domain)
       .kv("result", email::dns_outcome_name(check.outcome))
       .kv("verified", d->verified_at > 0)
-      .kv("detail", check.sentence);
+      .kv("detail", check.sentence)
+      .kv("dmarc", email::dmarc_state_name(report.dmarc))
+      .kv("blasts_allowed", d->verified_at > 0 && !shortfall);
+  if (shortfall) j.kv("blasts_refused_reason", shortfall->misaligned ? "dmarc_misaligned" : "dmarc_missing");
+  j.begin_array("checks");
+  for (const auto& c : report.checks) {
+    j.begin().kv("check", c.name).kv("outcome", c.outcome);
+    if (!c.record_name.empty()) j.kv("record_name", c.record_name).kv("record_type", "TXT");
+    if (!c.record_value.empty()) j.kv("record_value", c.record_value);
+    j.kv("sentence", c.sentence).end();
+  }
+  j.end_array();
   std::cout << j.end().take() << "\n";
   finish_command(check.outcome == email::DnsCheck::Outcome::kVerified ? 0 : 1);
 }
@@ -344,9 +381,14 @@ void add_messaging_commands(CLI::App& app, CLI::App& org_command) {
   domain_add->add_option("--org", a->org_id)->required();
   domain_add->add_option("domain", a->domain)->required();
   domain_add->add_option("--selector", a->selector, "DKIM selector (default tocsin1)");
+  domain_add->add_option("--dkim-domain", a->dkim_domain,
+                         "sign with d= this domain (e.g. the parent whose key covers its subdomains; "
+                         "default: the domain itself). DMARC must align it with From (tocsin domain verify)");
   domain_add->callback([a] { run_domain_add(*a); });
   auto* domain_verify =
-      domain->add_subcommand("verify", "look up the domain's DKIM record; verified when it matches");
+      domain->add_subcommand("verify",
+                             "look up the domain's DKIM record (verified when it matches), its SPF and its "
+                             "DMARC record and alignment (blasts need DMARC, p=none at least)");
   domain_verify->add_option("--data", a->dir)->required();
   domain_verify->add_option("--org", a->org_id)->required();
   domain_verify->add_option("domain", a->domain)->required();

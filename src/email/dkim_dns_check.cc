@@ -37,12 +37,6 @@ std::optional<std::string> tag_value(std::string_view record, std::string_view n
 
 }  // namespace
 
-struct DnsChecker::Lookup {
-  bool answered = false;  // false: DNS failure (SERVFAIL, timeout, no resolver)
-  std::string failure;
-  std::vector<std::string> records;
-};
-
 std::string_view dns_outcome_name(DnsCheck::Outcome o) {
   switch (o) {
     case DnsCheck::Outcome::kVerified:

@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
@@ -40,11 +41,17 @@ class DnsChecker {
                       const std::string& public_base64) const;
   DnsCheck check_spf(const std::string& domain, const std::string& include) const;
 
+  // The TXT records at `name`, each with its character-strings joined. `answered` false: a DNS failure
+  // (SERVFAIL, timeout, no resolver), said in `failure`; NXDOMAIN and no data are answers without records.
+  struct Lookup {
+    bool answered = false;
+    std::string failure;
+    std::vector<std::string> records;
+  };
+  Lookup txt(const std::string& name) const;
+
  private:
   explicit DnsChecker(ub_ctx* ctx) : ctx_(ctx) {}
-  // The TXT records at `name`, each with its character-strings joined.
-  struct Lookup;
-  Lookup txt(const std::string& name) const;
   ub_ctx* ctx_ = nullptr;
 };
 

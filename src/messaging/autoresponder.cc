@@ -58,8 +58,8 @@ std::optional<Snapshot> snapshot(const people::OrgState& org, const std::string&
   c.postal_address = org.messaging.settings().postal_address;
   auto d = org.messaging.domains().find(response->from_domain());
   if (d != org.messaging.domains().end())
-    if (auto signer =
-            email::DkimSigner::make(d->second.domain, d->second.selector, d->second.private_key_pem))
+    if (auto signer = email::DkimSigner::make(d->second.signing_domain(), d->second.selector,
+                                              d->second.private_key_pem))
       s.signer.emplace(std::move(signer).value());
   return s;
 }

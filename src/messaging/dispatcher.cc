@@ -42,13 +42,14 @@ void settle(DeliveryRow& r, const policy::Decision& d, Micros now) {
     case policy::Kind::kBlock:
       r.state = DeliveryState::kBlocked;
       r.reason = std::string(policy::reason_name(d.reason));
-      // A suspension, bulk-email pause, a lever on the sender (disabled, opt-out-rate pause) or a new
-      // acceptable-use policy version that arrived since the round's pause check: the blast waits (the next
-      // round pauses it), the recipient is not written off.
+      // A suspension, bulk-email pause, a lever on the sender (disabled, opt-out-rate pause), a new
+      // acceptable-use policy version or a failed DMARC re-check that arrived since the round's pause check:
+      // the blast waits (the next round pauses it), the recipient is not written off.
       if (d.reason == policy::Reason::kOrgSuspended || d.reason == policy::Reason::kEvidenceOverdue ||
           d.reason == policy::Reason::kBulkEmailPaused || d.reason == policy::Reason::kSenderDisabled ||
           d.reason == policy::Reason::kDomainDisabled || d.reason == policy::Reason::kSenderOptOutRate ||
-          d.reason == policy::Reason::kAcceptableUseNotAccepted) {
+          d.reason == policy::Reason::kAcceptableUseNotAccepted ||
+          d.reason == policy::Reason::kDmarcMissing || d.reason == policy::Reason::kDmarcMisaligned) {
         r.state = DeliveryState::kDeferred;
         r.next_at = now + kSecond;
       }
@@ -85,8 +86,12 @@ std::string sender_stopped(const MessagingBook& book, const Message& m) {
     return "";
   }
   auto d = book.domains().find(lower_ascii(m.sender_domain()));
-  if (d == book.domains().end() || d->second.disabled_reason.empty()) return "";
-  return "domain_disabled: " + d->second.disabled_reason;
+  if (d == book.domains().end()) return "";
+  if (!d->second.disabled_reason.empty()) return "domain_disabled: " + d->second.disabled_reason;
+  // A re-verification that found DMARC gone or misaligned: the blast waits until the domain passes again.
+  if (auto why = dmarc_shortfall(d->second))
+    return (why->misaligned ? "dmarc_misaligned: " : "dmarc_missing: ") + why->detail;
+  return "";
 }
 
 // Rounds handed to the workers at once per blast: while the workers send one, the dispatcher thread clears
@@ -240,8 +245,8 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
     if (m->channel == Channel::kEmail) {
       auto d = org->messaging.domains().find(m->sender_domain());
       if (d != org->messaging.domains().end()) {
-        auto signer =
-            email::DkimSigner::make(d->second.domain, d->second.selector, d->second.private_key_pem);
+        auto signer = email::DkimSigner::make(d->second.signing_domain(), d->second.selector,
+                                              d->second.private_key_pem);
         if (signer)
           run->signer.emplace(std::move(signer).value());
         else

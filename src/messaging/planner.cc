@@ -21,6 +21,8 @@ bool is_message_level(policy::Reason r) {
     case R::kEvidenceOverdue:
     case R::kBulkEmailPaused:
     case R::kSenderDomainUnverified:
+    case R::kDmarcMissing:
+    case R::kDmarcMisaligned:
     case R::kPostalAddressMissing:
     case R::kSenderUnknown:
     case R::kSenderUnregistered:

@@ -103,7 +103,21 @@ std::string encode_domain(const SendingDomain& d) {
       .kv("verified_at", d.verified_at)
       .kv("last_check", d.last_check)
       .kv("disabled_reason", d.disabled_reason)
-      .kv("disabled_at", d.disabled_at);
+      .kv("disabled_at", d.disabled_at)
+      .kv("dkim_domain", d.dkim_domain)
+      .kv("dmarc_state", d.dmarc_state)
+      .kv("dmarc_sentence", d.dmarc_sentence)
+      .kv("auth_checked_at", d.auth_checked_at);
+  o.begin_array("auth_checks");
+  for (const auto& c : d.auth_checks)
+    o.begin()
+        .kv("name", c.name)
+        .kv("outcome", c.outcome)
+        .kv("record_name", c.record_name)
+        .kv("record_value", c.record_value)
+        .kv("sentence", c.sentence)
+        .end();
+  o.end_array();
   return o.end().take();
 }
 
@@ -112,9 +126,33 @@ Result<SendingDomain> decode_domain(std::string_view doc) {
   auto root = parse_doc(doc, parser, "sending domain");
   if (!root) return root.error();
   DocFields f(root.value());
-  return SendingDomain{f.str("domain"),         f.str("selector"),        f.str("private_key_pem"),
-                       f.str("public_key_b64"), f.integer("created"),     f.integer("verified_at"),
-                       f.str("last_check"),     f.str("disabled_reason"), f.integer("disabled_at")};
+  SendingDomain d{f.str("domain"),         f.str("selector"),        f.str("private_key_pem"),
+                  f.str("public_key_b64"), f.integer("created"),     f.integer("verified_at"),
+                  f.str("last_check"),     f.str("disabled_reason"), f.integer("disabled_at")};
+  d.dkim_domain = f.str("dkim_domain");
+  d.dmarc_state = f.str("dmarc_state");
+  d.dmarc_sentence = f.str("dmarc_sentence");
+  d.auth_checked_at = f.integer("auth_checked_at");
+  simdjson::dom::array checks;
+  if (!root.value()["auth_checks"].get_array().get(checks))
+    for (auto item : checks) {
+      DocFields c(item);
+      d.auth_checks.push_back(
+          {c.str("name"), c.str("outcome"), c.str("record_name"), c.str("record_value"), c.str("sentence")});
+    }
+  return d;
+}
+
+std::optional<policy::OrgMessaging::DmarcShortfall> dmarc_shortfall(const SendingDomain& d) {
+  if (d.dmarc_state == email::dmarc_state_name(email::DmarcState::kEnforced) ||
+      d.dmarc_state == email::dmarc_state_name(email::DmarcState::kMonitor))
+    return std::nullopt;
+  if (d.dmarc_state.empty())
+    return policy::OrgMessaging::DmarcShortfall{
+        false,
+        "DMARC was not checked for " + d.domain + " yet: verify the domain again (tocsin domain verify)."};
+  return policy::OrgMessaging::DmarcShortfall{
+      d.dmarc_state == email::dmarc_state_name(email::DmarcState::kMisaligned), d.dmarc_sentence};
 }
 
 std::string encode_sender(const SmsSender& s) {
@@ -174,6 +212,7 @@ policy::OrgMessaging to_policy(const Settings& s, const std::map<std::string, Se
   for (const auto& [name, d] : domains) {
     if (d.verified_at > 0) m.verified_email_domains.insert(name);
     if (!d.disabled_reason.empty()) m.disabled_email_domains[name] = d.disabled_reason;
+    if (auto why = dmarc_shortfall(d)) m.dmarc_unmet_email_domains[name] = std::move(*why);
   }
   for (const auto& [number, sender] : senders)
     m.sms_senders[number] = {sender.type, sender.registered, sender.disabled_reason,

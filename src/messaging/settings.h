@@ -15,6 +15,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "email/sender_auth.h"
 #include "policy/facts.h"
 
 namespace tocsin::messaging {
@@ -75,7 +76,23 @@ struct SendingDomain {
   // every refusal (`domain_disabled`) and in GET /tocsin:sending_domains.
   std::string disabled_reason;
   Micros disabled_at = 0;
+  // The DKIM signing domain (d=) when it is not `domain`: a parent whose one key the organization publishes
+  // for its subdomains (`tocsin domain add --dkim-domain`). Whether DMARC accepts it is the alignment check.
+  std::string dkim_domain{};
+  // The bulk-sender checks of the last verification (email/sender_auth.h), kept so the gate never waits
+  // for DNS: the DMARC verdict ("" never checked, else dmarc_state_name), its sentence, when, and every
+  // check with the record to publish. Re-checked by each `tocsin domain verify`.
+  std::string dmarc_state{};
+  std::string dmarc_sentence{};
+  Micros auth_checked_at = 0;
+  std::vector<email::AuthCheck> auth_checks{};
+
+  const std::string& signing_domain() const { return dkim_domain.empty() ? domain : dkim_domain; }
 };
+
+// Why blasts from the domain are refused under the bulk-sender rules, or nullopt when its DMARC record is
+// present and aligned (p=none included). A domain never checked is refused as missing.
+std::optional<policy::OrgMessaging::DmarcShortfall> dmarc_shortfall(const SendingDomain& d);
 
 struct SmsSender {
   std::string number;  // E.164 or short code

@@ -30,7 +30,7 @@ std::optional<Sender> sender_of(people::Directory& directory, const std::string&
   for (const auto& [name, d] : org->messaging.domains()) {
     if (!d.verified_at) continue;
     s.from_domain = name;
-    if (auto signer = email::DkimSigner::make(d.domain, d.selector, d.private_key_pem))
+    if (auto signer = email::DkimSigner::make(d.signing_domain(), d.selector, d.private_key_pem))
       s.signer.emplace(std::move(signer).value());
     break;
   }

@@ -35,6 +35,15 @@ constexpr std::array kRows{
         "confirmations still go."},
     Row{Reason::kSenderDomainUnverified, Kind::kBlock, "sender_domain_unverified", "EM-1, EM-G1",
         "The From domain is not verified for this organization."},
+    Row{Reason::kDmarcMissing, Kind::kBlock, "dmarc_missing", "EM-G2, EM-Y1, EM-M1 (RFC 7489)",
+        "The From domain publishes no valid DMARC record (or it was not checked yet): Gmail, Yahoo and "
+        "Microsoft require one from bulk senders, so blasts from it are refused. Publish the record `tocsin "
+        "domain verify` shows (v=DMARC1; p=none at least) and verify the domain again; one-off mail still "
+        "goes."},
+    Row{Reason::kDmarcMisaligned, Kind::kBlock, "dmarc_misaligned", "EM-G2, EM-Y1, EM-M1 (RFC 7489)",
+        "The From domain's DMARC policy is not aligned with the DKIM domain (d=) tocsin signs with or the "
+        "envelope sender's domain, so receivers would fail DMARC for its blasts; they are refused until the "
+        "record or the signing domain is changed and the domain verified again."},
     Row{Reason::kPostalAddressMissing, Kind::kBlock, "postal_address_missing", "EM-3",
         "The organization has no postal address for the mandatory footer."},
     Row{Reason::kSenderUnknown, Kind::kBlock, "sender_unknown", "SMS-T1",

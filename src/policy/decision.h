@@ -28,6 +28,9 @@ enum class Reason {
   kBulkEmailPaused,
   kAcceptableUseNotAccepted,
   kSenderDomainUnverified,
+  // bulk-sender authentication of the From domain (Gmail/Yahoo/Microsoft, RFC 7489): blasts only
+  kDmarcMissing,
+  kDmarcMisaligned,
   kPostalAddressMissing,
   kSenderUnknown,
   kSenderUnregistered,

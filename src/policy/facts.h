@@ -113,6 +113,15 @@ struct OrgMessaging {
   // Sending domains the platform operator disabled (`tocsin domain disable`), lower-case, with the reason
   // shown with every refusal (`domain_disabled`).
   std::map<std::string, std::string> disabled_email_domains;
+  // Sending domains whose last bulk-sender check (email/sender_auth.h, at `tocsin domain verify`) found no
+  // valid DMARC record or one not aligned with tocsin's DKIM d= or envelope domain — or that were never
+  // checked — lower-case, with the check's sentence: blasts from them are refused (`dmarc_missing`,
+  // `dmarc_misaligned`); one-off mail still goes. Absent: DMARC present and aligned (p=none included).
+  struct DmarcShortfall {
+    bool misaligned = false;  // false: missing, invalid or not checked
+    std::string detail;
+  };
+  std::map<std::string, DmarcShortfall> dmarc_unmet_email_domains;
   std::map<std::string, SmsSender> sms_senders;             // by E.164 number or short code
   FrequencyCap email_cap{};                                 // organization setting; none by default
   FrequencyCap sms_cap{3, int64_t{24} * 3600 * 1'000'000};  // SMS-F1 platform default

@@ -42,6 +42,17 @@ std::optional<Decision> domain_rule(const OrgMessaging& org, const std::string& 
   return Decision::refuse(Reason::kDomainDisabled, "Reason: " + it->second);
 }
 
+// Bulk-sender authentication (EM-G2, EM-Y1, EM-M1): blasts from a domain whose last check found no valid
+// DMARC record, or one that does not align with tocsin's signature, are refused. The fact is the stored
+// verdict of `tocsin domain verify` (messaging/settings.h), so no recipient waits for DNS.
+std::optional<Decision> dmarc_rule(const OrgMessaging& org, const std::string& from_domain) {
+  if (org.dmarc_unmet_email_domains.empty()) return std::nullopt;
+  auto it = org.dmarc_unmet_email_domains.find(lower_ascii(from_domain));
+  if (it == org.dmarc_unmet_email_domains.end()) return std::nullopt;
+  return Decision::refuse(it->second.misaligned ? Reason::kDmarcMisaligned : Reason::kDmarcMissing,
+                          it->second.detail);
+}
+
 std::optional<Decision> restriction_rule(const OrgMessaging& org, const ContactHash& contact) {
   if (!org.restricted.empty() && org.restricted.count(contact)) return Decision::refuse(Reason::kRestricted);
   return std::nullopt;
@@ -312,6 +323,8 @@ Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
     if (auto d = scope_rule(facts_.consent.scope(m.org_id, m.to.contact), m.scope)) return *d;
   if (!org->verified_email_domains.count(lower_ascii(m.from_domain)))
     return Decision::refuse(Reason::kSenderDomainUnverified);
+  if (m.kind == MessageKind::kBlast)
+    if (auto d = dmarc_rule(*org, m.from_domain)) return *d;
   if (blank(org->postal_address)) return Decision::refuse(Reason::kPostalAddressMissing);
   // The organization's cap counts blasts only: a one-off answers something the person just did.
   if (m.kind != MessageKind::kBlast) return Decision::send();

@@ -9,6 +9,7 @@ from email.policy import default as default_policy
 
 import dkim
 
+from mail_servers import sending_domain_records
 from tocsin_server import TocsinServer, free_port
 
 DOMAIN = "example.org"
@@ -24,7 +25,7 @@ def setup_server(tmp_path, smtp_sink, local_dns, people=30, per_second=0, init_f
     srv.cli("settings", "--data", str(srv.data_dir), "--org", org["org_id"], "--postal-address",
             "1 Main St, Springfield, IL 62701")
     added = srv.json_line(srv.cli("domain", "add", "--data", str(srv.data_dir), "--org", org["org_id"], DOMAIN).stdout)
-    dns = local_dns({added["dns_name"]: added["dns_value"]})
+    dns = local_dns(sending_domain_records(added))
     verified = srv.json_line(srv.cli("domain", "verify", "--data", str(srv.data_dir), "--org", org["org_id"], DOMAIN,
                                      "--dns", dns.forwarder).stdout)
     assert verified["verified"], verified

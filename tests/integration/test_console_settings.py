@@ -44,6 +44,11 @@ def test_domains_program_and_keys(site):
     row = re.search(r"<tr><td>news\.example\.net</td><td>(.*?)</td>", text, re.S).group(1)
     assert "not verified" in row
     assert re.search(r"<tr><td>example\.org</td><td>verified \d{4}-\d\d-\d\d", text)
+    # Under each domain, its DMARC row (docs/MAIL.md "Bulk-sender checks"): the fixture published p=reject for
+    # example.org; news.example.net was never checked, so its blasts are refused until it is.
+    dmarc = dict(re.findall(r'<tr class="dmarc"><td><span class="visually-hidden">([^<]+) </span>DMARC</td>'
+                            r'<td>(.*?)<br>', text, re.S))
+    assert dmarc == {"example.org": "enforced: blasts allowed", "news.example.net": "missing: blasts refused"}, dmarc
 
     # The program's fields, saved through the write path.
     r = owner.post("/admin/settings", postal_address="2 Side St, Springfield, IL", brand_name="Bay Friends",

@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from mail_servers import LocalDns
+from mail_servers import LocalDns, sending_domain_records
 from test_blast import wait_status
 from tocsin_server import TocsinServer, an_id
 
@@ -25,7 +25,7 @@ def srv(tmp_path):
     data = str(s.data_dir)
     s.cli("settings", "--data", data, "--org", org["org_id"], "--postal-address", "1 Main St, Springfield, IL")
     added = s.json_line(s.cli("domain", "add", "--data", data, "--org", org["org_id"], DOMAIN).stdout)
-    dns = LocalDns(tmp_path / "dns", {added["dns_name"]: added["dns_value"]}).start()
+    dns = LocalDns(tmp_path / "dns", sending_domain_records(added)).start()
     try:
         verified = s.json_line(s.cli("domain", "verify", "--data", data, "--org", org["org_id"], DOMAIN,
                                      "--dns", dns.forwarder).stdout)

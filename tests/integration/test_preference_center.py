@@ -19,7 +19,7 @@ from html import unescape
 import pytest
 import requests
 
-from mail_servers import LocalDns
+from mail_servers import LocalDns, sending_domain_records
 from test_blast import wait_status
 from tocsin_server import TocsinServer, an_id, primary_email, unique_email
 
@@ -35,7 +35,7 @@ def site(tmp_path_factory):
     data = str(srv.data_dir)
     srv.cli("settings", "--data", data, "--org", org["org_id"], "--postal-address", "1 Main St, Springfield, IL")
     added = srv.json_line(srv.cli("domain", "add", "--data", data, "--org", org["org_id"], DOMAIN).stdout)
-    dns = LocalDns(tmp / "dns", {added["dns_name"]: added["dns_value"]}).start()
+    dns = LocalDns(tmp / "dns", sending_domain_records(added)).start()
     try:
         verified = srv.json_line(srv.cli("domain", "verify", "--data", data, "--org", org["org_id"], DOMAIN,
                                          "--dns", dns.forwarder).stdout)

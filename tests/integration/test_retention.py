@@ -15,6 +15,7 @@ from email.policy import default as default_policy
 import requests
 
 from sms_setup import BRAND, FAKETIME_LIB, FREQUENCY, SECRET, SENDER, SUPPORT
+from mail_servers import sending_domain_records
 from tocsin_server import TocsinServer, an_id, free_port
 
 
@@ -135,7 +136,7 @@ def setup_mail(srv, org, domain, records):
     d = str(srv.data_dir)
     srv.cli("settings", "--data", d, "--org", org["org_id"], "--postal-address", "1 Main St, Springfield, IL 62701")
     added = srv.json_line(srv.cli("domain", "add", "--data", d, "--org", org["org_id"], domain).stdout)
-    records[added["dns_name"]] = added["dns_value"]
+    records.update(sending_domain_records(added))
 
 
 def verify_mail(srv, org, domain, dns):

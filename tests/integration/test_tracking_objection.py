@@ -17,6 +17,7 @@ import requests
 
 from test_preference_center import post
 from test_privacy_requests import fulfil, new_request, second_org, wait_for
+from mail_servers import sending_domain_records
 from tocsin_server import TocsinServer, an_id
 
 DOMAIN = "example.org"
@@ -35,7 +36,7 @@ def start_site(tmp_path, local_dns, names=("ada", "bob", "cy")):
     data = str(srv.data_dir)
     srv.cli("settings", "--data", data, "--org", org["org_id"], "--postal-address", "1 Main St, Springfield, IL")
     added = srv.json_line(srv.cli("domain", "add", "--data", data, "--org", org["org_id"], DOMAIN).stdout)
-    dns = local_dns({added["dns_name"]: added["dns_value"]})
+    dns = local_dns(sending_domain_records(added))
     verified = srv.json_line(srv.cli("domain", "verify", "--data", data, "--org", org["org_id"], DOMAIN,
                                      "--dns", dns.forwarder).stdout)
     assert verified["verified"], verified

@@ -166,6 +166,39 @@ TEST_F(EmailGateTest, SenderDomainMustBeVerified) {
   EXPECT_EQ(gate_.plan(m).kind, Kind::kBlock);
 }
 
+// Bulk-sender authentication (docs/POLICY.md rules 7a, 7b): the stored DMARC verdict refuses blasts only.
+TEST_F(EmailGateTest, DmarcMissingOrMisalignedRefusesBlastsButNotOneOffs) {
+  OutboundEmail blast = email();
+  blast.from_domain = "News.Example.org";
+  OutboundEmail autoresponse = blast;
+  autoresponse.kind = MessageKind::kOneOff;
+  EXPECT_TRUE(gate_.plan(blast).sends()) << "no shortfall recorded: DMARC present and aligned";
+  edit_settings([](OrgMessaging& o) {
+    o.dmarc_unmet_email_domains["news.example.org"] = {false, "publish _dmarc.news.example.org"};
+  });
+  Decision d = gate_.plan(blast);
+  EXPECT_EQ(d.reason, Reason::kDmarcMissing);
+  EXPECT_EQ(d.kind, Kind::kBlock);
+  EXPECT_EQ(reason_name(d.reason), "dmarc_missing");
+  EXPECT_NE(d.sentence.find("publish _dmarc.news.example.org"), std::string::npos) << d.sentence;
+  EXPECT_FALSE(gate_.dispatch(blast).cleared);
+  EXPECT_TRUE(gate_.dispatch(autoresponse).decision.sends()) << "the bulk-sender rule is the bulk senders'";
+  edit_settings([](OrgMessaging& o) { o.dmarc_unmet_email_domains["news.example.org"] = {true, "adkim=s"}; });
+  EXPECT_EQ(gate_.plan(blast).reason, Reason::kDmarcMisaligned);
+  EXPECT_EQ(reason_name(Reason::kDmarcMisaligned), "dmarc_misaligned");
+  // An unverified domain is reported as such first; another verified domain is not affected.
+  blast.from_domain = "spoofed.example.net";
+  EXPECT_EQ(gate_.plan(blast).reason, Reason::kSenderDomainUnverified);
+  edit_settings([](OrgMessaging& o) {
+    o.verified_email_domains.insert("example.org");
+    o.dmarc_unmet_email_domains.erase("news.example.org");
+  });
+  blast.from_domain = "example.org";
+  EXPECT_TRUE(gate_.plan(blast).sends());
+  blast.from_domain = "news.example.org";
+  EXPECT_TRUE(gate_.plan(blast).sends()) << "fixed and re-verified: blasts go again";
+}
+
 TEST_F(EmailGateTest, PostalAddressMustBePresent) {
   OutboundEmail m = email();
   edit_settings([](OrgMessaging& o) { o.postal_address = "  \n"; });

@@ -43,9 +43,10 @@ constexpr const char* kSettings = R"(<main><h1>Settings</h1>
 </section>
 <section aria-labelledby="domains"><h2 id="domains">Sending domains</h2>
 {{#has_domains}}<div class="scroll"><table aria-labelledby="domains"><thead><tr><th scope="col">Domain</th><th scope="col">Status</th><th scope="col">DNS record to publish (TXT)</th></tr></thead><tbody>
-{{#domain_rows}}<tr><td>{{name}}</td><td>{{status}}<br><small>{{last_check}}</small></td><td><code>{{dns_name}}</code><br><code style="overflow-wrap:anywhere">{{dns_value}}</code></td></tr>{{/domain_rows}}
+{{#domain_rows}}<tr><td>{{name}}</td><td>{{status}}<br><small>{{last_check}}</small></td><td><code>{{dns_name}}</code><br><code style="overflow-wrap:anywhere">{{dns_value}}</code></td></tr>
+<tr class="dmarc"><td><span class="visually-hidden">{{name}} </span>DMARC</td><td>{{dmarc_status}}<br><small>{{dmarc_sentence}}</small></td><td>{{#dmarc_name}}<code>{{dmarc_name}}</code><br><code style="overflow-wrap:anywhere">{{dmarc_value}}</code>{{/dmarc_name}}</td></tr>{{/domain_rows}}
 </tbody></table></div>{{/has_domains}}{{^has_domains}}<p>None yet. The platform operator adds one with <code>tocsin domain add</code>; publish the record it prints, then <code>tocsin domain verify</code>.</p>{{/has_domains}}
-<p>Also publish an SPF record that includes your relay and a DMARC policy (<code>_dmarc.</code> your domain): mailbox providers require both from bulk senders (docs/MAIL.md).</p>
+<p>Also publish an SPF record and a DMARC policy (<code>_dmarc.</code> your domain, p=none at least): mailbox providers require both from bulk senders, and blasts from a domain without DMARC, or whose DMARC does not align with the DKIM signature, are refused (docs/MAIL.md).</p>
 </section>
 <section aria-labelledby="senders"><h2 id="senders">Texting numbers</h2>
 {{#has_senders}}<div class="scroll"><table aria-labelledby="senders"><thead><tr><th scope="col">Number</th><th scope="col">Type</th><th scope="col">Registered</th><th scope="col">Per second</th><th scope="col">Per day</th><th scope="col">Status</th></tr></thead><tbody>
@@ -87,8 +88,22 @@ SettingsView read_settings(const people::OrgState& org) {
     std::string status = !d.disabled_reason.empty() ? "disabled by the platform: " + d.disabled_reason
                          : d.verified_at ? "verified " + format_iso8601(d.verified_at).substr(0, 10)
                                          : std::string("not verified");
-    v.domains.push_back({name, d.selector + "._domainkey." + name,
-                         email::dkim_txt_record({"", d.public_key_b64}), status, d.last_check});
+    SettingsView::Domain row{name, d.selector + "._domainkey." + d.signing_domain(),
+                             email::dkim_txt_record({"", d.public_key_b64}), status, d.last_check};
+    // The DMARC row: the verdict blasts depend on, and the record to publish or change (the check that
+    // asks for one: dmarc when missing or p=none, alignment when misaligned).
+    auto shortfall = messaging::dmarc_shortfall(d);
+    row.dmarc_status =
+        shortfall ? (shortfall->misaligned ? "not aligned: blasts refused" : "missing: blasts refused")
+        : d.dmarc_state == "monitor" ? std::string("p=none: blasts allowed, with a warning")
+                                     : std::string("enforced: blasts allowed");
+    row.dmarc_sentence = shortfall ? shortfall->detail : d.dmarc_sentence;
+    for (const auto& c : d.auth_checks)
+      if ((c.name == "dmarc" || c.name == "alignment") && !c.record_value.empty() && row.dmarc_name.empty()) {
+        row.dmarc_name = c.record_name;
+        row.dmarc_value = c.record_value;
+      }
+    v.domains.push_back(std::move(row));
   }
   for (const auto& [number, s] : org.messaging.senders()) {
     std::string status = !s.disabled_reason.empty()        ? "disabled: " + s.disabled_reason
@@ -108,7 +123,11 @@ std::string settings_page(const Frame& f, const SettingsView& v) {
                                  {"status", d.status},
                                  {"last_check", d.last_check},
                                  {"dns_name", d.dns_name},
-                                 {"dns_value", d.dns_value}});
+                                 {"dns_value", d.dns_value},
+                                 {"dmarc_status", d.dmarc_status},
+                                 {"dmarc_sentence", d.dmarc_sentence},
+                                 {"dmarc_name", d.dmarc_name},
+                                 {"dmarc_value", d.dmarc_value}});
   for (const auto& x : v.senders) {
     char mps[32];
     std::snprintf(mps, sizeof mps, "%g", x.mps);

@@ -1,8 +1,8 @@
 // The console's settings (admins and owners): the texting and email program's own fields (postal address,
 // brand, support contact, message frequency, tracking), the platform's facts shown but not editable here
 // (suspension, the GDPR flag, paused bulk email, caps), the sending domains with the exact DNS record to
-// publish and their verification, the SMS senders with their type and limits, and the API keys (a new key's
-// secret shown once; revoke).
+// publish and their verification (DKIM, and DMARC with its record), the SMS senders with their type and
+// limits, and the API keys (a new key's secret shown once; revoke).
 #pragma once
 
 #include <optional>
@@ -21,6 +21,8 @@ struct SettingsView {
   bool gdpr = false;
   struct Domain {
     std::string name, dns_name, dns_value, status, last_check;
+    // the bulk-sender (DMARC) row
+    std::string dmarc_status{}, dmarc_sentence{}, dmarc_name{}, dmarc_value{};
   };
   std::vector<Domain> domains;
   struct Sender {
