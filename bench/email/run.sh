@@ -10,7 +10,8 @@
 # Prints each rate and the ratio unsigned/smtp-source (the issue wants >= 0.8) and signed (>= 3,000/s).
 # Environment: COUNT (100000), SESSIONS (8), THREADS (4), SIZE (bytes of smtp-source's messages: 1800, about
 # one rendered message of bench/email/compose_bench), TOOLS_DIR (a build dir with send_test_mail; default: a
-# Release build in build-bench/), KEEP=1 keeps the work dir.
+# Release build in build-bench/), TOOL_ARGS (more send_test_mail options, e.g. "--depth 2"; empty for a
+# send_test_mail from before issue 16, which knows no --depth), KEEP=1 keeps the work dir.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/bench/common.sh"
@@ -43,7 +44,7 @@ echo "smtp-source: $COUNT messages, $SESSIONS sessions: $source_rate msgs/s"
 
 tool() {  # tool ARGS...: the per_second field of send_test_mail's summary
   "$TOOLS_DIR/send_test_mail" --smtp "127.0.0.1:$PORT" --count "$COUNT" --threads "$THREADS" \
-    --connections "$SESSIONS" "$@" | python3 -c 'import json,sys; print(round(json.loads(sys.stdin.read().splitlines()[-1])["per_second"]))'
+    --connections "$SESSIONS" ${TOOL_ARGS:-} "$@" | python3 -c 'import json,sys; print(round(json.loads(sys.stdin.read().splitlines()[-1])["per_second"]))'
 }
 unsigned_rate="$(tool --unsigned)"
 echo "tocsin driver, unsigned: $unsigned_rate msgs/s ($(python3 -c "print(f'{$unsigned_rate/$source_rate:.2f}')") x smtp-source)"

@@ -1,24 +1,35 @@
 // SmtpRelay: the email driver that hands messages to an SMTP relay (a Postfix smarthost, an ESP's
-// submission port), with libcurl.
+// submission port): an ESMTP client of its own over Boost.Asio (docs/MAIL.md "SMTP hand-over" says why not
+// libcurl or libesmtp).
 //
 // Contract:
 // - One message per SMTP transaction: MAIL FROM:<envelope_from>, RCPT TO:<cleared.message().to.address>,
-//   DATA. libcurl adds the end-of-data dot and dot-stuffs lines that start with one.
-// - A pool of `connections` reused SMTP sessions, one libcurl easy handle each, lent to one thread at a time
-//   (a send() waits for a free one). A session the relay dropped is reopened by libcurl on the next use.
+//   DATA, the message (dot-stuffed, end-of-data dot added), as before.
+// - `connections` SMTP sessions, kept open and reused for many transactions (a failed transaction is followed
+//   by RSET), all driven by one I/O thread. When the relay offers PIPELINING (RFC 2920), MAIL, RCPT and DATA
+//   leave in one write, and the end of one message's data goes out in the same write as the next
+//   transaction's commands: one round trip per message instead of four. Without PIPELINING, lock-step.
+// - Each session takes up to `pipeline_depth` send() calls at once, queued in order behind each other; a
+//   send() waits for a place on the least busy session. Depth 1 (the default) keeps the dispatcher's crash
+//   promise as it was — at most one delivery per session `unknown` — since a send() takes its last look (the
+//   durable `handing` mark) only once the session's previous transaction was answered; MAIL, RCPT and DATA
+//   still leave in one write. A greater depth lets the next transaction's commands follow the previous
+//   message's end-of-data dot in the same write, at the price of up to `pipeline_depth` unknown per session.
 // - Pacing: at most `max_per_second` transactions per second over the whole relay (0 = unpaced), so an
 //   ESP's rate limit is respected instead of answered with 421s.
-// - STARTTLS kRequired fails the hand-over (kDeferred) when the relay does not offer it; kOptional uses it
-//   when offered; kOff never does.
-// - The last look (email/transport.h) is taken after the pacing slot and a session are obtained, right
-//   before curl_easy_perform sends MAIL FROM: a message withheld there costs its pacing slot, nothing else.
-//   `answered` runs before the session goes back to the pool. `implicit_tls` connects with TLS from the start
-//   (smtps, port 465).
-// - The result is classified as EmailTransport says: the relay's last reply decides (2xx accepted, 4xx
-//   deferred, 5xx rejected, `detail` = that reply line, e.g. "550 5.1.1 ... User unknown"); no reply at all
-//   (connect, TLS, timeout) is kDeferred with libcurl's reason. An authentication failure (535) and a
-//   missing STARTTLS are deferred, not rejected: they are our configuration, not the recipient's fault.
-// - The password is handed to libcurl only; it never appears in a detail, an error or a log line.
+// - STARTTLS (OpenSSL through Asio SSL; the peer verified against the system's CAs and the host name unless
+//   `verify_tls_peer` is off): kRequired fails the hand-over (kDeferred, "relay configuration: ...") when
+//   the relay does not offer it; kOptional uses it when offered; kOff never does. `implicit_tls` connects
+//   with TLS from the start (smtps, port 465). AUTH PLAIN (or LOGIN when only that is offered) when a
+//   username is set, after TLS when there is TLS.
+// - The last look (email/transport.h) is taken after the pacing slot and a place on a session are obtained,
+//   right before the transaction is queued on that session; a message withheld there costs its pacing slot,
+//   nothing else. `answered` runs before the place goes back.
+// - Outcomes as email/smtp_reply.h classifies a transaction's replies (2xx accepted, 4xx deferred, 5xx
+//   rejected, `detail` = the deciding reply line). No reply at all (connect, TLS, timeout, a lost session) is
+//   kDeferred with the reason; so are an authentication failure (535), a missing STARTTLS and a greeting or
+//   EHLO refused: they are the session's or our configuration's, not the recipient's.
+// - The password is used for AUTH only; it never appears in a detail, an error or a log line.
 // Thread-safe.
 #pragma once
 
@@ -41,18 +52,17 @@ struct SmtpRelayConfig {
   enum class StartTls { kRequired, kOptional, kOff } starttls = StartTls::kRequired;
   bool implicit_tls = false;
   bool verify_tls_peer = true;          // off only for tests against a self-signed relay
+  std::string ca_file;                  // extra trusted CA (PEM), e.g. a test relay's own certificate
   std::string username, password;       // AUTH when username is set
   std::string helo_name = "localhost";  // the EHLO argument: the sending host's name
   int connections = 4;
+  int pipeline_depth = 1;  // send() calls one session takes at once (see above)
+  bool pipelining = true;  // use PIPELINING when offered (off: lock-step, for comparison)
   double max_per_second = 0;
   long connect_timeout_ms = 10'000;
-  long transaction_timeout_ms = 120'000;
+  long transaction_timeout_ms = 120'000;  // no reply for this long ends the session
+  long idle_close_ms = 30'000;            // a session unused this long says QUIT (Postfix drops at 300 s)
 };
-
-// Classifies the end of one SMTP transaction: libcurl's result code (0 = CURLE_OK), the relay's last reply
-// code (0 when none) and its text, libcurl's error message. Exposed for tests.
-Handover classify_smtp(int curl_code, long reply_code, const std::string& reply_line,
-                       const std::string& curl_error);
 
 class SmtpRelay : public EmailTransport {
  public:
@@ -67,22 +77,14 @@ class SmtpRelay : public EmailTransport {
                 const HandoverHooks& hooks) override;
 
   // SMTP sessions opened so far (a reused session counts once): lets tests and benches see the pool work.
-  uint64_t sessions_opened() const { return sessions_opened_.load(); }
+  uint64_t sessions_opened() const;
+  // Transactions whose commands went out pipelined (in one write with others).
+  uint64_t pipelined_transactions() const;
 
  private:
-  struct Session;
-  explicit SmtpRelay(SmtpRelayConfig config);
-  Session* borrow();
-  void give_back(Session* s);
-
-  SmtpRelayConfig config_;
-  std::string url_;
-  Pacer pacer_;
-  std::vector<std::unique_ptr<Session>> sessions_;
-  std::mutex mu_;
-  std::condition_variable free_cv_;
-  std::vector<Session*> free_;
-  std::atomic<uint64_t> sessions_opened_{0};
+  struct Impl;
+  explicit SmtpRelay(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace tocsin::email

@@ -6,7 +6,7 @@
 //   send_test_mail (--smtp HOST:PORT | --outbox DIR) [--count N] [--threads T] [--connections C]
 //                  [--rate MSGS_PER_S] [--starttls off|optional|required] [--user U --password-file F]
 //                  [--key PEM_FILE --domain D --selector S | --unsigned] [--to-domain D] [--to ADDRESS]
-//                  [--outcomes]
+//                  [--outcomes] [--ca-file PEM] [--no-verify] [--no-pipelining] [--depth N] [--implicit-tls]
 // Recipients are person<i>@<to-domain> (or the one --to address). Prints one JSON summary line; with
 // --outcomes also one line per message: "<i> accepted|deferred|rejected <code> <detail>".
 // Exit status 0 when every message was handed over (accepted), 1 otherwise, 2 on bad usage.
@@ -83,7 +83,8 @@ int main(int argc, char** argv) {
   std::map<std::string, std::string> opt;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--unsigned" || a == "--outcomes") {
+    if (a == "--unsigned" || a == "--outcomes" || a == "--no-verify" || a == "--no-pipelining" ||
+        a == "--implicit-tls") {
       opt[a] = "1";
     } else if (a.rfind("--", 0) == 0 && i + 1 < argc) {
       opt[a] = argv[++i];
@@ -111,7 +112,16 @@ int main(int argc, char** argv) {
     c.max_per_second = std::stod(get("--rate", "0"));
     c.helo_name = "sender.test";
     c.username = get("--user");
-    if (opt.count("--password-file")) c.password = read_file(opt["--password-file"]);
+    c.ca_file = get("--ca-file");
+    c.verify_tls_peer = !opt.count("--no-verify");
+    c.pipelining = !opt.count("--no-pipelining");
+    c.implicit_tls = opt.count("--implicit-tls") > 0;
+    c.pipeline_depth = std::stoi(get("--depth", "1"));
+    if (opt.count("--password-file")) {
+      c.password = read_file(opt["--password-file"]);
+      while (!c.password.empty() && (c.password.back() == '\n' || c.password.back() == '\r'))
+        c.password.pop_back();
+    }
     auto r = SmtpRelay::make(c);
     if (!r) {
       std::fprintf(stderr, "%s\n", r.error().message.c_str());
@@ -203,8 +213,11 @@ int main(int argc, char** argv) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf(
       "{\"count\": %d, \"accepted\": %d, \"deferred\": %d, \"rejected\": %d, \"not_built\": %d, "
-      "\"seconds\": %.3f, \"per_second\": %.1f, \"sessions_opened\": %llu, \"signed\": %s}\n",
+      "\"seconds\": %.3f, \"per_second\": %.1f, \"sessions_opened\": %llu, \"pipelined\": %llu, \"signed\": "
+      "%s}\n",
       count, accepted.load(), deferred.load(), rejected.load(), failed.load(), secs, count / secs,
-      static_cast<unsigned long long>(relay ? relay->sessions_opened() : 0), signer ? "true" : "false");
+      static_cast<unsigned long long>(relay ? relay->sessions_opened() : 0),
+      static_cast<unsigned long long>(relay ? relay->pipelined_transactions() : 0),
+      signer ? "true" : "false");
   return accepted == count ? 0 : 1;
 }

@@ -1,7 +1,6 @@
 // The email drivers' offline parts: the outbox folder writes whole, durable, idempotent files; SMTP results
 // are classified into accepted / deferred / rejected. (The SMTP driver against a real server is tested in
 // tests/integration/test_email_delivery.py with Postfix's smtp-sink.)
-#include <curl/curl.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -11,6 +10,7 @@
 
 #include "email/outbox_folder.h"
 #include "email/smtp_relay.h"
+#include "email/smtp_reply.h"
 #include "policy_gate_fixture.h"
 
 namespace tocsin::email {
@@ -105,36 +105,84 @@ TEST_F(OutboxFolderTest, AnUnwritableFolderDefers) {
   EXPECT_NE(h.detail.find("cannot create"), std::string::npos) << h.detail;
 }
 
+SmtpReply reply(std::initializer_list<std::string_view> lines) {
+  SmtpReply r;
+  for (auto l : lines) add_reply_line(r, l);
+  return r;
+}
+
+TEST(SmtpReplies, MultiLineRepliesEndAtTheLineWithoutADash) {
+  SmtpReply r;
+  EXPECT_FALSE(add_reply_line(r, "250-relay.test"));
+  EXPECT_FALSE(add_reply_line(r, "250-PIPELINING"));
+  EXPECT_FALSE(add_reply_line(r, "250-AUTH LOGIN PLAIN"));
+  EXPECT_TRUE(add_reply_line(r, "250 STARTTLS"));
+  EXPECT_EQ(r.code, 250);
+  EXPECT_TRUE(ehlo_offers(r, "PIPELINING"));
+  EXPECT_TRUE(ehlo_offers(r, "STARTTLS"));
+  EXPECT_FALSE(ehlo_offers(r, "CHUNKING"));
+  EXPECT_TRUE(ehlo_offers_auth(r, "PLAIN"));
+  EXPECT_TRUE(ehlo_offers_auth(r, "LOGIN"));
+  EXPECT_FALSE(ehlo_offers_auth(r, "CRAM-MD5"));
+  EXPECT_FALSE(ehlo_offers(r, "RELAY.TEST")) << "the greeting line is no keyword";
+  SmtpReply bad;
+  EXPECT_TRUE(add_reply_line(bad, "garbage"));
+  EXPECT_EQ(bad.code, 0);
+}
+
 TEST(SmtpClassification, RepliesDecideTheOutcome) {
-  Handover ok = classify_smtp(CURLE_OK, 250, "250 2.0.0 Ok: queued as 4F", "");
+  auto ok = classify_transaction({reply({"250 2.1.0 Ok"}), reply({"250 2.1.5 Ok"}), reply({"354 go"}),
+                                  reply({"250 2.0.0 Ok: queued as 4F"})});
   EXPECT_EQ(ok.outcome, O::kAccepted);
   EXPECT_EQ(ok.code, 250);
+  EXPECT_EQ(ok.detail, "250 2.0.0 Ok: queued as 4F");
 
-  Handover hard = classify_smtp(CURLE_SEND_ERROR, 550, "550 5.1.1 <x@y>: User unknown", "RCPT failed: 550");
+  // Pipelined: RCPT refused, DATA then refused too; the RCPT reply is the one that says why.
+  auto hard = classify_transaction({reply({"250 2.1.0 Ok"}), reply({"550 5.1.1 <x@y>: User unknown"}),
+                                    reply({"554 5.5.1 Error: no valid recipients"})});
   EXPECT_EQ(hard.outcome, O::kRejected);
   EXPECT_EQ(hard.code, 550);
   EXPECT_EQ(hard.detail, "550 5.1.1 <x@y>: User unknown");
 
-  Handover soft = classify_smtp(CURLE_SEND_ERROR, 451, "451 4.7.1 Greylisted", "");
+  auto soft = classify_transaction(
+      {reply({"451 4.3.0 Try again later"}), reply({"503 5.5.1 need MAIL"}), reply({"503 5.5.1 need RCPT"})});
   EXPECT_EQ(soft.outcome, O::kDeferred);
-  EXPECT_EQ(soft.detail, "451 4.7.1 Greylisted");
+  EXPECT_EQ(soft.code, 451);
+  EXPECT_EQ(soft.detail, "451 4.3.0 Try again later");
 
-  Handover busy = classify_smtp(CURLE_WEIRD_SERVER_REPLY, 421, "421 4.3.2 Service shutting down", "");
+  auto eod = classify_transaction({reply({"250 Ok"}), reply({"250 Ok"}), reply({"354 go"}),
+                                   reply({"554 5.7.1 Message refused by policy"})});
+  EXPECT_EQ(eod.outcome, O::kRejected);
+  EXPECT_EQ(eod.detail, "554 5.7.1 Message refused by policy");
+
+  // A multi-line refusal: its last line carries the code and the text the rest of tocsin reads.
+  auto multi = classify_transaction({reply({"250 Ok"}), reply({"550-5.7.1 first", "550 5.7.1 second"})});
+  EXPECT_EQ(multi.outcome, O::kRejected);
+  EXPECT_EQ(multi.detail, "550 5.7.1 second");
+
+  auto busy = classify_transaction({reply({"421 4.3.2 Service shutting down"})});
   EXPECT_EQ(busy.outcome, O::kDeferred);
+  EXPECT_EQ(busy.code, 421);
 }
 
-TEST(SmtpClassification, NoReplyAndOurOwnConfigurationDefer) {
-  Handover refused = classify_smtp(CURLE_COULDNT_CONNECT, 0, "", "Failed to connect to 127.0.0.1 port 9");
-  EXPECT_EQ(refused.outcome, O::kDeferred);
-  EXPECT_EQ(refused.code, 0);
-  EXPECT_EQ(refused.detail, "Failed to connect to 127.0.0.1 port 9");
-  EXPECT_EQ(classify_smtp(CURLE_OPERATION_TIMEDOUT, 0, "", "").outcome, O::kDeferred);
-  EXPECT_FALSE(classify_smtp(CURLE_OPERATION_TIMEDOUT, 0, "", "").detail.empty());
+TEST(SmtpClassification, NoReplyDefers) {
+  SmtpReply lost;
+  lost.lines = {"SMTP session lost: End of file"};
+  auto h = classify_transaction({reply({"250 Ok"}), reply({"250 Ok"}), reply({"354 go"}), lost});
+  EXPECT_EQ(h.outcome, O::kDeferred);
+  EXPECT_EQ(h.code, 0);
+  EXPECT_EQ(h.detail, "SMTP session lost: End of file");
+  EXPECT_EQ(classify_transaction({reply({"250 Ok"}), reply({"250 Ok"}), reply({"354 go"})}).outcome,
+            O::kDeferred);
+}
 
-  Handover auth = classify_smtp(CURLE_LOGIN_DENIED, 535, "535 5.7.8 Authentication failed", "");
-  EXPECT_EQ(auth.outcome, O::kDeferred) << "a wrong relay password is not the recipient's fault";
-  EXPECT_NE(auth.detail.find("relay configuration"), std::string::npos);
-  EXPECT_EQ(classify_smtp(CURLE_USE_SSL_FAILED, 0, "", "STARTTLS not supported.").outcome, O::kDeferred);
+TEST(SmtpData, DotStuffedWithTheEndOfDataLine) {
+  std::string out;
+  append_data(out, ".hidden\r\nline\r\n..two\r\n.\r\n");
+  EXPECT_EQ(out, "..hidden\r\nline\r\n...two\r\n..\r\n.\r\n");
+  out.clear();
+  append_data(out, "no final line end");
+  EXPECT_EQ(out, "no final line end\r\n.\r\n");
 }
 
 TEST(SmtpRelayConfig, ImpossibleConfigurationsAreRefused) {
@@ -150,6 +198,12 @@ TEST(SmtpRelayConfig, ImpossibleConfigurationsAreRefused) {
   c.helo_name = "bad/name";
   EXPECT_FALSE(SmtpRelay::make(c).ok());
   c.helo_name = "sender.example";
+  c.pipeline_depth = 0;
+  EXPECT_FALSE(SmtpRelay::make(c).ok());
+  c.pipeline_depth = 3;
+  c.password = "pw\r\nRSET";
+  EXPECT_FALSE(SmtpRelay::make(c).ok()) << "a line break in a credential would inject a command";
+  c.password = "pw";
   EXPECT_TRUE(SmtpRelay::make(c).ok());
 }
 
