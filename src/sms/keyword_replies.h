@@ -25,7 +25,7 @@ struct ProgramInfo {
   std::string frequency;     // "Msg freq varies" or "Up to 4 msgs/mo"
   // The organization's emergency contact line ("In an emergency call 911; our 24h line: 202-555-0199"),
   // optional. Appended after the compliant answer, not part of it (below).
-  std::string emergency;
+  std::string emergency = {};
 };
 
 // The emergency line: at most this many characters, one line of text.

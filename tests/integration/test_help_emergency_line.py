@@ -32,6 +32,8 @@ def test_help_answer_carries_the_emergency_line_through_kannel(tmp_path):
         c = srv.client(org["api_key"])
         org_b = srv.create_org("B")
         b = srv.client(org_b["api_key"])
+        wait_until("B's key to reach the server", lambda: b.get("tocsin:messaging_settings").status_code == 200,
+                   log=log)
 
         before = c.get("tocsin:messaging_settings").json()
         assert before["emergency_contact"] == "" and before["help_answer"] == HELP_REPLY, before
