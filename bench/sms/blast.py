@@ -101,7 +101,9 @@ class Setup:
         self.srv.port = free_port()
         self.srv.write_config(server={"public_url": f"http://127.0.0.1:{self.srv.port}"}, sections={"sms": {
             "gateway": "kannel", "kannel_sendsms_url": kannel.sendsms_url, "kannel_username": SENDSMS_USER,
-            "kannel_password": SENDSMS_PASSWORD, "kannel_secret": "bench-secret", "connections": CONNECTIONS}})
+            "kannel_password": SENDSMS_PASSWORD, "kannel_secret": "bench-secret", "connections": CONNECTIONS},
+            # the benchmark's organization is the operator's own: no new-organization review
+            "trust": {"review_first_blasts": 0}})
 
     def sender(self, mps: int) -> None:
         self.srv.cli("sender", "add", "--data", str(self.srv.data_dir), "--org", self.org, SENDER, "--type", "10dlc",

@@ -43,6 +43,7 @@ void route(Call& c) {
   if (r == "tocsin:privacy_notice") return handlers::privacy_notice(c);
   if (r == "tocsin:special_categories") return handlers::special_categories(c);
   if (r == "tocsin:acceptable_use") return handlers::acceptable_use(c);
+  if (r == "tocsin:messaging_settings") return handlers::program_settings(c);
   if (actions::type_by_collection(r)) return handlers::actions(c);
   c.error(404, "no such resource: " + r);
 }

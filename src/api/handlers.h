@@ -47,6 +47,10 @@ void acceptable_use(Call& call);
 // levers (api/sender_handlers.cc).
 void senders(Call& call);
 
+// GET/PUT /tocsin:messaging_settings: the texting program's HELP-answer fields (the emergency contact line
+// among them) and the organization's standing, read-only (api/program_settings_handlers.cc).
+void program_settings(Call& call);
+
 // Paths outside /api/v2 that people and gateways reach without an API key, each authenticated its own way
 // (a signed token in the path, a gateway's shared secret or signature): /unsubscribe/{token} (one-click
 // unsubscribe), /resubscribe/{token} (confirming a re-subscription), /sms/... (gateway callbacks), /mail/...

@@ -32,8 +32,12 @@ void mail(Call& c) {
   if (!c.ctx.delivery_tokens) return c.error(503, "mail ingest is not available");
   const std::string* rcpt = c.req.header("x-tocsin-envelope-recipient");
   messaging::FeedbackContext fc{
-      c.ctx.store, c.ctx.committer, *c.ctx.delivery_tokens,
-      [&c](const std::string& id) { return messaging::owner_of_message(c.ctx.directory, id); }, now_micros()};
+      c.ctx.store,
+      c.ctx.committer,
+      *c.ctx.delivery_tokens,
+      [&c](const std::string& id) { return messaging::owner_of_message(c.ctx.directory, id); },
+      now_micros(),
+      c.ctx.config.pause};
   auto out = messaging::ingest_mail(fc, c.req.body, rcpt ? std::string_view(*rcpt) : std::string_view());
   if (!out) return c.error(503, "could not store the report; retry: " + out.error().message);
   // An unsubscribe, hard bounce or complaint is acknowledged once no message to the address is still on its

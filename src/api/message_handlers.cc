@@ -264,8 +264,11 @@ void send(Call& c, const std::string& id) {
           JsonOut answer;
           answer.begin()
               .kv("message",
-                  "Your message is held for review: content screening found something the platform "
-                  "operator must look at first.")
+                  r->held_reason == policy::reason_name(policy::Reason::kNewOrgReview)
+                      ? "Your message is held for review: " + r->held_sentence
+                      : std::string("Your message is held for review: content screening found something the "
+                                    "platform operator must look at first."))
+              .kv("tocsin:held_reason", r->held_reason)
               .begin("tocsin:screening");
           messaging::write_screening(answer, r->screening);
           answer.end().end();

@@ -24,6 +24,7 @@
 #include "messaging/sms_inbound.h"
 #include "messaging/sms_receipts.h"
 #include "messaging/sms_replies.h"
+#include "messaging/texts_pause.h"
 #include "sms/kannel_inbound.h"
 #include "sms/twilio_inbound.h"
 
@@ -129,13 +130,26 @@ void receipt(Call& c, Result<sms::DeliveryReceipt> parsed, const std::string& ga
   // (a transaction each held an HTTP thread for a whole fsync). Answered once durable, so a gateway that
   // hears 200 will not need to repeat it.
   spdlog::debug("{}: delivery {} {}", what, r.delivery_id, messaging::delivery_state_name(out.state));
+  // An undelivered or carrier-refused text may pass the organization's undeliverable-rate limit: the pause
+  // is then written in the same commit as this receipt (messaging/texts_pause.h).
+  bool undeliverable =
+      out.state == store::DeliveryState::kBounced || out.state == store::DeliveryState::kFailed;
+  auto pause = messaging::texts_pause_due(c.ctx.store, judged->org_id, out.message_id, undeliverable,
+                                          c.ctx.config.pause);
+  if (!pause) return refuse(c, what, pause.error());
+  people::OrgState* org = pause.value() ? c.ctx.directory.find(judged->org_id) : nullptr;
   auto call = std::make_shared<Call>(std::move(c));
   auto body = std::make_shared<std::string>(j.end().take());
-  call->ctx.committer.submit(
-      [call, body, org_id = judged->org_id, write = std::move(*judged->write)](store::WriteBatch& b) mutable {
-        b.for_org(org_id).add(std::move(write));
-        return std::function<void()>([call, body] { call->reply(200, std::move(*body)); });
-      });
+  call->ctx.committer.submit([call, body, org, reason = pause.value(), org_id = judged->org_id,
+                              write = std::move(*judged->write)](store::WriteBatch& b) mutable {
+    auto w = b.for_org(org_id);
+    w.add(std::move(write));
+    if (org && reason) {
+      std::unique_lock lock(org->mu);
+      messaging::pause_texts(*org, w, *reason, now_micros());
+    }
+    return std::function<void()>([call, body] { call->reply(200, std::move(*body)); });
+  });
 }
 
 }  // namespace

@@ -6,8 +6,37 @@
 #include <toml++/toml.h>
 
 #include "core/text.h"
+#include "policy/provider_profile.h"
 
 namespace tocsin {
+
+namespace {
+
+// [trust] (policy/org_trust.h). Percentages are of handed-over messages, 0 turns a breaker off.
+Status load_trust(toml::node_view<toml::node> t, Config& c) {
+  auto& tr = c.trust;
+  auto& p = c.pause;
+  tr.review_first_blasts =
+      static_cast<int>(t["review_first_blasts"].value_or(int64_t{tr.review_first_blasts}));
+  tr.review_over_recipients = t["review_over_recipients"].value_or(tr.review_over_recipients);
+  p.complaint_percent = t["complaint_pause_percent"].value_or(p.complaint_percent);
+  p.unknown_user_percent = t["unknown_user_pause_percent"].value_or(p.unknown_user_percent);
+  p.email_min_handed_over = t["email_pause_min_handed_over"].value_or(p.email_min_handed_over);
+  p.undeliverable_percent = t["texts_undeliverable_pause_percent"].value_or(p.undeliverable_percent);
+  p.texts_min_handed_over = t["texts_pause_min_handed_over"].value_or(p.texts_min_handed_over);
+  if (tr.review_first_blasts < 0 || tr.review_first_blasts > 1000)
+    return bad_request("tocsin.toml: trust.review_first_blasts must be between 0 (no review) and 1000");
+  if (tr.review_over_recipients < 0)
+    return bad_request("tocsin.toml: trust.review_over_recipients must not be negative");
+  for (double pct : {p.complaint_percent, p.unknown_user_percent, p.undeliverable_percent})
+    if (pct < 0 || pct > 100)
+      return bad_request("tocsin.toml: trust.*_percent must be between 0 (off) and 100");
+  if (p.email_min_handed_over < 1 || p.texts_min_handed_over < 1)
+    return bad_request("tocsin.toml: trust.*_min_handed_over must be at least 1");
+  return Ok{};
+}
+
+}  // namespace
 
 Result<Config> load_config(const std::string& data_dir) {
   Config c;
@@ -68,6 +97,14 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "sms.opt_out_pause_percent",
                                                "sms.opt_out_pause_min_texts",
                                                "sms.opt_out_pause_window_hours",
+                                               "sms.profile",
+                                               "trust.review_first_blasts",
+                                               "trust.review_over_recipients",
+                                               "trust.complaint_pause_percent",
+                                               "trust.unknown_user_pause_percent",
+                                               "trust.email_pause_min_handed_over",
+                                               "trust.texts_undeliverable_pause_percent",
+                                               "trust.texts_pause_min_handed_over",
                                                "keys.kek_file",  // read by app/kek_location.h
                                                "store.backend",  // read by app/store_location.h
                                                "store.url"};
@@ -152,6 +189,10 @@ Result<Config> load_config(const std::string& data_dir) {
   // The window is rebuilt at start from the deliveries the send history keeps (7 days).
   if (m.opt_out_pause_window_hours < 1 || m.opt_out_pause_window_hours > 168)
     return bad_request("tocsin.toml: sms.opt_out_pause_window_hours must be between 1 and 168");
+  m.profile = t["sms"]["profile"].value_or(m.profile);
+  if (auto p = policy::provider_profile(m.profile); !p)
+    return bad_request("tocsin.toml: sms.profile: " + p.error().message);
+  if (auto s = load_trust(t["trust"], c); !s) return s.error();
   c.screening_spamd = t["screening"]["spamd"].value_or(c.screening_spamd);
   c.acceptable_use_version = t["platform"]["acceptable_use_version"].value_or(c.acceptable_use_version);
   c.acceptable_use_url = t["platform"]["acceptable_use_url"].value_or(c.acceptable_use_url);

@@ -6,6 +6,7 @@
 
 #include "app/payments_config.h"
 #include "core/result.h"
+#include "policy/org_trust.h"
 
 namespace tocsin {
 
@@ -73,7 +74,14 @@ struct Config {
     double opt_out_pause_percent = 5.0;
     int64_t opt_out_pause_min_texts = 200;
     int64_t opt_out_pause_window_hours = 24;
+    // The gateway provider's acceptable-use profile (policy/provider_profile.h; shipped profiles listed in
+    // docs/SMS.md "Provider profiles").
+    std::string profile = "default";
   } sms;
+  // [trust]: the review of a new organization's first large blasts and the automatic pauses' limits
+  // (policy/org_trust.h, where the defaults are argued; docs/POLICY.md "Per-organization trust").
+  policy::TrustPolicy trust;
+  policy::PauseLimits pause;
   // [screening] spamd = "HOST:PORT": SpamAssassin's spamd scores every email's content (docs/POLICY.md).
   std::string screening_spamd;
   // [privacy] access_log = "batched" | "durable" | "off" (privacy/access_log.h). "off" is only for measuring

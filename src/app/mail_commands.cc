@@ -124,9 +124,12 @@ void run_ingest(const Args& a) {
   email::DeliveryTokens tokens(inst->token_keys);
   OwnerLoader owners(*inst);
   store::GroupCommitter committer(*inst->store);
-  messaging::FeedbackContext ctx{*inst->store, committer, tokens,
+  messaging::FeedbackContext ctx{*inst->store,
+                                 committer,
+                                 tokens,
                                  [&owners](const std::string& id) { return owners(id); },
-                                 now.value_or(now_micros())};
+                                 now.value_or(now_micros()),
+                                 config.value().pause};
   auto out = messaging::ingest_mail(ctx, raw, a.recipient);
   committer.stop();
   if (!out) tempfail(out.error().message);

@@ -6,6 +6,7 @@
 #include "app/config.h"
 #include "app/installation.h"
 #include "app/org_settings.h"
+#include "app/org_trust_commands.h"
 #include "app/sender_levers.h"
 #include "core/contact_point.h"
 #include "core/json_out.h"
@@ -15,6 +16,7 @@
 #include "email/sender_auth.h"
 #include "messaging/settings.h"
 #include "policy/content/lists.h"
+#include "sms/keyword_replies.h"
 
 namespace tocsin {
 namespace {
@@ -27,6 +29,7 @@ struct Args {
   std::optional<std::string> postal_address, brand, support, frequency, tracking, help_link, sms_age,
       send_approval;
   std::optional<std::string> verified_entities, age_gated;  // comma-separated; "" clears
+  std::optional<std::string> emergency;                     // the HELP answer's emergency line; "" clears
   std::optional<int> email_cap, sms_cap, max_segments;
   std::optional<int64_t> email_cap_hours, sms_cap_hours, long_code_max;
   // senders and domains
@@ -80,7 +83,12 @@ void print_settings(const messaging::Settings& s) {
       .kv("suspended", s.suspended)
       .kv("suspended_reason", s.suspended_reason)
       .kv("evidence_overdue", s.evidence_overdue)
-      .kv("bulk_email_paused", s.bulk_email_paused);
+      .kv("bulk_email_paused", s.bulk_email_paused)
+      .kv("bulk_email_paused_reason", s.bulk_email_paused_reason)
+      .kv("bulk_texts_paused", s.bulk_texts_paused)
+      .kv("bulk_texts_paused_reason", s.bulk_texts_paused_reason)
+      .kv("trusted", s.trusted)
+      .kv("emergency_contact", s.emergency_contact);
   if (s.tracking) j.kv("tracking", *s.tracking);
   j.kv("help_preferences_link", s.help_preferences_link);
   j.kv("send_approval", s.send_approval);
@@ -131,6 +139,16 @@ void run_settings(const Args& a) {
         fail_command(bad_request("--age-gated takes sex, alcohol, firearms, tobacco, cannabis"));
       s.age_gated_content.insert(c);
     }
+  }
+  if (a.emergency) {
+    s.emergency_contact = std::string(trim_ascii_space(*a.emergency));
+    // Judged with the program it is texted with: the whole HELP answer must fit two segments.
+    sms::ProgramInfo program{s.brand_name, "", s.support_contact, s.message_frequency, s.emergency_contact};
+    if (auto orgs = inst.store->orgs(); orgs && program.brand.empty())
+      for (const auto& o : orgs.value())
+        if (o.id == a.org_id) program.brand = o.name;
+    if (!s.emergency_contact.empty())
+      if (auto ok = sms::check_emergency_line(program, s.emergency_contact); !ok) fail_command(ok.error());
   }
   if (s.email_cap.max > 0 && s.email_cap.window <= 0)
     fail_command(bad_request("--email-cap needs --email-cap-hours"));
@@ -327,6 +345,8 @@ void add_messaging_commands(CLI::App& app, CLI::App& org_command) {
   settings->add_option("--brand", a->brand, "program name every text carries");
   settings->add_option("--support", a->support, "support contact for HELP replies");
   settings->add_option("--frequency", a->frequency, "message frequency disclosed in HELP replies");
+  settings->add_option("--emergency-line", a->emergency,
+                       "the organization's emergency contact line, appended to HELP answers (\"\" clears)");
   settings->add_option("--email-cap", a->email_cap, "emails per recipient per window (0 = none)");
   settings->add_option("--email-cap-hours", a->email_cap_hours);
   settings->add_option("--sms-cap", a->sms_cap, "texts per recipient per window (default 3)");
@@ -403,6 +423,7 @@ void add_messaging_commands(CLI::App& app, CLI::App& org_command) {
   suppress->callback([a] { run_suppress(*a); });
 
   add_lever_commands(*sender, *domain);
+  add_org_trust_commands(org_command);
 }
 
 }  // namespace tocsin

@@ -35,6 +35,7 @@ void write_held(JsonOut& j, const std::string& org_id, const messaging::Message&
       .kv("subject", m.subject)
       .kv("body", m.body)
       .kv("held_at", format_iso8601(m.modified))
+      .kv("reason", m.status_reason)  // content_held or new_org_review, with the gate's sentence
       .k("findings")
       .raw(m.review_findings.empty() ? "[]" : m.review_findings)
       .end();

@@ -138,6 +138,9 @@ int serve(Installation& inst, Config config) {
       std::make_shared<policy::content::BlocklistFile>(policy::content::BlocklistFile::path_in(inst.dir)),
       spamd));
   gate.gate().require_acceptable_use({config.acceptable_use_version, config.acceptable_use_url});
+  gate.gate().review_new_orgs(config.trust);
+  gate.gate().apply_provider_profile(
+      policy::provider_profile(config.sms.profile).value());  // checked in load_config
   if (!config.acceptable_use_version.empty())
     spdlog::info("blasts need the acceptable-use policy version {} accepted", config.acceptable_use_version);
   gate.opt_outs().configure({config.sms.opt_out_pause_percent, config.sms.opt_out_pause_min_texts,

@@ -85,12 +85,17 @@ Result<Preflight> preflight(people::OrgState& org, const policy::Gate& gate, con
 
 namespace {
 
-// Content screening held the message at send: it becomes `held` with the findings, for the platform
-// operator's review queue (`tocsin review`); the organization sees why on the message.
-void hold(const BlastServices& s, people::OrgState& org, const Message& m,
+// The gate held the message at send — content screening (content_held) or a new organization's first large
+// blasts (new_org_review, policy/org_trust.h): it becomes `held` with the findings, for the platform
+// operator's review queue (`tocsin review`). The plan's reason code and sentence are kept as the status
+// reason, so the organization and the operator read the same words.
+void hold(const BlastServices& s, people::OrgState& org, const Message& m, const PlanSummary& sum,
           std::function<void(Result<BlastStart>)> done) {
   auto start = std::make_shared<BlastStart>();
   start->held = true;
+  start->held_reason = sum.blocked_reason;
+  start->held_sentence = sum.blocked_sentence;
+  std::string why = sum.blocked_reason + ": " + sum.blocked_sentence;
   start->channel = m.channel;
   if (s.gate) {
     std::string brand;
@@ -103,14 +108,14 @@ void hold(const BlastServices& s, people::OrgState& org, const Message& m,
   std::string findings = findings_json(start->screening);
   commit_org_write(
       s.committer, org,
-      [id = m.id, findings](people::OrgState& o, store::WriteBatch::OrgWrites& w,
-                            Micros now) -> Result<std::string> {
+      [id = m.id, findings, why](people::OrgState& o, store::WriteBatch::OrgWrites& w,
+                                 Micros now) -> Result<std::string> {
         const Message* existing = o.messaging.message(id);
         if (!existing || existing->status != MessageStatus::kDraft)
           return bad_request("this message was sent or scheduled meanwhile");
         Message next = *existing;
         next.status = MessageStatus::kHeld;
-        next.status_reason = "held for content review";
+        next.status_reason = "held for review: " + why;
         next.review_state = "held";
         next.review_findings = findings;
         next.review_note.clear();
@@ -143,8 +148,9 @@ void start_blast(const BlastServices& s, people::OrgState& org, const std::strin
   auto plan = s.dispatcher.plan_and_store(org, m);
   if (!plan) return done(plan.error());
   const PlanSummary& sum = plan->summary;
-  if (sum.blocked_reason == policy::reason_name(policy::Reason::kContentHeld))
-    return hold(s, org, m, std::move(done));
+  if (sum.blocked_reason == policy::reason_name(policy::Reason::kContentHeld) ||
+      sum.blocked_reason == policy::reason_name(policy::Reason::kNewOrgReview))
+    return hold(s, org, m, sum, std::move(done));
   if (!sum.blocked_reason.empty())
     return done(unprocessable(sum.blocked_sentence + " (" + sum.blocked_reason + ")"));
   if (sum.targeted == 0) return done(bad_request("the targets select nobody (total_targeted is 0)"));

@@ -53,6 +53,8 @@ struct BlastStart {
   // Content screening held the message for the platform operator's review (status `held`): nothing leaves.
   bool held = false;
   policy::content::Screening screening;  // the findings that held it
+  // Why: the gate's reason code (content_held | new_org_review) and sentence.
+  std::string held_reason, held_sentence;
   Channel channel = Channel::kEmail;
   int64_t targeted = 0;
   std::vector<std::string> special_category_used;

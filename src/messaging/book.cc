@@ -93,9 +93,20 @@ void MessagingBook::put_sender(store::WriteBatch::OrgWrites& w, SmsSender s) {
 
 void MessagingBook::put_message(store::WriteBatch::OrgWrites& w, Message m) {
   w.add(store::op::PutDoc{{std::string(kMessageKind), m.id, encode_message(m)}});
-  if (!messages_.count(m.id)) message_order_.push_back(m.id);
+  auto old = messages_.find(m.id);
+  bool was_started = old != messages_.end() && started(old->second);
+  bool now_started = started(m);
+  if (old == messages_.end()) message_order_.push_back(m.id);
   std::string id = m.id;
   messages_[id] = std::move(m);
+  // The gate counts the blasts an organization started (policy/org_trust.h): republish when that changes.
+  if (was_started || now_started) publish();
+}
+
+bool MessagingBook::started(const Message& m) {
+  using S = MessageStatus;
+  return m.status == S::kSending || m.status == S::kSent || m.status == S::kPaused ||
+         (m.status == S::kStopped && m.sent_start > 0);
 }
 
 std::shared_ptr<const policy::OrgMessaging> MessagingBook::gate_view() const {
@@ -106,6 +117,8 @@ std::shared_ptr<const policy::OrgMessaging> MessagingBook::gate_view() const {
 void MessagingBook::publish() {
   auto view = std::make_shared<policy::OrgMessaging>(to_policy(settings_, domains_, senders_));
   if (view->brand_name.empty()) view->brand_name = org_name_;
+  for (const auto& [id, m] : messages_)
+    if (started(m)) view->started_blasts.push_back(m.total_targeted);
   std::lock_guard lock(view_mu_);
   view_ = std::move(view);
 }

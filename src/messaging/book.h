@@ -54,6 +54,8 @@ class MessagingBook {
 
  private:
   void publish();
+  // A blast that started sending (whatever became of it since): what the new-organization review counts.
+  static bool started(const Message& m);
   Status take(const store::OrgDoc& d);  // decodes one document into the book
 
   std::string org_name_;

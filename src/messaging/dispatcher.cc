@@ -83,6 +83,9 @@ std::string sender_stopped(const MessagingBook& book, const Message& m) {
     if (!s->second.disabled_reason.empty()) return "sender_disabled: " + s->second.disabled_reason;
     if (!s->second.blasts_paused_reason.empty())
       return "sender_opt_out_rate: " + s->second.blasts_paused_reason;
+    // The organization's undeliverable-rate pause (policy/org_trust.h) stops all of its text blasts.
+    if (book.settings().bulk_texts_paused)
+      return "bulk_texts_paused: " + book.settings().bulk_texts_paused_reason;
     return "";
   }
   auto d = book.domains().find(lower_ascii(m.sender_domain()));
@@ -255,7 +258,9 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
     } else {
       auto s = org->messaging.senders().find(m->sms_sender);
       if (s != org->messaging.senders().end())
-        pacer_.configure(s->first, {s->second.mps, s->second.daily_cap, 1});
+        pacer_.configure(s->first,  // no faster than the SMS provider's profile lets this kind of number
+                         {deps_.gate.gate().provider_profile().pace(s->second.type, s->second.mps),
+                          s->second.daily_cap, 1});
     }
   }
   Micros now = now_micros();
@@ -608,7 +613,9 @@ bool Dispatcher::prepare_round(Run& run) {
   size_t n = m.channel == Channel::kEmail ? static_cast<size_t>(options_.email_round) : 1;
   if (m.channel == Channel::kSms) {
     auto s = org->messaging.senders().find(m.sms_sender);
-    if (s != org->messaging.senders().end()) n = std::max<size_t>(1, static_cast<size_t>(s->second.mps));
+    if (s != org->messaging.senders().end())
+      n = std::max<size_t>(
+          1, static_cast<size_t>(deps_.gate.gate().provider_profile().pace(s->second.type, s->second.mps)));
   }
   n = std::min(n, run.due.size());
   std::vector<DeliveryRow> rows;
@@ -661,8 +668,8 @@ bool Dispatcher::prepare_round(Run& run) {
     policy::Recipient to{r.address, r.contact, zips[i]};
     policy::Decision d;
     if (m.channel == Channel::kEmail) {
-      emails[i] =
-          policy::OutboundEmail{run.org_id, to, policy::MessageKind::kBlast, from_domain, content, run.scope};
+      emails[i] = policy::OutboundEmail{
+          run.org_id, to, policy::MessageKind::kBlast, from_domain, content, run.scope, m.total_targeted};
       d = gate.plan(*emails[i]);
     } else {
       bool first = !deps_.gate.sends().ever_sent(run.org_id, Channel::kSms, r.contact);

@@ -116,7 +116,7 @@ class Ingest {
       if (!r.user_agent.empty()) reason += " (" + r.user_agent.substr(0, 100) + ")";
       if (auto s = mark(store::DeliveryState::kComplained, reason); !s) return s.error();
     }
-    if (auto s = check_complaint_rate(); !s) return s.error();
+    if (auto s = check_rates(); !s) return s.error();
     return done("complaint", changed, "the recipient reported the message as " + r.feedback_type);
   }
 
@@ -154,6 +154,7 @@ class Ingest {
         make_bouncing("hard bounce " + rs.status, "delivery status report about message " + d_.message_id);
     if (!changed) return changed.error();
     if (auto s = mark(store::DeliveryState::kBounced, "hard bounce " + status_text(rs)); !s) return s.error();
+    if (auto s = check_rates(); !s) return s.error();
     return done("hard_bounce", changed.value(), "the address does not accept mail");
   }
 
@@ -187,27 +188,26 @@ class Ingest {
                 "refused for the sender's authentication or reputation, not the recipient");
   }
 
-  Status check_complaint_rate() {
+  // The message's complaint and unknown-user rates (policy/org_trust.h): past a limit, the organization's
+  // bulk email pauses, with the figures.
+  Status check_rates() {
     auto tally = scope_.delivery_tally(d_.message_id);
     if (!tally) return tally.error();
     const auto& t = tally.value();
-    if (t.handed_over < kComplaintMinimumHandedOver ||
-        t.complained * 1000 < kComplaintRatePerMille * t.handed_over)
-      return Ok{};
-    std::string reason =
-        fmt::format("complaint rate {:.2f}% ({} complaints of {} handed over) on message {} passed {:.1f}%",
-                    100.0 * static_cast<double>(t.complained) / static_cast<double>(t.handed_over),
-                    t.complained, t.handed_over, d_.message_id, kComplaintRatePerMille / 10.0);
+    auto reason = policy::email_pause_reason({t.handed_over, t.complained, t.unknown_user, t.undeliverable},
+                                             ctx_.limits, d_.message_id);
+    if (!reason) return Ok{};
     ctx_.committer.run_sync([&](store::WriteBatch& b) {
       auto w = b.for_org(org_.org.id);
       std::unique_lock lock(org_.mu);
       Settings s = org_.messaging.settings();
       if (!s.bulk_email_paused) {
         s.bulk_email_paused = true;
-        s.bulk_email_paused_reason = reason;
+        s.bulk_email_paused_reason = *reason;
+        s.bulk_email_paused_at = ctx_.now;
         org_.messaging.put_settings(w, std::move(s));
         out_.bulk_email_paused = true;
-        spdlog::warn("organization {}: bulk email paused: {}", org_.org.id, reason);
+        spdlog::warn("organization {}: bulk email paused: {}", org_.org.id, *reason);
       }
       return std::function<void()>{};
     });

@@ -18,7 +18,9 @@
 //   sending domain), the recipient's status does not change;
 // - complaint (ARF abuse, fraud, virus, other): ledger `spam complaint`, delivery `complained`; then the
 //   message's complaint rate: at kComplaintRateLimit of at least kComplaintMinimumHandedOver handed-over
-//   deliveries, the organization's bulk email is paused with a reason naming message and rate;
+//   deliveries, the organization's bulk email is paused with a reason naming message and rate (the limits
+//   are FeedbackContext::limits, [trust] in tocsin.toml; policy/org_trust.h); a hard bounce 5.1.1 (unknown
+//   user) is judged the same way against the unknown-user limit;
 // - anything else (not-spam, a delivered notice without failure, an auto-reply, malformed input, an
 //   unknown or forged delivery) is ignored and changes nothing.
 // Each write is durable before the next step and each step is idempotent, so a report applied twice — a
@@ -32,16 +34,12 @@
 
 #include "email/delivery_token.h"
 #include "people/directory.h"
+#include "policy/org_trust.h"
 #include "store/group_commit.h"
 #include "store/store.h"
 
 namespace tocsin::messaging {
 
-// 0.3 % (compliance-rules EM-F2: Gmail/Yahoo "never >= 0.30 %"), as complaints * 1000 >= 3 * handed over.
-inline constexpr int64_t kComplaintRatePerMille = 3;
-// Below this many handed-over deliveries one complaint is noise, not a rate (1 of 10 is 10 %): the
-// smallest blast whose 0.3 % is a whole complaint ... times a few, so 3 complaints are needed at minimum.
-inline constexpr int64_t kComplaintMinimumHandedOver = 1000;
 // Soft bounces: this many, the first and last at least kSoftBounceSpan apart, make an address bouncing.
 inline constexpr size_t kSoftBounceLimit = 3;
 inline constexpr Micros kSoftBounceSpan = int64_t{72} * 3600 * 1'000'000;
@@ -53,6 +51,8 @@ struct FeedbackContext {
   // The organization that sent a message (by message id), or null.
   std::function<people::OrgState*(const std::string& message_id)> owner_of;
   Micros now = 0;
+  // The automatic pauses' limits (complaint and unknown-user rates); the defaults unless configured.
+  policy::PauseLimits limits = {};
 };
 
 struct IngestOutcome {

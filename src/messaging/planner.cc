@@ -31,6 +31,12 @@ bool is_message_level(policy::Reason r) {
     case R::kDomainDisabled:
     case R::kSenderOptOutRate:
     case R::kAcceptableUseNotAccepted:
+    // The organization's standing and the SMS provider's rules: the same for every recipient.
+    case R::kBulkTextsPaused:
+    case R::kNewOrgReview:
+    case R::kProviderForbidsMarketing:
+    case R::kProviderBlastLimit:
+    case R::kProviderSegmentLimit:
     // The text itself (as rendered for sending): sending it would exclude everyone it does not fit, so the
     // message is refused instead and its author shortens or fixes it.
     case R::kInvalidText:
@@ -160,6 +166,7 @@ void plan_part(const Audience& a, const Message& m, const policy::Gate& gate, Mi
   // One outbound value reused for every recipient, so planning allocates nothing per person but the gate's
   // own decision.
   policy::OutboundEmail email{a.org_id, {}, policy::MessageKind::kBlast, m.sender_domain(), email_content(m)};
+  email.blast_recipients = targeted;
   policy::OutboundSms text{a.org_id,     {}, policy::MessageKind::kBlast, m.marketing, targeted,
                            m.sms_sender, {}, m.review_approved()};
   // The marks as the audience found them (the message records them only when it starts).

@@ -49,6 +49,14 @@ std::string encode_settings(const Settings& s) {
       .kv("evidence_overdue", s.evidence_overdue)
       .kv("bulk_email_paused", s.bulk_email_paused)
       .kv("bulk_email_paused_reason", s.bulk_email_paused_reason)
+      .kv("bulk_email_paused_at", s.bulk_email_paused_at)
+      .kv("bulk_texts_paused", s.bulk_texts_paused)
+      .kv("bulk_texts_paused_reason", s.bulk_texts_paused_reason)
+      .kv("bulk_texts_paused_at", s.bulk_texts_paused_at)
+      .kv("trusted", s.trusted)
+      .kv("trusted_reason", s.trusted_reason)
+      .kv("trusted_at", s.trusted_at)
+      .kv("emergency_contact", s.emergency_contact)
       .kv("acceptable_use_accepted", s.acceptable_use_accepted);
   if (s.tracking) o.kv("tracking", *s.tracking);
   o.begin_array("verified_entities");
@@ -85,6 +93,14 @@ Result<Settings> decode_settings(std::string_view doc) {
   s.restricted = f.strings("restricted");
   s.bulk_email_paused = f.boolean("bulk_email_paused");
   s.bulk_email_paused_reason = f.str("bulk_email_paused_reason");
+  s.bulk_email_paused_at = f.integer("bulk_email_paused_at");
+  s.bulk_texts_paused = f.boolean("bulk_texts_paused");
+  s.bulk_texts_paused_reason = f.str("bulk_texts_paused_reason");
+  s.bulk_texts_paused_at = f.integer("bulk_texts_paused_at");
+  s.trusted = f.boolean("trusted");
+  s.trusted_reason = f.str("trusted_reason");
+  s.trusted_at = f.integer("trusted_at");
+  s.emergency_contact = f.str("emergency_contact");
   s.acceptable_use_accepted = f.str("acceptable_use_accepted");
   s.tracking = f.optional_boolean("tracking");
   for (auto& e : f.strings("verified_entities")) s.verified_entities.insert(std::move(e));
@@ -205,6 +221,10 @@ policy::OrgMessaging to_policy(const Settings& s, const std::map<std::string, Se
     if (auto h = contact_hash_from_hex(hex)) m.restricted.insert(*h);
   m.bulk_email_paused = s.bulk_email_paused;
   m.bulk_email_paused_reason = s.bulk_email_paused_reason;
+  if (s.bulk_texts_paused)
+    m.bulk_texts_paused_reason =
+        s.bulk_texts_paused_reason.empty() ? "paused by the platform" : s.bulk_texts_paused_reason;
+  m.trusted = s.trusted;
   m.verified_entities = s.verified_entities;
   m.age_gated_content = s.age_gated_content;
   m.postal_address = s.postal_address;

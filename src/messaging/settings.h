@@ -59,9 +59,23 @@ struct Settings {
   // The version of the platform's acceptable-use policy the organization last accepted; written only with
   // its acceptance record (messaging/acceptable_use.h).
   std::string acceptable_use_accepted;
-  // Set by tocsin itself when a blast's complaint rate passes the limit (EM-C2); lifted by the organization.
+  // Set by tocsin itself when a blast's complaint or unknown-user rate passes the limit (EM-F2,
+  // policy/org_trust.h), with the figures; lifted by the platform operator (`tocsin org resume`).
   bool bulk_email_paused = false;
   std::string bulk_email_paused_reason;
+  Micros bulk_email_paused_at = 0;
+  // The same for text blasts: a blast's undeliverable or carrier-refused texts passed the limit.
+  bool bulk_texts_paused = false;
+  std::string bulk_texts_paused_reason;
+  Micros bulk_texts_paused_at = 0;
+  // The platform operator vouched for the organization (`tocsin org trust`, audited): its first large blasts
+  // are not held for review (policy/org_trust.h). Platform-administrator facts.
+  bool trusted = false;
+  std::string trusted_reason;
+  Micros trusted_at = 0;
+  // The organization's emergency contact line, appended to the HELP answer after its one-segment compliant
+  // part (sms/keyword_replies.h); empty: none.
+  std::string emergency_contact;
 };
 
 struct SendingDomain {

@@ -113,7 +113,7 @@ InboundResult apply_inbound(people::OrgState& org, store::WriteBatch::OrgWrites&
   auto& suppressions = org.messaging.suppressions();
   const auto& settings = org.messaging.settings();
   sms::ProgramInfo program{org.messaging.gate_view()->brand_name, "", settings.support_contact,
-                           settings.message_frequency};
+                           settings.message_frequency, settings.emergency_contact};
   auto reply = [&](policy::MessageKind kind, std::string body) {
     return KeywordReply{org_id, kind, number, contact, in.text.to, std::move(body), std::nullopt};
   };
@@ -175,7 +175,7 @@ InboundResult apply_inbound(people::OrgState& org, store::WriteBatch::OrgWrites&
       if (auto ok = sms::validate(program); !ok)
         r.note = "HELP not answered: " + ok.error().message;
       else
-        r.reply = reply(policy::MessageKind::kHelpReply, sms::help_reply(program));
+        r.reply = reply(policy::MessageKind::kHelpReply, sms::help_answer(program));
       break;
     }
     case sms::InboundIntent::Kind::kNone:

@@ -27,8 +27,9 @@ constexpr std::array kRows{
         "the "
         "organization answers it (privacy/evidence_clock.h)."},
     Row{Reason::kBulkEmailPaused, Kind::kBlock, "bulk_email_paused", "EM-F2",
-        "The organization's bulk email is paused (complaint rate); blasts wait until the organization lifts "
-        "the pause. One-off mail (autoresponses, confirmations) still goes."},
+        "The organization's bulk email is paused (a blast's complaint or unknown-user rate passed the "
+        "platform's limit); blasts wait until the platform operator lifts the pause (tocsin org resume). "
+        "One-off mail (autoresponses, confirmations) still goes."},
     Row{Reason::kAcceptableUseNotAccepted, Kind::kBlock, "acceptable_use_not_accepted", "AUP",
         "The organization has not accepted the platform's current acceptable-use policy; blasts wait until "
         "it does (POST /api/v2/tocsin:acceptable_use). One-off mail, replies, HELP answers and opt-out "
@@ -63,6 +64,25 @@ constexpr std::array kRows{
         "Blasts from this number are paused: too many recipients of its recent texts opted out. Replies, "
         "HELP answers and opt-out confirmations still go; the platform operator lifts the pause (tocsin "
         "sender enable)."},
+    Row{Reason::kBulkTextsPaused, Kind::kBlock, "bulk_texts_paused", "AUP (carrier filtering)",
+        "The organization's text blasts are paused: too many of a recent blast's texts were undeliverable or "
+        "blocked by carriers. Replies, HELP answers and opt-out confirmations still go; the platform "
+        "operator "
+        "lifts the pause (tocsin org resume)."},
+    Row{Reason::kNewOrgReview, Kind::kBlock, "new_org_review", "AUP (new-sender review)",
+        "A new organization's first large blasts wait for the platform operator's review (tocsin review "
+        "approve); once approved, the same content goes."},
+    Row{Reason::kProviderForbidsMarketing, Kind::kBlock, "provider_forbids_marketing",
+        "SMS provider acceptable-use policy",
+        "The SMS provider this installation sends through allows no marketing on this kind of number; send "
+        "non-marketing content, or use a provider or sender that allows it."},
+    Row{Reason::kProviderBlastLimit, Kind::kBlock, "provider_blast_limit",
+        "SMS provider acceptable-use policy",
+        "The SMS provider this installation sends through allows no blast this large on this kind of "
+        "number."},
+    Row{Reason::kProviderSegmentLimit, Kind::kBlock, "provider_segment_limit",
+        "SMS provider acceptable-use policy",
+        "The SMS provider this installation sends through allows no text this long on this kind of number."},
     Row{Reason::kPlatformSuppressed, Kind::kSuppress, "platform_suppressed", "AUP",
         "The address is on the platform-wide suppression list."},
     Row{Reason::kErasedContact, Kind::kSuppress, "erased_contact", "GD-6",

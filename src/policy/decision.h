@@ -39,6 +39,14 @@ enum class Reason {
   kSenderDisabled,
   kDomainDisabled,
   kSenderOptOutRate,
+  // the organization's standing with the platform (policy/org_trust.h): the automatic pause of its text
+  // blasts (the counterpart of kBulkEmailPaused) and the review of a new organization's first large blasts
+  kBulkTextsPaused,
+  kNewOrgReview,
+  // the SMS provider's own acceptable-use rules (policy/provider_profile.h)
+  kProviderForbidsMarketing,
+  kProviderBlastLimit,
+  kProviderSegmentLimit,
   // suppression and consent
   kPlatformSuppressed,
   kErasedContact,

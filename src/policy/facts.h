@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "consent/scope.h"
 #include "consent/status.h"
@@ -107,6 +108,14 @@ struct OrgMessaging {
   // Bulk email paused (EM-F2 complaint-rate breaker): blasts are refused, one-off mail still passes.
   bool bulk_email_paused = false;
   std::string bulk_email_paused_reason;
+  // Text blasts paused (the undeliverable-rate breaker, policy/org_trust.h), with the figures that paused
+  // them; empty: not paused. Replies, HELP answers and opt-out confirmations still pass.
+  std::string bulk_texts_paused_reason;
+  // The new-organization review (policy/org_trust.h): the platform operator marked the organization trusted
+  // (`tocsin org trust`), and how many recipients each blast it started had (total_targeted), so the gate
+  // counts its large blasts so far.
+  bool trusted = false;
+  std::vector<int64_t> started_blasts;
   std::string postal_address;                    // CAN-SPAM footer (EM-3)
   std::string brand_name;                        // must appear in every SMS (SMS-X1)
   std::set<std::string> verified_email_domains;  // lower-case

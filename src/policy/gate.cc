@@ -317,6 +317,11 @@ Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
                        true,  m.content->from_address};
     if (auto d = content_rule(*org, org, c, m.content->review_approved)) return *d;
   }
+  // A new organization's first large blasts wait for review (after the content rules: content that must be
+  // fixed is said first). The operator's approval of the content releases it.
+  if (m.kind == MessageKind::kBlast)
+    if (auto d = new_org_review(*org, trust_, m.blast_recipients, m.content && m.content->review_approved))
+      return *d;
   if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact)) return *d;
   if (auto d = status_rule(facts_.consent.status(m.org_id, m.to.contact))) return *d;
   if (m.kind == MessageKind::kBlast)
@@ -360,11 +365,21 @@ Decision Gate::judge(const OutboundSms& m, Stage stage, Micros now) const {
   if (m.kind == MessageKind::kBlast)
     if (auto why = acceptable_use_unmet(*org))
       return Decision::refuse(Reason::kAcceptableUseNotAccepted, *why);
+  // The undeliverable-rate breaker pauses bulk texts only, like the bulk-email pause.
+  if (m.kind == MessageKind::kBlast && !org->bulk_texts_paused_reason.empty())
+    return Decision::refuse(Reason::kBulkTextsPaused, org->bulk_texts_paused_reason);
   if (auto d = number_rule(m.to.address)) return *d;
   if (auto d = sender_rule(*org, m)) return *d;
   if (auto d = text_rule(*org, m)) return *d;
+  // The provider's rules for the sender's kind of number (sender_rule found the sender).
+  if (auto d = provider_rule(provider_, org->sms_senders.at(m.sender).type, m.marketing,
+                             m.kind == MessageKind::kBlast ? m.blast_recipients : 1,
+                             count_segments(m.body).segments))
+    return *d;
   if (auto d = content_rule(*org, org, content::Content{true, {}, {}, m.body, false}, m.review_approved))
     return *d;
+  if (m.kind == MessageKind::kBlast)
+    if (auto d = new_org_review(*org, trust_, m.blast_recipients, m.review_approved)) return *d;
   // The confirmation goes to a number that is suppressed by definition, so it has its own path.
   if (m.kind == MessageKind::kStopConfirmation) return judge_confirmation(m, stage, now);
   if (m.kind == MessageKind::kHelpReply) return judge_help_reply(m);

@@ -23,6 +23,8 @@
 #include "policy/content/screener.h"
 #include "policy/decision.h"
 #include "policy/facts.h"
+#include "policy/org_trust.h"
+#include "policy/provider_profile.h"
 
 namespace tocsin::policy {
 
@@ -77,6 +79,7 @@ struct OutboundEmail {
   std::string from_domain;                                // domain of the From address
   std::shared_ptr<const EmailContent> content = nullptr;  // null only for tocsin's own mail (confirmations)
   BlastScope scope = {};
+  int64_t blast_recipients = 1;  // size of the blast this message belongs to (1 for one-offs)
 };
 
 struct OutboundSms {
@@ -153,6 +156,14 @@ class Gate {
   // before the gate is used, like the screener). Blasts only: what a person asked for still goes.
   void require_acceptable_use(AcceptableUse aup) { acceptable_use_ = std::move(aup); }
   const AcceptableUse& acceptable_use() const { return acceptable_use_; }
+  // The review of a new organization's first large blasts ([trust] in tocsin.toml; policy/org_trust.h), set
+  // before the gate is used; until then no blast is held for it.
+  void review_new_orgs(TrustPolicy policy) { trust_ = policy; }
+  const TrustPolicy& trust_policy() const { return trust_; }
+  // The SMS provider's acceptable-use profile ([sms] profile; policy/provider_profile.h), set before the gate
+  // is used; "default" (no provider rules) until then.
+  void apply_provider_profile(ProviderProfile profile) { provider_ = std::move(profile); }
+  const ProviderProfile& provider_profile() const { return provider_; }
   // Why `org` may not blast under the required version (the refusal's sentence), or nullopt.
   std::optional<std::string> acceptable_use_unmet(const OrgMessaging& org) const;
   // The screening of one message's content for an organization, as the gate judges it (for previews and
@@ -184,6 +195,8 @@ class Gate {
   Clock clock_;
   std::shared_ptr<const content::Screener> screener_;
   AcceptableUse acceptable_use_;
+  TrustPolicy trust_{0, 1000};  // no review until configured (the serving process always configures it)
+  ProviderProfile provider_;
 };
 
 }  // namespace tocsin::policy

@@ -120,6 +120,12 @@ struct DeliveryMark {
 struct DeliveryTally {
   int64_t handed_over = 0;  // ever handed to the relay (handed_at set)
   int64_t complained = 0;
+  // The automatic pauses' other numerators (policy/org_trust.h), from rows only (retention folds rows into
+  // counts long after a blast's rates matter): hard bounces whose status is 5.1.1 (unknown user; the DSN's
+  // or the SMTP reply's, as the reason records it), and deliveries handed over that ended bounced or failed
+  // (a text undelivered or refused by the carrier).
+  int64_t unknown_user = 0;
+  int64_t undeliverable = 0;
 };
 
 // One group of a message's deliveries for its statistics: those in `state` with `reason` — the reason is kept

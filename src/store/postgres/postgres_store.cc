@@ -912,10 +912,18 @@ class PostgresStore final : public Store {
         "message_id = $3) + (SELECT coalesce(sum(handed_over), 0) FROM delivery_counts WHERE org_id = $2 AND "
         "message_id = $3)::bigint, (SELECT count(*) FILTER (WHERE state = $1) FROM deliveries WHERE org_id = "
         "$2 AND message_id = $3) + (SELECT coalesce(sum(count) FILTER (WHERE state = $1), 0) FROM "
-        "delivery_counts WHERE org_id = $2 AND message_id = $3)::bigint",
-        Params().integer(static_cast<int>(DeliveryState::kComplained)).text(org_id).text(message_id));
+        "delivery_counts WHERE org_id = $2 AND message_id = $3)::bigint, "
+        "(SELECT count(*) FILTER (WHERE state = $4 AND reason LIKE 'hard bounce%5.1.1%') FROM deliveries "
+        "WHERE org_id = $2 AND message_id = $3), (SELECT count(*) FILTER (WHERE handed_at > 0 AND state IN "
+        "($4, $5)) FROM deliveries WHERE org_id = $2 AND message_id = $3)",
+        Params()
+            .integer(static_cast<int>(DeliveryState::kComplained))
+            .text(org_id)
+            .text(message_id)
+            .integer(static_cast<int>(DeliveryState::kBounced))
+            .integer(static_cast<int>(DeliveryState::kFailed)));
     if (!r) return r.error();
-    return DeliveryTally{r->integer(0, 0), r->integer(0, 1)};
+    return DeliveryTally{r->integer(0, 0), r->integer(0, 1), r->integer(0, 2), r->integer(0, 3)};
   }
 
   Result<std::vector<DeliveryGroup>> delivery_groups(const std::string& org_id,

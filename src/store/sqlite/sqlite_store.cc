@@ -348,11 +348,17 @@ class SqliteStore final : public Store {
     (void)reader_.exec("BEGIN");  // the rows and the counts retention folded rows into, from one snapshot
     auto tally = [&]() -> Result<DeliveryTally> {
       Statement q(reader_,
-                  "SELECT count(*) FILTER (WHERE handed_at > 0), count(*) FILTER (WHERE state = ?) "
-                  "FROM deliveries WHERE org_id = ? AND message_id = ?");
-      q.bind(1, int64_t{static_cast<int>(DeliveryState::kComplained)}).bind(2, org_id).bind(3, message_id);
+                  "SELECT count(*) FILTER (WHERE handed_at > 0), count(*) FILTER (WHERE state = ?1), "
+                  "count(*) FILTER (WHERE state = ?4 AND reason LIKE 'hard bounce%5.1.1%'), "
+                  "count(*) FILTER (WHERE handed_at > 0 AND state IN (?4, ?5)) "
+                  "FROM deliveries WHERE org_id = ?2 AND message_id = ?3");
+      q.bind(1, int64_t{static_cast<int>(DeliveryState::kComplained)})
+          .bind(2, org_id)
+          .bind(3, message_id)
+          .bind(4, int64_t{static_cast<int>(DeliveryState::kBounced)})
+          .bind(5, int64_t{static_cast<int>(DeliveryState::kFailed)});
       if (q.step() != SQLITE_ROW) return internal_error("delivery tally failed: " + reader_.last_error());
-      DeliveryTally t{q.integer(0), q.integer(1)};
+      DeliveryTally t{q.integer(0), q.integer(1), q.integer(2), q.integer(3)};
       for (const auto& g : count_groups(reader_, org_id, message_id)) {
         t.handed_over += g.handed_over;
         if (g.state == DeliveryState::kComplained) t.complained += g.count;
