@@ -82,8 +82,8 @@ std::optional<std::string> linked_id(element body, const char* rel) {
 
 namespace {
 
-// tocsin:slug, tocsin:fields, tocsin:language, tocsin:goal, tocsin:challenge (actions/action.h); checked
-// further on write.
+// tocsin:slug, tocsin:fields, tocsin:language, tocsin:goal, tocsin:challenge, tocsin:embed_allowed_sites
+// (actions/action.h); checked further on write.
 Status read_page_settings(element body, actions::ActionInput& in) {
   element v;
   std::string_view s;
@@ -113,6 +113,21 @@ Status read_page_settings(element body, actions::ActionInput& in) {
   if (!body["tocsin:challenge"].get(v)) {
     if (v.get_string().get(s)) return bad_request("tocsin:challenge must be a string");
     in.challenge = std::string(s);
+  }
+  if (!body["tocsin:embed_allowed_sites"].get(v)) {
+    // null or [] removes the list (any site may frame the embed again); entries are checked on write.
+    std::vector<std::string> sites;
+    simdjson::dom::array arr;
+    if (!v.is_null()) {
+      if (v.get_array().get(arr))
+        return unprocessable("tocsin:embed_allowed_sites must be an array of https origins");
+      for (element f : arr) {
+        if (f.get_string().get(s))
+          return unprocessable("tocsin:embed_allowed_sites must be an array of https origins");
+        sites.emplace_back(s);
+      }
+    }
+    in.embed_allowed_sites = std::move(sites);
   }
   return Ok{};
 }
@@ -200,6 +215,9 @@ void write_action(JsonOut& j, const people::OrgState& org, const actions::Action
     if (!a.language.empty()) j.kv("tocsin:language", a.language);
     if (a.goal > 0) j.kv("tocsin:goal", a.goal);
     j.kv("tocsin:challenge", a.challenge.empty() ? "auto" : a.challenge);
+    j.begin_array("tocsin:embed_allowed_sites");  // empty: any site may frame the embed
+    for (const auto& site : a.embed_allowed_sites) j.str(site);
+    j.end_array();
     // What an organizer pastes into their own site (actions/embed_code.h; web/embed.h serves it).
     j.begin("tocsin:embed_code");
     j.kv("script", actions::embed_script_tag(site, a)).kv("iframe", actions::embed_iframe_tag(site, a));
