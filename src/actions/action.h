@@ -47,9 +47,6 @@ struct Action {
   // The page's proof-of-work challenge (web/challenge.h, tocsin:challenge): "" = automatic (when the action
   // is under attack), "on" = always, "off" = never.
   std::string challenge = {};
-  // The sites allowed to frame the action's embed (actions/embed_sites.h, tocsin:embed_allowed_sites):
-  // "https://host[:port]" or "https://*.host" each, lower-case; empty = any site, as before the list existed.
-  std::vector<std::string> embed_allowed_sites = {};
   // What a signer's consent through this action is for (tocsin:purpose; consent/scope.h, normalized; empty
   // = the organization's messages in general). Part of the consent language: a change bumps the version.
   std::string purpose = {};

@@ -73,7 +73,6 @@ std::string encode_action(const Action& a) {
   str(w, "language", a.language);
   integer(w, "goal", a.goal);
   if (!a.challenge.empty()) str(w, "challenge", a.challenge);
-  strings(w, "embed_allowed_sites", a.embed_allowed_sites);
   w.EndObject();
   return std::string(sb.GetString(), sb.GetSize());
 }
@@ -101,7 +100,6 @@ Result<Action> decode_action(std::string_view doc) {
   a.language = DocFields(o).str("language");
   a.goal = DocFields(o).integer("goal");
   a.challenge = DocFields(o).str("challenge");
-  a.embed_allowed_sites = DocFields(o).strings("embed_allowed_sites");
   return a;
 }
 

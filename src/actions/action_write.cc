@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "actions/donation_amounts.h"
-#include "actions/embed_sites.h"
 #include "actions/letter.h"
 #include "actions/sms_disclosure.h"
 #include "core/ids.h"
@@ -45,17 +44,6 @@ Status validate_page(const people::OrgState& org, const ActionType& type, const 
   return Ok{};
 }
 
-// Brings the input's settings to their stored form (embed sites lower-cased, default ports dropped), or
-// refuses them.
-Status normalize(ActionInput& in) {
-  if (in.embed_allowed_sites) {
-    auto sites = normalize_embed_sites(*in.embed_allowed_sites);
-    if (!sites) return sites.error();
-    in.embed_allowed_sites = std::move(sites).value();
-  }
-  return Ok{};
-}
-
 Status validate(const people::OrgState& org, const ActionInput& in) {
   if (in.creator_id && !in.creator_id->empty() && !org.find_person(*in.creator_id))
     return bad_request("osdi:creator: no such person in this organization");
@@ -93,7 +81,6 @@ void merge(Action& a, ActionInput& in) {
   if (in.language) a.language = *in.language;
   if (in.goal) a.goal = *in.goal;
   if (in.challenge) a.challenge = *in.challenge == "auto" ? "" : *in.challenge;
-  if (in.embed_allowed_sites) a.embed_allowed_sites = *in.embed_allowed_sites;
 }
 
 }  // namespace
@@ -105,7 +92,6 @@ bool known_page_field(std::string_view name) {
 Result<const Action*> create_action(people::OrgState& org, const ActionType& type, ActionInput in,
                                     const std::string& parent_id, store::WriteBatch::OrgWrites& w,
                                     Micros now) {
-  if (auto s = normalize(in); !s) return s.error();
   if (auto s = validate(org, in); !s) return s.error();
   if (auto s = validate_page(org, type, in, ""); !s) return s.error();
   Action a;
@@ -130,7 +116,6 @@ Result<const Action*> update_action(people::OrgState& org, const ActionType& typ
                                     ActionInput in, store::WriteBatch::OrgWrites& w, Micros now) {
   const Action* found = org.actions.find_action(std::string(type.collection), id);
   if (!found) return not_found("Couldn't find " + std::string(type.singular) + " with id = " + id);
-  if (auto s = normalize(in); !s) return s.error();
   if (auto s = validate(org, in); !s) return s.error();
   if (auto s = validate_page(org, type, in, id); !s) return s.error();
   Action a = *found;

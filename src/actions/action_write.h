@@ -27,7 +27,6 @@ struct ActionInput {
   std::optional<std::string> language;
   std::optional<int64_t> goal;
   std::optional<std::string> challenge;  // tocsin:challenge: "auto" (stored as ""), "on", "off"
-  std::optional<std::vector<std::string>> embed_allowed_sites;  // tocsin:embed_allowed_sites; {} removes it
 };
 
 // The fields a hosted page may ask for (tocsin:fields).

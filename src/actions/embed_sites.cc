@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <simdjson.h>
+
 #include "core/text.h"
 
 namespace tocsin::actions {
@@ -53,6 +55,20 @@ std::string joined(const Site& s) {
 }
 
 }  // namespace
+
+std::vector<std::string> embed_allowed_sites(const Action& a) {
+  std::vector<std::string> out;
+  const std::string* raw = find_field(a.fields, kEmbedSitesField);
+  if (!raw) return out;
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::array arr;
+  if (parser.parse(*raw).get_array().get(arr)) return out;
+  for (auto v : arr) {
+    std::string_view s;
+    if (!v.get_string().get(s)) out.emplace_back(s);
+  }
+  return out;
+}
 
 Result<std::vector<std::string>> normalize_embed_sites(const std::vector<std::string>& sites) {
   if (sites.size() > kMaxEmbedSites)

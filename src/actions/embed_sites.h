@@ -10,9 +10,18 @@
 #include <string_view>
 #include <vector>
 
+#include "actions/action.h"
 #include "core/result.h"
 
 namespace tocsin::actions {
+
+// The list is kept among the action's raw fields under its API name (the API writes it there normalized,
+// api/action_json.cc), so the stored document and the Action struct shared by most of the code base did not
+// need a new member; its value is a JSON array of normalized entries ([] or absent: any site).
+inline constexpr std::string_view kEmbedSitesField = "tocsin:embed_allowed_sites";
+
+// The action's list; empty: any site may frame its embed.
+std::vector<std::string> embed_allowed_sites(const Action& a);
 
 inline constexpr size_t kMaxEmbedSites =
     20;  // a header, not a registry: larger lists belong in a reverse proxy

@@ -79,9 +79,10 @@ bool embed_post_origin_ok(const http::Request& req, const std::string& public_ur
 }
 
 bool embed_host_allowed(const actions::Action& a, const HostPage& host) {
-  if (a.embed_allowed_sites.empty()) return true;
+  auto sites = actions::embed_allowed_sites(a);
+  if (sites.empty()) return true;
   std::string origin = url_origin(host.url);
-  return !origin.empty() && actions::embed_site_allowed(a.embed_allowed_sites, origin);
+  return !origin.empty() && actions::embed_site_allowed(sites, origin);
 }
 
 std::string embed_method(const std::string& kind, const HostPage& host) {
@@ -110,7 +111,7 @@ std::string embed_loader(const std::string& public_url, const actions::Action& a
          json_string(actions::string_field(a.fields, "title").value_or("")) +
          ";\n"
          "  var allowed = " +
-         sites_json(a.embed_allowed_sites) +
+         sites_json(actions::embed_allowed_sites(a)) +
          ";\n"
          // The same rule as actions::embed_site_allowed: an entry equal to the origin, or "scheme://*.suffix"
          // of the same scheme and port over a longer host. The frame's CSP enforces it anyway; not mounting
@@ -119,8 +120,6 @@ std::string embed_loader(const std::string& public_url, const actions::Action& a
          "    for (var i = 0; i < allowed.length; i++) {\n"
          "      var s = allowed[i];\n"
          "      if (s === o) return true;\n"
-         "      var w = s.indexOf('://*.');\n"
-         "      if (w < 0) continue;\n"
          "      var sm = /^([a-z]+:\\/\\/)\\*(\\.[^:]+)(:\\d+)?$/.exec(s);\n"
          "      var om = /^([a-z]+:\\/\\/)([^:]+)(:\\d+)?$/.exec(o);\n"
          "      if (!sm || !om || sm[1] !== om[1] || (sm[3] || '') !== (om[3] || '')) continue;\n"

@@ -7,6 +7,7 @@
 
 #include "actions/donation_amounts.h"
 #include "actions/embed_code.h"
+#include "actions/embed_sites.h"
 #include "actions/page_path.h"
 #include "actions/sms_disclosure.h"
 #include "core/contact_point.h"
@@ -587,7 +588,7 @@ void serve_embed(const WebContext& ctx, Guards g, const std::shared_ptr<Exchange
     break;
   }
   if (!p) return script ? js(404, "/* tocsin: no such action */\n") : ex->not_found();
-  ex->framed_by(p->action.embed_allowed_sites);  // CSP frame-ancestors (actions/embed_sites.h)
+  ex->framed_by(actions::embed_allowed_sites(p->action));  // CSP frame-ancestors (actions/embed_sites.h)
   v.lang = choose_language(p->action.language, v.target.param("lang"), v.req.header("accept-language"));
   const auto& s = strings(v.lang);
   if (auto gone = taken_down(ctx, *org, p->action.kind, actions::page_slug(p->action))) {

@@ -21,6 +21,7 @@ SITES = ["https://bayfriends.org", "https://*.example.net"]
 def site(tmp_path_factory):
     srv = TocsinServer(tmp_path_factory.mktemp("embed-sites") / "data")
     org = srv.init("Friends of the Bay")
+    srv.org_id = org["org_id"]
     srv.other = srv.create_org("Other Org")
     srv.write_config()
     srv.start()
@@ -143,7 +144,34 @@ def test_the_list_is_stored_and_survives_a_restart(site):
         db.close()
     doc = srv.unseal(doc)
     doc = json.loads(doc.decode() if isinstance(doc, bytes) else doc)
-    assert doc["embed_allowed_sites"] == SITES
+    assert doc["fields"]["tocsin:embed_allowed_sites"] == SITES  # kept among the action's raw fields
     srv.restart()
     assert api.ok("GET", f"petitions/{an_id(p)}")["tocsin:embed_allowed_sites"] == SITES
     assert frame_ancestors(requests.get(frame_url(srv, p))) == "https://bayfriends.org https://*.example.net"
+
+
+def test_the_console_edit_form_sets_the_list(site):
+    srv, api = site
+    from test_console_http import Staff  # the console's login with a TOTP code
+    p = api.ok("POST", "petitions", json={"title": "Console listed"})
+    path = f"/admin/actions/{an_id(p)}"
+    organizer = Staff(srv, srv.org_id, unique_email("organizer"), "organizer")
+    assert organizer.login().status_code == 303
+    form = {"title": "Console listed", "description": "", "disclosure": "", "goal": ""}
+    page = organizer.get(path)
+    assert page.status_code == 200 and 'id="embed-sites">any site<' in page.text
+    # One site per line, blank lines ignored; the API's own checks apply.
+    r = organizer.post(path, **form, embed_sites="https://bayfriends.org\r\n\r\nhttp://plain.example\r\n")
+    assert r.status_code == 422 and "http://plain.example" in htmllib.unescape(r.text)
+    assert "http://plain.example" in htmllib.unescape(r.text.split('id="embed_sites"')[1])  # kept as typed
+    assert api.ok("GET", f"petitions/{an_id(p)}")["tocsin:embed_allowed_sites"] == []
+    r = organizer.post(path, **form, embed_sites="https://BayFriends.org\r\n https://*.example.net \r\n")
+    assert r.status_code == 303, r.text[:400]
+    assert api.ok("GET", f"petitions/{an_id(p)}")["tocsin:embed_allowed_sites"] == SITES
+    shown = htmllib.unescape(organizer.get(path).text)
+    assert "https://bayfriends.org\nhttps://*.example.net\n</textarea>" in shown
+    # An edit without the field (an older form) leaves the list alone; an empty field removes it.
+    assert organizer.post(path, **form).status_code == 303
+    assert api.ok("GET", f"petitions/{an_id(p)}")["tocsin:embed_allowed_sites"] == SITES
+    assert organizer.post(path, **form, embed_sites="").status_code == 303
+    assert api.ok("GET", f"petitions/{an_id(p)}")["tocsin:embed_allowed_sites"] == []

@@ -3,6 +3,7 @@
 #include <mstch/mstch.hpp>
 
 #include "actions/action_type.h"
+#include "actions/embed_sites.h"
 #include "actions/page_path.h"
 #include "core/clock.h"
 #include "web/admin/person_view.h"
@@ -112,7 +113,7 @@ std::optional<ActionDetail> read_action(const people::OrgState& org, const std::
   d.purpose = a->purpose;
   d.disclosure_version = a->disclosure_version;
   d.goal = a->goal;
-  d.embed_allowed_sites = a->embed_allowed_sites;
+  d.embed_allowed_sites = actions::embed_allowed_sites(*a);
   const auto& records = org.actions.records_of_action(id);
   for (auto it = records.rbegin(); it != records.rend() && d.latest.size() < kLatestRecords; ++it) {
     const auto* r = org.actions.find_record(*it);
