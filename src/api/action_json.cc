@@ -83,8 +83,8 @@ std::optional<std::string> linked_id(element body, const char* rel) {
 
 namespace {
 
-// tocsin:slug, tocsin:fields, tocsin:language, tocsin:goal, tocsin:challenge, tocsin:embed_allowed_sites
-// (actions/action.h); checked further on write.
+// tocsin:slug, tocsin:fields, tocsin:language, tocsin:goal, tocsin:challenge (actions/action.h); checked
+// further on write. tocsin:embed_allowed_sites (actions/embed_sites.h) is checked here.
 Status read_page_settings(element body, actions::ActionInput& in) {
   element v;
   std::string_view s;
