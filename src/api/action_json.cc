@@ -1,6 +1,7 @@
 #include "api/action_json.h"
 
 #include "actions/embed_code.h"
+#include "actions/embed_sites.h"
 #include "actions/page_path.h"
 
 #include "actions/tally.h"
@@ -83,7 +84,7 @@ std::optional<std::string> linked_id(element body, const char* rel) {
 namespace {
 
 // tocsin:slug, tocsin:fields, tocsin:language, tocsin:goal, tocsin:challenge (actions/action.h); checked
-// further on write.
+// further on write. tocsin:embed_allowed_sites (actions/embed_sites.h) is checked here.
 Status read_page_settings(element body, actions::ActionInput& in) {
   element v;
   std::string_view s;
@@ -113,6 +114,28 @@ Status read_page_settings(element body, actions::ActionInput& in) {
   if (!body["tocsin:challenge"].get(v)) {
     if (v.get_string().get(s)) return bad_request("tocsin:challenge must be a string");
     in.challenge = std::string(s);
+  }
+  if (!body["tocsin:embed_allowed_sites"].get(v)) {
+    // null or [] removes the list (any site may frame the embed again); entries are checked and normalized
+    // here, the one parser every way in (API, console, CLI) goes through.
+    std::vector<std::string> sites;
+    simdjson::dom::array arr;
+    if (!v.is_null()) {
+      if (v.get_array().get(arr))
+        return unprocessable("tocsin:embed_allowed_sites must be an array of https origins");
+      for (element f : arr) {
+        if (f.get_string().get(s))
+          return unprocessable("tocsin:embed_allowed_sites must be an array of https origins");
+        sites.emplace_back(s);
+      }
+    }
+    auto normalized = actions::normalize_embed_sites(sites);
+    if (!normalized) return normalized.error();
+    JsonOut list;
+    list.begin_array();
+    for (const auto& site : normalized.value()) list.str(site);
+    list.end_array();
+    actions::set_field(in.fields, std::string(actions::kEmbedSitesField), list.take());
   }
   return Ok{};
 }
@@ -188,7 +211,9 @@ void write_action(JsonOut& j, const people::OrgState& org, const actions::Action
   if (actions::has_page(a.kind)) {
     // browser_url is the canonical hosted page (web/), whatever a client once sent.
     actions::RawFields fields = a.fields;
-    std::erase_if(fields, [](const auto& f) { return f.first == "browser_url"; });
+    std::erase_if(fields, [](const auto& f) {
+      return f.first == "browser_url" || f.first == actions::kEmbedSitesField;
+    });
     write_fields(j, fields);
     std::string site =
         api_base.substr(0, api_base.size() - std::min<size_t>(api_base.size(), 7));  // "/api/v2"
@@ -200,6 +225,9 @@ void write_action(JsonOut& j, const people::OrgState& org, const actions::Action
     if (!a.language.empty()) j.kv("tocsin:language", a.language);
     if (a.goal > 0) j.kv("tocsin:goal", a.goal);
     j.kv("tocsin:challenge", a.challenge.empty() ? "auto" : a.challenge);
+    j.begin_array("tocsin:embed_allowed_sites");  // empty: any site may frame the embed
+    for (const auto& site : actions::embed_allowed_sites(a)) j.str(site);
+    j.end_array();
     // What an organizer pastes into their own site (actions/embed_code.h; web/embed.h serves it).
     j.begin("tocsin:embed_code");
     j.kv("script", actions::embed_script_tag(site, a)).kv("iframe", actions::embed_iframe_tag(site, a));

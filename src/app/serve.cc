@@ -259,17 +259,18 @@ int serve(Installation& inst, Config config) {
     return 1;
   }
   dispatcher.start();
-  messaging::Autoresponder autoresponder(
-      deps, {&tokens, &delivery_tokens, config.public_url, effective_mail_domain(config)});
+  // Autoresponses and re-subscription confirmations compose as blasts do (messaging/compose.h), footer link
+  // to the recipient's preference center included.
+  const messaging::MailLinks mail_links{&tokens, &delivery_tokens, config.public_url,
+                                        effective_mail_domain(config), &preference_tokens};
+  messaging::Autoresponder autoresponder(deps, mail_links);
   if (auto s = autoresponder.resume(); !s) {
     spdlog::error("cannot resume autoresponses: {}", s.error().message);
     return 1;
   }
   autoresponder.start();
   email::UnsubscribeTokens resubscribe_tokens(inst.token_keys, email::LinkPurpose::kResubscribeConfirmation);
-  messaging::ResubscribeConfirmations resubscribe(
-      deps, {&tokens, &delivery_tokens, config.public_url, effective_mail_domain(config)},
-      resubscribe_tokens);
+  messaging::ResubscribeConfirmations resubscribe(deps, mail_links, resubscribe_tokens);
   resubscribe.start();
   // Staff invitations from the console's team page: one email each, through the gate (kStaffInvitation).
   messaging::StaffInvitationMail invitation_mail(

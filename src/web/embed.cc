@@ -1,6 +1,7 @@
 #include "web/embed.h"
 
 #include "actions/embed_code.h"
+#include "actions/embed_sites.h"
 #include "core/json_out.h"
 #include "core/text.h"
 
@@ -24,6 +25,14 @@ std::string without_fragment(std::string_view u) {
 std::string json_string(std::string_view s) {
   JsonOut j;
   j.str(s);
+  return j.take();
+}
+
+std::string sites_json(const std::vector<std::string>& sites) {
+  JsonOut j;
+  j.begin_array();
+  for (const auto& s : sites) j.str(s);
+  j.end_array();
   return j.take();
 }
 
@@ -69,6 +78,13 @@ bool embed_post_origin_ok(const http::Request& req, const std::string& public_ur
   return !o || lower_ascii(*o) == url_origin(public_url);
 }
 
+bool embed_host_allowed(const actions::Action& a, const HostPage& host) {
+  auto sites = actions::embed_allowed_sites(a);
+  if (sites.empty()) return true;
+  std::string origin = url_origin(host.url);
+  return !origin.empty() && actions::embed_site_allowed(sites, origin);
+}
+
 std::string embed_method(const std::string& kind, const HostPage& host) {
   std::string m = "web embed " + kind;
   if (host.source == "referer") return m + " on " + host.url + " (host page named by the browser's Referer)";
@@ -94,6 +110,30 @@ std::string embed_loader(const std::string& public_url, const actions::Action& a
          "  var title = " +
          json_string(actions::string_field(a.fields, "title").value_or("")) +
          ";\n"
+         "  var allowed = " +
+         sites_json(actions::embed_allowed_sites(a)) +
+         ";\n"
+         // The same rule as actions::embed_site_allowed: an entry equal to the origin, or "scheme://*.suffix"
+         // of the same scheme and port over a longer host. The frame's CSP enforces it anyway; not mounting
+         // spares the visitor an empty, blocked frame.
+         "  function listed(o) {\n"
+         "    for (var i = 0; i < allowed.length; i++) {\n"
+         "      var s = allowed[i];\n"
+         "      if (s === o) return true;\n"
+         "      var sm = /^([a-z]+:\\/\\/)\\*(\\.[^:]+)(:\\d+)?$/.exec(s);\n"
+         "      var om = /^([a-z]+:\\/\\/)([^:]+)(:\\d+)?$/.exec(o);\n"
+         "      if (!sm || !om || sm[1] !== om[1] || (sm[3] || '') !== (om[3] || '')) continue;\n"
+         "      var h = om[2], suffix = sm[2];\n"
+         "      if (h.length > suffix.length && h.lastIndexOf(suffix) === h.length - suffix.length) return "
+         "true;\n"
+         "    }\n"
+         "    return false;\n"
+         "  }\n"
+         "  if (allowed.length && !listed(String(location.origin).toLowerCase())) {\n"
+         "    if (window.console) console.warn('tocsin: this form may not be embedded on ' + "
+         "location.origin);\n"
+         "    return;\n"
+         "  }\n"
          "  var me = document.currentScript;\n"
          "  var f = document.createElement('iframe');\n"
          "  f.src = frameUrl + '?host=' + encodeURIComponent(location.href.split('#')[0]);\n"

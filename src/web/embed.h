@@ -36,12 +36,19 @@ HostPage reported_host(std::string_view url, const std::string& public_url);
 // another site posting straight to the frame, or a sandboxed frame ("null"), is refused.
 bool embed_post_origin_ok(const http::Request& req, const std::string& public_url);
 
+// Whether a post through the embed may be recorded for `host` (the page its token vouches for): always when
+// the action has no list of allowed sites (actions/embed_sites.h); with one, only when the host page is known
+// and of a listed site. The browser already refuses to show the frame elsewhere (CSP frame-ancestors); this
+// refuses a post made without it (the form fetched and posted by a script, or from a page naming no host).
+bool embed_host_allowed(const actions::Action& a, const HostPage& host);
+
 // The evidence's method for a submission through an embed: the kind, the host page and how it was learnt.
 std::string embed_method(const std::string& kind, const HostPage& host);
 
 // The loader script (/embed/{id}.js): inserts the frame after its own <script> element with the host page's
 // location.href (no fragment) as ?host=, the frame's referrer policy set so the browser names the page, and
-// follows the frame's height messages (only from the frame it made, only from this origin).
+// follows the frame's height messages (only from the frame it made, only from this origin). With a list of
+// allowed sites it mounts nothing on a page of another origin (location.origin), and says so in the console.
 std::string embed_loader(const std::string& public_url, const actions::Action& a);
 
 }  // namespace tocsin::web

@@ -9,12 +9,19 @@ namespace {
 
 // No inline script or style anywhere; forms post only to this origin (and, on a fundraising page, the
 // payment provider's checkout: Chromium checks a form's redirect against form-action); pages are framed only
-// by their own origin (the console's sandboxed preview), embed frames (web/embed.h) by any site. Scripts only
-// where a page loads one of ours (Exchange::add_script).
-std::string csp(const std::string& form_action_extra, bool scripts, bool embed) {
+// by their own origin (the console's sandboxed preview), embed frames (web/embed.h) by any site, or by the
+// action's allowed sites only (actions/embed_sites.h:
+// entries are CSP host sources already). Scripts only where a page loads one of ours (Exchange::add_script).
+std::string csp(const std::string& form_action_extra, bool scripts, bool embed,
+                const std::vector<std::string>& frame_ancestors) {
+  std::string ancestors = "'self'";
+  if (embed) {
+    ancestors = frame_ancestors.empty() ? "*" : "";
+    for (const auto& site : frame_ancestors) ancestors += (ancestors.empty() ? "" : " ") + site;
+  }
   return "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'" +
          (form_action_extra.empty() ? std::string() : " " + form_action_extra) + "; base-uri 'none'; " +
-         (scripts ? "script-src 'self'; " : "") + (embed ? "frame-ancestors *" : "frame-ancestors 'self'");
+         (scripts ? "script-src 'self'; " : "") + "frame-ancestors " + ancestors;
 }
 
 }  // namespace
@@ -60,7 +67,8 @@ Exchange::Exchange(const std::string& public_url, const std::string& trusted_pro
 }
 
 void Exchange::send(http::Response r) {
-  r.headers.emplace_back("Content-Security-Policy", csp(form_action_extra_, !scripts_.empty(), embed_));
+  r.headers.emplace_back("Content-Security-Policy",
+                         csp(form_action_extra_, !scripts_.empty(), embed_, frame_ancestors_));
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   r.headers.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
   bool cache_set = false;

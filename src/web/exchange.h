@@ -69,6 +69,9 @@ class Exchange {
   // This answer is served into another site (web/embed.h): any page may frame it, it is laid out without
   // the cookie banner, and it sets no cookie (one would be a third-party cookie there; an embed needs none).
   void embed() { embed_ = true; }
+  // Narrows which sites may frame this embed answer (CSP frame-ancestors) to the action's list
+  // (actions/embed_sites.h); an empty list keeps any site.
+  void framed_by(const std::vector<std::string>& sites) { frame_ancestors_ = sites; }
   // A first-party script (/static/...) the page loads; the CSP allows same-origin scripts only then.
   void add_script(std::string path) { scripts_.push_back(std::move(path)); }
   const std::vector<std::string>& scripts() const { return scripts_; }
@@ -79,6 +82,7 @@ class Exchange {
   http::Respond respond_;
   Visit v_;
   bool embed_ = false;
+  std::vector<std::string> frame_ancestors_;  // empty: any site ("*"), when embed_
   std::vector<std::string> scripts_;
   std::string form_action_extra_;
 };

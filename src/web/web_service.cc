@@ -7,6 +7,7 @@
 
 #include "actions/donation_amounts.h"
 #include "actions/embed_code.h"
+#include "actions/embed_sites.h"
 #include "actions/page_path.h"
 #include "actions/sms_disclosure.h"
 #include "core/contact_point.h"
@@ -368,6 +369,8 @@ void submit(const WebContext& ctx, Guards g, const std::shared_ptr<Exchange>& ex
       return render_action(*ex, g, p, form, {}, s.at("form_expired"), 403, surf);
     }
     surf.host = std::move(host);
+    if (!embed_host_allowed(a, surf.host))
+      return ex->message(403, p.org_slug, s.at("embed_site_refused"), s.at("embed_site_refused"));
   } else if (!g.csrf.verify(v.session, "page:" + a.id, first(form, "csrf"))) {
     return render_action(*ex, g, p, form, {}, s.at("form_expired"), 403);
   }
@@ -585,6 +588,7 @@ void serve_embed(const WebContext& ctx, Guards g, const std::shared_ptr<Exchange
     break;
   }
   if (!p) return script ? js(404, "/* tocsin: no such action */\n") : ex->not_found();
+  ex->framed_by(actions::embed_allowed_sites(p->action));  // CSP frame-ancestors (actions/embed_sites.h)
   v.lang = choose_language(p->action.language, v.target.param("lang"), v.req.header("accept-language"));
   const auto& s = strings(v.lang);
   if (auto gone = taken_down(ctx, *org, p->action.kind, actions::page_slug(p->action))) {

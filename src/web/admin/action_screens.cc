@@ -3,6 +3,7 @@
 #include <mstch/mstch.hpp>
 
 #include "actions/action_type.h"
+#include "actions/embed_sites.h"
 #include "actions/page_path.h"
 #include "core/clock.h"
 #include "web/admin/person_view.h"
@@ -39,6 +40,7 @@ constexpr const char* kAction = R"(<main><p><a href="/admin/actions">Actions</a>
 <dt>Hosted page</dt><dd><a id="page-link" href="{{page_url}}">{{page_url}}</a></dd>
 <dt>Consent language (version {{version}})</dt><dd id="disclosure-text">{{#disclosure}}<blockquote>{{disclosure}}</blockquote>{{/disclosure}}{{^disclosure}}the organization's default{{/disclosure}}</dd>
 {{#purpose}}<dt>Consent purpose</dt><dd>{{purpose}}</dd>{{/purpose}}
+<dt>Sites allowed to embed the form</dt><dd id="embed-sites">{{#embed_sites}}{{.}} {{/embed_sites}}{{^embed_sites}}any site{{/embed_sites}}</dd>
 </dl>
 <section aria-labelledby="preview-heading"><h2 id="preview-heading">Preview</h2>
 <p>The hosted page as a first-time visitor sees it now (its form does nothing here).</p>
@@ -61,6 +63,7 @@ constexpr const char* kAction = R"(<main><p><a href="/admin/actions">Actions</a>
 <label for="description">Description</label><textarea id="description" name="description" rows="5">{{edit_description}}</textarea>
 <label for="disclosure">Consent language (a change makes a new version; earlier signers keep the text they saw)</label><textarea id="disclosure" name="disclosure" rows="3">{{edit_disclosure}}</textarea>
 <label for="goal">Goal</label><input id="goal" name="goal" inputmode="numeric" value="{{edit_goal}}">
+<label for="embed_sites">Sites allowed to embed the form: one per line, https://example.org or https://*.example.org (empty: any site)</label><textarea id="embed_sites" name="embed_sites" rows="3">{{edit_embed_sites}}</textarea>
 <button type="submit">Save</button>
 </form></section>{{/can_edit}}
 </main></body></html>
@@ -115,6 +118,7 @@ std::optional<ActionDetail> read_action(const people::OrgState& org, const std::
   d.purpose = a->purpose;
   d.disclosure_version = a->disclosure_version;
   d.goal = a->goal;
+  d.embed_allowed_sites = actions::embed_allowed_sites(*a);
   const auto& records = org.actions.records_of_action(id);
   for (auto it = records.rbegin(); it != records.rend() && d.latest.size() < kLatestRecords; ++it) {
     const auto* r = org.actions.find_record(*it);
@@ -149,7 +153,8 @@ std::string actions_page(const Frame& f, const std::vector<ActionRow>& rows, con
 }
 
 std::string action_page(const Frame& f, const ActionDetail& a, const ActionForm& edit) {
-  mstch::array latest;
+  mstch::array latest, sites;
+  for (const auto& site : a.embed_allowed_sites) sites.push_back(site);
   for (const auto& r : a.latest)
     latest.push_back(mstch::map{{"person_id", r.person_id}, {"name", r.name}, {"date", r.date}});
   return render_screen(a.row.title, &f, kAction,
@@ -164,6 +169,7 @@ std::string action_page(const Frame& f, const ActionDetail& a, const ActionForm&
                         {"version", std::to_string(a.disclosure_version)},
                         {"disclosure", a.disclosure},
                         {"purpose", a.purpose},
+                        {"embed_sites", sites},
                         {"has_latest", !a.latest.empty()},
                         {"latest", latest},
                         {"can_export", f.can_export},
@@ -173,7 +179,8 @@ std::string action_page(const Frame& f, const ActionDetail& a, const ActionForm&
                         {"edit_title", edit.title},
                         {"edit_description", edit.description},
                         {"edit_disclosure", edit.disclosure},
-                        {"edit_goal", edit.goal}});
+                        {"edit_goal", edit.goal},
+                        {"edit_embed_sites", edit.embed_sites.value_or("")}});
 }
 
 }  // namespace tocsin::web::admin

@@ -4,6 +4,7 @@
 // What is shown is read under the organization's shared lock, as the API reads it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct ActionRow {
 // What was typed into a create or edit form, kept when it comes back with an error.
 struct ActionForm {
   std::string kind = "petitions", title, description, disclosure, goal;
+  // The sites allowed to frame the embed, one per line (tocsin:embed_allowed_sites); only the edit form has
+  // the field, so a create sends none.
+  std::optional<std::string> embed_sites;
   std::string error;
 };
 
@@ -36,6 +40,7 @@ struct ActionDetail {
   std::string description, disclosure, purpose;
   int disclosure_version = 1;
   int64_t goal = 0;
+  std::vector<std::string> embed_allowed_sites;
   std::vector<RecordRow> latest;  // newest first, at most kLatestRecords
 };
 inline constexpr size_t kLatestRecords = 50;

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/json_out.h"
 #include "core/query_string.h"
+#include "core/text.h"
 #include "importer/record_export.h"
 #include "privacy/disclosure_log.h"
 #include "web/admin/action_screens.h"
@@ -28,6 +29,7 @@ ActionForm form_of(const Target& form) {
   f.description = form.param("description").value_or("");
   f.disclosure = form.param("disclosure").value_or("");
   f.goal = form.param("goal").value_or("");
+  f.embed_sites = form.param("embed_sites");
   return f;
 }
 
@@ -49,8 +51,20 @@ Result<std::string> body_of(const ActionForm& f) {
       .kv("title", f.title)
       .kv("description", f.description)
       .kv("tocsin:disclosure", f.disclosure)
-      .kv("tocsin:goal", goal)
-      .end();
+      .kv("tocsin:goal", goal);
+  if (f.embed_sites) {
+    // One site per line; the API's parser and actions::normalize_embed_sites judge each.
+    j.begin_array("tocsin:embed_allowed_sites");
+    std::string_view rest = *f.embed_sites;
+    while (!rest.empty()) {
+      auto nl = rest.find('\n');
+      std::string_view line = trim_ascii_space(rest.substr(0, nl));
+      if (!line.empty()) j.str(line);
+      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    }
+    j.end_array();
+  }
+  j.end();
   return j.take();
 }
 
@@ -187,6 +201,9 @@ bool Console::route_actions(const staff::Principal& p, people::OrgState& org, co
       edit.description = d->description;
       edit.disclosure = d->disclosure;
       edit.goal = d->goal > 0 ? std::to_string(d->goal) : "";
+      std::string sites;
+      for (const auto& site : d->embed_allowed_sites) sites += site + "\n";
+      edit.embed_sites = sites;
     }
     std::vector<std::string> shown;
     for (const auto& r : d->latest) shown.push_back(r.person_id);
