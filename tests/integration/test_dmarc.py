@@ -11,6 +11,7 @@ from email.policy import default as default_policy
 import dkim
 
 from mail_servers import sending_domain_records
+from test_blast import wait_status
 from tocsin_server import TocsinServer, free_port
 
 
@@ -61,16 +62,6 @@ def message(c, tag_href, from_address):
                                  "targets": [{"href": tag_href}]})
     assert r.status_code == 200, r.text
     return r.json()["identifiers"][0].split(":")[1]
-
-
-def wait_status(c, mid, want, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        m = c.get(f"messages/{mid}").json()
-        if m["status"] == want:
-            return m
-        time.sleep(0.2)
-    raise AssertionError(f"message stayed {m['status']}: {m}")
 
 
 def domain_seen(c, name, dmarc, timeout=10):

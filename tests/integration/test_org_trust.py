@@ -17,6 +17,7 @@ import requests
 from sms_setup import BRAND, HELP_REPLY, SECRET, SENDER, texting_server, wait_until
 from test_mail_feedback import DOMAIN, Blast
 from test_mail_feedback import SECRET as INGEST_SECRET
+from test_sender_levers import outbox
 from tocsin_server import an_id, free_port
 
 B_SENDER = "+12025550122"  # organization B's number
@@ -25,13 +26,6 @@ BODY = "Rally at city hall on Saturday at noon."
 
 def number(i: int) -> str:
     return f"+1212555{3000 + i:04d}"  # New York numbers: sms_setup's clock is daytime there
-
-
-def outbox(srv) -> list[dict]:
-    path = srv.data_dir / "sms-outbox.jsonl"
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 def docs(srv, org_id: str, kind: str) -> list[dict]:
