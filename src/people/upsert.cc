@@ -308,12 +308,13 @@ const Tagging& tag_person(OrgState& org, const std::string& tag_id, const std::s
   return org.taggings.emplace(std::move(id), std::move(t)).first->second;
 }
 
-bool untag(OrgState& org, const std::string& tagging_id, store::WriteBatch::OrgWrites& w) {
+// By value: callers may name the tagging with a string that lives in the indexes erased here.
+bool untag(OrgState& org, std::string tagging_id, store::WriteBatch::OrgWrites& w) {
   auto it = org.taggings.find(tagging_id);
   if (it == org.taggings.end()) return false;
   org.tagging_by_pair.erase({it->second.tag_id, it->second.person_id});
   org.taggings.erase(it);
-  w.add(store::op::DeleteTagging{tagging_id});
+  w.add(store::op::DeleteTagging{std::move(tagging_id)});
   return true;
 }
 

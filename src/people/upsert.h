@@ -51,6 +51,6 @@ const Tagging& tag_person(OrgState& org, const std::string& tag_id, const std::s
                           store::WriteBatch::OrgWrites& w, Micros now);
 // Removes the tagging `tagging_id` (the API's DELETE .../taggings/{id}, the console's Remove); false when
 // the organization has no such tagging.
-bool untag(OrgState& org, const std::string& tagging_id, store::WriteBatch::OrgWrites& w);
+bool untag(OrgState& org, std::string tagging_id, store::WriteBatch::OrgWrites& w);
 
 }  // namespace tocsin::people
