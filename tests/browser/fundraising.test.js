@@ -8,7 +8,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { SHOTS, api, idOf, launch } = require('./support');
+const { SHOTS, api, idOf, launch, shownWithin } = require('./support');
 
 const CHECKOUT = process.env.TOCSIN_CHECKOUT;  // the stand-in's base URL
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -70,8 +70,7 @@ test('donate: choose an amount, pay on the hosted page, the total rises', async 
   const got = await api('GET', `fundraising_pages/${idOf(p)}`);
   assert.equal(got.total_donations, 1);
   assert.equal(got.total_amount, '25.00');
-  await page.goto(p.browser_url);
-  assert.equal(await page.textContent('#raised'), 'USD 25');
+  assert.equal(await shownWithin(page, p.browser_url, '#raised', 'USD 25'), 'USD 25');
   assert.equal(await page.textContent('#count'), '1');
   assert.deepEqual(csp, []);
   await ctx.close();
@@ -101,7 +100,6 @@ test('advocacy: edit the letter and send it', async () => {
   assert.equal(o.message, edited);
   assert.equal(o.subject, letter.subject);
   assert.deepEqual(o.targets, [{ title: 'Representative', given_name: 'Jill', family_name: 'Black' }]);
-  await page.goto(c.browser_url);
-  assert.equal(await page.textContent('#count'), '1');
+  assert.equal(await shownWithin(page, c.browser_url, '#count', '1'), '1');
   await ctx.close();
 });

@@ -4,7 +4,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { BASE, SHOTS, api, idOf, launch } = require('./support');
+const { BASE, SHOTS, api, idOf, launch, shownWithin } = require('./support');
 
 const SMS = {
   program_name: 'Bay Alerts', message_frequency: 'Up to 4 msgs/mo', rates: 'Msg & data rates may apply',
@@ -63,8 +63,7 @@ test('sign a petition as a supporter; count and evidence', async () => {
   const consent = JSON.stringify(await api('GET', `people/${idOf(person)}/consent`));
   assert.ok(consent.includes(`${p.browser_url}#disclosure-v1`), consent);
   assert.ok(consent.includes('Friends of the Bay may email you.'));
-  await page.goto(p.browser_url);
-  assert.equal(await page.textContent('#count'), '1');
+  assert.equal(await shownWithin(page, p.browser_url, '#count', '1'), '1');
   await ctx.close();
 });
 

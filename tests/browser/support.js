@@ -18,4 +18,16 @@ async function api(method, p, body) {
 const idOf = (doc) => doc.identifiers[0].split(':')[1];
 const launch = () => chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 
-module.exports = { BASE, KEY, SHOTS, api, idOf, launch };
+// What `selector` reads on `url` once it reads `expected`, reloading for up to 3 s: a page's count and total
+// come from the render cache (web/page_cache.h), current within a second of a new record.
+async function shownWithin(page, url, selector, expected) {
+  let shown;
+  for (let i = 0; i < 30 && shown !== expected; i++) {
+    if (i) await page.waitForTimeout(100);
+    await page.goto(url);
+    shown = await page.textContent(selector);
+  }
+  return shown;
+}
+
+module.exports = { BASE, KEY, SHOTS, api, idOf, launch, shownWithin };
