@@ -7,24 +7,16 @@
 // Screenshots embed-*.png.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
-const { BASE, SHOTS, api, idOf, launch } = require('./support');
+const { BASE, SHOTS, api, axe, idOf, launch } = require('./support');
 
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const unique = (p) => `${p}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.org`;
 let browser;
 let host;  // the organization's own site
 let hostBase;
 const hostPages = new Map();  // path -> HTML
 
-async function axe(frame) {
-  await frame.evaluate(axeSource);
-  const r = await frame.evaluate(async () => window.axe.run());
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`);
-}
 
 function hostPage(p, embedCode) {
   hostPages.set(p, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bay News</title></head>

@@ -6,22 +6,14 @@
 // violation on any of these pages. Screenshots: fundraising*.png, checkout-standin.png, advocacy*.png.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
 const path = require('node:path');
-const { SHOTS, api, idOf, launch, shownWithin } = require('./support');
+const { SHOTS, api, axe, idOf, launch, shownWithin } = require('./support');
 
 const CHECKOUT = process.env.TOCSIN_CHECKOUT;  // the stand-in's base URL
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 let browser;
 
 const unique = (p) => `${p}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.org`;
 
-async function axe(page) {
-  await page.evaluate(axeSource);
-  const r = await page.evaluate(async () => window.axe.run());
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`);
-}
 
 before(async () => {
   browser = await launch();

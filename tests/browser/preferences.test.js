@@ -6,10 +6,9 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { BASE, SHOTS, api, idOf, launch } = require('./support');
+const { BASE, SHOTS, api, axe, idOf, launch } = require('./support');
 
 const OUTBOX = process.env.TOCSIN_OUTBOX;
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 let browser;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -36,12 +35,6 @@ function preferenceLink(raw) {
   return m[1];
 }
 
-async function axe(page) {
-  await page.evaluate(axeSource);
-  const r = await page.evaluate(async () => window.axe.run());
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`);
-}
 
 before(async () => {
   browser = await launch();

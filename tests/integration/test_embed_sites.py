@@ -12,6 +12,7 @@ import re
 import pytest
 import requests
 
+from test_embeds import hidden
 from tocsin_server import TocsinServer, an_id, unique_email
 
 SITES = ["https://bayfriends.org", "https://*.example.net"]
@@ -27,12 +28,6 @@ def site(tmp_path_factory):
     srv.start()
     yield srv, srv.client(org["api_key"])
     srv.stop()
-
-
-def hidden(page):
-    form = page.split("<main>")[1]
-    return {m.group(1): htmllib.unescape(m.group(2))
-            for m in re.finditer(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">', form)}
 
 
 def frame_url(srv, p):

@@ -17,7 +17,7 @@ import requests
 from sms_setup import BRAND, HELP_REPLY, SECRET, SENDER, texting_server, wait_until
 from test_mail_feedback import DOMAIN, Blast
 from test_mail_feedback import SECRET as INGEST_SECRET
-from test_sender_levers import outbox
+from test_sender_levers import create_text, outbox, sent
 from tocsin_server import an_id, free_port
 
 B_SENDER = "+12025550122"  # organization B's number
@@ -47,19 +47,6 @@ def tag_numbers(c, tag: str, numbers: list[str]) -> str:
         c.signup(phone=n[1:], phone_status="subscribed", tags=[tag])
     t = next(t for t in c.get("tags").json()["_embedded"]["osdi:tags"] if t["name"] == tag)
     return t["_links"]["self"]["href"]
-
-
-def create_text(c, href: str, sender: str, marketing: bool = False, body: str = BODY) -> str:
-    r = c.post("messages", json={"type": "tocsin:sms", "name": "rally", "body": body,
-                                 "tocsin:sms_sender": sender, "tocsin:marketing": marketing,
-                                 "targets": [{"href": href}]})
-    assert r.status_code == 200, r.text
-    return an_id(r.json())
-
-
-def sent(c, mid: str, log) -> dict:
-    return wait_until("the blast to finish", lambda: (lambda m: m if m["status"] == "sent" else None)(
-        c.get(f"messages/{mid}").json()), timeout=60, log=log)
 
 
 def dlr(srv, delivery: str, kind: int, answer: str) -> requests.Response:

@@ -53,9 +53,9 @@ def tag_numbers(c, tag: str, numbers: list[str]) -> str:
     return t["_links"]["self"]["href"]
 
 
-def create_text(c, href: str, sender: str) -> str:
-    r = c.post("messages", json={"type": "tocsin:sms", "name": "rally", "body": BODY,
-                                 "tocsin:sms_sender": sender, "tocsin:marketing": False,
+def create_text(c, href: str, sender: str, marketing: bool = False, body: str = BODY) -> str:
+    r = c.post("messages", json={"type": "tocsin:sms", "name": "rally", "body": body,
+                                 "tocsin:sms_sender": sender, "tocsin:marketing": marketing,
                                  "targets": [{"href": href}]})
     assert r.status_code == 200, r.text
     return an_id(r.json())

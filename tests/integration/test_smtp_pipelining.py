@@ -6,9 +6,7 @@ against it; AUTH PLAIN and LOGIN against Cyrus SASL; per-recipient 4xx/5xx repli
 through is read as smtp-sink captured it behind the relay, and its DKIM signature is checked by python3-dkim
 against a local dnsmasq."""
 
-import base64
 import json
-import os
 import re
 import shutil
 import socket
@@ -18,13 +16,11 @@ import threading
 import time
 from pathlib import Path
 
-import dkim
 import pytest
 
 from test_blast import create_message, setup_server, wait_status
-
-TOOLS = Path(os.environ.get("TOCSIN_TOOLS_DIR", Path(__file__).resolve().parents[2] / "build"))
-DOMAIN, SELECTOR = "news.example.org", "s1"
+from test_email_delivery import DOMAIN, SELECTOR, TOOLS, key  # noqa: F401 (key: the module's DKIM key fixture)
+from test_email_delivery import dns_verifier as verifier
 
 
 def run_tool(*args):
@@ -40,26 +36,6 @@ def outcomes(lines):
         i, outcome, code, detail = line.split(" ", 3)
         out[int(i)] = (outcome, int(code), detail)
     return out
-
-
-@pytest.fixture(scope="module")
-def key(tmp_path_factory):
-    d = tmp_path_factory.mktemp("key")
-    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
-                    "-out", str(d / "key.pem")], check=True, capture_output=True)
-    der = subprocess.run(["openssl", "pkey", "-in", str(d / "key.pem"), "-pubout", "-outform", "DER"],
-                         check=True, capture_output=True).stdout
-    return {"pem": d / "key.pem", "txt": "v=DKIM1; k=rsa; p=" + base64.b64encode(der).decode()}
-
-
-def verifier(dns):
-    resolver = dns.resolver()
-
-    def dnsfunc(name, timeout=5):
-        name = name.decode() if isinstance(name, bytes) else name
-        return b"".join(b"".join(rr.strings) for rr in resolver.resolve(name.rstrip("."), "TXT"))
-
-    return lambda raw: dkim.verify(raw, dnsfunc=dnsfunc)
 
 
 def wait_messages(sink, count, timeout=30):

@@ -4,6 +4,7 @@
 // a refusal is shown with its sentence, and again when it leaves (messaging::SmsReplies, the keyword replies'
 // sender, on its own thread), so an opt-out that lands in between still stops it. Audited as `inbox.reply`.
 #include "core/query_string.h"
+#include "messaging/blast_control.h"
 #include "messaging/gate_wiring.h"
 #include "messaging/render.h"
 #include "messaging/sms_replies.h"
@@ -70,8 +71,7 @@ bool Console::route_inbox(const staff::Principal& p, people::OrgState& org, cons
   std::string brand;
   {
     std::shared_lock lock(org.mu);
-    auto view = org.messaging.gate_view();
-    brand = view ? view->brand_name : org.org.name;
+    brand = messaging::brand_of(org);
   }
   reply.body = messaging::render_sms(
       text, brand, !writes_.gate->sends().ever_sent(org.org.id, Channel::kSms, reply.contact), {});

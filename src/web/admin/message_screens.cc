@@ -7,6 +7,7 @@
 #include "actions/page_path.h"
 #include "core/clock.h"
 #include "messaging/audience.h"
+#include "messaging/blast_control.h"
 #include "messaging/planner.h"
 #include "messaging/sms_receipts.h"
 #include "policy/decision.h"
@@ -261,8 +262,7 @@ ComposeChoices compose_choices(const people::OrgState& org) {
     if (s.disabled_reason.empty()) c.sms_senders.push_back(number);
   for (const auto& [domain, d] : org.messaging.domains())
     if (d.verified_at && d.disabled_reason.empty()) c.verified_domains.push_back(domain);
-  auto view = org.messaging.gate_view();  // the brand as the planner renders it (messaging/planner.cc)
-  c.brand = view ? view->brand_name : org.org.name;
+  c.brand = messaging::brand_of(org);  // the brand texts begin with
   return c;
 }
 
