@@ -105,6 +105,7 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "trust.email_pause_min_handed_over",
                                                "trust.texts_undeliverable_pause_percent",
                                                "trust.texts_pause_min_handed_over",
+                                               "console.count_inline_below",
                                                "keys.kek_file",  // read by app/kek_location.h
                                                "store.backend",  // read by app/store_location.h
                                                "store.url"};
@@ -148,6 +149,9 @@ Result<Config> load_config(const std::string& data_dir) {
     return bad_request(
         "tocsin.toml: limits.challenge_posts_per_minute and challenge_wait_seconds must not be negative");
   c.age_custom_field = t["privacy"]["age_custom_field"].value_or(c.age_custom_field);
+  c.console_count_inline_below = t["console"]["count_inline_below"].value_or(c.console_count_inline_below);
+  if (c.console_count_inline_below < 0)
+    return bad_request("tocsin.toml: console.count_inline_below must not be negative");
   auto& e = c.email;
   e.mail_domain = lower_ascii(t["email"]["mail_domain"].value_or(e.mail_domain));
   e.outbox_dir = t["email"]["outbox_dir"].value_or(e.outbox_dir);

@@ -37,6 +37,11 @@ struct Config {
   int challenge_bits = 16;
   int challenge_wait_seconds = 20;
 
+  // The console counts organizations with fewer people than this for every view (exact); larger ones in the
+  // background, served from the last count (web/admin/counted_later.h): the dashboard and a draft's
+  // preflight.
+  int64_t console_count_inline_below = 50'000;
+
   // Custom field that carries a supporter's age or birthdate, checked by the age gate of every person write
   // (people/age_gate.h: API and import) besides OSDI birthdate; empty: none.
   std::string age_custom_field;

@@ -339,12 +339,13 @@ int serve(Installation& inst, Config config) {
   // The organizer's console (/admin): staff accounts and sessions, over the same serving state.
   staff::DocAuditLog staff_audit(*inst.store);
   staff::StaffService staff(*inst.store, inst.contact_key, staff_audit);
-  web::admin::Console console(directory, *inst.store, staff,
-                              {committer, &opt_out_fence, staff_audit, &access_log, &gate, &dispatcher, &keys,
-                               &invitation_mail, &sms_replies},
-                              inst.contact_key,
-                              {web::admin::secure_cookies_for(config.public_url, config.listen),
-                               config.public_url, config.trusted_proxy_header});
+  web::admin::Console console(
+      directory, *inst.store, staff,
+      {committer, &opt_out_fence, staff_audit, &access_log, &gate, &dispatcher, &keys, &invitation_mail,
+       &sms_replies},
+      inst.contact_key,
+      {web::admin::secure_cookies_for(config.public_url, config.listen), config.public_url,
+       config.trusted_proxy_header, config.console_count_inline_below});
   // The one routing decision between the three faces: /admin is the console's, web/ owns its paths,
   // everything else is the API's.
   // Every request is counted and timed by its route pattern (app/http_routes.h).

@@ -168,6 +168,34 @@ void Console::export_people(const staff::Principal& p, const people::OrgState& o
                everyone, privacy::kOwnUseBasis);
 }
 
+bool Console::counts_later(const people::OrgState& org) const {
+  std::shared_lock lock(org.mu);
+  return static_cast<int64_t>(org.people.size()) >= options_.count_inline_below;
+}
+
+// Small organizations are counted for each view; large ones show the last background count and when it was
+// made (what the count depends on: the ledger's head for consents, the number of people).
+void Console::dashboard(const people::OrgState& org, const Frame& frame, api::Respond& respond) {
+  DashboardFacts facts = dashboard_facts(org);
+  if (!counts_later(org)) {
+    facts.counts = std::make_shared<const PeopleCounts>(count_people(org));
+    return respond(html(200, dashboard_page(frame, facts)));
+  }
+  std::string revision;
+  {
+    std::shared_lock lock(org.mu);
+    revision = std::to_string(org.ledger_seq) + " " + std::to_string(org.people.size());
+  }
+  auto seen = people_counts_.get(
+      org.org.id, revision, [&org] { return count_people(org); }, kWaitForCount);
+  facts.counts = seen.value;
+  facts.counted_at = seen.computed_at;
+  facts.recounting = !seen.current;
+  api::Response r = html(200, dashboard_page(frame, facts));
+  if (!seen.value) r.headers.push_back({"Refresh", "3"});
+  respond(std::move(r));
+}
+
 void Console::handle(api::Request&& req, api::Respond respond) {
   const Target t = parse_target(req.target);
   const std::string& path = t.path;
@@ -282,7 +310,7 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     return respond(html(404, forbidden_page(frame, "this action")));
   }
   if (req.method != "GET") return respond(html(405, "method not allowed"));
-  if (path == "/admin") return respond(html(200, dashboard_page(frame, dashboard_facts(*org))));
+  if (path == "/admin") return dashboard(*org, frame, respond);
   if (path == "/admin/people") return respond(html(200, people_page(frame, "", nullptr, "")));
   if (route_inbox(p, *org, req, path, respond, frame)) return;
   if (std::string id = id_in(path, "/admin/people/", ""); !id.empty()) return person_screen(id, false);

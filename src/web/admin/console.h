@@ -26,6 +26,9 @@
 #include "staff/audit.h"
 #include "staff/invitation.h"
 #include "staff/staff_service.h"
+#include "web/admin/counted_later.h"
+#include "web/admin/counted_preflight.h"
+#include "web/admin/dashboard_facts.h"
 #include "web/admin/screens.h"
 
 namespace tocsin::messaging {
@@ -45,6 +48,10 @@ struct ConsoleOptions {
   std::string public_url;
   // The header a trusted reverse proxy puts the client's address in (config `trusted_proxy_header`), or "".
   std::string trusted_proxy_header;
+  // Organizations with at least this many people get their dashboard counts and draft preflights from the
+  // background (web/admin/counted_later.h) instead of an exact pass per view (config
+  // console.count_inline_below).
+  int64_t count_inline_below = 50'000;
   // Login posts per client address: argon2id costs 64 MiB and tens of milliseconds a try, so an address
   // gets a burst of 20 and then one every 3 seconds (the per-account lockout is the guessing bound).
   double login_posts_per_second = 1.0 / 3;
@@ -80,6 +87,11 @@ struct ConsoleWrites {
   // Staff replies from the inbox leave through it, judged again by the gate (null: replies not available).
   messaging::SmsReplies* sms_replies = nullptr;
 };
+
+// A large organization's background count is redone when older than this, or when what it counts changed.
+inline constexpr Micros kRecountAfter = 60'000'000;  // 60 s
+// How long a view waits for a background count it started before answering without it.
+inline constexpr std::chrono::milliseconds kWaitForCount{50};
 
 // An invitation's link: {public_url}/admin/invite/{token}.
 inline constexpr std::string_view kInvitePrefix = "/admin/invite/";
@@ -135,6 +147,9 @@ class Console {
                      std::function<api::Response(const Error&)> failed, api::Respond respond);
   void export_people(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
                      api::Respond respond, const Frame& frame);
+  // Whether the organization is large enough that its slow counts come from the background.
+  bool counts_later(const people::OrgState& org) const;
+  void dashboard(const people::OrgState& org, const Frame& frame, api::Respond& respond);
   // Sends `r`, a screen with the data of `person_ids` (or of `count` people when they are not listed), once
   // the read is in the access log.
   void release_read(const staff::Principal& p, const people::OrgState& org, const api::Request& req,
@@ -150,6 +165,9 @@ class Console {
   ConsoleOptions options_;
   api::RateLimiter login_limit_;
   api::RateLimiter verify_limit_;  // keyed by organization
+  // Large organizations' slow counts, served from the background (last: their threads stop first).
+  CountedLater<PeopleCounts> people_counts_{kRecountAfter};
+  CountedLater<CountedPreflight> preflights_{kRecountAfter};
 };
 
 }  // namespace tocsin::web::admin

@@ -315,28 +315,36 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
     if (!writes_.gate) {
       s.preflight_error = "No preflight on this server (it has no gate).";
     } else {
-      const std::string reason = url.param("reason").value_or("");
-      auto pre = messaging::preflight(org, writes_.gate->gate(), writes_.dispatcher, id, !reason.empty());
-      if (!pre) {
-        s.preflight_error = pre.error().message;
+      const policy::Gate& gate = writes_.gate->gate();
+      const messaging::Dispatcher* dispatcher = writes_.dispatcher;
+      auto count = [&org, &gate, dispatcher, id] {
+        return count_preflight(org, gate, dispatcher, id, kDrillDownPeople);
+      };
+      std::shared_ptr<const CountedPreflight> counted;
+      if (!counts_later(org)) {
+        counted = std::make_shared<const CountedPreflight>(count());
       } else {
-        s.preflight = std::move(pre).value();
-        if (!reason.empty()) {
+        auto seen = preflights_.get(org.org.id + " " + id, preflight_revision(org, m), count, kWaitForCount);
+        counted = seen.value;
+        s.preflight_counted_at = seen.computed_at;
+        s.preflight_recounting = !seen.current;
+        s.preflight_counting = !seen.value;
+      }
+      if (counted && !counted->preflight) s.preflight_error = counted->error;
+      if (counted && counted->preflight) {
+        s.preflight = counted->preflight;
+        if (const std::string reason = url.param("reason").value_or(""); !reason.empty()) {
           // The drill-down: who this reason leaves out or holds back, by name.
           s.drill_reason = reason;
-          const auto& entries = s.preflight->plan.entries;
-          std::shared_lock lock(org.mu);
-          for (size_t i = 0; i < entries.size(); ++i) {
-            auto e = entries[i];
-            if (e.reason != reason) continue;
-            ++s.drilled_total;
-            if (s.drilled.size() >= kDrillDownPeople) continue;
-            s.drilled.push_back(
-                {std::string(e.person_id), person_label(org.find_person(std::string(e.person_id)))});
-            shown.push_back(std::string(e.person_id));
+          if (auto n = counted->people_by_reason.find(reason); n != counted->people_by_reason.end())
+            s.drilled_total = n->second;
+          if (auto first = counted->first_people.find(reason); first != counted->first_people.end()) {
+            std::shared_lock lock(org.mu);
+            for (const std::string& person_id : first->second) {
+              s.drilled.push_back({person_id, person_label(org.find_person(person_id))});
+              shown.push_back(person_id);
+            }
           }
-          // The plan is not kept beyond the page: the entries are a recipient each.
-          s.preflight->plan.entries = store::DeliveryPlan();
         }
       }
     }
@@ -346,6 +354,7 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
   }
   api::Response r = html(200, message_page(frame, s));
   if (s.live && m.status == MessageStatus::kSending) r = live(std::move(r));
+  if (s.preflight_counting) r.headers.push_back({"Refresh", "3"});
   if (shown.empty()) return respond(std::move(r)), true;
   release_read(p, org, req, "console.message_preflight_people", std::move(shown), std::move(r),
                std::move(respond));

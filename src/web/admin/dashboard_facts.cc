@@ -35,21 +35,27 @@ void add_blockers(const people::OrgState& org, DashboardFacts& f) {
 
 }  // namespace
 
+PeopleCounts count_people(const people::OrgState& org) {
+  PeopleCounts c;
+  std::shared_lock lock(org.mu);
+  c.people = static_cast<int64_t>(org.people_in_order.size());
+  for (const Person* p : org.people_in_order) {
+    if (p->email) {
+      ++c.with_email;
+      if (org.status_of(Channel::kEmail, *p->email) == consent::Status::kSubscribed) ++c.email_subscribed;
+    }
+    if (p->phone) {
+      ++c.with_phone;
+      if (org.status_of(Channel::kSms, *p->phone) == consent::Status::kSubscribed) ++c.sms_subscribed;
+    }
+  }
+  return c;
+}
+
 DashboardFacts dashboard_facts(const people::OrgState& org) {
   DashboardFacts f;
   std::shared_lock lock(org.mu);
   add_blockers(org, f);
-  f.people = static_cast<int64_t>(org.people_in_order.size());
-  for (const Person* p : org.people_in_order) {
-    if (p->email) {
-      ++f.with_email;
-      if (org.status_of(Channel::kEmail, *p->email) == consent::Status::kSubscribed) ++f.email_subscribed;
-    }
-    if (p->phone) {
-      ++f.with_phone;
-      if (org.status_of(Channel::kSms, *p->phone) == consent::Status::kSubscribed) ++f.sms_subscribed;
-    }
-  }
   for (const auto& type : actions::action_types()) {
     const std::string kind(type.collection);
     for (const auto& id : org.actions.actions_of_kind(kind)) {

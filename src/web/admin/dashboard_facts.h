@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,18 +30,30 @@ struct MessageInFlight {
   int64_t targeted = 0;
 };
 
-struct DashboardFacts {
-  std::vector<Blocker> blockers;
+struct PeopleCounts {
   int64_t people = 0;
   int64_t with_email = 0, email_subscribed = 0;
   int64_t with_phone = 0, sms_subscribed = 0;
+};
+
+struct DashboardFacts {
+  std::vector<Blocker> blockers;
+  // Counted for this view, or (a large organization) the last background count: `counted_at` says when, and
+  // `recounting` that a newer count is under way. Null while the first count of a large organization runs.
+  std::shared_ptr<const PeopleCounts> counts;
+  Micros counted_at = 0;  // 0: counted for this view
+  bool recounting = false;
   std::vector<RecentAction> recent_actions;  // newest first, at most `kRecentActions`
   std::vector<MessageInFlight> in_flight;    // scheduled, sending or paused
 };
 
 inline constexpr size_t kRecentActions = 10;
 
-// One pass over the organization's people (a subscribed count per channel), its actions and messages.
+// One pass over the organization's people: a subscribed count per channel (a contact hash and a lookup per
+// contact point — seconds at a million people, so the console counts large organizations in the background).
+PeopleCounts count_people(const people::OrgState& org);
+
+// Blockers, recent actions and messages in flight (cheap: no pass over people); `counts` left for the caller.
 DashboardFacts dashboard_facts(const people::OrgState& org);
 
 }  // namespace tocsin::web::admin

@@ -70,7 +70,9 @@ constexpr const char* kMessage = R"(<main><p><a href="/admin/messages">Messages<
 </dl>
 {{#draft}}{{#can_send}}<p><a href="/admin/messages/{{id}}/edit">Edit</a></p>{{/can_send}}{{/draft}}
 {{#preflight_error}}<div class="alert" role="alert">{{preflight_error}}</div>{{/preflight_error}}
+{{#pf_counting}}<p id="pf-counting" role="status">Counting who this message reaches: the organization is large, so the preflight runs in the background. This page reloads in a few seconds.</p>{{/pf_counting}}
 {{#has_preflight}}<section aria-labelledby="preflight"><h2 id="preflight">Who it reaches if sent now</h2>
+{{#pf_counted_at}}<p id="pf-counted-at">Counted at {{pf_counted_at}}{{#pf_recounting}}; a new count is under way{{/pf_recounting}}. Sending plans every recipient through the gate again.</p>{{/pf_counted_at}}
 {{#blocked}}<div class="alert" role="alert" id="blocked"><p><strong>Nothing can be sent:</strong> {{blocked}}</p></div>{{/blocked}}
 <ul class="figures">
 <li><strong id="pf-targeted">{{targeted}}</strong>targeted</li>
@@ -331,7 +333,11 @@ std::string message_page(const Frame& f, const MessageScreen& s) {
       {"live", s.live},
       {"watchable", m.status == MessageStatus::kSending || m.status == MessageStatus::kScheduled},
       {"preflight_error", s.preflight_error},
-      {"has_preflight", s.preflight.has_value()}};
+      {"has_preflight", s.preflight.has_value()},
+      {"pf_counting", s.preflight_counting},
+      {"pf_counted_at", s.preflight_counted_at ? format_iso8601(s.preflight_counted_at).substr(11, 8) + " UTC"
+                                               : std::string()},
+      {"pf_recounting", s.preflight_recounting}};
   if (s.preflight) {
     const auto& sum = s.preflight->plan.summary;
     mstch::array excluded, waiting, findings, drilled;

@@ -53,9 +53,14 @@ std::string compose_page(const Frame& f, const ComposeForm& form, const ComposeC
 // One message's page.
 struct MessageScreen {
   messaging::Message message;
-  std::string targets_label;                        // the targets by name
-  std::optional<messaging::Preflight> preflight;    // drafts (and held messages): who it would reach now
-  std::string preflight_error;                      // why no preflight could be made
+  std::string targets_label;                      // the targets by name
+  std::optional<messaging::Preflight> preflight;  // drafts (and held messages): who it would reach now
+  std::string preflight_error;                    // why no preflight could be made
+  // A large organization's preflight comes from the background (web/admin/counted_later.h): when it was
+  // counted, whether a newer count is under way, and whether the first count is still running (no preflight).
+  Micros preflight_counted_at = 0;
+  bool preflight_recounting = false;
+  bool preflight_counting = false;
   std::optional<messaging::DeliveryCounts> counts;  // once sending: the statistics
   // The drill-down: the people a reason leaves out (at most kDrillDownPeople), with their ids.
   std::string drill_reason;

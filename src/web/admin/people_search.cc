@@ -52,9 +52,17 @@ Result<std::vector<PersonRow>> search_people(const people::OrgState& org, const 
       if (out.size() < kMaxSearchRows && m->matches(*p)) add(*p);
     return out;
   }
-  for (const Person* p : org.people_in_order) {
-    if (!m->matches(*p)) continue;
-    add(*p);
+  // A scan touches every person once, and each is a cache miss (people live in map nodes): asking for the
+  // person a few steps ahead overlaps those misses, several times faster at a million people.
+  constexpr size_t kAhead = 8;
+  const auto& all = org.people_in_order;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (i + kAhead < all.size()) {
+      __builtin_prefetch(all[i + kAhead]);  // the id and names span the person's first two cache lines
+      __builtin_prefetch(reinterpret_cast<const char*>(all[i + kAhead]) + 64);
+    }
+    if (!m->matches(*all[i])) continue;
+    add(*all[i]);
     if (out.size() == kMaxSearchRows) break;
   }
   return out;

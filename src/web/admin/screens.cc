@@ -24,11 +24,12 @@ constexpr const char* kDashboard = R"(<main><h1>Dashboard</h1>
 {{#blockers}}<div class="alert" role="alert"><p><strong>{{what}}</strong></p><p>{{fix}}</p></div>{{/blockers}}
 </section>{{/has_blockers}}
 <section aria-labelledby="audience"><h2 id="audience">People</h2>
-<ul class="figures">
+{{#counted}}<ul class="figures">
 <li><strong id="people-count">{{people}}</strong>people</li>
 <li><strong id="email-subscribed">{{email_subscribed}}</strong>subscribed to email (of {{with_email}} with an address)</li>
 <li><strong id="sms-subscribed">{{sms_subscribed}}</strong>subscribed to texts (of {{with_phone}} with a number)</li>
-</ul></section>
+</ul>{{#counted_at}}<p id="counted-at">Counted at {{counted_at}}{{#recounting}}; a new count is under way{{/recounting}}.</p>{{/counted_at}}{{/counted}}
+{{^counted}}<p id="counting" role="status">Counting everyone: this organization is large, so it is counted in the background. This page reloads in a few seconds.</p>{{/counted}}</section>
 <section aria-labelledby="in-flight"><h2 id="in-flight">Messages in flight</h2>
 {{#has_in_flight}}<table><thead><tr><th scope="col">Message</th><th scope="col">Channel</th><th scope="col">Status</th><th scope="col">Recipients</th></tr></thead><tbody>
 {{#in_flight}}<tr><td>{{name}}</td><td>{{channel}}</td><td>{{status}}</td><td>{{targeted}}</td></tr>{{/in_flight}}
@@ -154,6 +155,7 @@ std::string login_page(const std::string& csrf, const std::string& error, const 
 }
 
 std::string dashboard_page(const Frame& f, const DashboardFacts& d) {
+  const PeopleCounts c = d.counts ? *d.counts : PeopleCounts{};
   mstch::array blockers, in_flight, actions;
   for (const auto& b : d.blockers) blockers.push_back(mstch::map{{"what", b.what}, {"fix", b.fix}});
   for (const auto& m : d.in_flight)
@@ -161,18 +163,22 @@ std::string dashboard_page(const Frame& f, const DashboardFacts& d) {
         {"name", m.name}, {"channel", m.channel}, {"status", m.status}, {"targeted", num(m.targeted)}});
   for (const auto& a : d.recent_actions)
     actions.push_back(mstch::map{{"title", a.title}, {"kind", a.kind}, {"records", num(a.records)}});
-  return render_screen("Dashboard", &f, kDashboard,
-                       {{"has_blockers", !d.blockers.empty()},
-                        {"blockers", blockers},
-                        {"people", num(d.people)},
-                        {"with_email", num(d.with_email)},
-                        {"email_subscribed", num(d.email_subscribed)},
-                        {"with_phone", num(d.with_phone)},
-                        {"sms_subscribed", num(d.sms_subscribed)},
-                        {"has_in_flight", !d.in_flight.empty()},
-                        {"in_flight", in_flight},
-                        {"has_actions", !d.recent_actions.empty()},
-                        {"actions", actions}});
+  return render_screen(
+      "Dashboard", &f, kDashboard,
+      {{"has_blockers", !d.blockers.empty()},
+       {"blockers", blockers},
+       {"counted", d.counts != nullptr},
+       {"counted_at", d.counted_at ? format_iso8601(d.counted_at).substr(11, 8) + " UTC" : ""},
+       {"recounting", d.recounting},
+       {"people", num(c.people)},
+       {"with_email", num(c.with_email)},
+       {"email_subscribed", num(c.email_subscribed)},
+       {"with_phone", num(c.with_phone)},
+       {"sms_subscribed", num(c.sms_subscribed)},
+       {"has_in_flight", !d.in_flight.empty()},
+       {"in_flight", in_flight},
+       {"has_actions", !d.recent_actions.empty()},
+       {"actions", actions}});
 }
 
 std::string people_page(const Frame& f, const std::string& query, const std::vector<PersonRow>* rows,
