@@ -52,6 +52,7 @@ constexpr const char* kPeople = R"(<main><h1>People</h1>
 <input type="hidden" name="csrf" value="{{csrf}}">
 <button type="submit">Export everyone as CSV</button> <span>(the file <code>tocsin import</code> reads back; people under a restriction of processing are left out; the export is logged)</span>
 </form>{{/can_export}}
+{{#can_edit}}<p><a href="/admin/people/import">Import people from a CSV file</a></p>{{/can_edit}}
 {{#error}}<div class="alert" role="alert">{{error}}</div>{{/error}}
 {{#searched}}<h2 id="results">{{count}} found</h2>
 {{#has_rows}}<table aria-labelledby="results"><thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Email status</th><th scope="col">Phone</th><th scope="col">Text status</th></tr></thead><tbody>
@@ -85,6 +86,30 @@ constexpr const char* kPerson = R"(<main><p><a href="/admin/people">People</a></
 <label for="new-value">Its value</label><input id="new-value" name="new_value" maxlength="4096" autocomplete="off">
 <p class="hint">An emptied field is removed.</p>
 <button type="submit">Save fields</button>
+</form>{{/can_edit}}
+{{#can_edit}}<h3 id="contact-points">Contact points</h3>
+<form method="post" action="/admin/people/{{id}}/contact" aria-labelledby="contact-points">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<label for="edit-email">Email address</label><input id="edit-email" name="email" type="email" value="{{email}}" maxlength="320" autocomplete="off">
+<label for="edit-phone">Mobile number</label><input id="edit-phone" name="phone" type="tel" value="{{phone}}" maxlength="40" autocomplete="off">
+<fieldset><legend>Postal address (primary)</legend>
+<label for="edit-line1">Address line 1</label><input id="edit-line1" name="address_line1" value="{{addr_line1}}" maxlength="255" autocomplete="off">
+<label for="edit-line2">Address line 2</label><input id="edit-line2" name="address_line2" value="{{addr_line2}}" maxlength="255" autocomplete="off">
+<label for="edit-locality">City</label><input id="edit-locality" name="locality" value="{{addr_locality}}" maxlength="255" autocomplete="off">
+<label for="edit-region">Region or state</label><input id="edit-region" name="region" value="{{addr_region}}" maxlength="255" autocomplete="off">
+<label for="edit-postal-code">Postal code</label><input id="edit-postal-code" name="postal_code" value="{{addr_postal_code}}" maxlength="255" autocomplete="off">
+<label for="edit-country">Country</label><input id="edit-country" name="country" value="{{addr_country}}" maxlength="255" autocomplete="off">
+</fieldset>
+<fieldset><legend>Consent</legend>
+<p class="hint">A new address or number is not subscribed: changing it records no consent. Tick only when the person agreed to hear from you there, and say where and how.</p>
+<label><input type="checkbox" name="consent_email" value="1"> They agreed to receive email at this address</label>
+<label><input type="checkbox" name="consent_sms" value="1"> They opted in to texts at this number</label>
+<label for="consent-source">Where they agreed</label><input id="consent-source" name="consent_source" maxlength="500" autocomplete="off">
+<label for="consent-method">How they agreed (e.g. "told us on the phone")</label><input id="consent-method" name="consent_method" maxlength="200" autocomplete="off">
+<label for="consent-disclosure">The words they agreed to (optional)</label><textarea id="consent-disclosure" name="consent_disclosure" rows="2" maxlength="4000"></textarea>
+</fieldset>
+<p class="hint">An emptied address or number is removed (a person keeps at least one). Unsubscribe per channel is beside each timeline below.</p>
+<button type="submit">Save contact points</button>
 </form>{{/can_edit}}
 <h3>Tags</h3>{{#has_tags}}<ul class="tags" id="tags">{{#tags}}<li>{{tag_name}}{{#can_edit}} <form method="post" action="/admin/people/{{id}}/untag" class="inline">
 <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="tag" value="{{tag_id}}"><button type="submit" aria-label="Remove the tag {{tag_name}}">Remove</button></form>{{/can_edit}}</li>{{/tags}}</ul>{{/has_tags}}{{^has_tags}}<p id="tags">None.</p>{{/has_tags}}
@@ -189,6 +214,7 @@ std::string people_page(const Frame& f, const std::string& query, const std::vec
   return render_screen("People", &f, kPeople,
                        {{"csrf", f.csrf},
                         {"can_export", f.can_export},
+                        {"can_edit", f.can_edit},
                         {"query", query},
                         {"error", error},
                         {"searched", rows != nullptr},
@@ -219,6 +245,11 @@ std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* c
       if (!part->empty()) place += (place.empty() ? "" : " ") + *part;
     addresses.push_back(mstch::map{{"lines", lines}, {"place", place}, {"primary", a.primary}});
   }
+  // The address the contact points form edits: the primary one, else the first.
+  const PostalAddress* primary = nullptr;
+  for (const auto& a : p.postal_addresses)
+    if (a.primary && !primary) primary = &a;
+  if (!primary && !p.postal_addresses.empty()) primary = &p.postal_addresses.front();
   for (const auto& [k, val] : p.custom_fields)
     custom.push_back(
         mstch::map{{"name", k}, {"value", val}, {"index", num(static_cast<int64_t>(custom.size()))}});
@@ -271,6 +302,13 @@ std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* c
        {"phone", p.phone.value_or("")},
        {"sms_status", v.sms_status},
        {"addresses", addresses},
+       {"addr_line1", primary && !primary->address_lines.empty() ? primary->address_lines[0] : std::string()},
+       {"addr_line2",
+        primary && primary->address_lines.size() > 1 ? primary->address_lines[1] : std::string()},
+       {"addr_locality", primary ? primary->locality : std::string()},
+       {"addr_region", primary ? primary->region : std::string()},
+       {"addr_postal_code", primary ? primary->postal_code : std::string()},
+       {"addr_country", primary ? primary->country : std::string()},
        {"languages", joined(p.languages_spoken)},
        {"created", p.created ? format_iso8601(p.created) : std::string()},
        {"modified", p.modified ? format_iso8601(p.modified) : std::string()},
