@@ -14,6 +14,7 @@
 #include <algorithm>
 
 #include "api/person_json.h"
+#include "core/contact_point.h"
 #include "core/json_out.h"
 #include "core/query_string.h"
 #include "people/upsert.h"
@@ -124,14 +125,16 @@ bool Console::route_contact_points(const staff::Principal& p, people::OrgState& 
         if (!person) return not_found("no such person");
         const Person before = *person;
         people::PersonInput change = *in;
-        // Not ticked: the address keeps the status the ledger has for it (none for a new one), whatever the
-        // API's signup semantics would do for an address new to the person.
-        if (change.email.present())
-          change.email_status =
-              consent_email ? consent::Status::kSubscribed : o.status_of(Channel::kEmail, change.email.value);
-        if (change.phone.present())
-          change.phone_status =
-              consent_sms ? consent::Status::kSubscribed : o.status_of(Channel::kSms, change.phone.value);
+        // Not ticked: a new address keeps the status the ledger has for it (none for one never seen), where
+        // the API's signup semantics would subscribe an email address new to the person; a number is never
+        // subscribed without a request, and the person's own unchanged address keeps its status.
+        if (change.email.present()) {
+          if (consent_email)
+            change.email_status = consent::Status::kSubscribed;
+          else if (!(before.email && same_email(*before.email, change.email.value)))
+            change.email_status = o.status_of(Channel::kEmail, change.email.value);
+        }
+        if (change.phone.present() && consent_sms) change.phone_status = consent::Status::kSubscribed;
         // The form edits the primary address (or the first); the person's other addresses are kept.
         std::vector<PostalAddress> addresses = before.postal_addresses;
         auto primary =
