@@ -35,12 +35,20 @@ void add_blockers(const people::OrgState& org, DashboardFacts& f) {
 
 }  // namespace
 
-DashboardFacts dashboard_facts(const people::OrgState& org) {
+DashboardFacts dashboard_facts(const people::OrgState& org, Micros now) {
   DashboardFacts f;
+  constexpr Micros kDay = int64_t{86400} * 1'000'000;
+  f.growth_from = now - now % kDay - static_cast<Micros>(kGrowthDays - 1) * kDay;
+  f.new_per_day.assign(kGrowthDays, 0);
   std::shared_lock lock(org.mu);
   add_blockers(org, f);
   f.people = static_cast<int64_t>(org.people_in_order.size());
   for (const Person* p : org.people_in_order) {
+    // In the same pass as the counts: growth costs a comparison a person, no second walk.
+    if (p->created < f.growth_from)
+      ++f.before_growth;
+    else if (auto day = static_cast<size_t>((p->created - f.growth_from) / kDay); day < kGrowthDays)
+      ++f.new_per_day[day];
     if (p->email) {
       ++f.with_email;
       if (org.status_of(Channel::kEmail, *p->email) == consent::Status::kSubscribed) ++f.email_subscribed;

@@ -36,11 +36,17 @@ struct DashboardFacts {
   int64_t with_phone = 0, sms_subscribed = 0;
   std::vector<RecentAction> recent_actions;  // newest first, at most `kRecentActions`
   std::vector<MessageInFlight> in_flight;    // scheduled, sending or paused
+  // Growth: people created on each of the last kGrowthDays UTC days (oldest first, today last), and the
+  // number created before the first of them (erased people are not counted: they are gone).
+  Micros growth_from = 0;  // the first day's start
+  std::vector<int64_t> new_per_day;
+  int64_t before_growth = 0;
 };
 
 inline constexpr size_t kRecentActions = 10;
+inline constexpr size_t kGrowthDays = 30;
 
 // One pass over the organization's people (a subscribed count per channel), its actions and messages.
-DashboardFacts dashboard_facts(const people::OrgState& org);
+DashboardFacts dashboard_facts(const people::OrgState& org, Micros now = now_micros());
 
 }  // namespace tocsin::web::admin

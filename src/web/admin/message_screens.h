@@ -57,6 +57,7 @@ struct MessageScreen {
   std::optional<messaging::Preflight> preflight;    // drafts (and held messages): who it would reach now
   std::string preflight_error;                      // why no preflight could be made
   std::optional<messaging::DeliveryCounts> counts;  // once sending: the statistics
+  std::vector<store::DeliveryHour> hours;           // and over time (store::Store::delivery_hours)
   // The drill-down: the people a reason leaves out (at most kDrillDownPeople), with their ids.
   std::string drill_reason;
   struct Named {

@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "web/admin/layout.h"
+#include "web/admin/time_chart.h"
 
 namespace tocsin::web::admin {
 namespace {
@@ -28,7 +29,10 @@ constexpr const char* kDashboard = R"(<main><h1>Dashboard</h1>
 <li><strong id="people-count">{{people}}</strong>people</li>
 <li><strong id="email-subscribed">{{email_subscribed}}</strong>subscribed to email (of {{with_email}} with an address)</li>
 <li><strong id="sms-subscribed">{{sms_subscribed}}</strong>subscribed to texts (of {{with_phone}} with a number)</li>
-</ul></section>
+</ul>
+<h3 id="growth-heading">Growth over the last 30 days</h3>
+{{{growth}}}
+</section>
 <section aria-labelledby="in-flight"><h2 id="in-flight">Messages in flight</h2>
 {{#has_in_flight}}<table><thead><tr><th scope="col">Message</th><th scope="col">Channel</th><th scope="col">Status</th><th scope="col">Recipients</th></tr></thead><tbody>
 {{#in_flight}}<tr><td>{{name}}</td><td>{{channel}}</td><td>{{status}}</td><td>{{targeted}}</td></tr>{{/in_flight}}
@@ -178,6 +182,24 @@ std::string login_page(const std::string& csrf, const std::string& error, const 
   return render_screen("Log in", nullptr, kLogin, {{"csrf", csrf}, {"error", error}, {"email", email}});
 }
 
+// The dashboard's growth: everyone at the end of each of the last days, and those new that day.
+TimeChart growth_chart(const DashboardFacts& d) {
+  TimeChart c;
+  c.id = "growth";
+  c.caption = "People at the end of each day, and new people that day (UTC)";
+  ChartSeries total{"people", "People", {}}, fresh{"new", "New that day", {}};
+  int64_t running = d.before_growth;
+  for (size_t i = 0; i < d.new_per_day.size(); ++i) {
+    running += d.new_per_day[i];
+    c.labels.push_back(
+        format_iso8601(d.growth_from + static_cast<Micros>(i) * 86400 * 1'000'000).substr(0, 10));
+    total.values.push_back(running);
+    fresh.values.push_back(d.new_per_day[i]);
+  }
+  c.series = {std::move(total), std::move(fresh)};
+  return c;
+}
+
 std::string dashboard_page(const Frame& f, const DashboardFacts& d) {
   mstch::array blockers, in_flight, actions;
   for (const auto& b : d.blockers) blockers.push_back(mstch::map{{"what", b.what}, {"fix", b.fix}});
@@ -194,6 +216,7 @@ std::string dashboard_page(const Frame& f, const DashboardFacts& d) {
                         {"email_subscribed", num(d.email_subscribed)},
                         {"with_phone", num(d.with_phone)},
                         {"sms_subscribed", num(d.sms_subscribed)},
+                        {"growth", render_chart(growth_chart(d))},
                         {"has_in_flight", !d.in_flight.empty()},
                         {"in_flight", in_flight},
                         {"has_actions", !d.recent_actions.empty()},
