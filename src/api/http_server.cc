@@ -42,6 +42,20 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(opts_.max_body_bytes);
     parser_->header_limit(64 * 1024);
     stream_.expires_after(kIdleTimeout);
+    if (!opts_.body_limit_for)
+      return http::async_read(stream_, buffer_, *parser_,
+                              beast::bind_front_handler(&Session::on_read, shared_from_this()));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  // The header is in: a path with its own bound gets it before the body is read.
+  void on_header(beast::error_code ec, size_t n) {
+    if (ec) return on_read(ec, n);
+    const auto& h = parser_->get();
+    std::string_view target = h.target();
+    if (size_t limit = opts_.body_limit_for(h.method_string(), target.substr(0, target.find('?'))))
+      parser_->body_limit(limit);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -18,6 +20,9 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
   size_t max_body_bytes = 1 << 20;
+  // A larger bound for a few paths (the console's CSV upload), decided from the request line once the
+  // header is read: answers the bound for that method and path (without the query), or 0 for the default.
+  std::function<size_t(std::string_view method, std::string_view path)> body_limit_for;
   size_t io_threads = 2;
 };
 

@@ -339,13 +339,17 @@ int serve(Installation& inst, Config config) {
   // The organizer's console (/admin): staff accounts and sessions, over the same serving state.
   staff::DocAuditLog staff_audit(*inst.store);
   staff::StaffService staff(*inst.store, inst.contact_key, staff_audit);
-  web::admin::Console console(
-      directory, *inst.store, staff,
-      {committer, &opt_out_fence, staff_audit, &access_log, &gate, &dispatcher, &keys, &invitation_mail,
-       &sms_replies},
-      inst.contact_key,
-      {web::admin::secure_cookies_for(config.public_url, config.listen), config.public_url,
-       config.trusted_proxy_header, config.console_count_inline_below});
+  web::admin::ConsoleOptions console_opts;
+  console_opts.secure_cookies = web::admin::secure_cookies_for(config.public_url, config.listen);
+  console_opts.public_url = config.public_url;
+  console_opts.trusted_proxy_header = config.trusted_proxy_header;
+  console_opts.age_custom_field = config.age_custom_field;
+  console_opts.count_inline_below = config.console_count_inline_below;
+  web::admin::Console console(directory, *inst.store, staff,
+                              {committer, &opt_out_fence, staff_audit, &access_log, &gate, &dispatcher, &keys,
+                               &invitation_mail, &sms_replies},
+                              inst.contact_key, std::move(console_opts));
+  opts.body_limit_for = &web::admin::Console::body_limit_for;  // the console's CSV upload
   // The one routing decision between the three faces: /admin is the console's, web/ owns its paths,
   // everything else is the API's.
   // Every request is counted and timed by its route pattern (app/http_routes.h).

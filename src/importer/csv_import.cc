@@ -158,10 +158,14 @@ class Importer {
       file_consent_time_ = *t;
     }
     MappedFile file;
-    if (auto s = file.open(opts_.path); !s) return s.error();
-    std::string_view data = file.view();
-    file_label_ = fmt::format("file {}, sha256 {}", std::filesystem::path(opts_.path).filename().string(),
-                              sha256_prefix(data, 16));
+    if (!opts_.contents)
+      if (auto s = file.open(opts_.path); !s) return s.error();
+    const std::string_view whole = opts_.contents ? *opts_.contents : file.view();
+    std::string_view data = whole;
+    file_label_ = fmt::format(
+        "file {}, sha256 {}",
+        opts_.file_name.empty() ? std::filesystem::path(opts_.path).filename().string() : opts_.file_name,
+        sha256_prefix(data, 16));
     if (data.substr(0, 3) == "\xEF\xBB\xBF") data.remove_prefix(3);  // UTF-8 byte order mark
 
     // Strict RFC 4180 quoting, so a stray quote can never swallow the lines after it into one field: the
@@ -171,9 +175,9 @@ class Importer {
     if (csv_init(&parser, kCsvOptions) != 0) return internal_error("cannot initialize the CSV parser");
     constexpr size_t kChunk = 1 << 20;
     size_t pos = 0;
-    total_bytes_ = static_cast<int64_t>(file.view().size());
+    total_bytes_ = static_cast<int64_t>(whole.size());
     while (pos < data.size() && !fatal_) {
-      parsed_bytes_ = static_cast<int64_t>(file.view().size() - data.size() + pos);
+      parsed_bytes_ = static_cast<int64_t>(whole.size() - data.size() + pos);
       size_t n = std::min(kChunk, data.size() - pos);
       size_t used = csv_parse(&parser, data.data() + pos, n, &Importer::on_field, &Importer::on_record, this);
       if (used == n) {
@@ -195,13 +199,15 @@ class Importer {
     csv_free(&parser);
     if (!fatal_ && !header_done_) fatal_ = bad_request(opts_.path + " is empty: a header row is needed");
     if (!fatal_) {
-      if (auto s = commit(); !s) fatal_ = s.error();
+      if (auto s = serving() ? flush_block() : commit(); !s) fatal_ = s.error();
     }
     if (auto s = wait_inflight(); !s && !fatal_) fatal_ = s.error();
     if (fatal_) return *fatal_;
 
     summary_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (opts_.on_progress) opts_.on_progress({summary_.rows, total_bytes_, total_bytes_, summary_.seconds});
+    if (opts_.on_progress)
+      opts_.on_progress(
+          {summary_.rows, summary_.imported, summary_.errors, total_bytes_, total_bytes_, summary_.seconds});
     return summary_;
   }
 
@@ -218,10 +224,12 @@ class Importer {
     for (auto [off, len] : self->spans_) self->fields_.emplace_back(self->field_buf_.data() + off, len);
     if (!self->fatal_) {
       try {
-        if (self->header_done_)
-          self->row(self->fields_);
-        else
+        if (!self->header_done_)
           self->header(self->fields_);
+        else if (self->serving())
+          self->queue_row(self->fields_);
+        else
+          self->row(self->fields_);
       } catch (const std::exception& e) {  // never unwind through the C parser
         self->fatal_ = internal_error(std::string("import failed: ") + e.what());
       }
@@ -239,6 +247,12 @@ class Importer {
       fatal_ = bad_request("header: malformed quoting");
       return;
     }
+    // Reported in row order: the rows queued before it are applied (and their errors reported) first.
+    if (serving())
+      if (auto s = flush_block(); !s) {
+        fatal_ = s.error();
+        return;
+      }
     ++row_no_;
     ++summary_.rows;
     reject("malformed quoting (a quote must open and close a field, and be doubled inside it)");
@@ -273,11 +287,59 @@ class Importer {
     }
     if (!contact) fatal_ = bad_request("header: an email or a phone column is needed (see docs/IMPORT.md)");
     if (fatal_) return;
-    if (!opts_.list_name.empty()) open_list();
+    if (serving()) return;  // the list is opened in the first block, on the committer thread
+    auto w = batch_.for_org(org_.org.id);
+    open_list(w);
   }
 
-  void open_list() {
-    auto w = batch_.for_org(org_.org.id);
+  bool serving() const { return static_cast<bool>(opts_.write_block); }
+
+  // Serving: the row's cells are copied (the parser's buffer is reused) and applied with the next block.
+  void queue_row(const std::vector<std::string_view>& f) {
+    ++row_no_;
+    ++summary_.rows;
+    pending_.push_back({row_no_, std::vector<std::string>(f.begin(), f.end())});
+    if (pending_.size() >= opts_.block_rows)
+      if (auto s = flush_block(); !s) fatal_ = s.error();
+  }
+
+  // Serving: applies the queued rows in one call of write_block (on the committer thread, under the
+  // organization's lock), and returns once they are durable.
+  Status flush_block() {
+    if (pending_.empty() && list_open_) return Ok{};
+    const int64_t parsed_rows = row_no_;
+    std::vector<std::string_view> cells;
+    auto s = opts_.write_block(
+        [this, &cells](store::WriteBatch::OrgWrites& w, Micros now, std::vector<ContactHash>& opted_out) {
+          opted_out_ = &opted_out;
+          try {
+            if (!list_open_) open_list(w);
+            for (const auto& r : pending_) {
+              row_no_ = r.first;
+              cells.assign(r.second.begin(), r.second.end());
+              apply_row(cells, w, now);
+            }
+          } catch (const std::exception& e) {  // never unwind through the committer
+            fatal_ = internal_error(std::string("import failed: ") + e.what());
+          }
+          opted_out_ = nullptr;
+        });
+    row_no_ = parsed_rows;
+    pending_.clear();
+    if (!s)
+      return internal_error(fmt::format("commit failed ({}); rows 1 to {} are stored, later rows are not",
+                                        s.error().message, committed_last_row_));
+    committed_last_row_ = parsed_rows;
+    if (fatal_) return *fatal_;
+    if (opts_.on_progress)
+      opts_.on_progress({summary_.rows, summary_.imported, summary_.errors, parsed_bytes_, total_bytes_,
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count()});
+    return Ok{};
+  }
+
+  void open_list(store::WriteBatch::OrgWrites& w) {
+    list_open_ = true;
+    if (opts_.list_name.empty()) return;
     for (const auto& l : org_.lists)
       if (l.name == opts_.list_name) list_id_ = l.id;
     if (list_id_.empty()) {
@@ -320,12 +382,24 @@ class Importer {
     return by_phone;
   }
 
+  // The CLI: the row is applied at once into the importer's own batch, committed in groups.
   void row(const std::vector<std::string_view>& f) {
     ++row_no_;
     ++summary_.rows;
     if (opts_.on_progress && (row_no_ & 1023) == 0)
-      opts_.on_progress({summary_.rows, parsed_bytes_, total_bytes_,
+      opts_.on_progress({summary_.rows, summary_.imported, summary_.errors, parsed_bytes_, total_bytes_,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count()});
+    auto w = batch_.for_org(org_.org.id);
+    apply_row(f, w, now_micros());
+    // Group commit: while the previous batch is still being applied, keep collecting (up to a cap) rather
+    // than wait, so the batch size adapts to the store's speed and the parser never idles.
+    if (++pending_rows_ >= opts_.commit_rows && (pending_rows_ >= 8 * opts_.commit_rows || inflight_done())) {
+      if (auto s = commit(); !s) fatal_ = s.error();
+    }
+  }
+
+  // One data row (row_no_) decided against `org_` and written to `w`: both modes.
+  void apply_row(const std::vector<std::string_view>& f, store::WriteBatch::OrgWrites& w, Micros now) {
     if (f.size() != columns_.size()) {
       reject(fmt::format("expected {} columns, found {}", columns_.size(), f.size()));
       return;
@@ -544,10 +618,14 @@ class Importer {
     who_.age_field = opts_.age_field;
     who_.attestation.reset();
     if (basis) who_.attestation = people::Attestation{ev_.source, ev_.method, ev_.disclosure_text};
-    auto w = batch_.for_org(org_.org.id);
-    Micros now = now_micros();
     auto r = people::signup(org_, std::move(in), kNoTags, ev_, who_, w, now);
     if (!r) return reject(r.error().message);
+    if (opted_out_ && opts_out) {  // a status column recorded an opt-out: the server's fence must know
+      if (eh && org_.status_of(*eh) != Consent::kSubscribed && org_.status_of(*eh) != Consent::kNone)
+        opted_out_->push_back(*eh);
+      if (ph && org_.status_of(*ph) != Consent::kSubscribed && org_.status_of(*ph) != Consent::kNone)
+        opted_out_->push_back(*ph);
+    }
 
     ++summary_.imported;
     ++(r->created ? summary_.created : summary_.updated);
@@ -559,11 +637,6 @@ class Importer {
       ListItem item{new_time_ordered_uuid(), list_id_, r->person->id, now, now};
       org_.list_items.push_back(item);
       w.add(store::op::PutListItem{std::move(item)});
-    }
-    // Group commit: while the previous batch is still being applied, keep collecting (up to a cap) rather
-    // than wait, so the batch size adapts to the store's speed and the parser never idles.
-    if (++pending_rows_ >= opts_.commit_rows && (pending_rows_ >= 8 * opts_.commit_rows || inflight_done())) {
-      if (auto s = commit(); !s) fatal_ = s.error();
     }
   }
 
@@ -625,6 +698,10 @@ class Importer {
   size_t pending_rows_ = 0;
   std::string list_id_;
   std::unordered_set<std::string> listed_;
+  bool list_open_ = false;
+  // Serving only: rows parsed and not yet applied (row number, cells), and the block's opt-outs.
+  std::vector<std::pair<int64_t, std::vector<std::string>>> pending_;
+  std::vector<ContactHash>* opted_out_ = nullptr;
 };
 
 }  // namespace

@@ -7,7 +7,11 @@
 // rows are committed durably in batches, so a later bad row never loses the rows before it, and a crash loses
 // at most the batches not yet committed.
 //
-// Not thread-safe: the caller owns `org` exclusively for the whole import (the CLI holds the data-dir lock).
+// Two ways to write. The CLI (which holds the data-dir lock) owns `org` exclusively for the whole import and
+// the importer applies its batches to the store itself. A serving process (the console's upload) shares `org`
+// with readers and the committer: it sets ImportOptions::write_block, and every block of rows is decided and
+// applied inside that call, on the committer thread under the organization's lock; the importer's own thread
+// then only parses. The rows, their checks and their evidence are the same code either way.
 #pragma once
 
 #include <cstdint>
@@ -54,12 +58,28 @@ Column map_header(std::string_view header_cell);
 
 struct ImportProgress {
   int64_t rows = 0;                    // data rows read so far
+  int64_t imported = 0, errors = 0;    // of those rows, accepted and rejected (so far as applied)
   int64_t bytes = 0, total_bytes = 0;  // of the file: parsed so far (to the last 1 MiB chunk) and its size
   double seconds = 0;
 };
 
+// One block of rows for a serving process's committer (ImportOptions::write_block): applies them to the
+// organization and queues their writes in `w`; fills `opted_out` with the contact points a row opted out, so
+// the caller can hold its answer behind the opt-out fence.
+using RowBlock =
+    std::function<void(store::WriteBatch::OrgWrites& w, Micros now, std::vector<ContactHash>& opted_out)>;
+
 struct ImportOptions {
   std::string path;  // the CSV file
+  // The file's bytes already in memory (an upload): `path` is then not read. `file_name` names the file in
+  // the evidence ("file NAME, sha256 ..."); empty: the last component of `path`.
+  std::optional<std::string_view> contents;
+  std::string file_name;
+  // Set by a serving process: runs one block on the committer thread with the organization's lock held
+  // exclusively and returns once its writes are durable (or with the error, nothing of the block written).
+  // Blocks are `block_rows` rows, so readers and other writers wait at most one block.
+  std::function<Status(RowBlock)> write_block;
+  size_t block_rows = 500;
   // File-level consent basis; a non-empty per-row column overrides each part.
   std::string source, consent_date, consent_method;
   std::string disclosure_text;

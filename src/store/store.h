@@ -141,6 +141,28 @@ struct DeliveryGroup {
   int64_t handed_over = 0;
 };
 
+// What happened to a message's deliveries in one clock hour, for its statistics over time (migration 12:
+// counted by triggers in the database as rows change, table delivery_hours; docs/CONSOLE.md "Statistics over
+// time"). Each delivery counts once per kind: its hand-over, its first final receipt, its first open, click
+// and unsubscribe; a soft bounce once per delivery, as soft_bounces keeps it.
+enum class HourKind : int {
+  kHandedOver = 1,
+  kDelivered = 2,
+  kHardBounce = 3,   // bounced with a reason "hard bounce ..." (a DSN or the SMTP reply's 5.x.x)
+  kOtherBounce = 4,  // bounced for another reason (an SMS receipt, a plain-text notice)
+  kSoftBounce = 5,   // 4.x.x, 5.2.1, 5.2.2 (messaging/mail_ingest.h)
+  kComplained = 6,
+  kOpened = 7,
+  kClicked = 8,
+  kUnsubscribed = 9,
+  kFailed = 10,
+};
+struct DeliveryHour {
+  Micros hour = 0;  // the hour's start (UTC)
+  HourKind kind = HourKind::kHandedOver;
+  int64_t count = 0;
+};
+
 class DeliveryPlan;  // store/delivery_plan.h
 
 // What one step of retention's aggregation of a message's deliveries did (or, counting, would do):
@@ -417,6 +439,9 @@ class Store {
   virtual Result<DeliveryTally> delivery_tally(const std::string& org_id, const std::string& message_id) = 0;
   virtual Result<std::vector<DeliveryGroup>> delivery_groups(const std::string& org_id,
                                                              const std::string& message_id) = 0;
+  // The message's hourly counts (migration 12), oldest hour first.
+  virtual Result<std::vector<DeliveryHour>> delivery_hours(const std::string& org_id,
+                                                           const std::string& message_id) = 0;
   virtual Status put_plan(const std::string& org_id, const std::string& message_id,
                           const DeliveryPlan& plan) = 0;
   virtual Result<std::optional<PlanHead>> load_plan(const std::string& org_id, const std::string& message_id,
@@ -511,6 +536,9 @@ class OrgScope {
   // its entries that have no row (store/delivery_plan.h combine_groups), in one read snapshot.
   Result<std::vector<DeliveryGroup>> delivery_groups(const std::string& message_id) {
     return store_->delivery_groups(org_id_, message_id);
+  }
+  Result<std::vector<DeliveryHour>> delivery_hours(const std::string& message_id) {
+    return store_->delivery_hours(org_id_, message_id);
   }
 
   // A blast's plan (store/delivery_plan.h): every recipient in seq order, in chunks, with its counts by

@@ -44,7 +44,10 @@ def main() -> int:
         try:
             env = dict(os.environ, TOCSIN_BASE=srv.base, TOCSIN_API_KEY=org["api_key"],
                        TOCSIN_ARTIFACTS=str(artifacts), NODE_PATH=str(deps / "node_modules"),
-                       TOCSIN_OUTBOX=str(srv.data_dir / "outbox"), TOCSIN_CHECKOUT=checkout.base_url)
+                       TOCSIN_OUTBOX=str(srv.data_dir / "outbox"), TOCSIN_CHECKOUT=checkout.base_url,
+                       # console tests create their staff with `tocsin user create` (console_import.test.js)
+                       TOCSIN_DATA=str(srv.data_dir), TOCSIN_ORG=org["org_id"],
+                       TOCSIN_BIN_PATH=str(Path(os.environ.get("TOCSIN_BIN", build / "tocsin")).resolve()))
             tests = sorted(str(p) for p in HERE.glob("*.test.js"))
             rc = subprocess.run(["node", "--test", "--test-concurrency=1", *tests], env=env).returncode
             if checkout.problems:  # requests Stripe would not have accepted

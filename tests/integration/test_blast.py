@@ -16,8 +16,9 @@ DOMAIN = "example.org"
 
 
 def setup_server(tmp_path, smtp_sink, local_dns, people=30, per_second=0, init_flags=(), sink=None, smtp_port=None,
-                 email=None, port=None, sections=None):
-    """`init_flags`: for `tocsin init` (e.g. "--gdpr"); `sink`: an SmtpSink already started; `smtp_port`: where
+                 email=None, port=None, sections=None, scheme="https"):
+    """`scheme`: of the public URL (the console's cookies are `Secure` under https, which a test client talking
+    plain http to the server would not send back); `init_flags`: for `tocsin init` (e.g. "--gdpr"); `sink`: an SmtpSink already started; `smtp_port`: where
     tocsin hands mail (default: the sink; e.g. a Postfix relay in front of it); `email`: more [email] keys;
     `port`: the server's port (default: a free one); `sections`: further tocsin.toml tables."""
     srv = TocsinServer(tmp_path / "data")
@@ -31,7 +32,7 @@ def setup_server(tmp_path, smtp_sink, local_dns, people=30, per_second=0, init_f
     assert verified["verified"], verified
     sink = sink or smtp_sink()
     srv.port = port or free_port()
-    srv.write_config(server={"public_url": f"https://127.0.0.1:{srv.port}"}, sections={"email": {"smtp_host": "127.0.0.1", "smtp_port": smtp_port or sink.port, "smtp_starttls": "off",
+    srv.write_config(server={"public_url": f"{scheme}://127.0.0.1:{srv.port}"}, sections={"email": {"smtp_host": "127.0.0.1", "smtp_port": smtp_port or sink.port, "smtp_starttls": "off",
                                          "smtp_connections": 4, "smtp_max_per_second": per_second,
                                          "mail_domain": "mail.example.org", **(email or {})},
                                                **(sections or {})})

@@ -173,6 +173,50 @@ CREATE TABLE delivery_counts (
   count INTEGER NOT NULL, opened INTEGER NOT NULL, clicked INTEGER NOT NULL, unsubscribed INTEGER NOT NULL,
   handed_over INTEGER NOT NULL, PRIMARY KEY (org_id, message_id, state, reason)) WITHOUT ROWID;
 )SQL"},
+      {12, "statistics over time: a message's deliveries counted per hour as they change", R"SQL(
+-- Hourly counts per message and kind (store.h HourKind), kept by triggers in the same transaction as the
+-- change they count: the write path stays one statement, an open or a receipt adds one upsert of a small
+-- row, and the times survive retention's folding of the rows (delivery_counts), which deletes rows without
+-- changing them. No person, no address.
+CREATE TABLE delivery_hours (
+  org_id TEXT NOT NULL, message_id TEXT NOT NULL, hour INTEGER NOT NULL, kind INTEGER NOT NULL,
+  count INTEGER NOT NULL, PRIMARY KEY (org_id, message_id, hour, kind)) WITHOUT ROWID;
+CREATE TRIGGER delivery_hours_insert AFTER INSERT ON deliveries
+WHEN new.handed_at > 0 OR new.state IN (4, 5, 6, 7) OR new.events <> 0
+BEGIN
+  INSERT INTO delivery_hours (org_id, message_id, hour, kind, count)
+  SELECT new.org_id, new.message_id, t - t % 3600000000, k, 1 FROM (
+    SELECT new.handed_at AS t, 1 AS k WHERE new.handed_at > 0
+    UNION ALL SELECT new.updated, CASE new.state WHEN 4 THEN 2 WHEN 5 THEN
+      (CASE WHEN new.reason LIKE 'hard bounce%' THEN 3 ELSE 4 END) WHEN 6 THEN 6 ELSE 10 END
+      WHERE new.state IN (4, 5, 6, 7)
+    UNION ALL SELECT new.updated, 7 WHERE new.events & 1 <> 0
+    UNION ALL SELECT new.updated, 8 WHERE new.events & 2 <> 0
+    UNION ALL SELECT new.updated, 9 WHERE new.events & 4 <> 0) WHERE true
+  ON CONFLICT (org_id, message_id, hour, kind) DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER delivery_hours_update AFTER UPDATE OF state, events, handed_at ON deliveries
+WHEN (old.handed_at = 0 AND new.handed_at > 0) OR (new.state <> old.state AND new.state IN (4, 5, 6, 7))
+  OR new.events & ~old.events <> 0
+BEGIN
+  INSERT INTO delivery_hours (org_id, message_id, hour, kind, count)
+  SELECT new.org_id, new.message_id, t - t % 3600000000, k, 1 FROM (
+    SELECT new.handed_at AS t, 1 AS k WHERE old.handed_at = 0 AND new.handed_at > 0
+    UNION ALL SELECT new.updated, CASE new.state WHEN 4 THEN 2 WHEN 5 THEN
+      (CASE WHEN new.reason LIKE 'hard bounce%' THEN 3 ELSE 4 END) WHEN 6 THEN 6 ELSE 10 END
+      WHERE new.state <> old.state AND new.state IN (4, 5, 6, 7)
+    UNION ALL SELECT new.updated, 7 WHERE new.events & 1 <> 0 AND old.events & 1 = 0
+    UNION ALL SELECT new.updated, 8 WHERE new.events & 2 <> 0 AND old.events & 2 = 0
+    UNION ALL SELECT new.updated, 9 WHERE new.events & 4 <> 0 AND old.events & 4 = 0) WHERE true
+  ON CONFLICT (org_id, message_id, hour, kind) DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER delivery_hours_soft_bounce AFTER INSERT ON soft_bounces
+BEGIN
+  INSERT INTO delivery_hours (org_id, message_id, hour, kind, count)
+  VALUES (new.org_id, new.message_id, new.at - new.at % 3600000000, 5, 1)
+  ON CONFLICT (org_id, message_id, hour, kind) DO UPDATE SET count = count + 1;
+END;
+)SQL"},
   };
   return kMigrations;
 }

@@ -152,6 +152,55 @@ CREATE TABLE delivery_counts (
   count BIGINT NOT NULL, opened BIGINT NOT NULL, clicked BIGINT NOT NULL, unsubscribed BIGINT NOT NULL,
   handed_over BIGINT NOT NULL, PRIMARY KEY (org_id, message_id, state, reason));
 )SQL"},
+      {12, "statistics over time: a message's deliveries counted per hour as they change", R"SQL(
+-- As the SQLite schema's migration 12: hourly counts per message and kind kept by a trigger in the same
+-- transaction as the change they count.
+CREATE TABLE delivery_hours (
+  org_id TEXT NOT NULL, message_id TEXT NOT NULL, hour BIGINT NOT NULL, kind BIGINT NOT NULL,
+  count BIGINT NOT NULL, PRIMARY KEY (org_id, message_id, hour, kind));
+CREATE FUNCTION delivery_hours_add(o TEXT, m TEXT, t BIGINT, k BIGINT) RETURNS void LANGUAGE sql AS $f$
+  INSERT INTO delivery_hours (org_id, message_id, hour, kind, count) VALUES (o, m, t - t % 3600000000, k, 1)
+  ON CONFLICT (org_id, message_id, hour, kind) DO UPDATE SET count = delivery_hours.count + 1
+$f$;
+CREATE FUNCTION delivery_hours_row() RETURNS trigger LANGUAGE plpgsql AS $f$
+DECLARE
+  old_state BIGINT := -1;
+  old_events BIGINT := 0;
+  old_handed BIGINT := 0;
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    old_state := OLD.state; old_events := OLD.events; old_handed := OLD.handed_at;
+  END IF;
+  IF old_handed = 0 AND NEW.handed_at > 0 THEN
+    PERFORM delivery_hours_add(NEW.org_id, NEW.message_id, NEW.handed_at, 1);
+  END IF;
+  IF NEW.state <> old_state AND NEW.state IN (4, 5, 6, 7) THEN
+    PERFORM delivery_hours_add(NEW.org_id, NEW.message_id, NEW.updated, CASE NEW.state WHEN 4 THEN 2
+      WHEN 5 THEN (CASE WHEN NEW.reason LIKE 'hard bounce%' THEN 3 ELSE 4 END) WHEN 6 THEN 6 ELSE 10 END);
+  END IF;
+  IF NEW.events & 1 <> 0 AND old_events & 1 = 0 THEN
+    PERFORM delivery_hours_add(NEW.org_id, NEW.message_id, NEW.updated, 7);
+  END IF;
+  IF NEW.events & 2 <> 0 AND old_events & 2 = 0 THEN
+    PERFORM delivery_hours_add(NEW.org_id, NEW.message_id, NEW.updated, 8);
+  END IF;
+  IF NEW.events & 4 <> 0 AND old_events & 4 = 0 THEN
+    PERFORM delivery_hours_add(NEW.org_id, NEW.message_id, NEW.updated, 9);
+  END IF;
+  RETURN NULL;
+END
+$f$;
+CREATE TRIGGER delivery_hours_row AFTER INSERT OR UPDATE OF state, events, handed_at ON deliveries
+  FOR EACH ROW EXECUTE FUNCTION delivery_hours_row();
+CREATE FUNCTION delivery_hours_soft_bounce() RETURNS trigger LANGUAGE plpgsql AS $f$
+BEGIN
+  PERFORM delivery_hours_add(NEW.org_id, NEW.message_id, NEW.at, 5);
+  RETURN NULL;
+END
+$f$;
+CREATE TRIGGER delivery_hours_soft_bounce AFTER INSERT ON soft_bounces
+  FOR EACH ROW EXECUTE FUNCTION delivery_hours_soft_bounce();
+)SQL"},
   };
   return kMigrations;
 }

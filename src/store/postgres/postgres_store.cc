@@ -926,6 +926,19 @@ class PostgresStore final : public Store {
     return DeliveryTally{r->integer(0, 0), r->integer(0, 1), r->integer(0, 2), r->integer(0, 3)};
   }
 
+  Result<std::vector<DeliveryHour>> delivery_hours(const std::string& org_id,
+                                                   const std::string& message_id) override {
+    auto c = pool_.take();
+    auto r = c->query(
+        "SELECT hour, kind, count FROM delivery_hours WHERE org_id = $1 AND message_id = $2 ORDER BY hour",
+        Params().text(org_id).text(message_id));
+    if (!r) return r.error();
+    std::vector<DeliveryHour> out;
+    for (int i = 0; i < r->size(); ++i)
+      out.push_back({r->integer(i, 0), static_cast<HourKind>(r->integer(i, 1)), r->integer(i, 2)});
+    return out;
+  }
+
   Result<std::vector<DeliveryGroup>> delivery_groups(const std::string& org_id,
                                                      const std::string& message_id) override {
     auto c = pool_.take();

@@ -41,6 +41,7 @@ constexpr Table kTables[] = {
     {"access_log_people", "org_id, person_id, seq"},
     {"data_keys", "id"},
     {"delivery_counts", "org_id, message_id, state, reason"},
+    {"delivery_hours", "org_id, message_id, hour, kind"},
 };
 
 // Rows per pipelined round trip.

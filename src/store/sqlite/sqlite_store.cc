@@ -369,6 +369,21 @@ class SqliteStore final : public Store {
     return tally;
   }
 
+  Result<std::vector<DeliveryHour>> delivery_hours(const std::string& org_id,
+                                                   const std::string& message_id) override {
+    std::lock_guard lock(read_mu_);
+    Statement q(
+        reader_,
+        "SELECT hour, kind, count FROM delivery_hours WHERE org_id = ? AND message_id = ? ORDER BY hour");
+    q.bind(1, org_id).bind(2, message_id);
+    std::vector<DeliveryHour> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+      out.push_back({q.integer(0), static_cast<HourKind>(q.integer(1)), q.integer(2)});
+    if (rc != SQLITE_DONE) return internal_error("cannot read delivery hours: " + reader_.last_error());
+    return out;
+  }
+
   Result<std::vector<DeliveryGroup>> delivery_groups(const std::string& org_id,
                                                      const std::string& message_id) override {
     std::lock_guard lock(read_mu_);

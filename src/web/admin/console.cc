@@ -17,6 +17,7 @@
 #include "web/admin/console_path.h"
 #include "web/admin/console_response.h"
 #include "web/admin/dashboard_facts.h"
+#include "web/admin/import_screen.h"
 #include "web/admin/inbox_screen.h"
 #include "web/admin/people_search.h"
 #include "web/admin/person_view.h"
@@ -47,7 +48,8 @@ Console::Console(people::Directory& directory, store::Store& store, staff::Staff
       invitations_(store, installation_key),
       options_(std::move(options)),
       login_limit_(options_.login_posts_per_second, options_.login_burst),
-      verify_limit_(options_.verifies_per_second, options_.verify_burst) {
+      verify_limit_(options_.verifies_per_second, options_.verify_burst),
+      imports_(store, writes.committer, writes.fence, writes.audit) {
   options_.trusted_proxy_header = lower_ascii(options_.trusted_proxy_header);
   crypto_generichash(csrf_key_.data(), csrf_key_.size(),
                      reinterpret_cast<const unsigned char*>(kCsrfContext.data()), kCsrfContext.size(),
@@ -213,6 +215,14 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     r.headers = {{"X-Content-Type-Options", "nosniff"}, {"Cache-Control", "public, max-age=3600"}};
     return respond(std::move(r));
   }
+  if (path == kImportScriptPath && req.method == "GET") {
+    api::Response r;
+    r.status = 200;
+    r.content_type = "text/javascript; charset=utf-8";
+    r.body = kImportScriptJs;
+    r.headers = {{"X-Content-Type-Options", "nosniff"}, {"Cache-Control", "public, max-age=3600"}};
+    return respond(std::move(r));
+  }
   // An invitation's link opens its page without a login (web/admin/console_team.cc).
   if (path.rfind(kInvitePrefix, 0) == 0) return invitation(req, respond, path.substr(kInvitePrefix.size()));
 
@@ -277,6 +287,7 @@ void Console::handle(api::Request&& req, api::Respond respond) {
                  html(200, person_page(frame, *view.value(), chain ? &*chain : nullptr)), std::move(respond));
   };
 
+  if (route_import(p, *org, req, path, respond, frame)) return;  // before the urlencoded CSRF check
   if (req.method == "POST") {
     const Target form = parse_target("?" + req.body);
     if (!same_secret(frame.csrf, form.param("csrf").value_or("")))
@@ -302,6 +313,7 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     if (std::string id = id_in(path, "/admin/people/", "/verify"); !id.empty())
       return person_screen(id, true);
     if (route_person_changes(p, *org, req, path, respond, frame)) return;
+    if (route_contact_points(p, *org, req, path, respond, frame)) return;
     if (route_inbox(p, *org, req, path, respond, frame)) return;
     if (route_actions(p, *org, req, path, respond, frame)) return;
     if (route_messages(p, *org, req, path, respond, frame)) return;

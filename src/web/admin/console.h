@@ -29,6 +29,7 @@
 #include "web/admin/counted_later.h"
 #include "web/admin/counted_preflight.h"
 #include "web/admin/dashboard_facts.h"
+#include "web/admin/import_jobs.h"
 #include "web/admin/screens.h"
 
 namespace tocsin::messaging {
@@ -60,6 +61,8 @@ struct ConsoleOptions {
   // so repeated presses (by any role, a viewer included) cannot keep the store busy.
   double verifies_per_second = 0.1;
   double verify_burst = 5;
+  // [privacy] age_custom_field: the console's CSV import applies the age gate to it, as `tocsin import` does.
+  std::string age_custom_field;
 };
 
 // False only when `public_url` is plain http and `listen` is a loopback address: then no browser can reach
@@ -103,6 +106,9 @@ class Console {
 
   // True when `req.target` is the console's (/admin or below).
   static bool owns(const std::string& target);
+  // The request body bound for a method and path (api::ServerOptions::body_limit_for): the CSV upload's
+  // (kImportMaxBytes) for POST /admin/people/import, 0 (the server's default) for everything else.
+  static size_t body_limit_for(std::string_view method, std::string_view path);
   void handle(api::Request&& req, api::Respond respond);
 
  private:
@@ -117,6 +123,14 @@ class Console {
                      messaging::OrgWriteFn apply, api::Respond respond, const Frame& frame,
                      std::shared_ptr<std::vector<ContactHash>> opted_out = nullptr);
   // The inbox and staff replies to it (console_inbox.cc).
+  // The person page's contact points form (console_contact.cc): email, number, primary postal address, and
+  // the consent staff record with them; answers and returns true when `path` is it (CSRF already checked).
+  bool route_contact_points(const staff::Principal& p, people::OrgState& org, const api::Request& req,
+                            const std::string& path, api::Respond& respond, const Frame& frame);
+  // The CSV import (console_import.cc): the form, the upload (multipart; its CSRF token is checked here),
+  // the job's progress, report and rejected rows as CSV.
+  bool route_import(const staff::Principal& p, people::OrgState& org, const api::Request& req,
+                    const std::string& path, api::Respond& respond, const Frame& frame);
   bool route_inbox(const staff::Principal& p, people::OrgState& org, const api::Request& req,
                    const std::string& path, api::Respond& respond, const Frame& frame);
   // The person page's forms (console_person.cc): unsubscribe, fields, tag and untag; answers and returns
@@ -165,6 +179,7 @@ class Console {
   ConsoleOptions options_;
   api::RateLimiter login_limit_;
   api::RateLimiter verify_limit_;  // keyed by organization
+  ImportJobs imports_;             // its destructor waits for running imports
   // Large organizations' slow counts, served from the background (last: their threads stop first).
   CountedLater<PeopleCounts> people_counts_{kRecountAfter};
   CountedLater<CountedPreflight> preflights_{kRecountAfter};

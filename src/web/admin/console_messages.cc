@@ -351,6 +351,8 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
   }
   if (m.status != MessageStatus::kDraft && m.status != MessageStatus::kScheduled && writes_.dispatcher) {
     if (auto c = writes_.dispatcher->counts(org.org.id, id)) s.counts = std::move(c).value();
+    // Over time: the hourly counts the database keeps as deliveries change (migration 12).
+    if (auto h = store_.scope(org.org.id).delivery_hours(id)) s.hours = std::move(h).value();
   }
   api::Response r = html(200, message_page(frame, s));
   if (s.live && m.status == MessageStatus::kSending) r = live(std::move(r));

@@ -83,7 +83,7 @@ void Console::change_person(const staff::Principal& p, people::OrgState& org, co
           const std::string& why = r.error().message;
           return respond(html(404, not_found_page(frame, why.rfind("no ", 0) == 0 ? why.substr(3) : why)));
         }
-        if (!r && r.error().http_status == 400)  // what the API would refuse, in its words
+        if (!r && (r.error().http_status == 400 || r.error().http_status == 422))  // the API's refusal
           return respond(html(400, forbidden_page(frame, "this change: " + r.error().message)));
         if (!r) return respond(html(500, forbidden_page(frame, "changing this person now")));
         if (r.value() == "changed")

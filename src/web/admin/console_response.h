@@ -13,5 +13,7 @@ namespace tocsin::web::admin {
 api::Response html(int status, std::string body);
 api::Response redirect(const std::string& to);
 api::Response allow_own_scripts(api::Response r);
+// As allow_own_scripts, and the script may fetch from this origin (the import's progress).
+api::Response allow_own_polling(api::Response r);
 
 }  // namespace tocsin::web::admin

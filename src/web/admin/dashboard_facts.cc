@@ -35,11 +35,19 @@ void add_blockers(const people::OrgState& org, DashboardFacts& f) {
 
 }  // namespace
 
-PeopleCounts count_people(const people::OrgState& org) {
+PeopleCounts count_people(const people::OrgState& org, Micros now) {
   PeopleCounts c;
+  constexpr Micros kDay = int64_t{86400} * 1'000'000;
+  c.growth_from = now - now % kDay - static_cast<Micros>(kGrowthDays - 1) * kDay;
+  c.new_per_day.assign(kGrowthDays, 0);
   std::shared_lock lock(org.mu);
   c.people = static_cast<int64_t>(org.people_in_order.size());
   for (const Person* p : org.people_in_order) {
+    // In the same pass as the counts: growth costs a comparison a person, no second walk.
+    if (p->created < c.growth_from)
+      ++c.before_growth;
+    else if (auto day = static_cast<size_t>((p->created - c.growth_from) / kDay); day < kGrowthDays)
+      ++c.new_per_day[day];
     if (p->email) {
       ++c.with_email;
       if (org.status_of(Channel::kEmail, *p->email) == consent::Status::kSubscribed) ++c.email_subscribed;

@@ -30,10 +30,17 @@ struct MessageInFlight {
   int64_t targeted = 0;
 };
 
+inline constexpr size_t kGrowthDays = 30;
+
 struct PeopleCounts {
   int64_t people = 0;
   int64_t with_email = 0, email_subscribed = 0;
   int64_t with_phone = 0, sms_subscribed = 0;
+  // Growth: people created on each of the last kGrowthDays UTC days before the count (oldest first, that day
+  // last), and the number created before the first of them (erased people are not counted: they are gone).
+  Micros growth_from = 0;  // the first day's start
+  std::vector<int64_t> new_per_day;
+  int64_t before_growth = 0;
 };
 
 struct DashboardFacts {
@@ -51,7 +58,8 @@ inline constexpr size_t kRecentActions = 10;
 
 // One pass over the organization's people: a subscribed count per channel (a contact hash and a lookup per
 // contact point — seconds at a million people, so the console counts large organizations in the background).
-PeopleCounts count_people(const people::OrgState& org);
+// Growth counts the days up to `now`.
+PeopleCounts count_people(const people::OrgState& org, Micros now = now_micros());
 
 // Blockers, recent actions and messages in flight (cheap: no pass over people); `counts` left for the caller.
 DashboardFacts dashboard_facts(const people::OrgState& org);

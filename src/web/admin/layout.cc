@@ -38,6 +38,9 @@ form.inline{display:inline}
 form.inline button{margin-top:0;padding:0.1rem 0.6rem}
 .hint{color:#444;margin:0.5rem 0 0}
 iframe.preview{width:100%;height:32rem;border:1px solid #ccc}
+ul.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:0.25rem 1rem}
+figure.chart{margin:0.5rem 0}
+figure.chart caption{text-align:left;font-weight:600}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 </style></head><body>
 )";

@@ -11,6 +11,7 @@
 #include "messaging/planner.h"
 #include "messaging/sms_receipts.h"
 #include "policy/decision.h"
+#include "web/admin/time_chart.h"
 
 namespace tocsin::web::admin {
 namespace {
@@ -128,6 +129,8 @@ constexpr const char* kMessage = R"(<main><p><a href="/admin/messages">Messages<
 <table aria-labelledby="stat-excluded"><thead><tr><th scope="col">Rule</th><th scope="col">People</th><th scope="col">Why</th></tr></thead><tbody>
 {{#stat_excluded}}<tr><td><code>{{code}}</code></td><td>{{count}}</td><td>{{sentence}}</td></tr>{{/stat_excluded}}
 </tbody></table>{{/has_stat_excluded}}
+<h3 id="over-time-heading">Over time</h3>
+{{{over_time}}}
 </section>{{/has_counts}}
 </main></body></html>
 )";
@@ -414,6 +417,7 @@ std::string message_page(const Frame& f, const MessageScreen& s) {
                 {"opened", num(c.opened)},
                 {"clicked", num(c.clicked)},
                 {"states", states},
+                {"over_time", render_chart(delivery_chart(s.hours))},
                 {"has_stat_excluded", !stat_excluded.empty()},
                 {"stat_excluded", stat_excluded}});
   }

@@ -62,6 +62,7 @@ struct MessageScreen {
   bool preflight_recounting = false;
   bool preflight_counting = false;
   std::optional<messaging::DeliveryCounts> counts;  // once sending: the statistics
+  std::vector<store::DeliveryHour> hours;           // and over time (store::Store::delivery_hours)
   // The drill-down: the people a reason leaves out (at most kDrillDownPeople), with their ids.
   std::string drill_reason;
   struct Named {

@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "web/admin/layout.h"
+#include "web/admin/time_chart.h"
 
 namespace tocsin::web::admin {
 namespace {
@@ -28,7 +29,9 @@ constexpr const char* kDashboard = R"(<main><h1>Dashboard</h1>
 <li><strong id="people-count">{{people}}</strong>people</li>
 <li><strong id="email-subscribed">{{email_subscribed}}</strong>subscribed to email (of {{with_email}} with an address)</li>
 <li><strong id="sms-subscribed">{{sms_subscribed}}</strong>subscribed to texts (of {{with_phone}} with a number)</li>
-</ul>{{#counted_at}}<p id="counted-at">Counted at {{counted_at}}{{#recounting}}; a new count is under way{{/recounting}}.</p>{{/counted_at}}{{/counted}}
+</ul>{{#counted_at}}<p id="counted-at">Counted at {{counted_at}}{{#recounting}}; a new count is under way{{/recounting}}.</p>{{/counted_at}}
+<h3 id="growth-heading">Growth over the last 30 days</h3>
+{{{growth}}}{{/counted}}
 {{^counted}}<p id="counting" role="status">Counting everyone: this organization is large, so it is counted in the background. This page reloads in a few seconds.</p>{{/counted}}</section>
 <section aria-labelledby="in-flight"><h2 id="in-flight">Messages in flight</h2>
 {{#has_in_flight}}<table><thead><tr><th scope="col">Message</th><th scope="col">Channel</th><th scope="col">Status</th><th scope="col">Recipients</th></tr></thead><tbody>
@@ -53,6 +56,7 @@ constexpr const char* kPeople = R"(<main><h1>People</h1>
 <input type="hidden" name="csrf" value="{{csrf}}">
 <button type="submit">Export everyone as CSV</button> <span>(the file <code>tocsin import</code> reads back; people under a restriction of processing are left out; the export is logged)</span>
 </form>{{/can_export}}
+{{#can_edit}}<p><a href="/admin/people/import">Import people from a CSV file</a></p>{{/can_edit}}
 {{#error}}<div class="alert" role="alert">{{error}}</div>{{/error}}
 {{#searched}}<h2 id="results">{{count}} found</h2>
 {{#has_rows}}<table aria-labelledby="results"><thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Email status</th><th scope="col">Phone</th><th scope="col">Text status</th></tr></thead><tbody>
@@ -86,6 +90,30 @@ constexpr const char* kPerson = R"(<main><p><a href="/admin/people">People</a></
 <label for="new-value">Its value</label><input id="new-value" name="new_value" maxlength="4096" autocomplete="off">
 <p class="hint">An emptied field is removed.</p>
 <button type="submit">Save fields</button>
+</form>{{/can_edit}}
+{{#can_edit}}<h3 id="contact-points">Contact points</h3>
+<form method="post" action="/admin/people/{{id}}/contact" aria-labelledby="contact-points">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<label for="edit-email">Email address</label><input id="edit-email" name="email" type="email" value="{{email}}" maxlength="320" autocomplete="off">
+<label for="edit-phone">Mobile number</label><input id="edit-phone" name="phone" type="tel" value="{{phone}}" maxlength="40" autocomplete="off">
+<fieldset><legend>Postal address (primary)</legend>
+<label for="edit-line1">Address line 1</label><input id="edit-line1" name="address_line1" value="{{addr_line1}}" maxlength="255" autocomplete="off">
+<label for="edit-line2">Address line 2</label><input id="edit-line2" name="address_line2" value="{{addr_line2}}" maxlength="255" autocomplete="off">
+<label for="edit-locality">City</label><input id="edit-locality" name="locality" value="{{addr_locality}}" maxlength="255" autocomplete="off">
+<label for="edit-region">Region or state</label><input id="edit-region" name="region" value="{{addr_region}}" maxlength="255" autocomplete="off">
+<label for="edit-postal-code">Postal code</label><input id="edit-postal-code" name="postal_code" value="{{addr_postal_code}}" maxlength="255" autocomplete="off">
+<label for="edit-country">Country</label><input id="edit-country" name="country" value="{{addr_country}}" maxlength="255" autocomplete="off">
+</fieldset>
+<fieldset><legend>Consent</legend>
+<p class="hint">A new address or number is not subscribed: changing it records no consent. Tick only when the person agreed to hear from you there, and say where and how.</p>
+<label><input type="checkbox" name="consent_email" value="1"> They agreed to receive email at this address</label>
+<label><input type="checkbox" name="consent_sms" value="1"> They opted in to texts at this number</label>
+<label for="consent-source">Where they agreed</label><input id="consent-source" name="consent_source" maxlength="500" autocomplete="off">
+<label for="consent-method">How they agreed (e.g. "told us on the phone")</label><input id="consent-method" name="consent_method" maxlength="200" autocomplete="off">
+<label for="consent-disclosure">The words they agreed to (optional)</label><textarea id="consent-disclosure" name="consent_disclosure" rows="2" maxlength="4000"></textarea>
+</fieldset>
+<p class="hint">An emptied address or number is removed (a person keeps at least one). Unsubscribe per channel is beside each timeline below.</p>
+<button type="submit">Save contact points</button>
 </form>{{/can_edit}}
 <h3>Tags</h3>{{#has_tags}}<ul class="tags" id="tags">{{#tags}}<li>{{tag_name}}{{#can_edit}} <form method="post" action="/admin/people/{{id}}/untag" class="inline">
 <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="tag" value="{{tag_id}}"><button type="submit" aria-label="Remove the tag {{tag_name}}">Remove</button></form>{{/can_edit}}</li>{{/tags}}</ul>{{/has_tags}}{{^has_tags}}<p id="tags">None.</p>{{/has_tags}}
@@ -154,6 +182,24 @@ std::string login_page(const std::string& csrf, const std::string& error, const 
   return render_screen("Log in", nullptr, kLogin, {{"csrf", csrf}, {"error", error}, {"email", email}});
 }
 
+// The dashboard's growth: everyone at the end of each of the last days, and those new that day.
+TimeChart growth_chart(const PeopleCounts& d) {
+  TimeChart c;
+  c.id = "growth";
+  c.caption = "People at the end of each day, and new people that day (UTC)";
+  ChartSeries total{"people", "People", {}}, fresh{"new", "New that day", {}};
+  int64_t running = d.before_growth;
+  for (size_t i = 0; i < d.new_per_day.size(); ++i) {
+    running += d.new_per_day[i];
+    c.labels.push_back(
+        format_iso8601(d.growth_from + static_cast<Micros>(i) * 86400 * 1'000'000).substr(0, 10));
+    total.values.push_back(running);
+    fresh.values.push_back(d.new_per_day[i]);
+  }
+  c.series = {std::move(total), std::move(fresh)};
+  return c;
+}
+
 std::string dashboard_page(const Frame& f, const DashboardFacts& d) {
   const PeopleCounts c = d.counts ? *d.counts : PeopleCounts{};
   mstch::array blockers, in_flight, actions;
@@ -175,6 +221,7 @@ std::string dashboard_page(const Frame& f, const DashboardFacts& d) {
        {"email_subscribed", num(c.email_subscribed)},
        {"with_phone", num(c.with_phone)},
        {"sms_subscribed", num(c.sms_subscribed)},
+       {"growth", d.counts ? render_chart(growth_chart(c)) : std::string()},
        {"has_in_flight", !d.in_flight.empty()},
        {"in_flight", in_flight},
        {"has_actions", !d.recent_actions.empty()},
@@ -195,6 +242,7 @@ std::string people_page(const Frame& f, const std::string& query, const std::vec
   return render_screen("People", &f, kPeople,
                        {{"csrf", f.csrf},
                         {"can_export", f.can_export},
+                        {"can_edit", f.can_edit},
                         {"query", query},
                         {"error", error},
                         {"searched", rows != nullptr},
@@ -225,6 +273,11 @@ std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* c
       if (!part->empty()) place += (place.empty() ? "" : " ") + *part;
     addresses.push_back(mstch::map{{"lines", lines}, {"place", place}, {"primary", a.primary}});
   }
+  // The address the contact points form edits: the primary one, else the first.
+  const PostalAddress* primary = nullptr;
+  for (const auto& a : p.postal_addresses)
+    if (a.primary && !primary) primary = &a;
+  if (!primary && !p.postal_addresses.empty()) primary = &p.postal_addresses.front();
   for (const auto& [k, val] : p.custom_fields)
     custom.push_back(
         mstch::map{{"name", k}, {"value", val}, {"index", num(static_cast<int64_t>(custom.size()))}});
@@ -277,6 +330,13 @@ std::string person_page(const Frame& f, const PersonView& v, const ChainCheck* c
        {"phone", p.phone.value_or("")},
        {"sms_status", v.sms_status},
        {"addresses", addresses},
+       {"addr_line1", primary && !primary->address_lines.empty() ? primary->address_lines[0] : std::string()},
+       {"addr_line2",
+        primary && primary->address_lines.size() > 1 ? primary->address_lines[1] : std::string()},
+       {"addr_locality", primary ? primary->locality : std::string()},
+       {"addr_region", primary ? primary->region : std::string()},
+       {"addr_postal_code", primary ? primary->postal_code : std::string()},
+       {"addr_country", primary ? primary->country : std::string()},
        {"languages", joined(p.languages_spoken)},
        {"created", p.created ? format_iso8601(p.created) : std::string()},
        {"modified", p.modified ? format_iso8601(p.modified) : std::string()},
