@@ -91,7 +91,7 @@ def test_review_queue_trust_pause_and_cases_from_the_console(site):
     held = page[page.index(f'id="held-{approved}"'):page.index("</article>", page.index(f'id="held-{approved}"'))]
     assert "shaft_alcohol" in held and "“open bar”" in held.replace("<mark>", "").replace("</mark>", "")
     assert "held for review: content_held" in held and "Friends of the Bay" in held
-    assert '<dd class="held-recipients">' in held
+    assert '<dd class="held-recipients">1</dd>' in held  # the one supporter it would reach
 
     # The organization's own message page says why it waits, with the span.
     owner = Staff(srv, a, unique_email("owner"), "owner")
