@@ -15,6 +15,7 @@
 #include "messaging/message.h"
 #include "oversight/content_review.h"
 #include "policy/content/blocklist.h"
+#include "policy/spam_traps.h"
 #include "staff/audit.h"
 
 namespace tocsin {
@@ -22,7 +23,7 @@ namespace {
 
 struct Args {
   std::string dir, org_id, message_id, by, note, file;
-  bool replace = false;
+  bool replace = false, spam_traps = false;
 };
 
 void write_held(JsonOut& j, const std::string& org_id, const messaging::Message& m) {
@@ -77,7 +78,54 @@ void run_decide(const Args& a, bool approve) {
   finish_command(0);
 }
 
+// Written aside and renamed, so a server reloading it never reads half a file.
+void replace_file(const std::filesystem::path& path, const std::string& text) {
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) fail_command(internal_error("cannot create " + path.parent_path().string() + ": " + ec.message()));
+  auto tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) fail_command(internal_error("cannot write " + tmp.string()));
+  }
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) fail_command(internal_error("cannot replace " + path.string() + ": " + ec.message()));
+}
+
+std::string read_all(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+// The known spam traps (policy/spam_traps.h): merged into DIR/screening/spam_traps.txt like the blocklist.
+void run_load_traps(const Args& a) {
+  if (!std::filesystem::exists(a.file)) fail_command(not_found("cannot read " + a.file));
+  auto loaded = policy::SpamTraps::parse(read_all(a.file));
+  if (!loaded) fail_command(loaded.error());
+  auto path = policy::SpamTrapFile::path_in(a.dir);
+  policy::SpamTraps merged;
+  if (!a.replace && std::filesystem::exists(path)) {
+    auto existing = policy::SpamTraps::parse(read_all(path));
+    if (existing) merged = std::move(existing).value();
+  }
+  merged.merge(loaded.value());
+  replace_file(path, merged.serialize());
+  JsonOut j;
+  j.begin()
+      .kv("file", path.string())
+      .kv("loaded", static_cast<int64_t>(loaded->size()))
+      .kv("entries", static_cast<int64_t>(merged.size()))
+      .end();
+  std::cout << j.take() << "\n";
+  finish_command(0);
+}
+
 void run_load(const Args& a) {
+  if (a.spam_traps) return run_load_traps(a);
   std::ifstream in(a.file, std::ios::binary);
   if (!in) fail_command(not_found("cannot read " + a.file));
   std::stringstream buf;
@@ -150,6 +198,8 @@ void add_review_commands(CLI::App& app) {
   load->add_option("--data", a->dir, "data directory")->required();
   load->add_option("file", a->file, "the list")->required();
   load->add_flag("--replace", a->replace, "replace the current list instead of merging");
+  load->add_flag("--spam-traps", a->spam_traps,
+                 "the file lists known spam-trap addresses or domains (one a line), not links");
   load->callback([a] { run_load(*a); });
 }
 

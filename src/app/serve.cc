@@ -139,6 +139,7 @@ int serve(Installation& inst, Config config) {
       spamd));
   gate.gate().require_acceptable_use({config.acceptable_use_version, config.acceptable_use_url});
   gate.gate().review_new_orgs(config.trust);
+  gate.gate().use_spam_traps(std::make_shared<policy::SpamTrapFile>(policy::SpamTrapFile::path_in(inst.dir)));
   gate.gate().apply_provider_profile(
       policy::provider_profile(config.sms.profile).value());  // checked in load_config
   if (!config.acceptable_use_version.empty())
@@ -253,6 +254,7 @@ int serve(Installation& inst, Config config) {
   dispatch.preferences = &preference_tokens;
   dispatch.email_handover_threads = config.email.smtp_connections + (config.email.smtp_connections + 1) / 2;
   dispatch.sms_handover_threads = config.sms.connections;
+  dispatch.pause = config.pause;
   messaging::Dispatcher dispatcher(deps, dispatch);
   if (auto s = dispatcher.resume(); !s) {
     spdlog::error("cannot resume blasts: {}", s.error().message);
