@@ -109,6 +109,8 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "trust.texts_undeliverable_pause_percent",
                                                "trust.texts_pause_min_handed_over",
                                                "trust.spam_trap_pause_hits",
+                                               "dns.domain_recheck_seconds",
+                                               "dns.resolver",
                                                "keys.kek_file",  // read by app/kek_location.h
                                                "store.backend",  // read by app/store_location.h
                                                "store.url"};
@@ -197,6 +199,10 @@ Result<Config> load_config(const std::string& data_dir) {
   if (auto p = policy::provider_profile(m.profile); !p)
     return bad_request("tocsin.toml: sms.profile: " + p.error().message);
   if (auto s = load_trust(t["trust"], c); !s) return s.error();
+  c.domain_recheck_seconds = t["dns"]["domain_recheck_seconds"].value_or(c.domain_recheck_seconds);
+  c.dns_resolver = t["dns"]["resolver"].value_or(c.dns_resolver);
+  if (c.domain_recheck_seconds < 0)
+    return bad_request("tocsin.toml: dns.domain_recheck_seconds must be 0 (never) or more");
   c.screening_spamd = t["screening"]["spamd"].value_or(c.screening_spamd);
   c.acceptable_use_version = t["platform"]["acceptable_use_version"].value_or(c.acceptable_use_version);
   c.acceptable_use_url = t["platform"]["acceptable_use_url"].value_or(c.acceptable_use_url);

@@ -9,6 +9,7 @@
 #include "api/api_service.h"
 #include "api/http_server.h"
 #include "api/keyring.h"
+#include "app/domain_recheck.h"
 #include "app/http_routes.h"
 #include "core/stop_signal.h"
 #include "email/delivery_token.h"
@@ -287,6 +288,9 @@ int serve(Installation& inst, Config config) {
   // the server was down: the first tick runs now).
   privacy::EvidenceClock evidence_clock(*inst.store, directory, committer);
   evidence_clock.start();
+  DomainRecheck domain_recheck(*inst.store, directory, config.dns_resolver, effective_mail_domain(config),
+                               config.domain_recheck_seconds);
+  domain_recheck.start();
   // Each organization's retention policy, applied at start and then periodically in bounded batches.
   privacy::RetentionSweeper retention(*inst.store, directory, committer);
   retention.start(std::chrono::seconds(config.retention_sweep_seconds));
@@ -385,6 +389,7 @@ int serve(Installation& inst, Config config) {
   server.wait();
   refresher_stop.stop();
   refresher.join();
+  domain_recheck.stop();
   evidence_clock.stop();
   retention.stop();  // before the committer: a sweep waits on it
   dispatcher.stop();
