@@ -3,12 +3,12 @@ console (issue 15), over real HTTP: a blast held by content screening is listed 
 exact span, the organization's own message page says why it waits; the operator approves it (the organization's
 next send goes: the raw .eml in the outbox) or rejects one with a note (nothing leaves; the organization reads
 the note); each decision is the same record the CLI writes (a `content_review` document, `review.approve` /
-`review.reject` in the staff audit); trust and untrust, a bulk-email pause shown with its figures and resumed;
-an abuse case closed by stopping the message it names; a pause of bulk email by the unknown-user breaker
-(real hard bounces 5.1.1 through `tocsin ingest-mail`) shown with its figures on the operator's screen and the
-organization's dashboard, and resumed. Every form needs its CSRF token; an organization's owner
-gets 403 for every operator form; one organization's staff cannot see another's held message. Media in a
-message is refused with 422, never dropped."""
+`review.reject` in the staff audit); trust and untrust; an abuse case closed by stopping the message it
+names; a pause of bulk email by the unknown-user breaker (real hard bounces 5.1.1 through `tocsin
+ingest-mail`) shown with its figures on the operator's screen and the organization's dashboard, and resumed.
+Every form needs its CSRF token; an organization's owner gets 403 for every operator form; one
+organization's staff cannot see another's held message. Media in a message is refused with 422, never
+dropped."""
 import json
 import time
 from html import unescape
@@ -67,7 +67,7 @@ def blast(api, tag_href, body):
     return r.json()["identifiers"][0].split(":")[1]
 
 
-def test_review_queue_trust_pause_and_cases_from_the_console(site):
+def test_review_queue_trust_and_cases_from_the_console(site):
     srv = site
     a, b = srv.org["org_id"], srv.other["org_id"]
     api = srv.client(srv.org["api_key"])
