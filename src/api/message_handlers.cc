@@ -13,6 +13,7 @@
 #include "messaging/content_screening.h"
 #include "messaging/dispatcher.h"
 #include "messaging/header_values.h"
+#include "messaging/media_refusal.h"
 #include "messaging/render.h"
 #include "privacy/access_log.h"
 
@@ -121,6 +122,9 @@ std::optional<messaging::DeliveryCounts> counts_of(Call& c, const Message& m) {
 
 // Reads the editable fields of a message from a request body over `m`. 400 on bad types or targets.
 Status read_message(const people::OrgState& org, simdjson::dom::element body, Message& m) {
+  // Media is refused, never dropped: the client would believe it was sent (messaging/media_refusal.h).
+  for (std::string_view field : messaging::kMediaFields)
+    if (body[field].error() != simdjson::NO_SUCH_FIELD) return unprocessable(messaging::media_refusal(field));
   auto str = [&](const char* key, std::string& out) -> Status {
     auto v = body[key];
     if (v.error() == simdjson::NO_SUCH_FIELD) return Ok{};

@@ -5,11 +5,11 @@
 
 #include "app/command_exit.h"
 #include "app/installation.h"
-#include "app/sender_levers.h"
 #include "core/ids.h"
 #include "messaging/abuse_case.h"
 #include "messaging/message.h"
 #include "messaging/settings.h"
+#include "oversight/abuse_close.h"
 #include "staff/audit.h"
 
 namespace tocsin {
@@ -66,107 +66,31 @@ void run_open(const Args& a) {
 
 void run_list(const Args& a) {
   auto inst = open_dir(a.dir);
-  int count = 0;
-  for (const auto& org_id : case_holders(*inst.store)) {
-    auto docs = inst.store->scope(org_id).docs_of_kind(messaging::kAbuseCaseKind);
-    if (!docs) fail_command(docs.error());
-    for (const auto& d : docs.value()) {
-      auto c = messaging::decode_abuse_case(d.doc);
-      if (!c || (!a.all && c->status != "open")) continue;
-      std::cout << messaging::abuse_case_json(c.value()) << "\n";
-      ++count;
-    }
-  }
+  auto cases = oversight::abuse_cases(*inst.store, a.all);
+  if (!cases) fail_command(cases.error());
+  for (const auto& c : cases.value()) std::cout << messaging::abuse_case_json(c) << "\n";
+  size_t count = cases->size();
   std::cerr << count << (a.all ? " case" : " open case") << (count == 1 ? "" : "s") << "\n";
   finish_command(0);
 }
 
-// Each action is audited before it takes effect, like the case's close.
-void audit(store::Store& st, const messaging::AbuseCase& c, const std::string& actor,
-           const std::string& action, const std::string& target, Micros now) {
-  staff::DocAuditLog log(st);
-  if (auto r = log.record({c.org_id, actor, action, target, "", now}); !r) fail_command(r.error());
-}
-
-void take_down(store::Store& st, const messaging::AbuseCase& c, const messaging::PageRef& page,
-               const std::string& told, const std::string& actor, Micros now) {
-  std::string id = messaging::page_takedown_id(page.kind, page.slug);
-  audit(st, c, actor, "page.take_down",
-        std::string(messaging::kPageTakedownKind) + ":" + id + " (" + told + ")", now);
-  store::OrgDoc doc{std::string(messaging::kPageTakedownKind), id,
-                    messaging::encode_page_takedown(told, c.id, now)};
-  if (auto w = st.put_doc_outside(c.org_id, doc); !w) fail_command(w.error());
-}
-
-// The message becomes `stopped` with the reason; a running server halts its blast (app/serve.cc).
-void stop_message(store::Store& st, const messaging::AbuseCase& c, const std::string& told,
-                  const std::string& actor, Micros now) {
-  auto doc = st.org_doc(c.org_id, messaging::kMessageKind, c.target);
-  if (!doc) fail_command(doc.error());
-  if (!doc.value()) fail_command(not_found("organization " + c.org_id + " has no message " + c.target));
-  auto m = messaging::decode_message(doc.value()->doc);
-  if (!m) fail_command(m.error());
-  if (m->status == messaging::MessageStatus::kSent || m->status == messaging::MessageStatus::kStopped)
-    fail_command(bad_request("message " + c.target + " is " + std::string(messaging::status_name(m->status)) +
-                             " already"));
-  audit(st, c, actor, "message.stop", "message:" + c.target + " (" + told + ")", now);
-  m->status = messaging::MessageStatus::kStopped;
-  m->status_reason = "stopped by the platform operator: " + told;
-  m->modified = now;
-  store::OrgDoc out{std::string(messaging::kMessageKind), m->id, messaging::encode_message(m.value())};
-  if (auto w = st.put_doc_outside(c.org_id, out); !w) fail_command(w.error());
-}
-
+// Closing is the service's (oversight/abuse_close.h), which the console's abuse cases call too.
 void run_close(const Args& a) {
-  auto inst = open_dir(a.dir);
-  store::Store& st = *inst.store;
-  std::optional<messaging::AbuseCase> found;
-  for (const auto& org_id : case_holders(st)) {
-    auto doc = st.org_doc(org_id, messaging::kAbuseCaseKind, a.case_id);
-    if (!doc) fail_command(doc.error());
-    if (!doc.value()) continue;
-    auto c = messaging::decode_abuse_case(doc.value()->doc);
-    if (!c) fail_command(c.error());
-    found = std::move(c).value();
-    break;
-  }
-  if (!found) fail_command(not_found("no abuse case " + a.case_id));
-  messaging::AbuseCase c = std::move(*found);
-  if (c.status != "open") fail_command(bad_request("abuse case " + c.id + " is closed already"));
-  std::string actor = "cli:" + os_user();
-  Micros now = now_micros();
   if (a.disable_sender + a.take_down_page + a.stop_message > 1)
     fail_command(bad_request("one of --disable-sender, --take-down-page, --stop-message"));
-  // What the organization is told: the case and the operator's words, wherever the action shows.
-  std::string told = "abuse case " + c.id + ": " + a.reason;
-  std::string done = a.reason;
-  if (a.disable_sender) {
-    if (c.about != "number" || c.org_id.empty())
-      fail_command(bad_request("--disable-sender needs a case about a number of an organization"));
-    auto out = pull_lever(st, {c.org_id, true, c.target, true, told, actor});
-    if (!out) fail_command(out.error());
-    done = "sender " + c.target + " disabled: " + a.reason;
-  } else if (a.take_down_page) {
-    auto page = messaging::page_of(c.target);
-    if (c.about != "page" || c.org_id.empty() || !page)
-      fail_command(
-          bad_request("--take-down-page needs a case about a hosted page (/o/...) of an organization"));
-    take_down(st, c, *page, told, actor, now);
-    done = "page " + page->kind + "/" + page->slug + " taken down: " + a.reason;
-  } else if (a.stop_message) {
-    if (c.about != "message" || c.org_id.empty())
-      fail_command(bad_request("--stop-message needs a case about a message of an organization"));
-    stop_message(st, c, told, actor, now);
-    done = "message " + c.target + " stopped: " + a.reason;
-  }
-  audit(st, c, actor, "abuse.close", "abuse_case:" + c.id + " (" + done + ")", now);
-  c.status = "closed";
-  c.resolution = done;
-  c.closed_by = actor;
-  c.closed = now;
-  store::OrgDoc doc{std::string(messaging::kAbuseCaseKind), c.id, messaging::encode_abuse_case(c)};
-  if (auto w = st.put_doc_outside(c.org_id, doc); !w) fail_command(w.error());
-  std::cout << messaging::abuse_case_json(c) << "\n";
+  auto inst = open_dir(a.dir);
+  oversight::CaseClose how;
+  how.case_id = a.case_id;
+  how.reason = a.reason;
+  how.action = a.disable_sender   ? oversight::CaseAction::kDisableSender
+               : a.take_down_page ? oversight::CaseAction::kTakeDownPage
+               : a.stop_message   ? oversight::CaseAction::kStopMessage
+                                  : oversight::CaseAction::kNone;
+  how.actor = "cli:" + os_user();
+  staff::DocAuditLog log(*inst.store);
+  auto c = oversight::close_abuse_case(*inst.store, log, how);
+  if (!c) fail_command(c.error());
+  std::cout << messaging::abuse_case_json(c.value()) << "\n";
   finish_command(0);
 }
 

@@ -24,6 +24,7 @@ Status load_trust(toml::node_view<toml::node> t, Config& c) {
   p.email_min_handed_over = t["email_pause_min_handed_over"].value_or(p.email_min_handed_over);
   p.undeliverable_percent = t["texts_undeliverable_pause_percent"].value_or(p.undeliverable_percent);
   p.texts_min_handed_over = t["texts_pause_min_handed_over"].value_or(p.texts_min_handed_over);
+  p.spam_trap_hits = t["spam_trap_pause_hits"].value_or(p.spam_trap_hits);
   if (tr.review_first_blasts < 0 || tr.review_first_blasts > 1000)
     return bad_request("tocsin.toml: trust.review_first_blasts must be between 0 (no review) and 1000");
   if (tr.review_over_recipients < 0)
@@ -31,6 +32,8 @@ Status load_trust(toml::node_view<toml::node> t, Config& c) {
   for (double pct : {p.complaint_percent, p.unknown_user_percent, p.undeliverable_percent})
     if (pct < 0 || pct > 100)
       return bad_request("tocsin.toml: trust.*_percent must be between 0 (off) and 100");
+  if (p.spam_trap_hits < 0)
+    return bad_request("tocsin.toml: trust.spam_trap_pause_hits must be 0 (off) or more");
   if (p.email_min_handed_over < 1 || p.texts_min_handed_over < 1)
     return bad_request("tocsin.toml: trust.*_min_handed_over must be at least 1");
   return Ok{};
@@ -106,6 +109,9 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "trust.texts_undeliverable_pause_percent",
                                                "trust.texts_pause_min_handed_over",
                                                "console.count_inline_below",
+                                               "trust.spam_trap_pause_hits",
+                                               "dns.domain_recheck_seconds",
+                                               "dns.resolver",
                                                "keys.kek_file",  // read by app/kek_location.h
                                                "store.backend",  // read by app/store_location.h
                                                "store.url"};
@@ -197,6 +203,10 @@ Result<Config> load_config(const std::string& data_dir) {
   if (auto p = policy::provider_profile(m.profile); !p)
     return bad_request("tocsin.toml: sms.profile: " + p.error().message);
   if (auto s = load_trust(t["trust"], c); !s) return s.error();
+  c.domain_recheck_seconds = t["dns"]["domain_recheck_seconds"].value_or(c.domain_recheck_seconds);
+  c.dns_resolver = t["dns"]["resolver"].value_or(c.dns_resolver);
+  if (c.domain_recheck_seconds < 0)
+    return bad_request("tocsin.toml: dns.domain_recheck_seconds must be 0 (never) or more");
   c.screening_spamd = t["screening"]["spamd"].value_or(c.screening_spamd);
   c.acceptable_use_version = t["platform"]["acceptable_use_version"].value_or(c.acceptable_use_version);
   c.acceptable_use_url = t["platform"]["acceptable_use_url"].value_or(c.acceptable_use_url);

@@ -89,6 +89,11 @@ struct Config {
   policy::PauseLimits pause;
   // [screening] spamd = "HOST:PORT": SpamAssassin's spamd scores every email's content (docs/POLICY.md).
   std::string screening_spamd;
+  // [dns]: the server re-verifies every sending domain (DKIM, SPF, DMARC; app/domain_recheck.h) every
+  // `domain_recheck_seconds` (default 6 h; 0 = never), first one interval after it starts, through
+  // `resolver` ("IP" or "IP@PORT", as `tocsin domain verify --dns`; "" = the system's resolver).
+  int64_t domain_recheck_seconds = 6 * 3600;
+  std::string dns_resolver;
   // [privacy] access_log = "batched" | "durable" | "off" (privacy/access_log.h). "off" is only for measuring
   // what logging costs (bench/access_log): an installation that answers audit questions keeps it on.
   std::string access_log = "batched";

@@ -14,6 +14,7 @@
 #include "email/dkim_dns_check.h"
 #include "email/dkim_key.h"
 #include "email/sender_auth.h"
+#include "messaging/domain_auth_check.h"
 #include "messaging/settings.h"
 #include "policy/content/lists.h"
 #include "sms/keyword_replies.h"
@@ -269,23 +270,11 @@ void run_domain_verify(const Args& a) {
   if (!dns) fail_command(dns.error());
   // DKIM decides verification; SPF and DMARC are the bulk-sender checks whose verdict the gate keeps for
   // blasts (email/sender_auth.h). Checked here and stored, never at send time: a blast must not wait for DNS.
-  auto report = email::check_sender_auth(dns.value(), {d->domain, d->dkim_domain, d->selector,
-                                                       d->public_key_b64, effective_mail_domain(*config)});
+  // The same check and application as the server's periodic re-check (messaging/domain_auth_check.h).
+  auto outcome =
+      messaging::check_domain_auth(dns.value(), d.value(), effective_mail_domain(*config), now_micros());
+  const auto& report = outcome.report;
   const auto& check = report.dkim;
-  Micros now = now_micros();
-  d->last_check = check.sentence;
-  // A record that was removed or replaced un-verifies the domain; a DNS failure (kError) changes nothing.
-  if (check.outcome == email::DnsCheck::Outcome::kVerified)
-    d->verified_at = now;
-  else if (check.outcome != email::DnsCheck::Outcome::kError)
-    d->verified_at = 0;
-  // Likewise a DMARC lookup that failed keeps the previous verdict.
-  if (report.dmarc != email::DmarcState::kError) {
-    d->dmarc_state = std::string(email::dmarc_state_name(report.dmarc));
-    d->dmarc_sentence = report.dmarc_sentence;
-    d->auth_checks = report.checks;
-    d->auth_checked_at = now;
-  }
   store::OrgDoc doc{std::string(messaging::kDomainKind), domain, messaging::encode_domain(d.value())};
   if (auto st = inst.store->put_doc_outside(a.org_id, doc); !st) fail_command(st.error());
   auto shortfall = messaging::dmarc_shortfall(d.value());

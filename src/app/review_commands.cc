@@ -13,16 +13,17 @@
 #include "core/ids.h"
 #include "core/json_out.h"
 #include "messaging/message.h"
+#include "oversight/content_review.h"
 #include "policy/content/blocklist.h"
+#include "policy/spam_traps.h"
+#include "staff/audit.h"
 
 namespace tocsin {
 namespace {
 
-inline constexpr std::string_view kReviewKind = "content_review";
-
 struct Args {
   std::string dir, org_id, message_id, by, note, file;
-  bool replace = false;
+  bool replace = false, spam_traps = false;
 };
 
 void write_held(JsonOut& j, const std::string& org_id, const messaging::Message& m) {
@@ -35,6 +36,7 @@ void write_held(JsonOut& j, const std::string& org_id, const messaging::Message&
       .kv("subject", m.subject)
       .kv("body", m.body)
       .kv("held_at", format_iso8601(m.modified))
+      .kv("recipients", m.total_targeted)
       .kv("reason", m.status_reason)  // content_held or new_org_review, with the gate's sentence
       .k("findings")
       .raw(m.review_findings.empty() ? "[]" : m.review_findings)
@@ -44,101 +46,86 @@ void write_held(JsonOut& j, const std::string& org_id, const messaging::Message&
 void run_list(const Args& a) {
   auto inst = Installation::open(a.dir, false);
   if (!inst) fail_command(inst.error());
-  auto orgs = inst->store->orgs();
-  if (!orgs) fail_command(orgs.error());
-  size_t count = 0;
-  bool found = a.org_id.empty();
-  for (const auto& o : orgs.value()) {
-    if (!a.org_id.empty() && o.id != a.org_id) continue;
-    found = true;
-    auto snap = inst->store->scope(o.id).load();
-    if (!snap) fail_command(snap.error());
-    // Later documents of the same message replace earlier ones (the snapshot is in creation order).
-    std::map<std::string, messaging::Message> latest;
-    for (const auto& d : snap->docs) {
-      if (d.kind != messaging::kMessageKind) continue;
-      auto m = messaging::decode_message(d.doc);
-      if (m) latest[d.id] = std::move(m).value();
-    }
-    for (const auto& [id, m] : latest) {
-      if (m.status != messaging::MessageStatus::kHeld) continue;
-      JsonOut j;
-      write_held(j, o.id, m);
-      std::cout << j.take() << "\n";
-      ++count;
-    }
+  auto held = oversight::held_messages(*inst->store, a.org_id);
+  if (!held) fail_command(held.error());
+  for (const auto& h : held.value()) {
+    JsonOut j;
+    write_held(j, h.org_id, h.message);
+    std::cout << j.take() << "\n";
   }
-  if (!found) fail_command(not_found("no organization " + a.org_id));
+  size_t count = held->size();
   std::cerr << count << " held message" << (count == 1 ? "" : "s") << "\n";
   finish_command(0);
 }
 
+// The decision is the service's (oversight/content_review.h), which the console's review screen calls too.
 void run_decide(const Args& a, bool approve) {
-  if (a.by.empty()) fail_command(bad_request("--by NAME is required: who decides (kept in the audit)"));
-  if (!approve && a.note.empty())
-    fail_command(bad_request("--note is required: the organization is told why"));
   auto inst = Installation::open(a.dir, false);
   if (!inst) fail_command(inst.error());
-  store::Store& st = *inst->store;
-  auto doc = st.org_doc(a.org_id, messaging::kMessageKind, a.message_id);
-  if (!doc) fail_command(doc.error());
-  if (!doc.value()) fail_command(not_found("organization " + a.org_id + " has no message " + a.message_id));
-  auto message = messaging::decode_message(doc.value()->doc);
-  if (!message) fail_command(message.error());
-  messaging::Message m = std::move(message).value();
-  if (m.status != messaging::MessageStatus::kHeld)
-    fail_command(bad_request("message " + a.message_id + " is " +
-                             std::string(messaging::status_name(m.status)) + ", not held"));
-
-  // The audit first: a decision that took effect is always on record.
-  Micros now = now_micros();
-  std::string digest = m.content_digest();
-  JsonOut audit;
-  audit.begin()
-      .kv("message_id", m.id)
-      .kv("decision", approve ? "approved" : "rejected")
-      .kv("by", a.by)
-      .kv("os_user", os_user())
-      .kv("at", format_iso8601(now))
-      .kv("note", a.note)
-      .kv("content_digest", digest)
-      .k("findings")
-      .raw(m.review_findings.empty() ? "[]" : m.review_findings)
-      .end();
-  std::string audit_id = new_uuid();
-  if (auto w = st.put_doc_outside(a.org_id, store::OrgDoc{std::string(kReviewKind), audit_id, audit.take()});
-      !w)
-    fail_command(w.error());
-
-  if (approve) {
-    m.status = messaging::MessageStatus::kDraft;
-    m.status_reason = "approved by the platform operator's review; send it again";
-    m.review_state = "approved";
-    m.review_digest = digest;
-  } else {
-    m.status = messaging::MessageStatus::kStopped;
-    m.status_reason = "rejected by the platform operator's review: " + a.note;
-    m.review_state = "rejected";
-    m.review_digest.clear();
-  }
-  m.review_note = a.note;
-  m.modified = now;
-  if (auto w = st.put_doc_outside(
-          a.org_id, store::OrgDoc{std::string(messaging::kMessageKind), m.id, messaging::encode_message(m)});
-      !w)
-    fail_command(w.error());
+  staff::DocAuditLog log(*inst->store);
+  auto out = oversight::decide_review(
+      *inst->store, log, {a.org_id, a.message_id, approve, a.by, a.note, "cli:" + os_user(), ""});
+  if (!out) fail_command(out.error());
+  const messaging::Message& m = out->message;
   JsonOut j;
   j.begin()
       .kv("message_id", m.id)
       .kv("status", messaging::status_name(m.status))
       .kv("review_state", m.review_state)
-      .kv("audit", std::string(kReviewKind) + "/" + audit_id)
+      .kv("audit", std::string(oversight::kReviewKind) + "/" + out->audit_id)
+      .end();
+  std::cout << j.take() << "\n";
+  finish_command(0);
+}
+
+// Written aside and renamed, so a server reloading it never reads half a file.
+void replace_file(const std::filesystem::path& path, const std::string& text) {
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) fail_command(internal_error("cannot create " + path.parent_path().string() + ": " + ec.message()));
+  auto tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) fail_command(internal_error("cannot write " + tmp.string()));
+  }
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) fail_command(internal_error("cannot replace " + path.string() + ": " + ec.message()));
+}
+
+std::string read_all(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+// The known spam traps (policy/spam_traps.h): merged into DIR/screening/spam_traps.txt like the blocklist.
+void run_load_traps(const Args& a) {
+  if (!std::filesystem::exists(a.file)) fail_command(not_found("cannot read " + a.file));
+  auto loaded = policy::SpamTraps::parse(read_all(a.file));
+  if (!loaded) fail_command(loaded.error());
+  auto path = policy::SpamTrapFile::path_in(a.dir);
+  policy::SpamTraps merged;
+  if (!a.replace && std::filesystem::exists(path)) {
+    auto existing = policy::SpamTraps::parse(read_all(path));
+    if (existing) merged = std::move(existing).value();
+  }
+  merged.merge(loaded.value());
+  replace_file(path, merged.serialize());
+  JsonOut j;
+  j.begin()
+      .kv("file", path.string())
+      .kv("loaded", static_cast<int64_t>(loaded->size()))
+      .kv("entries", static_cast<int64_t>(merged.size()))
       .end();
   std::cout << j.take() << "\n";
   finish_command(0);
 }
 
 void run_load(const Args& a) {
+  if (a.spam_traps) return run_load_traps(a);
   std::ifstream in(a.file, std::ios::binary);
   if (!in) fail_command(not_found("cannot read " + a.file));
   std::stringstream buf;
@@ -211,6 +198,8 @@ void add_review_commands(CLI::App& app) {
   load->add_option("--data", a->dir, "data directory")->required();
   load->add_option("file", a->file, "the list")->required();
   load->add_flag("--replace", a->replace, "replace the current list instead of merging");
+  load->add_flag("--spam-traps", a->spam_traps,
+                 "the file lists known spam-trap addresses or domains (one a line), not links");
   load->callback([a] { run_load(*a); });
 }
 

@@ -9,7 +9,8 @@
 //
 //   tocsin screening load --data DIR FILE [--replace]
 // merges a link blocklist (plain domains/URLs, or a URLhaus / PhishTank CSV export) into
-// DIR/screening/blocklist.txt, which a running server reloads on its own.
+// DIR/screening/blocklist.txt, which a running server reloads on its own; with --spam-traps, FILE lists known
+// spam-trap addresses and domains, merged into DIR/screening/spam_traps.txt (policy/spam_traps.h).
 #pragma once
 
 #include <CLI/CLI.hpp>

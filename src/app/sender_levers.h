@@ -14,22 +14,9 @@
 #include <string>
 
 #include "core/result.h"
-#include "store/store.h"
+#include "oversight/sender_lever.h"
 
 namespace tocsin {
-
-struct LeverPull {
-  std::string org_id;
-  bool sms = true;   // an SMS number (true) or a sending domain (false)
-  std::string name;  // the number as stored (E.164 or short code) or the domain, lower-case
-  bool disable = true;
-  std::string reason;  // required: shown with every refusal and kept in the audit
-  std::string actor;   // "cli:USER"
-};
-
-// Applies one pull; the answer is the JSON line the command prints (the sender's state after it). 404 when
-// the organization has no such sender, 400 without a reason.
-Result<std::string> pull_lever(store::Store& store, const LeverPull& pull);
 
 // Registers `disable` and `enable` under the existing `sender` and `domain` commands.
 void add_lever_commands(CLI::App& sender, CLI::App& domain);

@@ -9,6 +9,7 @@
 #include "api/api_service.h"
 #include "api/http_server.h"
 #include "api/keyring.h"
+#include "app/domain_recheck.h"
 #include "app/http_routes.h"
 #include "core/stop_signal.h"
 #include "email/delivery_token.h"
@@ -139,6 +140,7 @@ int serve(Installation& inst, Config config) {
       spamd));
   gate.gate().require_acceptable_use({config.acceptable_use_version, config.acceptable_use_url});
   gate.gate().review_new_orgs(config.trust);
+  gate.gate().use_spam_traps(std::make_shared<policy::SpamTrapFile>(policy::SpamTrapFile::path_in(inst.dir)));
   gate.gate().apply_provider_profile(
       policy::provider_profile(config.sms.profile).value());  // checked in load_config
   if (!config.acceptable_use_version.empty())
@@ -253,6 +255,7 @@ int serve(Installation& inst, Config config) {
   dispatch.preferences = &preference_tokens;
   dispatch.email_handover_threads = config.email.smtp_connections + (config.email.smtp_connections + 1) / 2;
   dispatch.sms_handover_threads = config.sms.connections;
+  dispatch.pause = config.pause;
   messaging::Dispatcher dispatcher(deps, dispatch);
   if (auto s = dispatcher.resume(); !s) {
     spdlog::error("cannot resume blasts: {}", s.error().message);
@@ -285,6 +288,9 @@ int serve(Installation& inst, Config config) {
   // the server was down: the first tick runs now).
   privacy::EvidenceClock evidence_clock(*inst.store, directory, committer);
   evidence_clock.start();
+  DomainRecheck domain_recheck(*inst.store, directory, config.dns_resolver, effective_mail_domain(config),
+                               config.domain_recheck_seconds);
+  domain_recheck.start();
   // Each organization's retention policy, applied at start and then periodically in bounded batches.
   privacy::RetentionSweeper retention(*inst.store, directory, committer);
   retention.start(std::chrono::seconds(config.retention_sweep_seconds));
@@ -388,6 +394,7 @@ int serve(Installation& inst, Config config) {
   server.wait();
   refresher_stop.stop();
   refresher.join();
+  domain_recheck.stop();
   evidence_clock.stop();
   retention.stop();  // before the committer: a sweep waits on it
   dispatcher.stop();

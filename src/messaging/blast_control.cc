@@ -108,8 +108,8 @@ void hold(const BlastServices& s, people::OrgState& org, const Message& m, const
   std::string findings = findings_json(start->screening);
   commit_org_write(
       s.committer, org,
-      [id = m.id, findings, why](people::OrgState& o, store::WriteBatch::OrgWrites& w,
-                                 Micros now) -> Result<std::string> {
+      [id = m.id, findings, why, targeted = sum.targeted](
+          people::OrgState& o, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
         const Message* existing = o.messaging.message(id);
         if (!existing || existing->status != MessageStatus::kDraft)
           return bad_request("this message was sent or scheduled meanwhile");
@@ -118,6 +118,7 @@ void hold(const BlastServices& s, people::OrgState& org, const Message& m, const
         next.status_reason = "held for review: " + why;
         next.review_state = "held";
         next.review_findings = findings;
+        next.total_targeted = targeted;  // the review queue shows how many it would reach
         next.review_note.clear();
         next.modified = now;
         o.messaging.put_message(w, std::move(next));

@@ -15,6 +15,7 @@
 #include "messaging/processor_disclosures.h"
 #include "messaging/retry.h"
 #include "messaging/smtp_rejection.h"
+#include "messaging/spam_trap_pause.h"
 
 namespace tocsin::messaging {
 namespace {
@@ -206,6 +207,7 @@ Result<Plan> Dispatcher::plan_and_store(people::OrgState& org, const Message& m)
   audience = Audience{};                                  // the plan holds what the run needs
   Micros t2 = now_micros();
   if (auto s = deps_.store.scope(org.org.id).put_plan(m.id, plan.entries); !s) return s.error();
+  if (plan.summary.excluded.count("spam_trap")) count_spam_traps(org, m.id);
   spdlog::info("message {}: planned {} recipients (audience {} ms, gate {} ms, stored {} ms)", m.id,
                plan.entries.size(), (t1 - t0) / 1000, (t2 - t1) / 1000, (now_micros() - t2) / 1000);
   return plan;
@@ -350,6 +352,15 @@ Status Dispatcher::resume_message(const std::string& org_id, const std::string& 
                id, in_plan, blast.rows.size(), unknown.size(), blast.stopped ? " (stopping)" : "");
   begin(org_id, id, std::move(blast));
   return Ok{};
+}
+
+void Dispatcher::count_spam_traps(people::OrgState& org, const std::string& message_id) {
+  if (options_.pause.spam_trap_hits <= 0) return;
+  auto c = counts(org.org.id, message_id);
+  if (!c) return spdlog::warn("message {}: spam-trap hits not counted: {}", message_id, c.error().message);
+  auto hits = c->excluded_by_reason.find("spam_trap");
+  if (hits == c->excluded_by_reason.end()) return;
+  pause_on_spam_traps(deps_.committer, org, message_id, hits->second, options_.pause, now_micros());
 }
 
 Result<DeliveryCounts> Dispatcher::counts(const std::string& org_id, const std::string& message_id) {
@@ -695,6 +706,11 @@ bool Dispatcher::prepare_round(Run& run) {
     return false;
   }
   count_deliveries(marks);
+  for (const auto& mark : marks)
+    if (mark.reason == "spam_trap") {
+      if (auto* org = deps_.directory.find(run.org_id)) count_spam_traps(*org, m.id);
+      break;
+    }
 
   auto round = std::make_shared<Round>();
   round->run = &run;

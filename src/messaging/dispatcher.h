@@ -38,6 +38,7 @@
 #include "messaging/gate_wiring.h"
 #include "messaging/planner.h"
 #include "people/directory.h"
+#include "policy/org_trust.h"
 #include "sms/pacer.h"
 #include "sms/transport.h"
 #include "store/group_commit.h"
@@ -62,6 +63,8 @@ struct DispatcherOptions {
   int email_handover_threads = 12;
   int sms_handover_threads = 32;
   int email_round = 256;  // deliveries per round (two transactions per round)
+  // [trust] limits; the dispatcher applies the spam-trap breaker's (messaging/spam_trap_pause.h).
+  policy::PauseLimits pause = {};
 };
 
 // What a blast has still to send, for begin(): its plan and, after a restart, the deliveries that already
@@ -125,6 +128,8 @@ class Dispatcher {
   // Plans a message and persists the plan (store/delivery_plan.h, outside the organization's lock); the
   // caller then sets the message `sending` and calls begin(). Used by the send endpoint and scheduled starts.
   Result<Plan> plan_and_store(people::OrgState& org, const Message& m);
+  // The spam-trap breaker after `spam_trap` refusals of a blast (messaging/spam_trap_pause.h).
+  void count_spam_traps(people::OrgState& org, const std::string& message_id);
 
   // Texts the pacer counted today for an SMS sender (its daily cap's count; 0 for a sender not used yet).
   int64_t sms_sent_today(const std::string& sender) const { return pacer_.sent_today(sender); }

@@ -85,6 +85,9 @@ constexpr std::array kRows{
         "The SMS provider this installation sends through allows no text this long on this kind of number."},
     Row{Reason::kPlatformSuppressed, Kind::kSuppress, "platform_suppressed", "AUP",
         "The address is on the platform-wide suppression list."},
+    Row{Reason::kSpamTrap, Kind::kSuppress, "spam_trap", "AUP (list hygiene), EM-F2",
+        "The address is a known spam trap: nobody reads it and nobody can have subscribed it, so mail to it "
+        "marks the sender as a spammer. It is never mailed; remove it and look at where the list came from."},
     Row{Reason::kErasedContact, Kind::kSuppress, "erased_contact", "GD-6",
         "The person behind this address asked to be erased; only a keyed-hash suppression remains."},
     Row{Reason::kOrgSuppressed, Kind::kSuppress, "org_suppressed", "EM-2, SMS-R1, SMS-R4",

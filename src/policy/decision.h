@@ -49,6 +49,8 @@ enum class Reason {
   kProviderSegmentLimit,
   // suppression and consent
   kPlatformSuppressed,
+  // a known spam trap (policy/spam_traps.h): never mailed; counted as the organization's trap hit
+  kSpamTrap,
   kErasedContact,
   kOrgSuppressed,
   kRestricted,

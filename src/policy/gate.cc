@@ -305,7 +305,10 @@ Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
   if (auto d = org_rule(org.get())) return *d;
   if (auto d = domain_rule(*org, m.from_domain)) return *d;
   if (auto d = restriction_rule(*org, m.to.contact)) return *d;
-  if (m.kind == MessageKind::kResubscribeConfirmation) return judge_resubscribe_confirmation(m, *org);
+  if (m.kind == MessageKind::kResubscribeConfirmation) {
+    if (is_spam_trap(m.to.address)) return Decision::refuse(Reason::kSpamTrap);
+    return judge_resubscribe_confirmation(m, *org);
+  }
   // The complaint-rate breaker stops bulk mail only: an autoresponse answers what the person just did.
   if (m.kind == MessageKind::kBlast && org->bulk_email_paused)
     return Decision::refuse(Reason::kBulkEmailPaused, org->bulk_email_paused_reason);
@@ -323,6 +326,10 @@ Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
     if (auto d = new_org_review(*org, trust_, m.blast_recipients, m.content && m.content->review_approved))
       return *d;
   if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact)) return *d;
+  // A known spam trap, right after the platform's own suppressions: like them it is not the organization's
+  // to lift, and it comes before the consent status because a trap "subscribed" is the very sign of a list
+  // that was not collected with consent.
+  if (is_spam_trap(m.to.address)) return Decision::refuse(Reason::kSpamTrap);
   if (auto d = status_rule(facts_.consent.status(m.org_id, m.to.contact))) return *d;
   if (m.kind == MessageKind::kBlast)
     if (auto d = scope_rule(facts_.consent.scope(m.org_id, m.to.contact), m.scope)) return *d;
@@ -393,6 +400,10 @@ Decision Gate::judge(const OutboundSms& m, Stage stage, Micros now) const {
   if (m.kind == MessageKind::kReply) return Decision::send();
   if (auto d = quiet_hours_rule(m.to, now)) return *d;
   return cap(m.org_id, Channel::kSms, m.to.contact, org->sms_cap, stage, now);
+}
+
+bool Gate::is_spam_trap(const std::string& address) const {
+  return spam_traps_ && !address.empty() && spam_traps_->current()->contains(address);
 }
 
 Decision Gate::plan(const OutboundEmail& m) const {

@@ -25,6 +25,7 @@
 #include "policy/facts.h"
 #include "policy/org_trust.h"
 #include "policy/provider_profile.h"
+#include "policy/spam_traps.h"
 
 namespace tocsin::policy {
 
@@ -163,12 +164,17 @@ class Gate {
   // The SMS provider's acceptable-use profile ([sms] profile; policy/provider_profile.h), set before the gate
   // is used; "default" (no provider rules) until then.
   void apply_provider_profile(ProviderProfile profile) { provider_ = std::move(profile); }
+  // The operator's list of known spam traps (policy/spam_traps.h), asked for every email to a supporter
+  // (`spam_trap`); set before the gate is used. Without one, no address is a trap.
+  void use_spam_traps(std::shared_ptr<const SpamTrapFile> traps) { spam_traps_ = std::move(traps); }
   const ProviderProfile& provider_profile() const { return provider_; }
   // Why `org` may not blast under the required version (the refusal's sentence), or nullopt.
   std::optional<std::string> acceptable_use_unmet(const OrgMessaging& org) const;
   // The screening of one message's content for an organization, as the gate judges it (for previews and
   // the held-message record). Passes with a note when no screener is set.
   content::Screening screen(const std::string& org_id, const content::Content& c) const;
+  // Whether a normalized address is on the operator's spam-trap list.
+  bool is_spam_trap(const std::string& address) const;
 
   // The recipient rules alone (suppression, then subscription status) with the facts of this instant: the
   // last look a transport takes right before it commits a hand-over the gate cleared a moment ago
@@ -197,6 +203,7 @@ class Gate {
   AcceptableUse acceptable_use_;
   TrustPolicy trust_{0, 1000};  // no review until configured (the serving process always configures it)
   ProviderProfile provider_;
+  std::shared_ptr<const SpamTrapFile> spam_traps_;
 };
 
 }  // namespace tocsin::policy

@@ -51,6 +51,15 @@ std::optional<std::string> email_pause_reason(const BlastFigures& f, const Pause
   return std::nullopt;
 }
 
+std::optional<std::string> spam_trap_pause_reason(int64_t hits, const PauseLimits& limits,
+                                                  const std::string& message_id) {
+  if (limits.spam_trap_hits <= 0 || hits < limits.spam_trap_hits) return std::nullopt;
+  return fmt::format(
+      "spam-trap hits {} (known spam-trap addresses in the list of message {}, refused, none "
+      "mailed) reached {}",
+      hits, message_id, limits.spam_trap_hits);
+}
+
 std::optional<std::string> texts_pause_reason(const BlastFigures& f, const PauseLimits& limits,
                                               const std::string& message_id) {
   if (f.handed_over < limits.texts_min_handed_over) return std::nullopt;

@@ -42,6 +42,10 @@ struct PauseLimits {
   double undeliverable_percent = 10.0;   // texts undelivered or refused by the carrier, of those handed over
   int64_t email_min_handed_over = 1000;  // below it one report is noise, not a rate
   int64_t texts_min_handed_over = 200;
+  // Known spam traps (policy/spam_traps.h) one blast's list holds: a count, not a rate, because a list
+  // collected with consent holds none at all, and every trap is refused by the gate anyway (never mailed).
+  // 3 leaves room for a typo trap or two (a supporter mistyping "gmial.com" on a petition); 0 turns it off.
+  int64_t spam_trap_hits = 3;
 };
 
 // One blast's figures, as the store counts them.
@@ -56,6 +60,9 @@ struct BlastFigures {
 // else nullopt. Complaints are judged first: they are the stronger signal.
 std::optional<std::string> email_pause_reason(const BlastFigures& f, const PauseLimits& limits,
                                               const std::string& message_id);
+// The pause's reason when one email blast's list held `hits` known spam traps, at or over the limit.
+std::optional<std::string> spam_trap_pause_reason(int64_t hits, const PauseLimits& limits,
+                                                  const std::string& message_id);
 // The same for a text blast.
 std::optional<std::string> texts_pause_reason(const BlastFigures& f, const PauseLimits& limits,
                                               const std::string& message_id);

@@ -9,6 +9,7 @@
 #include "messaging/blast_control.h"
 #include "messaging/dispatcher.h"
 #include "messaging/gate_wiring.h"
+#include "messaging/media_refusal.h"
 #include "web/admin/console.h"
 #include "web/admin/console_path.h"
 #include "web/admin/console_response.h"
@@ -82,6 +83,14 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
   auto save = [&](const std::string& id) {
     ComposeForm typed = compose_of(form);
     typed.id = id;
+    // Media is refused, never dropped (messaging/media_refusal.h): a multipart upload or a media field.
+    const std::string* type = req.header("content-type");
+    const bool multipart = type && type->rfind("multipart/", 0) == 0;
+    for (std::string_view field : messaging::kMediaFields)
+      if (multipart || form.param(std::string(field))) {
+        typed.error = messaging::media_refusal(multipart ? std::string_view("upload") : field);
+        return compose_screen(422, typed);
+      }
     Message m;
     if (!id.empty()) {
       std::shared_lock lock(org.mu);

@@ -12,6 +12,9 @@
 #include "core/secret_compare.h"
 #include "messaging/gate_wiring.h"
 #include "messaging/org_write.h"
+#include "oversight/abuse_close.h"
+#include "oversight/content_review.h"
+#include "oversight/org_standing.h"
 #include "web/admin/console.h"
 #include "web/admin/console_path.h"
 #include "web/admin/console_response.h"
@@ -69,6 +72,77 @@ bool Console::route_platform(const staff::Principal& p, const api::Request& req,
                                 std::string(channel_name(row.channel)) + ": " + reason, ip, row.since});
     return screen(200, std::string("Blocked on every organization (") + channel_name(row.channel) + ").", ""),
            true;
+  }
+
+  if (path == "/admin/platform/review") {
+    // The review queue's decision: the service `tocsin review approve|reject` calls
+    // (oversight/content_review.h).
+    const std::string decision = form.param("decision").value_or("");
+    if (decision != "approve" && decision != "reject")
+      return respond(html(400, forbidden_page(frame, "a decision other than approve or reject"))), true;
+    oversight::ReviewDecision d;
+    d.org_id = form.param("org").value_or("");
+    d.message_id = form.param("message").value_or("");
+    d.approve = decision == "approve";
+    d.by = p.email.empty() ? p.account_id : p.email;
+    d.note = form.param("note").value_or("");
+    d.actor = p.account_id;
+    d.ip = ip;
+    auto out = oversight::decide_review(store_, writes_.audit, d);
+    if (!out) {
+      const int status = out.error().http_status == 404 ? 404 : 422;
+      return screen(status, "", out.error().message), true;
+    }
+    return screen(200,
+                  std::string(d.approve ? "Approved: " : "Rejected: ") + "message " + d.message_id +
+                      (d.approve ? " is a draft again; the organization's next send goes."
+                                 : " is stopped; the organization reads the note."),
+                  ""),
+           true;
+  }
+
+  if (std::string case_id = id_in(path, "/admin/platform/abuse/", "/close"); !case_id.empty()) {
+    // Closing a case: the service `tocsin abuse close` calls (oversight/abuse_close.h).
+    const std::string action = form.param("action").value_or("none");
+    oversight::CaseClose how;
+    how.case_id = case_id;
+    how.reason = form.param("reason").value_or("");
+    how.actor = p.account_id;
+    how.ip = ip;
+    if (action == "none")
+      how.action = oversight::CaseAction::kNone;
+    else if (action == "disable-sender")
+      how.action = oversight::CaseAction::kDisableSender;
+    else if (action == "take-down-page")
+      how.action = oversight::CaseAction::kTakeDownPage;
+    else if (action == "stop-message")
+      how.action = oversight::CaseAction::kStopMessage;
+    else
+      return screen(422, "", "Unknown action: choose one of the list."), true;
+    auto out = oversight::close_abuse_case(store_, writes_.audit, how);
+    if (!out) {
+      const int status = out.error().http_status == 404 ? 404 : 422;
+      return screen(status, "", out.error().message), true;
+    }
+    return screen(200, "Case " + case_id + " closed: " + out->resolution, ""), true;
+  }
+
+  struct StandingForm {
+    const char* suffix;
+    oversight::StandingVerb verb;
+  };
+  for (const StandingForm& sf : {StandingForm{"/trust", oversight::StandingVerb::kTrust},
+                                 StandingForm{"/untrust", oversight::StandingVerb::kUntrust},
+                                 StandingForm{"/resume-email", oversight::StandingVerb::kResumeEmail},
+                                 StandingForm{"/resume-texts", oversight::StandingVerb::kResumeTexts}}) {
+    const std::string org_id = id_in(path, "/admin/platform/orgs/", sf.suffix);
+    if (org_id.empty()) continue;
+    // The standing levers: the service `tocsin org trust|untrust|resume` calls (oversight/org_standing.h).
+    if (!directory_.find(org_id)) return respond(html(404, not_found_page(frame, "such organization"))), true;
+    auto out = oversight::change_standing(
+        store_, writes_.audit, {org_id, sf.verb, form.param("reason").value_or(""), p.account_id, ip});
+    if (!out) return screen(422, "", out.error().message), true;
+    return screen(200, "Done (" + out->action + "); the server applies it within a second.", ""), true;
   }
 
   const bool suspend = !id_in(path, "/admin/platform/orgs/", "/suspend").empty();

@@ -17,10 +17,21 @@ void add_blockers(const people::OrgState& org, DashboardFacts& f) {
              (s.suspended_reason.empty() ? std::string(".") : ": " + s.suspended_reason + "."),
          "Contact the operator; produce the consent evidence they asked for."});
   if (s.bulk_email_paused)
-    f.blockers.push_back({"Bulk email is paused" + (s.bulk_email_paused_reason.empty()
-                                                        ? std::string(".")
-                                                        : ": " + s.bulk_email_paused_reason + "."),
-                          "Review the complaints of the last blast, then lift the pause (docs/MAIL.md)."});
+    f.blockers.push_back(
+        {"Bulk email is paused" + (s.bulk_email_paused_reason.empty()
+                                       ? std::string(".")
+                                       : ": " + s.bulk_email_paused_reason + "."),
+         "Look at the figures: remove the addresses that bounced or complained (they are "
+         "suppressed already) and any list you did not collect yourself, then ask the platform "
+         "operator to resume it. One-off mail (thank-you emails, confirmations) still goes."});
+  if (s.bulk_texts_paused)
+    f.blockers.push_back(
+        {"Text blasts are paused" + (s.bulk_texts_paused_reason.empty()
+                                         ? std::string(".")
+                                         : ": " + s.bulk_texts_paused_reason + "."),
+         "Numbers that could not be reached or that carriers refused are the cause: check "
+         "where the list came from and that its numbers opted in, then ask the platform "
+         "operator to resume texts. Replies, HELP answers and STOP confirmations still go."});
   if (s.postal_address.empty())
     f.blockers.push_back({"No postal address: email cannot leave without one in its footer (CAN-SPAM).",
                           "Set it: tocsin settings --data DIR --org ORG --postal-address \"...\"."});

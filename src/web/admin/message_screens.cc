@@ -10,6 +10,7 @@
 #include "messaging/blast_control.h"
 #include "messaging/planner.h"
 #include "messaging/sms_receipts.h"
+#include "oversight/content_review.h"
 #include "policy/decision.h"
 #include "web/admin/time_chart.h"
 
@@ -69,6 +70,12 @@ constexpr const char* kMessage = R"(<main><p><a href="/admin/messages">Messages<
 {{#scheduled}}<dt>Scheduled for</dt><dd>{{scheduled}}</dd>{{/scheduled}}
 {{#started}}<dt>Started</dt><dd>{{started}}</dd>{{/started}}
 </dl>
+{{#held}}<section class="alert" role="status" id="review-state" aria-labelledby="review-heading"><h2 id="review-heading">Waiting for the platform operator's review</h2>
+<p>Nothing has been sent. {{held_why}}</p>
+{{#has_held_findings}}<p>What held it:</p><ul id="held-findings">{{#held_findings}}<li><strong>{{verdict}}</strong> <code>{{code}}</code> in the {{part}}: “{{excerpt}}” — {{sentence}}</li>{{/held_findings}}</ul>{{/has_held_findings}}
+<p>The operator approves it (then send it again: exactly this content goes) or rejects it with a note you will see here. Editing it makes it a draft again, screened anew when you send.</p></section>{{/held}}
+{{#rejected_note}}<div class="alert" role="alert" id="review-state"><p><strong>Rejected by the platform operator's review:</strong> {{rejected_note}}</p></div>{{/rejected_note}}
+{{#approved_review}}<div class="ok" role="status" id="review-state"><p>Approved by the platform operator's review{{#approved_note}} ({{approved_note}}){{/approved_note}}: send it again; exactly this content goes.</p></div>{{/approved_review}}
 {{#draft}}{{#can_send}}<p><a href="/admin/messages/{{id}}/edit">Edit</a></p>{{/can_send}}{{/draft}}
 {{#preflight_error}}<div class="alert" role="alert">{{preflight_error}}</div>{{/preflight_error}}
 {{#pf_counting}}<p id="pf-counting" role="status">Counting who this message reaches: the organization is large, so the preflight runs in the background. This page reloads in a few seconds.</p>{{/pf_counting}}
@@ -341,6 +348,25 @@ std::string message_page(const Frame& f, const MessageScreen& s) {
       {"pf_counted_at", s.preflight_counted_at ? format_iso8601(s.preflight_counted_at).substr(11, 8) + " UTC"
                                                : std::string()},
       {"pf_recounting", s.preflight_recounting}};
+  // Why the message waits, or what the operator's review decided (oversight/content_review.h).
+  if (m.status == MessageStatus::kHeld) {
+    mstch::array held_findings;
+    for (const auto& fd : oversight::held_findings(m))
+      held_findings.push_back(mstch::map{{"verdict", fd.verdict},
+                                         {"code", fd.code},
+                                         {"part", fd.part},
+                                         {"excerpt", fd.excerpt},
+                                         {"sentence", fd.sentence}});
+    ctx["held"] = true;
+    ctx["held_why"] = m.status_reason;
+    ctx["has_held_findings"] = !held_findings.empty();
+    ctx["held_findings"] = held_findings;
+  }
+  if (m.review_state == "rejected") ctx["rejected_note"] = m.review_note;
+  if (m.review_state == "approved" && m.status == MessageStatus::kDraft && m.review_approved()) {
+    ctx["approved_review"] = true;
+    ctx["approved_note"] = m.review_note;
+  }
   if (s.preflight) {
     const auto& sum = s.preflight->plan.summary;
     mstch::array excluded, waiting, findings, drilled;
