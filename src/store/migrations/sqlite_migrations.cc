@@ -173,6 +173,11 @@ CREATE TABLE delivery_counts (
   count INTEGER NOT NULL, opened INTEGER NOT NULL, clicked INTEGER NOT NULL, unsubscribed INTEGER NOT NULL,
   handed_over INTEGER NOT NULL, PRIMARY KEY (org_id, message_id, state, reason)) WITHOUT ROWID;
 )SQL"},
+      {12, "commit markers: a group commit proves its outcome after a lost connection (failover)", R"SQL(
+-- Used by the PostgreSQL store only (store/postgres/failover_commit.h): an SQLite commit is local, its
+-- outcome never unknown. Created here too so both backends keep the same schema version by version.
+CREATE TABLE commit_markers (token TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
+)SQL"},
   };
   return kMigrations;
 }

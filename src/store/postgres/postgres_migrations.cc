@@ -152,6 +152,13 @@ CREATE TABLE delivery_counts (
   count BIGINT NOT NULL, opened BIGINT NOT NULL, clicked BIGINT NOT NULL, unsubscribed BIGINT NOT NULL,
   handed_over BIGINT NOT NULL, PRIMARY KEY (org_id, message_id, state, reason));
 )SQL"},
+      {12, "commit markers: a group commit proves its outcome after a lost connection (failover)", R"SQL(
+-- store/postgres/failover_commit.h: each write transaction first inserts a random token; after the
+-- connection is lost mid-commit the batch is sent again with the same token on the new connection, and a
+-- unique violation on this key proves the first attempt committed. Pruned after minutes.
+CREATE TABLE commit_markers (token TEXT PRIMARY KEY, at BIGINT NOT NULL);
+CREATE INDEX commit_markers_by_at ON commit_markers (at);
+)SQL"},
   };
   return kMigrations;
 }

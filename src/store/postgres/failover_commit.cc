@@ -1,0 +1,66 @@
+#include "store/postgres/failover_commit.h"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "core/clock.h"
+#include "core/ids.h"
+
+namespace tocsin::store::pg {
+
+namespace {
+constexpr const char* kMarker = "INSERT INTO commit_markers (token, at) VALUES ($1, $2)";
+constexpr const char* kPrune = "DELETE FROM commit_markers WHERE at < $1";
+constexpr const char* kMarkerKey = "commit_markers_pkey";
+}  // namespace
+
+Status FailoverCommit::attempt(Connection& c, const std::string& token,
+                               const std::function<bool(Connection&)>& send, bool prune) {
+  if (auto s = c.begin_pipeline(); !s) return s;
+  Micros now = now_micros();
+  Params marker = Params().text(token).integer(now);
+  if (c.send(kMarker, marker) && send(c) && prune) {
+    Params old = Params().integer(
+        now - std::chrono::duration_cast<std::chrono::microseconds>(policy_.keep_markers).count());
+    (void)c.send(kPrune, old);
+  }
+  return c.end_pipeline();
+}
+
+Status FailoverCommit::run(Connection& c, const std::function<bool(Connection&)>& send) {
+  // 128 random bits: a token never repeats, on this node or another, before or after a failover.
+  const std::string token = random_hex(16);
+  Status first = attempt(c, token, send, ++commits_ % policy_.prune_every == 0);
+  if (first || c.pipeline_refused()) return first;
+
+  spdlog::warn("database connection lost during a commit ({}); reconnecting to learn its outcome",
+               first.error().message);
+  const auto deadline = std::chrono::steady_clock::now() + policy_.reconnect_for;
+  for (;;) {
+    c.close();  // a new connection: the URL's hosts are tried again for the read-write one
+    Status again = attempt(c, token, send, false);
+    if (again) {
+      ++recovered_;
+      spdlog::warn("commit sent again after reconnecting: it had not committed before, it has now, once");
+      return Ok{};
+    }
+    if (c.pipeline_refused()) {
+      if (c.failed_constraint() == kMarkerKey) {
+        ++recovered_;
+        spdlog::warn("commit had committed before the connection was lost (its marker is there): done");
+        return Ok{};
+      }
+      // The marker went in, so the first attempt had not committed; the server refused the batch itself.
+      return internal_error("commit refused after reconnecting: " + again.error().message);
+    }
+    if (std::chrono::steady_clock::now() >= deadline)
+      return internal_error(
+          fmt::format("outcome of a commit unknown: no read-write database server answered within {} s ({})",
+                      std::chrono::duration_cast<std::chrono::seconds>(policy_.reconnect_for).count(),
+                      again.error().message));
+    std::this_thread::sleep_for(policy_.retry_every);
+  }
+}
+
+}  // namespace tocsin::store::pg
