@@ -173,3 +173,41 @@ def test_a_blast_running_over_a_failover_finishes_with_nobody_mailed_twice(pg_pa
         assert all(int(s) not in (0, 1, 2) for s, _ in states), f"queued, deferred or in hand-over: {states}"
     r = srv.cli("ledger", "verify", "--data", srv.data_dir, check=False)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_a_commit_whose_answer_is_lost_is_proven_committed_and_not_applied_twice(tmp_path):
+    """The case a failover can produce and a blind retry would get wrong: the transaction committed, the
+    answer never arrived. The proxy lets one write transaction reach the server and cuts the connection as
+    the answer starts; the node reconnects, sends the batch again with the same commit marker, the marker's
+    key proves the first commit, and nothing is written twice."""
+    from urllib.parse import urlsplit
+
+    from fixtures.pg_cut_proxy import CutProxy
+
+    srv = TocsinServer(tmp_path / "data")  # a database of its own in the suite's cluster
+    org = srv.init("A")
+    u = urlsplit(srv.database_url)
+    proxy = CutProxy(u.hostname, u.port).start()
+    try:
+        srv.env["TOCSIN_DATABASE_URL"] = srv.database_url.replace(f":{u.port}/", f":{proxy.port}/")  # serve only
+        with srv.start():
+            c = srv.client(org["api_key"])
+            emails = [f"c{i}@example.net" for i in range(10)]
+            ids = [an_id(c.signup(emails[0], email_status="subscribed"))]
+            proxy.arm()
+            for email in emails[1:]:
+                ids.append(an_id(c.signup(email, email_status="subscribed")))
+            assert proxy.cuts == 1, "the proxy cut no commit's answer: nothing tested"
+            assert srv.running()
+            log = srv.log_tail(20000)
+            assert "had committed before the connection was lost" in log, log
+            for email, pid in zip(emails, ids):
+                assert c.ok("GET", f"people/{pid}")["email_addresses"][0]["address"] == email
+        db = srv.db()
+        people = db.execute("SELECT count(*) FROM people WHERE org_id = ?", (org["org_id"],)).fetchone()[0]
+        ledger = db.execute("SELECT count(*) FROM ledger WHERE org_id = ?", (org["org_id"],)).fetchone()[0]
+        assert (people, ledger) == (len(emails), len(emails))
+        r = srv.cli("ledger", "verify", "--data", srv.data_dir, check=False)
+        assert r.returncode == 0 and r.stdout.lstrip().startswith("ok"), r.stdout + r.stderr
+    finally:
+        proxy.stop()
