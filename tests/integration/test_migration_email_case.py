@@ -94,6 +94,7 @@ class OldShape:
         self.con.execute("ALTER TABLE ledger DROP COLUMN purpose")
         self.con.execute("ALTER TABLE ledger DROP COLUMN legal_basis")
         self.con.execute("DROP TABLE delivery_counts")  # migration 11 (retention's aggregated deliveries)
+        self.con.execute("DROP TABLE commit_markers")  # migration 12 (the PostgreSQL writer's commit markers)
         self.con.commit()
         self.con.close()
 
