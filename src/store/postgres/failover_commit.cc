@@ -20,10 +20,20 @@ Status FailoverCommit::attempt(Connection& c, const std::string& token,
   if (auto s = c.begin_pipeline(); !s) return s;
   Micros now = now_micros();
   Params marker = Params().text(token).integer(now);
-  if (c.send(kMarker, marker) && send(c) && prune) {
+  bool queued = c.send(kMarker, marker) && send(c);
+  if (queued && prune) {
     Params old = Params().integer(
         now - std::chrono::duration_cast<std::chrono::microseconds>(policy_.keep_markers).count());
-    (void)c.send(kPrune, old);
+    queued = c.send(kPrune, old);
+  }
+  if (!queued && !c.lost()) {
+    // libpq refused to queue a statement on a live connection: syncing now would commit the statements
+    // before it, a part of the batch. Dropping the connection without a sync makes the server roll the
+    // implicit transaction back; the batch is refused, not retried.
+    std::string why = c.last_error();
+    c.close();
+    refused_ = true;
+    return internal_error("database write failed: a statement could not be sent: " + why);
   }
   return c.end_pipeline();
 }
@@ -31,8 +41,9 @@ Status FailoverCommit::attempt(Connection& c, const std::string& token,
 Status FailoverCommit::run(Connection& c, const std::function<bool(Connection&)>& send) {
   // 128 random bits: a token never repeats, on this node or another, before or after a failover.
   const std::string token = random_hex(16);
+  refused_ = false;
   Status first = attempt(c, token, send, ++commits_ % policy_.prune_every == 0);
-  if (first || c.pipeline_refused()) return first;
+  if (first || refused_ || c.pipeline_refused()) return first;
 
   spdlog::warn("database connection lost during a commit ({}); reconnecting to learn its outcome",
                first.error().message);
@@ -40,6 +51,7 @@ Status FailoverCommit::run(Connection& c, const std::function<bool(Connection&)>
   for (;;) {
     c.close();  // a new connection: the URL's hosts are tried again for the read-write one
     Status again = attempt(c, token, send, false);
+    if (refused_) return again;
     if (again) {
       ++recovered_;
       spdlog::warn("commit sent again after reconnecting: it had not committed before, it has now, once");

@@ -51,6 +51,7 @@ class FailoverCommit {
                  bool prune);
   FailoverPolicy policy_;
   uint64_t commits_ = 0;
+  bool refused_ = false;  // the last attempt could not queue a statement on a live connection
   uint64_t recovered_ = 0;
 };
 

@@ -161,6 +161,8 @@ Status Connection::send_single_row(const std::string& sql, Params& params) {
 }
 
 Status Connection::begin_pipeline() {
+  failed_constraint_.clear();
+  failed_sqlstate_.clear();
   if (auto s = ensure_open(); !s) return s;
   if (!PQenterPipelineMode(c_))
     return internal_error("database: cannot enter pipeline mode: " + last_error());
