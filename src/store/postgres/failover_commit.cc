@@ -53,13 +53,11 @@ Status FailoverCommit::run(Connection& c, const std::function<bool(Connection&)>
     Status again = attempt(c, token, send, false);
     if (refused_) return again;
     if (again) {
-      ++recovered_;
       spdlog::warn("commit sent again after reconnecting: it had not committed before, it has now, once");
       return Ok{};
     }
     if (c.pipeline_refused()) {
       if (c.failed_constraint() == kMarkerKey) {
-        ++recovered_;
         spdlog::warn("commit had committed before the connection was lost (its marker is there): done");
         return Ok{};
       }

@@ -44,15 +44,12 @@ class FailoverCommit {
   // Called under the writer's lock: one transaction at a time on `c`.
   Status run(Connection& c, const std::function<bool(Connection&)>& send);
 
-  uint64_t recovered() const { return recovered_; }  // commits that went through a reconnection
-
  private:
   Status attempt(Connection& c, const std::string& token, const std::function<bool(Connection&)>& send,
                  bool prune);
   FailoverPolicy policy_;
   uint64_t commits_ = 0;
   bool refused_ = false;  // the last attempt could not queue a statement on a live connection
-  uint64_t recovered_ = 0;
 };
 
 }  // namespace tocsin::store::pg
