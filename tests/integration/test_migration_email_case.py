@@ -42,7 +42,7 @@ pytestmark = sqlite_only("builds an SQLite file of the schema before migration 6
                          "at version 6")
 
 
-LATEST_VERSION = 11  # the binary's newest migration (store/migrations/sqlite_migrations.cc)
+LATEST_VERSION = 13  # the binary's newest migration (store/migrations/sqlite_migrations.cc)
 
 
 class OldShape:
@@ -94,6 +94,10 @@ class OldShape:
         self.con.execute("ALTER TABLE ledger DROP COLUMN purpose")
         self.con.execute("ALTER TABLE ledger DROP COLUMN legal_basis")
         self.con.execute("DROP TABLE delivery_counts")  # migration 11 (retention's aggregated deliveries)
+        for trigger in ("delivery_hours_insert", "delivery_hours_update", "delivery_hours_soft_bounce"):
+            self.con.execute(f"DROP TRIGGER {trigger}")  # migration 12 (statistics over time)
+        self.con.execute("DROP TABLE delivery_hours")
+        self.con.execute("DROP TABLE commit_markers")  # migration 13 (the PostgreSQL writer's commit markers)
         self.con.commit()
         self.con.close()
 

@@ -217,6 +217,11 @@ BEGIN
   ON CONFLICT (org_id, message_id, hour, kind) DO UPDATE SET count = count + 1;
 END;
 )SQL"},
+      {13, "commit markers: a group commit proves its outcome after a lost connection (failover)", R"SQL(
+-- Used by the PostgreSQL store only (store/postgres/failover_commit.h): an SQLite commit is local, its
+-- outcome never unknown. Created here too so both backends keep the same schema version by version.
+CREATE TABLE commit_markers (token TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
+)SQL"},
   };
   return kMigrations;
 }

@@ -105,26 +105,50 @@ Status Connection::open(const std::string& url) {
   return exec("SET client_min_messages = warning; SET synchronous_commit = on");
 }
 
+bool Connection::pipeline_refused() const {
+  if (lost() || failed_sqlstate_.empty()) return false;
+  std::string_view st = failed_sqlstate_;
+  return !st.starts_with("08") && !st.starts_with("57P") && st != "25006";
+}
+
+void Connection::close() {
+  if (c_) PQfinish(c_);
+  c_ = nullptr;
+}
+
 Status Connection::ensure_open() {
   if (c_ && PQstatus(c_) == CONNECTION_OK) return Ok{};
   return open(url_);
 }
 
+bool Connection::retry_on_new_connection(bool was_idle) {
+  // Only a read connection, only outside a transaction (a statement inside one cannot move to another
+  // connection), and only when the server is gone, not when it refused the statement.
+  if (!retry_reads_ || !was_idle || !lost()) return false;
+  return bool(open(url_));
+}
+
 Status Connection::exec(const std::string& sql) {
   if (auto s = ensure_open(); !s) return s;
-  Rows r(PQexec(c_, sql.c_str()));
-  auto st = PQresultStatus(r.get());
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return internal_error("database: " + last_error());
-  return Ok{};
+  bool idle = PQtransactionStatus(c_) == PQTRANS_IDLE;
+  for (int attempt = 0;; ++attempt) {
+    Rows r(PQexec(c_, sql.c_str()));
+    auto st = PQresultStatus(r.get());
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return Ok{};
+    if (attempt > 0 || !retry_on_new_connection(idle)) return internal_error("database: " + last_error());
+  }
 }
 
 Result<Rows> Connection::query(const std::string& sql, Params params) {
   if (auto s = ensure_open(); !s) return s.error();
-  Rows r(PQexecParams(c_, sql.c_str(), params.size(), params.types(), params.values(), params.lengths(),
-                      params.formats(), 0));
-  auto st = PQresultStatus(r.get());
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return internal_error("database: " + last_error());
-  return r;
+  bool idle = PQtransactionStatus(c_) == PQTRANS_IDLE;
+  for (int attempt = 0;; ++attempt) {
+    Rows r(PQexecParams(c_, sql.c_str(), params.size(), params.types(), params.values(), params.lengths(),
+                        params.formats(), 0));
+    auto st = PQresultStatus(r.get());
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
+    if (attempt > 0 || !retry_on_new_connection(idle)) return internal_error("database: " + last_error());
+  }
 }
 
 Status Connection::send_single_row(const std::string& sql, Params& params) {
@@ -137,6 +161,8 @@ Status Connection::send_single_row(const std::string& sql, Params& params) {
 }
 
 Status Connection::begin_pipeline() {
+  failed_constraint_.clear();
+  failed_sqlstate_.clear();
   if (auto s = ensure_open(); !s) return s;
   if (!PQenterPipelineMode(c_))
     return internal_error("database: cannot enter pipeline mode: " + last_error());
@@ -150,6 +176,8 @@ bool Connection::send(const std::string& sql, Params& params) {
 
 Status Connection::end_pipeline() {
   std::string error;
+  failed_constraint_.clear();
+  failed_sqlstate_.clear();
   if (!PQpipelineSync(c_)) error = last_error();
   // Each statement's result is followed by a null; the sync's PGRES_PIPELINE_SYNC ends the transaction's.
   for (bool synced = false; !synced && error.empty();) {
@@ -169,7 +197,11 @@ Status Connection::end_pipeline() {
       case PGRES_PIPELINE_ABORTED:
         break;  // a statement before this one failed: its error is the one reported
       default:
-        if (error.empty()) error = PQresultErrorMessage(r);
+        if (error.empty()) {
+          error = PQresultErrorMessage(r);
+          if (const char* c = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME)) failed_constraint_ = c;
+          if (const char* c = PQresultErrorField(r, PG_DIAG_SQLSTATE)) failed_sqlstate_ = c;
+        }
         break;
     }
   }
@@ -187,7 +219,7 @@ Status Connection::end_pipeline() {
     }
   }
   PQexitPipelineMode(c_);
-  if (PQtransactionStatus(c_) == PQTRANS_INERROR) (void)exec("ROLLBACK");
+  if (PQstatus(c_) == CONNECTION_OK && PQtransactionStatus(c_) == PQTRANS_INERROR) (void)exec("ROLLBACK");
   if (!error.empty()) return internal_error("database write failed: " + error);
   return Ok{};
 }

@@ -80,14 +80,33 @@ class Connection {
   bool send(const std::string& sql, Params& params);
   // Sends the sync and reads every result; the first error, if any.
   Status end_pipeline();
+  // The constraint the last failed pipeline's first error names ("" if none): how a retried commit
+  // recognizes its own marker (failover_commit.h).
+  const std::string& failed_constraint() const { return failed_constraint_; }
+  // True when the server is gone (closed, crashed, failed over): the next use reconnects.
+  bool lost() const { return !c_ || PQstatus(c_) != CONNECTION_OK; }
+  // True when the last pipeline's error is the server's answer to a statement (a constraint, a type, ...)
+  // on a connection still open: the transaction was rolled back. False for a lost connection, a server
+  // shutting down (SQLSTATE 57P..), a connection error (08...) or a read-only server (25006, a standby).
+  bool pipeline_refused() const;
+  // Drops the connection: the next use opens a new one (the URL's hosts tried again).
+  void close();
+
+  // A read connection (the store's pool): a statement outside a transaction that fails because the server
+  // went away (a restart, a failover) is sent once more on a new connection, so the first read after a
+  // failover does not fail. Never for the writer: a write's outcome is unknown when the answer is lost.
+  void retry_reads_on_reconnect() { retry_reads_ = true; }
 
   PGconn* handle() const { return c_; }
   std::string last_error() const;
 
  private:
   Status send_single_row(const std::string& sql, Params& params);
+  bool retry_on_new_connection(bool was_idle);
   PGresult* next_result() { return PQgetResult(c_); }
   std::string url_;
+  std::string failed_constraint_, failed_sqlstate_;
+  bool retry_reads_ = false;
   PGconn* c_ = nullptr;
 };
 

@@ -201,6 +201,13 @@ $f$;
 CREATE TRIGGER delivery_hours_soft_bounce AFTER INSERT ON soft_bounces
   FOR EACH ROW EXECUTE FUNCTION delivery_hours_soft_bounce();
 )SQL"},
+      {13, "commit markers: a group commit proves its outcome after a lost connection (failover)", R"SQL(
+-- store/postgres/failover_commit.h: each write transaction first inserts a random token; after the
+-- connection is lost mid-commit the batch is sent again with the same token on the new connection, and a
+-- unique violation on this key proves the first attempt committed. Pruned after minutes.
+CREATE TABLE commit_markers (token TEXT PRIMARY KEY, at BIGINT NOT NULL);
+CREATE INDEX commit_markers_by_at ON commit_markers (at);
+)SQL"},
   };
   return kMigrations;
 }

@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "store/contact_hash_bytes.h"
 #include "store/delivery_plan.h"
+#include "store/postgres/failover_commit.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/postgres_migrations.h"
 #include "store/sealing/key_ring.h"
@@ -452,6 +453,7 @@ class ReadPool {
   Status open(const std::string& url, int n) {
     for (int i = 0; i < n; ++i) {
       auto c = std::make_unique<Connection>();
+      c->retry_reads_on_reconnect();
       if (auto s = c->open(url); !s) return s;
       free_.push_back(c.get());
       all_.push_back(std::move(c));
@@ -1249,13 +1251,15 @@ class PostgresStore final : public Store {
   }
 
   // One durable transaction: the statements pipelined between two syncs, which PostgreSQL runs as one
-  // implicit transaction (all or nothing), committed before the sync's answer arrives.
+  // implicit transaction (all or nothing), committed before the sync's answer arrives. A connection lost
+  // before that answer (a failover) is survived by failover_commit.h: reconnect, prove the outcome, or fail.
   Status write_transaction(std::vector<Stmt>& stmts) {
     std::lock_guard lock(write_mu_);
-    if (auto s = writer_.begin_pipeline(); !s) return s;
-    for (auto& st : stmts)
-      if (!writer_.send(st.sql, st.params)) break;  // end_pipeline reports the error
-    return writer_.end_pipeline();
+    return commit_.run(writer_, [&](Connection& c) {
+      for (auto& st : stmts)
+        if (!c.send(st.sql, st.params)) return false;  // end_pipeline reports the error
+      return true;
+    });
   }
 
   // What retention folded of a message's rows (delivery_counts).
@@ -1370,6 +1374,7 @@ class PostgresStore final : public Store {
 
   std::mutex write_mu_;
   Connection writer_;
+  pg::FailoverCommit commit_;  // under write_mu_
   ReadPool pool_;
 };
 

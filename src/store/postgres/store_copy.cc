@@ -9,7 +9,8 @@ namespace tocsin::store {
 namespace {
 
 // Every table of the schema (version 11) and the order its rows are read in: creation order where the
-// SQLite store relies on rowid, the key elsewhere. schema_migrations is the destination's own.
+// SQLite store relies on rowid, the key elsewhere. schema_migrations is the destination's own; commit_markers
+// (version 13) holds no data, only the PostgreSQL writer's recent commit tokens (failover_commit.h).
 struct Table {
   const char* name;
   const char* order;
