@@ -127,26 +127,29 @@ std::vector<ActionType> make_types() {
        .record_defaults = {{"amount", Derive::kRecipientsTotal},
                            {"currency", Derive::kActionFieldOrJson, R"("USD")"},
                            {"action_network:recurrence", Derive::kJson, R"({"recurring":false})"}}});
-  t.push_back({.collection = "advocacy_campaigns",
-               .rel = "osdi:advocacy_campaigns",
-               .singular = "advocacy_campaign",
-               .link_ns = "osdi",
-               .record_collection = "outreaches",
-               .record_rel = "osdi:outreaches",
-               .helper_rel = "osdi:record_outreach_helper",
-               .dedup = false,
-               .counters = {{"total_outreaches", Count::kRecords}},
-               // targets: a string in Action Network's own example ("Acme CEO"), a list of offices in OSDI.
-               .fields = page_fields(
-                   {{"targets",
-                     K::kStringOrList,
-                     {{"", K::kObject, {str("title"), str("given_name"), str("family_name"), str("ocdid")}}}},
-                    str("type"),
-                    // The hosted page's letter (actions/letter.h).
-                    {"tocsin:letter", K::kObject, {str("subject"), str("body")}},
-                    {"tocsin:letter_editable", K::kBool}}),
-               .record_fields = {str("type"), str("subject"), str("message"),
-                                 named_list("targets", {"title", "given_name", "family_name", "ocdid"})}});
+  t.push_back(
+      {.collection = "advocacy_campaigns",
+       .rel = "osdi:advocacy_campaigns",
+       .singular = "advocacy_campaign",
+       .link_ns = "osdi",
+       .record_collection = "outreaches",
+       .record_rel = "osdi:outreaches",
+       .helper_rel = "osdi:record_outreach_helper",
+       .dedup = false,
+       .counters = {{"total_outreaches", Count::kRecords}},
+       // targets: a string in Action Network's own example ("Acme CEO"), a list of offices in OSDI.
+       .fields = page_fields(
+           {{"targets",
+             K::kStringOrList,
+             {{"",
+               K::kObject,
+               {str("title"), str("given_name"), str("family_name"), str("ocdid"), str("email")}}}},
+            str("type"),
+            // The hosted page's letter (actions/letter.h).
+            {"tocsin:letter", K::kObject, {str("subject"), str("body")}},
+            {"tocsin:letter_editable", K::kBool}}),
+       .record_fields = {str("type"), str("subject"), str("message"),
+                         named_list("targets", {"title", "given_name", "family_name", "ocdid", "email"})}});
   // Surveys (Action Network since 2024): a form-like page whose records are responses.
   t.push_back({.collection = "surveys",
                .rel = "action_network:surveys",
