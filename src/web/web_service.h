@@ -64,7 +64,7 @@ struct WebContext {
   messaging::LetterDelivery* letters = nullptr;
   // The root of the CSRF, embed and challenge keys (web/node_keys.h): the installation's contact key, so
   // the nodes of one installation accept each other's forms; unset (unit tests): random keys per process.
-  std::optional<std::array<unsigned char, 32>> key_root;
+  std::optional<std::array<unsigned char, 32>> key_root = {};
 };
 
 class WebService {
