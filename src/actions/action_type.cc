@@ -122,7 +122,13 @@ std::vector<ActionType> make_types() {
                          {"payment",
                           K::kObject,
                           {str("method"), str("reference_number"), {"authorization_stored", K::kBool}}},
-                         {"action_network:recurrence", K::kObject, {{"recurring", K::kBool}, str("period")}}},
+                         {"action_network:recurrence", K::kObject, {{"recurring", K::kBool}, str("period")}},
+                         // A recurring donation's installment names the first record; a refund
+                         // (web/donation_events.h) is kept on the donation it gave back.
+                         str("tocsin:recurring_donation"),
+                         {"tocsin:refund",
+                          K::kObject,
+                          {{"amount", K::kAmount}, {"refunded", K::kBool}, str("refunded_date")}}},
        // Action Network always answers with these (pyactionnetwork's Donation model needs them).
        .record_defaults = {{"amount", Derive::kRecipientsTotal},
                            {"currency", Derive::kActionFieldOrJson, R"("USD")"},

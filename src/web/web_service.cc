@@ -510,6 +510,7 @@ void submit(const WebContext& ctx, Guards g, const std::shared_ptr<Exchange>& ex
     d.title = actions::string_field(a.fields, "title").value_or("Donation");
     d.cents = *cents;
     d.currency = actions::page_currency(a);
+    d.monthly = wants_monthly(form);
     d.shown_version = shown;
     d.person = in.person;
     d.person.email_status.reset();
