@@ -118,3 +118,20 @@ def test_an_embed_token_from_one_node_is_accepted_by_the_other(nodes):
                       headers={"Origin": two.base}, allow_redirects=False)
     assert r.status_code in (400, 403), r.status_code
     assert api.ok("GET", f"petitions/{an_id(p)}")["total_signatures"] == 1
+
+
+def test_a_form_served_before_a_restart_is_accepted_after_it(nodes):
+    """The same keys after a restart (they come from the installation, not the process): the form served by
+    node two, node two restarted, the post accepted — on SQLite, where a store has one server, the same
+    assertion as across nodes made within one installation."""
+    one, two, api, petitions = nodes
+    p = petitions["form"]
+    before = api.ok("GET", f"petitions/{an_id(p)}")["total_signatures"]
+    s = requests.Session()
+    h = hidden(s.get(on(two, p["browser_url"])).text)
+    two.stop()
+    two.start()
+    data = {**h, "pow": solve(h["challenge"]), "name": "Lin", "email": unique_email("restart"), "email_opt_in": "1"}
+    r = s.post(on(two, p["browser_url"]), data=data, allow_redirects=False)
+    assert r.status_code == 303, r.text
+    assert api.ok("GET", f"petitions/{an_id(p)}")["total_signatures"] == before + 1
