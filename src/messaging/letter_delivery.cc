@@ -116,7 +116,10 @@ void LetterDelivery::work(const TargetLetter& l) {
   auto content = std::make_shared<policy::EmailContent>();
   content->from_name = from_name;
   content->subject = subject;
-  content->body_html = text;  // plain text: the gate screens it as text (kLetterToTarget)
+  // Screened: the letter as the supporter wrote it (docs/POLICY.md "Letters to targets"), as plain text.
+  // Not the closing line tocsin adds, whose link is the installation's own page (a bare IP address on a
+  // test or intranet installation, which the link rules would take for the supporter's).
+  content->body_html = l.body;
   content->from_address = "no-reply@" + s->from_domain;
 
   for (DeliveryRow& r : rows) {

@@ -57,7 +57,7 @@ class LetterDelivery {
   SerialWorker<TargetLetter> worker_{[this](const TargetLetter& l) { work(l); }};  // last
 };
 
-// The email's text: the letter, the signature block and the closing line (also what screening reads).
+// The email's text: the letter, the signature block and the closing line (screening reads the letter only).
 std::string letter_text(const TargetLetter& l, const std::string& org_name);
 
 // `tocsin:deliveries` of an outreach: one object per target, in the order of its `targets` — target (its
