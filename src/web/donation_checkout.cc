@@ -221,11 +221,12 @@ void DonationCheckout::callback(const http::Request& req, http::Respond respond)
 
   const actions::ActionType* type = actions::type_by_collection("fundraising_pages");
   auto confirm = std::make_shared<std::pair<std::string, std::string>>();
-  std::string provider = s_.driver.provider(), reference = ev->payment_reference, age_field = s_.age_field;
+  std::string provider = s_.driver.provider(), reference = ev->payment_reference, age_field = s_.age_field,
+              subscription = ev->subscription_id;
   messaging::commit_org_write(
       s_.committer, *org,
-      [p, type, confirm, provider, reference, age_field](people::OrgState& o, store::WriteBatch::OrgWrites& w,
-                                                         Micros now) -> Result<std::string> {
+      [p, type, confirm, provider, reference, age_field, subscription](
+          people::OrgState& o, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
         auto done = [&](bool recorded) {
           return JsonOut()
               .begin()
@@ -266,6 +267,9 @@ void DonationCheckout::callback(const http::Request& req, http::Respond respond)
         if (!r) return r.error();
         w.add(store::op::DeleteDoc{kPendingDonationKind, p->id});
         index_payment(w, reference, p->id);
+        // A recurring donation's subscription too: an installment whose first record is gone can tell
+        // "erased since" from "not recorded yet" (web/donation_events.h).
+        if (p->monthly) index_payment(w, subscription, p->id);
         if (r->confirm_email) *confirm = {r->record->person_id, *r->confirm_email};
         return done(true);
       },

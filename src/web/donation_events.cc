@@ -92,13 +92,21 @@ void record_installment(const DonationServices& s, const payments::PaymentEvent&
     return respond(refusal(bad_request("the installment has no invoice id or no amount")));
   people::OrgState* org = s.directory.find(org_id);
   if (!org) return respond(refusal(not_found("no organization " + org_id)));
+  // Whether the first payment was recorded (its subscription is in the organization's index), read
+  // here, off the committer thread.
+  auto erased = std::make_shared<bool>(false);
+  if (!ev.subscription_id.empty()) {
+    auto doc = s.store.org_doc(org_id, kPaymentRefKind, ev.subscription_id);
+    if (!doc) return respond(refusal(Error{503, "cannot read the payment index: " + doc.error().message}));
+    *erased = doc.value().has_value();
+  }
   const actions::ActionType* type = actions::type_by_collection("fundraising_pages");
   auto e = std::make_shared<payments::PaymentEvent>(ev);
   const std::string id = installment_id(s.driver.provider(), ev.invoice_id), provider = s.driver.provider();
   messaging::commit_org_write(
       s.committer, *org,
-      [e, id, first_id, provider, type](people::OrgState& o, store::WriteBatch::OrgWrites& w,
-                                        Micros now) -> Result<std::string> {
+      [e, id, first_id, provider, type, erased](people::OrgState& o, store::WriteBatch::OrgWrites& w,
+                                                Micros now) -> Result<std::string> {
         auto done = [&](bool recorded) {
           return JsonOut()
               .begin()
@@ -111,6 +119,9 @@ void record_installment(const DonationServices& s, const payments::PaymentEvent&
         };
         if (o.actions.find_record(id)) return done(false);  // the provider's retry
         const actions::ActionRecord* first = o.actions.find_record(first_id);
+        // Recorded once and gone since (a privacy request erased the person): nothing to attach it to,
+        // and no retry will change that.
+        if (!first && *erased) return done(false);
         if (!first) return not_found("no recurring donation " + first_id + " in this organization (yet)");
         const std::string currency = upper(e->currency);
         if (actions::string_field(first->fields, "currency").value_or("") != currency)

@@ -8,10 +8,12 @@
 //  {reference_number = the installment's payment}, `action_network:recurrence` {recurring, "Monthly"},
 //  `tocsin:recurring_donation` = the first record's id. Its id is derived from the provider's invoice id,
 //  so a repeated callback (providers retry) finds it and adds nothing, even across nodes and restarts.
-//  The first record not there yet (events can arrive out of order): 404, and the provider retries.
+//  The first record not there yet (events can arrive out of order): 404, and the provider retries; recorded
+//  once (its subscription is in the index below) and erased since: 200, "recorded": false.
 //
 //  refund (kRefunded): the donation is found by the payment it recorded — every donation recorded from a
-//  callback leaves an organization document `payment_ref` (id = the provider's payment or invoice id) —
+//  callback leaves an organization document `payment_ref` (id = the provider's payment, invoice or, for a
+//  recurring donation, subscription id) —
 //  and gets `tocsin:refund` {amount (refunded so far), refunded (all of it), refunded_date}; the page's
 //  total_amount drops by the refunded amount (actions/tally.h). The provider's amount is cumulative, so a
 //  repeated or older event changes nothing. A refund of a payment tocsin never recorded: ignored (200),

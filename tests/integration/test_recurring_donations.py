@@ -252,3 +252,21 @@ def test_refund_refusals_and_other_organizations(site):
     r = srv.other_api.request("GET", f"fundraising_pages/{an_id(page)}/donations")
     assert r.status_code == 404
     assert rows(srv, f"SELECT COUNT(*) FROM org_docs WHERE org_id = '{srv.other_id}' AND kind = 'payment_ref'")[0][0] == 0
+
+
+def test_an_erased_donors_later_installments_are_not_recorded(site):
+    srv, api, co = site
+    page = new_page(api)
+    session, email = checkout(co, page, "monthly")
+    assert co.complete(session["id"])[0] == 200
+    r = api.request("POST", "tocsin:privacy_requests", json={"kind": "erasure", "subject": email})
+    assert r.status_code == 200, r.text
+    r = api.request("POST", f"tocsin:privacy_requests/{r.json()['id']}/tocsin:fulfil")
+    assert r.status_code == 200 and r.json()["state"] == "done", r.text
+    assert donations(api, page) == []
+    # The subscription was recorded and its donation erased since: acknowledged, nothing recorded, and
+    # nothing for the provider to retry (unlike an installment that comes before its first payment).
+    status, body, _ = co.charge_month(session["id"])
+    assert status == 200, body
+    assert json.loads(body)["recorded"] is False
+    assert donations(api, page) == [] and totals(api, page) == (0, "0.00")
