@@ -122,31 +122,40 @@ std::vector<ActionType> make_types() {
                          {"payment",
                           K::kObject,
                           {str("method"), str("reference_number"), {"authorization_stored", K::kBool}}},
-                         {"action_network:recurrence", K::kObject, {{"recurring", K::kBool}, str("period")}}},
+                         {"action_network:recurrence", K::kObject, {{"recurring", K::kBool}, str("period")}},
+                         // A recurring donation's installment names the first record; a refund
+                         // (web/donation_events.h) is kept on the donation it gave back.
+                         str("tocsin:recurring_donation"),
+                         {"tocsin:refund",
+                          K::kObject,
+                          {{"amount", K::kAmount}, {"refunded", K::kBool}, str("refunded_date")}}},
        // Action Network always answers with these (pyactionnetwork's Donation model needs them).
        .record_defaults = {{"amount", Derive::kRecipientsTotal},
                            {"currency", Derive::kActionFieldOrJson, R"("USD")"},
                            {"action_network:recurrence", Derive::kJson, R"({"recurring":false})"}}});
-  t.push_back({.collection = "advocacy_campaigns",
-               .rel = "osdi:advocacy_campaigns",
-               .singular = "advocacy_campaign",
-               .link_ns = "osdi",
-               .record_collection = "outreaches",
-               .record_rel = "osdi:outreaches",
-               .helper_rel = "osdi:record_outreach_helper",
-               .dedup = false,
-               .counters = {{"total_outreaches", Count::kRecords}},
-               // targets: a string in Action Network's own example ("Acme CEO"), a list of offices in OSDI.
-               .fields = page_fields(
-                   {{"targets",
-                     K::kStringOrList,
-                     {{"", K::kObject, {str("title"), str("given_name"), str("family_name"), str("ocdid")}}}},
-                    str("type"),
-                    // The hosted page's letter (actions/letter.h).
-                    {"tocsin:letter", K::kObject, {str("subject"), str("body")}},
-                    {"tocsin:letter_editable", K::kBool}}),
-               .record_fields = {str("type"), str("subject"), str("message"),
-                                 named_list("targets", {"title", "given_name", "family_name", "ocdid"})}});
+  t.push_back(
+      {.collection = "advocacy_campaigns",
+       .rel = "osdi:advocacy_campaigns",
+       .singular = "advocacy_campaign",
+       .link_ns = "osdi",
+       .record_collection = "outreaches",
+       .record_rel = "osdi:outreaches",
+       .helper_rel = "osdi:record_outreach_helper",
+       .dedup = false,
+       .counters = {{"total_outreaches", Count::kRecords}},
+       // targets: a string in Action Network's own example ("Acme CEO"), a list of offices in OSDI.
+       .fields = page_fields(
+           {{"targets",
+             K::kStringOrList,
+             {{"",
+               K::kObject,
+               {str("title"), str("given_name"), str("family_name"), str("ocdid"), str("email")}}}},
+            str("type"),
+            // The hosted page's letter (actions/letter.h).
+            {"tocsin:letter", K::kObject, {str("subject"), str("body")}},
+            {"tocsin:letter_editable", K::kBool}}),
+       .record_fields = {str("type"), str("subject"), str("message"),
+                         named_list("targets", {"title", "given_name", "family_name", "ocdid", "email"})}});
   // Surveys (Action Network since 2024): a form-like page whose records are responses.
   t.push_back({.collection = "surveys",
                .rel = "action_network:surveys",

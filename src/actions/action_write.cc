@@ -41,6 +41,8 @@ Status validate_page(const people::OrgState& org, const ActionType& type, const 
     if (auto s = check_donation_settings(in.fields); !s) return s;
   if (type.collection == "advocacy_campaigns")
     if (auto s = check_letter_settings(in.fields); !s) return s;
+  if (type.collection == "advocacy_campaigns")
+    if (auto s = check_target_emails(in.fields); !s) return s;
   return Ok{};
 }
 

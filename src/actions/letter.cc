@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "core/contact_point.h"
 #include "core/json_out.h"
 
 namespace tocsin::actions {
@@ -24,6 +25,49 @@ std::optional<Letter> campaign_letter(const Action& a) {
   Letter l{member(o, "subject"), member(o, "body"), false};
   if (const std::string* e = find_field(a.fields, "tocsin:letter_editable")) l.editable = *e == "true";
   return l;
+}
+
+namespace {
+
+std::string line_of(simdjson::dom::element t) {
+  std::string line;
+  for (const char* m : {"title", "given_name", "family_name"}) {
+    std::string part = member(t, m);
+    if (part.empty()) continue;
+    line += (line.empty() ? "" : " ") + part;
+  }
+  return line;
+}
+
+}  // namespace
+
+std::vector<LetterTarget> letter_targets(const std::string& targets_json) {
+  std::vector<LetterTarget> out;
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::array arr;
+  if (parser.parse(targets_json).get_array().get(arr)) return out;
+  for (auto t : arr) {
+    LetterTarget lt{line_of(t), member(t, "email")};
+    // Stored normalized (check_target_emails); a record written before that keeps what it had.
+    if (auto e = normalize_email(lt.email); e) lt.email = e.value();
+    out.push_back(std::move(lt));
+  }
+  return out;
+}
+
+Status check_target_emails(const RawFields& fields) {
+  const std::string* raw = find_field(fields, "targets");
+  if (!raw) return Ok{};
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::array arr;
+  if (parser.parse(*raw).get_array().get(arr)) return Ok{};
+  for (auto t : arr) {
+    std::string_view sv;
+    if (t["email"].get_string().get(sv) || sv.empty()) continue;
+    if (!normalize_email(sv))
+      return bad_request("targets: \"" + std::string(sv) + "\" is not an email address");
+  }
+  return Ok{};
 }
 
 std::vector<std::string> target_lines(const Action& a) {

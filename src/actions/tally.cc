@@ -44,12 +44,21 @@ int64_t donation_cents(const ActionRecord& r) {
   return sum;
 }
 
+int64_t refunded_cents(const ActionRecord& r) {
+  const std::string* refund = find_field(r.fields, "tocsin:refund");
+  if (!refund) return 0;
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element amount;
+  if (parser.parse(*refund)["amount"].get(amount)) return 0;
+  return parse_amount_cents(simdjson::minify(amount)).value_or(0);
+}
+
 Tally tally_of(const ActionRecord& r) {
   Tally t;
   t.records = 1;
   auto status = string_field(r.fields, "status");
   t.accepted = !status || *status == "accepted" ? 1 : 0;
-  t.amount_cents = donation_cents(r);
+  t.amount_cents = donation_cents(r) - refunded_cents(r);
   return t;
 }
 

@@ -40,5 +40,8 @@ std::string format_cents(int64_t cents);
 
 // A donation's amount: its "amount", else the sum of its recipients' amounts.
 int64_t donation_cents(const ActionRecord& r);
+// How much of a donation was refunded (its tocsin:refund's amount; web/donation_events.h), 0 when none.
+// A page's total_amount counts what was kept: donation_cents - refunded_cents.
+int64_t refunded_cents(const ActionRecord& r);
 
 }  // namespace tocsin::actions

@@ -11,6 +11,7 @@
 #include "api/person_json.h"
 #include "api/rate_limit.h"
 #include "core/odata_filter.h"
+#include "messaging/letter_delivery.h"
 #include "messaging/submit_record.h"
 
 namespace tocsin::api::handlers {
@@ -199,8 +200,15 @@ void get_record(Call& c, const ActionType& type, const std::string& action_id, c
   const ActionRecord* r = c.org->actions.find_record(id);
   if (!r || r->action_id != action_id || !c.org->actions.find_action(std::string(type.collection), action_id))
     return c.error(404, "Couldn't find " + std::string(actions::record_name(type)) + " with id = " + id);
+  // An outreach's letters to its targets: their delivery rows (messaging/letter_delivery.h).
+  std::string deliveries;
+  if (type.collection == "advocacy_campaigns") {
+    const std::string* targets = actions::find_field(r->fields, "targets");
+    auto scope = c.ctx.store.scope(c.org->org.id);
+    deliveries = messaging::deliveries_json(scope, r->id, actions::letter_targets(targets ? *targets : "[]"));
+  }
   JsonOut j;
-  write_record(j, *c.org, type, *r, c.ctx.api_base);
+  write_record(j, *c.org, type, *r, c.ctx.api_base, {}, deliveries);
   lock.unlock();
   c.reply(200, j.take());
 }

@@ -265,7 +265,7 @@ void write_action(JsonOut& j, const people::OrgState& org, const actions::Action
 
 void write_record(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,
                   const actions::ActionRecord& r, const std::string& api_base,
-                  const std::vector<std::string>& notices) {
+                  const std::vector<std::string>& notices, const std::string& deliveries) {
   const std::string action = api_base + "/" + std::string(type.collection) + "/" + r.action_id;
   j.begin();
   write_identifiers(j, r.id, r.identifiers);
@@ -277,6 +277,7 @@ void write_record(JsonOut& j, const people::OrgState& org, const actions::Action
   if (type.collection == "events" && !actions::find_field(r.fields, "status")) j.kv("status", "accepted");
   if (!r.referrer_data.empty()) raw(j, "action_network:referrer_data", r.referrer_data);
   if (r.autoresponse_requested) j.kv("tocsin:autoresponse_requested", true);  // for messaging to honor
+  if (!deliveries.empty()) raw(j, "tocsin:deliveries", deliveries);
   if (!notices.empty()) {
     j.begin_array("tocsin:notices");
     for (const auto& n : notices) j.str(n);

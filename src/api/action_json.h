@@ -29,8 +29,9 @@ std::string record_href(const std::string& api_base, const actions::ActionType& 
 void write_action(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,
                   const actions::Action& a, const std::string& api_base);
 // Caller holds org.mu (shared is enough): the kind's record defaults may come from the action.
+// `deliveries`: an outreach's `tocsin:deliveries` (a JSON array, messaging/letter_delivery.h), or empty.
 void write_record(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,
                   const actions::ActionRecord& r, const std::string& api_base,
-                  const std::vector<std::string>& notices = {});
+                  const std::vector<std::string>& notices = {}, const std::string& deliveries = {});
 
 }  // namespace tocsin::api

@@ -75,6 +75,7 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "limits.challenge_posts_per_minute",
                                                "limits.challenge_bits",
                                                "limits.challenge_wait_seconds",
+                                               "limits.letters_per_target_per_day",
                                                "privacy.age_custom_field",
                                                "email.mail_domain",
                                                "email.outbox_dir",
@@ -149,6 +150,10 @@ Result<Config> load_config(const std::string& data_dir) {
       static_cast<int>(num("challenge_posts_per_minute", c.challenge_posts_per_minute));
   c.challenge_bits = static_cast<int>(num("challenge_bits", c.challenge_bits));
   c.challenge_wait_seconds = static_cast<int>(num("challenge_wait_seconds", c.challenge_wait_seconds));
+  c.letters_per_target_per_day =
+      static_cast<int>(num("letters_per_target_per_day", c.letters_per_target_per_day));
+  if (c.letters_per_target_per_day < 1)
+    return bad_request("tocsin.toml: limits.letters_per_target_per_day must be at least 1");
   if (c.challenge_bits < 1 || c.challenge_bits > 32)
     return bad_request("tocsin.toml: limits.challenge_bits must be between 1 and 32");
   if (c.challenge_posts_per_minute < 0 || c.challenge_wait_seconds < 0)

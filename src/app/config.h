@@ -36,6 +36,9 @@ struct Config {
   int challenge_posts_per_minute = 60;
   int challenge_bits = 16;
   int challenge_wait_seconds = 20;
+  // Advocacy letters one target address may get from one organization in 24 hours (policy::Gate,
+  // docs/POLICY.md "Letters to targets").
+  int letters_per_target_per_day = 100;
 
   // The console counts organizations with fewer people than this for every view (exact); larger ones in the
   // background, served from the last count (web/admin/counted_later.h): the dashboard and a draft's

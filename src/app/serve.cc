@@ -19,6 +19,7 @@
 #include "messaging/autoresponder.h"
 #include "messaging/dispatcher.h"
 #include "messaging/gate_wiring.h"
+#include "messaging/letter_delivery.h"
 #include "messaging/opt_out_fence.h"
 #include "messaging/processor_disclosures.h"
 #include "messaging/resubscribe_confirmation.h"
@@ -141,6 +142,7 @@ int serve(Installation& inst, Config config) {
   gate.gate().require_acceptable_use({config.acceptable_use_version, config.acceptable_use_url});
   gate.gate().review_new_orgs(config.trust);
   gate.gate().use_spam_traps(std::make_shared<policy::SpamTrapFile>(policy::SpamTrapFile::path_in(inst.dir)));
+  gate.gate().cap_letters_per_target(config.letters_per_target_per_day);
   gate.gate().apply_provider_profile(
       policy::provider_profile(config.sms.profile).value());  // checked in load_config
   if (!config.acceptable_use_version.empty())
@@ -279,6 +281,10 @@ int serve(Installation& inst, Config config) {
   messaging::StaffInvitationMail invitation_mail(
       deps, {&tokens, &delivery_tokens, config.public_url, effective_mail_domain(config)});
   invitation_mail.start();
+  // Advocacy letters to their targets: one email per target, through the gate (kLetterToTarget).
+  messaging::LetterDelivery letters(
+      deps, {&tokens, &delivery_tokens, config.public_url, effective_mail_domain(config)});
+  letters.start();
   auto evidence_key = privacy::SigningKey::load_or_create(inst.dir);
   if (!evidence_key) {
     spdlog::error("evidence signing key: {}", evidence_key.error().message);
@@ -341,6 +347,8 @@ int serve(Installation& inst, Config config) {
   page_ctx.challenge = {config.challenge_bits, config.challenge_wait_seconds,
                         config.challenge_posts_per_minute};
   page_ctx.donations = donations.get();
+  page_ctx.letters = &letters;
+  page_ctx.key_root = inst.contact_key;  // every node's forms, embeds and challenges valid on every node
   web::WebService pages(std::move(page_ctx));
   // The organizer's console (/admin): staff accounts and sessions, over the same serving state.
   staff::DocAuditLog staff_audit(*inst.store);
@@ -401,6 +409,7 @@ int serve(Installation& inst, Config config) {
   sms_replies.stop();
   autoresponder.stop();
   invitation_mail.stop();
+  letters.stop();
   resubscribe.stop();
   disclosures.stop();  // after every sender: their last one-offs are written
   committer.stop();    // every accepted write is committed before we exit

@@ -29,6 +29,9 @@ struct CheckoutRequest {
   std::string cancel_url;    // ... and after giving up
   std::string reference;     // tocsin's pending donation id (also the idempotency key)
   std::map<std::string, std::string> metadata;  // returned verbatim in the callback
+  // Empty: a one-time payment. "month": a monthly recurring donation; the provider keeps the payment
+  // authorization (tocsin never sees it) and charges again each month, each charge a signed callback.
+  std::string interval;
 };
 
 struct CheckoutSession {
@@ -38,9 +41,11 @@ struct CheckoutSession {
 
 // What a verified callback says about a session.
 enum class PaymentState {
-  kPaid,     // the money is taken: record the donation
-  kExpired,  // the session ended unpaid (abandoned or cancelled): forget the pending donation
-  kOther,    // anything else (an asynchronous payment still pending, an event we do not use)
+  kPaid,         // the money is taken: record the donation (a recurring one's first installment)
+  kExpired,      // the session ended unpaid (abandoned or cancelled): forget the pending donation
+  kInstallment,  // a later installment of a recurring donation was paid: record it as a donation
+  kRefunded,     // money of a recorded donation went back: mark it refunded
+  kOther,        // anything else (an asynchronous payment still pending, an event we do not use)
 };
 
 struct PaymentEvent {
@@ -52,6 +57,11 @@ struct PaymentEvent {
   int64_t amount_minor = 0;
   std::string currency;  // lower case
   std::map<std::string, std::string> metadata;
+  // Recurring donations: the provider's subscription and invoice (an installment's own id).
+  std::string subscription_id, invoice_id;
+  // kRefunded: how much of the payment went back so far (cumulative, minor units) and whether all of it.
+  int64_t refunded_minor = 0;
+  bool refunded_in_full = false;
 };
 
 class CheckoutDriver {

@@ -33,17 +33,24 @@ std::string provider_error(long status, const std::string& body) {
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> StripeCheckout::session_form(const CheckoutRequest& req) {
+  const bool recurring = !req.interval.empty();
   std::vector<std::pair<std::string, std::string>> f = {
-      {"mode", "payment"},
+      {"mode", recurring ? "subscription" : "payment"},
       {"line_items[0][price_data][currency]", req.currency},
       {"line_items[0][price_data][unit_amount]", std::to_string(req.amount_minor)},
       {"line_items[0][price_data][product_data][name]", req.description},
-      {"line_items[0][quantity]", "1"},
-      {"success_url", req.success_url},
-      {"cancel_url", req.cancel_url},
-      {"client_reference_id", req.reference},
   };
+  if (recurring) f.emplace_back("line_items[0][price_data][recurring][interval]", req.interval);
+  f.insert(f.end(), {{"line_items[0][quantity]", "1"},
+                     {"success_url", req.success_url},
+                     {"cancel_url", req.cancel_url},
+                     {"client_reference_id", req.reference}});
   for (const auto& [k, v] : req.metadata) f.emplace_back("metadata[" + k + "]", v);
+  // The same metadata on the objects the later events are about: a recurring donation's subscription
+  // (its invoices carry it as subscription_details.metadata, so an installment names its donation and
+  // organization), a one-time payment's PaymentIntent (Stripe copies it to the charge a refund is about).
+  const std::string carrier = recurring ? "subscription_data" : "payment_intent_data";
+  for (const auto& [k, v] : req.metadata) f.emplace_back(carrier + "[metadata][" + k + "]", v);
   return f;
 }
 
@@ -87,15 +94,54 @@ Result<PaymentEvent> StripeCheckout::parse_event(const std::string& body) {
   simdjson::dom::element obj;
   if (ev.type.empty() || doc["data"]["object"].get(obj) != simdjson::SUCCESS)
     return bad_request("the event has no type or data.object");
-  ev.session_id = text_of(obj["id"]);
+  auto int_of = [&](const char* k) {
+    int64_t n = 0;
+    return obj[k].get_int64().get(n) == simdjson::SUCCESS ? n : 0;
+  };
+  auto metadata_of = [&](simdjson::simdjson_result<simdjson::dom::element> m) {
+    simdjson::dom::object meta;
+    if (m.get_object().get(meta) == simdjson::SUCCESS)
+      for (auto [k, v] : meta) ev.metadata[std::string(k)] = text_of(v);
+  };
   ev.currency = text_of(obj["currency"]);
-  int64_t amount = 0;
-  if (obj["amount_total"].get_int64().get(amount) == simdjson::SUCCESS) ev.amount_minor = amount;
   ev.payment_reference = text_of(obj["payment_intent"]);
+  if (ev.type == "invoice.paid") {
+    // A recurring donation's invoice. Its first one (billing_reason subscription_create) is the checkout
+    // session's own payment, recorded from checkout.session.completed; later ones are installments.
+    ev.invoice_id = text_of(obj["id"]);
+    ev.session_id = ev.invoice_id;
+    ev.subscription_id = text_of(obj["subscription"]);
+    ev.amount_minor = int_of("amount_paid");
+    if (ev.payment_reference.empty()) ev.payment_reference = ev.invoice_id;
+    // Where the subscription's metadata is (API 2022-11 on: subscription_details; 2025-03 on: parent).
+    metadata_of(obj["subscription_details"]["metadata"]);
+    if (ev.metadata.empty()) metadata_of(obj["parent"]["subscription_details"]["metadata"]);
+    if (ev.subscription_id.empty())
+      ev.subscription_id = text_of(obj["parent"]["subscription_details"]["subscription"]);
+    if (text_of(obj["billing_reason"]) == "subscription_cycle") ev.state = PaymentState::kInstallment;
+    return ev;
+  }
+  if (ev.type == "charge.refunded") {
+    // The charge: amount_refunded is the total refunded so far, so a repeated or reordered event
+    // cannot add up twice.
+    ev.session_id = text_of(obj["id"]);
+    ev.invoice_id = text_of(obj["invoice"]);
+    ev.amount_minor = int_of("amount");
+    ev.refunded_minor = int_of("amount_refunded");
+    bool full = false;
+    if (obj["refunded"].get_bool().get(full) == simdjson::SUCCESS) ev.refunded_in_full = full;
+    metadata_of(obj["metadata"]);
+    if (ev.refunded_minor > 0) ev.state = PaymentState::kRefunded;
+    return ev;
+  }
+  ev.session_id = text_of(obj["id"]);
+  ev.amount_minor = int_of("amount_total");
+  ev.subscription_id = text_of(obj["subscription"]);
+  ev.invoice_id = text_of(obj["invoice"]);
+  // A subscription's session has no PaymentIntent of its own: its first invoice is the payment.
+  if (ev.payment_reference.empty()) ev.payment_reference = ev.invoice_id;
   if (ev.payment_reference.empty()) ev.payment_reference = ev.session_id;
-  simdjson::dom::object meta;
-  if (obj["metadata"].get_object().get(meta) == simdjson::SUCCESS)
-    for (auto [k, v] : meta) ev.metadata[std::string(k)] = text_of(v);
+  metadata_of(obj["metadata"]);
   const std::string paid_status = text_of(obj["payment_status"]);
   if ((ev.type == "checkout.session.completed" && paid_status == "paid") ||
       ev.type == "checkout.session.async_payment_succeeded")

@@ -7,12 +7,18 @@
 // metadata[<k>]=<v>; header `Idempotency-Key: <pending donation id>` so a retried request cannot open a
 // second session. Answer: 200 with {"id": "cs_...", "url": "https://checkout.stripe.com/..."}; a URL outside
 // `checkout_origin` is refused. Errors: the provider's {"error": {"message"}} or the transport's, as 502,
-// never the key.
+// never the key. A monthly donation (interval "month"): mode=subscription and
+// line_items[0][price_data][recurring][interval]=month. The metadata also goes, as
+// subscription_data[metadata][<k>] (recurring) or payment_intent_data[metadata][<k>] (one-time), onto the
+// objects later events are about.
 //
 // Callback: the webhook of payments/stripe_signature.h over the raw body, then the event JSON:
 // checkout.session.completed with payment_status "paid" and checkout.session.async_payment_succeeded are
-// kPaid; checkout.session.expired and checkout.session.async_payment_failed are kExpired; anything else
-// kOther. The event's data.object gives session id, amount_total, currency, metadata and payment_intent.
+// kPaid; checkout.session.expired and checkout.session.async_payment_failed are kExpired; invoice.paid
+// with billing_reason subscription_cycle is kInstallment (amount_paid, the subscription's metadata from
+// subscription_details or parent.subscription_details); charge.refunded is kRefunded (amount_refunded, the
+// charge's payment_intent and invoice); anything else kOther. A session's data.object gives session id,
+// amount_total, currency, metadata and payment_intent (a subscription's: its first invoice).
 #pragma once
 
 #include <string>

@@ -164,6 +164,13 @@ constexpr std::array kRows{
     Row{Reason::kStaffInvitation, Kind::kSend, "staff_invitation", "transactional (docs/POLICY.md)",
         "The invitation of a staff member to the organization's console: mail to a colleague, not to a "
         "supporter, so consent status, opt-outs of the organization and caps do not apply."},
+    Row{Reason::kLetterToTarget, Kind::kSend, "letter_to_target",
+        "on the supporter's instruction (docs/POLICY.md)",
+        "A supporter's letter to a target of an advocacy campaign, sent on the supporter's instruction: not "
+        "the organization's marketing, so the target's subscription status and caps do not apply."},
+    Row{Reason::kTargetDailyLimit, Kind::kSuppress, "target_daily_limit", "flood protection (docs/POLICY.md)",
+        "This target has had the most letters from the organization allowed in 24 hours; the letter is kept "
+        "on the outreach record and not sent."},
 };
 
 constexpr bool rows_in_enum_order() {
@@ -172,7 +179,7 @@ constexpr bool rows_in_enum_order() {
   return true;
 }
 static_assert(rows_in_enum_order(), "kRows must list every Reason in declaration order");
-static_assert(kRows.back().reason == Reason::kStaffInvitation, "a Reason is missing from kRows");
+static_assert(kRows.back().reason == Reason::kTargetDailyLimit, "a Reason is missing from kRows");
 
 const Row& row(Reason r) {
   return kRows[static_cast<size_t>(r)];

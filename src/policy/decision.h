@@ -93,10 +93,13 @@ enum class Reason {
   kResubscribeNotOptedOut,
   // the console's invitation of a staff member (messaging/staff_invitation_mail.h)
   kStaffInvitation,
+  // a supporter's letter to an advocacy campaign's target (messaging/letter_delivery.h)
+  kLetterToTarget,
+  kTargetDailyLimit,
 };
 
-// The kind of decision a reason leads to (kOk, kStopConfirmation, kHelpReply, kResubscribeConfirmation and
-// kStaffInvitation -> kSend).
+// The kind of decision a reason leads to (kOk, kStopConfirmation, kHelpReply, kResubscribeConfirmation,
+// kStaffInvitation and kLetterToTarget -> kSend).
 Kind kind_of(Reason r);
 std::string_view kind_name(Kind k);          // "send" | "suppress" | "defer_until" | "block"
 std::string_view reason_name(Reason r);      // "org_suspended", ...

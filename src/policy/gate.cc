@@ -299,9 +299,46 @@ Decision Gate::judge_staff_invitation(const OutboundEmail& m, const OrgMessaging
   return Decision::send(Reason::kStaffInvitation);
 }
 
+// A supporter's letter to a campaign's target (docs/POLICY.md "Letters to targets"). The organization must
+// be allowed to send at all (suspension, overdue evidence), the operator's levers on the domain hold, the
+// letter as the supporter wrote it is screened (the supporter's words leave under the organization's
+// domain), platform suppressions, erasure stubs and the target's own opt-out or complaint to this
+// organization stop it, the From domain must be verified, and one target gets at most `letters_per_target_`
+// letters from the organization in 24 hours. Not asked: the target's subscription (the target is not a
+// supporter and the letter is not the organization's marketing), the bulk pause and the acceptable-use
+// version (both concern blasts), the postal-address footer (a letter is a person's own message).
+Decision Gate::judge_letter(const OutboundEmail& m, const std::shared_ptr<const OrgMessaging>& org,
+                            Stage stage, Micros now) const {
+  if (auto d = org_rule(org.get())) return *d;
+  if (auto d = domain_rule(*org, m.from_domain)) return *d;
+  if (m.content) {
+    content::Content c{false, m.content->from_name,   m.content->subject, m.content->body_html,
+                       false, m.content->from_address};
+    if (auto d = content_rule(*org, org, c, m.content->review_approved)) return *d;
+  }
+  if (auto d = suppression_rule(facts_.suppressions, m.org_id, m.to.contact)) return *d;
+  if (!org->verified_email_domains.count(lower_ascii(m.from_domain)))
+    return Decision::refuse(Reason::kSenderDomainUnverified);
+  // The letters' own count, apart from the organization's mail to the same address (an official may also
+  // be a subscriber): the send log keyed under a name no organization id can take.
+  const FrequencyCap per_target{letters_per_target_, int64_t{24} * 3600 * 1'000'000};
+  const std::string key = m.org_id + "\x1fletters";
+  auto until = stage == Stage::kDispatch
+                   ? facts_.sends.try_record(key, Channel::kEmail, m.to.contact, per_target, now)
+                   : facts_.sends.would_exceed(key, Channel::kEmail, m.to.contact, per_target, now);
+  if (until)
+    return Decision::refuse(Reason::kTargetDailyLimit,
+                            std::to_string(per_target.max) + " letters already went to this target in 24 h.");
+  return Decision::send(Reason::kLetterToTarget);
+}
+
 Decision Gate::judge(const OutboundEmail& m, Stage stage, Micros now) const {
   auto org = facts_.orgs.messaging(m.org_id);
   if (m.kind == MessageKind::kStaffInvitation) return judge_staff_invitation(m, org.get());
+  if (m.kind == MessageKind::kLetterToTarget) {
+    if (!org) return Decision::refuse(Reason::kOrgUnknown);
+    return judge_letter(m, org, stage, now);
+  }
   if (auto d = org_rule(org.get())) return *d;
   if (auto d = domain_rule(*org, m.from_domain)) return *d;
   if (auto d = restriction_rule(*org, m.to.contact)) return *d;

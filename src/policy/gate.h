@@ -38,7 +38,12 @@ namespace tocsin::policy {
 // whose latest status is an opt-out. kStaffInvitation is the console's invitation of a new staff member
 // (messaging/staff_invitation_mail.h): transactional mail to a colleague, not to a supporter, so the
 // address's consent status, the organization's own opt-outs and the caps do not apply; the organization's
-// standing, its verified From domain, platform suppressions and erasure stubs do.
+// standing, its verified From domain, platform suppressions and erasure stubs do. kLetterToTarget is a
+// supporter's letter to an official named by an advocacy campaign (messaging/letter_delivery.h): sent on
+// the supporter's instruction, not the organization's marketing, so the target's consent status and caps of
+// supporters do not apply; the organization's standing, the operator's domain levers, content screening,
+// the verified From domain, platform suppressions, erasure stubs and the target's own opt-out or complaint
+// do, and so does a per-target daily limit (docs/POLICY.md "Letters to targets").
 enum class MessageKind {
   kBlast,
   kOneOff,
@@ -46,7 +51,8 @@ enum class MessageKind {
   kStopConfirmation,
   kHelpReply,
   kResubscribeConfirmation,
-  kStaffInvitation
+  kStaffInvitation,
+  kLetterToTarget
 };
 
 struct Recipient {
@@ -161,6 +167,11 @@ class Gate {
   // before the gate is used; until then no blast is held for it.
   void review_new_orgs(TrustPolicy policy) { trust_ = policy; }
   const TrustPolicy& trust_policy() const { return trust_; }
+  // How many advocacy letters one target address may get from one organization in 24 hours ([limits]
+  // letters_per_target_per_day; default kLettersPerTargetPerDay), set before the gate is used.
+  static constexpr int kLettersPerTargetPerDay = 100;
+  void cap_letters_per_target(int per_day) { letters_per_target_ = per_day; }
+  int letters_per_target() const { return letters_per_target_; }
   // The SMS provider's acceptable-use profile ([sms] profile; policy/provider_profile.h), set before the gate
   // is used; "default" (no provider rules) until then.
   void apply_provider_profile(ProviderProfile profile) { provider_ = std::move(profile); }
@@ -189,6 +200,8 @@ class Gate {
   Decision judge_help_reply(const OutboundSms& m) const;
   Decision judge_resubscribe_confirmation(const OutboundEmail& m, const OrgMessaging& org) const;
   Decision judge_staff_invitation(const OutboundEmail& m, const OrgMessaging* org) const;
+  Decision judge_letter(const OutboundEmail& m, const std::shared_ptr<const OrgMessaging>& org, Stage stage,
+                        Micros now) const;
   // The frequency-cap rule; at dispatch it also records the send.
   Decision cap(const std::string& org_id, Channel channel, const ContactHash& contact,
                const FrequencyCap& cap, Stage stage, Micros now) const;
@@ -204,6 +217,7 @@ class Gate {
   TrustPolicy trust_{0, 1000};  // no review until configured (the serving process always configures it)
   ProviderProfile provider_;
   std::shared_ptr<const SpamTrapFile> spam_traps_;
+  int letters_per_target_ = kLettersPerTargetPerDay;
 };
 
 }  // namespace tocsin::policy

@@ -96,4 +96,25 @@ void letter_record_fields(const actions::Action& a, const Form& form, const Stri
   actions::set_field(record, "targets", actions::outreach_targets_json(a));
 }
 
+messaging::TargetLetter outreach_letter(const std::string& org_id, const actions::Action& a,
+                                        const std::string& page_url, const std::string& typed_name,
+                                        const people::PersonInput& person, const actions::RawFields& record) {
+  messaging::TargetLetter l;
+  l.org_id = org_id;
+  l.campaign_title = actions::string_field(a.fields, "title").value_or("");
+  l.page_url = page_url;
+  // The name as typed (trimmed), else the address: a letter is signed by someone.
+  auto b = typed_name.find_first_not_of(" \t");
+  auto e = typed_name.find_last_not_of(" \t");
+  l.supporter_name = b == std::string::npos ? person.email.value : typed_name.substr(b, e - b + 1);
+  l.supporter_email = person.email.value;
+  if (person.postal_addresses.present() && !person.postal_addresses.value.empty())
+    l.postal_code = person.postal_addresses.value.front().postal_code;
+  l.subject = actions::string_field(record, "subject").value_or("");
+  l.body = actions::string_field(record, "message").value_or("");
+  const std::string* targets = actions::find_field(record, "targets");
+  l.targets = actions::letter_targets(targets ? *targets : "[]");
+  return l;
+}
+
 }  // namespace tocsin::web

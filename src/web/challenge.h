@@ -34,7 +34,9 @@ class ProofOfWork {
  public:
   static constexpr Micros kLifetime = 30LL * 60 * 1000000;
 
-  explicit ProofOfWork(ChallengeSettings s);
+  explicit ProofOfWork(ChallengeSettings s);  // a random key (unit tests)
+  // The key every node of the installation shares (web/node_keys.h).
+  ProofOfWork(ChallengeSettings s, const std::array<unsigned char, 32>& key) : s_(s), key_(key) {}
 
   std::string issue(std::string_view action_id, Micros now) const;
 

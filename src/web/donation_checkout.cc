@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "messaging/org_write.h"
 #include "messaging/resubscribe_confirmation.h"
+#include "web/donation_events.h"
 
 namespace tocsin::web {
 namespace {
@@ -53,10 +54,11 @@ actions::RawFields donation_fields(const PendingDonation& p, const std::string& 
   pay.begin()
       .kv("method", provider + " hosted checkout")
       .kv("reference_number", reference)
-      .kv("authorization_stored", false)
+      .kv("authorization_stored", p.monthly)  // the provider keeps a recurring donation's authorization
       .end();
   f.emplace_back("payment", pay.take());
-  f.emplace_back("action_network:recurrence", R"({"recurring":false})");
+  f.emplace_back("action_network:recurrence",
+                 p.monthly ? R"({"recurring":true,"period":"Monthly"})" : R"({"recurring":false})");
   return f;
 }
 
@@ -70,6 +72,7 @@ std::string encode_pending(const PendingDonation& p) {
       .kv("title", p.title)
       .kv("cents", p.cents)
       .kv("currency", p.currency)
+      .kv("monthly", p.monthly)
       .kv("shown_version", p.shown_version)
       .kv("given_name", p.person.given_name.value)
       .kv("family_name", p.person.family_name.value)
@@ -116,6 +119,7 @@ Result<PendingDonation> decode_pending(const std::string& json) {
   bool b = false;
   if (!o["email_opt_in"].get_bool().get(b)) p.email_opt_in = b;
   if (!o["sms_opt_in"].get_bool().get(b)) p.sms_opt_in = b;
+  if (!o["monthly"].get_bool().get(b)) p.monthly = b;
   p.ip = text(o, "ip");
   p.user_agent = text(o, "user_agent");
   if (!o["created"].get_int64().get(n)) p.created = n;
@@ -138,6 +142,7 @@ void DonationCheckout::begin(people::OrgState& org, PendingDonation p,
   req.cancel_url = p.page_url + "?checkout=cancelled";
   req.reference = p.id;
   req.metadata = {{"tocsin_donation", p.id}, {"tocsin_org", org.org.id}};
+  if (p.monthly) req.interval = "month";
   auto session = s_.driver.create_session(req);
   if (!session) {
     spdlog::warn("payments: checkout for a donation on {} failed: {}", p.page_url, session.error().message);
@@ -166,6 +171,9 @@ void DonationCheckout::callback(const http::Request& req, http::Respond respond)
     respond(json_answer(200, JsonOut().begin().kv("received", true).kv("ignored", why).end().take()));
   };
   if (ev->state == payments::PaymentState::kOther) return ignored("event " + ev->type + " is not used");
+  if (ev->state == payments::PaymentState::kInstallment)
+    return record_installment(s_, *ev, std::move(respond));
+  if (ev->state == payments::PaymentState::kRefunded) return record_refund(s_, *ev, std::move(respond));
   auto meta = [&](const char* k) {
     auto it = ev->metadata.find(k);
     return it == ev->metadata.end() ? std::string() : it->second;
@@ -213,11 +221,12 @@ void DonationCheckout::callback(const http::Request& req, http::Respond respond)
 
   const actions::ActionType* type = actions::type_by_collection("fundraising_pages");
   auto confirm = std::make_shared<std::pair<std::string, std::string>>();
-  std::string provider = s_.driver.provider(), reference = ev->payment_reference, age_field = s_.age_field;
+  std::string provider = s_.driver.provider(), reference = ev->payment_reference, age_field = s_.age_field,
+              subscription = ev->subscription_id;
   messaging::commit_org_write(
       s_.committer, *org,
-      [p, type, confirm, provider, reference, age_field](people::OrgState& o, store::WriteBatch::OrgWrites& w,
-                                                         Micros now) -> Result<std::string> {
+      [p, type, confirm, provider, reference, age_field, subscription](
+          people::OrgState& o, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
         auto done = [&](bool recorded) {
           return JsonOut()
               .begin()
@@ -257,6 +266,10 @@ void DonationCheckout::callback(const http::Request& req, http::Respond respond)
                                         actions::HelperRules{who}, w, now);
         if (!r) return r.error();
         w.add(store::op::DeleteDoc{kPendingDonationKind, p->id});
+        index_payment(w, reference, p->id);
+        // A recurring donation's subscription too: an installment whose first record is gone can tell
+        // "erased since" from "not recorded yet" (web/donation_events.h).
+        if (p->monthly) index_payment(w, subscription, p->id);
         if (r->confirm_email) *confirm = {r->record->person_id, *r->confirm_email};
         return done(true);
       },

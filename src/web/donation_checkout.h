@@ -17,6 +17,10 @@
 //  callback finds the record and adds nothing; a session that expired unpaid deletes the pending donation
 //  (a cancelled checkout records nothing). If the page's disclosure changed between the form and the
 //  payment, the donation is recorded but no opt-in is taken from text the person did not see.
+//
+//  A monthly donation asks the provider for a subscription instead; its first payment is recorded as
+//  above (action_network:recurrence {recurring: true, period: "Monthly"}); installments and refunds are
+//  web/donation_events.h. Every recorded donation leaves a `payment_ref` document so a refund finds it.
 // Thread-safe.
 #pragma once
 
@@ -45,6 +49,7 @@ struct PendingDonation {
   std::string title;     // shown on the provider's page
   int64_t cents = 0;
   std::string currency;  // upper case
+  bool monthly = false;  // a monthly recurring donation (web/donation_events.h records its installments)
   int shown_version = 0;
   people::PersonInput person;  // name, email, phone, ZIP as checked by the page (statuses unset)
   bool email_opt_in = false, sms_opt_in = false;

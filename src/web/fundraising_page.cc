@@ -17,6 +17,12 @@ const std::string kDonationBlock = R"({{#donation}}
 {{#error}}<span class="error" id="e-amount">{{error}}</span>{{/error}}
 </p>
 </fieldset>
+<fieldset class="frequency">
+<legend>{{s.frequency_legend}}</legend>
+<label class="amount"><input type="radio" name="frequency" value="once"{{^monthly}} checked{{/monthly}}> {{s.once}}</label>
+<label class="amount"><input type="radio" name="frequency" value="monthly"{{#monthly}} checked{{/monthly}}> {{s.monthly}}</label>
+<p class="pay-note">{{s.monthly_note}}</p>
+</fieldset>
 <p class="pay-note">{{s.pay_note}}</p>
 {{/donation}}
 )";
@@ -62,8 +68,13 @@ mstch::map donation_context(const actions::Action& a, const Form& typed, const F
   return mstch::map{{"currency", currency},
                     {"amounts", amounts},
                     {"other_checked", chosen == "other"},
+                    {"monthly", wants_monthly(typed)},
                     {"other_value", first(typed, "other_amount")},
                     {"error", err == errors.end() ? std::string() : err->second}};
+}
+
+bool wants_monthly(const Form& form) {
+  return first(form, "frequency") == "monthly";
 }
 
 std::optional<int64_t> chosen_amount(const actions::Action& a, const Form& form, const Strings& s,

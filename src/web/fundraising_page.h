@@ -28,6 +28,10 @@ mstch::map donation_context(const actions::Action& a, const Form& typed, const F
 std::optional<int64_t> chosen_amount(const actions::Action& a, const Form& form, const Strings& s,
                                      FieldErrors& errors);
 
+// Whether the supporter chose a monthly recurring donation (the "frequency" radio buttons; anything but
+// "monthly", or nothing, is a one-time donation).
+bool wants_monthly(const Form& form);
+
 // "USD 1,234.50"-style text of an amount for the page.
 std::string amount_text(int64_t cents, const std::string& currency);
 

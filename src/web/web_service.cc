@@ -1,5 +1,7 @@
 #include "web/web_service.h"
 
+#include <sodium.h>
+
 #include <mstch/mstch.hpp>
 
 #include <map>
@@ -508,6 +510,7 @@ void submit(const WebContext& ctx, Guards g, const std::shared_ptr<Exchange>& ex
     d.title = actions::string_field(a.fields, "title").value_or("Donation");
     d.cents = *cents;
     d.currency = actions::page_currency(a);
+    d.monthly = wants_monthly(form);
     d.shown_version = shown;
     d.person = in.person;
     d.person.email_status.reset();
@@ -532,12 +535,21 @@ void submit(const WebContext& ctx, Guards g, const std::shared_ptr<Exchange>& ex
                             std::move(in), std::move(ev), actions::HelperRules{who},
                             shown};
   messaging::SubmitServices services{ctx.committer, ctx.autoresponder, ctx.confirmations};
+  // An outreach's letter goes to the targets once the outreach is durable (web/advocacy_letter.h).
+  std::shared_ptr<messaging::TargetLetter> letter;
+  if (a.kind == "advocacy_campaigns" && ctx.letters)
+    letter = std::make_shared<messaging::TargetLetter>(
+        outreach_letter(org.org.id, a, sub.action_url, name, sub.input.person, sub.input.record.fields));
   auto page = std::make_shared<PageAction>(std::move(p));
   auto typed = std::make_shared<Form>(std::move(form));
   messaging::submit_record(
       services, org, std::move(sub),
-      [](const people::OrgState&, const actions::RecordOutcome&) { return ""; },
-      [ex, g, page, typed, thanks, org = &org, surf](Result<std::string> out) {
+      [](const people::OrgState&, const actions::RecordOutcome& o) { return o.record ? o.record->id : ""; },
+      [ex, g, page, typed, thanks, org = &org, surf, letter, letters = ctx.letters](Result<std::string> out) {
+        if (out && letter && !out->empty()) {
+          letter->record_id = *out;
+          letters->send(std::move(*letter));
+        }
         if (out) return ex->redirect(303, thanks);
         const auto& st = strings(ex->visit().lang);
         if (out.error().http_status == 409) {
@@ -625,6 +637,27 @@ void serve_embed(const WebContext& ctx, Guards g, const std::shared_ptr<Exchange
 }
 
 }  // namespace
+
+namespace {
+
+// The installation's keys when it has a key root; otherwise fresh random ones (per process).
+WebKeys keys_for(const WebContext& ctx) {
+  if (ctx.key_root) return derive_web_keys(*ctx.key_root);
+  WebKeys k;
+  randombytes_buf(k.csrf.data(), k.csrf.size());
+  randombytes_buf(k.embed.data(), k.embed.size());
+  randombytes_buf(k.challenge.data(), k.challenge.size());
+  return k;
+}
+
+}  // namespace
+
+WebService::WebService(WebContext ctx)
+    : ctx_(std::move(ctx)),
+      csrf_(keys_for(ctx_).csrf),
+      embeds_(keys_for(ctx_).embed),
+      pow_(ctx_.challenge, keys_for(ctx_).challenge),
+      meter_(ctx_.challenge.posts_per_minute) {}
 
 void WebService::handle(Request&& req, http::Respond respond) {
   // The payment provider's signed callback: a machine's request, answered in JSON outside the page layout.

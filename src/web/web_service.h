@@ -20,6 +20,7 @@
 #include "core/http_exchange.h"
 #include "core/rate_limit.h"
 #include "email/preference_token.h"
+#include "messaging/letter_delivery.h"
 #include "messaging/submit_record.h"
 #include "people/directory.h"
 #include "policy/facts.h"
@@ -27,6 +28,7 @@
 #include "web/challenge.h"
 #include "web/csrf.h"
 #include "web/embed_token.h"
+#include "web/node_keys.h"
 #include "web/page_cache.h"
 
 namespace tocsin::web {
@@ -58,12 +60,16 @@ struct WebContext {
   // Fundraising pages' hosted checkout and the provider's callback (web/donation_checkout.h); null: no
   // [payments] configured, and fundraising pages say donations are not available yet.
   DonationCheckout* donations = nullptr;
+  // Advocacy letters to the campaign's targets (messaging/letter_delivery.h); null: recorded, not sent.
+  messaging::LetterDelivery* letters = nullptr;
+  // The root of the CSRF, embed and challenge keys (web/node_keys.h): the installation's contact key, so
+  // the nodes of one installation accept each other's forms; unset (unit tests): random keys per process.
+  std::optional<std::array<unsigned char, 32>> key_root = {};
 };
 
 class WebService {
  public:
-  explicit WebService(WebContext ctx)
-      : ctx_(std::move(ctx)), pow_(ctx_.challenge), meter_(ctx_.challenge.posts_per_minute) {}
+  explicit WebService(WebContext ctx);
   // Whether `path` is the web's (the HTTP server's one routing decision: app/serve.cc).
   static bool owns(std::string_view path);
   void handle(http::Request&& req, http::Respond respond);

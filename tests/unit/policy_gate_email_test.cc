@@ -329,4 +329,46 @@ TEST_F(EmailGateTest, StaffInvitationIgnoresConsentButNotThePlatformOrTheSender)
   EXPECT_EQ(gate_.plan(invitation(Status::kNone, "s@example.com")).reason, Reason::kOrgSuspended);
 }
 
+TEST_F(EmailGateTest, LetterToTargetIgnoresSubscriptionButNotTheOrgTheTargetOrTheDailyLimit) {
+  auto letter = [&](Status status, const std::string& address) {
+    OutboundEmail m = email(status, address);
+    m.kind = MessageKind::kLetterToTarget;
+    return m;
+  };
+  // An official is not a subscriber: no status is needed, and no postal-address footer.
+  edit_settings([](OrgMessaging& o) { o.postal_address.clear(); });
+  auto d = gate_.dispatch(letter(Status::kNone, "mayor@city.example"));
+  EXPECT_EQ(d.decision.reason, Reason::kLetterToTarget);
+  EXPECT_TRUE(d.cleared);
+  // The target's own opt-out of this organization, a complaint, the platform and erasure stubs stop it.
+  OutboundEmail opted_out = letter(Status::kNone, "o@city.example");
+  suppressions_.add_org("org-1", opted_out.to.contact, now_);
+  EXPECT_EQ(gate_.plan(opted_out).reason, Reason::kOrgSuppressed);
+  OutboundEmail platform = letter(Status::kNone, "p@city.example");
+  suppressions_.add_platform(platform.to.contact, now_);
+  EXPECT_EQ(gate_.plan(platform).reason, Reason::kPlatformSuppressed);
+  OutboundEmail unverified = letter(Status::kNone, "u@city.example");
+  unverified.from_domain = "elsewhere.example";
+  EXPECT_EQ(gate_.plan(unverified).reason, Reason::kSenderDomainUnverified);
+  // The daily limit per target: the third letter in 24 h is refused, another target is not affected, and
+  // the organization's blasts to the same address are not counted with the letters.
+  gate_.cap_letters_per_target(2);
+  OutboundEmail busy = letter(Status::kNone, "busy@city.example");
+  EXPECT_TRUE(gate_.dispatch(busy).cleared);
+  EXPECT_TRUE(gate_.dispatch(busy).cleared);
+  auto third = gate_.dispatch(busy);
+  EXPECT_EQ(third.decision.reason, Reason::kTargetDailyLimit);
+  EXPECT_EQ(third.decision.kind, Kind::kSuppress);
+  EXPECT_FALSE(third.cleared);
+  EXPECT_TRUE(gate_.dispatch(letter(Status::kNone, "other@city.example")).cleared);
+  now_ += int64_t{24} * 3600 * 1'000'000 + 1;
+  EXPECT_TRUE(gate_.dispatch(busy).cleared);
+  // The operator's lever on the domain and the organization's standing.
+  edit_settings([](OrgMessaging& o) { o.disabled_email_domains["news.example.org"] = "abuse"; });
+  EXPECT_EQ(gate_.plan(letter(Status::kNone, "d@city.example")).reason, Reason::kDomainDisabled);
+  edit_settings([](OrgMessaging& o) { o.disabled_email_domains.clear(); });
+  settings_.set_suspended("org-1", true);
+  EXPECT_EQ(gate_.plan(letter(Status::kNone, "s@city.example")).reason, Reason::kOrgSuspended);
+}
+
 }  // namespace tocsin::policy
