@@ -1,5 +1,8 @@
 #include "people/directory.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "core/metrics.h"
 #include "core/slug.h"
 
@@ -21,6 +24,7 @@ Status OrgState::load(store::OrgScope scope) {
     for (const auto& id : p.identifiers) person_by_identifier[id] = p.id;
     std::string id = p.id;
     people_in_order.push_back(&people.emplace(std::move(id), std::move(p)).first->second);
+    index_family_name(*people_in_order.back());
   }
   for (const auto& cp : s.contact_points) person_by_contact[cp.hash] = cp.person_id;
   for (auto& t : s.tags) {
@@ -57,9 +61,28 @@ Status OrgState::load(store::OrgScope scope) {
   });
 }
 
+void OrgState::index_family_name(const Person& p) {
+  if (p.family_name.empty()) return;
+  // Creation order within a name: a new person goes last; a renamed one where their creation puts them.
+  auto& named = people_by_family_name[p.family_name];
+  auto later = [](const Person* a, const Person* b) {
+    return std::tie(a->created, a->id) < std::tie(b->created, b->id);
+  };
+  named.insert(std::upper_bound(named.begin(), named.end(), &p, later), &p);
+}
+
+void OrgState::unindex_family_name(const Person& p) {
+  auto it = people_by_family_name.find(p.family_name);
+  if (it == people_by_family_name.end()) return;
+  std::erase(it->second, &p);
+  if (it->second.empty()) people_by_family_name.erase(it);
+}
+
 bool OrgState::forget_person(const std::string& id) {
-  auto node = people.extract(id);
-  if (node.empty()) return false;
+  auto found = people.find(id);
+  if (found == people.end()) return false;
+  unindex_family_name(found->second);
+  auto node = people.extract(found);
   const Person* gone = &node.mapped();
   std::erase(person_order, id);
   std::erase(people_in_order, gone);

@@ -69,10 +69,18 @@ struct PersonMatcher {
     return true;
   }
 
-  // An equality on an indexed field narrows the scan to at most one person.
+  // An equality on an indexed field narrows the scan: to at most one person (contact points, identifiers),
+  // or to the people of one family name (in creation order).
   std::optional<std::vector<const Person*>> indexed() const {
     for (const auto& cl : clauses) {
       if (cl.op != FilterOp::kEq) continue;
+      if (cl.field == "family_name" && !cl.value.empty()) {
+        std::vector<const Person*> out;
+        if (auto it = org->people_by_family_name.find(cl.value); it != org->people_by_family_name.end())
+          for (const Person* p : it->second)
+            if (matches(*p)) out.push_back(p);  // the filter's other clauses
+        return out;
+      }
       const Person* p = nullptr;
       if (cl.field == "email_address")
         p = org->find_by_contact(Channel::kEmail, cl.value);

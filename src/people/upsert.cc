@@ -103,7 +103,12 @@ bool apply_fields(OrgState& org, store::WriteBatch::OrgWrites& w, Person& p, con
     }
   };
   assign(p.given_name, in.given_name);
-  assign(p.family_name, in.family_name);
+  if (in.family_name.state != Field<std::string>::kAbsent &&
+      p.family_name != (in.family_name.present() ? in.family_name.value : std::string())) {
+    org.unindex_family_name(p);  // the name is an index key: out under the old one, in under the new
+    assign(p.family_name, in.family_name);
+    org.index_family_name(p);
+  }
   // Lists and the birthdate count as changed only if they differ, so a repeat signup that sends the same
   // address again rewrites nothing.
   if (in.postal_addresses.state != Field<std::vector<PostalAddress>>::kAbsent) {

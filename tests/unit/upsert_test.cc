@@ -1,7 +1,9 @@
 // Matching and merging as Action Network documents it (reference §4), and the ledger entries that follow.
 #include <gtest/gtest.h>
 
+#include "core/odata_filter.h"
 #include "people/header_text.h"
+#include "people/person_filter.h"
 #include "people/upsert.h"
 
 namespace tocsin::people {
@@ -402,6 +404,52 @@ TEST(SubscribeRule, TheVerifiedOwnerMayResubscribeTheirOwnContactPoint) {
   owner.sms_disclosure = "Bay Alerts: Msg freq varies. Msg & data rates may apply. ...";
   EXPECT_EQ(rule_on_subscribe(Channel::kSms, consent::Status::kUnsubscribed, owner, ev).verdict,
             Verdict::kRecord);
+}
+
+// The family-name index (OrgState::people_by_family_name) follows every change a search could see: new
+// people, a rename (out of the old name, into the new one in creation order), a cleared name and erasure;
+// an indexed search still applies the filter's other clauses.
+TEST_F(UpsertTest, FamilyNameIndexFollowsNewPeopleRenamesAndErasure) {
+  auto named = [&](const std::string& email, const std::string& given, const std::string& family) {
+    auto in = person(email);
+    in.given_name.set(given);
+    in.family_name.set(family);
+    return signup(in);
+  };
+  auto search = [&](const std::string& filter) {
+    auto f = parse_filter(filter);
+    EXPECT_TRUE(f.ok());
+    auto m = PersonMatcher::make(org_, f.value());
+    EXPECT_TRUE(m.ok());
+    auto narrowed = m.value().indexed();
+    EXPECT_TRUE(narrowed.has_value()) << filter << " is answered from the index";
+    std::vector<std::string> ids;
+    for (const Person* p : narrowed.value_or(std::vector<const Person*>{})) ids.push_back(p->id);
+    return ids;
+  };
+  const Person* ada = named("ada@x.org", "Ada", "Lovelace");
+  const Person* byron = named("byron@x.org", "Byron", "Noel");
+  const Person* anne = named("anne@x.org", "Anne", "Lovelace");
+  ASSERT_TRUE(ada && byron && anne);
+  EXPECT_EQ(search("family_name eq 'Lovelace'"), (std::vector<std::string>{ada->id, anne->id}));
+  EXPECT_EQ(search("family_name eq 'Lovelace' and given_name eq 'Anne'"), std::vector<std::string>{anne->id});
+  EXPECT_TRUE(search("family_name eq 'lovelace'").empty());  // exact, as the filter compares
+
+  PersonInput rename;
+  rename.family_name.set("Lovelace");
+  ASSERT_TRUE(put(byron->id, rename).ok());
+  EXPECT_EQ(search("family_name eq 'Lovelace'"), (std::vector<std::string>{ada->id, byron->id, anne->id}));
+  EXPECT_TRUE(search("family_name eq 'Noel'").empty());
+  EXPECT_EQ(org_.people_by_family_name.count("Noel"), 0u) << "an emptied name leaves no bucket behind";
+
+  PersonInput cleared;
+  cleared.family_name.state = Field<std::string>::kNull;
+  ASSERT_TRUE(put(ada->id, cleared).ok());
+  EXPECT_EQ(search("family_name eq 'Lovelace'"), (std::vector<std::string>{byron->id, anne->id}));
+
+  const std::string anne_id = anne->id;
+  ASSERT_TRUE(org_.forget_person(anne_id));
+  EXPECT_EQ(search("family_name eq 'Lovelace'"), std::vector<std::string>{byron->id});
 }
 
 }  // namespace
