@@ -8,6 +8,7 @@
 #include "email/bounce_address.h"
 #include "email/dkim_signer.h"
 #include "email/message_builder.h"
+#include "messaging/org_sender.h"
 #include "messaging/sms_receipts.h"
 #include "messaging/smtp_rejection.h"
 
@@ -16,29 +17,6 @@ namespace {
 
 using store::DeliveryRow;
 using store::DeliveryState;
-
-// What the email needs of the organization, read under its shared lock.
-struct Sender {
-  std::string org_name, from_domain;
-  std::optional<email::DkimSigner> signer;
-};
-
-// From: the organization's first verified sending domain ("" when it has none: the gate refuses).
-std::optional<Sender> sender_of(people::Directory& directory, const std::string& org_id) {
-  auto* org = directory.find(org_id);
-  if (!org) return std::nullopt;
-  std::shared_lock lock(org->mu);
-  Sender s;
-  s.org_name = org->org.name;
-  for (const auto& [name, d] : org->messaging.domains()) {
-    if (!d.verified_at) continue;
-    s.from_domain = name;
-    if (auto signer = email::DkimSigner::make(d.signing_domain(), d.selector, d.private_key_pem))
-      s.signer.emplace(std::move(signer).value());
-    break;
-  }
-  return s;
-}
 
 // A header value from what a supporter typed: control characters (a line break above all) become spaces.
 std::string header_safe(std::string v) {
@@ -80,7 +58,7 @@ void LetterDelivery::send(TargetLetter letter) {
 }
 
 void LetterDelivery::work(const TargetLetter& l) {
-  auto s = sender_of(deps_.directory, l.org_id);
+  auto s = org_sender(deps_.directory, l.org_id);
   if (!s) return;
   auto scope = deps_.store.scope(l.org_id);
   auto record = [&](const std::vector<DeliveryRow>& rows) {

@@ -6,6 +6,7 @@
 #include "email/bounce_address.h"
 #include "email/dkim_signer.h"
 #include "email/message_builder.h"
+#include "messaging/org_sender.h"
 #include "messaging/smtp_rejection.h"
 
 namespace tocsin::messaging {
@@ -14,31 +15,8 @@ namespace {
 using store::DeliveryRow;
 using store::DeliveryState;
 
-// What the email needs of the organization, read under its shared lock.
-struct Sender {
-  std::string org_name, from_domain;
-  std::optional<email::DkimSigner> signer;
-};
-
-// From: the organization's first verified sending domain ("" when it has none: the gate refuses).
-std::optional<Sender> sender_of(people::Directory& directory, const std::string& org_id) {
-  auto* org = directory.find(org_id);
-  if (!org) return std::nullopt;
-  std::shared_lock lock(org->mu);
-  Sender s;
-  s.org_name = org->org.name;
-  for (const auto& [name, d] : org->messaging.domains()) {
-    if (!d.verified_at) continue;
-    s.from_domain = name;
-    if (auto signer = email::DkimSigner::make(d.signing_domain(), d.selector, d.private_key_pem))
-      s.signer.emplace(std::move(signer).value());
-    break;
-  }
-  return s;
-}
-
 // Fixed text; the organization's name, the role, the inviter and the link are the only values in it.
-email::RenderedEmail letter_of(const InvitationLetter& l, const Sender& s) {
+email::RenderedEmail letter_of(const InvitationLetter& l, const OrgSender& s) {
   email::RenderedEmail e;
   e.from_address = "no-reply@" + s.from_domain;
   e.from_name = s.org_name;
@@ -74,7 +52,7 @@ void StaffInvitationMail::stop() {
 }
 
 policy::Decision StaffInvitationMail::plan(const std::string& org_id, const std::string& address) const {
-  auto s = sender_of(deps_.directory, org_id);
+  auto s = org_sender(deps_.directory, org_id);
   if (!s) return policy::Decision::refuse(policy::Reason::kOrgUnknown);
   policy::Recipient to{address, deps_.directory.hasher().hash(Channel::kEmail, address), std::nullopt};
   policy::Decision d = deps_.gate.gate().plan(
@@ -90,7 +68,7 @@ void StaffInvitationMail::send(InvitationLetter letter) {
 }
 
 void StaffInvitationMail::work(const InvitationLetter& l) {
-  auto s = sender_of(deps_.directory, l.org_id);
+  auto s = org_sender(deps_.directory, l.org_id);
   if (!s) return;
   auto scope = deps_.store.scope(l.org_id);
   auto record = [&](const DeliveryRow& r) {

@@ -14,21 +14,10 @@
 #include "messaging/org_write.h"
 #include "messaging/resubscribe_confirmation.h"
 #include "web/donation_events.h"
+#include "web/json_answer.h"
 
 namespace tocsin::web {
 namespace {
-
-http::Response json_answer(int status, const std::string& body) {
-  http::Response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = body;
-  return r;
-}
-
-http::Response refusal(const Error& e) {
-  return json_answer(e.http_status, JsonOut().begin().kv("error", e.message).end().take());
-}
 
 std::string text(simdjson::dom::element o, const char* k) {
   std::string_view s;

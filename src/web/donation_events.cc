@@ -12,21 +12,10 @@
 #include "core/clock.h"
 #include "core/json_out.h"
 #include "messaging/org_write.h"
+#include "web/json_answer.h"
 
 namespace tocsin::web {
 namespace {
-
-http::Response json_answer(int status, const std::string& body) {
-  http::Response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = body;
-  return r;
-}
-
-http::Response refusal(const Error& e) {
-  return json_answer(e.http_status, JsonOut().begin().kv("error", e.message).end().take());
-}
 
 http::Response ignored(const std::string& why) {
   return json_answer(200, JsonOut().begin().kv("received", true).kv("ignored", why).end().take());

@@ -5,24 +5,12 @@ person's agreement with where and how, and then exactly one entry with that evid
 person's address, another organization's person."""
 import re
 
-import pytest
 import requests
 
-from test_console_http import Staff, staff_audit
-from tocsin_server import TocsinServer
+from test_console_http import Staff, srv, staff_audit  # noqa: F401  (srv: the fixture, organizations A and B)
 
 SUBSCRIBED = 1
 EMAIL, SMS = 0, 1
-
-
-@pytest.fixture()
-def srv(tmp_path):
-    s = TocsinServer(tmp_path / "data")
-    s.init("A")
-    s.create_org("B")
-    s.start()
-    yield s
-    s.stop()
 
 
 def api_person(srv, org, pid):

@@ -9,10 +9,9 @@ import io
 import re
 import time
 
-import pytest
 import requests
 
-from test_console_http import Staff, staff_audit
+from test_console_http import Staff, srv, staff_audit  # noqa: F401  (srv: the fixture, organizations A and B)
 from tocsin_server import TocsinServer
 
 SUBSCRIBED, UNSUBSCRIBED = 1, 2  # consent::Status as stored in ledger.new_status
@@ -30,16 +29,6 @@ CSV = (
 )
 BASIS = {"source": "Spring fair sign-up sheet", "consent_date": "2024-05-01",
          "consent_method": "paper form", "disclosure_text": "Yes, keep me posted about the campaign."}
-
-
-@pytest.fixture()
-def srv(tmp_path):
-    s = TocsinServer(tmp_path / "data")
-    s.init("A")
-    s.create_org("B")
-    s.start()
-    yield s
-    s.stop()
 
 
 def people(srv, org):
