@@ -9,6 +9,8 @@
 //                  [--outcomes] [--ca-file PEM] [--no-verify] [--no-pipelining] [--depth N] [--implicit-tls]
 // Recipients are person<i>@<to-domain> (or the one --to address). Prints one JSON summary line; with
 // --outcomes also one line per message: "<i> accepted|deferred|rejected <code> <detail>".
+// --build-first builds and signs every message before the first is sent (tests of pipelining: the senders
+// always have the next one ready).
 // Exit status 0 when every message was handed over (accepted), 1 otherwise, 2 on bad usage.
 #include <atomic>
 #include <chrono>
@@ -84,7 +86,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--unsigned" || a == "--outcomes" || a == "--no-verify" || a == "--no-pipelining" ||
-        a == "--implicit-tls") {
+        a == "--implicit-tls" || a == "--build-first") {
       opt[a] = "1";
     } else if (a.rfind("--", 0) == 0 && i + 1 < argc) {
       opt[a] = argv[++i];
@@ -167,45 +169,64 @@ int main(int argc, char** argv) {
   const bool outcomes = opt.count("--outcomes");
   const std::string to_domain = get("--to-domain", "example.net");
   auto start = std::chrono::steady_clock::now();
+  // One message: cleared by the gate, built and signed (nullopt: the gate refused it or it did not build).
+  auto build = [&](int i) -> std::optional<std::pair<policy::ClearedEmail, std::string>> {
+    std::string to = opt.count("--to") ? opt["--to"] : "person" + std::to_string(i) + "@" + to_domain;
+    policy::OutboundEmail out{
+        "org-1", {to, hasher.hash(Channel::kEmail, to), std::nullopt}, policy::MessageKind::kBlast, domain};
+    auto d = gate.dispatch(out);
+    if (!d.cleared) return std::nullopt;
+    RenderedEmail e;
+    e.from_address = "team@" + domain;
+    e.from_name = "Campaign Team";
+    e.to_address = to;
+    e.subject = "Test message " + std::to_string(i) + " — señal";
+    e.text = "Hello,\n\nThis is test message " + std::to_string(i) + ".\n\n1 Main St, Springfield\n";
+    e.html = "<p>Hello,</p><p>This is test message <b>" + std::to_string(i) + "</b>.</p>\n";
+    e.list_unsubscribe_url = "https://act.example.org/u/t" + std::to_string(i);
+    e.list_unsubscribe_mailto = "unsubscribe+t" + std::to_string(i) + "@" + domain;
+    e.message_id = "test." + std::to_string(i) + "@" + domain;
+    e.extra_headers = {{"X-Tocsin-Delivery", std::to_string(i)}};
+    auto msg = build_message(e, d.cleared->cleared_at());
+    if (!msg) return std::nullopt;
+    std::string data = signer ? signer->sign(*msg).value() + *msg : *msg;
+    return std::make_pair(std::move(*d.cleared), std::move(data));
+  };
+  auto send = [&](int i, const std::pair<policy::ClearedEmail, std::string>& m) {
+    Handover h = transport->send(m.first, "bounces@" + domain, m.second);
+    (h.outcome == Handover::Outcome::kAccepted   ? accepted
+     : h.outcome == Handover::Outcome::kDeferred ? deferred
+                                                 : rejected)++;
+    if (outcomes) {
+      std::lock_guard lock(out_mu);
+      std::printf("%d %s %d %s\n", i, outcome_name(h.outcome), h.code, h.detail.c_str());
+    }
+  };
+  // --build-first: every message is built and signed before the first is sent (and the clock starts then),
+  // so the senders always have the next one ready: what a test of the relay client's pipelining sees is
+  // the client, not how fast a loaded machine signs. Otherwise each thread builds and sends in turn.
+  std::vector<std::optional<std::pair<policy::ClearedEmail, std::string>>> built;
+  if (opt.count("--build-first")) {
+    built.resize(count);
+    std::atomic<int> to_build{0};
+    std::vector<std::thread> builders;
+    for (int t = 0; t < threads; ++t)
+      builders.emplace_back([&] {
+        for (int i; (i = to_build++) < count;) built[i] = build(i);
+      });
+    for (auto& th : builders) th.join();
+    start = std::chrono::steady_clock::now();
+  }
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&] {
       for (int i; (i = next++) < count;) {
-        std::string to = opt.count("--to") ? opt["--to"] : "person" + std::to_string(i) + "@" + to_domain;
-        policy::OutboundEmail out{"org-1",
-                                  {to, hasher.hash(Channel::kEmail, to), std::nullopt},
-                                  policy::MessageKind::kBlast,
-                                  domain};
-        auto d = gate.dispatch(out);
-        if (!d.cleared) {
+        auto m = built.empty() ? build(i) : std::move(built[i]);
+        if (!m) {
           ++failed;
           continue;
         }
-        RenderedEmail e;
-        e.from_address = "team@" + domain;
-        e.from_name = "Campaign Team";
-        e.to_address = to;
-        e.subject = "Test message " + std::to_string(i) + " — señal";
-        e.text = "Hello,\n\nThis is test message " + std::to_string(i) + ".\n\n1 Main St, Springfield\n";
-        e.html = "<p>Hello,</p><p>This is test message <b>" + std::to_string(i) + "</b>.</p>\n";
-        e.list_unsubscribe_url = "https://act.example.org/u/t" + std::to_string(i);
-        e.list_unsubscribe_mailto = "unsubscribe+t" + std::to_string(i) + "@" + domain;
-        e.message_id = "test." + std::to_string(i) + "@" + domain;
-        e.extra_headers = {{"X-Tocsin-Delivery", std::to_string(i)}};
-        auto msg = build_message(e, d.cleared->cleared_at());
-        if (!msg) {
-          ++failed;
-          continue;
-        }
-        std::string data = signer ? signer->sign(*msg).value() + *msg : *msg;
-        Handover h = transport->send(*d.cleared, "bounces@" + domain, data);
-        (h.outcome == Handover::Outcome::kAccepted   ? accepted
-         : h.outcome == Handover::Outcome::kDeferred ? deferred
-                                                     : rejected)++;
-        if (outcomes) {
-          std::lock_guard lock(out_mu);
-          std::printf("%d %s %d %s\n", i, outcome_name(h.outcome), h.code, h.detail.c_str());
-        }
+        send(i, *m);
       }
     });
   }
