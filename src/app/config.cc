@@ -99,6 +99,8 @@ Result<Config> load_config(const std::string& data_dir) {
                                                "sms.twilio_messaging_service_sid",
                                                "sms.connections",
                                                "sms.opt_out_pause_percent",
+                                               "sms.price_per_segment",
+                                               "sms.price_currency",
                                                "sms.opt_out_pause_min_texts",
                                                "sms.opt_out_pause_window_hours",
                                                "sms.profile",
@@ -204,6 +206,12 @@ Result<Config> load_config(const std::string& data_dir) {
   // The window is rebuilt at start from the deliveries the send history keeps (7 days).
   if (m.opt_out_pause_window_hours < 1 || m.opt_out_pause_window_hours > 168)
     return bad_request("tocsin.toml: sms.opt_out_pause_window_hours must be between 1 and 168");
+  m.price_per_segment = t["sms"]["price_per_segment"].value_or(m.price_per_segment);
+  m.price_currency = t["sms"]["price_currency"].value_or(m.price_currency);
+  if (m.price_per_segment < 0 || m.price_per_segment > 100)
+    return bad_request("tocsin.toml: sms.price_per_segment must be between 0 (no estimate) and 100");
+  if (m.price_currency.size() != 3)
+    return bad_request("tocsin.toml: sms.price_currency must be a three-letter currency code, e.g. \"USD\"");
   m.profile = t["sms"]["profile"].value_or(m.profile);
   if (auto p = policy::provider_profile(m.profile); !p)
     return bad_request("tocsin.toml: sms.profile: " + p.error().message);

@@ -85,6 +85,10 @@ struct Config {
     // The gateway provider's acceptable-use profile (policy/provider_profile.h; shipped profiles listed in
     // docs/SMS.md "Provider profiles").
     std::string profile = "default";
+    // What the gateway charges per segment (e.g. 0.0079) and in what currency, for the console's cost
+    // estimate of a text blast; 0: no estimate.
+    double price_per_segment = 0;
+    std::string price_currency = "USD";
   } sms;
   // [trust]: the review of a new organization's first large blasts and the automatic pauses' limits
   // (policy/org_trust.h, where the defaults are argued; docs/POLICY.md "Per-organization trust").

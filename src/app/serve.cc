@@ -359,6 +359,8 @@ int serve(Installation& inst, Config config) {
   console_opts.trusted_proxy_header = config.trusted_proxy_header;
   console_opts.age_custom_field = config.age_custom_field;
   console_opts.count_inline_below = config.console_count_inline_below;
+  console_opts.sms_price_per_segment = config.sms.price_per_segment;
+  console_opts.sms_price_currency = config.sms.price_currency;
   web::admin::Console console(directory, *inst.store, staff,
                               {committer, &opt_out_fence, staff_audit, &access_log, &gate, &dispatcher, &keys,
                                &invitation_mail, &sms_replies},

@@ -214,6 +214,27 @@ Status reschedule(people::OrgState& org, store::WriteBatch::OrgWrites& w, const 
   return Ok{};
 }
 
+Status pause_by_staff(people::OrgState& org, store::WriteBatch::OrgWrites& w, const std::string& message_id,
+                      const std::string& by, Micros now) {
+  const Message* existing = org.messaging.message(message_id);
+  if (!existing) return not_found("no such message");
+  Message m = *existing;
+  const bool running = m.status == MessageStatus::kSending || m.status == MessageStatus::kPaused;
+  if (!by.empty()) {
+    if (!running) return bad_request("this message is not sending");
+    if (!m.paused_by.empty()) return Ok{};
+    m.paused_by = by;
+    m.paused_at = now;
+  } else {
+    if (m.paused_by.empty() || !running) return bad_request("this message was not paused by staff");
+    m.paused_by.clear();
+    m.paused_at = 0;
+  }
+  m.modified = now;
+  org.messaging.put_message(w, std::move(m));
+  return Ok{};
+}
+
 Result<Channel> stop_blast(Dispatcher& dispatcher, people::OrgState& org, const std::string& message_id) {
   Channel channel;
   {

@@ -78,6 +78,13 @@ void start_blast(const BlastServices& services, people::OrgState& org, const std
 Status reschedule(people::OrgState& org, store::WriteBatch::OrgWrites& w, const std::string& message_id,
                   std::optional<Micros> at, Micros now);
 
+// In a write (committer thread, the organization's lock held): pauses the sending blast `message_id` for the
+// staff member `by`, or with `by` empty resumes a blast staff paused. Its run hands over nothing more after
+// the rounds already handed to the workers (at most two); resumed, it goes on where it stopped. 404; 400 when
+// it is not sending (pause) or not paused by staff (resume). Pausing a paused one again changes nothing.
+Status pause_by_staff(people::OrgState& org, store::WriteBatch::OrgWrites& w, const std::string& message_id,
+                      const std::string& by, Micros now);
+
 // Halts a blast that is sending or paused: 404 no such message, 400 not sending. Returns its channel.
 Result<Channel> stop_blast(Dispatcher& dispatcher, people::OrgState& org, const std::string& message_id);
 

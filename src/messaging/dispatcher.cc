@@ -586,14 +586,16 @@ bool Dispatcher::prepare_round(Run& run) {
   if (!org) return false;
   const Message& m = run.message;
   Micros now = now_micros();
-  // Paused while the organization is suspended, its bulk email is paused, the platform operator or the
-  // opt-out-rate breaker stopped the message's sender, or the organization has not accepted the platform's
-  // current acceptable-use policy; nothing is marked.
+  // Paused while a staff member paused it, the organization is suspended, its bulk email is paused, the
+  // platform operator or the opt-out-rate breaker stopped the message's sender, or the organization has not
+  // accepted the platform's current acceptable-use policy; nothing is marked.
   {
     std::shared_lock lock(org->mu);
     const auto& s = org->messaging.settings();
-    std::string why = s.suspended                   ? "organization suspended: " + s.suspended_reason
-                      : !s.evidence_overdue.empty() ? "evidence_overdue: " + s.evidence_overdue
+    const Message* latest = org->messaging.message(m.id);  // the run's copy predates a pause
+    std::string why = latest && !latest->paused_by.empty() ? "paused by " + latest->paused_by
+                      : s.suspended                        ? "organization suspended: " + s.suspended_reason
+                      : !s.evidence_overdue.empty()        ? "evidence_overdue: " + s.evidence_overdue
                       : (m.channel == Channel::kEmail && s.bulk_email_paused)
                           ? "bulk email paused: " + s.bulk_email_paused_reason
                           : sender_stopped(org->messaging, m);

@@ -89,6 +89,7 @@ std::string encode_message(const Message& m) {
   if (!m.approval_requested_by.empty())
     o.kv("approval_requested_by", m.approval_requested_by)
         .kv("approval_requested_at", m.approval_requested_at);
+  if (!m.paused_by.empty()) o.kv("paused_by", m.paused_by).kv("paused_at", m.paused_at);
   o.begin_array("identifiers");
   for (const auto& i : m.identifiers) o.str(i);
   o.end_array().begin_array("special_category_used");
@@ -133,6 +134,8 @@ Result<Message> decode_message(std::string_view doc) {
   m.total_targeted = f.integer("total_targeted");
   m.approval_requested_by = f.str("approval_requested_by");
   m.approval_requested_at = f.integer("approval_requested_at");
+  m.paused_by = f.str("paused_by");
+  m.paused_at = f.integer("paused_at");
   m.review_state = f.str("review_state");
   m.review_digest = f.str("review_digest");
   m.review_findings = f.str("review_findings");

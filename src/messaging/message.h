@@ -74,6 +74,10 @@ struct Message {
   // to approve and send this draft, and when; cleared when it is sent or edited.
   std::string approval_requested_by = {};
   Micros approval_requested_at = 0;
+  // A sending blast paused by a staff member (email), and when: the dispatcher hands over nothing more until
+  // it is resumed (Dispatcher::prepare_round, with the organization-level pause reasons). "" = not paused so.
+  std::string paused_by = {};
+  Micros paused_at = 0;
 
   std::string sender_address() const { return from_address.empty() ? reply_to : from_address; }
   // The lower-cased domain of sender_address(): the sending domain the gate checks and DKIM signs for.

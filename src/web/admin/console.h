@@ -53,6 +53,9 @@ struct ConsoleOptions {
   // background (web/admin/counted_later.h) instead of an exact pass per view (config
   // console.count_inline_below).
   int64_t count_inline_below = 50'000;
+  // A text blast's cost estimate on its message screen (config sms.price_per_segment; 0: none).
+  double sms_price_per_segment = 0;
+  std::string sms_price_currency = "USD";
   // Login posts per client address: argon2id costs 64 MiB and tens of milliseconds a try, so an address
   // gets a burst of 20 and then one every 3 seconds (the per-account lockout is the guessing bound).
   double login_posts_per_second = 1.0 / 3;

@@ -170,7 +170,8 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
     return compose_screen(200, f), true;
   }
 
-  for (std::string_view helper : {"/edit", "/send", "/schedule", "/unschedule", "/stop"}) {
+  for (std::string_view helper :
+       {"/edit", "/send", "/schedule", "/unschedule", "/stop", "/pause", "/resume"}) {
     std::string id = id_in(path, "/admin/messages/", helper);
     if (id.empty()) continue;
     if (!p.can(staff::Permission::kSend)) return refuse(403, "sending or changing messages"), true;
@@ -273,6 +274,31 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
       (void)writes_.audit.record({org.org.id, p.account_id, "messages.stop", id, ip, now_micros()});
       return respond(redirect("/admin/messages/" + id)), true;
     }
+    if (helper == "/pause" || helper == "/resume") {
+      // Pause: the dispatcher hands over nothing more (after the rounds already with the workers) until staff
+      // resume it; Stop ends it for good.
+      const bool pause = helper == "/pause";
+      commit_and_go(
+          p, org, pause ? "messages.pause" : "messages.resume", id, ip,
+          [id, by = pause ? p.email : std::string()](people::OrgState& o, store::WriteBatch::OrgWrites& w,
+                                                     Micros now) -> Result<std::string> {
+            const Message* m = o.messaging.message(id);
+            if (m && !by.empty() && !m->paused_by.empty())
+              return std::string("unchanged");  // not audited twice
+            if (auto s = messaging::pause_by_staff(o, w, id, by, now); !s) return s.error();
+            return std::string();
+          },
+          "/admin/messages/" + id,
+          [frame, pause](const Error& e) {
+            return html(e.http_status == 404 ? 404 : 400,
+                        e.http_status == 404
+                            ? not_found_page(frame, "such message")
+                            : forbidden_page(
+                                  frame, std::string(pause ? "pausing" : "resuming") + " it: " + e.message));
+          },
+          std::move(respond));
+      return true;
+    }
     // Schedule (a time in UTC from a datetime-local field) and unschedule, as the API's schedule helper.
     std::optional<Micros> at;
     if (helper == "/schedule") {
@@ -310,6 +336,8 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
   s.can_send = p.can(staff::Permission::kSend);
   s.can_approve = p.can(staff::Permission::kApprove);
   s.live = url.param("live").has_value();
+  s.price_per_segment = options_.sms_price_per_segment;
+  s.price_currency = options_.sms_price_currency;
   {
     std::shared_lock lock(org.mu);
     const Message* m = org.messaging.message(id);

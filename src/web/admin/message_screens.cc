@@ -1,5 +1,6 @@
 #include "web/admin/message_screens.h"
 
+#include <fmt/format.h>
 #include <mstch/mstch.hpp>
 
 #include <algorithm>
@@ -88,7 +89,9 @@ constexpr const char* kMessage = R"(<main><p><a href="/admin/messages">Messages<
 <li><strong id="pf-deferred">{{deferred_count}}</strong>would wait</li>
 <li><strong id="pf-excluded">{{excluded_total}}</strong>left out</li>
 </ul>
-{{#segments}}<p id="segments">Each text is {{segments}} segment(s), {{encoding}}.</p>{{/segments}}
+{{#segments}}<p id="segments">Each text is {{segments}} segment(s), {{encoding}}.</p>
+{{#cost}}<p id="sms-cost">Estimated cost: {{cost_texts}} texts × {{segments}} segment(s) × {{price}} {{currency}} = <strong>{{cost}} {{currency}}</strong> (the gateway's price per segment as configured; carrier surcharges not included).</p>{{/cost}}
+{{^cost}}<p id="sms-cost">No cost estimate: the price per segment is not configured (<code>[sms] price_per_segment</code>).</p>{{/cost}}{{/segments}}
 {{#has_excluded}}<h3 id="excluded">Left out, and why</h3>
 <div class="scroll"><table aria-labelledby="excluded"><thead><tr><th scope="col">Rule</th><th scope="col">People</th><th scope="col">Why</th></tr></thead><tbody>
 {{#excluded}}<tr id="reason-{{code}}"><td><code>{{code}}</code>{{#source}}<br><small>{{source}}</small>{{/source}}</td><td><a href="/admin/messages/{{id}}?reason={{code}}#drill">{{count}}</a></td><td>{{sentence}}</td></tr>{{/excluded}}
@@ -116,7 +119,10 @@ constexpr const char* kMessage = R"(<main><p><a href="/admin/messages">Messages<
 <button type="submit" id="request-button">Ask an admin to approve and send</button></form>{{/requested_by}}{{/may_send}}
 </section>{{/can_send}}{{/draft}}
 {{#scheduled}}{{#can_send}}<form method="post" action="/admin/messages/{{id}}/unschedule"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Unschedule</button></form>{{/can_send}}{{/scheduled}}
-{{#running}}{{#can_send}}<form method="post" action="/admin/messages/{{id}}/stop"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="stop-button">Stop sending</button></form>{{/can_send}}{{/running}}
+{{#running}}{{#can_send}}{{^staff_paused}}<form method="post" action="/admin/messages/{{id}}/pause"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="pause-button">Pause sending</button></form>{{/staff_paused}}
+{{#staff_paused}}<p id="staff-paused">Paused by {{staff_paused}} at {{paused_at}}: nothing more is handed over until it is resumed.</p>
+<form method="post" action="/admin/messages/{{id}}/resume"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="resume-button">Resume sending</button></form>{{/staff_paused}}
+<form method="post" action="/admin/messages/{{id}}/stop"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="stop-button">Stop sending</button></form>{{/can_send}}{{/running}}
 {{#has_counts}}<section aria-labelledby="stats"><h2 id="stats">Statistics</h2>
 <ul class="figures">
 <li><strong id="st-sent">{{sent}}</strong>sent</li>
@@ -144,6 +150,23 @@ constexpr const char* kMessage = R"(<main><p><a href="/admin/messages">Messages<
 
 std::string num(int64_t n) {
   return std::to_string(n);
+}
+
+// A price as configured, without trailing zeros ("0.0079", "0.01").
+std::string price_text(double price) {
+  std::string s = fmt::format("{:.6f}", price);
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
+// The estimate of a text blast: every text that would leave (now or after quiet hours and caps) at its
+// segment count, to the cent; "" when no price is configured.
+std::string sms_cost(const MessageScreen& s, const messaging::PlanSummary& sum) {
+  if (s.price_per_segment <= 0 || sum.sms_segments <= 0) return {};
+  const double cost =
+      static_cast<double>(sum.sendable + sum.deferred) * sum.sms_segments * s.price_per_segment;
+  return fmt::format("{:.2f}", cost);
 }
 
 // The words for a reason code: the gate's sentence, or the planner's own.
@@ -336,6 +359,10 @@ std::string message_page(const Frame& f, const MessageScreen& s) {
       {"scheduled", m.status == MessageStatus::kScheduled ? format_iso8601(m.scheduled_at) : std::string()},
       {"started", m.sent_start ? format_iso8601(m.sent_start) : std::string()},
       {"running", m.status == MessageStatus::kSending || m.status == MessageStatus::kPaused},
+      {"staff_paused", m.status == MessageStatus::kSending || m.status == MessageStatus::kPaused
+                           ? m.paused_by
+                           : std::string()},
+      {"paused_at", m.paused_at ? format_iso8601(m.paused_at).substr(0, 19) + " UTC" : std::string()},
       {"may_send", !s.needs_approval || s.can_approve},
       {"requested_by", m.approval_requested_by},
       {"requested_at", m.approval_requested_at ? format_iso8601(m.approval_requested_at) : std::string()},
@@ -399,6 +426,10 @@ std::string message_page(const Frame& f, const MessageScreen& s) {
          {"excluded_total", num(excluded_total)},
          {"segments", m.channel == Channel::kSms && sum.sms_segments ? num(sum.sms_segments) : std::string()},
          {"encoding", sum.sms_encoding},
+         {"cost", sms_cost(s, sum)},
+         {"cost_texts", num(sum.sendable + sum.deferred)},
+         {"price", price_text(s.price_per_segment)},
+         {"currency", s.price_currency},
          {"has_excluded", !excluded.empty()},
          {"excluded", excluded},
          {"has_waiting", !waiting.empty()},

@@ -76,6 +76,9 @@ struct MessageScreen {
   bool needs_approval = false;
   bool can_approve = false;
   bool live = false;  // ?live=1: the answer carries `Refresh: 5` (the person asked for it)
+  // A text blast's estimate: texts that would leave (now or after quiet hours) × segments × this price.
+  double price_per_segment = 0;  // 0: no estimate (config sms.price_per_segment)
+  std::string price_currency;
 };
 inline constexpr size_t kDrillDownPeople = 100;
 // What an approver saw: the Send form carries it, and the send is refused when the draft changed since

@@ -1,0 +1,71 @@
+"""An email body written in Markdown on the console's compose screen (issue #13; docs/CONSOLE.md, Messages):
+CommonMark becomes the HTML the blast sends (cmark), merge fields still merge, raw HTML in the source is left
+out, the edit screen gives back the Markdown, and an edit over the API as HTML wins over the stale source. Read
+from the raw .eml in the outbox, its HTML part decoded only from its transfer encoding."""
+import quopri
+import re
+import time
+
+from test_console_http import Staff
+from test_console_messages import DOMAIN, site  # noqa: F401  (the module's site fixture)
+from tocsin_server import unique_email
+
+SOURCE = "Hello {{given_name}},\n\nJoin us **tonight** at the [harbour](https://example.org/harbour).\n\n" \
+         "<script>alert(1)</script>\n\n- bring a friend\n- bring a sign\n"
+
+
+def html_part(raw: bytes) -> str:
+    """The text/html part of a raw message as sent (quoted-printable or 7bit, as the builder chose)."""
+    part = raw.split(b"Content-Type: text/html", 1)[1]
+    headers, body = part.split(b"\r\n\r\n", 1)
+    body = body.split(b"\r\n--", 1)[0]
+    if b"quoted-printable" in headers:
+        body = quopri.decodestring(body)
+    return body.decode()
+
+
+def test_a_body_written_in_markdown(site):  # noqa: F811
+    srv = site
+    api = srv.client(srv.org["api_key"])
+    assert api.post("tags", json={"name": "md"}).status_code == 200
+    ada = unique_email("ada")
+    api.signup(ada, email_status="subscribed", given="Ada", tags=["md"])
+    tag = next(t for t in api.get("tags").json()["_embedded"]["osdi:tags"]
+               if t["name"] == "md")["identifiers"][0].split(":")[1]
+    owner = Staff(srv, srv.org["org_id"], unique_email("owner"), "owner")
+    assert owner.login().status_code == 303
+
+    r = owner.post("/admin/messages", channel="email", name="Markdown", subject="Tonight at the harbour",
+                   **{"from": "Friends of the Bay"}, from_address="news@" + DOMAIN, reply_to="news@" + DOMAIN,
+                   format="markdown", body=SOURCE, target="tags/" + tag)
+    assert r.status_code == 303, r.text
+    mid = r.headers["Location"].rsplit("/", 1)[1]
+    body = api.get(f"messages/{mid}").json()["body"]
+    assert "<strong>tonight</strong>" in body and '<a href="https://example.org/harbour">harbour</a>' in body
+    assert "<li>bring a friend</li>" in body and "{{given_name}}" in body
+    assert "<script" not in body and "alert(1)" not in body, body  # raw HTML is left out
+
+    # The edit screen gives back what was written, with Markdown chosen.
+    edit = owner.get(f"/admin/messages/{mid}/edit").text
+    assert '<option value="markdown" selected>' in edit and "Join us **tonight**" in edit
+
+    assert owner.post(f"/admin/messages/{mid}/send").status_code == 303
+    for _ in range(200):
+        if api.get(f"messages/{mid}").json()["status"] == "sent":
+            break
+        time.sleep(0.1)
+    sent = [f.read_bytes() for f in (srv.data_dir / "outbox").glob("*.eml")
+            if b"Subject: Tonight at the harbour" in f.read_bytes()]
+    assert len(sent) == 1
+    html = html_part(sent[0])
+    assert re.search(r"Hello Ada,", html) and "<strong>tonight</strong>" in html, html
+    assert "<script" not in html
+
+    # Changed over the API as HTML: the console edits that HTML, not the stale Markdown.
+    r = owner.post("/admin/messages", channel="email", name="Second", subject="Second",
+                   **{"from": "Friends of the Bay"}, from_address="news@" + DOMAIN, reply_to="news@" + DOMAIN,
+                   format="markdown", body="*first*", target="tags/" + tag)
+    second = r.headers["Location"].rsplit("/", 1)[1]
+    assert api.put(f"messages/{second}", json={"body": "<p>rewritten</p>"}).status_code == 200
+    edit = owner.get(f"/admin/messages/{second}/edit").text
+    assert '<option value="html" selected>' in edit and "&lt;p&gt;rewritten&lt;/p&gt;" in edit, edit
