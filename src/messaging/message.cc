@@ -90,6 +90,7 @@ std::string encode_message(const Message& m) {
     o.kv("approval_requested_by", m.approval_requested_by)
         .kv("approval_requested_at", m.approval_requested_at);
   if (!m.paused_by.empty()) o.kv("paused_by", m.paused_by).kv("paused_at", m.paused_at);
+  if (!m.body_markdown.empty()) o.kv("body_markdown", m.body_markdown);
   o.begin_array("identifiers");
   for (const auto& i : m.identifiers) o.str(i);
   o.end_array().begin_array("special_category_used");
@@ -135,6 +136,7 @@ Result<Message> decode_message(std::string_view doc) {
   m.approval_requested_by = f.str("approval_requested_by");
   m.approval_requested_at = f.integer("approval_requested_at");
   m.paused_by = f.str("paused_by");
+  m.body_markdown = f.str("body_markdown");
   m.paused_at = f.integer("paused_at");
   m.review_state = f.str("review_state");
   m.review_digest = f.str("review_digest");

@@ -45,9 +45,10 @@ struct Message {
   std::string origin_system;
   std::string name;
   std::string subject;
-  std::string body;          // HTML for email (a plain-text alternative is derived), UTF-8 text for SMS
-  std::string from;          // display name
-  std::string from_address;  // tocsin:from_address; defaults to reply_to
+  std::string body;           // HTML for email (a plain-text alternative is derived), UTF-8 text for SMS
+  std::string body_markdown;  // email written in Markdown (the console): the source `body` was made from
+  std::string from;           // display name
+  std::string from_address;   // tocsin:from_address; defaults to reply_to
   std::string reply_to;
   std::vector<Target> targets;
   std::string wrapper_id;  // an osdi:wrapper action, or empty

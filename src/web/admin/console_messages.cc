@@ -35,6 +35,7 @@ ComposeForm compose_of(const Target& form) {
                             {"purpose", &f.purpose}})
     *field = form.param(key).value_or("");
   f.marketing = form.param("marketing").has_value();
+  f.format = form.param("format").value_or("html") == "markdown" ? "markdown" : "html";
   auto [b, e] = form.query.equal_range("target");
   for (auto it = b; it != e && f.targets.size() < 100; ++it) f.targets.push_back(it->second);
   return f;

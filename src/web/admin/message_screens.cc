@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "messaging/audience.h"
 #include "messaging/blast_control.h"
+#include "messaging/markdown_body.h"
 #include "messaging/planner.h"
 #include "messaging/sms_receipts.h"
 #include "oversight/content_review.h"
@@ -43,7 +44,8 @@ constexpr const char* kCompose = R"(<main><p><a href="/admin/messages">Messages<
 <label for="from_address">From address</label><input id="from_address" name="from_address" type="email" aria-describedby="domains-hint" value="{{from_address}}">
 <p id="domains-hint">{{#has_domains}}At a verified sending domain: {{domains}}.{{/has_domains}}{{^has_domains}}No sending domain is verified yet: add one under Settings or with <code>tocsin domain add</code>.{{/has_domains}} Empty: the reply-to address.</p>
 <label for="reply_to">Reply-to address</label><input id="reply_to" name="reply_to" type="email" value="{{reply_to}}">
-<label for="body">Body (HTML; merge fields such as <code>{{=<% %>=}}{{given_name}}<%={{ }}=%></code>)</label><textarea id="body" name="body" rows="12">{{body}}</textarea>{{/email}}
+<label for="format">Body written in</label><select id="format" name="format"><option value="html"{{^markdown}} selected{{/markdown}}>HTML</option><option value="markdown"{{#markdown}} selected{{/markdown}}>Markdown</option></select>
+<label for="body">Body (HTML or Markdown as chosen; merge fields such as <code>{{=<% %>=}}{{given_name}}<%={{ }}=%></code>; Markdown's raw HTML is left out)</label><textarea id="body" name="body" rows="12">{{body}}</textarea>{{/email}}
 {{^email}}<label for="sms_sender">Send from</label><select id="sms_sender" name="sms_sender">{{#senders}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/senders}}</select>
 {{^has_senders}}<p>The organization has no texting number yet.</p>{{/has_senders}}
 <label for="body">Text (the brand and, for a first text, the opt-out line are added; the preflight shows the segments)</label><textarea id="body" name="body" rows="5" aria-describedby="segment-count" data-brand="{{brand}}">{{body}}</textarea>
@@ -246,6 +248,11 @@ ComposeForm compose_form_of(const Message& m) {
   f.from_address = m.from_address;
   f.reply_to = m.reply_to;
   f.body = m.body;
+  // Written in Markdown and not changed since as HTML (over the API): the source is what is edited.
+  if (!m.body_markdown.empty() && messaging::markdown_to_html(m.body_markdown) == m.body) {
+    f.body = m.body_markdown;
+    f.format = "markdown";
+  }
   f.sms_sender = m.sms_sender;
   f.purpose = m.purpose;
   f.marketing = m.marketing;
@@ -257,6 +264,11 @@ Status apply_compose_form(const ComposeForm& f, Message& m) {
   m.channel = f.channel == "sms" ? Channel::kSms : Channel::kEmail;
   m.name = f.name;
   m.body = f.body;
+  m.body_markdown.clear();
+  if (f.channel != "sms" && f.format == "markdown") {
+    m.body_markdown = f.body;
+    m.body = messaging::markdown_to_html(f.body);
+  }
   m.purpose = f.purpose;
   if (m.channel == Channel::kEmail) {
     m.subject = f.subject;
@@ -328,6 +340,7 @@ std::string compose_page(const Frame& f, const ComposeForm& form, const ComposeC
        {"from_address", form.from_address},
        {"reply_to", form.reply_to},
        {"body", form.body},
+       {"markdown", form.format == "markdown"},
        {"has_domains", !choices.verified_domains.empty()},
        {"domains", domains},
        {"senders", senders},

@@ -28,6 +28,7 @@ std::string messages_page(const Frame& f, const std::vector<MessageRow>& rows);
 struct ComposeForm {
   std::string id;  // empty for a new message
   std::string channel = "email", name, subject, from, from_address, reply_to, body, sms_sender, purpose;
+  std::string format = "html";  // an email's body: "html" or "markdown" (messaging/markdown_body.h)
   bool marketing = false;
   std::vector<std::string> targets;
   std::string error;
