@@ -284,17 +284,25 @@ void post_record(Call& c, const ActionType& type, const std::string& action_id) 
                             std::nullopt};
   messaging::SubmitServices services{c.ctx.committer, c.ctx.autoresponder, c.ctx.resubscribe};
   auto call = std::make_shared<Call>(std::move(c));
+  // The answer is copied under the lock and serialized on the io thread once durable (issue 16); a blind or
+  // background post answers {} and copies nothing. Both lambdas run on the committer thread, one after the
+  // other, so the slot needs no lock.
+  auto view = std::make_shared<std::optional<RecordView>>();
+  bool answers_record = !blind && !call->background;
   messaging::submit_record(
       services, *call->org, std::move(sub),
-      [&type, base](const OrgState& org, const actions::RecordOutcome& r) {
-        JsonOut j;
-        write_record(j, org, type, *r.record, base, r.notices);
-        return j.take();
+      [&type, view, answers_record](const OrgState& org, const actions::RecordOutcome& r) {
+        if (answers_record) *view = record_view(org, type, *r.record, r.notices);
+        return std::string();
       },
-      [call, blind](Result<std::string> body) {
+      [call, blind, view, base](Result<std::string> body) {
         if (!body) return blind ? call->empty_ok() : call->error(body.error());
-        if (blind || call->background) return call->empty_ok();
-        call->reply(200, std::move(body).value());
+        if (blind || call->background || !*view) return call->empty_ok();
+        call->reply_rendered(200, [v = std::move(**view), base] {
+          JsonOut j;
+          write_record(j, v, base);
+          return j.take();
+        });
       });
 }
 

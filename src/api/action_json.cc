@@ -263,9 +263,11 @@ void write_action(JsonOut& j, const people::OrgState& org, const actions::Action
   j.end();
 }
 
-void write_record(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,
-                  const actions::ActionRecord& r, const std::string& api_base,
-                  const std::vector<std::string>& notices, const std::string& deliveries) {
+namespace {
+
+void write_record_as(JsonOut& j, const actions::ActionType& type, const actions::ActionRecord& r,
+                     const actions::Action* a, const std::string& api_base,
+                     const std::vector<std::string>& notices, const std::string& deliveries) {
   const std::string action = api_base + "/" + std::string(type.collection) + "/" + r.action_id;
   j.begin();
   write_identifiers(j, r.id, r.identifiers);
@@ -273,7 +275,7 @@ void write_record(JsonOut& j, const people::OrgState& org, const actions::Action
   j.kv("action_network:person_id", r.person_id);
   j.kv("action_network:" + std::string(type.singular) + "_id", r.action_id);
   write_fields(j, r.fields);
-  write_record_defaults(j, type, r, org.actions.find_action(r.action_id));
+  write_record_defaults(j, type, r, a);
   if (type.collection == "events" && !actions::find_field(r.fields, "status")) j.kv("status", "accepted");
   if (!r.referrer_data.empty()) raw(j, "action_network:referrer_data", r.referrer_data);
   if (r.autoresponse_requested) j.kv("tocsin:autoresponse_requested", true);  // for messaging to honor
@@ -289,6 +291,32 @@ void write_record(JsonOut& j, const people::OrgState& org, const actions::Action
   write_curies(j, api_base);
   j.end();
   j.end();
+}
+
+}  // namespace
+
+void write_record(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,
+                  const actions::ActionRecord& r, const std::string& api_base,
+                  const std::vector<std::string>& notices, const std::string& deliveries) {
+  write_record_as(j, type, r, org.actions.find_action(r.action_id), api_base, notices, deliveries);
+}
+
+RecordView record_view(const people::OrgState& org, const actions::ActionType& type,
+                       const actions::ActionRecord& r, std::vector<std::string> notices) {
+  RecordView v{&type, r, std::nullopt, std::move(notices)};
+  if (const actions::Action* a = org.actions.find_action(r.action_id)) {
+    actions::Action only;
+    for (const auto& d : type.record_defaults)
+      if (d.how == actions::Derive::kActionFieldOrJson)
+        if (const std::string* f = actions::find_field(a->fields, d.name))
+          actions::set_field(only.fields, std::string(d.name), *f);
+    v.action = std::move(only);
+  }
+  return v;
+}
+
+void write_record(JsonOut& j, const RecordView& v, const std::string& api_base) {
+  write_record_as(j, *v.type, v.record, v.action ? &*v.action : nullptr, api_base, v.notices, {});
 }
 
 }  // namespace tocsin::api

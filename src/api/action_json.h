@@ -5,6 +5,7 @@
 
 #include <simdjson.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,5 +34,17 @@ void write_action(JsonOut& j, const people::OrgState& org, const actions::Action
 void write_record(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,
                   const actions::ActionRecord& r, const std::string& api_base,
                   const std::vector<std::string>& notices = {}, const std::string& deliveries = {});
+
+// What write_record reads, copied under the organization's lock: a record helper's answer is then
+// serialized once durable on the connection's io thread, not on the group committer (issue 16).
+struct RecordView {
+  const actions::ActionType* type = nullptr;
+  actions::ActionRecord record;
+  std::optional<actions::Action> action;  // only the fields the kind's record defaults read
+  std::vector<std::string> notices;
+};
+RecordView record_view(const people::OrgState& org, const actions::ActionType& type,
+                       const actions::ActionRecord& r, std::vector<std::string> notices = {});
+void write_record(JsonOut& j, const RecordView& v, const std::string& api_base);
 
 }  // namespace tocsin::api

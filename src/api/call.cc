@@ -6,16 +6,32 @@
 
 namespace tocsin::api {
 
-void Call::reply(int status, std::string body, std::vector<std::pair<std::string, std::string>> headers) {
-  Response r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
+namespace {
+
+void add_api_headers(Response& r) {
   // A handler's own Cache-Control (e.g. no-store on tracking pixels) wins over the API default.
   bool cache_set = false;
   for (const auto& h : r.headers) cache_set = cache_set || h.first == "Cache-Control";
   if (!cache_set) r.headers.emplace_back("Cache-Control", "max-age=0, private, must-revalidate");
   r.headers.emplace_back("Access-Control-Allow-Origin", "*");
+}
+
+}  // namespace
+
+void Call::reply(int status, std::string body, std::vector<std::pair<std::string, std::string>> headers) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  r.headers = std::move(headers);
+  add_api_headers(r);
+  respond(std::move(r));
+}
+
+void Call::reply_rendered(int status, std::function<std::string()> render) {
+  Response r;
+  r.status = status;
+  r.render = std::move(render);
+  add_api_headers(r);
   respond(std::move(r));
 }
 
@@ -84,6 +100,30 @@ void commit_write(Call& c, WriteFn apply, bool blind, std::function<void()> dura
         if (durable) durable();
         if (blind || call->background) return call->empty_ok();
         call->reply(call->ok_status, std::move(body).value());
+      },
+      call->ctx.opt_out_fence, std::move(opted_out));
+}
+
+void commit_write_rendered(Call& c, RenderedWriteFn apply, bool blind, std::function<void()> durable,
+                           std::shared_ptr<std::vector<ContactHash>> opted_out) {
+  people::OrgState* org = c.org;
+  auto call = std::make_shared<Call>(std::move(c));
+  // Filled by `apply` on the committer thread, read by the completion on the same thread.
+  auto render = std::make_shared<Render>();
+  messaging::commit_org_write(
+      call->ctx.committer, *org,
+      [apply = std::move(apply), render](people::OrgState& o, store::WriteBatch::OrgWrites& w,
+                                         Micros now) -> Result<std::string> {
+        auto r = apply(o, w, now);
+        if (!r) return r.error();
+        *render = std::move(r).value();
+        return std::string();
+      },
+      [call, blind, durable = std::move(durable), render](Result<std::string> body) {
+        if (!body) return blind ? call->empty_ok() : call->error(body.error());
+        if (durable) durable();
+        if (blind || call->background) return call->empty_ok();
+        call->reply_rendered(call->ok_status, std::move(*render));
       },
       call->ctx.opt_out_fence, std::move(opted_out));
 }

@@ -77,6 +77,8 @@ struct Call {
 
   // Responses in Action Network's style.
   void reply(int status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {});
+  // As reply, the body produced by `render` on the connection's io thread (http::Response::render).
+  void reply_rendered(int status, std::function<std::string()> render);
   void error(int status, std::string_view message) { reply(status, error_body(message)); }
   void error(const Error& e) { error(e.http_status, e.message); }
   void empty_ok() { reply(200, "{}"); }
@@ -110,5 +112,15 @@ using WriteFn =
 // waits until no message to them is still on its way to a transport (messaging/opt_out_fence.h).
 void commit_write(Call& c, WriteFn apply, bool blind = false, std::function<void()> durable = {},
                   std::shared_ptr<std::vector<ContactHash>> opted_out = nullptr);
+
+// As commit_write, for a write whose answer is costly to serialize (the signup helper's HAL person): `apply`
+// returns a function that renders the body from what it copied under the lock; it runs on the connection's
+// io thread once the write is durable, so neither the committer nor the organization's lock pays for it.
+using Render = std::function<std::string()>;
+using RenderedWriteFn =
+    std::function<Result<Render>(people::OrgState&, store::WriteBatch::OrgWrites&, Micros now)>;
+void commit_write_rendered(Call& c, RenderedWriteFn apply, bool blind = false,
+                           std::function<void()> durable = {},
+                           std::shared_ptr<std::vector<ContactHash>> opted_out = nullptr);
 
 }  // namespace tocsin::api

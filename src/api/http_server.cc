@@ -66,12 +66,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::body_limit) {
       keep_alive_ = false;
       linger_ = true;
-      return send(Response{413, "application/hal+json", R"({"error":"request body too large"})", {}});
+      return send(Response{413, "application/hal+json", R"({"error":"request body too large"})", {}, {}});
     }
     if (ec) {
       keep_alive_ = false;
       if (ec == net::error::eof || ec == net::error::operation_aborted) return close();
-      return send(Response{400, "application/hal+json", R"({"error":"malformed HTTP request"})", {}});
+      return send(Response{400, "application/hal+json", R"({"error":"malformed HTTP request"})", {}, {}});
     }
     auto msg = parser_->release();
     keep_alive_ = msg.keep_alive();
@@ -93,6 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void send(Response r) {
+    if (r.render) r.body = r.render();
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), 11);
     res->set(http::field::server, "tocsin");
     res->set(http::field::content_type, r.content_type);

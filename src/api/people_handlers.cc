@@ -189,18 +189,20 @@ void signup_helper(Call& c) {
   auto pending = std::make_shared<PendingConfirmation>();
   auto durable = send_confirmation(c, pending);
   auto opted_out = std::make_shared<std::vector<ContactHash>>();
-  commit_write(
+  commit_write_rendered(
       c,
       [in = std::move(in).value(), tags = std::move(tags).value(), ev, who = std::move(who).value(), base,
-       pending,
-       opted_out](OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<std::string> {
+       pending, opted_out](OrgState& org, store::WriteBatch::OrgWrites& w, Micros now) -> Result<Render> {
         auto r = people::signup(org, in, tags, ev, who, w, now);
         if (!r) return r.error();
         if (r->confirm_email) *pending = {r->person->id, *r->confirm_email};
         note_opt_outs(org, in, *r->person, *opted_out);
-        JsonOut j;
-        write_person(j, org, *r->person, base, r->notices);
-        return j.take();
+        // A copy now, the JSON on the io thread once durable (issue 16: not on the committer, not locked).
+        return Render([view = person_view(org, *r->person, std::move(r->notices)), base] {
+          JsonOut j;
+          write_person(j, view, base);
+          return j.take();
+        });
       },
       blind, durable, opted_out);
 }

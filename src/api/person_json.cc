@@ -262,8 +262,10 @@ void write_curies(JsonOut& j, const std::string& api_base) {
   j.end_array();
 }
 
-void write_person(JsonOut& j, const people::OrgState& org, const Person& p, const std::string& api_base,
-                  const std::vector<std::string>& notices) {
+namespace {
+
+void write_person_as(JsonOut& j, const Person& p, consent::Status email_status, consent::Status phone_status,
+                     const std::string& api_base, const std::vector<std::string>& notices) {
   j.begin();
   j.begin_array("identifiers").str("action_network:" + p.id);
   for (const auto& id : p.identifiers) j.str(id);
@@ -276,7 +278,7 @@ void write_person(JsonOut& j, const people::OrgState& org, const Person& p, cons
     j.begin()
         .kv("primary", true)
         .kv("address", *p.email)
-        .kv("status", consent::status_name(org.status_of(Channel::kEmail, *p.email)))
+        .kv("status", consent::status_name(email_status))
         .end();
   j.end_array();
   j.begin_array("phone_numbers");
@@ -285,7 +287,7 @@ void write_person(JsonOut& j, const people::OrgState& org, const Person& p, cons
         .kv("primary", true)
         .kv("number", phone_for_display(*p.phone))
         .kv("number_type", "Mobile")
-        .kv("status", consent::status_name(org.status_of(Channel::kSms, *p.phone)))
+        .kv("status", consent::status_name(phone_status))
         .end();
   j.end_array();
   j.begin_array("postal_addresses");
@@ -347,6 +349,26 @@ void write_person(JsonOut& j, const people::OrgState& org, const Person& p, cons
   write_curies(j, api_base);
   j.end();
   j.end();
+}
+
+}  // namespace
+
+void write_person(JsonOut& j, const people::OrgState& org, const Person& p, const std::string& api_base,
+                  const std::vector<std::string>& notices) {
+  PersonView none;
+  write_person_as(j, p, p.email ? org.status_of(Channel::kEmail, *p.email) : none.email_status,
+                  p.phone ? org.status_of(Channel::kSms, *p.phone) : none.phone_status, api_base, notices);
+}
+
+PersonView person_view(const people::OrgState& org, const Person& p, std::vector<std::string> notices) {
+  PersonView v{p, {}, {}, std::move(notices)};
+  if (p.email) v.email_status = org.status_of(Channel::kEmail, *p.email);
+  if (p.phone) v.phone_status = org.status_of(Channel::kSms, *p.phone);
+  return v;
+}
+
+void write_person(JsonOut& j, const PersonView& v, const std::string& api_base) {
+  write_person_as(j, v.person, v.email_status, v.phone_status, api_base, v.notices);
 }
 
 }  // namespace tocsin::api

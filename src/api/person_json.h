@@ -39,6 +39,16 @@ Result<std::vector<std::string>> parse_string_list(simdjson::dom::element parent
 void write_person(JsonOut& j, const people::OrgState& org, const Person& p, const std::string& api_base,
                   const std::vector<std::string>& notices = {});
 
+// What write_person reads, copied under the organization's lock: an answer to a write is then serialized
+// after the lock is released and off the group committer's thread (http::Response::render, issue 16).
+struct PersonView {
+  Person person;
+  consent::Status email_status{}, phone_status{};
+  std::vector<std::string> notices;
+};
+PersonView person_view(const people::OrgState& org, const Person& p, std::vector<std::string> notices = {});
+void write_person(JsonOut& j, const PersonView& v, const std::string& api_base);
+
 // The curies every resource carries.
 void write_curies(JsonOut& j, const std::string& api_base);
 

@@ -31,6 +31,10 @@ struct Response {
   std::string content_type = "application/hal+json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, produces the body on the connection's io thread right before the response is written, in
+  // place of `body`: an answer to a write is serialized from a copy there, not on the group committer's
+  // thread (issue 16). Whoever passes a Response along must not expect `body` to be filled yet.
+  std::function<std::string()> render;
 };
 
 // The client's address: the left-most X-Forwarded-For (or whichever header is configured) entry when a
