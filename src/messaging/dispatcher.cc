@@ -12,6 +12,7 @@
 #include "messaging/content_screening.h"
 #include "messaging/delivery_metrics.h"
 #include "messaging/feedback_status.h"
+#include "messaging/mail_content.h"
 #include "messaging/processor_disclosures.h"
 #include "messaging/retry.h"
 #include "messaging/smtp_rejection.h"
@@ -235,19 +236,7 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
     }
     run->message = *m;
     run->scope = blast_scope(*m, org->org.gdpr_applies);
-    MailContent& c = run->content;
-    c.subject = m->subject;
-    c.body_html = m->body;
-    c.from_address = m->sender_address();
-    c.from_name = m->from;
-    c.reply_to = m->reply_to;
-    if (!m->wrapper_id.empty())
-      if (const auto* w = org->actions.find_action("wrappers", m->wrapper_id)) {
-        c.wrapper_header = actions::string_field(w->fields, "header").value_or("");
-        c.wrapper_footer = actions::string_field(w->fields, "footer").value_or("");
-      }
-    c.postal_address = org->messaging.settings().postal_address;
-    c.tracking = tracking_enabled(org->messaging.settings(), org->org.gdpr_applies);
+    run->content = mail_content_of(*org, *m);
     auto view = org->messaging.gate_view();
     run->brand = view ? view->brand_name : org->org.name;
     if (m->channel == Channel::kEmail) {
