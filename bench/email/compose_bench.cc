@@ -43,7 +43,7 @@ RenderedEmail sample(int i) {
   e.from_address = "team@news.example.org";
   e.from_name = "Campaign Team";
   e.to_address = "person" + std::to_string(i) + "@example.net";
-  // No display name for To: a blast has none (messaging/compose.cc), and the frame writes To itself only then.
+  // No display name for To: a blast has none (messaging/compose.cc); the frame writes To itself only then.
   e.subject = "Rally on Saturday — bring a friend";
   e.text = "Hello Person " + std::to_string(i) +
            ",\n\nJoin us on Saturday at the town hall. Every voice counts.\n\n"
