@@ -211,6 +211,8 @@ Result<std::string> MimeFrame::build(const RenderedEmail& e, Micros date) const 
 
 Result<std::string> MimeFrame::build(const RenderedEmail& e, Micros date, const EncodedBody& body) const {
   if (auto st = validate_rendered_email(e); !st) return st.error();
+  // Written directly, a field the frame does not hold (another From, a To display name) would be lost.
+  if (!fits(e)) return internal_error("the message does not fit its MIME frame");
   std::string out;
   out.reserve(1024 + body.body.size());
   for (const Field& f : fields_) {

@@ -50,7 +50,7 @@ class MimeFrame {
 
   // The whole message, CRLF line ends, as build_message(e with the frame's boundary, date) writes it.
   Result<std::string> build(const RenderedEmail& e, Micros date) const;
-  // The same with a body made by encode_body(e.text, e.html); requires fits(e). 400 as build_message.
+  // The same with a body made by encode_body(e.text, e.html). 400 as build_message; 500 unless fits(e).
   Result<std::string> build(const RenderedEmail& e, Micros date, const EncodedBody& body) const;
 
   const std::string& boundary() const { return boundary_; }

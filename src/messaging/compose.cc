@@ -18,7 +18,8 @@ namespace tocsin::messaging {
 namespace {
 
 // Bodies kept per frame: enough for a few merge-field variants (e.g. the default greeting and a handful
-// of names), small enough that a blast's frame holds at most a few hundred KiB.
+// of names); each entry holds the rendered text and HTML and the encoded body, so a frame holds about
+// 16 x 3 x the body's size (under 1 MiB for a 10 KB body).
 constexpr size_t kCachedBodies = 16;
 
 struct Prepared {

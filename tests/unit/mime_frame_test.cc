@@ -199,6 +199,12 @@ TEST(MimeFrameTest, RefusesWhatBuildMessageRefuses) {
   e = recipient(5);
   e.list_unsubscribe_url = "http://act.example.org/u";
   EXPECT_FALSE(frame->build(e, kDate).ok());
+  // A body passed with a message the frame does not hold (here a To display name) is refused, not misused.
+  e = recipient(5);
+  e.to_name = "Person Five";
+  EXPECT_FALSE(frame->fits(e));
+  EXPECT_FALSE(frame->build(e, kDate, *frame->encode_body(e.text, e.html)).ok());
+  EXPECT_EQ(frame->build(e, kDate).value(), build_message(e, kDate).value());
   RenderedEmail no_boundary = shared_fields();
   no_boundary.boundary.clear();
   EXPECT_FALSE(MimeFrame::make(no_boundary).ok());
