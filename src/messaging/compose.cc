@@ -101,7 +101,7 @@ std::string mime_boundary(const MailContent& c, const std::string& message_id) {
     seed += '\0';
     seed += *part;
   }
-  seed += c.tracking ? "\1" : "\0";
+  seed += c.tracking ? '1' : '0';
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(seed.data(), seed.size(), digest, &len, EVP_sha256(), nullptr);
