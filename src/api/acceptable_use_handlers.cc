@@ -9,7 +9,7 @@ namespace tocsin::api::handlers {
 namespace {
 
 policy::AcceptableUse published(const Call& c) {
-  return {c.ctx.config.acceptable_use_version, c.ctx.config.acceptable_use_url};
+  return {c.ctx.settings.acceptable_use_version, c.ctx.settings.acceptable_use_url};
 }
 
 void reply_state(Call& c) {

@@ -270,7 +270,7 @@ void post_record(Call& c, const ActionType& type, const std::string& action_id) 
   if (!tags) return c.error(tags.error());
   in.add_tags = std::move(tags).value();
   in.record = std::move(record).value();
-  auto who = parse_authority(body, !blind, c.ctx.config.age_custom_field);
+  auto who = parse_authority(body, !blind, c.ctx.settings.age_custom_field);
   if (!who) return c.error(who.error());
   auto ev = c.evidence(std::string(blind ? "blind " : "") + "record " +
                        std::string(actions::record_name(type)) + " helper");

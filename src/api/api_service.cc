@@ -10,11 +10,11 @@ namespace tocsin::api {
 ApiService::ApiService(ApiContext& ctx, KeyRing& keys)
     : ctx_(ctx),
       keys_(keys),
-      per_key_(ctx.config.key_requests_per_second, ctx.config.key_burst),
-      per_ip_(ctx.config.helper_posts_per_ip_per_second, ctx.config.helper_burst) {}
+      per_key_(ctx.settings.key_requests_per_second, ctx.settings.key_burst),
+      per_ip_(ctx.settings.helper_posts_per_ip_per_second, ctx.settings.helper_burst) {}
 
 std::string ApiService::client_ip(const Request& req) const {
-  return http::client_ip(req, ctx_.config.trusted_proxy_header);
+  return http::client_ip(req, ctx_.settings.trusted_proxy_header);
 }
 
 namespace {

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "api/api_settings.h"
 #include "api/error_body.h"
 #include "api/http.h"
 #include "api/rate_limit.h"
-#include "app/config.h"
 #include "consent/ledger_entry.h"
 #include "core/json_out.h"
 #include "core/query_string.h"
@@ -39,7 +39,7 @@ namespace tocsin::api {
 
 // Long-lived parts every handler may use.
 struct ApiContext {
-  const Config& config;
+  const ApiSettings& settings;  // the API's share of tocsin.toml
   store::Store& store;
   store::GroupCommitter& committer;
   people::Directory& directory;

@@ -27,7 +27,7 @@ bool secret_matches(const std::string& configured, const std::string* given) {
 void mail(Call& c) {
   if (c.seg.size() != 2 || c.seg[1] != "inbound") return c.error(404, "not found");
   if (c.req.method != "POST") return c.reply(405, error_body("use POST"), {{"Allow", "POST"}});
-  if (!secret_matches(c.ctx.config.email.ingest_secret, c.req.header("x-tocsin-ingest-secret")))
+  if (!secret_matches(c.ctx.settings.mail_ingest_secret, c.req.header("x-tocsin-ingest-secret")))
     return c.error(401, "ingest secret invalid or not present");
   if (!c.ctx.delivery_tokens) return c.error(503, "mail ingest is not available");
   const std::string* rcpt = c.req.header("x-tocsin-envelope-recipient");
@@ -37,7 +37,7 @@ void mail(Call& c) {
       *c.ctx.delivery_tokens,
       [&c](const std::string& id) { return messaging::owner_of_message(c.ctx.directory, id); },
       now_micros(),
-      c.ctx.config.pause};
+      c.ctx.settings.pause};
   auto out = messaging::ingest_mail(fc, c.req.body, rcpt ? std::string_view(*rcpt) : std::string_view());
   if (!out) return c.error(503, "could not store the report; retry: " + out.error().message);
   // An unsubscribe, hard bounce or complaint is acknowledged once no message to the address is still on its

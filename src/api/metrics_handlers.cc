@@ -17,7 +17,7 @@
 namespace tocsin::api::handlers {
 
 void metrics(Call& c) {
-  const std::string& token = c.ctx.config.metrics_token;
+  const std::string& token = c.ctx.settings.metrics_token;
   if (token.empty()) return c.error(404, "metrics are off: set [metrics] token in tocsin.toml");
   const std::string* auth = c.req.header("authorization");
   constexpr std::string_view kBearer = "Bearer ";

@@ -161,9 +161,9 @@ void signup_helper(Call& c) {
   bool blind = !c.authenticated;
   if (blind) {
     // Blind posts land in the organization configured for them (default: the installation's first).
-    c.org = c.ctx.config.anonymous_signup_org.empty()
+    c.org = c.ctx.settings.anonymous_signup_org.empty()
                 ? c.ctx.directory.first()
-                : c.ctx.directory.find(c.ctx.config.anonymous_signup_org);
+                : c.ctx.directory.find(c.ctx.settings.anonymous_signup_org);
     if (!c.org) return c.empty_ok();
   }
   thread_local simdjson::dom::parser parser;
@@ -180,7 +180,7 @@ void signup_helper(Call& c) {
                      {{"Retry-After", std::to_string(wait)}});
   auto tags = parse_string_list(body, "add_tags");
   if (!tags) return c.error(tags.error());
-  auto who = parse_authority(body, !blind, c.ctx.config.age_custom_field);
+  auto who = parse_authority(body, !blind, c.ctx.settings.age_custom_field);
   if (!who) return c.error(who.error());
   if (!blind && erased_under_age(c, in.value(), who.value(), "")) return;
   auto ev = c.evidence(blind ? "blind signup helper" : "api signup helper");
@@ -216,7 +216,7 @@ void update_person(Call& c, const std::string& id) {
   if (simdjson::dom::element inner; !body["person"].get(inner) && inner.is_object()) person = inner;
   auto in = parse_person(person, c.org->org.default_region, StatusRule::kSubscribeOrUnsubscribe);
   if (!in) return c.error(in.error());
-  auto who = parse_authority(body, true, c.ctx.config.age_custom_field);
+  auto who = parse_authority(body, true, c.ctx.settings.age_custom_field);
   if (!who) return c.error(who.error());
   if (erased_under_age(c, in.value(), who.value(), id)) return;
   auto ev = c.evidence("api person update");

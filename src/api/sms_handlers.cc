@@ -135,7 +135,7 @@ void receipt(Call& c, Result<sms::DeliveryReceipt> parsed, const std::string& ga
   bool undeliverable =
       out.state == store::DeliveryState::kBounced || out.state == store::DeliveryState::kFailed;
   auto pause = messaging::texts_pause_due(c.ctx.store, judged->org_id, out.message_id, undeliverable,
-                                          c.ctx.config.pause);
+                                          c.ctx.settings.pause);
   if (!pause) return refuse(c, what, pause.error());
   people::OrgState* org = pause.value() ? c.ctx.directory.find(judged->org_id) : nullptr;
   auto call = std::make_shared<Call>(std::move(c));
@@ -167,7 +167,7 @@ void sms(Call& c) {
   if (c.req.body.size() > kMaxCallbackBytes || c.req.target.size() > kMaxCallbackBytes)
     return refuse(c, gateway + " callback", Error{413, "callback too large"});
 
-  const auto& cfg = c.ctx.config.sms;
+  const ApiSettings& cfg = c.ctx.settings;
   if (kannel) {
     auto params = kannel_params(c);
     if (kind == "mo")

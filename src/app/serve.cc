@@ -9,6 +9,7 @@
 #include "api/api_service.h"
 #include "api/http_server.h"
 #include "api/keyring.h"
+#include "app/api_settings_of.h"
 #include "app/domain_recheck.h"
 #include "app/http_routes.h"
 #include "core/stop_signal.h"
@@ -302,8 +303,9 @@ int serve(Installation& inst, Config config) {
   retention.start(std::chrono::seconds(config.retention_sweep_seconds));
   api::HelperLimits helper_limits(config.helper_posts_per_action_per_second, config.helper_action_burst,
                                   config.helper_posts_per_phone_per_hour, config.helper_phone_burst);
+  const api::ApiSettings api_settings = api_settings_of(config);
   api::ApiContext ctx{
-      config,         *inst.store, committer, directory,         config.public_url + "/api/v2",
+      api_settings,   *inst.store, committer, directory,         config.public_url + "/api/v2",
       &helper_limits, &gate,       &tokens,   config.public_url, &dispatcher};
   ctx.delivery_tokens = &delivery_tokens;
   ctx.sms_replies = &sms_replies;

@@ -33,6 +33,14 @@ class DkimSigner {
   // (signature time); 0 means the current time.
   Result<std::string> sign(std::string_view message, int64_t now_seconds = 0) const;
 
+  // The two halves of sign(), for a blast whose recipients share a body (email/mime_frame.h): the bh= value
+  // (base64 SHA-256 of the relaxed-canonical body) depends on the body bytes only, so it is computed once
+  // per body; the signature itself covers each recipient's own headers and is made per message.
+  // sign_with_body_hash(m, body_hash(body of m), t) == sign(m, t).
+  std::string body_hash(std::string_view body) const;
+  Result<std::string> sign_with_body_hash(std::string_view message, std::string_view body_hash,
+                                          int64_t now_seconds = 0) const;
+
   DkimSigner(DkimSigner&&) noexcept;
   DkimSigner& operator=(DkimSigner&&) noexcept;
   ~DkimSigner();

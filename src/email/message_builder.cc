@@ -6,7 +6,6 @@
 #include "email/gmime_util.h"
 
 namespace tocsin::email {
-namespace {
 
 // Free text bound for a header (subject, display names): each control character becomes a space. These
 // values carry merge fields (a person's name in the subject), and one stray line break in a name must cost
@@ -17,6 +16,8 @@ std::string header_text(const std::string& s) {
     if (is_ascii_control(c)) c = ' ';
   return out;
 }
+
+namespace {
 
 // A value written to the wire exactly as given (URIs, tokens): printable US-ASCII, no spaces, none of the
 // angle brackets and commas that delimit RFC 2369 list items.
@@ -35,7 +36,9 @@ bool valid_field_name(const std::string& name) {
   return true;
 }
 
-Status validate(const RenderedEmail& e) {
+}  // namespace
+
+Status validate_rendered_email(const RenderedEmail& e) {
   if (e.to_address.empty()) return bad_request("the message has no recipient address");
   if (e.from_address.empty()) return bad_request("the message has no From address");
   if (e.message_id.empty()) return bad_request("the message has no Message-ID");
@@ -57,8 +60,12 @@ Status validate(const RenderedEmail& e) {
       return bad_request("extra header name '" + name + "' is not a valid field name");
     if (!is_raw_token(value)) return bad_request("extra header " + name + " is not a printable ASCII token");
   }
+  if (e.boundary.find_first_of("\"\r\n") != std::string::npos)
+    return bad_request("the MIME boundary must not contain quotes or line breaks");
   return Ok{};
 }
+
+namespace {
 
 // RFC 2369 items "<https://...>" and "<mailto:...>", whichever are set, the https URI first (RFC 8058).
 std::vector<std::string> list_unsubscribe_items(const RenderedEmail& e) {
@@ -112,6 +119,7 @@ GMimeObject* body_of(const RenderedEmail& e) {
   if (e.html.empty()) return text_part("plain", e.text);
   if (e.text.empty()) return text_part("html", e.html);
   GMimeMultipart* alt = g_mime_multipart_new_with_subtype("alternative");
+  if (!e.boundary.empty()) g_mime_multipart_set_boundary(alt, e.boundary.c_str());
   Ref<GMimeObject> text(text_part("plain", e.text));
   Ref<GMimeObject> html(text_part("html", e.html));
   g_mime_multipart_add(alt, text.p);
@@ -133,7 +141,7 @@ GMimeFormatOptions* crlf_format() {
 }  // namespace
 
 Result<std::string> build_message(const RenderedEmail& e, Micros date) {
-  if (auto st = validate(e); !st) return st.error();
+  if (auto st = validate_rendered_email(e); !st) return st.error();
   ensure_gmime();
 
   Ref<GMimeMessage> msg(g_mime_message_new(TRUE));

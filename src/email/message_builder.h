@@ -35,8 +35,18 @@ struct RenderedEmail {
   std::string list_unsubscribe_mailto;  // mailto: address, with or without the "mailto:" scheme
   std::string message_id;               // without angle brackets, deterministic per delivery
   std::vector<std::pair<std::string, std::string>> extra_headers;  // e.g. X-Tocsin-Delivery
+  // The multipart/alternative boundary; empty: a random one (GMime's). A blast gives a deterministic one per
+  // message variant (messaging/compose.h), so the same input gives the same bytes (email/mime_frame.h).
+  std::string boundary;
 };
 
 Result<std::string> build_message(const RenderedEmail& email, Micros date);
+
+// The checks build_message makes before building (400 with the reason); email/mime_frame.h makes the same.
+Status validate_rendered_email(const RenderedEmail& email);
+
+// Free text bound for a header (subject, display names) as build_message writes it: each control character
+// becomes a space.
+std::string header_text(const std::string& s);
 
 }  // namespace tocsin::email

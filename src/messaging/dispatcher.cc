@@ -12,6 +12,7 @@
 #include "messaging/content_screening.h"
 #include "messaging/delivery_metrics.h"
 #include "messaging/feedback_status.h"
+#include "messaging/mail_content.h"
 #include "messaging/processor_disclosures.h"
 #include "messaging/retry.h"
 #include "messaging/smtp_rejection.h"
@@ -122,6 +123,9 @@ struct Dispatcher::Run {
   std::string stop_reason = "stopped by request";  // set by halt() before `halted`, under mu_
   std::optional<email::DkimSigner> signer;
   MailContent content;  // email: what the message says (tracking as the organization's setting was at start)
+  // Email: the composition frames (messaging/compose.h), as tracked per the setting and as untracked (for
+  // people who objected to tracking), made once per run after the content and signer are set.
+  std::unique_ptr<ComposeFrame> frame, untracked_frame;
   std::string brand;
   policy::BlastScope scope;  // what the blast declares (its purpose, special-category use), fixed at start
 
@@ -232,19 +236,7 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
     }
     run->message = *m;
     run->scope = blast_scope(*m, org->org.gdpr_applies);
-    MailContent& c = run->content;
-    c.subject = m->subject;
-    c.body_html = m->body;
-    c.from_address = m->sender_address();
-    c.from_name = m->from;
-    c.reply_to = m->reply_to;
-    if (!m->wrapper_id.empty())
-      if (const auto* w = org->actions.find_action("wrappers", m->wrapper_id)) {
-        c.wrapper_header = actions::string_field(w->fields, "header").value_or("");
-        c.wrapper_footer = actions::string_field(w->fields, "footer").value_or("");
-      }
-    c.postal_address = org->messaging.settings().postal_address;
-    c.tracking = tracking_enabled(org->messaging.settings(), org->org.gdpr_applies);
+    run->content = mail_content_of(*org, *m);
     auto view = org->messaging.gate_view();
     run->brand = view ? view->brand_name : org->org.name;
     if (m->channel == Channel::kEmail) {
@@ -263,6 +255,15 @@ void Dispatcher::begin(const std::string& org_id, const std::string& message_id,
         pacer_.configure(s->first,  // no faster than the SMS provider's profile lets this kind of number
                          {deps_.gate.gate().provider_profile().pace(s->second.type, s->second.mps),
                           s->second.daily_cap, 1});
+    }
+  }
+  if (run->message.channel == Channel::kEmail) {
+    const email::DkimSigner* signer = run->signer ? &*run->signer : nullptr;
+    run->frame = std::make_unique<ComposeFrame>(links_, run->content, signer, message_id);
+    if (run->content.tracking) {
+      MailContent untracked = run->content;
+      untracked.tracking = false;
+      run->untracked_frame = std::make_unique<ComposeFrame>(links_, std::move(untracked), signer, message_id);
     }
   }
   Micros now = now_micros();
@@ -766,16 +767,10 @@ void Dispatcher::hand_over(Round& round, size_t i) {
     recorded = true;
   };
   if (m.channel == Channel::kEmail) {
-    // A person who objected to tracking gets the message as written: no pixel, the original links. The copy
-    // is made only for them (rare), not for every delivery.
-    std::optional<MailContent> untracked_content;
-    if (run.content.tracking && round.untracked[i]) {
-      untracked_content = run.content;
-      untracked_content->tracking = false;
-    }
-    const MailContent& content = untracked_content ? *untracked_content : run.content;
-    auto composed = compose_email(links_, content, run.signer ? &*run.signer : nullptr, run.org_id,
-                                  r.person_id, r.address, {m.id, r.seq}, round.values[i], now);
+    // A person who objected to tracking gets the message as written: no pixel, the original links (the
+    // untracked frame, made at start when tracking is on).
+    const ComposeFrame& frame = round.untracked[i] && run.untracked_frame ? *run.untracked_frame : *run.frame;
+    auto composed = frame.compose(run.org_id, r.person_id, r.address, {m.id, r.seq}, round.values[i], now);
     if (!composed) return settle_and_record(Outcome::kFail, composed.error().message);
     auto cleared = deps_.gate.gate().dispatch(*round.emails[i]);
     if (!cleared.cleared) {

@@ -91,11 +91,11 @@ std::shared_ptr<const SpamTraps> SpamTrapFile::current() const {
   std::stringstream buf;
   buf << in.rdbuf();
   auto list = SpamTraps::parse(buf.str());
+  mtime_ = mtime;  // a broken file is reported once, not at every look
   if (!list) {
     spdlog::warn("spam-trap list {} does not load: {}", path_.string(), list.error().message);
     return list_;
   }
-  mtime_ = mtime;
   list_ = std::make_shared<const SpamTraps>(std::move(list).value());
   spdlog::info("spam-trap list {}: {} entries", path_.string(), list_->size());
   return list_;

@@ -138,6 +138,8 @@ def test_campaign_journey_in_chromium(tmp_path, node_project):
     assert all(u.endswith("/clean-water-now/thanks") for u in out["signedUrls"]), out["signedUrls"]
     assert out["recordCount"] == "2"
     assert out["targeted"] == "2" and out["sendable"] == "1"
+    # The preview frame, as Chromium rendered it: merge field filled for the sample supporter, the footer there.
+    assert "Thank you for signing, Sam." in out["previewText"] and "Unsubscribe" in out["previewText"], out["previewText"]
     assert "not_subscribed" in out["excludedRow"] and "1" in out["excludedRow"]
     assert "Stop Please" in out["drilled"] and "Rosa Parker" not in out["drilled"]
     assert out["status"].startswith("sent"), out["status"]

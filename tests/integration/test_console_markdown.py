@@ -71,3 +71,39 @@ def test_a_body_written_in_markdown(site):  # noqa: F811
     edit = owner.get(f"/admin/messages/{second}/edit").text
     textarea = re.search(r'<textarea id="body"[^>]*>(.*?)</textarea>', edit, re.S).group(1)
     assert '<option value="html" selected>' in edit and html.unescape(textarea) == "<p>rewritten</p>", edit
+
+
+def test_the_message_page_previews_the_email(site):  # noqa: F811
+    """The email as the sample supporter gets it, in a sandboxed frame: merge fields filled, the wrapper's
+    footer and the organization's postal address, the answer itself sandboxed by its CSP; staff of another
+    organization get 404, a viewer may look."""
+    srv = site
+    owner = Staff(srv, srv.org["org_id"], unique_email("owner"), "owner")
+    viewer = Staff(srv, srv.org["org_id"], unique_email("viewer"), "viewer")
+    other = srv.create_org("Preview Other")
+    stranger = Staff(srv, other["org_id"], unique_email("stranger"), "owner")
+    for s in (owner, viewer, stranger):
+        assert s.login().status_code == 303
+    r = owner.post("/admin/messages", channel="email", name="Preview", subject="For {{given_name}}",
+                   **{"from": "Friends of the Bay"}, from_address="news@" + DOMAIN, reply_to="news@" + DOMAIN,
+                   format="markdown", body="Hello {{given_name}} from {{locality}}, *see you*.\n\n"
+                   "<img src=x onerror=alert(1)>")
+    assert r.status_code == 303, r.text
+    mid = r.headers["Location"].rsplit("/", 1)[1]
+
+    page = owner.get(f"/admin/messages/{mid}").text
+    assert f'<iframe class="preview" id="email-preview" src="/admin/messages/{mid}/preview"' in page
+    assert re.search(r'<iframe[^>]*id="email-preview"[^>]*\bsandbox\b', page), page
+
+    preview = viewer.get(f"/admin/messages/{mid}/preview")
+    assert preview.status_code == 200, preview.text
+    csp = preview.headers["Content-Security-Policy"]
+    assert csp.startswith("sandbox;") and "default-src 'none'" in csp and "frame-ancestors 'self'" in csp
+    body = preview.text
+    assert 'id="preview-subject">Subject: For Sam</p>' in body, body
+    assert "Hello Sam from San Francisco, <em>see you</em>." in body, body
+    assert "onerror" not in body  # Markdown's raw HTML left out here as in the sent mail
+    assert "1 Main St, Springfield, IL" in body and 'href="#unsubscribe">Unsubscribe</a>' in body
+
+    assert stranger.get(f"/admin/messages/{mid}/preview").status_code == 404
+    assert owner.post(f"/admin/messages/{mid}/preview").status_code in (403, 405)

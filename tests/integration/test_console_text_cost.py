@@ -33,6 +33,10 @@ def test_the_estimate_is_texts_times_segments_times_the_price(tmp_path):
         segments = int(re.search(r'id="segments">Each text is (\d+) segment', page).group(1))
         texts = figure(page, "pf-sendable") + figure(page, "pf-deferred")
         assert segments == 2 and texts == 7, page
+        # The text as a first text reads: the brand in front, the opt-out line added (policy SMS-X1, SMS-X2).
+        preview = re.search(r'<blockquote id="text-preview">([^<]*)</blockquote>', page)
+        assert preview and preview.group(1).endswith("Bring a friend. Reply STOP to opt out."), page
+        assert re.match(r"[^:]+: Rally at city hall", preview.group(1)), preview.group(1)
         cost = re.search(r'id="sms-cost">Estimated cost: (\d+) texts × (\d+) segment\(s\) × ([0-9.]+) EUR = '
                          r'<strong>([0-9.]+) EUR</strong>', page)
         assert cost, page

@@ -9,72 +9,12 @@
 #include <fstream>
 #include <string>
 
+#include "dkim_verifiers.h"
 #include "email/dkim_key.h"
 #include "email/dkim_signer.h"
 
-// dkim.h is C and spells the boolean type the C way.
-#define _Bool bool
-#include <opendkim/dkim.h>
-#undef _Bool
-
 namespace tocsin::email {
 namespace {
-
-namespace fs = std::filesystem;
-
-// Runs dkimpy on `message`, answering its DNS query for <selector>._domainkey.<domain> with `txt`.
-// Returns what the verifier printed: "pass" or "fail: <reason>".
-std::string independent_verify(const std::string& message, const std::string& selector,
-                               const std::string& domain, const std::string& txt) {
-  fs::path dir = fs::temp_directory_path() / ("tocsin-dkim-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  std::ofstream(dir / "msg.eml", std::ios::binary) << message;
-  std::ofstream(dir / "key.txt", std::ios::binary) << txt;
-  std::ofstream(dir / "verify.py") << R"(import sys, dkim
-msg = open(sys.argv[1], 'rb').read()
-txt = open(sys.argv[2], 'rb').read()
-want = (sys.argv[3] + '._domainkey.' + sys.argv[4] + '.').encode()
-def dns(name, timeout=5):
-    return txt if name == want else None
-try:
-    ok = dkim.DKIM(msg).verify(dnsfunc=dns)
-except dkim.DKIMException:  # e.g. body hash mismatch is raised, not returned
-    ok = False
-print('pass' if ok else 'fail')
-)";
-  std::string cmd = "/usr/bin/python3 " + (dir / "verify.py").string() + " " + (dir / "msg.eml").string() +
-                    " " + (dir / "key.txt").string() + " " + selector + " " + domain + " 2>&1";
-  std::string out;
-  if (FILE* p = ::popen(cmd.c_str(), "r")) {
-    char buf[512];
-    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    ::pclose(p);
-  }
-  fs::remove_all(dir);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
-
-// The second verifier: libopendkim, its key lookup answering with `txt`. Returns "pass" or "fail".
-thread_local const std::string* lookup_answer = nullptr;
-std::string opendkim_verify(const std::string& message, const std::string& txt) {
-  DKIM_LIB* lib = dkim_init(nullptr, nullptr);
-  lookup_answer = &txt;
-  dkim_set_key_lookup(lib, [](DKIM*, DKIM_SIGINFO*, u_char* buf, size_t len) -> DKIM_CBSTAT {
-    if (lookup_answer->size() + 1 > len) return DKIM_CBSTAT_ERROR;
-    std::memcpy(buf, lookup_answer->c_str(), lookup_answer->size() + 1);
-    return DKIM_CBSTAT_CONTINUE;
-  });
-  DKIM_STAT st = DKIM_STAT_OK;
-  DKIM* d = dkim_verify(lib, reinterpret_cast<const u_char*>("test"), nullptr, &st);
-  std::string copy = message;
-  if (d) st = dkim_chunk(d, reinterpret_cast<u_char*>(copy.data()), copy.size());
-  if (d && st == DKIM_STAT_OK) st = dkim_chunk(d, nullptr, 0);
-  if (d && st == DKIM_STAT_OK) st = dkim_eom(d, nullptr);
-  if (d) dkim_free(d);
-  dkim_close(lib);
-  return st == DKIM_STAT_OK ? "pass" : "fail";
-}
 
 std::string sample_message() {
   return "From: Campaign Team <team@mail.example.org>\r\n"

@@ -9,10 +9,13 @@
 #include "messaging/blast_control.h"
 #include "messaging/dispatcher.h"
 #include "messaging/gate_wiring.h"
+#include "messaging/mail_content.h"
 #include "messaging/media_refusal.h"
+#include "messaging/render.h"
 #include "web/admin/console.h"
 #include "web/admin/console_path.h"
 #include "web/admin/console_response.h"
+#include "web/admin/email_preview.h"
 #include "web/admin/message_screens.h"
 #include "web/admin/person_view.h"
 
@@ -171,6 +174,18 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
     return compose_screen(200, f), true;
   }
 
+  if (std::string id = id_in(path, "/admin/messages/", "/preview"); !id.empty()) {
+    if (post) return refuse(405, "the preview with a form"), true;
+    if (!p.can(staff::Permission::kRead)) return refuse(403, "reading messages"), true;
+    std::optional<messaging::MailContent> content;
+    {
+      std::shared_lock lock(org.mu);
+      const Message* m = org.messaging.message(id);
+      if (m && m->channel == Channel::kEmail) content = messaging::mail_content_of(org, *m);
+    }
+    if (!content) return respond(html(404, not_found_page(frame, "such email"))), true;
+    return respond(email_preview(*content)), true;
+  }
   for (std::string_view helper :
        {"/edit", "/send", "/schedule", "/unschedule", "/stop", "/pause", "/resume"}) {
     std::string id = id_in(path, "/admin/messages/", helper);
@@ -345,6 +360,11 @@ bool Console::route_messages(const staff::Principal& p, people::OrgState& org, c
     if (!m) return respond(html(404, not_found_page(frame, "such message"))), true;
     s.message = *m;
     s.targets_label = targets_label(org, *m);
+    if (m->channel == Channel::kSms) {
+      auto view = org.messaging.gate_view();
+      s.text_preview =
+          messaging::render_sms(m->body, view ? view->brand_name : org.org.name, true, preview_sample());
+    }
     s.needs_approval = org.messaging.settings().send_approval;
   }
   const Message& m = s.message;

@@ -44,7 +44,7 @@ constexpr const char* kCompose = R"(<main><p><a href="/admin/messages">Messages<
 <label for="from_address">From address</label><input id="from_address" name="from_address" type="email" aria-describedby="domains-hint" value="{{from_address}}">
 <p id="domains-hint">{{#has_domains}}At a verified sending domain: {{domains}}.{{/has_domains}}{{^has_domains}}No sending domain is verified yet: add one under Settings or with <code>tocsin domain add</code>.{{/has_domains}} Empty: the reply-to address.</p>
 <label for="reply_to">Reply-to address</label><input id="reply_to" name="reply_to" type="email" value="{{reply_to}}">
-<label for="format">Body written in</label><select id="format" name="format"><option value="html"{{^markdown}} selected{{/markdown}}>HTML</option><option value="markdown"{{#markdown}} selected{{/markdown}}>Markdown</option></select>
+<label for="format">Format of the body</label><select id="format" name="format"><option value="html"{{^markdown}} selected{{/markdown}}>HTML</option><option value="markdown"{{#markdown}} selected{{/markdown}}>Markdown</option></select>
 <label for="body">Body (HTML or Markdown as chosen; merge fields such as <code>{{=<% %>=}}{{given_name}}<%={{ }}=%></code>; Markdown's raw HTML is left out)</label><textarea id="body" name="body" rows="12">{{body}}</textarea>{{/email}}
 {{^email}}<label for="sms_sender">Send from</label><select id="sms_sender" name="sms_sender">{{#senders}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/senders}}</select>
 {{^has_senders}}<p>The organization has no texting number yet.</p>{{/has_senders}}
@@ -80,6 +80,8 @@ constexpr const char* kMessage = R"(<main><p><a href="/admin/messages">Messages<
 {{#rejected_note}}<div class="alert" role="alert" id="review-state"><p><strong>Rejected by the platform operator's review:</strong> {{rejected_note}}</p></div>{{/rejected_note}}
 {{#approved_review}}<div class="ok" role="status" id="review-state"><p>Approved by the platform operator's review{{#approved_note}} ({{approved_note}}){{/approved_note}}: send it again; exactly this content goes.</p></div>{{/approved_review}}
 {{#draft}}{{#can_send}}<p><a href="/admin/messages/{{id}}/edit">Edit</a></p>{{/can_send}}{{/draft}}
+{{#is_email}}<details id="email-preview-box" open><summary>How the email looks</summary><p>As a sample supporter, Sam Sample, gets it: merge fields filled in, with the wrapper and the footer; the unsubscribe and preference links are made for each recipient when it is sent.</p><iframe class="preview" id="email-preview" src="/admin/messages/{{id}}/preview" title="Preview of the email" sandbox loading="lazy"></iframe></details>{{/is_email}}
+{{#text_preview}}<section aria-labelledby="text-preview-heading"><h2 id="text-preview-heading">How the text reads</h2><p>As a sample supporter, Sam Sample, gets it as a first text:</p><blockquote id="text-preview">{{text_preview}}</blockquote></section>{{/text_preview}}
 {{#preflight_error}}<div class="alert" role="alert">{{preflight_error}}</div>{{/preflight_error}}
 {{#pf_counting}}<p id="pf-counting" role="status">Counting who this message reaches: the organization is large, so the preflight runs in the background. This page reloads in a few seconds.</p>{{/pf_counting}}
 {{#has_preflight}}<section aria-labelledby="preflight"><h2 id="preflight">Who it reaches if sent now</h2>
@@ -363,6 +365,8 @@ std::string message_page(const Frame& f, const MessageScreen& s) {
       {"status", std::string(messaging::status_name(m.status))},
       {"status_reason", m.status_reason},
       {"subject", m.subject},
+      {"is_email", m.channel == Channel::kEmail},
+      {"text_preview", s.text_preview},
       {"sender", m.channel == Channel::kEmail
                      ? (m.from + (m.sender_address().empty() ? "" : " <" + m.sender_address() + ">"))
                      : m.sms_sender},

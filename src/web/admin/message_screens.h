@@ -80,6 +80,9 @@ struct MessageScreen {
   // A text blast's estimate: texts that would leave (now or after quiet hours) × segments × this price.
   double price_per_segment = 0;  // 0: no estimate (config sms.price_per_segment)
   std::string price_currency;
+  // A text as the sample supporter (email_preview.h preview_sample) gets it as a first text: brand in front,
+  // the opt-out line added. An email's preview is its own document (GET /admin/messages/{id}/preview).
+  std::string text_preview;
 };
 inline constexpr size_t kDrillDownPeople = 100;
 // What an approver saw: the Send form carries it, and the send is refused when the draft changed since

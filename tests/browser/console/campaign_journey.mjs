@@ -82,6 +82,8 @@ try {
   out.messageUrl = page.url();
   out.targeted = await page.locator("#pf-targeted").textContent();
   out.sendable = await page.locator("#pf-sendable").textContent();
+  // The email as the sample supporter gets it, rendered by Chromium inside its sandboxed frame.
+  out.previewText = await page.frameLocator("#email-preview").locator("body").textContent();
   out.excludedRow = await page.locator("#reason-not_subscribed").textContent();
   out.axe.preflight = await axe(page);
   await page.screenshot({ path: `${cfg.shots}/preflight.png`, fullPage: true });
