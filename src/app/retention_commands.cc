@@ -1,5 +1,6 @@
 #include "app/retention_commands.h"
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -19,11 +20,8 @@ struct Args {
   bool dry_run = false;
 };
 
-void set_value(const std::optional<int>& given, int max, const char* flag, int& into) {
-  if (!given) return;
-  if (*given < 0 || *given > max)
-    fail_command(bad_request(std::string(flag) + " must be from 0 (keep) to " + std::to_string(max)));
-  into = *given;
+void set_value(const std::optional<int>& given, int& into) {
+  if (given) into = *given;
 }
 
 void run(const Args& a) {
@@ -33,14 +31,17 @@ void run(const Args& a) {
   auto policy = privacy::load_retention(scope);
   if (!policy) fail_command(policy.error());
   if (a.inactive_months || a.evidence_days || a.inbound_days || a.delivery_days) {
-    set_value(a.inactive_months, 1200, "--inactive-months", policy->inactive_people_months);
-    set_value(a.evidence_days, 36500, "--evidence-days", policy->evidence_days);
-    set_value(a.inbound_days, 36500, "--inbound-days", policy->inbound_text_days);
-    if (a.delivery_days && *a.delivery_days > 0 && *a.delivery_days < privacy::kMinDeliveryDays)
-      fail_command(bad_request(
-          "--delivery-days must be 0 (keep) or from " + std::to_string(privacy::kMinDeliveryDays) +
-          ": receipts, bounces, complaints and the frequency caps need a month of deliveries"));
-    set_value(a.delivery_days, 36500, "--delivery-days", policy->delivery_days);
+    set_value(a.inactive_months, policy->inactive_people_months);
+    set_value(a.evidence_days, policy->evidence_days);
+    set_value(a.inbound_days, policy->inbound_text_days);
+    set_value(a.delivery_days, policy->delivery_days);
+    // The error names the flag: "--evidence-days" for the key "evidence_days".
+    auto flag = [](std::string_view key) {
+      std::string f = "--" + std::string(key);
+      std::replace(f.begin(), f.end(), '_', '-');
+      return f;
+    };
+    if (auto s = privacy::check_retention(policy.value(), flag); !s) fail_command(s.error());
     store::OrgDoc doc{std::string(privacy::kRetentionKind), std::string(privacy::kRetentionId),
                       privacy::encode_retention(policy.value())};
     if (auto s = o->inst.store->put_doc_outside(o->org.id, doc); !s) fail_command(s.error());

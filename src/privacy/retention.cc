@@ -75,6 +75,24 @@ Micros delivery_cutoff(Micros now, const RetentionPolicy& p) {
 
 }  // namespace
 
+Status check_retention(const RetentionPolicy& p, const std::function<std::string(std::string_view)>& label) {
+  struct Limit {
+    std::string_view key;
+    int value, max;
+  };
+  for (const Limit& f :
+       {Limit{"inactive_months", p.inactive_people_months, 1200},
+        Limit{"evidence_days", p.evidence_days, 36500}, Limit{"inbound_days", p.inbound_text_days, 36500},
+        Limit{"delivery_days", p.delivery_days, 36500}})
+    if (f.value < 0 || f.value > f.max)
+      return bad_request(label(f.key) + " must be from 0 (keep) to " + std::to_string(f.max));
+  if (p.delivery_days > 0 && p.delivery_days < kMinDeliveryDays)
+    return bad_request(label("delivery_days") + " must be 0 (keep) or from " +
+                       std::to_string(kMinDeliveryDays) +
+                       ": receipts, bounces, complaints and the frequency caps need a month of deliveries");
+  return Ok{};
+}
+
 std::string encode_retention(const RetentionPolicy& p) {
   JsonOut j;
   write_retention(j, p);

@@ -56,6 +56,11 @@ struct RetentionPolicy {
 // hand-over; a month leaves them all their delivery.
 inline constexpr int kMinDeliveryDays = 30;
 
+// Each field's limits (0 keeps the data; at most 100 years; deliveries 0 or at least kMinDeliveryDays). The
+// error names the field as `label` gives it — a CLI flag, a form's label — from its key: "inactive_months",
+// "evidence_days", "inbound_days" or "delivery_days".
+Status check_retention(const RetentionPolicy& p, const std::function<std::string(std::string_view)>& label);
+
 std::string encode_retention(const RetentionPolicy& p);
 Result<RetentionPolicy> decode_retention(std::string_view doc);
 // The organization's policy, or the defaults.

@@ -135,3 +135,45 @@ def test_roles_and_organizations(site):
     assert other.post(f"/admin/settings/keys/{a_key}/revoke").status_code == 404
     assert a_key in admin.get("/admin/settings").text and "revoked" not in re.search(
         rf"<tr><td><code>{a_key}</code></td>.*?</tr>", admin.get("/admin/settings").text, re.S).group(0)
+
+
+def retention_policy(srv):
+    """The policy as the CLI reads it from the store (a dry run applies nothing)."""
+    return srv.json_line(srv.cli("privacy", "retention", "--data", str(srv.data_dir), "--org", srv.org["org_id"],
+                                 "--dry-run").stdout)["policy"]
+
+
+def test_retention_policy(site):
+    """Retention on the settings screen: the policy in effect, changed by an admin through the same checks as
+    `tocsin privacy retention` (read back by the CLI from the store), bad values refused naming the field with
+    nothing changed; an organizer may not change it; the change is in the staff audit."""
+    srv = site
+    admin = Staff(srv, srv.org["org_id"], unique_email("admin"), "admin")
+    organizer = Staff(srv, srv.org["org_id"], unique_email("organizer"), "organizer")
+    for s in (admin, organizer):
+        assert s.login().status_code == 303
+    page = admin.get("/admin/settings").text
+    before = retention_policy(srv)
+    assert 'id="quiet-hours">texts reach people only between 8 a.m. and 9 p.m.' in page
+    assert f"<dd>after {before['evidence_days']} days</dd>" in page, page
+
+    r = admin.post("/admin/settings/retention", inactive_months="24", evidence_days="2000", inbound_days="90",
+                   delivery_days="400")
+    assert r.status_code == 303 and r.headers["Location"] == "/admin/settings#retention", r.text
+    after = retention_policy(srv)
+    assert (after["inactive_people_months"], after["evidence_days"], after["inbound_text_days"],
+            after["delivery_days"]) == (24, 2000, 90, 400), after
+    page = admin.get("/admin/settings").text
+    assert "<dd>after 24 months</dd>" in page and 'id="inbound_days" name="inbound_days"' in page
+
+    for bad, says in ((dict(delivery_days="7"), "deliveries become statistics must be 0 (keep) or from 30"),
+                      (dict(evidence_days="forever"), "consent evidence is blanked must be a whole number"),
+                      (dict(inbound_days="99999"), "inbound texts are deleted must be from 0 (keep) to 36500")):
+        fields = {**dict(inactive_months="24", evidence_days="2000", inbound_days="90", delivery_days="400"), **bad}
+        r = admin.post("/admin/settings/retention", **fields)
+        assert r.status_code == 422 and says in unescape(r.text), r.text
+        assert retention_policy(srv) == after  # nothing changed
+    assert organizer.post("/admin/settings/retention", inactive_months="1", evidence_days="1", inbound_days="1",
+                          delivery_days="0").status_code == 403
+    assert retention_policy(srv) == after
+    assert sum('"settings.retention"' in a for a in staff_audit(srv)) == 1

@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/query_string.h"
+#include "privacy/retention.h"
 #include "web/admin/console.h"
 #include "web/admin/console_path.h"
 #include "web/admin/console_response.h"
@@ -24,12 +25,17 @@ bool Console::route_settings(const staff::Principal& p, people::OrgState& org, c
   if (!p.can(staff::Permission::kSettings) && !p.can(staff::Permission::kKeys))
     return respond(html(403, forbidden_page(frame, "the settings (admins and owners)"))), true;
 
-  auto screen = [&](int status, std::string error, std::string new_key) {
+  auto screen = [&](int status, std::string error, std::string new_key, std::string retention_error = "") {
     SettingsView v;
     {
       std::shared_lock lock(org.mu);
       v = read_settings(org);
     }
+    auto scope = store_.scope(org.org.id);
+    auto retention = privacy::load_retention(scope);
+    if (!retention) return respond(html(500, forbidden_page(frame, "reading the retention policy now")));
+    v.retention = retention.value();
+    v.retention_error = std::move(retention_error);
     v.error = std::move(error);
     v.new_key_secret = std::move(new_key);
     v.can_keys = p.can(staff::Permission::kKeys);
@@ -76,6 +82,27 @@ bool Console::route_settings(const staff::Principal& p, people::OrgState& org, c
   }
 
   if (!post) return respond(html(405, forbidden_page(frame, "this page without its form"))), true;
+  if (path == "/admin/settings/retention") {
+    if (!p.can(staff::Permission::kSettings))
+      return respond(html(403, forbidden_page(frame, "changing the retention policy (admins and owners)"))),
+             true;
+    auto policy = apply_retention_form({form.param("inactive_months"), form.param("evidence_days"),
+                                        form.param("inbound_days"), form.param("delivery_days")});
+    if (!policy) return screen(422, "", "", policy.error().message), true;
+    // The sweeper reads the policy from the store at every sweep (privacy/retention.h): one document.
+    commit_and_go(
+        p, org, "settings.retention", "retention policy", ip,
+        [doc = store::OrgDoc{std::string(privacy::kRetentionKind), std::string(privacy::kRetentionId),
+                             privacy::encode_retention(policy.value())}](
+            people::OrgState&, store::WriteBatch::OrgWrites& w, Micros) -> Result<std::string> {
+          w.add(store::op::PutDoc{doc});
+          return std::string();
+        },
+        "/admin/settings#retention",
+        [frame](const Error& e) { return html(422, forbidden_page(frame, "this policy: " + e.message)); },
+        std::move(respond));
+    return true;
+  }
   if (!p.can(staff::Permission::kKeys))
     return respond(html(403, forbidden_page(frame, "managing API keys (admins and owners)"))), true;
   // A failed refresh only delays the change to the server's next periodic one.

@@ -3,8 +3,11 @@
 #include <mstch/mstch.hpp>
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 #include "core/clock.h"
+#include "core/text.h"
 #include "email/dkim_key.h"
 
 namespace tocsin::web::admin {
@@ -19,6 +22,7 @@ constexpr const char* kSettings = R"(<main><h1>Settings</h1>
 <dt>GDPR applies</dt><dd id="gdpr">{{#gdpr}}yes (email opt-in boxes unticked, tracking off by default){{/gdpr}}{{^gdpr}}no{{/gdpr}}</dd>
 <dt>Email frequency cap</dt><dd>{{email_cap}}</dd>
 <dt>Text frequency cap</dt><dd>{{sms_cap}}</dd>
+<dt>Quiet hours</dt><dd id="quiet-hours">texts reach people only between 8 a.m. and 9 p.m. where they are, narrower where a state's law says so (weekends, holidays); a text due outside waits for the window. Set by law, not by the organization (rules SMS-Q1 to Q3, docs/POLICY.md).</dd>
 </dl>
 {{#error}}<div class="alert" role="alert" id="settings-error">{{error}}</div>{{/error}}
 {{#can_settings}}<form method="post" action="/admin/settings">
@@ -53,6 +57,24 @@ constexpr const char* kSettings = R"(<main><h1>Settings</h1>
 {{#sender_rows}}<tr><td>{{number}}</td><td>{{type}}</td><td>{{registered}}</td><td>{{mps}}</td><td>{{daily_cap}}</td><td>{{status}}</td></tr>{{/sender_rows}}
 </tbody></table></div>{{/has_senders}}{{^has_senders}}<p>None. Numbers are added by the platform operator (<code>tocsin sender add</code>).</p>{{/has_senders}}
 </section>
+<section aria-labelledby="retention"><h2 id="retention">Retention</h2>
+<p>How long supporters' data is kept, applied by the server every hour (GDPR Art. 5(1)(e)); 0 keeps it. Erased people keep their opt-outs as keyed hashes.</p>
+<dl class="facts" id="retention-policy">
+<dt>People inactive for</dt><dd>{{inactive_text}}</dd>
+<dt>Consent evidence's IP address and browser</dt><dd>{{evidence_text}}</dd>
+<dt>Inbound texts</dt><dd>{{inbound_text}}</dd>
+<dt>Who got which message</dt><dd>{{delivery_text}}</dd>
+</dl>
+{{#retention_error}}<div class="alert" role="alert" id="retention-error">{{retention_error}}</div>{{/retention_error}}
+{{#can_settings}}<form method="post" action="/admin/settings/retention">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<label for="inactive_months">Erase people inactive for this many months (0: never)</label><input id="inactive_months" name="inactive_months" inputmode="numeric" maxlength="4" value="{{inactive_months}}">
+<label for="evidence_days">Blank the IP address and browser of consent evidence after this many days (0: never; the default covers the four-year TCPA limitation period)</label><input id="evidence_days" name="evidence_days" inputmode="numeric" maxlength="5" value="{{evidence_days}}">
+<label for="inbound_days">Delete inbound texts after this many days (0: never)</label><input id="inbound_days" name="inbound_days" inputmode="numeric" maxlength="5" value="{{inbound_days}}">
+<label for="delivery_days">Reduce deliveries to statistics after this many days (0: never; at least 30)</label><input id="delivery_days" name="delivery_days" inputmode="numeric" maxlength="5" value="{{delivery_days}}">
+<button type="submit">Save retention</button>
+</form>{{/can_settings}}
+</section>
 {{#can_keys}}<section aria-labelledby="keys"><h2 id="keys">API keys</h2>
 {{#has_keys}}<div class="scroll"><table aria-labelledby="keys"><thead><tr><th scope="col">Key id</th><th scope="col">Created</th><th scope="col">State</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead><tbody>
 {{#key_rows}}<tr><td><code>{{id}}</code></td><td>{{created}}</td><td>{{state}}</td><td>{{^revoked}}<form method="post" action="/admin/settings/keys/{{id}}/revoke"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" aria-label="Revoke key {{id}}">Revoke</button></form>{{/revoked}}</td></tr>{{/key_rows}}
@@ -63,6 +85,10 @@ constexpr const char* kSettings = R"(<main><h1>Settings</h1>
 )";
 
 constexpr int64_t kHour = int64_t{3600} * 1'000'000;
+
+std::string kept_for(int n, const char* unit) {
+  return n == 0 ? std::string("kept") : "after " + std::to_string(n) + " " + unit;
+}
 
 std::string cap_text(const policy::FrequencyCap& c) {
   if (c.max <= 0 || c.window <= 0) return "none";
@@ -178,7 +204,38 @@ std::string settings_page(const Frame& f, const SettingsView& v) {
        {"sender_rows", senders},
        {"can_keys", v.can_keys},
        {"has_keys", !v.keys.empty()},
-       {"key_rows", keys}});
+       {"key_rows", keys},
+       {"retention_error", v.retention_error},
+       {"inactive_text", kept_for(v.retention.inactive_people_months, "months")},
+       {"evidence_text", kept_for(v.retention.evidence_days, "days")},
+       {"inbound_text", kept_for(v.retention.inbound_text_days, "days")},
+       {"delivery_text", kept_for(v.retention.delivery_days, "days")},
+       {"inactive_months", std::to_string(v.retention.inactive_people_months)},
+       {"evidence_days", std::to_string(v.retention.evidence_days)},
+       {"inbound_days", std::to_string(v.retention.inbound_text_days)},
+       {"delivery_days", std::to_string(v.retention.delivery_days)}});
+}
+
+Result<privacy::RetentionPolicy> apply_retention_form(const RetentionForm& f) {
+  static const std::map<std::string_view, std::string> kLabels{
+      {"inactive_months", "The months after which inactive people are erased"},
+      {"evidence_days", "The days after which consent evidence is blanked"},
+      {"inbound_days", "The days after which inbound texts are deleted"},
+      {"delivery_days", "The days after which deliveries become statistics"}};
+  auto label = [](std::string_view key) { return kLabels.at(key); };
+  privacy::RetentionPolicy p;
+  for (auto [key, given, into] :
+       {std::tuple{"inactive_months", &f.inactive_months, &p.inactive_people_months},
+        std::tuple{"evidence_days", &f.evidence_days, &p.evidence_days},
+        std::tuple{"inbound_days", &f.inbound_days, &p.inbound_text_days},
+        std::tuple{"delivery_days", &f.delivery_days, &p.delivery_days}}) {
+    const std::string text(trim_ascii_space(given->value_or("")));
+    if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos)
+      return bad_request(label(key) + " must be a whole number (0 keeps the data).");
+    *into = std::stoi(text);
+  }
+  if (auto s = privacy::check_retention(p, label); !s) return s.error();
+  return p;
 }
 
 Status apply_program_form(const ProgramForm& f, messaging::Settings& s) {

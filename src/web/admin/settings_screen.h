@@ -12,6 +12,7 @@
 #include "core/org.h"
 #include "messaging/settings.h"
 #include "people/directory.h"
+#include "privacy/retention.h"
 #include "web/admin/layout.h"
 
 namespace tocsin::web::admin {
@@ -36,11 +37,22 @@ struct SettingsView {
   std::vector<ApiKeyRecord> keys;  // the organization's, newest first
   std::string new_key_secret;      // the key just created: shown once, on this answer only
   std::string error;               // the program form came back with this
+  // The organization's retention policy (privacy/retention.h; the defaults when none is set), read from the
+  // store by the caller; the retention form's error.
+  privacy::RetentionPolicy retention;
+  std::string retention_error;
 };
 
 // Call with the organization's lock held (shared); the keys are the caller's to add.
 SettingsView read_settings(const people::OrgState& org);
 std::string settings_page(const Frame& f, const SettingsView& v);
+
+// The retention form's four numbers (empty or not a number: 422 naming the field), checked as the CLI checks
+// them (privacy::check_retention).
+struct RetentionForm {
+  std::optional<std::string> inactive_months, evidence_days, inbound_days, delivery_days;
+};
+Result<privacy::RetentionPolicy> apply_retention_form(const RetentionForm& f);
 
 // The program fields a settings form may change, checked (lengths, no control characters but the postal
 // address's line breaks) and applied to `s`. 400 with the field's name otherwise.
