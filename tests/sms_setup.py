@@ -17,12 +17,11 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
-import time
 import urllib.parse
 from pathlib import Path
 
 from fixtures.kannel import SENDSMS_PASSWORD, SENDSMS_USER, Kannel, MtText, parse_fakesmsc_line
-from tocsin_server import TocsinServer, free_port
+from tocsin_server import TocsinServer, free_port, wait_until  # noqa: F401 (wait_until: suites import it from here)
 
 FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
 SENDER = "+12025550100"  # a registered 10DLC number of the organization
@@ -102,17 +101,6 @@ def phone_texts(k: Kannel) -> list[MtText]:
 
 def texts_to(k: Kannel, number: str) -> list[str]:
     return [t.text for t in phone_texts(k) if t.receiver == number]
-
-
-def wait_until(what: str, cond, timeout: float = 30.0, log=lambda: ""):
-    deadline = time.monotonic() + timeout
-    while True:
-        v = cond()
-        if v:
-            return v
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}\n{log()}")
-        time.sleep(0.05)
 
 
 def sms_status(client, person_id: str) -> str:

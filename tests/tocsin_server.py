@@ -52,6 +52,18 @@ HIGH_LIMITS = {
 TEST_ATTESTATION = {"source": "https://example.org/join (test fixture form)", "method": "web form checkbox"}
 
 
+def wait_until(what: str, cond, timeout: float = 30.0, log=lambda: ""):
+    """cond()'s first true value, asked every 50 ms; an AssertionError naming `what` after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = cond()
+        if v:
+            return v
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}\n{log()}")
+        time.sleep(0.05)
+
+
 def tocsin_bin() -> str:
     return os.environ.get("TOCSIN_BIN") or str(REPO / "build" / "tocsin")
 

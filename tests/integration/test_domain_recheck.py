@@ -12,7 +12,7 @@ from unittest import mock
 import mail_servers
 from mail_servers import LocalDns, sending_domain_records
 from test_console_http import staff_audit
-from tocsin_server import TocsinServer, unique_email
+from tocsin_server import TocsinServer, unique_email, wait_until
 
 
 def restart_dns(dns: LocalDns, records: dict) -> None:
@@ -35,13 +35,7 @@ def domain_doc(srv, org_id, domain):
 
 
 def wait(check, what, seconds=20):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        v = check()
-        if v:
-            return v
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
+    return wait_until(what, check, seconds)
 
 
 def test_the_server_rechecks_dmarc_when_the_zone_changes(tmp_path):

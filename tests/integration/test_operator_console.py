@@ -10,7 +10,6 @@ Every form needs its CSRF token; an organization's owner gets 403 for every oper
 organization's staff cannot see another's held message. Media in a message is refused with 422, never
 dropped."""
 import json
-import time
 from html import unescape
 
 import pytest
@@ -20,7 +19,7 @@ from test_console_http import Staff, staff_audit
 from test_console_platform import operator
 from test_mail_feedback import DOMAIN, Blast
 from test_mail_feedback import SECRET as INGEST_SECRET
-from tocsin_server import TocsinServer, unique_email
+from tocsin_server import TocsinServer, unique_email, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -51,13 +50,7 @@ def outbox_for(srv, address):
 
 
 def wait(check, what, seconds=15):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    return wait_until(what, check, seconds)
 
 
 def blast(api, tag_href, body):

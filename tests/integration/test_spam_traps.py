@@ -7,12 +7,11 @@ resume` lifts (audited with the figures; the paused blast then goes to the rest 
 organization is untouched; a list line that is neither an address nor a domain is
 refused."""
 import json
-import time
 
 import pytest
 
 from test_console_http import staff_audit
-from tocsin_server import TocsinServer, unique_email
+from tocsin_server import TocsinServer, unique_email, wait_until
 
 
 @pytest.fixture
@@ -62,13 +61,7 @@ def blast(api, href):
 
 
 def wait(check, what, seconds=20):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        v = check()
-        if v:
-            return v
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
+    return wait_until(what, check, seconds)
 
 
 def test_traps_are_refused_counted_and_pause_bulk_email(site):

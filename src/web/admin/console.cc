@@ -206,20 +206,15 @@ void Console::handle(api::Request&& req, api::Respond respond) {
     if (req.method == "POST") return login_post(req, respond);
     return respond(html(405, "method not allowed"));
   }
-  // The console's one script (web/admin/segment_counter.h): public, like any static file.
-  if (path == kSegmentCounterPath && req.method == "GET") {
+  // The console's scripts (the segment counter, web/admin/segment_counter.h; the import's progress,
+  // web/admin/import_screen.h): public, like any static file.
+  for (const auto& [script_path, script] :
+       {std::pair{kSegmentCounterPath, &kSegmentCounterJs}, std::pair{kImportScriptPath, &kImportScriptJs}}) {
+    if (path != script_path || req.method != "GET") continue;
     api::Response r;
     r.status = 200;
     r.content_type = "text/javascript; charset=utf-8";
-    r.body = kSegmentCounterJs;
-    r.headers = {{"X-Content-Type-Options", "nosniff"}, {"Cache-Control", "public, max-age=3600"}};
-    return respond(std::move(r));
-  }
-  if (path == kImportScriptPath && req.method == "GET") {
-    api::Response r;
-    r.status = 200;
-    r.content_type = "text/javascript; charset=utf-8";
-    r.body = kImportScriptJs;
+    r.body = *script;
     r.headers = {{"X-Content-Type-Options", "nosniff"}, {"Cache-Control", "public, max-age=3600"}};
     return respond(std::move(r));
   }
