@@ -100,3 +100,30 @@ NGX
   EXTRA_PIDS="$EXTRA_PIDS $NGINX_PID"
   bench_wait_http "http://127.0.0.1:$NPORT/"
 }
+
+# bench_backend NAME BACKEND: points the next `tocsin init`/`serve` at BACKEND ("sqlite", or "postgresql": a
+# fresh database NAME_<pid> on the cluster tests/fixtures/with_postgres.py started and named in
+# TOCSIN_TEST_PG_URL; run the script under it, with TOCSIN_PG_DURABLE=1 for a cluster that fsyncs as a
+# production one does). Sets BACKEND; bench_sql then queries that backend's database.
+bench_backend() {
+  BACKEND=$2
+  if [ "$BACKEND" = postgresql ]; then
+    [ -n "${TOCSIN_TEST_PG_URL:-}" ] ||
+      { echo "the postgresql backend needs a server: run under tests/fixtures/with_postgres.py" >&2; exit 1; }
+    bench_require psql
+    local db="$1_$$"
+    psql -q "$TOCSIN_TEST_PG_URL" -c "CREATE DATABASE $db" >/dev/null
+    export TOCSIN_DATABASE_URL="${TOCSIN_TEST_PG_URL%/*}/$db"
+  else
+    unset TOCSIN_DATABASE_URL
+  fi
+}
+
+# bench_sql DATA_DIR SQL: one query's rows (|-separated) on the backend bench_backend chose.
+bench_sql() {
+  if [ "${BACKEND:-sqlite}" = postgresql ]; then psql -qtA "$TOCSIN_DATABASE_URL" -c "$2"
+  else sqlite3 "$1/tocsin.db" "$2"; fi
+}
+
+# bench_rss_kib PID: the process's resident memory in KiB.
+bench_rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }

@@ -9,6 +9,8 @@
 #   DURATION     seconds per wrk run (default 20)
 #   SAMPLE       how many random person ids wrk picks from (default 50000)
 #   KEEP         1 keeps the temporary directory and prints its path
+#   BACKEND      sqlite (default) | postgresql: run under `TOCSIN_PG_DURABLE=1 /usr/bin/python3
+#                tests/fixtures/with_postgres.py bench/consent/run.sh` (bench/common.sh bench_backend)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,10 +21,11 @@ SAMPLE="${SAMPLE:-50000}"
 KEEP="${KEEP:-0}"
 
 . "$ROOT/bench/common.sh"
-bench_require wrk sqlite3 python3 curl
+bench_require wrk python3 curl
 bench_binary
 
 bench_workdir consent
+bench_backend consent_bench "${BACKEND:-sqlite}"
 stat_of() { awk -v k="$2" '$1=="consent_stat" && $2==k {print $3}' "$1"; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -39,14 +42,18 @@ bench_people_csv "$WORK/people.csv" "$N" c
 /usr/bin/time -f "%e %U %S" -o "$WORK/import.time" \
   "$BIN" import --data "$D" --org "$ORG" "$WORK/people.csv" --source "consent bench" --consent-date 2024-01-01 \
   --consent-method web_checkbox --disclosure-text "Yes, keep me informed." >"$WORK/import.json" 2>>"$WORK/tocsin.log"
-PEOPLE=$(sqlite3 "$D/tocsin.db" "select count(*) from people")
-ENTRIES=$(sqlite3 "$D/tocsin.db" "select count(*) from ledger")
+PEOPLE=$(bench_sql "$D" "select count(*) from people")
+ENTRIES=$(bench_sql "$D" "select count(*) from ledger")
 read -r WALL USER SYS <"$WORK/import.time"
 echo "organization: $PEOPLE people, $ENTRIES ledger entries"
 echo "import: ${WALL}s wall, ${USER}s user + ${SYS}s sys CPU ($(python3 -c "print(round($N/$WALL))") rows/s wall," \
   "$(python3 -c "print(round($N/($USER+$SYS)))") rows per CPU-second); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "database: $(du -h "$D/tocsin.db" | cut -f1)"
-sqlite3 "$D/tocsin.db" "select id from people order by random() limit $SAMPLE" >"$WORK/ids"
+if [ "$BACKEND" = postgresql ]; then
+  echo "database ($BACKEND): $(bench_sql "$D" "select pg_size_pretty(pg_database_size(current_database()))")"
+else
+  echo "database ($BACKEND): $(du -h "$D/tocsin.db" | cut -f1)"
+fi
+bench_sql "$D" "select id from people order by random() limit $SAMPLE" >"$WORK/ids"
 ONE_EMAIL="c$((N / 2))@example$(((N / 2) % 97)).org"  # as the generator above wrote it
 
 # ---- 2. the HTTP endpoint ----------------------------------------------------------------------------------
@@ -59,7 +66,9 @@ for _ in $(seq 1 1200); do
   sleep 0.1
 done
 t1=$(date +%s.%N)
-echo "server start incl. loading $PEOPLE people: $(python3 -c "print(round($t1-$t0,1))") s"
+RSS=$(bench_rss_kib "$TOCSIN_PID")
+echo "server start incl. loading $PEOPLE people: $(python3 -c "print(round($t1-$t0,1))") s;" \
+  "RSS $((RSS / 1024)) MiB = $(python3 -c "print(round($RSS*1024/$PEOPLE))") B per person"
 ID=$(head -1 "$WORK/ids")
 SAMPLE_BODY=$(curl -s -H "OSDI-API-Token: $KEY" "http://127.0.0.1:$PORT/api/v2/people/$ID/consent")
 echo "$SAMPLE_BODY" | python3 -c 'import json,sys; b=json.load(sys.stdin); assert b["chain_verified"], b; print("sample answer: %d contact point(s), %d entries, chain_verified=%s" % (len(b["contact_points"]), sum(len(c["entries"]) for c in b["contact_points"]), b["chain_verified"]))'

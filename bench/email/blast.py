@@ -9,6 +9,10 @@ Measures
             reset before the send through /proc/PID/clear_refs, so loading the people does not hide it);
   delivery: messages handed over per second, from the send answer until the message reads `sent`.
 
+Also prints the server's start time (process start to its first answer, every organization loaded) and its
+resident memory per person then. Run under tests/fixtures/with_postgres.py for the PostgreSQL backend
+(TOCSIN_PG_DURABLE=1 for a cluster with fsync on).
+
 Environment: COUNT (100000), SINK_HOST/SINK_PORT (an smtp-sink to use; default: start one, not capturing),
 CONNECTIONS (smtp_connections, 8), THREADS (dispatcher hand-over threads; default the server's), DKIM (1: sign;
 0: the domain stays unverified... not allowed, so DKIM=0 is not offered), TOCSIN_BIN (default build/tocsin),
@@ -87,7 +91,13 @@ def main() -> None:
         srv.write_config(server={"public_url": f"https://127.0.0.1:{srv.port}"}, sections={"email": email,
                          # the benchmark's organization is the operator's own: no new-organization review
                          "trust": {"review_first_blasts": 0}})
+        t = time.time()
         srv.start(timeout=600)
+        started = time.time() - t
+        rss_start, _ = rss_peak_kib(srv.proc.pid)
+        print(f"start: serving {count} people after {started:.1f} s (process start to the first answer), "
+              f"RSS {rss_start // 1024} MiB = {rss_start * 1024 / max(count, 1):.0f} B per person "
+              f"(backend {srv.backend})", file=sys.stderr)
         c = srv.client(org["api_key"])
         lists = c.get("lists").json()["_embedded"]["osdi:lists"]
         href = next(x for x in lists if x["name"] == "bench")["_links"]["self"]["href"]

@@ -14,6 +14,10 @@
 #   IO_THREADS   tocsin [server] io_threads and nginx worker_processes (default 2)
 #   KEEP         1 keeps the temporary directory (data dir, logs) and prints its path
 #   ENCRYPTION   on (default: personal data sealed at rest, as `tocsin init` makes it) | off (--unencrypted)
+#   BACKENDS     "sqlite" (default), "postgresql", or "sqlite postgresql": the signup runs on each backend in turn,
+#                against the same nginx figure. PostgreSQL needs a server: run the script under
+#                `TOCSIN_PG_DURABLE=1 /usr/bin/python3 tests/fixtures/with_postgres.py bench/signup/run.sh`
+#                (a fresh cluster in a temp dir, fsync on), which names it in TOCSIN_TEST_PG_URL.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,6 +31,7 @@ PHONES="${PHONES:-1}"
 IO_THREADS="${IO_THREADS:-2}"
 KEEP="${KEEP:-0}"
 ENCRYPTION="${ENCRYPTION:-on}"
+BACKENDS="${BACKENDS:-sqlite}"
 
 . "$ROOT/bench/common.sh"
 bench_require wrk nginx sqlite3 python3 curl
@@ -43,20 +48,27 @@ DD_SECS=$(echo "$DD_OUT" | awk -F', ' '{split($3,a," "); print a[1]}')
 FSYNC_MS=$(awk -v s="$DD_SECS" 'BEGIN{printf "%.3f", s}')  # 1000 writes: seconds total = ms per write
 rm -f "$WORK/fsync.probe"
 
-# ---- 2. tocsin -------------------------------------------------------------------------------------------
-D="$WORK/data"
+# ---- 2. tocsin (one data directory per backend: setup_backend NAME) -----------------------------------------
 INIT_FLAGS=()
 [ "$ENCRYPTION" = off ] && INIT_FLAGS=(--unencrypted)
-CREDS=$("$BIN" init --data "$D" --org Bench "${INIT_FLAGS[@]}" 2>>"$WORK/tocsin.log")
-KEY=$(printf '%s' "$CREDS" | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])')
-cat > "$D/tocsin.toml" <<TOML
+TPORT=$(bench_free_port)
+setup_backend() {
+  bench_backend signup_bench "$1"
+  D="$WORK/data-$BACKEND"
+  local creds; creds=$("$BIN" init --data "$D" --org Bench "${INIT_FLAGS[@]}" 2>>"$WORK/tocsin.log")
+  KEY=$(printf '%s' "$creds" | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])')
+  cat > "$D/tocsin.toml" <<TOML
 [server]
 io_threads = $IO_THREADS
 [limits]
 key_requests_per_second = 0    # 0 disables the per-key limit
 helper_posts_per_ip_per_second = 0
 TOML
-TPORT=$(bench_free_port)
+  start_tocsin
+  # the bodies' add_tags names this tag; unknown tags are ignored (as Action Network does), so create it
+  curl -sf -o /dev/null -H "OSDI-API-Token: $KEY" -H 'Content-Type: application/json' \
+    "http://127.0.0.1:$TPORT/api/v2/tags" -d '{"name":"volunteer"}'
+}
 start_tocsin() {
   "$BIN" serve --data "$D" --listen "127.0.0.1:$TPORT" >>"$WORK/tocsin.log" 2>&1 &
   TOCSIN_PID=$!
@@ -66,10 +78,6 @@ start_tocsin() {
 crash_tocsin() {
   kill -9 "$TOCSIN_PID"; wait "$TOCSIN_PID" 2>/dev/null || true; TOCSIN_PID=""
 }
-start_tocsin
-# the bodies' add_tags names this tag; unknown tags are ignored (as Action Network does), so create it
-curl -sf -o /dev/null -H "OSDI-API-Token: $KEY" -H 'Content-Type: application/json' \
-  "http://127.0.0.1:$TPORT/api/v2/tags" -d '{"name":"volunteer"}'
 
 # ---- 3. nginx (current user, own prefix) -----------------------------------------------------------------
 bench_nginx "$IO_THREADS" 'location / { return 200 "ok"; }'
@@ -88,7 +96,7 @@ NGINX_P99=$(pct_ms "$WORK/nginx.wrk" 99%)
 kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; EXTRA_PIDS=""   # not competing for CPU below
 
 # ---- 5. signups ------------------------------------------------------------------------------------------
-people_count() { sqlite3 "$D/tocsin.db" "select count(*) from people"; }
+people_count() { bench_sql "$D" "select count(*) from people"; }
 # counts the fsyncs (SQLite WAL commits + checkpoints) of the server while wrk runs, if perf can
 count_syncs_start() {
   SYNC_PID=""
@@ -137,7 +145,7 @@ run_signups() {  # NAME PHONE_GROUP (0: no phones; warm-up uses the group, the m
   local ratio; ratio=$(awk -v a="$rps" -v b="$NGINX_RPS" 'BEGIN{printf "%.3f", a/b}')
   local avg_group="n/a"
   [ "$syncs" != "n/a" ] && [ "$syncs" -gt 0 ] && avg_group=$(awk -v r="$reqs" -v s="$syncs" 'BEGIN{printf "%.1f", r/s}')
-  echo "== signups ($name) =="
+  echo "== signups ($name, $BACKEND) =="
   echo "signups/s:            $rps  ($reqs in ${DURATION}s; $newg new people, $(stat_of "$f" repeat_generated) repeats)"
   echo "latency p50 / p90 / p99 / max: $p50 / $(pct_ms "$f" 90%) / $p99 / $(stat_of "$f" max_ms) ms"
   echo "non-200 answers:      $nonok $(grep -h non200_sample "$f" | cut -d' ' -f3- || true)"
@@ -147,7 +155,7 @@ run_signups() {  # NAME PHONE_GROUP (0: no phones; warm-up uses the group, the m
   echo "ratio tocsin/nginx:   $ratio"
   echo "goal >= 25000/s with p99 <= 20 ms: $(awk -v r="$rps" -v p="$p99" 'BEGIN{print (r>=25000 && p<=20) ? "met" : "NOT met"}')"
   echo
-  printf '%s|%s|%s|%s|%s|%s|%s|%s\n' "$name" "$rps" "$p50" "$p99" "$nonok" "$added/$newg" "$syncs" "$ratio" \
+  printf '%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "$BACKEND" "$name" "$rps" "$p50" "$p99" "$nonok" "$added/$newg" "$syncs" "$ratio" \
     >>"$WORK/summary"
   start_tocsin  # restart on the crashed data dir (also proves it recovers)
 }
@@ -155,18 +163,22 @@ run_signups() {  # NAME PHONE_GROUP (0: no phones; warm-up uses the group, the m
 echo "== nginx static 200 =="
 echo "req/s: $NGINX_RPS   latency p50 / p99: $NGINX_P50 / $NGINX_P99 ms"
 echo
-run_signups email 0
-if [ "$PHONES" = 1 ]; then
-  # a phone must pass libphonenumber validation, else the helper answers 400: check one first
-  probe=$(curl -s -w ' %{http_code}' -H "OSDI-API-Token: $KEY" -H 'Content-Type: application/json' \
-    "http://127.0.0.1:$TPORT/api/v2/people" \
-    -d '{"person":{"email_addresses":[{"address":"probe@bench.example"}],"phone_numbers":[{"number":"+17132000000"}]}}')
-  if [ "${probe##* }" = 200 ]; then
-    run_signups phone 1
-  else
-    echo "phone probe rejected: $probe" >&2
+for backend in $BACKENDS; do
+  setup_backend "$backend"
+  run_signups email 0
+  if [ "$PHONES" = 1 ]; then
+    # a phone must pass libphonenumber validation, else the helper answers 400: check one first
+    probe=$(curl -s -w ' %{http_code}' -H "OSDI-API-Token: $KEY" -H 'Content-Type: application/json' \
+      "http://127.0.0.1:$TPORT/api/v2/people" \
+      -d '{"person":{"email_addresses":[{"address":"probe@bench.example"}],"phone_numbers":[{"number":"+17132000000"}]}}')
+    if [ "${probe##* }" = 200 ]; then
+      run_signups phone 1
+    else
+      echo "phone probe rejected: $probe" >&2
+    fi
   fi
-fi
+  crash_tocsin
+done
 
-echo "summary (name|signups/s|p50 ms|p99 ms|non-200|people added/new sent|fsyncs|ratio to nginx $NGINX_RPS req/s)"
+echo "summary (backend|name|signups/s|p50 ms|p99 ms|non-200|people added/new sent|fsyncs|ratio to nginx $NGINX_RPS req/s)"
 cat "$WORK/summary"
