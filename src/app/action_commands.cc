@@ -44,7 +44,7 @@ int run_create(const Args& a) {
 
   auto inst = Installation::open(a.dir, false);
   if (!inst) return fail(inst.error());
-  auto lock = DataDirLock::acquire(a.dir, "creating an action");
+  auto lock = DataDirLock::acquire(*inst, "creating an action");
   if (!lock) return fail(lock.error());
   auto orgs = inst->store->orgs();
   if (!orgs) return fail(orgs.error());

@@ -55,7 +55,7 @@ Result<std::unique_ptr<people::OrgState>> load_org(Installation& inst, const Con
 int run_import(Args& a) {
   auto inst = Installation::open(a.dir, false);
   if (!inst) return fail(inst.error());
-  auto lock = DataDirLock::acquire(a.dir, "importing");
+  auto lock = DataDirLock::acquire(*inst, "importing");
   if (!lock) return fail(lock.error());
   auto hasher = inst->hasher();
   auto org = load_org(*inst, hasher, a.org_id);

@@ -197,6 +197,16 @@ Result<std::unique_ptr<DataDirLock>> DataDirLock::acquire(const std::string& dir
   return lock;
 }
 
+Result<std::unique_ptr<DataDirLock>> DataDirLock::acquire(const Installation& inst,
+                                                          const std::string& purpose) {
+  auto lock = acquire(inst.dir, purpose);
+  if (!lock) return lock.error();
+  auto claim = inst.store->claim_writer();
+  if (!claim) return Error{claim.error().http_status, claim.error().message + "; stop it before " + purpose};
+  (*lock)->claim_ = std::move(claim).value();
+  return lock;
+}
+
 DataDirLock::~DataDirLock() {
   if (fd_ >= 0) ::close(fd_);
 }

@@ -52,14 +52,19 @@ struct OrgInstallation {
 Result<OrgInstallation> open_org_installation(const std::string& dir, const std::string& org_id);
 
 // An exclusive lock on the data directory, held by `serve` and `import`: both keep state in memory that
-// another writer would invalidate (and they would fork the ledger chain).
+// another writer would invalidate (and they would fork the ledger chain). On PostgreSQL it also holds the
+// database's writer claim (Store::claim_writer), since other nodes have data directories of their own.
 class DataDirLock {
  public:
+  // The directory and the database of an opened installation.
+  static Result<std::unique_ptr<DataDirLock>> acquire(const Installation& inst, const std::string& purpose);
+  // The directory alone, for one not opened as an installation (`store copy`'s source).
   static Result<std::unique_ptr<DataDirLock>> acquire(const std::string& dir, const std::string& purpose);
   ~DataDirLock();
 
  private:
   int fd_ = -1;
+  std::unique_ptr<store::WriterClaim> claim_;
 };
 
 }  // namespace tocsin

@@ -141,9 +141,9 @@ void rotate(const Args& a) {
   }
   if (!inst->kek) {
     // Encrypting an installation that had none: its servers hold no key-encryption key and would go on
-    // writing plaintext, so none may run (the lock covers a server on this directory; docs/PRIVACY.md
-    // asks the same of every node of a PostgreSQL installation).
-    auto lock = DataDirLock::acquire(a.dir, "encrypting it");
+    // writing plaintext, so none may run (the lock covers a server on this directory, and on PostgreSQL
+    // the database's writer claim one on any node).
+    auto lock = DataDirLock::acquire(*inst, "encrypting it");
     if (!lock) fail_command(lock.error());
     inst->store.reset();
     auto path = kek_path(a.dir);

@@ -113,7 +113,7 @@ void run_ingest(const Args& a) {
   }
   auto inst = Installation::open(a.dir, false);
   if (!inst) tempfail(inst.error().message);
-  auto lock = DataDirLock::acquire(a.dir, "ingesting mail");
+  auto lock = DataDirLock::acquire(*inst, "ingesting mail");
   if (!lock) {
     if (now) {
       std::cerr << "tocsin ingest-mail: --now applies only without a server\n";

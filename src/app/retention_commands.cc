@@ -64,7 +64,7 @@ void run(const Args& a) {
       .end();
   if (!a.dry_run) {
     auto lock =
-        DataDirLock::acquire(a.dir, "applying the retention policy (a running server applies it itself)");
+        DataDirLock::acquire(o->inst, "applying the retention policy (a running server applies it itself)");
     if (!lock) fail_command(lock.error());
     store::GroupCommitter committer(*o->inst.store);
     StopSignal never;

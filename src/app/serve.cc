@@ -90,7 +90,7 @@ void apply_outside_changes(store::Store& store, people::Directory& directory,
 }  // namespace
 
 int serve(Installation& inst, Config config) {
-  auto lock = DataDirLock::acquire(inst.dir, "serving");
+  auto lock = DataDirLock::acquire(inst, "serving");
   if (!lock) {
     spdlog::error("{}", lock.error().message);
     return 1;

@@ -332,9 +332,21 @@ struct OrgSnapshot {
 
 class OrgScope;
 
+// A process's claim to be the one writer of a database that keeps state in memory (a server, an import): two
+// would each assign the ledger chain's next position and fork it. Released when destroyed.
+class WriterClaim {
+ public:
+  virtual ~WriterClaim() = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
+
+  // Claims the database for this process (WriterClaim), or 409 when another process holds it. SQLite: the
+  // database lives in the data directory, whose lock (app/installation.h) is the claim, so this claims
+  // nothing more. PostgreSQL: store/postgres/writer_claim.h.
+  virtual Result<std::unique_ptr<WriterClaim>> claim_writer() = 0;
 
   // Platform-level records (above organizations).
   virtual Status create_org(const Org& org) = 0;

@@ -1,8 +1,9 @@
 """The hosted pages' keys shared by the nodes of one installation (issue #12, docs/PAGES.md "Keys shared by the
-nodes"), on SQLite and PostgreSQL: two `tocsin serve` processes with the same secrets — on PostgreSQL both
-on one database, on SQLite the second on a copy of the first's installation (SQLite's store is one
-process's) — and a form, an embed frame's token and a proof-of-work challenge issued by one node are
-accepted by the other; the same posts with a token the other node did not sign are still refused."""
+nodes"), on SQLite and PostgreSQL: two `tocsin serve` processes with the same secrets — the second on a copy
+of the first's installation (one node writes a database until the ledger chain's order is kept in the
+database: test_writer_claim.py), on PostgreSQL a copy of its database too — and a form, an embed frame's
+token and a proof-of-work challenge issued by one node are accepted by the other; the same posts with a token
+the other node did not sign are still refused."""
 import hashlib
 import html as htmllib
 import re
@@ -11,6 +12,7 @@ import shutil
 import pytest
 import requests
 
+from fixtures.postgres import psql, shared_cluster
 from tocsin_server import TocsinServer, an_id, unique_email
 
 BITS = 8
@@ -32,6 +34,10 @@ def solve(challenge):
         n += 1
 
 
+def db_name(url):
+    return url.rsplit("/", 1)[1]
+
+
 LIMITS = {"challenge_bits": BITS, "challenge_wait_seconds": 600, "challenge_posts_per_minute": 0}
 
 
@@ -46,18 +52,16 @@ def nodes(tmp_path_factory):
     petitions = {"form": api.ok("POST", "petitions", json={"title": "Save the Bay", "tocsin:challenge": "on"}),
                  "embed": api.ok("POST", "petitions", json={"title": "Embedded"})}
     two = TocsinServer(work / "data2")
-    if one.database_url:
-        # PostgreSQL: one database, both nodes serving it; the second gets the first's secrets (data
-        # directory: contact key, token keys; the key-encryption key beside it).
-        two.database_url = one.database_url
-        two.env["TOCSIN_DATABASE_URL"] = two.cli_env["TOCSIN_DATABASE_URL"] = one.database_url
-        shutil.copytree(one.data_dir, two.data_dir, ignore=shutil.ignore_patterns("*.log"))
-    else:
-        # SQLite's store belongs to one process: the second node is a copy of the whole installation,
-        # taken while the first is stopped.
-        one.stop()
-        shutil.copytree(one.data_dir, two.data_dir)
-        one.start()
+    # The second node is a copy of the whole installation (its secrets: contact key, token keys; the
+    # key-encryption key beside it), taken while the first is stopped.
+    one.stop()
+    shutil.copytree(one.data_dir, two.data_dir, ignore=shutil.ignore_patterns("*.log"))
+    if one.database_url:  # and on PostgreSQL a copy of the database
+        copy = db_name(one.database_url) + "_copy"
+        psql(shared_cluster().admin_url, f"CREATE DATABASE {copy} TEMPLATE {db_name(one.database_url)}")
+        two.database_url = one.database_url.rsplit("/", 1)[0] + "/" + copy
+        two.env["TOCSIN_DATABASE_URL"] = two.cli_env["TOCSIN_DATABASE_URL"] = two.database_url
+    one.start()
     shutil.copy(one.kek_path, two.kek_path)
     two.write_config(limits=LIMITS)
     two.start()

@@ -14,6 +14,7 @@
 #include "store/postgres/failover_commit.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/postgres_migrations.h"
+#include "store/postgres/writer_claim.h"
 #include "store/sealing/key_ring.h"
 #include "store/sealing/ledger_values.h"
 #include "store/sealing/open_document.h"
@@ -510,10 +511,13 @@ class Snapshot {
 class PostgresStore final : public Store {
  public:
   Status open(const std::string& url, const PostgresOptions& options) {
+    url_ = url;
     if (auto s = writer_.open(url); !s) return s;
     if (auto s = migrate_postgres(writer_); !s) return s;
     return pool_.open(url, std::max(1, options.read_connections));
   }
+
+  Result<std::unique_ptr<WriterClaim>> claim_writer() override { return claim_postgres_writer(url_); }
 
   Status create_org(const Org& o) override {
     std::lock_guard lock(write_mu_);
@@ -1373,6 +1377,7 @@ class PostgresStore final : public Store {
   }
 
   std::mutex write_mu_;
+  std::string url_;  // for the writer claim's own connection
   Connection writer_;
   pg::FailoverCommit commit_;  // under write_mu_
   ReadPool pool_;

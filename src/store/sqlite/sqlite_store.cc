@@ -118,6 +118,9 @@ class SqliteStore final : public Store {
     return prepare_writes();
   }
 
+  // The database file lives in the data directory, whose lock is the claim (app/installation.h).
+  Result<std::unique_ptr<WriterClaim>> claim_writer() override { return std::make_unique<WriterClaim>(); }
+
   Status create_org(const Org& o) override {
     std::lock_guard lock(write_mu_);
     Statement q(writer_,
