@@ -18,7 +18,7 @@ from fixtures.postgres import PgDb, backend
 from fixtures.postgres_standby import StandbyPair
 from mail_servers import sending_domain_records
 from test_blast import DOMAIN, create_message, wait_status
-from tocsin_server import TocsinServer, an_id, free_port
+from tocsin_server import TocsinServer, an_id, free_port, wait_until
 
 pytestmark = pytest.mark.skipif(backend() != "postgresql",
                                 reason="failover is a PostgreSQL feature (primary + standby); SQLite has no standby")
@@ -106,6 +106,9 @@ def test_signups_survive_a_failover_with_nothing_acknowledged_lost(pg_pair, tmp_
         # The writer's connection was to the crashed primary: the next commit found it gone and went through
         # the reconnect-and-prove path (failover_commit.h).
         assert "reconnecting to learn its outcome" in srv.log_tail(200000)
+        # The node's writer claim (one writing node per database) went with the crashed primary's session and
+        # was taken again on the new primary (store/postgres/writer_claim.h), within the claim's next checks.
+        wait_until("the writer claim re-taken", lambda: "writer claim is held again" in srv.log_tail(200000), 10)
 
         # Every acknowledged signup is readable through the API (served from the new primary's rows).
         for email, pid in load.acked.items():
