@@ -90,6 +90,8 @@ std::string Connection::last_error() const {
 
 Status Connection::open(const std::string& url) {
   url_ = url;
+  prepared_.clear();  // a new session has none
+  preparing_.clear();
   if (c_) PQfinish(c_);
   c_ = PQconnectdb(url.c_str());
   if (PQstatus(c_) != CONNECTION_OK) {
@@ -112,6 +114,8 @@ bool Connection::pipeline_refused() const {
 }
 
 void Connection::close() {
+  prepared_.clear();
+  preparing_.clear();
   if (c_) PQfinish(c_);
   c_ = nullptr;
 }
@@ -170,8 +174,15 @@ Status Connection::begin_pipeline() {
 }
 
 bool Connection::send(const std::string& sql, Params& params) {
-  return PQsendQueryParams(c_, sql.c_str(), params.size(), params.types(), params.values(), params.lengths(),
-                           params.formats(), 0) == 1;
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    std::string name = "tocsin_" + std::to_string(++next_statement_);
+    if (PQsendPrepare(c_, name.c_str(), sql.c_str(), params.size(), params.types()) != 1) return false;
+    it = prepared_.emplace(sql, std::move(name)).first;
+    preparing_.push_back(sql);
+  }
+  return PQsendQueryPrepared(c_, it->second.c_str(), params.size(), params.values(), params.lengths(),
+                             params.formats(), 0) == 1;
 }
 
 Status Connection::end_pipeline() {
@@ -219,6 +230,9 @@ Status Connection::end_pipeline() {
     }
   }
   PQexitPipelineMode(c_);
+  if (!error.empty())
+    for (const auto& sql : preparing_) prepared_.erase(sql);
+  preparing_.clear();
   if (PQstatus(c_) == CONNECTION_OK && PQtransactionStatus(c_) == PQTRANS_INERROR) (void)exec("ROLLBACK");
   if (!error.empty()) return internal_error("database write failed: " + error);
   return Ok{};

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/result.h"
@@ -76,6 +77,9 @@ class Connection {
   Status stream(const std::string& sql, Params params, Fn fn);
 
   // Pipeline mode: the statements of one transaction sent back to back, their results read after one sync.
+  // Each distinct statement is prepared on the connection the first time it is sent (in the same pipeline)
+  // and executed by name afterwards: a group commit repeats the same few INSERTs hundreds of times, and
+  // parsing and planning each one again was most of the server's CPU for a signup or an imported row.
   Status begin_pipeline();
   bool send(const std::string& sql, Params& params);
   // Sends the sync and reads every result; the first error, if any.
@@ -104,6 +108,12 @@ class Connection {
   Status send_single_row(const std::string& sql, Params& params);
   bool retry_on_new_connection(bool was_idle);
   PGresult* next_result() { return PQgetResult(c_); }
+  // Statements prepared on this connection's session (SQL -> name); those prepared in the pipeline under
+  // way are confirmed by its success, and forgotten if it fails (the server may not have them then).
+  // Names are never reused, so a statement prepared after all is only a leftover, never a clash.
+  std::unordered_map<std::string, std::string> prepared_;
+  std::vector<std::string> preparing_;
+  uint64_t next_statement_ = 0;
   std::string url_;
   std::string failed_constraint_, failed_sqlstate_;
   bool retry_reads_ = false;
