@@ -17,6 +17,8 @@
 #include <filesystem>
 #include <future>
 #include <optional>
+#include <span>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -25,6 +27,7 @@
 #include "core/contact_point.h"
 #include "core/ids.h"
 #include "core/text.h"
+#include "importer/parsed_rows.h"
 #include "people/upsert.h"
 
 namespace tocsin::importer {
@@ -198,9 +201,9 @@ class Importer {
       malformed_record();
     csv_free(&parser);
     if (!fatal_ && !header_done_) fatal_ = bad_request(opts_.path + " is empty: a header row is needed");
-    if (!fatal_) {
-      if (auto s = serving() ? flush_block() : commit(); !s) fatal_ = s.error();
-    }
+    if (!fatal_) flush_rows();
+    if (!fatal_ && !serving())
+      if (auto s = commit(); !s) fatal_ = s.error();
     if (auto s = wait_inflight(); !s && !fatal_) fatal_ = s.error();
     if (fatal_) return *fatal_;
 
@@ -212,53 +215,62 @@ class Importer {
   }
 
  private:
-  // libcsv callbacks: fields of the current record are gathered into one buffer, then handled as a row.
+  // libcsv callbacks: the cells of each record are gathered into rows_, and a full block of rows is applied.
   static void on_field(void* data, size_t len, void* self_ptr) {
-    auto* self = static_cast<Importer*>(self_ptr);
-    self->spans_.push_back({self->field_buf_.size(), len});
-    if (len) self->field_buf_.append(static_cast<const char*>(data), len);
+    static_cast<Importer*>(self_ptr)->rows_.add_cell(static_cast<const char*>(data), len);
   }
   static void on_record(int, void* self_ptr) {
     auto* self = static_cast<Importer*>(self_ptr);
-    self->fields_.clear();
-    for (auto [off, len] : self->spans_) self->fields_.emplace_back(self->field_buf_.data() + off, len);
-    if (!self->fatal_) {
-      try {
-        if (!self->header_done_)
-          self->header(self->fields_);
-        else if (self->serving())
-          self->queue_row(self->fields_);
-        else
-          self->row(self->fields_);
-      } catch (const std::exception& e) {  // never unwind through the C parser
-        self->fatal_ = internal_error(std::string("import failed: ") + e.what());
+    if (self->fatal_) return self->rows_.clear();
+    try {
+      if (!self->header_done_) {
+        self->rows_.end_row(0);
+        self->rows_.seal();
+        self->header(self->rows_.cells(0));
+        self->rows_.clear();
+        return;
       }
+      ++self->row_no_;
+      ++self->summary_.rows;
+      self->rows_.end_row(self->row_no_);
+      if (self->rows_.size() >= self->block_size()) self->flush_rows();
+    } catch (const std::exception& e) {  // never unwind through the C parser
+      self->fatal_ = internal_error(std::string("import failed: ") + e.what());
     }
-    self->spans_.clear();
-    self->field_buf_.clear();
   }
 
   // The record being read has broken quoting (a quote inside an unquoted field, text after a closing quote,
-  // or a quoted field left open at the end of the file).
+  // or a quoted field left open at the end of the file). Kept in its block, so it is reported in row order.
   void malformed_record() {
-    spans_.clear();
-    field_buf_.clear();
     if (!header_done_) {
+      rows_.clear();
       fatal_ = bad_request("header: malformed quoting");
       return;
     }
-    // Reported in row order: the rows queued before it are applied (and their errors reported) first.
-    if (serving())
-      if (auto s = flush_block(); !s) {
-        fatal_ = s.error();
-        return;
-      }
     ++row_no_;
     ++summary_.rows;
-    reject("malformed quoting (a quote must open and close a field, and be doubled inside it)");
+    rows_.add_malformed(row_no_);
+    if (rows_.size() >= block_size()) flush_rows();
   }
 
-  void header(const std::vector<std::string_view>& cells) {
+  // Rows parsed before a block is applied: the serving committer's block, or (CLI) the rows whose contact
+  // points are normalized together on every core.
+  size_t block_size() const {
+    return std::max<size_t>(1, serving() ? opts_.block_rows : opts_.parse_ahead_rows);
+  }
+
+  // Applies the rows parsed so far, in order; errors become fatal_.
+  void flush_rows() {
+    try {
+      rows_.prepare(contact_columns_, threads_);
+      if (auto s = serving() ? flush_block() : apply_rows(); !s) fatal_ = s.error();
+    } catch (const std::exception& e) {
+      fatal_ = internal_error(std::string("import failed: ") + e.what());
+    }
+    rows_.clear();
+  }
+
+  void header(std::span<const std::string_view> cells) {
     header_done_ = true;
     std::unordered_map<std::string, size_t> seen;  // mapped kind or custom name -> column
     bool contact = false;
@@ -287,6 +299,14 @@ class Importer {
     }
     if (!contact) fatal_ = bad_request("header: an email or a phone column is needed (see docs/IMPORT.md)");
     if (fatal_) return;
+    contact_columns_.columns = columns_.size();
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (columns_[i].kind == Column::kEmail) contact_columns_.email = i;
+      if (columns_[i].kind == Column::kPhone) contact_columns_.phone = i;
+    }
+    // Set when the organization is created, never changed: safe to read here, outside its lock.
+    contact_columns_.default_region = org_.org.default_region;
+    contact_columns_.hasher = org_.hasher;
     if (serving()) return;  // the list is opened in the first block, on the committer thread
     auto w = batch_.for_org(org_.org.id);
     open_list(w);
@@ -294,38 +314,32 @@ class Importer {
 
   bool serving() const { return static_cast<bool>(opts_.write_block); }
 
-  // Serving: the row's cells are copied (the parser's buffer is reused) and applied with the next block.
-  void queue_row(const std::vector<std::string_view>& f) {
-    ++row_no_;
-    ++summary_.rows;
-    pending_.push_back({row_no_, std::vector<std::string>(f.begin(), f.end())});
-    if (pending_.size() >= opts_.block_rows)
-      if (auto s = flush_block(); !s) fatal_ = s.error();
+  // Row i of the block decided against `org_` and written to `w`: both modes.
+  void apply_parsed(size_t i, store::WriteBatch::OrgWrites& w, Micros now) {
+    row_no_ = rows_.row_no(i);
+    if (rows_.malformed(i))
+      reject("malformed quoting (a quote must open and close a field, and be doubled inside it)");
+    else
+      apply_row(rows_.cells(i), rows_.contacts(i), w, now);
   }
 
-  // Serving: applies the queued rows in one call of write_block (on the committer thread, under the
-  // organization's lock), and returns once they are durable.
+  // Serving: applies the block in one call of write_block (on the committer thread, under the
+  // organization's lock), and returns once it is durable. Its contact points were normalized before, here.
   Status flush_block() {
-    if (pending_.empty() && list_open_) return Ok{};
+    if (rows_.size() == 0 && list_open_) return Ok{};
     const int64_t parsed_rows = row_no_;
-    std::vector<std::string_view> cells;
     auto s = opts_.write_block(
-        [this, &cells](store::WriteBatch::OrgWrites& w, Micros now, std::vector<ContactHash>& opted_out) {
+        [this](store::WriteBatch::OrgWrites& w, Micros now, std::vector<ContactHash>& opted_out) {
           opted_out_ = &opted_out;
           try {
             if (!list_open_) open_list(w);
-            for (const auto& r : pending_) {
-              row_no_ = r.first;
-              cells.assign(r.second.begin(), r.second.end());
-              apply_row(cells, w, now);
-            }
+            for (size_t i = 0; i < rows_.size(); ++i) apply_parsed(i, w, now);
           } catch (const std::exception& e) {  // never unwind through the committer
             fatal_ = internal_error(std::string("import failed: ") + e.what());
           }
           opted_out_ = nullptr;
         });
     row_no_ = parsed_rows;
-    pending_.clear();
     if (!s)
       return internal_error(fmt::format("commit failed ({}); rows 1 to {} are stored, later rows are not",
                                         s.error().message, committed_last_row_));
@@ -382,38 +396,39 @@ class Importer {
     return by_phone;
   }
 
-  // The CLI: the row is applied at once into the importer's own batch, committed in groups.
-  void row(const std::vector<std::string_view>& f) {
-    ++row_no_;
-    ++summary_.rows;
-    if (opts_.on_progress && (row_no_ & 1023) == 0)
-      opts_.on_progress({summary_.rows, summary_.imported, summary_.errors, parsed_bytes_, total_bytes_,
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count()});
-    auto w = batch_.for_org(org_.org.id);
-    apply_row(f, w, now_micros());
-    // Group commit: while the previous batch is still being applied, keep collecting (up to a cap) rather
-    // than wait, so the batch size adapts to the store's speed and the parser never idles.
-    if (++pending_rows_ >= opts_.commit_rows && (pending_rows_ >= 8 * opts_.commit_rows || inflight_done())) {
-      if (auto s = commit(); !s) fatal_ = s.error();
+  // The CLI: the block's rows are applied in order into the importer's own batch, committed in groups.
+  Status apply_rows() {
+    for (size_t i = 0; i < rows_.size() && !fatal_; ++i) {
+      if (opts_.on_progress && (rows_.row_no(i) & 1023) == 0)
+        opts_.on_progress({rows_.row_no(i), summary_.imported, summary_.errors, parsed_bytes_, total_bytes_,
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count()});
+      auto w = batch_.for_org(org_.org.id);
+      apply_parsed(i, w, now_micros());
+      if (rows_.malformed(i)) continue;
+      // Group commit: while the previous batch is still being applied, keep collecting (up to a cap) rather
+      // than wait, so the batch size adapts to the store's speed and the parser never idles.
+      if (++pending_rows_ >= opts_.commit_rows && (pending_rows_ >= 8 * opts_.commit_rows || inflight_done()))
+        if (auto s = commit(); !s) return s;
     }
+    return Ok{};
   }
 
-  // One data row (row_no_) decided against `org_` and written to `w`: both modes.
-  void apply_row(const std::vector<std::string_view>& f, store::WriteBatch::OrgWrites& w, Micros now) {
+  // One data row (row_no_) decided against `org_` and written to `w`, its contact points normalized in `c`.
+  void apply_row(std::span<const std::string_view> f, RowContacts& c, store::WriteBatch::OrgWrites& w,
+                 Micros now) {
     if (f.size() != columns_.size()) {
       reject(fmt::format("expected {} columns, found {}", columns_.size(), f.size()));
       return;
     }
     // Refused, not re-encoded: guessing the file's real encoding could store a wrong name or address, and
     // invalid UTF-8 in a stored document would make it unreadable.
-    for (size_t i = 0; i < f.size(); ++i)
-      if (!simdjson::validate_utf8(f[i].data(), f[i].size())) {
-        reject(fmt::format("column {} is not valid UTF-8 (save the file as UTF-8)", i + 1));
-        return;
-      }
+    if (c.bad_utf8) {
+      reject(fmt::format("column {} is not valid UTF-8 (save the file as UTF-8)", *c.bad_utf8 + 1));
+      return;
+    }
 
     people::PersonInput in;
-    std::string_view email_raw, phone_raw, src, date, method, sms, email_status_raw, phone_status_raw;
+    std::string_view src, date, method, sms, email_status_raw, phone_status_raw;
     std::string_view line[2], locality, region, postal_code, country;
     bool has_address = false;
     for (size_t i = 0; i < f.size(); ++i) {
@@ -425,11 +440,8 @@ class Importer {
           break;
         case Column::kIgnored:
           break;
-        case Column::kEmail:
-          email_raw = v;
-          break;
+        case Column::kEmail:  // normalized in `c`
         case Column::kPhone:
-          phone_raw = v;
           break;
         case Column::kGivenName:
           in.given_name.set(std::string(trim_ascii_space(v)));
@@ -533,22 +545,20 @@ class Importer {
       return;
     }
 
-    if (email_raw.empty() && phone_raw.empty()) {
+    if (!c.email && !c.phone) {
       reject("no email address and no phone number");
       return;
     }
     std::optional<ContactHash> eh, ph;
-    if (!email_raw.empty()) {
-      auto e = normalize_email(email_raw);
-      if (!e) return reject(e.error().message);
-      eh = org_.hasher->hash(Channel::kEmail, e.value());
-      in.email.set(std::move(e).value());
+    if (c.email) {
+      if (!*c.email) return reject(c.email->error().message);
+      eh = c.email_hash;
+      in.email.set(std::move(*c.email).value());
     }
-    if (!phone_raw.empty()) {
-      auto p = normalize_phone(phone_raw, org_.org.default_region);
-      if (!p) return reject(p.error().message);
-      ph = org_.hasher->hash(Channel::kSms, p.value());
-      in.phone.set(std::move(p).value());
+    if (c.phone) {
+      if (!*c.phone) return reject(c.phone->error().message);
+      ph = c.phone_hash;
+      in.phone.set(std::move(*c.phone).value());
     }
 
     // Statuses. signup() would subscribe any address new to the person; the import decides explicitly:
@@ -681,9 +691,9 @@ class Importer {
   std::string actor_, file_label_;
   Micros file_consent_time_ = 0;
 
-  std::string field_buf_;
-  std::vector<std::pair<size_t, size_t>> spans_;
-  std::vector<std::string_view> fields_;
+  ParsedRows rows_;  // parsed, not yet applied
+  ContactColumns contact_columns_;
+  const size_t threads_ = std::max(1u, std::thread::hardware_concurrency());
   bool header_done_ = false;
   std::vector<ColumnSpec> columns_;
   int64_t row_no_ = 0;
@@ -699,9 +709,7 @@ class Importer {
   std::string list_id_;
   std::unordered_set<std::string> listed_;
   bool list_open_ = false;
-  // Serving only: rows parsed and not yet applied (row number, cells), and the block's opt-outs.
-  std::vector<std::pair<int64_t, std::vector<std::string>>> pending_;
-  std::vector<ContactHash>* opted_out_ = nullptr;
+  std::vector<ContactHash>* opted_out_ = nullptr;  // serving only: the block's opt-outs
 };
 
 }  // namespace

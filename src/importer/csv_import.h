@@ -5,7 +5,9 @@
 // phone_status), the basis being the importer's attestation (people/subscribe_rule.h). Rows go through
 // people::signup, so the age gate and the names' control-character rule apply to them as to the API. Accepted
 // rows are committed durably in batches, so a later bad row never loses the rows before it, and a crash loses
-// at most the batches not yet committed.
+// at most the batches not yet committed. Each block of rows first has its cells checked and its email
+// addresses and phone numbers normalized on every core (importer/parsed_rows.h), then is applied row by row
+// in file order.
 //
 // Two ways to write. The CLI (which holds the data-dir lock) owns `org` exclusively for the whole import and
 // the importer applies its batches to the store itself. A serving process (the console's upload) shares `org`
@@ -80,6 +82,9 @@ struct ImportOptions {
   // Blocks are `block_rows` rows, so readers and other writers wait at most one block.
   std::function<Status(RowBlock)> write_block;
   size_t block_rows = 500;
+  // The CLI: rows parsed ahead and checked together before they are applied in order (importer/parsed_rows.h:
+  // their contact points are normalized on every core). A serving process does the same per block_rows.
+  size_t parse_ahead_rows = 4096;
   // File-level consent basis; a non-empty per-row column overrides each part.
   std::string source, consent_date, consent_method;
   std::string disclosure_text;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/clock.h"
 #include "importer/csv_export.h"
 #include "importer/csv_import.h"
 
@@ -109,6 +110,61 @@ TEST_F(CsvImportTest, ManySmallBatchesAllLandAndBadRowsLoseNothing) {
   EXPECT_EQ(fresh->ledger_seq, 990);
   EXPECT_EQ(fresh->status_of(Channel::kEmail, "p1000@example.org"), Status::kSubscribed);
   EXPECT_EQ(fresh->status_of(Channel::kEmail, "p96@example.org"), Status::kSubscribed);
+}
+
+// Rows are parsed in blocks whose contact points are normalized on several threads, then applied in order:
+// blocks of 2 and 3 rows, both ways of writing, must give the same rows, errors (in file order, each with its
+// row number) and statuses as the file read one row at a time.
+TEST_F(CsvImportTest, BlocksNormalizedInParallelKeepRowOrderAndErrors) {
+  const std::string csv =
+      "email,phone,sms_opt_in\n"
+      "a@example.org,(202) 555-0143,yes\n"  // 1
+      "b@example.org,12,yes\n"              // 2: bad phone
+      ",,\n"                                // 3: no contact
+      "c@example.org,\"20\"2,\n"            // 4: broken quoting
+      "d@example.org\n"                     // 5: one column
+      "e@example.org,+44 20 7946 0958,\n"   // 6
+      "\xff@example.org,,\n"                // 7: not UTF-8
+      "not-an-address,2025550199,yes\n"     // 8: bad email
+      ",2025550100,yes\n";                  // 9: phone only
+  const std::vector<std::string> want = {
+      "2: invalid phone number: \"12\"",
+      "3: no email address and no phone number",
+      "4: malformed quoting (a quote must open and close a field, and be doubled inside it)",
+      "5: expected 3 columns, found 1",
+      "7: column 1 is not valid UTF-8 (save the file as UTF-8)",
+      "8: invalid email address: \"not-an-address\"",
+  };
+  auto opts = with_basis();
+  opts.parse_ahead_rows = 2;
+  opts.commit_rows = 1;
+  auto s = run(csv, opts);
+  EXPECT_EQ(s.rows, 9);
+  EXPECT_EQ(s.imported, 3);
+  EXPECT_EQ(s.errors, 6);
+  EXPECT_EQ(errors_, want);
+  auto fresh = reload();
+  EXPECT_EQ(fresh->people.size(), 3u);
+  EXPECT_EQ(fresh->status_of(Channel::kSms, "+12025550143"), Status::kSubscribed);
+  EXPECT_EQ(fresh->status_of(Channel::kSms, "+12025550100"), Status::kSubscribed);
+  const Person* e = fresh->find_by_contact(Channel::kEmail, "e@example.org");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->phone, "+442079460958");
+
+  // The console's way: blocks through write_block, here applied at once like the committer would.
+  errors_.clear();
+  opts.block_rows = 3;
+  opts.write_block = [this](RowBlock block) -> tocsin::Status {
+    store::WriteBatch batch;
+    auto w = batch.for_org(org_->org.id);
+    std::vector<ContactHash> opted_out;
+    block(w, now_micros(), opted_out);
+    return store_->apply(batch);
+  };
+  s = run(csv, opts);
+  EXPECT_EQ(s.rows, 9);
+  EXPECT_EQ(s.updated, 3);
+  EXPECT_EQ(errors_, want);
 }
 
 TEST_F(CsvImportTest, WithoutBasisNothingIsSubscribedAndSuppressionsAreKept) {
