@@ -2,8 +2,10 @@
 // advocacy_campaigns, queries, wrappers, campaigns, unique_id_lists) and their records, generically over
 // actions/action_type.h: list with totals and filters, read, create, update; records listed, read, created
 // by plain POST (`_links.osdi:person`) or by record helper (`person: {...}`) on the same URL, and updated.
-// Reads are served from memory under the organization's shared lock; writes go through the group committer.
+// Reads are served from memory under the organization's shared lock (one action's from a cached body,
+// api/action_body_cache.h); writes go through the group committer.
 #include "actions/action_type.h"
+#include "api/action_body_cache.h"
 #include "api/action_json.h"
 #include "api/consent_fields.h"
 #include "api/hal.h"
@@ -148,14 +150,20 @@ void list_actions(Call& c, const ActionType& type, const std::string& parent) {
       [&](JsonOut& j, const Action& a) { write_action(j, *c.org, type, a, base); });
 }
 
+// One per process: its entries are checked against the organization, the definitions and the API base.
+ActionBodyCache& action_bodies() {
+  static ActionBodyCache cache;
+  return cache;
+}
+
 void get_action(Call& c, const ActionType& type, const std::string& id) {
   std::shared_lock lock(c.org->mu);
   const Action* a = c.org->actions.find_action(std::string(type.collection), id);
   if (!a) return c.error(404, "Couldn't find " + std::string(type.singular) + " with id = " + id);
-  JsonOut j;
-  write_action(j, *c.org, type, *a, c.ctx.api_base);
+  // The cached body and the live values (counters, creator) under the lock; spliced once it is released.
+  auto read = action_bodies().read(*c.org, type, *a, c.ctx.api_base);
   lock.unlock();
-  c.reply(200, j.take());
+  c.reply(200, read.text());
 }
 
 // POST (create; `parent` set for an event created through an event campaign) or PUT (update, `id` set).

@@ -201,8 +201,25 @@ std::string record_href(const std::string& api_base, const actions::ActionType& 
          std::string(type.record_collection) + "/" + r.id;
 }
 
+ActionLive action_live(const people::OrgState& org, const actions::ActionType& type, const actions::Action& a,
+                       const std::string& api_base) {
+  ActionLive live;
+  for (const auto& c : type.counters) live.counters.push_back(org.actions.counter_json(c, a));
+  if (const Person* creator = a.creator_id.empty() ? nullptr : org.find_person(a.creator_id)) {
+    JsonOut j;
+    write_person(j, org, *creator, api_base);
+    live.creator = j.take();
+  }
+  return live;
+}
+
 void write_action(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,
                   const actions::Action& a, const std::string& api_base) {
+  write_action(j, org, type, a, api_base, action_live(org, type, a, api_base));
+}
+
+void write_action(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,
+                  const actions::Action& a, const std::string& api_base, const ActionLive& live) {
   const std::string self = action_href(api_base, a);
   j.begin();
   write_identifiers(j, a.id, a.identifiers);
@@ -235,15 +252,14 @@ void write_action(JsonOut& j, const people::OrgState& org, const actions::Action
   } else {
     write_fields(j, a.fields);
   }
-  for (const auto& c : type.counters) raw(j, c.name, org.actions.counter_json(c, a));
+  for (size_t i = 0; i < type.counters.size(); ++i) raw(j, type.counters[i].name, live.counters[i]);
   if (!a.disclosure.empty()) j.kv("tocsin:disclosure", a.disclosure);
   if (!a.sms_disclosure.empty()) raw(j, "tocsin:sms_disclosure", a.sms_disclosure);
   if (!a.purpose.empty()) j.kv("tocsin:purpose", a.purpose);
   if (!type.record_collection.empty()) j.kv("tocsin:disclosure_version", a.disclosure_version);
-  const Person* creator = a.creator_id.empty() ? nullptr : org.find_person(a.creator_id);
-  if (creator) {
-    j.begin("_embedded").k("osdi:creator");
-    write_person(j, org, *creator, api_base);
+  if (live.creator) {
+    j.begin("_embedded");
+    raw(j, "osdi:creator", *live.creator);
     j.end();
   }
   j.begin("_links").link("self", self);
@@ -254,9 +270,9 @@ void write_action(JsonOut& j, const people::OrgState& org, const actions::Action
   if (!type.child_collection.empty()) j.link("osdi:" + std::string(type.child_collection), self + "/events");
   if (!a.parent_id.empty())
     j.link("action_network:event_campaign", api_base + "/event_campaigns/" + a.parent_id);
-  if (creator) {
-    j.link("osdi:creator", api_base + "/people/" + creator->id);
-    if (type.collection == "events") j.link("osdi:organizer", api_base + "/people/" + creator->id);
+  if (live.creator) {
+    j.link("osdi:creator", api_base + "/people/" + a.creator_id);
+    if (type.collection == "events") j.link("osdi:organizer", api_base + "/people/" + a.creator_id);
   }
   write_curies(j, api_base);
   j.end();

@@ -26,9 +26,23 @@ std::string action_href(const std::string& api_base, const actions::Action& a);
 std::string record_href(const std::string& api_base, const actions::ActionType& type,
                         const actions::ActionRecord& r);
 
+// What of an action's representation changes while its definition does not (ActionBook::definitions): the
+// kind's counters (with every record) and its creator's embedded person (absent when it has no creator or
+// they were erased). A cached body (api/action_body_cache.h) holds markers in their place.
+struct ActionLive {
+  std::vector<std::string> counters;   // JSON text, one per type.counters, in order
+  std::optional<std::string> creator;  // the creator's HAL person
+};
+// Caller holds org.mu (shared is enough).
+ActionLive action_live(const people::OrgState& org, const actions::ActionType& type, const actions::Action& a,
+                       const std::string& api_base);
+
 // Caller holds org.mu (shared is enough).
 void write_action(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,
                   const actions::Action& a, const std::string& api_base);
+// The same with the live parts given (their values, or markers).
+void write_action(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,
+                  const actions::Action& a, const std::string& api_base, const ActionLive& live);
 // Caller holds org.mu (shared is enough): the kind's record defaults may come from the action.
 // `deliveries`: an outreach's `tocsin:deliveries` (a JSON array, messaging/letter_delivery.h), or empty.
 void write_record(JsonOut& j, const people::OrgState& org, const actions::ActionType& type,

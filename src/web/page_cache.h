@@ -11,7 +11,8 @@
 // bounds how stale the counter and the goal bar can be. A take-down is checked per request, outside the
 // cache.
 //
-// Thread-safe: entries are immutable and shared; the map is behind a mutex held only for the lookup.
+// Thread-safe: entries are immutable and shared; the map is behind a mutex held only for the lookup. The
+// cutting and filling are core/marked_text.h's.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/marked_text.h"
 
 namespace tocsin::web {
 
@@ -42,23 +44,19 @@ class PageCache {
     bool operator==(const Variant&) const = default;
   };
 
-  // One rendered page, cut at the slots.
-  struct Page {
+  // One rendered page, cut at the slots (MarkedText's pieces and slots).
+  struct Page : MarkedText {
     std::string action_id;
     uint64_t stamp = 0;
     Micros rendered_at = 0;
     int status = 200;
-    std::vector<std::string> pieces;  // pieces.size() == slots.size() + 1
-    std::vector<Slot> slots;
     // What the render asked of the response besides the body (Exchange::add_script, allow_form_action).
     std::vector<std::string> scripts;
     std::string form_action;
   };
 
-  PageCache();
-
   // The text to render in place of `slot`: random per process, so no page content can forge one.
-  const std::string& marker(Slot slot) const { return markers_[slot]; }
+  const std::string& marker(Slot slot) const { return markers_.marker(slot); }
 
   // Cuts a page rendered with the markers in place of the per-request values.
   std::shared_ptr<const Page> cut(std::string_view html, Page meta) const;
@@ -75,8 +73,7 @@ class PageCache {
   struct VariantHash {
     size_t operator()(const Variant& v) const;
   };
-  std::string prefix_;  // 32 random hex characters; a marker is the prefix and the slot's digit
-  std::string markers_[kSlots];
+  Markers markers_{kSlots};
   mutable std::mutex mu_;
   std::unordered_map<Variant, std::shared_ptr<const Page>, VariantHash> pages_;
 };

@@ -60,6 +60,26 @@ def test_create_get_update_list_petition(a):
     assert a.get("petitions/not-a-petition").status_code == 404
 
 
+def test_read_after_edit_and_signatures_is_current(a):
+    """GET of one petition comes from a cached body (api/action_body_cache.h): an edit is seen by the next
+    read, a signature's count is exact in the next read, and the bytes are those of an uncached render (the
+    PUT's answer)."""
+    pid = an_id(make_petition(a))
+    assert a.ok("GET", f"petitions/{pid}")["total_signatures"] == 0  # the body is now cached
+    put = a.put(f"petitions/{pid}", json={"title": "Edited " + pid, "tocsin:disclosure": "New text."})
+    assert put.status_code == 200
+    got = a.get(f"petitions/{pid}")
+    assert got.text == put.text
+    assert got.json()["title"] == "Edited " + pid and got.json()["tocsin:disclosure"] == "New text."
+    for n in (1, 2, 3):
+        sign(a, pid, unique_email("cached"))
+        assert a.ok("GET", f"petitions/{pid}")["total_signatures"] == n
+    sign(a, pid, unique_email("cached"))
+    put = a.put(f"petitions/{pid}", json={"description": "now"})
+    got = a.get(f"petitions/{pid}")
+    assert got.text == put.text and got.json()["total_signatures"] == 4
+
+
 def test_creator_is_embedded(a):
     person = a.signup(unique_email("creator"))
     p = make_petition(a, _links={"osdi:creator": {"href": f"https://actionnetwork.org/api/v2/people/{an_id(person)}"}})
