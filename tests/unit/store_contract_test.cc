@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <chrono>
 #include <thread>
 
 #include "consent/verify.h"
@@ -875,6 +876,10 @@ TEST_P(StoreContractTest, SealedColumnsStayUnreadableInTheDatabaseAndRotateUnder
       ASSERT_TRUE(write_person(**other, n).ok());
       written = n + 1;
       if (n % 5 == 0) (void)refresh_data_keys(**other, kek);  // as a server's refresher
+      // A pause between writes, as between a server's group commits: a writer that takes SQLite's lock again
+      // the instant it commits can starve the rotation's BEGIN IMMEDIATE past its 10 s busy timeout on a
+      // loaded machine ("database is locked", seen once under ctest at load 9).
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   });
   auto id = add_data_key(*sealed, kek);
