@@ -5,10 +5,10 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
-#include <chrono>
 #include <thread>
 
 #include "consent/verify.h"
