@@ -8,16 +8,16 @@ ActionBodyCache::Read ActionBodyCache::read(const people::OrgState& org, const a
                                             const actions::Action& a, const std::string& api_base) {
   ActionLive live = action_live(org, type, a, api_base);
   Read r;
-  r.values.push_back(live.creator.value_or(""));
-  for (auto& c : live.counters) r.values.push_back(std::move(c));
   if (type.counters.size() + 1 > static_cast<size_t>(markers_.slots())) {  // no marker for each: not kept
     JsonOut j;
-    write_action(j, org, type, a, api_base);
+    write_action(j, org, type, a, api_base, live);
     auto body = std::make_shared<MarkedText>();
     body->pieces.push_back(j.take());
     r.body = std::move(body);
     return r;
   }
+  r.values.push_back(live.creator.value_or(""));
+  for (auto& c : live.counters) r.values.push_back(std::move(c));
   const uint64_t stamp = org.actions.definitions();
   const bool with_creator = live.creator.has_value();
   {
